@@ -1,0 +1,25 @@
+"""Contains all the data models used in inputs/outputs"""
+
+from .error import Error
+from .link import Link
+from .pagination import Pagination
+from .query_run import QueryRun
+from .query_run_collection import QueryRunCollection
+from .query_run_collection_embedded import QueryRunCollectionEmbedded
+from .query_run_collection_links import QueryRunCollectionLinks
+from .query_run_embedded import QueryRunEmbedded
+from .query_run_links import QueryRunLinks
+from .query_run_parameters_type_0 import QueryRunParametersType0
+
+__all__ = (
+    "Error",
+    "Link",
+    "Pagination",
+    "QueryRun",
+    "QueryRunCollection",
+    "QueryRunCollectionEmbedded",
+    "QueryRunCollectionLinks",
+    "QueryRunEmbedded",
+    "QueryRunLinks",
+    "QueryRunParametersType0",
+)

@@ -1,0 +1,37 @@
+"""Python SDK for Mode Analytics' Query Runs API.
+
+``ModeClient`` lists and gets the Query Runs of a Report Run as typed models (generated
+from ``openapi/mode.yaml`` into ``mode_api_client``) and follows HAL links; every failure
+is a :class:`ModeAPIError`.
+"""
+
+from mode_api_client.models import Link, QueryRun, QueryRunCollection
+
+from .client import ModeClient
+from .errors import (
+    APIConnectionError,
+    APITimeoutError,
+    AuthenticationError,
+    ModeAPIError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    ResponseParseError,
+    ServerError,
+)
+
+__all__ = [
+    "APIConnectionError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "Link",
+    "ModeAPIError",
+    "ModeClient",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "QueryRun",
+    "QueryRunCollection",
+    "RateLimitError",
+    "ResponseParseError",
+    "ServerError",
+]

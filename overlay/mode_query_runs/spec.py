@@ -1,0 +1,144 @@
+"""The OpenAPI spec at run time: which operation a request is, and whether a body fits it.
+
+The spec shipped inside the package (``mode_query_runs/mode.yaml``, the same file as
+``openapi/mode.yaml``) is the single source of truth. The client checks every response of
+a spec operation against the operation's response schema before the generated models
+parse it, so a body the spec forbids (a wrong type, a missing ``token``,
+``_embedded.query_runs`` not an array, text that is not JSON) raises
+:class:`~mode_query_runs.errors.ResponseParseError` naming the JSON path, instead of a
+``KeyError`` deep inside generated code.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.resources
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import jsonschema_rs
+import yaml
+
+__all__ = [
+    "Operation",
+    "load_spec",
+    "match_operation",
+    "operation_by_id",
+    "operations",
+    "schema_problems",
+]
+
+MEDIA_TYPE = "application/hal+json"
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One operation of the spec.
+
+    Attributes:
+        operation_id: The spec's ``operationId`` (``"listQueryRunsForReportRun"``).
+        method: Upper-case HTTP method.
+        path: The path template relative to the server URL (``"/{account}/reports/..."``).
+    """
+
+    operation_id: str
+    method: str
+    path: str
+
+    @functools.cached_property
+    def _pattern(self) -> re.Pattern[str]:
+        parts = re.split(r"\{[^}]+\}", self.path)
+        return re.compile("^" + "[^/]+".join(re.escape(part) for part in parts) + "$")
+
+    def matches(self, method: str, path: str) -> bool:
+        """Whether ``method`` and a raw (percent-encoded) ``path`` relative to the server are this."""
+        return method.upper() == self.method and bool(self._pattern.match(path))
+
+
+@functools.cache
+def load_spec() -> dict[str, Any]:
+    """The parsed spec (a dict), read once from the package data."""
+    text = importlib.resources.files("mode_query_runs").joinpath("mode.yaml").read_text("utf-8")
+    spec: dict[str, Any] = yaml.safe_load(text)
+    return spec
+
+
+@functools.cache
+def operations() -> tuple[Operation, ...]:
+    """Every operation the spec defines."""
+    found = []
+    for path, item in load_spec()["paths"].items():
+        for method, op in item.items():
+            if isinstance(op, dict) and "operationId" in op:
+                found.append(Operation(op["operationId"], method.upper(), path))
+    return tuple(found)
+
+
+def match_operation(method: str, path: str) -> Operation | None:
+    """The operation that a request ``method`` and server-relative ``path`` address, if any."""
+    for operation in operations():
+        if operation.matches(method, path):
+            return operation
+    return None
+
+
+def operation_by_id(operation_id: str) -> Operation:
+    """The operation with this ``operationId``; ``KeyError`` if the spec has none."""
+    for operation in operations():
+        if operation.operation_id == operation_id:
+            return operation
+    raise KeyError(operation_id)
+
+
+def _resolve(node: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in node:
+        target: Any = load_spec()
+        for key in node["$ref"].removeprefix("#/").split("/"):
+            target = target[key]
+        node = target
+    return node
+
+
+@functools.cache
+def _validator(operation_id: str, status: int) -> Any:
+    spec = load_spec()
+    operation = operation_by_id(operation_id)
+    responses = spec["paths"][operation.path][operation.method.lower()]["responses"]
+    response = responses.get(str(status))
+    if response is None:
+        return None
+    schema = _resolve(response).get("content", {}).get(MEDIA_TYPE, {}).get("schema")
+    if schema is None:
+        return None
+    return jsonschema_rs.Draft202012Validator({**schema, "components": spec["components"]})
+
+
+def json_path(parts: list[str | int]) -> str:
+    """A JSON path such as ``$._embedded.query_runs[2].token`` for validator path parts."""
+    text = "$"
+    for part in parts:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", part):
+            text += f".{part}"
+        else:
+            text += f"[{json.dumps(part)}]"
+    return text
+
+
+def schema_problems(operation: Operation, status: int, body: Any) -> list[str]:
+    """Where ``body`` breaks the spec's schema for ``operation`` answering ``status``.
+
+    Returns:
+        One ``"<JSON path>: <what is wrong>"`` line per problem, sorted; empty when the body
+        fits, or when the spec gives no schema for that status.
+    """
+    validator = _validator(operation.operation_id, status)
+    if validator is None:
+        return []
+    return sorted(
+        f"{json_path(list(error.instance_path))}: {error.message}"
+        for error in validator.iter_errors(body)
+    )

@@ -1,0 +1,224 @@
+"""Write the bundled demo cassettes of the recorded mock server.
+
+The data is fictional (account ``acme``, no real people) but has Mode's shapes and the
+types the live API sends: integer ids, boolean ``limit``, object ``parameters``, ``null``
+for absent values, ISO 8601 timestamps with milliseconds. Run from the repository root:
+
+    python scripts/build_demo_cassettes.py
+
+The output is deterministic; a test checks the committed cassettes match it.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from mode_query_runs.mock.cassette import Interaction, dump_cassette
+
+ACCOUNT = "acme"
+REPORT = "a1b2c3d4e5f6"
+HOST = "https://app.mode.com"
+WEB = "https://app.mode.com"
+DATA_SOURCE = {"data_source_id": 42, "data_source_token": "7a1c9e3b5d20"}
+HEADERS = {"Content-Type": ["application/hal+json; charset=utf-8"]}
+REQUEST_HEADERS = {"Accept": ["application/hal+json"]}
+
+
+def link(href: str) -> dict[str, Any]:
+    return {"href": href, "templated": False}
+
+
+def run_path(run: str) -> str:
+    return f"/api/{ACCOUNT}/reports/{REPORT}/runs/{run}"
+
+
+def query_run(run: str, token: str, **fields: Any) -> dict[str, Any]:
+    """A Query Run body, with every documented field and relation."""
+    query_token = fields.pop("query_token")
+    self_path = f"{run_path(run)}/query_runs/{token}"
+    web_path = f"{WEB}/{ACCOUNT}/reports/{REPORT}/runs/{run}"
+    body: dict[str, Any] = {
+        "id": fields.pop("id"),
+        "token": token,
+        "state": fields.pop("state"),
+        "created_at": fields.pop("created_at"),
+        "completed_at": fields.pop("completed_at"),
+        **DATA_SOURCE,
+        "limit": fields.pop("limit", True),
+        "max_result_bytes": 104857600,
+        "query_token": query_token,
+        "query_name": fields.pop("query_name"),
+        "query_created_at": fields.pop("query_created_at"),
+        "parameters": fields.pop("parameters", {}),
+        "raw_source": fields["raw_source"],
+        "rendered_source": fields.pop("rendered_source", fields.pop("raw_source")),
+        "statement_annotation": None,
+        "dbt_metric_id": None,
+        "dbt_metric_token": None,
+        "help_url": fields.pop("help_url", None),
+        "error_code": fields.pop("error_code", None),
+        "error_type": fields.pop("error_type", None),
+        "error_message": fields.pop("error_message", None),
+        **fields.pop("extra", {}),
+        "_links": {
+            "self": link(self_path),
+            "query": link(f"/api/{ACCOUNT}/reports/{REPORT}/queries/{query_token}"),
+            "view": link(f"{self_path}/view"),
+            "result": link(f"{self_path}/results"),
+            "result_web": link(f"{web_path}/query_runs/{token}/results"),
+            "query_web": link(f"{WEB}/{ACCOUNT}/reports/{REPORT}/queries/{query_token}"),
+            "report_run": link(run_path(run)),
+            "report_run_web": link(web_path),
+            "executed_by": link(f"/api/{ACCOUNT}/users/demo_analyst"),
+            **fields.pop("extra_links", {}),
+        },
+        "_embedded": {},
+    }
+    fields.pop("raw_source", None)
+    if fields:
+        raise ValueError(f"unused fields: {sorted(fields)}")
+    return body
+
+
+PAGED_RUN = "8f3e2d1c0b9a"
+SINGLE_RUN = "5c4b3a291807"
+EMPTY_RUN = "0e1d2c3b4a59"
+
+PAGED = [
+    query_run(
+        PAGED_RUN, "1a2b3c4d5e6f", id=90201, state="succeeded",
+        created_at="2026-11-01T09:30:02.118Z", completed_at="2026-11-01T09:30:04.530Z",
+        query_token="a0b1c2d3e4f5", query_name="Daily active users",
+        query_created_at="2025-01-14T10:12:40.801Z",
+        raw_source="SELECT day, COUNT(DISTINCT user_id) AS dau FROM analytics.events GROUP BY 1",
+    ),
+    query_run(
+        PAGED_RUN, "3f4e5d6c7b8a", id=90203, state="succeeded",
+        created_at="2026-11-01T09:30:05.042Z", completed_at="2026-11-01T09:30:11.976Z",
+        query_token="c2d3e4f5a6b7", query_name="Revenue by region",
+        query_created_at="2025-02-03T16:25:09.350Z", parameters={"region": "emea"},
+        raw_source=(
+            "SELECT month, SUM(amount) FROM finance.revenue"
+            " WHERE region = '{{ region }}' GROUP BY 1"
+        ),
+        rendered_source=(
+            "SELECT month, SUM(amount) FROM finance.revenue WHERE region = 'emea' GROUP BY 1"
+        ),
+    ),
+    query_run(
+        PAGED_RUN, "6c3d9e2f1a7b", id=90205, state="failed",
+        created_at="2026-11-01T09:30:12.407Z", completed_at="2026-11-01T09:30:13.022Z",
+        query_token="d4e6f8a0b2c4", query_name="Churn by plan", limit=False,
+        query_created_at="2025-06-09T11:47:30.250Z", parameters={"plan": "enterprise"},
+        raw_source="SELECT plan, churned FROM analytics.churn WHERE plan = '{{ plan }}'",
+        rendered_source="SELECT plan, churned FROM analytics.churn WHERE plan = 'enterprise'",
+        help_url="https://mode.com/help/articles/query-errors", error_code="42P01",
+        error_type="QueryError", error_message='relation "analytics.churn" does not exist',
+    ),
+    query_run(
+        PAGED_RUN, "7d8e9f0a1b2c", id=90207, state="running",
+        created_at="2026-11-01T09:30:13.581Z", completed_at=None,
+        query_token="e5f7a9b1c3d5", query_name="Funnel conversion",
+        query_created_at="2025-07-21T08:03:17.004Z",
+        raw_source="SELECT step, users FROM analytics.funnel ORDER BY step",
+    ),
+    query_run(
+        PAGED_RUN, "9e0f1a2b3c4d", id=90209, state="succeeded",
+        created_at="2026-11-01T09:30:14.260Z", completed_at="2026-11-01T09:30:16.902Z",
+        query_token="f6a8b0c2d4e6", query_name="Signups by channel",
+        query_created_at="2025-08-30T13:55:42.618Z",
+        raw_source="SELECT channel, COUNT(*) FROM analytics.signups GROUP BY 1",
+        # A field and a relation the spec does not list: clients must keep both.
+        extra={"runtime_ms": 2642},
+        extra_links={"report": link(f"/api/{ACCOUNT}/reports/{REPORT}")},
+    ),
+    query_run(
+        PAGED_RUN, "b4c5d6e7f8a9", id=90211, state="cancelled",
+        created_at="2026-11-01T09:30:17.133Z", completed_at="2026-11-01T09:31:02.540Z",
+        query_token="a7b9c1d3e5f7", query_name="Ad spend (legacy)",
+        query_created_at="2024-11-05T09:41:26.777Z",
+        raw_source="SELECT campaign, spend FROM marketing.ad_spend_legacy",
+    ),
+    query_run(
+        PAGED_RUN, "c0d1e2f3a4b5", id=90213, state="enqueued",
+        created_at="2026-11-01T09:31:03.009Z", completed_at=None,
+        query_token="b8c0d2e4f6a8", query_name="Weekly retention",
+        query_created_at="2025-03-18T14:02:51.000Z",
+        raw_source="SELECT cohort_week, week, retained FROM analytics.retention",
+    ),
+]
+
+SINGLE = [
+    query_run(
+        SINGLE_RUN, "2d6e0c4f9a1b", id=90215, state="succeeded",
+        created_at="2026-11-02T08:15:04.112Z", completed_at="2026-11-02T08:15:09.845Z",
+        query_token="b8c0d2e4f6a9", query_name="Weekly signups",
+        query_created_at="2025-03-18T14:02:51.000Z",
+        raw_source="SELECT week, signups FROM analytics.weekly_signups",
+    ),
+    query_run(
+        SINGLE_RUN, "4a5b6c7d8e9f", id=90217, state="completed",
+        created_at="2026-11-02T08:15:04.390Z", completed_at="2026-11-02T08:15:06.021Z",
+        query_token="c9d1e3f5a7b9", query_name="Signups by country",
+        query_created_at="2025-04-02T07:19:33.145Z",
+        raw_source="SELECT country, COUNT(*) FROM analytics.signups GROUP BY 1",
+    ),
+]
+
+
+def interaction(path: str, body: Any, source: str) -> Interaction:
+    return Interaction(
+        method="GET",
+        uri=HOST + path,
+        status=200,
+        reason="OK",
+        headers=HEADERS,
+        body=json.dumps(body, indent=2) + "\n",
+        source=source,
+        request_headers=REQUEST_HEADERS,
+    )
+
+
+def collection(run: str, runs: list[dict[str, Any]], per_page: int | None) -> list[Interaction]:
+    """The pages of a Report Run's Query Runs (one page without pagination when unpaged)."""
+    base = f"{run_path(run)}/query_runs"
+    if per_page is None:
+        pages = [runs]
+    else:
+        pages = [runs[i : i + per_page] for i in range(0, len(runs), per_page)]
+    hrefs = [base] + [f"{base}?page={n}" for n in range(2, len(pages) + 1)]
+    out = []
+    for n, page_runs in enumerate(pages):
+        links: dict[str, Any] = {"self": link(hrefs[n])}
+        if n + 1 < len(pages):
+            links["next_page"] = link(hrefs[n + 1])
+        if n > 0:
+            links["prev_page"] = link(hrefs[n - 1])
+        body: dict[str, Any] = {"_links": links}
+        if per_page is not None:
+            body["pagination"] = {
+                "page": n + 1,
+                "per_page": per_page,
+                "count": len(page_runs),
+                "total_pages": len(pages),
+                "total_count": len(runs),
+            }
+        body["_embedded"] = {"query_runs": page_runs}
+        out.append(interaction(hrefs[n], body, f"page {n + 1}"))
+    for body in runs:
+        out.append(interaction(body["_links"]["self"]["href"], body, body["token"]))
+    return out
+
+
+def main(directory: Path) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    dump_cassette(collection(PAGED_RUN, PAGED, 3), directory / f"report_run_{PAGED_RUN}.yaml")
+    dump_cassette(collection(SINGLE_RUN, SINGLE, None), directory / f"report_run_{SINGLE_RUN}.yaml")
+    dump_cassette(collection(EMPTY_RUN, [], None), directory / f"report_run_{EMPTY_RUN}.yaml")
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path("overlay/mode_query_runs/mock/cassettes"))
