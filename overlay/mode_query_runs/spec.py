@@ -128,6 +128,23 @@ def json_path(parts: list[str | int]) -> str:
     return text
 
 
+_SHORT_VALUE = 40
+
+
+def _short_message(message: str, instance: Any) -> str:
+    """The validator's message with a long offending value replaced by its kind."""
+    rendered = json.dumps(instance, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
+    if len(rendered) <= _SHORT_VALUE or not message.startswith(rendered):
+        return message
+    if isinstance(instance, dict):
+        kind = "an object"
+    elif isinstance(instance, list):
+        kind = f"an array of {len(instance)}"
+    else:
+        kind = rendered[:_SHORT_VALUE] + "…"
+    return kind + message[len(rendered) :]
+
+
 def schema_problems(operation: Operation, status: int, body: Any) -> list[str]:
     """Where ``body`` breaks the spec's schema for ``operation`` answering ``status``.
 
@@ -139,6 +156,6 @@ def schema_problems(operation: Operation, status: int, body: Any) -> list[str]:
     if validator is None:
         return []
     return sorted(
-        f"{json_path(list(error.instance_path))}: {error.message}"
+        f"{json_path(list(error.instance_path))}: {_short_message(error.message, error.instance)}"
         for error in validator.iter_errors(body)
     )

@@ -59,19 +59,33 @@ def _authorized(request: Request, token: str, secret: str) -> bool:
 
 
 def create_app(
-    interactions: list[Interaction], *, token: str = DEMO_TOKEN, secret: str = DEMO_SECRET
+    interactions: list[Interaction],
+    *,
+    token: str = DEMO_TOKEN,
+    secret: str = DEMO_SECRET,
+    log: list[tuple[str, str]] | None = None,
 ) -> Starlette:
-    """The ASGI application replaying ``interactions`` (the first recording of a request wins)."""
+    """The ASGI application replaying ``interactions`` (the first recording of a request wins).
+
+    Args:
+        interactions: What to replay.
+        token: The API token requests must authenticate with.
+        secret: The API secret requests must authenticate with.
+        log: If given, ``(method, path?query)`` of every request received is appended.
+    """
     table: dict[tuple[str, str], Interaction] = {}
     for interaction in interactions:
         table.setdefault(interaction.key, interaction)
 
     async def replay(request: Request) -> Response:
-        if not _authorized(request, token, secret):
-            return _error(401, "unauthorized", "Unauthorized")
-        target = request.url.path
+        raw_path: bytes = request.scope.get("raw_path") or request.url.path.encode()
+        target = raw_path.decode("latin-1")
         if request.url.query:
             target += "?" + request.url.query
+        if log is not None:
+            log.append((request.method, target))
+        if not _authorized(request, token, secret):
+            return _error(401, "unauthorized", "Unauthorized")
         recorded = table.get(request_key(request.method, target))
         if recorded is None:
             return _error(404, "not_found", "Not found")
@@ -111,7 +125,9 @@ class MockServer:
         self.cassettes = cassettes or bundled_directory()
         self.host = host
         self.port = port or free_port(host)
-        app = create_app(load_directory(self.cassettes))
+        self.requests: list[tuple[str, str]] = []
+        """``(method, path?query)`` of every request received, in order."""
+        app = create_app(load_directory(self.cassettes), log=self.requests)
         config = uvicorn.Config(app, host=host, port=self.port, log_level="warning", lifespan="off")
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, name="mode-mock", daemon=True)
@@ -142,6 +158,10 @@ class MockServer:
             if not self._thread.is_alive() or time.monotonic() > deadline:
                 raise RuntimeError(f"mock server failed to start on {self.url}")
             time.sleep(0.01)
+
+    def serve_forever(self) -> None:
+        """Serve in the calling thread until interrupted (SIGINT / SIGTERM)."""
+        self._server.run()
 
     def stop(self) -> None:
         """Stop serving and wait for the server thread to end."""

@@ -1,0 +1,103 @@
+"""Checks and chores. ``nox`` runs the default sessions: every check CI runs.
+
+- ``nox -s generate``: regenerate ``generated/`` from ``openapi/mode.yaml``.
+- ``nox -s check_generated``: fail when ``generated/`` differs from what the spec gives.
+- ``nox -s lint`` / ``typecheck`` / ``tests``: ruff, mypy, pytest.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import shutil
+import tempfile
+from pathlib import Path
+
+import nox
+
+nox.options.default_venv_backend = "venv"
+nox.options.sessions = ["check_generated", "lint", "typecheck", "tests"]
+nox.options.reuse_existing_virtualenvs = True
+
+ROOT = Path(__file__).parent
+SPEC = ROOT / "openapi" / "mode.yaml"
+CONFIG = ROOT / "generator-config.yml"
+GENERATED = ROOT / "generated" / "mode_api_client"
+GENERATOR = ["openapi-python-client==0.29.1", "ruff==0.17.5"]
+PYTHON_SOURCES = ["overlay", "tests", "scripts", "noxfile.py"]
+
+
+def _generate_into(session: nox.Session, target: Path) -> None:
+    """Run the pinned generator (and its ruff post-hooks) writing the package to ``target``."""
+    session.run(
+        "openapi-python-client",
+        "generate",
+        "--path",
+        str(SPEC),
+        "--config",
+        str(CONFIG),
+        "--meta",
+        "none",
+        "--output-path",
+        str(target),
+        "--overwrite",
+        "--fail-on-warning",
+    )
+
+
+def _differences(left: Path, right: Path) -> list[str]:
+    compared = filecmp.dircmp(left, right, ignore=["__pycache__"])
+    found = [f"only in {compared.left}: {n}" for n in compared.left_only]
+    found += [f"only in {compared.right}: {n}" for n in compared.right_only]
+    found += [f"differs: {Path(compared.left, n)}" for n in compared.diff_files]
+    for name in compared.common_dirs:
+        found += _differences(left / name, right / name)
+    return found
+
+
+@nox.session
+def generate(session: nox.Session) -> None:
+    """Regenerate generated/mode_api_client from the spec (never edit it by hand)."""
+    session.install(*GENERATOR)
+    with tempfile.TemporaryDirectory() as tmp:
+        fresh = Path(tmp) / "mode_api_client"
+        _generate_into(session, fresh)
+        shutil.rmtree(GENERATED, ignore_errors=True)
+        shutil.copytree(fresh, GENERATED, ignore=shutil.ignore_patterns("__pycache__"))
+    session.log(f"wrote {GENERATED.relative_to(ROOT)}")
+
+
+@nox.session
+def check_generated(session: nox.Session) -> None:
+    """Fail when generated/ is not exactly what the spec and the pinned generator give."""
+    session.install(*GENERATOR)
+    with tempfile.TemporaryDirectory() as tmp:
+        fresh = Path(tmp) / "mode_api_client"
+        _generate_into(session, fresh)
+        problems = _differences(fresh, GENERATED)
+    if problems:
+        session.error(
+            "generated/ is stale or hand-edited; run `nox -s generate`:\n  " + "\n  ".join(problems)
+        )
+    session.log("generated/ matches openapi/mode.yaml")
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff: lint and formatting."""
+    session.install("ruff==0.17.5")
+    session.run("ruff", "check", *PYTHON_SOURCES)
+    session.run("ruff", "format", "--check", *PYTHON_SOURCES)
+
+
+@nox.session
+def typecheck(session: nox.Session) -> None:
+    """mypy --strict over the overlay, the tests and this file."""
+    session.install("-e", ".[dev]")
+    session.run("mypy")
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """The test suite: unit and end-to-end tests against real servers on loopback."""
+    session.install("-e", ".[dev]")
+    session.run("pytest", *session.posargs)

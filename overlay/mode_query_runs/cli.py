@@ -1,0 +1,167 @@
+"""``mode-query-runs``: the command-line tool.
+
+Credentials come only from the environment (``MODE_API_TOKEN``, ``MODE_API_SECRET``) and
+are never printed. Every failure exits with status 1 and one line on stderr naming the
+HTTP status (or the kind of failure) and Mode's message; usage errors exit with 2.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, ParamSpec, TypeVar
+
+import click
+from .client import ModeClient
+from .display import format_query_run, format_table
+from .errors import ModeAPIError
+from .session import DEFAULT_BASE_URL, DEFAULT_TIMEOUT
+from .wire import to_wire
+
+__all__ = ["main"]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+def _fail(message: str) -> None:
+    click.echo(f"mode-query-runs: error: {message}", err=True)
+    sys.exit(1)
+
+
+def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
+    """Turn SDK and configuration errors into one line on stderr and exit status 1."""
+
+    @functools.wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except ModeAPIError as exc:
+            _fail(str(exc))
+        except ValueError as exc:
+            _fail(str(exc))
+        raise AssertionError("unreachable")
+
+    return wrapper
+
+
+def _client(ctx: click.Context) -> ModeClient:
+    options = ctx.obj
+    token, secret = os.environ.get("MODE_API_TOKEN"), os.environ.get("MODE_API_SECRET")
+    missing = [n for n, v in (("MODE_API_TOKEN", token), ("MODE_API_SECRET", secret)) if not v]
+    if missing:
+        raise ValueError(f"set {' and '.join(missing)} in the environment")
+    if not options["account"]:
+        raise ValueError("give --account or set MODE_ACCOUNT")
+    return ModeClient(
+        options["account"],
+        token or "",
+        secret or "",
+        base_url=options["base_url"],
+        timeout=options["timeout"],
+    )
+
+
+def _dump(value: Any) -> None:
+    click.echo(json.dumps(value, indent=2, ensure_ascii=False))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--base-url",
+    envvar="MODE_BASE_URL",
+    default=DEFAULT_BASE_URL,
+    show_default=True,
+    help="API base URL (env MODE_BASE_URL).",
+)
+@click.option("--account", envvar="MODE_ACCOUNT", help="Workspace or User username (env MODE_ACCOUNT).")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=DEFAULT_TIMEOUT,
+    show_default=True,
+    metavar="SECONDS",
+    help="Connect and read timeout.",
+)
+@click.version_option(package_name="mode-query-runs")
+@click.pass_context
+def cli(ctx: click.Context, base_url: str, account: str | None, timeout: float) -> None:
+    """Query Runs of Mode Report Runs. Credentials: MODE_API_TOKEN and MODE_API_SECRET."""
+    ctx.obj = {"base_url": base_url, "account": account, "timeout": timeout}
+
+
+@cli.command("list")
+@click.argument("report")
+@click.argument("run")
+@click.option("--json", "as_json", is_flag=True, help="One JSON array of every page's runs.")
+@click.pass_context
+@reports_errors
+def list_command(ctx: click.Context, report: str, run: str, as_json: bool) -> None:
+    """List every Query Run of Report Run RUN of Report REPORT."""
+    with _client(ctx) as client:
+        runs = list(client.list_query_runs(report, run))
+    if as_json:
+        _dump([to_wire(r) for r in runs])
+    else:
+        click.echo(format_table(runs))
+
+
+@cli.command("get")
+@click.argument("report")
+@click.argument("run")
+@click.argument("query_run")
+@click.option("--json", "as_json", is_flag=True, help="The Query Run as a JSON object.")
+@click.pass_context
+@reports_errors
+def get_command(ctx: click.Context, report: str, run: str, query_run: str, as_json: bool) -> None:
+    """Show Query Run QUERY_RUN of Report Run RUN of Report REPORT."""
+    with _client(ctx) as client:
+        found = client.get_query_run(report, run, query_run)
+    if as_json:
+        _dump(to_wire(found))
+    else:
+        click.echo(format_query_run(found))
+
+
+@cli.group("mock")
+def mock_group() -> None:
+    """The recorded mock server."""
+
+
+@mock_group.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8787, show_default=True)
+@click.option(
+    "--cassettes",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Directory of VCR.py cassettes to replay instead of the bundled ones.",
+)
+@reports_errors
+def mock_serve(host: str, port: int, cassettes: Path | None) -> None:
+    """Serve recorded interactions until interrupted (Ctrl-C)."""
+    from .mock.server import MockServer
+
+    server = MockServer(cassettes, host=host, port=port)
+    click.echo(f"Serving {server.cassettes} at {server.base_url}")
+    click.echo(
+        f"Demo credentials: MODE_API_TOKEN={server.token} MODE_API_SECRET={server.secret}"
+        f" MODE_ACCOUNT={server.account} MODE_BASE_URL={server.base_url}"
+    )
+    server.serve_forever()
+
+
+@cli.command("demo")
+@reports_errors
+def demo_command() -> None:
+    """Run a short tour against the bundled mock server on a free loopback port."""
+    from .demo import run_demo
+
+    run_demo(click.echo)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point of the ``mode-query-runs`` console script."""
+    cli.main(args=list(argv) if argv is not None else None, prog_name="mode-query-runs")

@@ -1,0 +1,52 @@
+"""The ``mode-query-runs demo`` tour: the SDK against the bundled recorded mock server."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from mode_api_client.types import Unset
+
+from .display import format_table
+from .client import ModeClient
+from .mock.server import MockServer
+
+__all__ = ["DEMO_REPORT", "DEMO_RUN", "DEMO_QUERY_RUN", "run_demo"]
+
+DEMO_REPORT = "a1b2c3d4e5f6"
+DEMO_RUN = "8f3e2d1c0b9a"
+DEMO_QUERY_RUN = "6c3d9e2f1a7b"
+
+
+def run_demo(echo: Callable[[str], object]) -> None:
+    """Start the mock server, list, get and follow a link, print each step, stop.
+
+    Raises:
+        ModeAPIError: a step failed (the bundled recordings answer every step).
+    """
+    with MockServer() as server:
+        echo(f"Started the recorded mock server at {server.base_url} (account {server.account}).")
+        with ModeClient(
+            server.account, server.token, server.secret, base_url=server.base_url
+        ) as client:
+            runs = list(client.list_query_runs(DEMO_REPORT, DEMO_RUN))
+            echo(
+                f"\n1. Listed Report Run {DEMO_RUN} of Report {DEMO_REPORT}, following"
+                f" _links.next_page across pages: {len(runs)} Query Runs."
+            )
+            echo(format_table(runs))
+
+            query_run = client.get_query_run(DEMO_REPORT, DEMO_RUN, DEMO_QUERY_RUN)
+            echo(f"\n2. Got Query Run {query_run.token}: state {query_run.state}.")
+            if not isinstance(query_run.error_message, Unset) and query_run.error_message:
+                echo(f"   {query_run.error_type}: {query_run.error_message}")
+
+            self_link = query_run.field_links.self_
+            followed = client.follow(self_link)
+            echo(
+                f"\n3. Followed its self link {self_link.href}: Query Run"
+                f" {followed['token']}, state {followed['state']}."
+            )
+            result_web = query_run.field_links.result_web
+            if not isinstance(result_web, Unset):
+                echo(f"   Its results in a browser (result_web): {result_web.href}")
+    echo("\nStopped the mock server. Demo finished.")
