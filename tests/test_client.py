@@ -6,9 +6,11 @@ import datetime
 import os
 
 import pytest
-from mode_api_client.models import Link, QueryRunParametersType0
 
-from conftest import (
+from mode_api_client.models import Link, QueryRunParametersType0
+from mode_query_runs import AuthenticationError, ModeAPIError, ModeClient, NotFoundError
+from mode_query_runs.mock.server import MockServer
+from support import (
     EMPTY_RUN,
     PAGED_RUN,
     PAGED_TOKENS,
@@ -16,8 +18,6 @@ from conftest import (
     SINGLE_RUN,
     SINGLE_TOKENS,
 )
-from mode_query_runs import AuthenticationError, ModeAPIError, ModeClient, NotFoundError
-from mode_query_runs.mock.server import MockServer
 
 BASE = f"/api/acme/reports/{REPORT}/runs"
 
@@ -65,9 +65,7 @@ def test_get_failed_query_run_has_types_mode_sends(client: ModeClient) -> None:
     assert run.limit is False
     assert run.data_source_id == 42
     assert run.max_result_bytes == 104857600
-    assert run.created_at == datetime.datetime(
-        2026, 11, 1, 9, 30, 12, 407000, tzinfo=datetime.UTC
-    )
+    assert run.created_at == datetime.datetime(2026, 11, 1, 9, 30, 12, 407000, tzinfo=datetime.UTC)
     assert isinstance(run.parameters, QueryRunParametersType0)
     assert run.parameters.additional_properties == {"plan": "enterprise"}
     assert run.error_code == "42P01"
@@ -111,7 +109,9 @@ def test_follow_resolves_href_against_origin_not_base_path(
 
 
 def test_follow_refuses_another_origin(client: ModeClient, mock_server: MockServer) -> None:
-    with pytest.raises(ValueError, match=r"refusing to send Mode credentials to https://app\.mode\.com"):
+    with pytest.raises(
+        ValueError, match=r"refusing to send Mode credentials to https://app\.mode\.com"
+    ):
         client.follow("https://app.mode.com/acme/reports/x/runs/y")
     assert mock_server.requests == []
 

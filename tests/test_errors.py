@@ -1,4 +1,4 @@
-"""Bad input gets a clear, typed error: statuses, bodies that are not the spec's JSON, no response."""
+"""Bad input gets a clear, typed error: statuses, bodies the spec forbids, no response."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 
-from conftest import REPORT, SEED_PAGE, recorded
 from mode_query_runs import (
     APIConnectionError,
     APITimeoutError,
@@ -21,6 +20,7 @@ from mode_query_runs import (
     ServerError,
 )
 from mode_query_runs.mock.server import MockServer
+from support import REPORT, SEED_PAGE, recorded
 
 Serve = Callable[..., tuple[MockServer, ModeClient]]
 RUN = "feedfacecafe"
@@ -57,7 +57,11 @@ def test_proxy_html_502_is_server_error_naming_status_and_body(serve: Serve) -> 
 
 @pytest.mark.parametrize(
     ("status", "error_class", "error_id"),
-    [(403, PermissionDeniedError, "forbidden"), (429, RateLimitError, "rate_limited"), (500, ServerError, "internal")],
+    [
+        (403, PermissionDeniedError, "forbidden"),
+        (429, RateLimitError, "rate_limited"),
+        (500, ServerError, "internal"),
+    ],
 )
 def test_status_maps_to_error_class_with_modes_body(
     serve: Serve, status: int, error_class: type[ModeAPIError], error_id: str
@@ -94,8 +98,14 @@ def test_truncated_page_is_parse_error(serve: Serve) -> None:
     ("body", "problem"),
     [
         (seed_run(token=None), '$.token: null is not of type "string"'),
-        ({k: v for k, v in seed_run().items() if k != "token"}, '$: "token" is a required property'),
-        (seed_run(id=[1]), "$.id: [1] is not valid under any of the schemas listed in the 'anyOf' keyword"),
+        (
+            {k: v for k, v in seed_run().items() if k != "token"},
+            '$: "token" is a required property',
+        ),
+        (
+            seed_run(id=[1]),
+            "$.id: [1] is not valid under any of the schemas listed in the 'anyOf' keyword",
+        ),
         (seed_run(_links={"query": {"href": "/x"}}), '$._links: "self" is a required property'),
         (seed_run(_links={"self": {"href": 7}}), '$._links.self.href: 7 is not of type "string"'),
         ([seed_run()], '$: an array of 1 is not of type "object"'),
@@ -116,7 +126,10 @@ def test_query_runs_not_an_array_is_parse_error(serve: Serve) -> None:
     body = page([])
     body["_embedded"]["query_runs"] = {"0": seed_run()}
     _, mode = serve(recorded(LIST, body))
-    with pytest.raises(ResponseParseError, match=r"\$\._embedded\.query_runs: an object is not of type \"array\" \(GET "):
+    with pytest.raises(
+        ResponseParseError,
+        match=r"\$\._embedded\.query_runs: an object is not of type \"array\" \(GET ",
+    ):
         list(mode.list_query_runs(REPORT, RUN))
 
 
@@ -124,7 +137,13 @@ def test_bad_second_page_fails_after_first_page_is_delivered(serve: Serve) -> No
     second = f"{LIST}?page=2"
     _, mode = serve(
         recorded(LIST, page([seed_run(token="first")], next_page=second)),
-        recorded(second, "<html>gateway</html>", status=504, content_type="text/html", reason="Gateway Timeout"),
+        recorded(
+            second,
+            "<html>gateway</html>",
+            status=504,
+            content_type="text/html",
+            reason="Gateway Timeout",
+        ),
     )
     runs = mode.list_query_runs(REPORT, RUN)
     assert next(runs).token == "first"
@@ -148,7 +167,9 @@ def test_next_page_on_another_origin_is_refused(serve: Serve) -> None:
     _, mode = serve(recorded(LIST, page([seed_run()], next_page="https://evil.example/api/x")))
     runs = mode.list_query_runs(REPORT, RUN)
     next(runs)
-    with pytest.raises(ValueError, match="refusing to send Mode credentials to https://evil.example"):
+    with pytest.raises(
+        ValueError, match=r"refusing to send Mode credentials to https://evil\.example"
+    ):
         next(runs)
 
 

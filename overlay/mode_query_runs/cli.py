@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 import click
+
 from .client import ModeClient
 from .display import format_query_run, format_table
 from .errors import ModeAPIError
@@ -26,6 +27,7 @@ __all__ = ["main"]
 
 P = ParamSpec("P")
 R = TypeVar("R")
+
 
 def _fail(message: str) -> None:
     click.echo(f"mode-query-runs: error: {message}", err=True)
@@ -77,7 +79,9 @@ def _dump(value: Any) -> None:
     show_default=True,
     help="API base URL (env MODE_BASE_URL).",
 )
-@click.option("--account", envvar="MODE_ACCOUNT", help="Workspace or User username (env MODE_ACCOUNT).")
+@click.option(
+    "--account", envvar="MODE_ACCOUNT", help="Workspace or User username (env MODE_ACCOUNT)."
+)
 @click.option(
     "--timeout",
     type=click.FloatRange(min=0, min_open=True),

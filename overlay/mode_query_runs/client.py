@@ -12,6 +12,7 @@ from types import TracebackType
 from typing import Any, Self, TypeVar
 
 import httpx
+
 from mode_api_client import Client
 from mode_api_client.api.query_runs import (
     get_query_run_for_report_run,
@@ -213,7 +214,9 @@ class ModeClient:
             )
         return response.parsed
 
-    def _parse(self, model: type[QueryRunCollection], response: httpx.Response) -> QueryRunCollection:
+    def _parse(
+        self, model: type[QueryRunCollection], response: httpx.Response
+    ) -> QueryRunCollection:
         body = self._session.validated_json(response, "listQueryRunsForReportRun")
         try:
             return model.from_dict(body)

@@ -6,11 +6,11 @@ from collections.abc import Callable
 
 from mode_api_client.types import Unset
 
-from .display import format_table
 from .client import ModeClient
+from .display import format_table
 from .mock.server import MockServer
 
-__all__ = ["DEMO_REPORT", "DEMO_RUN", "DEMO_QUERY_RUN", "run_demo"]
+__all__ = ["DEMO_QUERY_RUN", "DEMO_REPORT", "DEMO_RUN", "run_demo"]
 
 DEMO_REPORT = "a1b2c3d4e5f6"
 DEMO_RUN = "8f3e2d1c0b9a"

@@ -9,6 +9,7 @@ the ``Authorization`` header, which no exception, repr or log line includes.
 
 from __future__ import annotations
 
+import contextlib
 import json
 
 import httpx
@@ -175,10 +176,8 @@ def error_for_transport(exc: httpx.TransportError) -> APIConnectionError:
     """The typed error for an httpx transport failure (timeout, refused, reset)."""
     method: str | None = None
     url: str | None = None
-    try:
+    with contextlib.suppress(RuntimeError):  # raised without a request attached
         method, url = request_identity(exc.request)
-    except RuntimeError:  # the exception was raised without a request attached
-        pass
     detail = str(exc) or type(exc).__name__
     if isinstance(exc, httpx.TimeoutException):
         return APITimeoutError(f"timed out: {detail}", method=method, url=url)

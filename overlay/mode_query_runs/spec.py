@@ -53,7 +53,7 @@ class Operation:
         return re.compile("^" + "[^/]+".join(re.escape(part) for part in parts) + "$")
 
     def matches(self, method: str, path: str) -> bool:
-        """Whether ``method`` and a raw (percent-encoded) ``path`` relative to the server are this."""
+        """Whether ``method`` and a raw (percent-encoded) server-relative ``path`` are this."""
         return method.upper() == self.method and bool(self._pattern.match(path))
 
 

@@ -10,7 +10,7 @@ models and written back unchanged.
 from __future__ import annotations
 
 import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 import attrs
 
@@ -36,7 +36,7 @@ def format_timestamp(value: datetime.datetime) -> str:
 def to_wire(model: _Model) -> dict[str, Any]:
     """The JSON object (a dict) for a generated model, timestamps in Mode's form."""
     body = model.to_dict()
-    for field in attrs.fields(type(model)):
+    for field in attrs.fields(cast(type[attrs.AttrsInstance], type(model))):
         value = getattr(model, field.name)
         if isinstance(value, datetime.datetime) and field.name in body:
             body[field.name] = format_timestamp(value)

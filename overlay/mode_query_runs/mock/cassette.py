@@ -18,8 +18,8 @@ from urllib.parse import urlsplit
 import yaml
 
 __all__ = [
-    "bundled_directory",
     "Interaction",
+    "bundled_directory",
     "dump_cassette",
     "load_cassette",
     "load_directory",
@@ -82,7 +82,9 @@ def request_key(method: str, uri: str) -> tuple[str, str]:
 def _headers(raw: Any) -> dict[str, list[str]]:
     if not raw:
         return {}
-    return {str(k): [str(v) for v in (vs if isinstance(vs, list) else [vs])] for k, vs in raw.items()}
+    return {
+        str(k): [str(v) for v in (vs if isinstance(vs, list) else [vs])] for k, vs in raw.items()
+    }
 
 
 def load_cassette(path: Path) -> list[Interaction]:

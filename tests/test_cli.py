@@ -1,0 +1,206 @@
+"""The mode-query-runs command, run as a real subprocess against loopback servers."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+
+from mode_query_runs.mock.server import MockServer, free_port
+from support import PAGED_RUN, PAGED_TOKENS, REPORT, SINGLE_RUN, SINGLE_TOKENS
+
+
+def run_cli(
+    *args: str, base_url: str | None = None, secret: str = "demo-secret", timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MODE_")}
+    env |= {"MODE_API_TOKEN": "demo-token", "MODE_API_SECRET": secret, "MODE_ACCOUNT": "acme"}
+    if base_url:
+        env["MODE_BASE_URL"] = base_url
+    return subprocess.run(
+        [sys.executable, "-m", "mode_query_runs", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def assert_one_line_error(result: subprocess.CompletedProcess[str], expected: str) -> None:
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr == f"mode-query-runs: error: {expected}\n"
+    assert "Traceback" not in result.stderr
+
+
+def test_list_prints_a_table_of_every_page(mock_server: MockServer) -> None:
+    result = run_cli("list", REPORT, PAGED_RUN, base_url=mock_server.base_url)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["TOKEN", "STATE", "CREATED_AT", "COMPLETED_AT", "QUERY_NAME"]
+    assert [line.split()[0] for line in lines[1:]] == PAGED_TOKENS
+    assert lines[4].split()[:4] == [
+        "7d8e9f0a1b2c",
+        "running",
+        "2026-11-01T09:30:13.581Z",
+        "-",
+    ]
+
+
+def test_list_json_is_one_array_with_modes_field_names(mock_server: MockServer) -> None:
+    result = run_cli("list", REPORT, PAGED_RUN, "--json", base_url=mock_server.base_url)
+    assert result.returncode == 0, result.stderr
+    runs = json.loads(result.stdout)
+    assert [run["token"] for run in runs] == PAGED_TOKENS
+    assert runs[0]["created_at"] == "2026-11-01T09:30:02.118Z"
+    assert runs[0]["_links"]["self"]["href"].endswith(f"/query_runs/{PAGED_TOKENS[0]}")
+    assert runs[4]["runtime_ms"] == 2642
+    assert runs[4]["_links"]["report"]["href"] == f"/api/acme/reports/{REPORT}"
+
+
+def test_get_json_gives_back_the_recorded_body(mock_server: MockServer) -> None:
+    result = run_cli(
+        "get", REPORT, PAGED_RUN, "9e0f1a2b3c4d", "--json", base_url=mock_server.base_url
+    )
+    assert result.returncode == 0, result.stderr
+    with httpx.Client(auth=("demo-token", "demo-secret")) as http:
+        recorded = http.get(
+            f"{mock_server.base_url}/acme/reports/{REPORT}/runs/{PAGED_RUN}/query_runs/9e0f1a2b3c4d"
+        ).json()
+    assert json.loads(result.stdout) == recorded
+
+
+def test_get_prints_fields_and_links(mock_server: MockServer) -> None:
+    result = run_cli("get", REPORT, SINGLE_RUN, SINGLE_TOKENS[0], base_url=mock_server.base_url)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[1].split() == ["token", SINGLE_TOKENS[0]]
+    assert "state                 succeeded" in lines
+    assert "links:" in lines
+    assert (
+        f"  self: /api/acme/reports/{REPORT}/runs/{SINGLE_RUN}/query_runs/{SINGLE_TOKENS[0]}"
+        in lines
+    )
+
+
+def test_not_found_is_one_line_without_traceback(mock_server: MockServer) -> None:
+    result = run_cli("get", REPORT, PAGED_RUN, "nope", base_url=mock_server.base_url)
+    assert_one_line_error(
+        result,
+        f"HTTP 404 [not_found] Not found (GET {mock_server.base_url}/acme/reports/{REPORT}"
+        f"/runs/{PAGED_RUN}/query_runs/nope)",
+    )
+
+
+def test_wrong_secret_is_401_and_the_secret_is_never_printed(mock_server: MockServer) -> None:
+    result = run_cli("list", REPORT, PAGED_RUN, base_url=mock_server.base_url, secret="t0p-s3cret")
+    assert_one_line_error(
+        result,
+        f"HTTP 401 [unauthorized] Unauthorized (GET {mock_server.base_url}/acme/reports/{REPORT}"
+        f"/runs/{PAGED_RUN}/query_runs)",
+    )
+    assert "t0p-s3cret" not in result.stderr
+
+
+def test_refused_connection_is_one_line(closed_port: int) -> None:
+    result = run_cli("list", REPORT, PAGED_RUN, base_url=f"http://127.0.0.1:{closed_port}/api")
+    assert result.returncode == 1
+    assert result.stderr.startswith("mode-query-runs: error: connection failed: ")
+    assert result.stderr.count("\n") == 1
+
+
+def test_timeout_option_is_seconds(silent_port: int) -> None:
+    started = time.monotonic()
+    result = run_cli(
+        "--timeout",
+        "0.5",
+        "get",
+        REPORT,
+        PAGED_RUN,
+        "x",
+        base_url=f"http://127.0.0.1:{silent_port}/api",
+    )
+    assert result.returncode == 1
+    assert result.stderr.startswith("mode-query-runs: error: timed out: ")
+    assert result.stderr.count("\n") == 1
+    assert time.monotonic() - started < 30
+
+
+def test_missing_credentials_are_named() -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MODE_")}
+    result = subprocess.run(
+        [sys.executable, "-m", "mode_query_runs", "--account", "acme", "list", "r", "x"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert_one_line_error(result, "set MODE_API_TOKEN and MODE_API_SECRET in the environment")
+
+
+def test_demo_runs_every_step_and_exits_zero() -> None:
+    result = run_cli("demo")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "following _links.next_page across pages: 7 Query Runs." in out
+    for token in PAGED_TOKENS:
+        assert token in out
+    assert "2. Got Query Run 6c3d9e2f1a7b: state failed." in out
+    assert 'QueryError: relation "analytics.churn" does not exist' in out
+    assert "3. Followed its self link" in out
+    assert out.rstrip().endswith("Stopped the mock server. Demo finished.")
+
+
+def test_mock_serve_prints_url_and_credentials_and_serves() -> None:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mode_query_runs", "mock", "serve", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        first = process.stdout.readline()
+        second = process.stdout.readline()
+        base_url = f"http://127.0.0.1:{port}/api"
+        assert first.rstrip().endswith(f"at {base_url}")
+        assert second.split() == [
+            "Demo",
+            "credentials:",
+            "MODE_API_TOKEN=demo-token",
+            "MODE_API_SECRET=demo-secret",
+            "MODE_ACCOUNT=acme",
+            f"MODE_BASE_URL={base_url}",
+        ]
+        url = f"{base_url}/acme/reports/{REPORT}/runs/{SINGLE_RUN}/query_runs"
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                response = httpx.get(url, auth=("demo-token", "demo-secret"))
+                break
+            except httpx.ConnectError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        assert response.status_code == 200
+        assert response.headers["content-type"] == "application/hal+json; charset=utf-8"
+        tokens = [r["token"] for r in response.json()["_embedded"]["query_runs"]]
+        assert tokens == SINGLE_TOKENS
+        assert httpx.get(url).status_code == 401
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["list", "--help"], ["--version"]])
+def test_help_and_version_exit_zero(argv: list[str]) -> None:
+    result = run_cli(*argv)
+    assert result.returncode == 0
+    assert result.stdout
