@@ -7,9 +7,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import filecmp
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import nox
@@ -24,6 +26,20 @@ CONFIG = ROOT / "generator-config.yml"
 GENERATED = ROOT / "generated" / "mode_api_client"
 GENERATOR = ["openapi-python-client==0.29.1", "ruff==0.17.5"]
 PYTHON_SOURCES = ["overlay", "tests", "scripts", "noxfile.py"]
+
+
+@contextlib.contextmanager
+def _fresh_generation(session: nox.Session) -> Iterator[Path]:
+    """Generate the package from the spec into a temporary directory and yield its path.
+
+    The pinned generator runs outside the repository, and its ruff post-hooks run with
+    ``--isolated``, so the output does not depend on where it is written.
+    """
+    session.install(*GENERATOR)
+    with tempfile.TemporaryDirectory() as tmp:
+        fresh = Path(tmp) / "mode_api_client"
+        _generate_into(session, fresh)
+        yield fresh
 
 
 def _generate_into(session: nox.Session, target: Path) -> None:
@@ -57,10 +73,7 @@ def _differences(left: Path, right: Path) -> list[str]:
 @nox.session
 def generate(session: nox.Session) -> None:
     """Regenerate generated/mode_api_client from the spec (never edit it by hand)."""
-    session.install(*GENERATOR)
-    with tempfile.TemporaryDirectory() as tmp:
-        fresh = Path(tmp) / "mode_api_client"
-        _generate_into(session, fresh)
+    with _fresh_generation(session) as fresh:
         shutil.rmtree(GENERATED, ignore_errors=True)
         shutil.copytree(fresh, GENERATED, ignore=shutil.ignore_patterns("__pycache__"))
     session.log(f"wrote {GENERATED.relative_to(ROOT)}")
@@ -69,10 +82,7 @@ def generate(session: nox.Session) -> None:
 @nox.session
 def check_generated(session: nox.Session) -> None:
     """Fail when generated/ is not exactly what the spec and the pinned generator give."""
-    session.install(*GENERATOR)
-    with tempfile.TemporaryDirectory() as tmp:
-        fresh = Path(tmp) / "mode_api_client"
-        _generate_into(session, fresh)
+    with _fresh_generation(session) as fresh:
         problems = _differences(fresh, GENERATED)
     if problems:
         session.error(
