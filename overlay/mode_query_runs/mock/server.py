@@ -9,6 +9,7 @@ status, headers and body; anything not recorded gets Mode's ``404`` error body.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import json
@@ -64,6 +65,7 @@ def create_app(
     token: str = DEMO_TOKEN,
     secret: str = DEMO_SECRET,
     log: list[tuple[str, str]] | None = None,
+    latency: float = 0.0,
 ) -> Starlette:
     """The ASGI application replaying ``interactions`` (the first recording of a request wins).
 
@@ -72,6 +74,7 @@ def create_app(
         token: The API token requests must authenticate with.
         secret: The API secret requests must authenticate with.
         log: If given, ``(method, path?query)`` of every request received is appended.
+        latency: Seconds to wait before answering each request (to simulate a network).
     """
     table: dict[tuple[str, str], Interaction] = {}
     for interaction in interactions:
@@ -84,6 +87,8 @@ def create_app(
             target += "?" + request.url.query
         if log is not None:
             log.append((request.method, target))
+        if latency > 0:
+            await asyncio.sleep(latency)
         if not _authorized(request, token, secret):
             return _error(401, "unauthorized", "Unauthorized")
         recorded = table.get(request_key(request.method, target))
@@ -114,20 +119,26 @@ class MockServer:
         cassettes: Directory of cassettes to replay; the bundled ones by default.
         host: Loopback address to listen on.
         port: TCP port; ``0`` picks a free one.
+        latency: Seconds added before every answer (``0``: none).
 
     Use as a context manager, or call :meth:`start` and :meth:`stop`. ``base_url`` is the
     API base URL to give a client (``http://127.0.0.1:<port>/api``).
     """
 
     def __init__(
-        self, cassettes: Path | None = None, *, host: str = "127.0.0.1", port: int = 0
+        self,
+        cassettes: Path | None = None,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        latency: float = 0.0,
     ) -> None:
         self.cassettes = cassettes or bundled_directory()
         self.host = host
         self.port = port or free_port(host)
         self.requests: list[tuple[str, str]] = []
         """``(method, path?query)`` of every request received, in order."""
-        app = create_app(load_directory(self.cassettes), log=self.requests)
+        app = create_app(load_directory(self.cassettes), log=self.requests, latency=latency)
         config = uvicorn.Config(app, host=host, port=self.port, log_level="warning", lifespan="off")
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, name="mode-mock", daemon=True)
