@@ -25,7 +25,7 @@ SPEC = ROOT / "openapi" / "mode.yaml"
 CONFIG = ROOT / "generator-config.yml"
 GENERATED = ROOT / "generated" / "mode_api_client"
 GENERATOR = ["openapi-python-client==0.29.1", "ruff==0.17.5"]
-PYTHON_SOURCES = ["overlay", "tests", "scripts", "noxfile.py"]
+PYTHON_SOURCES = ["overlay", "tests", "scripts", "benchmarks", "noxfile.py"]
 
 
 @contextlib.contextmanager
@@ -111,3 +111,11 @@ def tests(session: nox.Session) -> None:
     """The test suite: unit and end-to-end tests against real servers on loopback."""
     session.install("-e", ".[dev]")
     session.run("pytest", *session.posargs)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Benchmarks as ratios against baselines measured in the same run (not run by default)."""
+    session.install("-e", ".[dev]")
+    output = session.posargs[0] if session.posargs else "bench-results.json"
+    session.run("python", "benchmarks/bench.py", output)
