@@ -17,7 +17,7 @@ from pathlib import Path
 import nox
 
 nox.options.default_venv_backend = "venv"
-nox.options.sessions = ["check_generated", "lint", "typecheck", "tests"]
+nox.options.sessions = ["check_generated", "lint", "typecheck", "tests", "contract"]
 nox.options.reuse_existing_virtualenvs = True
 
 ROOT = Path(__file__).parent
@@ -111,6 +111,26 @@ def tests(session: nox.Session) -> None:
     """The test suite: unit and end-to-end tests against real servers on loopback."""
     session.install("-e", ".[dev]")
     session.run("pytest", *session.posargs)
+
+
+@nox.session
+def contract(session: nox.Session) -> None:
+    """schemathesis against the recorded mock server; ``-- --url URL``: against any server.
+
+    Prints the test cases per operation by response status and fails when an operation
+    never got a 200. With ``--url`` the credentials come from ``MODE_API_TOKEN`` /
+    ``MODE_API_SECRET`` and only GET requests are sent; other arguments go to ``st run``.
+    """
+    session.install("-e", ".[dev]")
+    session.run("python", "tests/contract/run_schemathesis.py", *session.posargs)
+
+
+@nox.session
+def fuzz(session: nox.Session) -> None:
+    """The client-side property tests with many more generated bodies (``FUZZ_EXAMPLES``)."""
+    session.install("-e", ".[dev]")
+    session.env.setdefault("FUZZ_EXAMPLES", "3000")
+    session.run("pytest", "tests/contract", "-p", "no:cacheprovider", *session.posargs)
 
 
 @nox.session

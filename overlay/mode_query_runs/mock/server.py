@@ -101,7 +101,15 @@ def create_app(
         }
         return Response(recorded.body.encode("utf-8"), status_code=recorded.status, headers=headers)
 
-    return Starlette(routes=[Route("/{path:path}", replay, methods=["GET", "HEAD"])])
+    async def unrouted(request: Request, exc: Exception) -> Response:
+        # A path the route pattern cannot match (one with a decoded newline) is answered
+        # like any other unrecorded request, not with Starlette's plain-text 404.
+        return await replay(request)
+
+    return Starlette(
+        routes=[Route("/{path:path}", replay, methods=["GET", "HEAD"])],
+        exception_handlers={404: unrouted},
+    )
 
 
 def free_port(host: str = "127.0.0.1") -> int:

@@ -1,0 +1,166 @@
+"""Schemathesis against the recorded mock server, or against any server given with ``--url``.
+
+``python tests/contract/run_schemathesis.py`` starts the recorded mock server
+(:class:`mode_query_runs.mock.server.MockServer`) on a free loopback port, runs the pinned
+schemathesis (``st run``) from ``openapi/mode.yaml`` against it with the demo credentials and
+every check on (``--checks all``: status code, content type, response headers and schema
+conformance, ``ignored_auth``, ...), and stops it. Every phase runs: examples (the spec's
+named tokens), coverage, fuzzing and stateful (the spec's ``links`` from the collection to
+each Query Run it lists).
+
+``... --url URL`` runs the same checks against ``URL`` (for instance
+``https://app.mode.com/api``) with the credentials in ``MODE_API_TOKEN`` / ``MODE_API_SECRET``.
+Only GET requests are sent then (the coverage phase's unexpected-method probes are off) and
+429 answers are waited out (``--rate-limit auto``). Arguments after ``--`` go to ``st run``
+(``-n 20``, ``--seed N``, ``--phases examples,stateful``).
+
+Afterwards it prints, per operation, how many test cases were sent and how many got each
+status, and exits non-zero when schemathesis failed or an operation never got a 200.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from mode_query_runs.mock.server import MockServer
+
+ROOT = Path(__file__).resolve().parents[2]
+SPEC = ROOT / "openapi" / "mode.yaml"
+AUTH_CONFIG = """\
+[auth.basic]
+username = "${MODE_API_TOKEN}"
+password = "${MODE_API_SECRET}"
+"""
+READ_ONLY_CONFIG = """
+[phases.coverage]
+unexpected-methods = []
+"""
+# Numbers every operation gets, in this order; anything else is counted as "other".
+STATUSES = (200, 401, 404, 405)
+
+
+def count_cases(ndjson_lines: Iterable[str]) -> dict[str, Counter[int | None]]:
+    """Cases sent per operation (``"GET /path"``), by response status, from an NDJSON report.
+
+    Every ``ScenarioFinished`` event of schemathesis's NDJSON report (``--report ndjson``)
+    records its test cases (method and path template) and the interactions they had; a
+    case is counted once per interaction under the operation whose path it tested (probes
+    with other methods included), by the status it got (``None`` when no response came).
+    """
+    counts: dict[str, Counter[int | None]] = {}
+    for line in ndjson_lines:
+        event = json.loads(line).get("ScenarioFinished")
+        if event is None:
+            continue
+        recorder = event["recorder"]
+        for case_id, interaction in recorder.get("interactions", {}).items():
+            case = recorder["cases"][case_id]["value"]
+            label = f"GET {case['path']}"
+            response = interaction.get("response")
+            status = response["status_code"] if response else None
+            counts.setdefault(label, Counter())[status] += 1
+    return counts
+
+
+def summary(counts: dict[str, Counter[int | None]]) -> list[str]:
+    """The per-operation table: cases, then one column per status in ``STATUSES``, then other."""
+    header = ["operation", "cases", *(str(status) for status in STATUSES), "other"]
+    rows = [header]
+    for label in sorted(counts):
+        by_status = counts[label]
+        known = [by_status[status] for status in STATUSES]
+        total = sum(by_status.values())
+        rows.append([label, str(total), *(str(n) for n in known), str(total - sum(known))])
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    return [
+        "  ".join(
+            cell.ljust(width) if i == 0 else cell.rjust(width)
+            for i, (cell, width) in enumerate(zip(row, widths, strict=True))
+        )
+        for row in rows
+    ]
+
+
+def operations_without_200(counts: dict[str, Counter[int | None]]) -> list[str]:
+    """The operations of the spec that never got a 200 (or were not tested at all)."""
+    spec_operations = [f"GET {path}" for path in _spec_paths()]
+    return [label for label in spec_operations if counts.get(label, Counter())[200] == 0]
+
+
+def _spec_paths() -> list[str]:
+    from mode_query_runs.spec import operations
+
+    return [operation.path for operation in operations() if operation.method == "GET"]
+
+
+@contextlib.contextmanager
+def _target(url: str | None) -> Iterator[tuple[str, dict[str, str]]]:
+    """The base URL to test and the environment carrying its credentials."""
+    if url is not None:
+        missing = [n for n in ("MODE_API_TOKEN", "MODE_API_SECRET") if not os.environ.get(n)]
+        if missing:
+            raise SystemExit(f"contract: error: environment variable(s) not set: {missing}")
+        yield url, dict(os.environ)
+        return
+    with MockServer() as server:
+        env = {**os.environ, "MODE_API_TOKEN": server.token, "MODE_API_SECRET": server.secret}
+        yield server.base_url, env
+
+
+def run(url: str | None, extra: list[str]) -> int:
+    """Run schemathesis, print the per-operation table; the exit status (0: passed)."""
+    with tempfile.TemporaryDirectory() as tmp, _target(url) as (base_url, env):
+        config = Path(tmp) / "schemathesis.toml"
+        config.write_text(AUTH_CONFIG + (READ_ONLY_CONFIG if url else ""), "utf-8")
+        report = Path(tmp) / "events.ndjson"
+        command = [
+            "st",
+            "--config-file",
+            str(config),
+            "run",
+            str(SPEC),
+            "--url",
+            base_url,
+            "--checks",
+            "all",
+            "--report",
+            "ndjson",
+            "--report-ndjson-path",
+            str(report),
+            "--generation-database",
+            "none",
+            "--no-color",
+            *(["--rate-limit", "auto"] if url else []),
+            *extra,
+        ]
+        # In the temporary directory, so schemathesis's crash cache is not left behind.
+        status = subprocess.run(command, env=env, cwd=tmp, check=False).returncode
+        counts = count_cases(report.read_text("utf-8").splitlines()) if report.exists() else {}
+    print("\nTest cases per operation, by response status:")
+    for line in summary(counts):
+        print("  " + line)
+    unreached = operations_without_200(counts)
+    for label in unreached:
+        print(f"contract: error: no test case of {label} got a 200 response", file=sys.stderr)
+    return status or (1 if unreached else 0)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``[--url URL] [st run options...]``; the exit status."""
+    parser = argparse.ArgumentParser(description="schemathesis contract tests", add_help=True)
+    parser.add_argument("--url", help="test this API base URL instead of the recorded mock server")
+    args, extra = parser.parse_known_args(argv)
+    return run(args.url, [arg for arg in extra if arg != "--"])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

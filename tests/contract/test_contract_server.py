@@ -1,0 +1,71 @@
+"""The schemathesis contract run: its counting per operation, and what it found in the mock."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+from contract.run_schemathesis import count_cases, operations_without_200, summary
+
+from mode_query_runs.mock.server import MockServer
+
+LIST = "GET /{account}/reports/{report}/runs/{run}/query_runs"
+GET = "GET /{account}/reports/{report}/runs/{run}/query_runs/{query_run}"
+
+
+def _scenario(*cases: tuple[str, str, int | None]) -> str:
+    """One NDJSON ``ScenarioFinished`` line with ``(method, path, status)`` cases."""
+    recorder = {
+        "label": "Stateful tests",
+        "cases": {
+            f"c{i}": {"value": {"method": method, "path": path}}
+            for i, (method, path, _) in enumerate(cases)
+        },
+        "interactions": {
+            f"c{i}": {"response": None if status is None else {"status_code": status}}
+            for i, (_, _, status) in enumerate(cases)
+        },
+    }
+    return json.dumps({"ScenarioFinished": {"phase": "stateful", "recorder": recorder}})
+
+
+def test_cases_are_counted_per_operation_by_status() -> None:
+    list_path = LIST.removeprefix("GET ")
+    get_path = GET.removeprefix("GET ")
+    lines = [
+        json.dumps({"Initialize": {"seed": 1}}),
+        _scenario(("GET", list_path, 200), ("GET", get_path, 404), ("DELETE", get_path, 405)),
+        _scenario(("GET", get_path, 200), ("GET", get_path, 401), ("GET", get_path, None)),
+        json.dumps({"ScenarioFinished": {"phase": "stateful", "recorder": {"label": "skip"}}}),
+    ]
+    counts = count_cases(lines)
+    assert counts == {
+        LIST: {200: 1},
+        GET: {200: 1, 401: 1, 404: 1, 405: 1, None: 1},
+    }
+    table = summary(counts)
+    assert [line.split() for line in table] == [
+        ["operation", "cases", "200", "401", "404", "405", "other"],
+        [*LIST.split(), "1", "1", "0", "0", "0", "0"],
+        [*GET.split(), "5", "1", "1", "1", "1", "1"],
+    ]
+    assert len({len(line) for line in table}) == 1  # columns are aligned
+    assert operations_without_200(counts) == []
+
+
+def test_an_operation_without_a_200_is_named() -> None:
+    counts = count_cases([_scenario(("GET", LIST.removeprefix("GET "), 200))])
+    assert operations_without_200(counts) == [GET]
+    assert operations_without_200({}) == [LIST, GET]
+
+
+def test_a_path_with_a_newline_gets_modes_404_body(mock_server: MockServer) -> None:
+    """Found by schemathesis (ST105): Starlette answered ``text/plain`` ``Not Found``."""
+    url = f"{mock_server.base_url}/%C3%8F%0A/reports/a1b2c3d4e5f6/runs/8f3e2d1c0b9a/query_runs"
+    answered = httpx.get(url, auth=(mock_server.token, mock_server.secret))
+    assert answered.status_code == 404
+    assert answered.headers["content-type"] == "application/hal+json"
+    assert answered.json() == {"id": "not_found", "message": "Not found"}
+    refused = httpx.get(url)
+    assert refused.status_code == 401
+    assert refused.json() == {"id": "unauthorized", "message": "Unauthorized"}
