@@ -20,6 +20,7 @@ import click
 from .client import ModeClient
 from .display import format_query_run, format_table
 from .errors import ModeAPIError
+from .record_command import record_command
 from .session import DEFAULT_BASE_URL, DEFAULT_TIMEOUT
 from .wire import to_wire
 
@@ -164,6 +165,9 @@ def demo_command() -> None:
     from .demo import run_demo
 
     run_demo(click.echo)
+
+
+cli.add_command(record_command)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -1,0 +1,108 @@
+"""The pytest plugin: a recorded Mode API on a loopback port for your own tests.
+
+Installed with the package through the ``pytest11`` entry point, so nothing needs to be
+configured. It provides two fixtures:
+
+- ``mode_cassettes`` (module scope): the directory of VCR.py cassettes to replay, or
+  ``None`` for the bundled recordings. Set it with the ``mode_cassettes`` ini option (a
+  path relative to the ini file) or ``--mode-cassettes DIR``, or override the fixture in a
+  ``conftest.py`` or test module.
+- ``mode_mock_server`` (module scope): the mock server replaying them on a free port of
+  127.0.0.1, as a :class:`ModeMock` carrying its ``base_url``, ``account``, ``token``,
+  ``secret`` and ``env`` (the ``MODE_*`` environment variables that point a client or the
+  command at it). The account is the ``mode_account`` ini option, default ``acme`` (what
+  ``mode-query-runs record`` writes unless given ``--as-account``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from .mock.server import DEMO_ACCOUNT, MockServer
+
+__all__ = ["ModeMock", "mode_cassettes", "mode_mock_server"]
+
+
+@dataclass(frozen=True)
+class ModeMock:
+    """A running mock server, as the ``mode_mock_server`` fixture yields it.
+
+    Attributes:
+        base_url: The API base URL, ``http://127.0.0.1:<port>/api``.
+        account: The account the recordings' paths use.
+        token: The API token the server accepts (``demo-token``).
+        secret: The API secret the server accepts (``demo-secret``).
+        server: The :class:`~mode_query_runs.mock.server.MockServer`; its ``requests``
+            lists ``(method, path?query)`` of every request received.
+    """
+
+    base_url: str
+    account: str
+    token: str
+    secret: str
+    server: MockServer
+
+    @property
+    def env(self) -> dict[str, str]:
+        """``MODE_API_TOKEN``, ``MODE_API_SECRET``, ``MODE_ACCOUNT`` and ``MODE_BASE_URL``."""
+        return {
+            "MODE_API_TOKEN": self.token,
+            "MODE_API_SECRET": self.secret,
+            "MODE_ACCOUNT": self.account,
+            "MODE_BASE_URL": self.base_url,
+        }
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addini(
+        "mode_cassettes",
+        "Directory of VCR.py cassettes the mode_mock_server fixture replays"
+        " (default: the bundled recordings).",
+        type="paths",
+    )
+    parser.addini(
+        "mode_account",
+        f"Account of the recordings mode_mock_server replays (default: {DEMO_ACCOUNT}).",
+        default=DEMO_ACCOUNT,
+    )
+    parser.getgroup("mode-query-runs").addoption(
+        "--mode-cassettes",
+        metavar="DIR",
+        type=Path,
+        help="Directory of VCR.py cassettes mode_mock_server replays (overrides the ini).",
+    )
+
+
+@pytest.fixture(scope="module")
+def mode_cassettes(pytestconfig: pytest.Config) -> Path | None:
+    """The cassette directory to replay: ``--mode-cassettes``, else the ``mode_cassettes``
+    ini option, else ``None`` (the bundled recordings)."""
+    option: Path | None = pytestconfig.getoption("mode_cassettes")
+    if option is not None:
+        return option
+    configured: list[Path] = pytestconfig.getini("mode_cassettes")
+    return configured[0] if configured else None
+
+
+@pytest.fixture(scope="module")
+def mode_mock_server(
+    mode_cassettes: Path | None, pytestconfig: pytest.Config
+) -> Iterator[ModeMock]:
+    """The mock server replaying ``mode_cassettes`` on a free loopback port.
+
+    Raises:
+        ValueError: the directory holds no ``*.yaml`` cassette, or a malformed one.
+        RuntimeError: the server did not start.
+    """
+    with MockServer(mode_cassettes) as server:
+        yield ModeMock(
+            base_url=server.base_url,
+            account=str(pytestconfig.getini("mode_account")),
+            token=server.token,
+            secret=server.secret,
+            server=server,
+        )

@@ -1,0 +1,104 @@
+"""``mode-query-runs record``: capture a Report Run's Query Runs into a scrubbed cassette.
+
+Registered on the ``mode-query-runs`` group by :mod:`mode_query_runs.cli`. Credentials come
+only from the environment (``MODE_API_TOKEN``, ``MODE_API_SECRET``); the account and base
+URL from the group's ``--account`` / ``MODE_ACCOUNT`` and ``--base-url`` / ``MODE_BASE_URL``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from .recorder import record_report_run
+from .scrub import Scrubber
+from .session import Session
+
+__all__ = ["DEFAULT_AS_ACCOUNT", "record_command"]
+
+DEFAULT_AS_ACCOUNT = "acme"
+"""The mock server's demo account (``mock.server.DEMO_ACCOUNT``, not imported: it would load
+uvicorn with every command)."""
+
+
+def _record(
+    options: dict[str, object],
+    report: str,
+    run: str,
+    query_runs: tuple[str, ...],
+    cassette: Path,
+    as_account: str,
+    redact_sql: bool,
+) -> None:
+    token, secret = os.environ.get("MODE_API_TOKEN"), os.environ.get("MODE_API_SECRET")
+    missing = [n for n, v in (("MODE_API_TOKEN", token), ("MODE_API_SECRET", secret)) if not v]
+    if missing:
+        raise ValueError(f"set {' and '.join(missing)} in the environment")
+    account = options["account"]
+    if not isinstance(account, str) or not account:
+        raise ValueError("give --account or set MODE_ACCOUNT")
+    session = Session(
+        str(options["base_url"]), token or "", secret or "", float(str(options["timeout"]))
+    )
+    scrubber = Scrubber(
+        account, as_account, secrets=(token or "", secret or ""), redact_sql=redact_sql
+    )
+    try:
+        written = record_report_run(session, account, report, run, cassette, scrubber, query_runs)
+    finally:
+        session.close()
+    pages = sum(1 for i in written if i.uri.split("?")[0].endswith("/query_runs"))
+    click.echo(
+        f"Recorded {len(written)} interactions ({pages} pages, {len(written) - pages} Query Runs)"
+        f" to {cassette} as account {as_account}"
+    )
+
+
+@click.command("record")
+@click.argument("report")
+@click.argument("run")
+@click.option(
+    "--query-run",
+    "query_runs",
+    multiple=True,
+    metavar="TOKEN",
+    help="Get only this Query Run (repeatable); default: every listed one.",
+)
+@click.option(
+    "--cassette",
+    required=True,
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="The cassette file (VCR.py YAML) to write.",
+)
+@click.option(
+    "--as-account",
+    default=DEFAULT_AS_ACCOUNT,
+    show_default=True,
+    metavar="NAME",
+    help="Placeholder written instead of the account username.",
+)
+@click.option(
+    "--redact-sql", is_flag=True, help="Replace raw_source and rendered_source by a placeholder."
+)
+@click.pass_context
+def record_command(
+    ctx: click.Context,
+    report: str,
+    run: str,
+    query_runs: tuple[str, ...],
+    cassette: Path,
+    as_account: str,
+    redact_sql: bool,
+) -> None:
+    """Record Report Run RUN of Report REPORT into a scrubbed cassette.
+
+    Lists every page of the Report Run's Query Runs and gets each Query Run, removes
+    credentials and cookies, replaces the account by --as-account and email addresses and
+    user names by placeholders, then writes the cassette `mode-query-runs mock serve
+    --cassettes DIR` replays.
+    """
+    from .cli import reports_errors  # cli imports this module to register the command
+
+    reports_errors(_record)(ctx.obj, report, run, query_runs, cassette, as_account, redact_sql)

@@ -1,0 +1,145 @@
+"""Recording a Report Run's Query Runs from a live API into a scrubbed cassette.
+
+The recorder fetches, through one :class:`~mode_query_runs.session.Session` (Basic auth,
+typed errors, spec validation of every body), exactly what the client asks for when it
+lists and gets Query Runs:
+
+1. ``GET /{account}/reports/{report}/runs/{run}/query_runs`` and every further page, by
+   following ``_links.next_page`` (Mode's pagination, ``mode-api-facts.md``);
+2. ``GET /{account}/reports/{report}/runs/{run}/query_runs/{query_run}`` for every listed
+   Query Run, or for the ones asked for.
+
+Each response becomes an :class:`~mode_query_runs.mock.cassette.Interaction` holding the
+body text as sent, then :class:`~mode_query_runs.scrub.Scrubber` scrubs them all in
+memory, and only then is the cassette written, in VCR.py's format, which the mock server
+replays. Recording the same data again writes a byte-identical file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from urllib.parse import quote
+
+import httpx
+
+from mode_api_client.models import QueryRunCollection
+
+from .errors import ResponseParseError, error_for_transport
+from .mock.cassette import Interaction, dump_cassette
+from .pagination import PageGuard
+from .scrub import Scrubber
+from .session import Session, check_token, decode_json
+
+__all__ = ["fetch_report_run", "record_report_run"]
+
+
+def _interaction(response: httpx.Response) -> Interaction:
+    request = response.request
+    request_headers: dict[str, list[str]] = {}
+    for name, value in request.headers.multi_items():
+        request_headers.setdefault(name, []).append(value)
+    headers: dict[str, list[str]] = {}
+    for raw_name, raw_value in response.headers.raw:
+        name = raw_name.decode("latin-1")
+        headers.setdefault(name, []).append(raw_value.decode("latin-1"))
+    return Interaction(
+        method=request.method,
+        uri=str(request.url),
+        status=response.status_code,
+        reason=response.reason_phrase,
+        headers=headers,
+        body=response.text,
+        request_headers=request_headers,
+    )
+
+
+def _get(session: Session, url: httpx.URL) -> httpx.Response:
+    try:
+        return session.http.get(url)
+    except httpx.TransportError as exc:
+        raise error_for_transport(exc) from None
+
+
+def fetch_report_run(
+    session: Session,
+    account: str,
+    report: str,
+    run: str,
+    query_runs: Sequence[str] = (),
+) -> list[Interaction]:
+    """The unscrubbed interactions of listing a Report Run's Query Runs and getting each.
+
+    Args:
+        session: The session to fetch with (its base URL and credentials).
+        account: The Workspace or User username.
+        report: Report token.
+        run: Report Run token.
+        query_runs: Query Run tokens to get one by one; empty: every listed Query Run.
+
+    Returns:
+        The list pages, in order, then the Query Runs, in listing (or given) order.
+
+    Raises:
+        ValueError: a token is empty, ``.`` or ``..``; a ``next_page`` link leaves the
+            API's origin.
+        ModeAPIError: any failed request (the subclass per status), a body that does not
+            fit the spec, or a ``next_page`` loop; nothing is returned then.
+    """
+    segments = [
+        check_token(name, value)
+        for name, value in (("account", account), ("report", report), ("run", run))
+    ]
+    listing = "{}/{}/reports/{}/runs/{}/query_runs".format(
+        session.base_url, *(quote(segment, safe="") for segment in segments)
+    )
+    recorded: list[Interaction] = []
+    listed: list[str] = []
+    guard = PageGuard()
+    url: httpx.URL | None = httpx.URL(listing)
+    while url is not None:
+        response = _get(session, url)
+        recorded.append(_interaction(response))
+        try:
+            page = QueryRunCollection.from_dict(decode_json(response))
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise ResponseParseError(
+                f"not a QueryRunCollection: {exc!r}", status=response.status_code
+            ) from exc
+        guard.visit(page.field_links.self_.href)
+        listed.extend(query_run.token for query_run in page.field_embedded.query_runs)
+        next_href = guard.next_href(page)
+        url = None if next_href is None else session.resolve(next_href)
+    wanted = [check_token("query_run", token) for token in query_runs] or listed
+    for token in dict.fromkeys(wanted):
+        recorded.append(
+            _interaction(_get(session, httpx.URL(f"{listing}/{quote(token, safe='')}")))
+        )
+    return recorded
+
+
+def record_report_run(
+    session: Session,
+    account: str,
+    report: str,
+    run: str,
+    cassette: Path,
+    scrubber: Scrubber,
+    query_runs: Sequence[str] = (),
+) -> list[Interaction]:
+    """Fetch a Report Run's Query Runs, scrub them and write them to ``cassette``.
+
+    Arguments are those of :func:`fetch_report_run`; ``scrubber`` says what to replace.
+    The file (and missing parent directories) is written only once everything was
+    fetched and scrubbed.
+
+    Returns:
+        The scrubbed interactions written.
+
+    Raises:
+        ValueError, ModeAPIError: as :func:`fetch_report_run`; no file is written then.
+    """
+    scrubbed = scrubber.interactions(fetch_report_run(session, account, report, run, query_runs))
+    cassette.parent.mkdir(parents=True, exist_ok=True)
+    dump_cassette(scrubbed, cassette)
+    return scrubbed
