@@ -11,6 +11,8 @@ from support import PAGED_TOKENS, recorded
 
 pytest_plugins = ["pytester"]
 
+README = Path(__file__).parent.parent / "README.md"
+
 OWN_RUN = "/api/demo/reports/r0000000000a/runs/u0000000000b/query_runs"
 OWN_PAGE = {
     "_links": {"self": {"href": OWN_RUN}},
@@ -109,3 +111,11 @@ def test_a_directory_without_cassettes_is_a_setup_error_naming_it(
 def test_the_plugin_is_registered_through_the_entry_point(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest("--fixtures")
     result.stdout.fnmatch_lines(["mode_mock_server [[]module scope[]] -- *pytest_plugin.py:*"])
+
+
+def test_the_readme_example_passes(pytester: pytest.Pytester) -> None:
+    section = README.read_text("utf-8").split("## Testing your code against the mock (pytest)")[1]
+    example = section.split("```python\n", 1)[1].split("```", 1)[0]
+    assert len(example.splitlines()) <= 10
+    pytester.makepyfile(example)
+    pytester.runpytest().assert_outcomes(passed=1)
