@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from mode_api_client.models import Link, QueryRunParametersType0
+from mode_api_client.models import Link, QueryRun, QueryRunParametersType0
 from mode_query_runs import AuthenticationError, ModeAPIError, ModeClient, NotFoundError
 from mode_query_runs.mock.server import MockServer
 from support import (
@@ -93,12 +93,11 @@ def test_unknown_fields_and_relations_are_kept(client: ModeClient) -> None:
     }
 
 
-def test_follow_self_link_returns_decoded_json(client: ModeClient) -> None:
+def test_follow_self_link_returns_the_typed_query_run(client: ModeClient) -> None:
     run = client.get_query_run(REPORT, SINGLE_RUN, "2d6e0c4f9a1b")
     followed = client.follow(run.field_links.self_)
-    assert followed["token"] == "2d6e0c4f9a1b"
-    assert followed["state"] == "succeeded"
-    assert followed["id"] == 90215
+    assert isinstance(followed, QueryRun)
+    assert (followed.token, followed.state, followed.id) == ("2d6e0c4f9a1b", "succeeded", 90215)
 
 
 def test_follow_resolves_href_against_origin_not_base_path(

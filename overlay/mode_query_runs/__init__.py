@@ -7,6 +7,7 @@ is a :class:`ModeAPIError`.
 
 from mode_api_client.models import Link, QueryRun, QueryRunCollection
 
+from .async_client import AsyncModeClient
 from .client import ModeClient
 from .errors import (
     APIConnectionError,
@@ -19,10 +20,15 @@ from .errors import (
     ResponseParseError,
     ServerError,
 )
+from .links import web_links
+from .retries import RetryPolicy
+from .waiting import TERMINAL_STATES
 
 __all__ = [
+    "TERMINAL_STATES",
     "APIConnectionError",
     "APITimeoutError",
+    "AsyncModeClient",
     "AuthenticationError",
     "Link",
     "ModeAPIError",
@@ -33,5 +39,7 @@ __all__ = [
     "QueryRunCollection",
     "RateLimitError",
     "ResponseParseError",
+    "RetryPolicy",
     "ServerError",
+    "web_links",
 ]

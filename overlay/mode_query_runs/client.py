@@ -1,35 +1,38 @@
 """``ModeClient``: the Query Runs of a Mode Report Run, as typed models.
 
 Built on the generated low-level client (``mode_api_client``): every spec operation goes
-through the generated function, so a regenerated client flows through unchanged.
+through the generated function, so a regenerated client flows through unchanged. This is
+the blocking shell over :mod:`.core`; :class:`~mode_query_runs.AsyncModeClient` is the
+same client for ``asyncio``.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
 import httpx
+import tenacity
 
 from mode_api_client import Client
-from mode_api_client.api.query_runs import (
-    get_query_run_for_report_run,
-    list_query_runs_for_report_run,
-)
-from mode_api_client.models import Link, QueryRun, QueryRunCollection
+from mode_api_client.models import Link, QueryRun
 
-from .errors import ModeAPIError, ResponseParseError, error_for_transport
-from .pagination import PageGuard
-from .session import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, Session, check_token, decode_json
+from .core import Call, ClientCore, generated_parsing, parsed
+from .links import follow_target, followed
+from .pagination import PageGuard, parse_page
+from .results import CHUNK_BYTES, FORMATS, CsvRows, Download, Progress, content_href
+from .session import Session
+from .waiting import Poll, is_finished
 
 __all__ = ["ModeClient"]
 
 T = TypeVar("T")
 
 
-class ModeClient:
+class ModeClient(ClientCore[Session]):
     """A client for Mode's Query Runs API (``https://app.mode.com/api``).
 
     Args:
@@ -38,62 +41,27 @@ class ModeClient:
         secret: Mode API secret (HTTP Basic password).
         base_url: API base URL; default ``https://app.mode.com/api``.
         timeout: Seconds to wait to connect and for each read; default 30.
+        max_retries: Retries of a GET that got 429, 502, 503, 504 or no response
+            (default 2; 0 turns retries off).
+        retry_policy: Backoff, jitter and total time cap of retries
+            (:class:`~mode_query_runs.RetryPolicy`; default 0.5 s doubling up to 8 s, at
+            most 60 s in all). ``Retry-After`` is honoured.
 
     One client holds one connection pool; close it with :meth:`close` or use the client
     as a context manager. Every method raises a :class:`~mode_query_runs.ModeAPIError`
-    subclass on failure: ``AuthenticationError`` (401), ``NotFoundError`` (404),
-    ``RateLimitError`` (429), ``ServerError`` (5xx), ``ResponseParseError`` (a body that
-    is not the JSON the spec describes), ``APIConnectionError`` / ``APITimeoutError``
-    (no response).
+    subclass on failure: ``AuthenticationError`` (401), ``PermissionDeniedError`` (403),
+    ``NotFoundError`` (404), ``RateLimitError`` (429), ``ServerError`` (5xx),
+    ``ResponseParseError`` (a body that is not the JSON the spec describes),
+    ``APIConnectionError`` / ``APITimeoutError`` (no response) — after retries, for the
+    retried ones. Each request is logged at DEBUG under the ``mode_query_runs`` logger
+    (method, URL, status, seconds), never with credentials.
     """
 
-    def __init__(
-        self,
-        account: str,
-        token: str,
-        secret: str,
-        *,
-        base_url: str = DEFAULT_BASE_URL,
-        timeout: float = DEFAULT_TIMEOUT,
-    ) -> None:
-        self.account = check_token("account", account)
-        self._session = Session(base_url, token, secret, timeout)
-        self._generated = Client(base_url=str(self._session.base_url))
-        self._generated.set_httpx_client(self._session.http)
+    def _open_session(self, base_url: str, token: str, secret: str, timeout: float) -> Session:
+        return Session(base_url, token, secret, timeout)
 
-    @classmethod
-    def from_env(cls, *, timeout: float = DEFAULT_TIMEOUT) -> Self:
-        """A client configured from the environment.
-
-        Reads ``MODE_API_TOKEN``, ``MODE_API_SECRET``, ``MODE_ACCOUNT`` and
-        ``MODE_BASE_URL`` (default ``https://app.mode.com/api``).
-
-        Raises:
-            ValueError: a required variable is unset or empty (its name is given, never
-                its value).
-        """
-        missing = [
-            name
-            for name in ("MODE_API_TOKEN", "MODE_API_SECRET", "MODE_ACCOUNT")
-            if not os.environ.get(name)
-        ]
-        if missing:
-            raise ValueError(f"environment variable(s) not set: {', '.join(missing)}")
-        return cls(
-            os.environ["MODE_ACCOUNT"],
-            os.environ["MODE_API_TOKEN"],
-            os.environ["MODE_API_SECRET"],
-            base_url=os.environ.get("MODE_BASE_URL") or DEFAULT_BASE_URL,
-            timeout=timeout,
-        )
-
-    @property
-    def base_url(self) -> str:
-        """The API base URL, without a trailing slash."""
-        return str(self._session.base_url)
-
-    def __repr__(self) -> str:
-        return f"ModeClient(account={self.account!r}, base_url={self.base_url!r})"
+    def _attach(self, generated: Client) -> None:
+        generated.set_httpx_client(self._session.http)
 
     def close(self) -> None:
         """Close the connection pool."""
@@ -128,30 +96,23 @@ class ModeClient:
             An iterator of generated ``QueryRun`` models, in the order Mode sends them.
 
         Raises:
-            ValueError: a token is empty, ``.`` or ``..`` (raised at once).
+            ValueError: a token is empty, ``.`` or ``..``, or ``max_pages`` is below 1
+                (raised at once); a ``next_page`` on another origin.
             ModeAPIError: per page, as the class describes; ``ModeAPIError`` too when a
                 ``next_page`` link repeats a page already fetched.
         """
-        check_token("report", report)
-        check_token("run", run)
-        return self._iter_query_runs(report, run, max_pages)
+        return self._pages(self._list_call(report, run), PageGuard(max_pages))
 
-    def _iter_query_runs(self, report: str, run: str, max_pages: int | None) -> Iterator[QueryRun]:
-        guard = PageGuard(max_pages)
-        page = self._call(
-            list_query_runs_for_report_run.sync_detailed,
-            self.account,
-            report,
-            run,
-            expect=QueryRunCollection,
-        )
+    def _pages(self, first: Call[Any], guard: PageGuard) -> Iterator[QueryRun]:
+        page = self._call(first)
         while True:
             guard.visit(page.field_links.self_.href)
             yield from page.field_embedded.query_runs
             next_href = guard.next_href(page)
             if next_href is None:
                 return
-            page = self._parse(QueryRunCollection, self._get(next_href))
+            url = self._session.resolve(next_href)
+            page = parse_page(self._session, self._send(self._request(url)))
 
     def get_query_run(self, report: str, run: str, query_run: str) -> QueryRun:
         """One Query Run.
@@ -168,59 +129,149 @@ class ModeClient:
             NotFoundError: no such Report, Report Run or Query Run.
             ModeAPIError: any other failure, as the class describes.
         """
-        return self._call(
-            get_query_run_for_report_run.sync_detailed,
-            self.account,
-            check_token("report", report),
-            check_token("run", run),
-            check_token("query_run", query_run),
-            expect=QueryRun,
-        )
+        return self._call(self._get_call(report, run, query_run))
 
-    def follow(self, link: Link | str) -> Any:
-        """GET a HAL link and return its decoded JSON (dicts, lists, str, numbers).
+    def follow(self, link: Link | str, *, other_origin: bool = False) -> Any:
+        """GET a HAL link: the spec's model for a spec relation, else decoded HAL JSON.
+
+        A Query Run's ``self`` gives a ``QueryRun``, a collection's ``self`` or
+        ``next_page`` a ``QueryRunCollection``; other relations (``report_run``,
+        ``query``, ...) give dicts, lists, strings and numbers.
 
         Args:
             link: A ``Link`` model or its ``href``. Hrefs resolve against the base URL's
                 origin (``/api/acme/...`` on ``https://app.mode.com/api`` is
                 ``https://app.mode.com/api/acme/...``).
+            other_origin: Follow a link to another origin, without credentials
+                (default: refuse it).
 
         Raises:
-            ValueError: the link points to another origin (credentials are never sent
-                there); ``*_web`` links are browser URLs on app.mode.com, not API URLs.
+            ValueError: the link points to another origin and ``other_origin`` is false
+                (credentials are never sent there); it is a ``*_web`` browser URL (see
+                :func:`~mode_query_runs.web_links`); it is a URI template.
             ResponseParseError: the body is not JSON, or breaks the spec for a spec path.
             ModeAPIError: any other failure, as the class describes.
         """
-        href = link.href if isinstance(link, Link) else link
-        return decode_json(self._get(href))
+        target = follow_target(self._session, link, other_origin=other_origin)
+        response = self._send(self._request(target.url), credentials=target.credentials)
+        return followed(target, response)
 
-    def _get(self, href: str) -> httpx.Response:
-        url = self._session.resolve(href)
-        try:
-            return self._session.http.get(url)
-        except httpx.TransportError as exc:
-            raise error_for_transport(exc) from None
+    def wait_for_completion(
+        self, query_run: QueryRun, *, timeout: float = 300.0, poll_interval: float = 1.0
+    ) -> QueryRun:
+        """Poll a Query Run's ``self`` link until its state is final; return the final run.
 
-    def _call(self, operation: Any, *args: str, expect: type[T]) -> T:
-        try:
-            response = operation(*args, client=self._generated)
-        except httpx.TransportError as exc:
-            raise error_for_transport(exc) from None
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise ResponseParseError(f"generated client could not parse the body: {exc!r}") from exc
-        if not isinstance(response.parsed, expect):
-            raise ModeAPIError(
-                f"unexpected response {response.status_code}", status=response.status_code
-            )
-        return response.parsed
+        Final states: ``succeeded``, ``failed``, ``cancelled``, ``completed``; any other
+        (including states Mode adds later) is waited on. A run already final is returned
+        without a request.
 
-    def _parse(
-        self, model: type[QueryRunCollection], response: httpx.Response
-    ) -> QueryRunCollection:
-        body = self._session.validated_json(response, "listQueryRunsForReportRun")
+        Args:
+            query_run: The run to wait for.
+            timeout: Seconds to wait in all.
+            poll_interval: Seconds before the first poll; each next one waits 1.5 times
+                longer, up to 10 s.
+
+        Raises:
+            ValueError: ``timeout`` or ``poll_interval`` is not positive.
+            APITimeoutError: the run is not final after ``timeout`` seconds.
+            ModeAPIError: a poll failed, as the class describes.
+        """
+        poll = Poll(timeout, poll_interval)
+        while not is_finished(query_run):
+            url = self._session.resolve(query_run.field_links.self_.href)
+            time.sleep(poll.next_delay(query_run, str(url)))
+            query_run = self._fetch_run(url)
+        return query_run
+
+    def _fetch_run(self, url: httpx.URL) -> QueryRun:
+        found = self.follow(str(url))
+        if not isinstance(found, QueryRun):
+            raise ValueError(f"{url} is not a Query Run's self link")
+        return found
+
+    def download_result(
+        self,
+        query_run: QueryRun,
+        path: str | os.PathLike[str],
+        *,
+        format: str = "csv",
+        progress: Progress | None = None,
+    ) -> int:
+        """Stream a Query Run's result content to ``path``; return the bytes written.
+
+        ``GET {result href}/content.csv`` (or ``.json``), following redirects; a redirect
+        to another origin (a storage host) is followed without ``Authorization``. The
+        body is written in chunks of 64 KiB to a temporary file beside ``path`` and
+        renamed to ``path`` once complete: a failed download leaves no file behind.
+
+        Args:
+            query_run: A finished run (``succeeded`` / ``completed``).
+            path: Where to write; its directory must exist.
+            format: ``"csv"`` or ``"json"``.
+            progress: ``progress(bytes_done, bytes_total)`` after each chunk;
+                ``bytes_total`` is ``None`` when the server sends no length.
+
+        Raises:
+            ValueError: bad ``format``; the run's state has no results; no result link.
+            ModeAPIError: the request failed, as the class describes.
+            OSError: the file could not be written.
+        """
+        url = self._session.resolve(content_href(query_run, format))
+        request = self._request(url, accept=FORMATS[format], redirects=True)
+        download = Download(path, progress)
+        response = self._send(request, stream=True)
         try:
-            return model.from_dict(body)
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise ResponseParseError(
-                f"not a {model.__name__}: {exc!r}", status=response.status_code
-            ) from exc
+            with self._session.transport_errors():
+                download.start(response)
+                for chunk in response.iter_bytes(CHUNK_BYTES):
+                    download.write(chunk)
+            return download.commit()
+        finally:
+            download.abort()
+            response.close()
+
+    def iter_result_rows(self, query_run: QueryRun) -> Iterator[dict[str, str]]:
+        """The rows of a Query Run's CSV result, streamed, as ``{column: value}`` dicts.
+
+        ``GET {result href}/content.csv``, following redirects as :meth:`download_result`
+        does; the body is decoded and parsed as it arrives. Values are strings.
+
+        Raises:
+            ValueError: the run's state has no results or it has no result link (at once).
+            ResponseParseError: a row's field count differs from the header's.
+            ModeAPIError: the request failed, as the class describes.
+        """
+        url = self._session.resolve(content_href(query_run, "csv"))
+        return self._rows(self._request(url, accept=FORMATS["csv"], redirects=True))
+
+    def _rows(self, request: httpx.Request) -> Iterator[dict[str, str]]:
+        rows = CsvRows()
+        response = self._send(request, stream=True)
+        try:
+            with self._session.transport_errors():
+                for text in response.iter_text():
+                    yield from rows.feed(text)
+            yield from rows.close()
+        finally:
+            response.close()
+
+    def _call(self, call: Call[T]) -> T:
+        def attempt() -> Any:
+            with self._session.transport_errors(), generated_parsing():
+                return call.operation.sync_detailed(*call.args, client=self._generated)
+
+        return parsed(self._retrying(attempt), call.expect)
+
+    def _send(
+        self, request: httpx.Request, *, credentials: bool = True, stream: bool = False
+    ) -> httpx.Response:
+        options = self._send_options(request, credentials)
+
+        def attempt() -> httpx.Response:
+            with self._session.transport_errors():
+                return self._session.http.send(request, stream=stream, **options)
+
+        return self._retrying(attempt)
+
+    def _retrying(self, attempt: Callable[[], T]) -> T:
+        return tenacity.Retrying(**self._retry)(attempt)

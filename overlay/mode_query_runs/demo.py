@@ -41,10 +41,10 @@ def run_demo(echo: Callable[[str], object]) -> None:
                 echo(f"   {query_run.error_type}: {query_run.error_message}")
 
             self_link = query_run.field_links.self_
-            followed = client.follow(self_link)
+            followed = client.follow(self_link)  # a spec relation: a typed QueryRun
             echo(
                 f"\n3. Followed its self link {self_link.href}: Query Run"
-                f" {followed['token']}, state {followed['state']}."
+                f" {followed.token}, state {followed.state}."
             )
             result_web = query_run.field_links.result_web
             if not isinstance(result_web, Unset):

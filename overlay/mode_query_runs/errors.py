@@ -153,14 +153,15 @@ def body_excerpt(response: httpx.Response) -> str:
     return f"body starts {text!r}"
 
 
-def error_for_response(response: httpx.Response) -> ModeAPIError:
+def error_for_response(response: httpx.Response, *, url: str | None = None) -> ModeAPIError:
     """The typed error for a response whose status is 400 or above.
 
     The body must have been read. Mode's ``{"id", "message"}`` is used when present;
     otherwise (an HTML page from a proxy, an empty body) the message names the status's
-    reason phrase and the start of the body.
+    reason phrase and the start of the body. ``url`` replaces the request URL shown.
     """
-    method, url = request_identity(response.request)
+    method, request_url = request_identity(response.request)
+    url = url or request_url
     status = response.status_code
     error_id, message = _mode_error_body(response)
     if message is None:
@@ -172,12 +173,15 @@ def error_for_response(response: httpx.Response) -> ModeAPIError:
     return error
 
 
-def error_for_transport(exc: httpx.TransportError) -> APIConnectionError:
-    """The typed error for an httpx transport failure (timeout, refused, reset)."""
+def error_for_transport(exc: httpx.TransportError, *, url: str | None = None) -> APIConnectionError:
+    """The typed error for an httpx transport failure (timeout, refused, reset).
+
+    ``url`` replaces the request URL shown.
+    """
     method: str | None = None
-    url: str | None = None
     with contextlib.suppress(RuntimeError):  # raised without a request attached
-        method, url = request_identity(exc.request)
+        method, request_url = request_identity(exc.request)
+        url = url or request_url
     detail = str(exc) or type(exc).__name__
     if isinstance(exc, httpx.TimeoutException):
         return APITimeoutError(f"timed out: {detail}", method=method, url=url)

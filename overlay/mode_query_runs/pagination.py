@@ -7,12 +7,15 @@ Page numbers are never computed from the ``pagination`` object.
 
 from __future__ import annotations
 
+import httpx
+
 from mode_api_client.models import QueryRunCollection
 from mode_api_client.types import Unset
 
-from .errors import ModeAPIError
+from .errors import ModeAPIError, ResponseParseError
+from .session import Rules
 
-__all__ = ["PageGuard"]
+__all__ = ["PageGuard", "parse_page"]
 
 
 class PageGuard:
@@ -63,3 +66,19 @@ class PageGuard:
             raise ModeAPIError(
                 f"pagination loop: next_page leads back to {href}, a page already fetched"
             )
+
+
+def parse_page(rules: Rules, response: httpx.Response) -> QueryRunCollection:
+    """A read ``next_page`` response as a ``QueryRunCollection``.
+
+    Raises:
+        ResponseParseError: the body is not JSON or not a Query Run collection as the
+            spec's ``listQueryRunsForReportRun`` describes it.
+    """
+    body = rules.validated_json(response, "listQueryRunsForReportRun")
+    try:
+        return QueryRunCollection.from_dict(body)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise ResponseParseError(
+            f"not a QueryRunCollection: {exc!r}", status=response.status_code
+        ) from exc

@@ -1,34 +1,64 @@
-"""The HTTP session under the client: one httpx connection pool, auth, and response checks.
+"""The HTTP sessions under the clients: httpx connection pools, auth, and response checks.
 
-Everything here is shared by every request the client makes, whether through a generated
-operation or by following a HAL link: Basic auth with the API token and secret, the
-``Accept: application/hal+json`` and ``User-Agent`` headers, translation of failure
-statuses into the :mod:`mode_query_runs.errors` family, and validation of the bodies of
-spec operations (:mod:`mode_query_runs.spec`).
+Everything here is shared by every request either client makes, whether through a
+generated operation, by following a HAL link or by downloading a result: Basic auth with
+the API token and secret, the ``Accept: application/hal+json`` and ``User-Agent`` headers,
+translation of failure statuses into the :mod:`mode_query_runs.errors` family, validation
+of the bodies of spec operations (:mod:`mode_query_runs.spec`), and one DEBUG log line per
+response under the ``mode_query_runs`` logger. :class:`Rules` holds all of it, free of
+I/O; :class:`Session` (``httpx.Client``) and :class:`AsyncSession` (``httpx.AsyncClient``)
+only differ in how they read a body.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import platform
+import time
+from collections.abc import Iterator
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 import httpx
 
 from .errors import (
+    APIConnectionError,
     ModeAPIError,
     ResponseParseError,
     body_excerpt,
     error_for_response,
+    error_for_transport,
     request_identity,
 )
-from .spec import MEDIA_TYPE, match_operation, operation_by_id, schema_problems
+from .spec import (
+    MEDIA_TYPE,
+    Operation,
+    has_body_schema,
+    match_operation,
+    operation_by_id,
+    schema_problems,
+)
 
-__all__ = ["DEFAULT_BASE_URL", "DEFAULT_TIMEOUT", "Session", "check_token", "user_agent"]
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "DEFAULT_TIMEOUT",
+    "FOLLOWS_REDIRECTS",
+    "LOGGER",
+    "AsyncSession",
+    "Rules",
+    "Session",
+    "check_token",
+    "user_agent",
+]
 
 DEFAULT_BASE_URL = "https://app.mode.com/api"
 DEFAULT_TIMEOUT = 30.0
+LOGGER = logging.getLogger("mode_query_runs")
+FOLLOWS_REDIRECTS = "mode_query_runs.follows_redirects"
+"""Request extension: set to ``True`` on a request whose redirects httpx may follow."""
+_STARTED = "mode_query_runs.started"
 _MAX_PROBLEM = 160
 
 
@@ -74,14 +104,17 @@ def decode_json(response: httpx.Response) -> Any:
         ) from None
 
 
-class Session:
-    """The connection pool and the rules every response goes through.
+class Rules:
+    """What every request and response goes through, whichever client sends it.
 
     Args:
         base_url: The API's base URL, e.g. ``https://app.mode.com/api``.
         token: Mode API token (the Basic auth user name).
         secret: Mode API secret (the Basic auth password).
         timeout: Seconds to wait to connect and for each read.
+
+    Raises:
+        ValueError: ``base_url`` is not an http(s) URL.
     """
 
     def __init__(self, base_url: str, token: str, secret: str, timeout: float) -> None:
@@ -89,26 +122,40 @@ class Session:
         if self.base_url.scheme not in ("http", "https") or not self.base_url.host:
             raise ValueError(f"base URL must be an http(s) URL, not {base_url!r}")
         self._base_path = self.base_url.raw_path.decode("ascii").rstrip("/")
-        self.http = httpx.Client(
-            base_url=self.base_url,
-            auth=httpx.BasicAuth(token, secret),
-            headers={"Accept": MEDIA_TYPE, "User-Agent": user_agent()},
-            timeout=httpx.Timeout(timeout),
-            follow_redirects=False,
-            event_hooks={"response": [self.check_response]},
-        )
+        self._auth = httpx.BasicAuth(token, secret)
+        self.timeout = timeout
+        self.headers = {"Accept": MEDIA_TYPE, "User-Agent": user_agent()}
 
     def __repr__(self) -> str:
-        return f"Session(base_url={str(self.base_url)!r})"
+        return f"{type(self).__name__}(base_url={str(self.base_url)!r})"
 
-    def close(self) -> None:
-        """Close the connection pool."""
-        self.http.close()
+    def pool_options(self) -> dict[str, Any]:
+        """Keyword arguments for ``httpx.Client`` / ``httpx.AsyncClient``, hooks aside."""
+        return {
+            "base_url": self.base_url,
+            "auth": self._auth,
+            "headers": self.headers,
+            "timeout": httpx.Timeout(self.timeout),
+            "follow_redirects": False,
+        }
 
     @property
     def origin(self) -> tuple[str, str, int | None]:
         """``(scheme, host, port)`` of the base URL: the only origin given credentials."""
         return self.base_url.scheme, self.base_url.host, self.base_url.port
+
+    def is_own_origin(self, url: httpx.URL) -> bool:
+        """Whether ``url`` is on the base URL's origin (where credentials may be sent)."""
+        return (url.scheme, url.host, url.port) == self.origin
+
+    def join(self, href: str) -> httpx.URL:
+        """The absolute URL of a HAL ``href``, resolved against the base URL's origin."""
+        return self.base_url.join(href)
+
+    def is_api_url(self, url: httpx.URL) -> bool:
+        """Whether ``url`` is on the base URL's origin and under its path (``/api/...``)."""
+        path = url.raw_path.decode("ascii").split("?", 1)[0]
+        return self.is_own_origin(url) and path.startswith(self._base_path + "/")
 
     def resolve(self, href: str) -> httpx.URL:
         """The absolute URL of a HAL ``href``, resolved against the base URL.
@@ -120,8 +167,8 @@ class Session:
             ValueError: ``href`` points to another origin than the base URL's, where the
                 API credentials must not be sent.
         """
-        url = self.base_url.join(href)
-        if (url.scheme, url.host, url.port) != self.origin:
+        url = self.join(href)
+        if not self.is_own_origin(url):
             raise ValueError(
                 f"refusing to send Mode credentials to {url.scheme}://{url.netloc.decode()}:"
                 f" the link is not on the API's origin {self.base_url.scheme}://"
@@ -129,31 +176,91 @@ class Session:
             )
         return url
 
-    def check_response(self, response: httpx.Response) -> None:
-        """Raise the typed error for a failed response; validate spec-operation bodies.
+    def operation_for(self, url: httpx.URL, method: str = "GET") -> Operation | None:
+        """The spec operation a request to ``url`` is, if it is one on the API's origin."""
+        if not self.is_api_url(url):
+            return None
+        path = url.raw_path.decode("ascii").split("?", 1)[0]
+        return match_operation(method, path[len(self._base_path) :])
+
+    def shown_url(self, url: httpx.URL) -> str:
+        """``url`` as logs and errors show it: no userinfo; another origin's query hidden.
+
+        Storage hosts that serve results sign their URLs in the query string; the
+        signature is a credential, so it is replaced by ``?…``.
+        """
+        shown = url.copy_with(username=None, password=None)
+        if not self.is_own_origin(url) and url.query:
+            return str(shown.copy_with(query=None)) + "?…"
+        return str(shown)
+
+    def transport_error(self, exc: httpx.TransportError) -> APIConnectionError:
+        """The typed error for a request that got no response (logged at DEBUG)."""
+        shown: str | None = None
+        with contextlib.suppress(RuntimeError):  # raised without a request attached
+            request = exc.request
+            shown = self.shown_url(request.url)
+            LOGGER.debug("%s %s -> %s", request.method, shown, type(exc).__name__)
+        return error_for_transport(exc, url=shown)
+
+    @contextlib.contextmanager
+    def transport_errors(self) -> Iterator[None]:
+        """Turn an httpx transport failure inside the block into :meth:`transport_error`."""
+        try:
+            yield
+        except httpx.TransportError as exc:
+            raise self.transport_error(exc) from None
+
+    def on_request(self, request: httpx.Request) -> None:
+        """Request hook: note when the request started, for the log line."""
+        request.extensions[_STARTED] = time.perf_counter()
+
+    def wants_body(self, response: httpx.Response) -> bool:
+        """Whether the response hook must read the body before :meth:`inspect`.
+
+        An error body is read for Mode's ``id`` and ``message``; a 2xx body only when the
+        spec gives a JSON schema for it. Result content is never read here: it is
+        streamed by the caller.
+        """
+        status = response.status_code
+        if status >= 400:
+            return True
+        if status >= 300:
+            return False
+        operation = self.operation_for(response.request.url, response.request.method)
+        return operation is not None and has_body_schema(operation, status)
+
+    def inspect(self, response: httpx.Response) -> None:
+        """Log the response; raise the typed error for a failure; validate spec bodies.
+
+        The body must have been read when :meth:`wants_body` says so.
 
         Raises:
-            ModeAPIError: (a subclass per status) for a status of 300 or above.
+            ModeAPIError: (a subclass per status) for a status of 400 or above; for a
+                redirect, unless the request allows redirects (``FOLLOWS_REDIRECTS``).
             ResponseParseError: a 2xx body of a spec operation that is not JSON or breaks
                 the operation's response schema.
         """
-        response.read()
-        if response.status_code >= 400:
-            raise error_for_response(response)
-        method, url = request_identity(response.request)
-        if response.status_code >= 300:
+        request = response.request
+        started = request.extensions.get(_STARTED)
+        elapsed = time.perf_counter() - started if isinstance(started, float) else 0.0
+        shown = self.shown_url(request.url)
+        status = response.status_code
+        LOGGER.debug("%s %s -> %d (%.3f s)", request.method, shown, status, elapsed)
+        if status >= 400:
+            raise error_for_response(response, url=shown)
+        if status >= 300:
+            if request.extensions.get(FOLLOWS_REDIRECTS):
+                return
             location = response.headers.get("Location", "nowhere")
             raise ModeAPIError(
                 f"unexpected redirect to {location}",
-                status=response.status_code,
-                method=method,
-                url=url,
+                status=status,
+                method=request.method,
+                url=shown,
             )
-        raw_path = response.request.url.raw_path.decode("ascii").split("?", 1)[0]
-        if not raw_path.startswith(self._base_path + "/"):
-            return
-        operation = match_operation(method, raw_path[len(self._base_path) :])
-        if operation is not None:
+        operation = self.operation_for(request.url, request.method)
+        if operation is not None and has_body_schema(operation, status):
             self.validated_json(response, operation.operation_id)
 
     def validated_json(self, response: httpx.Response, operation_id: str) -> Any:
@@ -179,3 +286,48 @@ class Session:
                 url=url,
             )
         return body
+
+
+class Session(Rules):
+    """:class:`Rules` over one ``httpx.Client`` connection pool (``http``)."""
+
+    def __init__(self, base_url: str, token: str, secret: str, timeout: float) -> None:
+        super().__init__(base_url, token, secret, timeout)
+        self.http = httpx.Client(
+            **self.pool_options(),
+            event_hooks={"request": [self.on_request], "response": [self.check_response]},
+        )
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self.http.close()
+
+    def check_response(self, response: httpx.Response) -> None:
+        """Response hook: read the body if needed, then :meth:`Rules.inspect`."""
+        if self.wants_body(response):
+            response.read()
+        self.inspect(response)
+
+
+class AsyncSession(Rules):
+    """:class:`Rules` over one ``httpx.AsyncClient`` connection pool (``http``)."""
+
+    def __init__(self, base_url: str, token: str, secret: str, timeout: float) -> None:
+        super().__init__(base_url, token, secret, timeout)
+        self.http = httpx.AsyncClient(
+            **self.pool_options(),
+            event_hooks={"request": [self._on_request], "response": [self.check_response]},
+        )
+
+    async def aclose(self) -> None:
+        """Close the connection pool."""
+        await self.http.aclose()
+
+    async def _on_request(self, request: httpx.Request) -> None:
+        self.on_request(request)
+
+    async def check_response(self, response: httpx.Response) -> None:
+        """Response hook: read the body if needed, then :meth:`Rules.inspect`."""
+        if self.wants_body(response):
+            await response.aread()
+        self.inspect(response)

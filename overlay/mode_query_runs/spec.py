@@ -23,6 +23,7 @@ import yaml
 
 __all__ = [
     "Operation",
+    "has_body_schema",
     "load_spec",
     "match_operation",
     "operation_by_id",
@@ -113,6 +114,11 @@ def _validator(operation_id: str, status: int) -> Any:
     if schema is None:
         return None
     return jsonschema_rs.Draft202012Validator({**schema, "components": spec["components"]})
+
+
+def has_body_schema(operation: Operation, status: int) -> bool:
+    """Whether the spec gives a JSON (``application/hal+json``) schema for this response."""
+    return _validator(operation.operation_id, status) is not None
 
 
 def json_path(parts: list[str | int]) -> str:

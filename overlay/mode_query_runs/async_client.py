@@ -1,0 +1,176 @@
+"""``AsyncModeClient``: :class:`~mode_query_runs.ModeClient` for ``async`` code.
+
+The same methods, arguments, results and errors, over ``httpx.AsyncClient`` and the
+generated ``asyncio_detailed`` operations: ``async for`` over :meth:`list_query_runs`
+and :meth:`iter_result_rows`, ``await`` for the rest. Only I/O lives here; every decision
+is made by the code both clients share (:mod:`.core`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Awaitable, Callable
+from types import TracebackType
+from typing import Any, Self, TypeVar
+
+import anyio
+import httpx
+import tenacity
+
+from mode_api_client import Client
+from mode_api_client.models import Link, QueryRun
+
+from .core import Call, ClientCore, generated_parsing, parsed
+from .links import follow_target, followed
+from .pagination import PageGuard, parse_page
+from .results import CHUNK_BYTES, FORMATS, CsvRows, Download, Progress, content_href
+from .session import AsyncSession
+from .waiting import Poll, is_finished
+
+__all__ = ["AsyncModeClient"]
+
+T = TypeVar("T")
+
+
+class AsyncModeClient(ClientCore[AsyncSession]):
+    """:class:`~mode_query_runs.ModeClient` for ``asyncio`` (and any anyio backend).
+
+    Takes the same arguments and raises the same errors. Close it with ``await
+    client.aclose()`` or use it as an ``async with`` context manager::
+
+        async with AsyncModeClient.from_env() as mode:
+            async for run in mode.list_query_runs(report, run):
+                ...
+            query_run = await mode.get_query_run(report, run, token)
+    """
+
+    def _open_session(self, base_url: str, token: str, secret: str, timeout: float) -> AsyncSession:
+        return AsyncSession(base_url, token, secret, timeout)
+
+    def _attach(self, generated: Client) -> None:
+        generated.set_async_httpx_client(self._session.http)
+
+    async def aclose(self) -> None:
+        """Close the connection pool."""
+        await self._session.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    def list_query_runs(
+        self, report: str, run: str, *, max_pages: int | None = None
+    ) -> AsyncIterator[QueryRun]:
+        """Every Query Run of a Report Run, over all pages, lazily: ``async for`` it.
+
+        As :meth:`ModeClient.list_query_runs`; bad tokens raise ``ValueError`` at once.
+        """
+        return self._pages(self._list_call(report, run), PageGuard(max_pages))
+
+    async def _pages(self, first: Call[Any], guard: PageGuard) -> AsyncIterator[QueryRun]:
+        page = await self._call(first)
+        while True:
+            guard.visit(page.field_links.self_.href)
+            for query_run in page.field_embedded.query_runs:
+                yield query_run
+            next_href = guard.next_href(page)
+            if next_href is None:
+                return
+            url = self._session.resolve(next_href)
+            page = parse_page(self._session, await self._send(self._request(url)))
+
+    async def get_query_run(self, report: str, run: str, query_run: str) -> QueryRun:
+        """One Query Run; as :meth:`ModeClient.get_query_run`."""
+        return await self._call(self._get_call(report, run, query_run))
+
+    async def follow(self, link: Link | str, *, other_origin: bool = False) -> Any:
+        """GET a HAL link; as :meth:`ModeClient.follow`."""
+        target = follow_target(self._session, link, other_origin=other_origin)
+        response = await self._send(self._request(target.url), credentials=target.credentials)
+        return followed(target, response)
+
+    async def wait_for_completion(
+        self, query_run: QueryRun, *, timeout: float = 300.0, poll_interval: float = 1.0
+    ) -> QueryRun:
+        """Poll until the run's state is final; as :meth:`ModeClient.wait_for_completion`."""
+        poll = Poll(timeout, poll_interval)
+        while not is_finished(query_run):
+            url = self._session.resolve(query_run.field_links.self_.href)
+            await anyio.sleep(poll.next_delay(query_run, str(url)))
+            found = await self.follow(str(url))
+            if not isinstance(found, QueryRun):
+                raise ValueError(f"{url} is not a Query Run's self link")
+            query_run = found
+        return query_run
+
+    async def download_result(
+        self,
+        query_run: QueryRun,
+        path: str | os.PathLike[str],
+        *,
+        format: str = "csv",
+        progress: Progress | None = None,
+    ) -> int:
+        """Stream the result content to ``path``; as :meth:`ModeClient.download_result`.
+
+        Chunks are written to the file from the event loop (64 KiB at a time).
+        """
+        url = self._session.resolve(content_href(query_run, format))
+        request = self._request(url, accept=FORMATS[format], redirects=True)
+        download = Download(path, progress)
+        response = await self._send(request, stream=True)
+        try:
+            with self._session.transport_errors():
+                download.start(response)
+                async for chunk in response.aiter_bytes(CHUNK_BYTES):
+                    download.write(chunk)
+            return download.commit()
+        finally:
+            download.abort()
+            await response.aclose()
+
+    def iter_result_rows(self, query_run: QueryRun) -> AsyncIterator[dict[str, str]]:
+        """The rows of the CSV result, streamed; as :meth:`ModeClient.iter_result_rows`."""
+        url = self._session.resolve(content_href(query_run, "csv"))
+        return self._rows(self._request(url, accept=FORMATS["csv"], redirects=True))
+
+    async def _rows(self, request: httpx.Request) -> AsyncIterator[dict[str, str]]:
+        rows = CsvRows()
+        response = await self._send(request, stream=True)
+        try:
+            with self._session.transport_errors():
+                async for text in response.aiter_text():
+                    for row in rows.feed(text):
+                        yield row
+            for row in rows.close():
+                yield row
+        finally:
+            await response.aclose()
+
+    async def _call(self, call: Call[T]) -> T:
+        async def attempt() -> Any:
+            with self._session.transport_errors(), generated_parsing():
+                return await call.operation.asyncio_detailed(*call.args, client=self._generated)
+
+        return parsed(await self._retrying(attempt), call.expect)
+
+    async def _send(
+        self, request: httpx.Request, *, credentials: bool = True, stream: bool = False
+    ) -> httpx.Response:
+        options = self._send_options(request, credentials)
+
+        async def attempt() -> httpx.Response:
+            with self._session.transport_errors():
+                return await self._session.http.send(request, stream=stream, **options)
+
+        return await self._retrying(attempt)
+
+    async def _retrying(self, attempt: Callable[[], Awaitable[T]]) -> T:
+        return await tenacity.AsyncRetrying(**self._retry)(attempt)

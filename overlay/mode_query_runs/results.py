@@ -1,0 +1,177 @@
+"""Query Run results: where their content is, streaming it to a file, and reading CSV rows.
+
+A finished Query Run's results are ``GET {result href}/content.csv`` or
+``.../content.json`` (``shared/reference/mode-api-facts.md``, Results; the spec's
+``getQueryRunResultCsv`` and ``getQueryRunResultJson``). They can be as large as the
+run's ``max_result_bytes`` and may be served through a redirect to a storage host, so
+both clients stream them: :class:`Download` writes chunks to a temporary file beside the
+target and renames it on success; :class:`CsvRows` turns text chunks into rows. Both are
+free of I/O on the network, shared by :class:`~mode_query_runs.ModeClient` and
+:class:`~mode_query_runs.AsyncModeClient`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO
+
+import httpx
+
+from mode_api_client.models import QueryRun
+from mode_api_client.types import Unset
+
+from .errors import ResponseParseError
+
+__all__ = ["CHUNK_BYTES", "FORMATS", "CsvRows", "Download", "Progress", "content_href"]
+
+FORMATS = {"csv": "text/csv", "json": "application/json"}
+"""Result formats and the media type each is requested with."""
+NO_RESULTS = frozenset({"enqueued", "running", "failed", "cancelled"})
+"""Known states in which a Query Run has no results (an unknown state is tried)."""
+CHUNK_BYTES = 64 * 1024
+Progress = Callable[[int, int | None], object]
+"""``progress(bytes_done, bytes_total)``; ``bytes_total`` is ``None`` when not sent."""
+
+
+def content_href(query_run: QueryRun, format: str) -> str:
+    """The href of the run's result content in ``format`` (``"csv"`` or ``"json"``).
+
+    Raises:
+        ValueError: ``format`` is neither; the run's state has no results (``enqueued``,
+            ``running``, ``failed``, ``cancelled``); the run has no ``result`` link.
+    """
+    if format not in FORMATS:
+        raise ValueError(f"format must be 'csv' or 'json', not {format!r}")
+    if query_run.state in NO_RESULTS:
+        raise ValueError(
+            f"Query Run {query_run.token} is {query_run.state}: it has no results"
+            " (wait for it to succeed)"
+        )
+    link = query_run.field_links.result
+    if isinstance(link, Unset):
+        raise ValueError(f"Query Run {query_run.token} has no result link")
+    return f"{link.href.rstrip('/')}/content.{format}"
+
+
+class Download:
+    """One download to ``path``: a temporary file beside it, renamed when complete.
+
+    Args:
+        path: The file to write; its directory must exist. Replaced atomically.
+        progress: Called after each chunk with bytes written so far and the total.
+
+    Use :meth:`start` with the response, :meth:`write` each chunk, then :meth:`commit`;
+    on any failure :meth:`abort` removes the temporary file, so ``path`` is either the
+    whole result or untouched.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], progress: Progress | None = None) -> None:
+        self.path = Path(path)
+        self.total: int | None = None
+        self.done = 0
+        self._progress = progress
+        self._file: IO[bytes] | None = None
+        self._temporary: Path | None = None
+
+    def start(self, response: httpx.Response) -> None:
+        """Open the temporary file; take the total from an unencoded ``Content-Length``."""
+        length = response.headers.get("Content-Length")
+        if length and length.isdigit() and "Content-Encoding" not in response.headers:
+            self.total = int(length)
+        descriptor, name = tempfile.mkstemp(
+            dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".part"
+        )
+        self._temporary = Path(name)
+        self._file = os.fdopen(descriptor, "wb")
+        if self._progress:
+            self._progress(0, self.total)
+
+    def write(self, chunk: bytes) -> None:
+        """Append a chunk and report progress."""
+        if self._file is None:
+            raise RuntimeError("Download.write before start")
+        self._file.write(chunk)
+        self.done += len(chunk)
+        if self._progress:
+            self._progress(self.done, self.total)
+
+    def commit(self) -> int:
+        """Rename the complete temporary file to ``path``; return the bytes written."""
+        if self._file is None or self._temporary is None:
+            raise RuntimeError("Download.commit before start")
+        self._file.close()
+        os.replace(self._temporary, self.path)
+        self._temporary = None
+        return self.done
+
+    def abort(self) -> None:
+        """Close and remove the temporary file, if any; ``path`` is left as it was."""
+        if self._file is not None:
+            self._file.close()
+        if self._temporary is not None:
+            with contextlib.suppress(FileNotFoundError):
+                self._temporary.unlink()
+            self._temporary = None
+
+
+class CsvRows:
+    """CSV text fed in chunks, out as complete rows keyed by the header row.
+
+    A record ends at a newline outside quotes (RFC 4180 quoting, where a quote inside a
+    field is doubled, so a record is complete when its quotes are balanced); only whole
+    records reach the ``csv`` module. Values are strings, as CSV has no types.
+    """
+
+    def __init__(self) -> None:
+        self._line = ""
+        self._record = ""
+        self._quotes = 0
+        self._header: list[str] | None = None
+        self._count = 0
+
+    def feed(self, text: str) -> list[dict[str, str]]:
+        """The rows completed by ``text``.
+
+        Raises:
+            ResponseParseError: a row has another number of fields than the header.
+        """
+        if self._header is None and not self._record and not self._line:
+            text = text.removeprefix("\ufeff")
+        lines = (self._line + text).split("\n")
+        self._line = lines.pop()
+        records = []
+        for line in lines:
+            self._record += line + "\n"
+            self._quotes += line.count('"')
+            if self._quotes % 2 == 0:
+                records.append(self._record)
+                self._record, self._quotes = "", 0
+        return self._rows(records)
+
+    def close(self) -> list[dict[str, str]]:
+        """The last rows, at the end of the text (a last record may lack its newline)."""
+        tail = self._record + self._line
+        self._record = self._line = ""
+        return self._rows([tail] if tail.strip() else [])
+
+    def _rows(self, records: list[str]) -> list[dict[str, str]]:
+        rows = []
+        for fields in csv.reader(records):
+            if not fields:
+                continue
+            if self._header is None:
+                self._header = fields
+                continue
+            self._count += 1
+            if len(fields) != len(self._header):
+                raise ResponseParseError(
+                    f"CSV row {self._count} has {len(fields)} fields, the header"
+                    f" {len(self._header)}"
+                )
+            rows.append(dict(zip(self._header, fields, strict=True)))
+        return rows

@@ -1,0 +1,127 @@
+"""Retrying idempotent GETs: which failures, how long to wait between tries, when to stop.
+
+Mode rate-limits with a leaky bucket and answers ``429 Too Many Requests`` over the limit,
+to be retried with backoff, honouring ``Retry-After`` (``shared/reference/mode-api-facts.md``,
+Transport). Gateways in front of it answer 502, 503 and 504, and connections fail or time
+out. GETs of both clients are retried on those, with exponential backoff and jitter, at
+most ``max_retries`` times and within a total time cap. The loop is tenacity's
+(``Retrying`` in :class:`~mode_query_runs.ModeClient`, ``AsyncRetrying`` in
+:class:`~mode_query_runs.AsyncModeClient`), configured by one :class:`RetryPolicy`.
+"""
+
+from __future__ import annotations
+
+import datetime
+import email.utils
+import logging
+import random
+from dataclasses import dataclass
+from typing import Any
+
+import tenacity
+
+from .errors import APIConnectionError, ModeAPIError, RateLimitError
+
+__all__ = ["RETRY_STATUSES", "RetryPolicy", "retry_after_seconds"]
+
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+"""Statuses of a GET that are retried."""
+_IDEMPOTENT = frozenset({"GET", "HEAD"})
+_LOG = logging.getLogger("mode_query_runs")
+
+
+def retry_after_seconds(value: str | None, *, now: datetime.datetime | None = None) -> float | None:
+    """Seconds to wait that a ``Retry-After`` header asks for, or ``None`` if it says nothing.
+
+    Args:
+        value: The header: delay seconds (``"120"``) or an HTTP date
+            (``"Wed, 21 Oct 2015 07:28:00 GMT"``).
+        now: The current time for an HTTP date (default: the clock, UTC).
+
+    Returns:
+        Seconds, never negative (a date in the past is 0); ``None`` for an absent or
+        unreadable header.
+    """
+    if value is None:
+        return None
+    text = value.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=datetime.UTC)
+    now = now or datetime.datetime.now(datetime.UTC)
+    return max(0.0, (when - now).total_seconds())
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How retried GETs back off (all values in seconds).
+
+    Attributes:
+        backoff_initial: Wait before the first retry; doubled for each retry after it.
+        backoff_max: The longest wait computed by backoff (``Retry-After`` may ask more).
+        jitter: Up to this much, drawn at random, is added to each backoff wait.
+        total_timeout: No retry starts (or waits) past this many seconds after the first
+            try began; a ``Retry-After`` beyond it ends the retries at once.
+    """
+
+    backoff_initial: float = 0.5
+    backoff_max: float = 8.0
+    jitter: float = 0.5
+    total_timeout: float = 60.0
+
+    def __post_init__(self) -> None:
+        for name in ("backoff_initial", "backoff_max", "jitter", "total_timeout"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"{name} must not be negative, not {getattr(self, name)}")
+
+    @staticmethod
+    def should_retry(exc: BaseException) -> bool:
+        """Whether a failed try is retried: a GET that got 429, 502, 503, 504 or no response."""
+        if not isinstance(exc, ModeAPIError) or exc.method not in _IDEMPOTENT:
+            return False
+        return isinstance(exc, APIConnectionError) or exc.status in RETRY_STATUSES
+
+    def delay(self, retry: int, exc: BaseException | None = None) -> float:
+        """Seconds to wait before retry number ``retry`` (1 for the first) after ``exc``.
+
+        ``Retry-After`` of a 429 wins; otherwise ``backoff_initial * 2**(retry - 1)``,
+        at most ``backoff_max``, plus a random jitter in ``[0, jitter]``.
+        """
+        if isinstance(exc, RateLimitError):
+            asked = retry_after_seconds(exc.retry_after)
+            if asked is not None:
+                return asked
+        backoff = min(self.backoff_max, self.backoff_initial * 2 ** (retry - 1))
+        return float(backoff + random.uniform(0, self.jitter))
+
+    def _wait(self, state: tenacity.RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        return self.delay(state.attempt_number, exc)
+
+    def options(self, max_retries: int) -> dict[str, Any]:
+        """Keyword arguments for ``tenacity.Retrying`` / ``tenacity.AsyncRetrying``.
+
+        Raises:
+            ValueError: ``max_retries`` is negative.
+        """
+        if max_retries < 0:
+            raise ValueError(f"max_retries must not be negative, not {max_retries}")
+        return {
+            "retry": tenacity.retry_if_exception(self.should_retry),
+            "wait": self._wait,
+            "stop": tenacity.stop_after_attempt(max_retries + 1)
+            | tenacity.stop_before_delay(self.total_timeout),
+            "before_sleep": _log_retry,
+            "reraise": True,
+        }
+
+
+def _log_retry(state: tenacity.RetryCallState) -> None:
+    exc = state.outcome.exception() if state.outcome else None
+    sleep: float = state.next_action.sleep if state.next_action else 0.0
+    _LOG.info("retry %d in %.2f s after: %s", state.attempt_number, sleep, exc)
