@@ -17,21 +17,24 @@ replays. Recording the same data again writes a byte-identical file.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from urllib.parse import quote
 
 import httpx
+import tenacity
 
-from mode_api_client.models import QueryRunCollection
-
-from .errors import ResponseParseError, error_for_transport
+from .core import DEFAULT_MAX_RETRIES
 from .mock.cassette import Interaction, dump_cassette
-from .pagination import PageGuard
+from .pagination import PageGuard, parse_page
+from .retries import RetryPolicy
 from .scrub import Scrubber
-from .session import Session, check_token, decode_json
+from .session import Session, check_token
 
-__all__ = ["fetch_report_run", "record_report_run"]
+__all__ = ["DEFAULT_POLICY", "fetch_report_run", "record_report_run"]
+
+DEFAULT_POLICY = RetryPolicy()
+"""The client's default backoff (0.5 s doubling up to 8 s, ``Retry-After`` honoured)."""
 
 
 def _interaction(response: httpx.Response) -> Interaction:
@@ -54,11 +57,15 @@ def _interaction(response: httpx.Response) -> Interaction:
     )
 
 
-def _get(session: Session, url: httpx.URL) -> httpx.Response:
-    try:
-        return session.http.get(url)
-    except httpx.TransportError as exc:
-        raise error_for_transport(exc) from None
+def _getter(session: Session, retrying: tenacity.Retrying) -> Callable[[httpx.URL], httpx.Response]:
+    def get(url: httpx.URL) -> httpx.Response:
+        def attempt() -> httpx.Response:
+            with session.transport_errors():
+                return session.http.get(url)
+
+        return retrying(attempt)
+
+    return get
 
 
 def fetch_report_run(
@@ -67,6 +74,9 @@ def fetch_report_run(
     report: str,
     run: str,
     query_runs: Sequence[str] = (),
+    *,
+    max_retries: int = DEFAULT_MAX_RETRIES,
+    retry_policy: RetryPolicy = DEFAULT_POLICY,
 ) -> list[Interaction]:
     """The unscrubbed interactions of listing a Report Run's Query Runs and getting each.
 
@@ -76,13 +86,16 @@ def fetch_report_run(
         report: Report token.
         run: Report Run token.
         query_runs: Query Run tokens to get one by one; empty: every listed Query Run.
+        max_retries: Retries of a request that got 429, 502, 503, 504 or no response,
+            as the client retries (only the final response is recorded).
+        retry_policy: How those retries back off.
 
     Returns:
         The list pages, in order, then the Query Runs, in listing (or given) order.
 
     Raises:
         ValueError: a token is empty, ``.`` or ``..``; a ``next_page`` link leaves the
-            API's origin.
+            API's origin; ``max_retries`` is negative.
         ModeAPIError: any failed request (the subclass per status), a body that does not
             fit the spec, or a ``next_page`` loop; nothing is returned then.
     """
@@ -96,25 +109,19 @@ def fetch_report_run(
     recorded: list[Interaction] = []
     listed: list[str] = []
     guard = PageGuard()
+    get = _getter(session, tenacity.Retrying(**retry_policy.options(max_retries)))
     url: httpx.URL | None = httpx.URL(listing)
     while url is not None:
-        response = _get(session, url)
+        response = get(url)
         recorded.append(_interaction(response))
-        try:
-            page = QueryRunCollection.from_dict(decode_json(response))
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise ResponseParseError(
-                f"not a QueryRunCollection: {exc!r}", status=response.status_code
-            ) from exc
+        page = parse_page(session, response)
         guard.visit(page.field_links.self_.href)
         listed.extend(query_run.token for query_run in page.field_embedded.query_runs)
         next_href = guard.next_href(page)
         url = None if next_href is None else session.resolve(next_href)
     wanted = [check_token("query_run", token) for token in query_runs] or listed
     for token in dict.fromkeys(wanted):
-        recorded.append(
-            _interaction(_get(session, httpx.URL(f"{listing}/{quote(token, safe='')}")))
-        )
+        recorded.append(_interaction(get(httpx.URL(f"{listing}/{quote(token, safe='')}"))))
     return recorded
 
 
@@ -126,6 +133,9 @@ def record_report_run(
     cassette: Path,
     scrubber: Scrubber,
     query_runs: Sequence[str] = (),
+    *,
+    max_retries: int = DEFAULT_MAX_RETRIES,
+    retry_policy: RetryPolicy = DEFAULT_POLICY,
 ) -> list[Interaction]:
     """Fetch a Report Run's Query Runs, scrub them and write them to ``cassette``.
 
@@ -139,7 +149,17 @@ def record_report_run(
     Raises:
         ValueError, ModeAPIError: as :func:`fetch_report_run`; no file is written then.
     """
-    scrubbed = scrubber.interactions(fetch_report_run(session, account, report, run, query_runs))
+    scrubbed = scrubber.interactions(
+        fetch_report_run(
+            session,
+            account,
+            report,
+            run,
+            query_runs,
+            max_retries=max_retries,
+            retry_policy=retry_policy,
+        )
+    )
     cassette.parent.mkdir(parents=True, exist_ok=True)
     dump_cassette(scrubbed, cassette)
     return scrubbed
