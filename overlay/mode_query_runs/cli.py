@@ -119,12 +119,42 @@ def list_command(ctx: click.Context, report: str, run: str, as_json: bool) -> No
 @click.argument("run")
 @click.argument("query_run")
 @click.option("--json", "as_json", is_flag=True, help="The Query Run as a JSON object.")
+@click.option("--wait", is_flag=True, help="Poll until the run's state is final, then show it.")
+@click.option(
+    "--wait-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=300.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="With --wait: give up (exit 1) after this long.",
+)
+@click.option(
+    "--poll-interval",
+    type=click.FloatRange(min=0, min_open=True),
+    default=1.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="With --wait: first interval between polls (then growing, up to 10 s).",
+)
 @click.pass_context
 @reports_errors
-def get_command(ctx: click.Context, report: str, run: str, query_run: str, as_json: bool) -> None:
+def get_command(
+    ctx: click.Context,
+    report: str,
+    run: str,
+    query_run: str,
+    as_json: bool,
+    wait: bool,
+    wait_timeout: float,
+    poll_interval: float,
+) -> None:
     """Show Query Run QUERY_RUN of Report Run RUN of Report REPORT."""
     with _client(ctx) as client:
         found = client.get_query_run(report, run, query_run)
+        if wait:
+            found = client.wait_for_completion(
+                found, timeout=wait_timeout, poll_interval=poll_interval
+            )
     if as_json:
         _dump(to_wire(found))
     else:
