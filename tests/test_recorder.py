@@ -17,9 +17,11 @@ from mode_query_runs.mock.cassette import Interaction, dump_cassette, load_casse
 from mode_query_runs.mock.server import DEMO_ACCOUNT, DEMO_SECRET, DEMO_TOKEN, MockServer
 from mode_query_runs.record_command import DEFAULT_AS_ACCOUNT
 from mode_query_runs.recorder import fetch_report_run, record_report_run
+from mode_query_runs.retries import RetryPolicy
 from mode_query_runs.scrub import SQL_PLACEHOLDER, Scrubber
 from mode_query_runs.session import Session
 from mode_query_runs.spec import match_operation, schema_problems
+from scripted import Scripted, ScriptedServer
 from support import PAGED_RUN, PAGED_TOKENS, REPORT
 
 # The upstream's known data: a real-looking account with people in it.
@@ -358,6 +360,26 @@ def test_a_next_page_loop_stops_with_an_error(serve: Any) -> None:
         str(raised.value)
         == f"pagination loop: next_page leads back to {base}, a page already fetched"
     )
+
+
+def test_a_busy_upstream_is_retried_and_only_the_final_response_recorded() -> None:
+    one = {**RUNS[1], "_links": {"self": {"href": f"{run_path()}/query_runs/{TOKENS[1]}"}}}
+    listing = page([one], "", None)
+    with ScriptedServer(
+        Scripted(503, b'{"id":"unavailable","message":"Try again"}'),
+        Scripted(200, json.dumps(listing).encode()),
+        Scripted(429, b'{"id":"rate_limited","message":"Slow down"}', {"Retry-After": "0"}),
+        Scripted(200, json.dumps(one).encode()),
+    ) as upstream:
+        session = Session(f"{upstream.url}/api", DEMO_TOKEN, DEMO_SECRET, 5)
+        fetched = fetch_report_run(
+            session, ACCOUNT, REPORT, RUN, retry_policy=RetryPolicy(0, 0, 0, 30)
+        )
+        session.close()
+    assert [seen.path for seen in upstream.seen] == [f"{run_path()}/query_runs"] * 2 + [
+        f"{run_path()}/query_runs/{TOKENS[1]}"
+    ] * 2
+    assert [(i.status, json.loads(i.body)) for i in fetched] == [(200, listing), (200, one)]
 
 
 def test_the_default_placeholder_is_the_mock_servers_account() -> None:
