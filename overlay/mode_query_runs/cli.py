@@ -51,20 +51,26 @@ def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
-def _client(ctx: click.Context) -> ModeClient:
-    options = ctx.obj
+def credentials(ctx: click.Context) -> tuple[str, str, str]:
+    """``(account, token, secret)``: ``--account`` / ``MODE_ACCOUNT``, ``MODE_API_TOKEN``
+    and ``MODE_API_SECRET``.
+
+    Raises:
+        ValueError: one is unset or empty (named, never shown).
+    """
     token, secret = os.environ.get("MODE_API_TOKEN"), os.environ.get("MODE_API_SECRET")
     missing = [n for n, v in (("MODE_API_TOKEN", token), ("MODE_API_SECRET", secret)) if not v]
     if missing:
         raise ValueError(f"set {' and '.join(missing)} in the environment")
-    if not options["account"]:
+    if not ctx.obj["account"]:
         raise ValueError("give --account or set MODE_ACCOUNT")
+    return ctx.obj["account"], token or "", secret or ""
+
+
+def _client(ctx: click.Context) -> ModeClient:
+    account, token, secret = credentials(ctx)
     return ModeClient(
-        options["account"],
-        token or "",
-        secret or "",
-        base_url=options["base_url"],
-        timeout=options["timeout"],
+        account, token, secret, base_url=ctx.obj["base_url"], timeout=ctx.obj["timeout"]
     )
 
 

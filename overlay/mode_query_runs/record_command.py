@@ -7,7 +7,6 @@ URL from the group's ``--account`` / ``MODE_ACCOUNT`` and ``--base-url`` / ``MOD
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
@@ -24,7 +23,7 @@ uvicorn with every command)."""
 
 
 def _record(
-    options: dict[str, object],
+    ctx: click.Context,
     report: str,
     run: str,
     query_runs: tuple[str, ...],
@@ -32,19 +31,11 @@ def _record(
     as_account: str,
     redact_sql: bool,
 ) -> None:
-    token, secret = os.environ.get("MODE_API_TOKEN"), os.environ.get("MODE_API_SECRET")
-    missing = [n for n, v in (("MODE_API_TOKEN", token), ("MODE_API_SECRET", secret)) if not v]
-    if missing:
-        raise ValueError(f"set {' and '.join(missing)} in the environment")
-    account = options["account"]
-    if not isinstance(account, str) or not account:
-        raise ValueError("give --account or set MODE_ACCOUNT")
-    session = Session(
-        str(options["base_url"]), token or "", secret or "", float(str(options["timeout"]))
-    )
-    scrubber = Scrubber(
-        account, as_account, secrets=(token or "", secret or ""), redact_sql=redact_sql
-    )
+    from .cli import credentials  # cli imports this module to register the command
+
+    account, token, secret = credentials(ctx)
+    session = Session(ctx.obj["base_url"], token, secret, ctx.obj["timeout"])
+    scrubber = Scrubber(account, as_account, secrets=(token, secret), redact_sql=redact_sql)
     try:
         written = record_report_run(session, account, report, run, cassette, scrubber, query_runs)
     finally:
@@ -101,4 +92,4 @@ def record_command(
     """
     from .cli import reports_errors  # cli imports this module to register the command
 
-    reports_errors(_record)(ctx.obj, report, run, query_runs, cassette, as_account, redact_sql)
+    reports_errors(_record)(ctx, report, run, query_runs, cassette, as_account, redact_sql)
