@@ -132,7 +132,7 @@ def _mode_error_body(response: httpx.Response) -> tuple[str | None, str | None]:
     """Mode's ``(id, message)`` from an error body, or ``(None, None)`` if it has neither."""
     try:
         body = json.loads(response.content)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested too deeply to decode
         return None, None
     if not isinstance(body, dict):
         return None, None

@@ -85,15 +85,20 @@ def check_token(name: str, value: str) -> str:
     return value
 
 
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
 def decode_json(response: httpx.Response) -> Any:
     """The decoded JSON body of a response that was read.
 
     Raises:
-        ResponseParseError: the body is not JSON.
+        ResponseParseError: the body is not JSON (``NaN`` and ``Infinity`` are not JSON),
+            or is nested too deeply to decode.
     """
     try:
-        return json.loads(response.content)
-    except ValueError:
+        return json.loads(response.content, parse_constant=_refuse_constant)
+    except (ValueError, RecursionError):
         method, url = request_identity(response.request)
         content_type = response.headers.get("Content-Type", "no Content-Type")
         raise ResponseParseError(
