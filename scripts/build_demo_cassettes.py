@@ -11,6 +11,8 @@ The output is deterministic; a test checks the committed cassettes match it.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import sys
 from pathlib import Path
@@ -24,7 +26,6 @@ HOST = "https://app.mode.com"
 WEB = "https://app.mode.com"
 DATA_SOURCE = {"data_source_id": 42, "data_source_token": "7a1c9e3b5d20"}
 HEADERS = {"Content-Type": ["application/hal+json; charset=utf-8"]}
-REQUEST_HEADERS = {"Accept": ["application/hal+json"]}
 
 
 def link(href: str) -> dict[str, Any]:
@@ -219,16 +220,29 @@ SINGLE = [
 ]
 
 
-def interaction(path: str, body: Any, source: str) -> Interaction:
+def interaction(
+    path: str,
+    body: Any,
+    source: str,
+    media_type: str | None = None,
+    *,
+    status: int = 200,
+    location: str | None = None,
+    accept: str = "application/hal+json",
+) -> Interaction:
+    """A recorded GET of ``path`` (or of a full URL); a ``media_type`` body is kept as text."""
+    headers = HEADERS if media_type is None else {"Content-Type": [media_type]}
+    if location is not None:
+        headers = {**headers, "Location": [location]}
     return Interaction(
         method="GET",
-        uri=HOST + path,
-        status=200,
-        reason="OK",
-        headers=HEADERS,
-        body=json.dumps(body, indent=2) + "\n",
+        uri=path if path.startswith("https://") else HOST + path,
+        status=status,
+        reason="Found" if status == 302 else "OK",
+        headers=headers,
+        body=json.dumps(body, indent=2) + "\n" if media_type is None else body,
         source=source,
-        request_headers=REQUEST_HEADERS,
+        request_headers={"Accept": [accept]},
     )
 
 
@@ -263,10 +277,94 @@ def collection(run: str, runs: list[dict[str, Any]], per_page: int | None) -> li
     return out
 
 
+# The results of the succeeded and completed runs: (columns, rows), the same rows served
+# as content.csv and content.json. Values exercise CSV quoting: commas, doubled quotes, a
+# newline inside a field, and text that is not ASCII.
+RESULTS: dict[str, tuple[list[str], list[list[Any]]]] = {
+    "1a2b3c4d5e6f": (
+        ["day", "dau"],
+        [["2026-10-29", 1211], ["2026-10-30", 1204], ["2026-10-31", 1187]],
+    ),
+    "3f4e5d6c7b8a": (
+        ["month", "region", "sum", "note"],
+        [
+            ["2026-08", "emea", 182340.5, 'Includes "UK", Ireland'],
+            ["2026-09", "emea", 190112.25, "Two lines:\nrevised on the 3rd"],
+            ["2026-10", "emea", 201877.0, ""],
+        ],
+    ),
+    "9e0f1a2b3c4d": (
+        ["channel", "count"],
+        [["organic", 5120], ["paid search", 2210], ["referral", 870], ["social", 615]],
+    ),
+    "2d6e0c4f9a1b": (
+        ["week", "signups"],
+        [["2026-10-12", 412], ["2026-10-19", 398], ["2026-10-26", 441]],
+    ),
+    "4a5b6c7d8e9f": (
+        ["country", "count"],
+        [["Côte d'Ivoire", 31], ["Korea, Republic of", 118], ["Österreich", 64]],
+    ),
+}
+# This run's results are served through a redirect to a storage host (a second origin
+# in the mock server, which rejects an Authorization header).
+REDIRECTED = "3f4e5d6c7b8a"
+STORAGE = "https://mode-results.storage.example"
+REDIRECT_PAGE = '<html><body>You are being <a href="{0}">redirected</a>.</body></html>'
+
+
+def csv_text(columns: list[str], rows: list[list[Any]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def results(runs: list[dict[str, Any]]) -> list[Interaction]:
+    """content.csv and content.json of each run that has results."""
+    out = []
+    for body in runs:
+        token = body["token"]
+        if token not in RESULTS:
+            continue
+        columns, rows = RESULTS[token]
+        contents = {
+            "csv": ("text/csv; charset=utf-8", csv_text(columns, rows)),
+            "json": (
+                "application/json; charset=utf-8",
+                json.dumps([dict(zip(columns, row, strict=True)) for row in rows]) + "\n",
+            ),
+        }
+        for form, (media_type, text) in contents.items():
+            path = f"{body['_links']['result']['href']}/content.{form}"
+            accept = media_type.split(";")[0]
+            source = f"{token} {form}"
+            if token == REDIRECTED:
+                location = f"{STORAGE}{path}?signature=5f2d0c9e{form}"
+                redirect_page = REDIRECT_PAGE.format(location)
+                out.append(
+                    interaction(
+                        path,
+                        redirect_page,
+                        f"{source} redirect",
+                        "text/html; charset=utf-8",
+                        status=302,
+                        location=location,
+                        accept=accept,
+                    )
+                )
+                path, source = location, f"{source} storage"
+            served = interaction(path, text, source, media_type, accept=accept)
+            out.append(served)
+    return out
+
+
 def main(directory: Path) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     dump_cassette(collection(PAGED_RUN, PAGED, 3), directory / f"report_run_{PAGED_RUN}.yaml")
     dump_cassette(collection(SINGLE_RUN, SINGLE, None), directory / f"report_run_{SINGLE_RUN}.yaml")
+    dump_cassette(results(PAGED + SINGLE), directory / "results.yaml")
     dump_cassette(collection(EMPTY_RUN, [], None), directory / f"report_run_{EMPTY_RUN}.yaml")
 
 

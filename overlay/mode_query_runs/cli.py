@@ -10,7 +10,9 @@ from __future__ import annotations
 import functools
 import json
 import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
@@ -165,6 +167,48 @@ def get_command(
         _dump(to_wire(found))
     else:
         click.echo(format_query_run(found))
+
+
+@cli.command("results")
+@click.argument("report")
+@click.argument("run")
+@click.argument("query_run")
+@click.option(
+    "--format",
+    "form",
+    type=click.Choice(["csv", "json"]),
+    default="csv",
+    show_default=True,
+    help="Result format (content.csv or content.json).",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="File to write, replaced only once complete (default: stdout).",
+)
+@click.pass_context
+@reports_errors
+def results_command(
+    ctx: click.Context, report: str, run: str, query_run: str, form: str, output: Path | None
+) -> None:
+    """Download the result of Query Run QUERY_RUN of Report Run RUN of Report REPORT.
+
+    A progress bar is drawn on stderr when it is a terminal.
+    """
+    from .progress import terminal_progress
+
+    with _client(ctx) as client, terminal_progress(sys.stderr, query_run) as progress:
+        found = client.get_query_run(report, run, query_run)
+        if output is not None:
+            client.download_result(found, output, format=form, progress=progress)
+            return
+        with tempfile.TemporaryDirectory() as directory:
+            path = Path(directory) / f"result.{form}"
+            client.download_result(found, path, format=form, progress=progress)
+            with path.open("rb") as result:
+                shutil.copyfileobj(result, sys.stdout.buffer)
+            sys.stdout.buffer.flush()
 
 
 @cli.group("mock")

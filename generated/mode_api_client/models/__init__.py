@@ -1,6 +1,9 @@
 """Contains all the data models used in inputs/outputs"""
 
 from .error import Error
+from .get_query_run_result_json_response_200_item import (
+    GetQueryRunResultJsonResponse200Item,
+)
 from .link import Link
 from .pagination import Pagination
 from .query_run import QueryRun
@@ -13,6 +16,7 @@ from .query_run_parameters_type_0 import QueryRunParametersType0
 
 __all__ = (
     "Error",
+    "GetQueryRunResultJsonResponse200Item",
     "Link",
     "Pagination",
     "QueryRun",

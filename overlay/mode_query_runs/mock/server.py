@@ -28,6 +28,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from .cassette import Interaction, bundled_directory, load_directory, request_key
+from .storage import STORAGE_HOST, redirect_targets, relocate, storage_refusal
 
 __all__ = ["DEMO_ACCOUNT", "DEMO_SECRET", "DEMO_TOKEN", "MockServer", "create_app"]
 
@@ -66,6 +67,7 @@ def create_app(
     secret: str = DEMO_SECRET,
     log: list[tuple[str, str]] | None = None,
     latency: float = 0.0,
+    storage: tuple[str, int] | None = None,
 ) -> Starlette:
     """The ASGI application replaying ``interactions`` (the first recording of a request wins).
 
@@ -75,7 +77,12 @@ def create_app(
         secret: The API secret requests must authenticate with.
         log: If given, ``(method, path?query)`` of every request received is appended.
         latency: Seconds to wait before answering each request (to simulate a network).
+        storage: ``(host, port)`` of the storage origin, where the targets of recorded
+            redirects are served without auth (see :mod:`.storage`); requests that arrive
+            there are logged with that origin before the path.
     """
+    targets = redirect_targets(interactions)
+    storage_origin = f"http://{storage[0]}:{storage[1]}" if storage else ""
     table: dict[tuple[str, str], Interaction] = {}
     for interaction in interactions:
         table.setdefault(interaction.key, interaction)
@@ -85,13 +92,21 @@ def create_app(
         target = raw_path.decode("latin-1")
         if request.url.query:
             target += "?" + request.url.query
+        on_storage = storage is not None and tuple(request.scope.get("server") or ()) == storage
         if log is not None:
-            log.append((request.method, target))
+            log.append((request.method, storage_origin + target if on_storage else target))
         if latency > 0:
             await asyncio.sleep(latency)
-        if not _authorized(request, token, secret):
+        key = request_key(request.method, target)
+        if on_storage:
+            refusal = storage_refusal(request)
+            if refusal is not None:
+                return refusal
+            if key not in targets:
+                return Response("<Error><Code>NoSuchKey</Code></Error>", 404)
+        elif not _authorized(request, token, secret):
             return _error(401, "unauthorized", "Unauthorized")
-        recorded = table.get(request_key(request.method, target))
+        recorded = table.get(key) if on_storage or key not in targets else None
         if recorded is None:
             return _error(404, "not_found", "Not found")
         headers = {
@@ -99,6 +114,8 @@ def create_app(
             for name, values in recorded.headers.items()
             if values and name.lower() not in ("content-length", "transfer-encoding")
         }
+        if storage_origin:
+            headers = relocate(headers, storage_origin)
         return Response(recorded.body.encode("utf-8"), status_code=recorded.status, headers=headers)
 
     async def unrouted(request: Request, exc: Exception) -> Response:
@@ -128,6 +145,8 @@ class MockServer:
         host: Loopback address to listen on.
         port: TCP port; ``0`` picks a free one.
         latency: Seconds added before every answer (``0``: none).
+        storage_host: Loopback address of the second origin serving redirected results
+            (``storage_url``, on a free port), which rejects ``Authorization``.
 
     Use as a context manager, or call :meth:`start` and :meth:`stop`. ``base_url`` is the
     API base URL to give a client (``http://127.0.0.1:<port>/api``).
@@ -140,16 +159,25 @@ class MockServer:
         host: str = "127.0.0.1",
         port: int = 0,
         latency: float = 0.0,
+        storage_host: str = STORAGE_HOST,
     ) -> None:
         self.cassettes = cassettes or bundled_directory()
         self.host = host
         self.port = port or free_port(host)
+        self.storage_host = storage_host
+        self.storage_port = free_port(storage_host)
         self.requests: list[tuple[str, str]] = []
-        """``(method, path?query)`` of every request received, in order."""
-        app = create_app(load_directory(self.cassettes), log=self.requests, latency=latency)
+        """``(method, path?query)`` of every request received, in order (``storage_url``
+        before the path for requests to the storage origin)."""
+        app = create_app(
+            load_directory(self.cassettes),
+            log=self.requests,
+            latency=latency,
+            storage=(storage_host, self.storage_port),
+        )
         config = uvicorn.Config(app, host=host, port=self.port, log_level="warning", lifespan="off")
         self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, name="mode-mock", daemon=True)
+        self._thread = threading.Thread(target=self._run, name="mode-mock", daemon=True)
 
     account = DEMO_ACCOUNT
     token = DEMO_TOKEN
@@ -164,6 +192,20 @@ class MockServer:
     def base_url(self) -> str:
         """The API base URL on this server, ``<url>/api``."""
         return f"{self.url}/api"
+
+    @property
+    def storage_url(self) -> str:
+        """``http://<storage_host>:<storage_port>``: the storage origin."""
+        return f"http://{self.storage_host}:{self.storage_port}"
+
+    def _run(self) -> None:
+        sockets = []
+        for host, port in ((self.host, self.port), (self.storage_host, self.storage_port)):
+            listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            listener.bind((host, port))
+            sockets.append(listener)
+        self._server.run(sockets=sockets)
 
     def start(self) -> None:
         """Start serving; return once the server accepts connections.
@@ -180,7 +222,7 @@ class MockServer:
 
     def serve_forever(self) -> None:
         """Serve in the calling thread until interrupted (SIGINT / SIGTERM)."""
-        self._server.run()
+        self._run()
 
     def stop(self) -> None:
         """Stop serving and wait for the server thread to end."""

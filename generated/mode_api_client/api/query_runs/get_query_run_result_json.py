@@ -1,0 +1,242 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error import Error
+from ...models.get_query_run_result_json_response_200_item import (
+    GetQueryRunResultJsonResponse200Item,
+)
+from ...types import Response
+
+
+def _get_kwargs(
+    account: str,
+    report: str,
+    run: str,
+    query_run: str,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/{account}/reports/{report}/runs/{run}/query_runs/{query_run}/results/content.json".format(
+            account=quote(str(account), safe=""),
+            report=quote(str(report), safe=""),
+            run=quote(str(run), safe=""),
+            query_run=quote(str(query_run), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Error | list[GetQueryRunResultJsonResponse200Item] | str | None:
+    if response.status_code == 200:
+        response_200 = []
+        _response_200 = response.json()
+        for response_200_item_data in _response_200:
+            response_200_item = GetQueryRunResultJsonResponse200Item.from_dict(
+                response_200_item_data
+            )
+
+            response_200.append(response_200_item)
+
+        return response_200
+
+    if response.status_code == 302:
+        response_302 = response.text
+        return response_302
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Error | list[GetQueryRunResultJsonResponse200Item] | str]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    account: str,
+    report: str,
+    run: str,
+    query_run: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[Error | list[GetQueryRunResultJsonResponse200Item] | str]:
+    """Get a Query Run's result as JSON
+
+     The result rows of a finished Query Run as a JSON array of objects (column name
+    to value): the `result` relation's href followed by `/content.json`. Large, and
+    possibly redirected to a storage host, as the CSV form.
+
+    Args:
+        account (str):
+        report (str):
+        run (str):
+        query_run (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | list[GetQueryRunResultJsonResponse200Item] | str]
+    """
+
+    kwargs = _get_kwargs(
+        account=account,
+        report=report,
+        run=run,
+        query_run=query_run,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    account: str,
+    report: str,
+    run: str,
+    query_run: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Error | list[GetQueryRunResultJsonResponse200Item] | str | None:
+    """Get a Query Run's result as JSON
+
+     The result rows of a finished Query Run as a JSON array of objects (column name
+    to value): the `result` relation's href followed by `/content.json`. Large, and
+    possibly redirected to a storage host, as the CSV form.
+
+    Args:
+        account (str):
+        report (str):
+        run (str):
+        query_run (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | list[GetQueryRunResultJsonResponse200Item] | str
+    """
+
+    return sync_detailed(
+        account=account,
+        report=report,
+        run=run,
+        query_run=query_run,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    account: str,
+    report: str,
+    run: str,
+    query_run: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[Error | list[GetQueryRunResultJsonResponse200Item] | str]:
+    """Get a Query Run's result as JSON
+
+     The result rows of a finished Query Run as a JSON array of objects (column name
+    to value): the `result` relation's href followed by `/content.json`. Large, and
+    possibly redirected to a storage host, as the CSV form.
+
+    Args:
+        account (str):
+        report (str):
+        run (str):
+        query_run (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | list[GetQueryRunResultJsonResponse200Item] | str]
+    """
+
+    kwargs = _get_kwargs(
+        account=account,
+        report=report,
+        run=run,
+        query_run=query_run,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    account: str,
+    report: str,
+    run: str,
+    query_run: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Error | list[GetQueryRunResultJsonResponse200Item] | str | None:
+    """Get a Query Run's result as JSON
+
+     The result rows of a finished Query Run as a JSON array of objects (column name
+    to value): the `result` relation's href followed by `/content.json`. Large, and
+    possibly redirected to a storage host, as the CSV form.
+
+    Args:
+        account (str):
+        report (str):
+        run (str):
+        query_run (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | list[GetQueryRunResultJsonResponse200Item] | str
+    """
+
+    return (
+        await asyncio_detailed(
+            account=account,
+            report=report,
+            run=run,
+            query_run=query_run,
+            client=client,
+        )
+    ).parsed
