@@ -16,6 +16,7 @@ from mode_api_client.models import QueryRun
 from mode_query_runs import (
     APIConnectionError,
     AsyncModeClient,
+    ModeAPIError,
     ModeClient,
     NotFoundError,
     ResponseParseError,
@@ -150,6 +151,19 @@ def test_download_retries_a_503_before_the_content(tmp_path: Path) -> None:
     with ScriptedServer(*script) as server, scripted_client(server, retry_policy=fast) as mode:
         assert mode.download_result(scripted_run(), tmp_path / "r.csv") == 4
     assert len(server.seen) == 2
+
+
+def test_endless_redirects_end_with_a_clear_error(tmp_path: Path) -> None:
+    with ScriptedServer() as server:
+        loop = Scripted(302, b"", {"Location": f"{server.url}/again?signature=s"})
+        server.script.extend([loop] * 21)
+        with scripted_client(server) as mode:
+            with pytest.raises(ModeAPIError) as caught:
+                mode.download_result(scripted_run(), tmp_path / "r.csv")
+    assert caught.value.message == "Exceeded maximum allowed redirects."
+    assert caught.value.url == f"{server.url}/again?signature=s"  # own origin: shown whole
+    assert len(server.seen) == 21
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_missing_content_is_not_found_and_leaves_nothing(tmp_path: Path) -> None:

@@ -210,11 +210,23 @@ class Rules:
 
     @contextlib.contextmanager
     def transport_errors(self) -> Iterator[None]:
-        """Turn an httpx transport failure inside the block into :meth:`transport_error`."""
+        """Turn httpx failures inside the block into the SDK's errors.
+
+        Raises:
+            APIConnectionError: (or ``APITimeoutError``) no response, see
+                :meth:`transport_error`.
+            ModeAPIError: more than 20 redirects, or a body that cannot be decoded
+                (a broken ``Content-Encoding``).
+        """
         try:
             yield
         except httpx.TransportError as exc:
             raise self.transport_error(exc) from None
+        except (httpx.TooManyRedirects, httpx.DecodingError) as exc:
+            request = exc.request
+            raise ModeAPIError(
+                str(exc), method=request.method, url=self.shown_url(request.url)
+            ) from None
 
     def on_request(self, request: httpx.Request) -> None:
         """Request hook: note when the request started, for the log line."""
