@@ -103,14 +103,14 @@ def _resolve(node: dict[str, Any]) -> dict[str, Any]:
 
 
 @functools.cache
-def _validator(operation_id: str, status: int) -> Any:
+def _validator(operation_id: str, status: int, media_type: str = MEDIA_TYPE) -> Any:
     spec = load_spec()
     operation = operation_by_id(operation_id)
     responses = spec["paths"][operation.path][operation.method.lower()]["responses"]
     response = responses.get(str(status))
     if response is None:
         return None
-    schema = _resolve(response).get("content", {}).get(MEDIA_TYPE, {}).get("schema")
+    schema = _resolve(response).get("content", {}).get(media_type, {}).get("schema")
     if schema is None:
         return None
     return jsonschema_rs.Draft202012Validator({**schema, "components": spec["components"]})
@@ -151,14 +151,19 @@ def _short_message(message: str, instance: Any) -> str:
     return kind + message[len(rendered) :]
 
 
-def schema_problems(operation: Operation, status: int, body: Any) -> list[str]:
+def schema_problems(
+    operation: Operation, status: int, body: Any, media_type: str = MEDIA_TYPE
+) -> list[str]:
     """Where ``body`` breaks the spec's schema for ``operation`` answering ``status``.
+
+    ``media_type`` picks which of the response's media types (``application/json`` for
+    ``content.json`` results); the default is ``application/hal+json``.
 
     Returns:
         One ``"<JSON path>: <what is wrong>"`` line per problem, sorted; empty when the body
-        fits, or when the spec gives no schema for that status.
+        fits, or when the spec gives no schema for that status and media type.
     """
-    validator = _validator(operation.operation_id, status)
+    validator = _validator(operation.operation_id, status, media_type)
     if validator is None:
         return []
     return sorted(

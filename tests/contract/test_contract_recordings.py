@@ -21,7 +21,6 @@ import pytest
 
 from mode_query_runs.mock.cassette import Interaction, bundled_directory, load_directory
 from mode_query_runs.spec import (
-    MEDIA_TYPE,
     Operation,
     _resolve,
     load_spec,
@@ -58,9 +57,7 @@ def body_problems(operation: Operation, status: int, media_type: str, body: str)
         document = json.loads(body)
     except ValueError as exc:
         return [f"$: not JSON ({exc})"]
-    if media_type != MEDIA_TYPE:
-        return []
-    return schema_problems(operation, status, document)
+    return schema_problems(operation, status, document, media_type)
 
 
 def recording_problems(interaction: Interaction) -> list[str]:
@@ -191,6 +188,25 @@ def test_a_recording_with_its_charset_fits() -> None:
     interaction = recorded(PAGE, _page(), content_type="application/hal+json; charset=utf-8")
     assert recording_problems(interaction) == []
     assert LIST.matches("GET", PAGE.removeprefix("/api"))
+
+
+RESULT = "/api/acme/reports/a1b2c3d4e5f6/runs/8f3e2d1c0b9a/query_runs/1a2b3c4d5e6f/results"
+
+
+def test_result_contents_are_checked_by_their_own_media_types() -> None:
+    rows = _in_cassette(f"{RESULT}/content.json", [{"day": 1}], content_type="application/json")
+    assert recording_problems(rows) == []
+    not_rows = _in_cassette(f"{RESULT}/content.json", {"day": 1}, content_type="application/json")
+    assert recording_problems(not_rows) == [
+        f'bad.yaml#3 (GET {RESULT}/content.json): $: {{"day":1}} is not of type "array"'
+    ]
+    csv = _in_cassette(f"{RESULT}/content.csv", "day\n1\n", content_type="text/csv")
+    assert recording_problems(csv) == []
+    html = _in_cassette(f"{RESULT}/content.csv", "day\n1\n", content_type="text/html")
+    assert recording_problems(html) == [
+        f"bad.yaml#3 (GET {RESULT}/content.csv): Content-Type 'text/html' is not among the"
+        " media types the spec gives getQueryRunResultCsv 200: ['text/csv']"
+    ]
 
 
 def test_non_json_media_types_are_checked_by_content_type_only() -> None:

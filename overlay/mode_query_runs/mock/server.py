@@ -203,6 +203,8 @@ class MockServer:
         for host, port in ((self.host, self.port), (self.storage_host, self.storage_port)):
             listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
             listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            # Accepted connections inherit it: no Nagle delay between headers and body.
+            listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             listener.bind((host, port))
             sockets.append(listener)
         self._server.run(sockets=sockets)
