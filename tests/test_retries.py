@@ -8,6 +8,7 @@ import logging
 import re
 
 import pytest
+from test_cli import run_cli
 
 from mode_query_runs import (
     APIConnectionError,
@@ -187,3 +188,29 @@ def test_repr_and_errors_never_hold_the_secret() -> None:
             get(mode)
         texts = [str(caught.value), repr(caught.value), repr(mode), repr(mode._session)]
     assert all(SECRET not in text and "demo-token" not in text for text in texts)
+
+
+def test_cli_max_retries_and_verbose_log_lines() -> None:
+    script = [limited("0"), OK]
+    with ScriptedServer(*script) as server:
+        args = ("-v", "--max-retries", "0", "get", REPORT, RUN, "f23owhgklkj")
+        result = run_cli(*args, base_url=f"{server.url}/api", secret=SECRET)
+    assert_one_line_error_after_log(result.stderr, "HTTP 429 [rate_limited] Too many requests")
+    assert result.stderr.startswith(f"mode-query-runs: GET {server.url}{PATH} -> 429 (")
+    assert SECRET not in result.stderr
+    assert len(server.seen) == 1
+    with ScriptedServer(*script) as server:
+        result = run_cli("-v", "get", REPORT, RUN, "f23owhgklkj", base_url=f"{server.url}/api")
+    assert result.returncode == 0, result.stderr
+    lines = [line.split(" (")[0] for line in result.stderr.splitlines()]
+    assert lines == [
+        f"mode-query-runs: GET {server.url}{PATH} -> 429",
+        "mode-query-runs: retry 1 in 0.00 s after: HTTP 429 [rate_limited] Too many requests",
+        f"mode-query-runs: GET {server.url}{PATH} -> 200",
+    ]
+
+
+def assert_one_line_error_after_log(stderr: str, expected: str) -> None:
+    *log, last = stderr.splitlines()
+    assert all(line.startswith("mode-query-runs: GET ") for line in log)
+    assert last.startswith(f"mode-query-runs: error: {expected}")

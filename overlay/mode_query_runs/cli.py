@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import os
 import shutil
 import sys
@@ -20,10 +21,11 @@ from typing import Any, ParamSpec, TypeVar
 import click
 
 from .client import ModeClient
+from .core import DEFAULT_MAX_RETRIES
 from .display import format_query_run, format_table
 from .errors import ModeAPIError
 from .record_command import record_command
-from .session import DEFAULT_BASE_URL, DEFAULT_TIMEOUT
+from .session import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, LOGGER
 from .wire import to_wire
 
 __all__ = ["main"]
@@ -72,7 +74,12 @@ def credentials(ctx: click.Context) -> tuple[str, str, str]:
 def _client(ctx: click.Context) -> ModeClient:
     account, token, secret = credentials(ctx)
     return ModeClient(
-        account, token, secret, base_url=ctx.obj["base_url"], timeout=ctx.obj["timeout"]
+        account,
+        token,
+        secret,
+        base_url=ctx.obj["base_url"],
+        timeout=ctx.obj["timeout"],
+        max_retries=ctx.obj.get("max_retries", DEFAULT_MAX_RETRIES),
     )
 
 
@@ -99,11 +106,38 @@ def _dump(value: Any) -> None:
     metavar="SECONDS",
     help="Connect and read timeout.",
 )
+@click.option(
+    "--max-retries",
+    type=click.IntRange(min=0),
+    default=DEFAULT_MAX_RETRIES,
+    show_default=True,
+    help="Retries of a GET answered 429, 502, 503, 504 or not at all (0: none).",
+)
+@click.option(
+    "-v", "--verbose", is_flag=True, help="Log each request and retry on stderr (no credentials)."
+)
 @click.version_option(package_name="mode-query-runs")
 @click.pass_context
-def cli(ctx: click.Context, base_url: str, account: str | None, timeout: float) -> None:
+def cli(
+    ctx: click.Context,
+    base_url: str,
+    account: str | None,
+    timeout: float,
+    max_retries: int,
+    verbose: bool,
+) -> None:
     """Query Runs of Mode Report Runs. Credentials: MODE_API_TOKEN and MODE_API_SECRET."""
-    ctx.obj = {"base_url": base_url, "account": account, "timeout": timeout}
+    ctx.obj = {
+        "base_url": base_url,
+        "account": account,
+        "timeout": timeout,
+        "max_retries": max_retries,
+    }
+    if verbose:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("mode-query-runs: %(message)s"))
+        LOGGER.addHandler(handler)
+        LOGGER.setLevel(logging.DEBUG)
 
 
 @cli.command("list")
