@@ -10,9 +10,11 @@ each Query Run it lists).
 
 ``... --url URL`` runs the same checks against ``URL`` (for instance
 ``https://app.mode.com/api``) with the credentials in ``MODE_API_TOKEN`` / ``MODE_API_SECRET``.
-Only GET requests are sent then (the coverage phase's unexpected-method probes are off) and
-429 answers are waited out (``--rate-limit auto``). Arguments after ``--`` go to ``st run``
-(``-n 20``, ``--seed N``, ``--phases examples,stateful``).
+Only GET requests are sent then (the coverage phase's unexpected-method probes are off),
+429 answers are waited out (``--rate-limit auto``), and ``MODE_ACCOUNT``, ``MODE_REPORT``,
+``MODE_RUN`` and ``MODE_QUERY_RUN``, when set, fix those path parameters (so the cases
+reach your own Query Runs rather than the demo tokens of the spec's examples). Other
+arguments go to ``st run`` (``-n 20``, ``--seed N``, ``--phases examples,stateful``).
 
 Afterwards it prints, per operation, how many test cases were sent and how many got each
 status, and exits non-zero when schemathesis failed or an operation never got a 200.
@@ -44,6 +46,14 @@ READ_ONLY_CONFIG = """
 [phases.coverage]
 unexpected-methods = []
 """
+# With --url, path parameters named by these variables are fixed to their values, so the
+# cases reach resources of your own account.
+PINNED_PARAMETERS = {
+    "account": "MODE_ACCOUNT",
+    "report": "MODE_REPORT",
+    "run": "MODE_RUN",
+    "query_run": "MODE_QUERY_RUN",
+}
 # Numbers every operation gets, in this order; anything else is counted as "other".
 STATUSES = (200, 401, 404, 405)
 
@@ -116,14 +126,29 @@ def _target(url: str | None) -> Iterator[tuple[str, dict[str, str]]]:
         yield server.base_url, env
 
 
+def config_text(url: str | None, environ: dict[str, str]) -> str:
+    """The schemathesis configuration (TOML): credentials from the environment; with
+    ``url``, no requests other than GET and the path parameters the environment pins."""
+    text = AUTH_CONFIG
+    if url is None:
+        return text
+    text += READ_ONLY_CONFIG
+    pinned = [(name, env) for name, env in PINNED_PARAMETERS.items() if environ.get(env)]
+    if pinned:
+        text += "\n[parameters]\n" + "".join(f'"path.{n}" = "${{{e}}}"\n' for n, e in pinned)
+    return text
+
+
 def run(url: str | None, extra: list[str]) -> int:
     """Run schemathesis, print the per-operation table; the exit status (0: passed)."""
     with tempfile.TemporaryDirectory() as tmp, _target(url) as (base_url, env):
         config = Path(tmp) / "schemathesis.toml"
-        config.write_text(AUTH_CONFIG + (READ_ONLY_CONFIG if url else ""), "utf-8")
+        config.write_text(config_text(url, env), "utf-8")
         report = Path(tmp) / "events.ndjson"
         command = [
-            "st",
+            sys.executable,
+            "-m",
+            "schemathesis.cli",
             "--config-file",
             str(config),
             "run",

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import tomllib
 
 import httpx
-from contract.run_schemathesis import count_cases, operations_without_200, summary
+from contract.run_schemathesis import config_text, count_cases, operations_without_200, summary
 
 from mode_query_runs.mock.server import MockServer
 from mode_query_runs.spec import operations
@@ -74,3 +75,22 @@ def test_a_path_with_a_newline_gets_modes_404_body(mock_server: MockServer) -> N
     refused = httpx.get(url)
     assert refused.status_code == 401
     assert refused.json() == {"id": "unauthorized", "message": "Unauthorized"}
+
+
+def test_the_mock_run_sends_credentials_from_the_environment_only() -> None:
+    assert config_text(None, {"MODE_ACCOUNT": "acme"}) == (
+        '[auth.basic]\nusername = "${MODE_API_TOKEN}"\npassword = "${MODE_API_SECRET}"\n'
+    )
+
+
+def test_a_run_against_a_url_is_read_only_and_pins_the_given_tokens() -> None:
+    text = config_text("https://app.mode.com/api", {"MODE_ACCOUNT": "acme", "MODE_RUN": "r1"})
+    assert text == (
+        '[auth.basic]\nusername = "${MODE_API_TOKEN}"\npassword = "${MODE_API_SECRET}"\n'
+        "\n[phases.coverage]\nunexpected-methods = []\n"
+        '\n[parameters]\n"path.account" = "${MODE_ACCOUNT}"\n"path.run" = "${MODE_RUN}"\n'
+    )
+    assert tomllib.loads(text)["parameters"] == {
+        "path.account": "${MODE_ACCOUNT}",
+        "path.run": "${MODE_RUN}",
+    }
