@@ -138,7 +138,8 @@ class CsvRows:
         """The rows completed by ``text``.
 
         Raises:
-            ResponseParseError: a row has another number of fields than the header.
+            ResponseParseError: a row has another number of fields than the header, or
+                the text is not CSV (a carriage return in an unquoted field).
         """
         if self._header is None and not self._record and not self._line:
             text = text.removeprefix("\ufeff")
@@ -161,7 +162,16 @@ class CsvRows:
 
     def _rows(self, records: list[str]) -> list[dict[str, str]]:
         rows = []
-        for fields in csv.reader(records):
+        reader = csv.reader(records)
+        while True:
+            try:
+                fields = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:  # e.g. a carriage return in an unquoted field
+                raise ResponseParseError(
+                    f"CSV is malformed after {self._count} rows: {exc}"
+                ) from None
             if not fields:
                 continue
             if self._header is None:
