@@ -3,6 +3,8 @@
 - ``nox -s generate``: regenerate ``generated/`` from ``openapi/mode.yaml``.
 - ``nox -s check_generated``: fail when ``generated/`` differs from what the spec gives.
 - ``nox -s lint`` / ``typecheck`` / ``tests``: ruff, mypy, pytest.
+- ``nox -s contract``: schemathesis against the recorded mock server (``-- --url URL``:
+  any server); ``nox -s fuzz``: the client-side property tests with more examples.
 """
 
 from __future__ import annotations
