@@ -8,29 +8,34 @@ targets are reported as met or missed.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import anyio
 import httpx
+import uvicorn
 
 from mode_api_client.models import QueryRunCollection
-from mode_query_runs import ModeClient
+from mode_query_runs import AsyncModeClient, ModeClient
 from mode_query_runs.mock.cassette import (
     Interaction,
     bundled_directory,
     dump_cassette,
     load_directory,
 )
-from mode_query_runs.mock.server import MockServer
-from mode_query_runs.spec import operation_by_id, schema_problems
+from mode_query_runs.mock.server import DEMO_SECRET, DEMO_TOKEN, free_port
+from mode_query_runs.pagination import parse_page
+from mode_query_runs.session import Session
 
 ROUNDS = 7
 REPORT = "a1b2c3d4e5f6"
@@ -50,14 +55,43 @@ def median_seconds(action: Callable[[], object], rounds: int = ROUNDS) -> float:
     return statistics.median(times)
 
 
+@contextlib.contextmanager
+def served(cassettes: Path | None = None, latency: float = 0.0) -> Iterator[str]:
+    """``mode-query-runs mock serve`` in its own process (no GIL shared with the client).
+
+    Yields the API base URL; the demo credentials are ``DEMO_TOKEN`` / ``DEMO_SECRET``.
+    """
+    port = free_port()
+    command = [sys.executable, "-m", "mode_query_runs", "mock", "serve", "--port", str(port)]
+    command += ["--latency", str(latency)]
+    if cassettes is not None:
+        command += ["--cassettes", str(cassettes)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base_url = f"http://127.0.0.1:{port}/api"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                httpx.get(base_url)
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError("mock server did not start") from None
+                time.sleep(0.05)
+        yield base_url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
 def case_per_call_overhead() -> dict[str, Any]:
     """1. ``get_query_run`` vs bare ``httpx.Client.get`` + ``json.loads`` of the same URL."""
     calls = 200
-    with MockServer() as server:
-        url = f"{server.base_url}/acme/reports/{REPORT}/runs/{RUN}/query_runs/{QUERY_RUN}"
+    with served() as base_url:
+        url = f"{base_url}/acme/reports/{REPORT}/runs/{RUN}/query_runs/{QUERY_RUN}"
         with (
-            ModeClient("acme", server.token, server.secret, base_url=server.base_url) as mode,
-            httpx.Client(auth=(server.token, server.secret)) as bare,
+            ModeClient("acme", DEMO_TOKEN, DEMO_SECRET, base_url=base_url) as mode,
+            httpx.Client(auth=(DEMO_TOKEN, DEMO_SECRET)) as bare,
         ):
 
             def sdk() -> None:
@@ -97,24 +131,38 @@ def _page_of(runs: int) -> bytes:
 
 
 def case_parsing() -> dict[str, Any]:
-    """2. A 1,000-Query-Run page from bytes to models, as the client does it, vs json.loads."""
+    """2. A 1,000-Query-Run page from bytes to models, as the client does it, vs json.loads.
+
+    The path measured is the one every ``next_page`` goes through: the session's response
+    hook (decode, validate against the spec) and ``parse_page`` (the generated models).
+    """
     content = _page_of(1000)
-    operation = operation_by_id("listQueryRunsForReportRun")
+    session = Session("https://app.mode.com/api", "token", "secret", 30.0)
+    url = f"https://app.mode.com/api/acme/reports/{REPORT}/runs/{RUN}/query_runs?page=2"
 
     def sdk() -> QueryRunCollection:
-        # What ModeClient does per page: the response hook decodes and validates the body
-        # against the spec, then the generated operation decodes it and builds the models.
-        assert not schema_problems(operation, 200, json.loads(content))
-        return QueryRunCollection.from_dict(json.loads(content))
+        response = httpx.Response(
+            200,
+            content=content,
+            headers={"Content-Type": "application/hal+json"},
+            request=httpx.Request("GET", url),
+        )
+        session.check_response(response)
+        return parse_page(session, response)
 
-    sdk_s = median_seconds(sdk)
-    base_s = median_seconds(lambda: json.loads(content))
+    try:
+        sdk_s = median_seconds(sdk)
+        base_s = median_seconds(lambda: json.loads(content))
+        models_s = median_seconds(lambda: QueryRunCollection.from_dict(json.loads(content)))
+    finally:
+        session.close()
     return {
         "case": "parsing a 1,000-Query-Run page",
         "baseline": "json.loads of the same bytes",
         "page_bytes": len(content),
         "sdk_seconds": sdk_s,
         "baseline_seconds": base_s,
+        "generated_from_dict_alone_seconds": models_s - base_s,
         "ratio": sdk_s / base_s,
         "target": "<= 3.0",
         "met": sdk_s / base_s <= 3.0,
@@ -152,8 +200,8 @@ def case_pagination() -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         _paged_cassette(Path(tmp), pages)
         with (
-            MockServer(Path(tmp), latency=latency) as server,
-            ModeClient("acme", server.token, server.secret, base_url=server.base_url) as mode,
+            served(Path(tmp), latency=latency) as base_url,
+            ModeClient("acme", DEMO_TOKEN, DEMO_SECRET, base_url=base_url) as mode,
         ):
             seconds = median_seconds(lambda: sum(1 for _ in mode.list_query_runs(REPORT, RUN)), 5)
     injected = pages * latency
@@ -165,6 +213,186 @@ def case_pagination() -> dict[str, Any]:
         "ratio": seconds / injected,
         "target": "<= 1.1",
         "met": seconds / injected <= 1.1,
+    }
+
+
+def _runs_cassette(directory: Path, runs: int) -> list[str]:
+    """One single-page Report Run of 2 Query Runs for each of ``runs`` Report Runs."""
+    template = json.loads(_page_of(2))
+    tokens = [f"rr{n:010d}" for n in range(runs)]
+    interactions = []
+    for token in tokens:
+        href = f"/api/acme/reports/{REPORT}/runs/{token}/query_runs"
+        body = copy.deepcopy(template)
+        body["_links"] = {"self": {"href": href}}
+        interactions.append(
+            Interaction(
+                method="GET",
+                uri=f"https://app.mode.com{href}",
+                status=200,
+                reason="OK",
+                headers={"Content-Type": ["application/hal+json"]},
+                body=json.dumps(body),
+            )
+        )
+    dump_cassette(interactions, directory / "runs.yaml")
+    return tokens
+
+
+def case_concurrency() -> dict[str, Any]:
+    """4. Query Runs of 100 Report Runs, 20 ms latency: async at concurrency 10 vs sync."""
+    with tempfile.TemporaryDirectory() as tmp:
+        tokens = _runs_cassette(Path(tmp), 100)
+        with served(Path(tmp), latency=0.020) as base_url:
+
+            def sync() -> int:
+                with ModeClient("acme", DEMO_TOKEN, DEMO_SECRET, base_url=base_url) as m:
+                    return sum(1 for t in tokens for _ in m.list_query_runs(REPORT, t))
+
+            async def gather() -> int:
+                limiter = anyio.CapacityLimiter(10)
+                counts: list[int] = []
+                async with AsyncModeClient(
+                    "acme", DEMO_TOKEN, DEMO_SECRET, base_url=base_url
+                ) as mode:
+
+                    async def one(token: str) -> None:
+                        async with limiter:
+                            counts.append(
+                                len([r async for r in mode.list_query_runs(REPORT, token)])
+                            )
+
+                    async with anyio.create_task_group() as group:
+                        for token in tokens:
+                            group.start_soon(one, token)
+                return sum(counts)
+
+            sync_s = median_seconds(sync, 3)
+            async_s = median_seconds(lambda: anyio.run(gather), 3)
+    return {
+        "case": "concurrency, 100 Report Runs",
+        "baseline": "ModeClient, one Report Run after another",
+        "sdk_seconds": async_s,
+        "baseline_seconds": sync_s,
+        "ratio": sync_s / async_s,
+        "target": ">= 8.0",
+        "met": sync_s / async_s >= 8.0,
+    }
+
+
+_DOWNLOAD_CHILD = """
+import json, sys, httpx
+from mode_api_client.models import QueryRun
+from mode_query_runs import AsyncModeClient, ModeClient
+base_url, body, target, bare = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3], sys.argv[4]
+run = QueryRun.from_dict(body)
+client = ModeClient("acme", "token", "secret", base_url=base_url)
+http = httpx.Client()
+def status(field):
+    for line in open("/proc/self/status"):
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) * 1024
+open("/proc/self/clear_refs", "w").write("5")  # reset the peak (VmHWM) to the current RSS
+before = status("VmRSS")
+if bare == "bare":
+    url = httpx.URL(base_url).join(run.field_links.result.href + "/content.csv")
+    with http.stream("GET", url) as response, open(target, "wb") as out:
+        for chunk in response.iter_bytes(65536):
+            out.write(chunk)
+else:
+    client.download_result(run, target)
+print(json.dumps({"peak_rss_growth_bytes": status("VmHWM") - before}))
+"""
+
+
+def _download(base_url: str, target: Path, bare: bool) -> tuple[float, int]:
+    """Seconds and peak RSS growth (bytes) of one download in a fresh process."""
+    body = json.loads(_page_of(1))["_embedded"]["query_runs"][0]
+    body["state"] = "succeeded"
+    body["_links"]["result"] = {"href": f"/api/acme/reports/{REPORT}/runs/{RUN}/results"}
+    started = time.perf_counter()
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            _DOWNLOAD_CHILD,
+            base_url,
+            json.dumps(body),
+            str(target),
+            "bare" if bare else "sdk",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    seconds = time.perf_counter() - started
+    return seconds, int(json.loads(out.stdout)["peak_rss_growth_bytes"])
+
+
+def _content_server(directory: Path) -> tuple[uvicorn.Server, str, dict[str, str]]:
+    """A loopback server streaming ``directory/<serving["name"]>`` as result content.
+
+    Returns the server, its API base URL and the ``serving`` dict to set the file name in.
+    """
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import FileResponse
+    from starlette.routing import Route
+
+    serving = {"name": ""}
+
+    async def content(request: Request) -> FileResponse:
+        return FileResponse(directory / serving["name"], media_type="text/csv")
+
+    app = Starlette(routes=[Route("/api/{path:path}", content)])
+    port = free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.01)
+    return server, f"http://127.0.0.1:{port}/api", serving
+
+
+def case_download() -> dict[str, Any]:
+    """5. A 200 MB CSV with ``download_result`` vs bare httpx streaming; RSS at 50/200 MB."""
+    mib = 1024 * 1024
+    with tempfile.TemporaryDirectory() as tmp:
+        directory = Path(tmp)
+        line = b"2026-11-01,emea,12345,0.4242,some text for the row\n"
+        for size in (50, 200):
+            with open(directory / f"{size}.csv", "wb") as out:
+                block = line * (mib // len(line) + 1)
+                for _ in range(size):
+                    out.write(block[:mib])
+        server, base_url, serving = _content_server(directory)
+        try:
+            rss: dict[str, int] = {}
+            for size in (50, 200):
+                serving["name"] = f"{size}.csv"
+                _, rss[f"{size}MB"] = _download(base_url, directory / "out.csv", bare=False)
+            serving["name"] = "200.csv"
+            sdk = statistics.median(
+                _download(base_url, directory / "out.csv", bare=False)[0] for _ in range(3)
+            )
+            bare = statistics.median(
+                _download(base_url, directory / "out.csv", bare=True)[0] for _ in range(3)
+            )
+        finally:
+            server.should_exit = True
+    throughput_ratio = bare / sdk
+    growth = max(rss.values())
+    return {
+        "case": "result download, 200 MB CSV",
+        "baseline": "bare httpx streaming the same URL into a file (whole process, fresh)",
+        "sdk_seconds": sdk,
+        "baseline_seconds": bare,
+        "ratio": throughput_ratio,
+        "target": ">= 0.9",
+        "peak_rss_growth_bytes": rss,
+        "rss_target": "< 50 MB growth at 50 and 200 MB",
+        "met": throughput_ratio >= 0.9 and growth < 50 * mib,
     }
 
 
@@ -189,14 +417,18 @@ def case_developer_loop() -> dict[str, Any]:
 
 
 def main(output: Path) -> None:
-    cases = [case_per_call_overhead, case_parsing, case_pagination, case_developer_loop]
-    results = [case() for case in cases]
-    results.append(
-        {
-            "case": "concurrency and result download",
-            "baseline": "pending: needs AsyncModeClient and download_result (issue 4)",
-        }
-    )
+    cases = [
+        case_per_call_overhead,
+        case_parsing,
+        case_pagination,
+        case_concurrency,
+        case_download,
+        case_developer_loop,
+    ]
+    results = []
+    for case in cases:
+        print(f"running: {case.__doc__.splitlines()[0] if case.__doc__ else case.__name__}")
+        results.append(case())
     output.write_text(json.dumps(results, indent=2) + "\n")
     print(f"{'case':34} {'ratio':>7}  {'target':8} met")
     for result in results:

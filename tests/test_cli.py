@@ -204,3 +204,9 @@ def test_help_and_version_exit_zero(argv: list[str]) -> None:
     result = run_cli(*argv)
     assert result.returncode == 0
     assert result.stdout
+
+
+def test_mock_serve_refuses_a_negative_latency() -> None:
+    result = run_cli("mock", "serve", "--latency", "-1")
+    assert result.returncode == 2
+    assert "Invalid value for '--latency'" in result.stderr

@@ -20,7 +20,8 @@ from mode_query_runs import (
     ServerError,
 )
 from mode_query_runs.mock.server import MockServer
-from support import REPORT, SEED_PAGE, recorded
+from mode_query_runs.session import Session
+from support import PAGED_RUN, PAGED_TOKENS, REPORT, SEED_PAGE, recorded
 
 Serve = Callable[..., tuple[MockServer, ModeClient]]
 RUN = "feedfacecafe"
@@ -207,3 +208,29 @@ def test_cassette_file_that_is_not_a_cassette_is_refused(tmp_path: Path) -> None
     (tmp_path / "bad.yaml").write_text("just: text\n")
     with pytest.raises(ValueError, match=r"bad\.yaml: not a version 1 VCR\.py cassette"):
         MockServer(tmp_path)
+
+
+def test_userinfo_in_the_base_url_never_reaches_an_error(closed_port: int) -> None:
+    url = f"http://someone:pa55word@127.0.0.1:{closed_port}/api"
+    with ModeClient("acme", "t", "s", base_url=url, max_retries=0) as mode:
+        with pytest.raises(APIConnectionError) as caught:
+            mode.get_query_run(REPORT, RUN, "abc123")
+    assert caught.value.url == (
+        f"http://127.0.0.1:{closed_port}/api/acme/reports/{REPORT}/runs/{RUN}/query_runs/abc123"
+    )
+    assert "pa55word" not in str(caught.value)
+    assert "pa55word" not in repr(caught.value)
+
+
+def test_a_validated_body_is_decoded_once(mock_server: MockServer) -> None:
+    session = Session(mock_server.base_url, "demo-token", "demo-secret", 5.0)
+    try:
+        response = session.http.get(
+            f"{mock_server.base_url}/acme/reports/{REPORT}/runs/{PAGED_RUN}/query_runs?page=2"
+        )
+        # The response hook validated the body already; asking again reuses that body.
+        first = session.validated_json(response, "listQueryRunsForReportRun")
+        assert first is session.validated_json(response, "listQueryRunsForReportRun")
+        assert [run["token"] for run in first["_embedded"]["query_runs"]] == PAGED_TOKENS[3:6]
+    finally:
+        session.close()

@@ -258,12 +258,19 @@ def mock_group() -> None:
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="Directory of VCR.py cassettes to replay instead of the bundled ones.",
 )
+@click.option(
+    "--latency",
+    type=click.FloatRange(min=0),
+    default=0.0,
+    metavar="SECONDS",
+    help="Wait this long before answering each request (simulates a network).",
+)
 @reports_errors
-def mock_serve(host: str, port: int, cassettes: Path | None) -> None:
+def mock_serve(host: str, port: int, cassettes: Path | None, latency: float) -> None:
     """Serve recorded interactions until interrupted (Ctrl-C)."""
     from .mock.server import MockServer
 
-    server = MockServer(cassettes, host=host, port=port)
+    server = MockServer(cassettes, host=host, port=port, latency=latency)
     click.echo(f"Serving {server.cassettes} at {server.base_url}")
     click.echo(
         f"Demo credentials: MODE_API_TOKEN={server.token} MODE_API_SECRET={server.secret}"

@@ -122,10 +122,14 @@ _BY_STATUS: dict[int, type[ModeAPIError]] = {
 }
 
 
+def without_userinfo(url: httpx.URL) -> httpx.URL:
+    """``url`` without ``user:password@`` (the same object when it has none)."""
+    return url.copy_with(username=None, password=None) if url.userinfo else url
+
+
 def request_identity(request: httpx.Request) -> tuple[str, str]:
     """The ``(method, url)`` of a request as shown in errors: the URL without userinfo."""
-    url = request.url.copy_with(username=None, password=None)
-    return request.method, str(url)
+    return request.method, str(without_userinfo(request.url))
 
 
 def _mode_error_body(response: httpx.Response) -> tuple[str | None, str | None]:

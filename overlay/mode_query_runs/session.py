@@ -31,6 +31,7 @@ from .errors import (
     error_for_response,
     error_for_transport,
     request_identity,
+    without_userinfo,
 )
 from .spec import (
     MEDIA_TYPE,
@@ -59,6 +60,7 @@ LOGGER = logging.getLogger("mode_query_runs")
 FOLLOWS_REDIRECTS = "mode_query_runs.follows_redirects"
 """Request extension: set to ``True`` on a request whose redirects httpx may follow."""
 _STARTED = "mode_query_runs.started"
+_VALIDATED = "mode_query_runs.validated"
 _MAX_PROBLEM = 160
 
 
@@ -194,7 +196,7 @@ class Rules:
         Storage hosts that serve results sign their URLs in the query string; the
         signature is a credential, so it is replaced by ``?…``.
         """
-        shown = url.copy_with(username=None, password=None)
+        shown = without_userinfo(url)
         if not self.is_own_origin(url) and url.query:
             return str(shown.copy_with(query=None)) + "?…"
         return str(shown)
@@ -283,11 +285,17 @@ class Rules:
     def validated_json(self, response: httpx.Response, operation_id: str) -> Any:
         """The decoded body of a read response, checked against an operation's schema.
 
+        The response hook validates the bodies of spec operations; the body it decoded is
+        kept on the response, so asking again for the same operation decodes nothing.
+
         Raises:
             ResponseParseError: the body is not JSON, or breaks the response schema the
                 spec gives ``operation_id`` for the response's status (the message names
                 the first JSON path that does and how many more there are).
         """
+        cached = response.extensions.get(_VALIDATED)
+        if cached is not None and cached[0] == operation_id:
+            return cached[1]
         body = decode_json(response)
         problems = schema_problems(operation_by_id(operation_id), response.status_code, body)
         if problems:
@@ -302,6 +310,7 @@ class Rules:
                 method=method,
                 url=url,
             )
+        response.extensions[_VALIDATED] = (operation_id, body)
         return body
 
 
