@@ -204,12 +204,23 @@ def case_pagination() -> dict[str, Any]:
             ModeClient("acme", DEMO_TOKEN, DEMO_SECRET, base_url=base_url) as mode,
         ):
             seconds = median_seconds(lambda: sum(1 for _ in mode.list_query_runs(REPORT, RUN)), 5)
+            with httpx.Client(auth=(DEMO_TOKEN, DEMO_SECRET)) as bare:
+
+                def bare_pages() -> None:
+                    href: str | None = f"/api/acme/reports/{REPORT}/runs/{RUN}/query_runs"
+                    while href:
+                        body = json.loads(bare.get(httpx.URL(base_url).join(href)).content)
+                        href = body["_links"].get("next_page", {}).get("href")
+
+                bare_seconds = median_seconds(bare_pages, 5)
     injected = pages * latency
     return {
         "case": "pagination over 50 pages",
         "baseline": "sum of injected latencies (50 x 20 ms)",
         "sdk_seconds": seconds,
         "baseline_seconds": injected,
+        "bare_httpx_seconds": bare_seconds,
+        "bare_httpx_ratio": bare_seconds / injected,
         "ratio": seconds / injected,
         "target": "<= 1.1",
         "met": seconds / injected <= 1.1,
@@ -434,7 +445,17 @@ def main(output: Path) -> None:
     for result in results:
         if "ratio" in result:
             met = "yes" if result["met"] else "NO"
-            print(f"{result['case']:34} {result['ratio']:7.2f}  {result['target']:8} {met}")
+            line = f"{result['case']:34} {result['ratio']:7.2f}  {result['target']:8} {met}"
+            if "bare_httpx_ratio" in result:
+                line += f"  (bare httpx: {result['bare_httpx_ratio']:.2f})"
+            if "peak_rss_growth_bytes" in result:
+                growth = result["peak_rss_growth_bytes"]
+                line += (
+                    "  (peak RSS growth: "
+                    + ", ".join(f"{size} {value / 2**20:.1f} MiB" for size, value in growth.items())
+                    + ")"
+                )
+            print(line)
         elif "seconds" in result:
             for name, seconds in result["seconds"].items():
                 print(f"{name:34} {seconds:6.1f}s  (report only)")
