@@ -16,10 +16,14 @@ from support import PAGED_RUN, PAGED_TOKENS, REPORT, SINGLE_RUN, SINGLE_TOKENS
 
 
 def run_cli(
-    *args: str, base_url: str | None = None, secret: str = "demo-secret", timeout: float = 60
+    *args: str,
+    base_url: str | None = None,
+    token: str = "demo-token",
+    secret: str = "demo-secret",
+    timeout: float = 60,
 ) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MODE_")}
-    env |= {"MODE_API_TOKEN": "demo-token", "MODE_API_SECRET": secret, "MODE_ACCOUNT": "acme"}
+    env |= {"MODE_API_TOKEN": token, "MODE_API_SECRET": secret, "MODE_ACCOUNT": "acme"}
     if base_url:
         env["MODE_BASE_URL"] = base_url
     return subprocess.run(
@@ -106,6 +110,17 @@ def test_wrong_secret_is_401_and_the_secret_is_never_printed(mock_server: MockSe
         f"/runs/{PAGED_RUN}/query_runs)",
     )
     assert "t0p-s3cret" not in result.stderr
+
+
+def test_non_ascii_credentials_are_401_not_a_server_error(mock_server: MockServer) -> None:
+    result = run_cli(
+        "get", REPORT, PAGED_RUN, "x", base_url=mock_server.base_url, token="tökén", secret="sécret"
+    )
+    assert_one_line_error(
+        result,
+        f"HTTP 401 [unauthorized] Unauthorized (GET {mock_server.base_url}/acme/reports/{REPORT}"
+        f"/runs/{PAGED_RUN}/query_runs/x)",
+    )
 
 
 def test_refused_connection_is_one_line(closed_port: int) -> None:

@@ -50,13 +50,14 @@ def _authorized(request: Request, token: str, secret: str) -> bool:
     if scheme.lower() != "basic":
         return False
     try:
-        user, sep, password = base64.b64decode(encoded, validate=True).decode().partition(":")
-    except (binascii.Error, UnicodeDecodeError):
+        user, sep, password = base64.b64decode(encoded, validate=True).partition(b":")
+    except binascii.Error:
         return False
+    # Bytes, not str: compare_digest refuses str with non-ASCII characters.
     return (
         bool(sep)
-        and secrets.compare_digest(user, token)
-        and secrets.compare_digest(password, secret)
+        and secrets.compare_digest(user, token.encode())
+        and secrets.compare_digest(password, secret.encode())
     )
 
 
