@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import re
 
 import pytest
 
@@ -209,3 +210,29 @@ def test_closed_client_refuses_requests(mock_server: MockServer) -> None:
     mode.close()
     with pytest.raises((ModeAPIError, RuntimeError)):
         mode.get_query_run(REPORT, SINGLE_RUN, SINGLE_TOKENS[0])
+
+
+@pytest.mark.parametrize("timeout", [0, -5, float("nan"), float("inf"), 1e308])
+def test_timeouts_that_are_not_finite_seconds_are_refused(timeout: float) -> None:
+    with pytest.raises(ValueError, match=r"^timeout must be a number of seconds above 0"):
+        ModeClient("acme", "t", "s", timeout=timeout)
+
+
+@pytest.mark.parametrize(
+    ("base_url", "message"),
+    [
+        ("http://127.0.0.1:8787/api?x=1", "base URL must have no query or fragment"),
+        ("http://127.0.0.1:8787/api#top", "base URL must have no query or fragment"),
+        ("127.0.0.1:8787/api", "base URL must be an http(s) URL"),
+        ("http://127.0.0.1:99999/api", "base URL is not a valid URL"),
+    ],
+)
+def test_base_urls_that_cannot_work_are_refused(base_url: str, message: str) -> None:
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}"):
+        ModeClient("acme", "t", "s", base_url=base_url)
+
+
+def test_repr_hides_userinfo_of_the_base_url() -> None:
+    with ModeClient("acme", "t", "s", base_url="http://alice:s3cr3tpw@127.0.0.1:8787/api") as m:
+        assert repr(m) == "ModeClient(account='acme', base_url='http://127.0.0.1:8787/api')"
+        assert m.base_url == "http://127.0.0.1:8787/api"

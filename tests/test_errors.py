@@ -234,3 +234,36 @@ def test_a_validated_body_is_decoded_once(mock_server: MockServer) -> None:
         assert [run["token"] for run in first["_embedded"]["query_runs"]] == PAGED_TOKENS[3:6]
     finally:
         session.close()
+
+
+@pytest.mark.parametrize(
+    "echoed",
+    [
+        "user demo-token:demo-secret may not do this",
+        "Bad credentials: Basic ZGVtby10b2tlbjpkZW1vLXNlY3JldA==",
+    ],
+)
+def test_credentials_a_server_repeats_are_redacted(serve: Serve, echoed: str) -> None:
+    body = {"id": "forbidden demo-secret", "message": echoed}
+    _, mode = serve(recorded(ONE, body, status=403))
+    with pytest.raises(PermissionDeniedError) as caught:
+        mode.get_query_run(REPORT, RUN, "abc123")
+    error = caught.value
+    for text in (str(error), repr(error), error.message, error.error_id or ""):
+        assert "demo-secret" not in text
+        assert "demo-token" not in text
+        assert "ZGVtby10b2tlbjpkZW1vLXNlY3JldA==" not in text
+    assert error.error_id == "forbidden [REDACTED]"
+    assert "[REDACTED]" in error.message
+
+
+def test_a_long_multi_line_message_is_one_line_in_str(serve: Serve) -> None:
+    body = {"id": "internal", "message": "first line\nsecond line " + "x" * 5000}
+    _, mode = serve(recorded(ONE, body, status=500))
+    with pytest.raises(ServerError) as caught:
+        mode.get_query_run(REPORT, RUN, "abc123")
+    text = str(caught.value)
+    assert "\n" not in text
+    assert text.startswith("HTTP 500 [internal] first line second line xxx")
+    assert len(text) < 700
+    assert caught.value.message == body["message"]

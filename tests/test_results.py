@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import itertools
 import json
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -257,3 +259,60 @@ def test_cli_results_of_a_failed_run_is_one_line_error(mock_server: MockServer) 
     assert_one_line_error(
         result, "Query Run 6c3d9e2f1a7b is failed: it has no results (wait for it to succeed)"
     )
+
+
+def test_a_new_download_gets_the_umask_permissions(tmp_path: Path) -> None:
+    previous = os.umask(0o022)
+    try:
+        with (
+            ScriptedServer(Scripted(200, b"a\n1\n", {"Content-Type": "text/csv"})) as server,
+            scripted_client(server) as mode,
+        ):
+            mode.download_result(scripted_run(), tmp_path / "new.csv")
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE((tmp_path / "new.csv").stat().st_mode) == 0o644
+
+
+def test_a_replaced_file_keeps_its_permissions(tmp_path: Path) -> None:
+    target = tmp_path / "kept.csv"
+    target.write_bytes(b"old\n")
+    target.chmod(0o664)
+    with (
+        ScriptedServer(Scripted(200, b"a\n1\n", {"Content-Type": "text/csv"})) as server,
+        scripted_client(server) as mode,
+    ):
+        mode.download_result(scripted_run(), target)
+    assert target.read_bytes() == b"a\n1\n"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o664
+
+
+@pytest.mark.parametrize(
+    ("output", "reason"),
+    [
+        ("missing/out.csv", "No such file or directory"),
+        ("plain.txt/out.csv", "Not a directory"),
+        ("folder", "Is a directory"),
+        ("", None),
+    ],
+)
+def test_cli_results_to_an_unwritable_path_is_one_line_error(
+    mock_server: MockServer, tmp_path: Path, output: str, reason: str | None
+) -> None:
+    (tmp_path / "plain.txt").write_text("x")
+    (tmp_path / "folder").mkdir()
+    args = ("results", REPORT, PAGED_RUN, REDIRECTED, "--output", output)
+    result = run_cli(*args, base_url=mock_server.base_url, cwd=tmp_path)
+    expected = (
+        f"cannot write {output}: {reason}" if reason else "cannot write '': no file name given"
+    )
+    assert_one_line_error(result, expected)
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["folder", "plain.txt"]
+
+
+def test_cli_results_output_dash_is_stdout(mock_server: MockServer, tmp_path: Path) -> None:
+    args = ("results", REPORT, PAGED_RUN, REDIRECTED, "-o", "-")
+    result = run_cli(*args, base_url=mock_server.base_url, cwd=tmp_path)
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout.encode() == recorded_body(REDIRECTED, "csv")
+    assert list(tmp_path.iterdir()) == []

@@ -82,8 +82,27 @@ def test_poll_intervals_grow_and_end_at_the_deadline() -> None:
     assert delays == [2, 3.0, 4, 1.0]
     with pytest.raises(APITimeoutError):
         poll.next_delay(running, "u")
-    with pytest.raises(ValueError, match=r"^timeout and poll_interval must be positive"):
+    with pytest.raises(ValueError, match=r"^timeout must be a number of seconds above 0"):
         Poll(timeout=0, poll_interval=1)
+
+
+@pytest.mark.parametrize(
+    ("timeout", "poll_interval", "named"),
+    [
+        (float("nan"), 1, "timeout"),
+        (10, float("nan"), "poll_interval"),
+        (1e308, 1e308, "timeout"),
+        (float("inf"), 1, "timeout"),
+        (10, -1, "poll_interval"),
+    ],
+)
+def test_waits_refuse_durations_that_are_not_finite_seconds(
+    timeout: float, poll_interval: float, named: str
+) -> None:
+    with pytest.raises(
+        ValueError, match=f"^{named} must be a number of seconds above 0 and at most 1e9"
+    ):
+        Poll(timeout=timeout, poll_interval=poll_interval)
 
 
 def test_cli_get_wait_prints_the_final_run() -> None:

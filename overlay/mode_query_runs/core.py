@@ -26,7 +26,7 @@ from mode_api_client.api.query_runs import (
 )
 from mode_api_client.models import QueryRun, QueryRunCollection
 
-from .errors import ModeAPIError, ResponseParseError
+from .errors import ModeAPIError, ResponseParseError, without_userinfo
 from .retries import RetryPolicy
 from .session import (
     DEFAULT_BASE_URL,
@@ -147,8 +147,8 @@ class ClientCore(Generic[S]):
 
     @property
     def base_url(self) -> str:
-        """The API base URL, without a trailing slash."""
-        return str(self._session.base_url)
+        """The API base URL, without a trailing slash (and without ``user:password@``)."""
+        return str(without_userinfo(self._session.base_url))
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(account={self.account!r}, base_url={self.base_url!r})"

@@ -9,8 +9,10 @@ the ``Authorization`` header, which no exception, repr or log line includes.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
+from collections import Counter
 
 import httpx
 
@@ -28,6 +30,39 @@ __all__ = [
 ]
 
 _MAX_BODY_EXCERPT = 120
+_MAX_LINE = 500
+_MIN_SECRET = 4
+_REDACTED = "[REDACTED]"
+_SECRETS: Counter[str] = Counter()
+
+
+def credential_forms(token: str, secret: str) -> tuple[str, ...]:
+    """The strings that reveal a credential pair: each part and the Basic auth value."""
+    pair = base64.b64encode(f"{token}:{secret}".encode()).decode("ascii")
+    return token, secret, pair
+
+
+def register_secrets(*values: str) -> None:
+    """Have every error redact ``values`` from now on (until :func:`forget_secrets`).
+
+    Values shorter than 4 characters are not registered: redacting them would garble
+    messages without hiding anything guessable.
+    """
+    _SECRETS.update(v for v in values if len(v) >= _MIN_SECRET)
+
+
+def forget_secrets(*values: str) -> None:
+    """Undo one :func:`register_secrets` of ``values``."""
+    _SECRETS.subtract(v for v in values if len(v) >= _MIN_SECRET)
+    for value in [v for v, count in _SECRETS.items() if count <= 0]:
+        del _SECRETS[value]
+
+
+def redact(text: str) -> str:
+    """``text`` with every registered credential replaced by ``[REDACTED]``."""
+    for value in sorted(_SECRETS, key=len, reverse=True):
+        text = text.replace(value, _REDACTED)
+    return text
 
 
 class ModeAPIError(Exception):
@@ -39,6 +74,10 @@ class ModeAPIError(Exception):
         message: Mode's message, or a description of what went wrong.
         method: HTTP method of the request (``"GET"``), when known.
         url: URL of the request, without credentials, when known.
+
+    The API token and secret of every open client (and their Basic auth form) are
+    replaced by ``[REDACTED]`` in all of these, even when a server repeats them. ``str()``
+    of the error is one line of at most 500 characters; ``message`` keeps the whole text.
     """
 
     def __init__(
@@ -51,10 +90,10 @@ class ModeAPIError(Exception):
         url: str | None = None,
     ) -> None:
         self.status = status
-        self.error_id = error_id
-        self.message = message
+        self.error_id = redact(error_id) if error_id is not None else None
+        self.message = redact(message)
         self.method = method
-        self.url = url
+        self.url = redact(url) if url is not None else None
         super().__init__(self._one_line())
 
     def _one_line(self) -> str:
@@ -64,7 +103,9 @@ class ModeAPIError(Exception):
         if self.error_id:
             parts.append(f"[{self.error_id}]")
         parts.append(self.message)
-        line = " ".join(parts)
+        line = " ".join(" ".join(parts).split())
+        if len(line) > _MAX_LINE:
+            line = line[:_MAX_LINE] + "…"
         if self.method and self.url:
             line += f" ({self.method} {self.url})"
         return line

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import os
+import stat
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -58,6 +59,21 @@ def content_href(query_run: QueryRun, format: str) -> str:
     return f"{link.href.rstrip('/')}/content.{format}"
 
 
+def _file_mode(path: Path) -> int:
+    """The permission bits a download to ``path`` gets: those of the file it replaces, else
+    what a newly created file gets under the process umask (``0o666 & ~umask``).
+
+    The temporary file is private (``0o600``) while written; it takes these bits before
+    it is renamed over ``path``.
+    """
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 class Download:
     """One download to ``path``: a temporary file beside it, renamed when complete.
 
@@ -87,6 +103,7 @@ class Download:
             dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".part"
         )
         self._temporary = Path(name)
+        os.chmod(descriptor, _file_mode(self.path))
         self._file = os.fdopen(descriptor, "wb")
         if self._progress:
             self._progress(0, self.total)

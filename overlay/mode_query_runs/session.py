@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import math
 import platform
 import time
 from collections.abc import Iterator
@@ -28,8 +29,11 @@ from .errors import (
     ModeAPIError,
     ResponseParseError,
     body_excerpt,
+    credential_forms,
     error_for_response,
     error_for_transport,
+    forget_secrets,
+    register_secrets,
     request_identity,
     without_userinfo,
 )
@@ -87,6 +91,23 @@ def check_token(name: str, value: str) -> str:
     return value
 
 
+MAX_SECONDS = 1e9
+"""The longest duration any setting accepts, in seconds (about 31 years)."""
+
+
+def check_seconds(name: str, value: float) -> float:
+    """Return ``value`` if it is a usable duration in seconds; raise ``ValueError`` otherwise.
+
+    Usable means a finite number above 0 and at most :data:`MAX_SECONDS`: ``0``, negative
+    numbers, ``nan`` and ``inf`` would fail later, deep inside the socket layer.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"{name} must be a number of seconds, not {type(value).__name__}")
+    if not (math.isfinite(value) and 0 < value <= MAX_SECONDS):
+        raise ValueError(f"{name} must be a number of seconds above 0 and at most 1e9, not {value}")
+    return float(value)
+
+
 def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
@@ -125,16 +146,33 @@ class Rules:
     """
 
     def __init__(self, base_url: str, token: str, secret: str, timeout: float) -> None:
-        self.base_url = httpx.URL(base_url.rstrip("/"))
+        try:
+            self.base_url = httpx.URL(base_url.rstrip("/"))
+        except httpx.InvalidURL as exc:
+            raise ValueError(f"base URL is not a valid URL: {exc}") from None
+        shown = str(without_userinfo(self.base_url))
         if self.base_url.scheme not in ("http", "https") or not self.base_url.host:
-            raise ValueError(f"base URL must be an http(s) URL, not {base_url!r}")
+            raise ValueError(f"base URL must be an http(s) URL, not {shown!r}")
+        if self.base_url.port is not None and not 0 < self.base_url.port < 65536:
+            raise ValueError(
+                f"base URL is not a valid URL: port {self.base_url.port} is out of range"
+            )
+        if self.base_url.query or self.base_url.fragment:
+            raise ValueError(f"base URL must have no query or fragment, not {shown!r}")
         self._base_path = self.base_url.raw_path.decode("ascii").rstrip("/")
+        self.timeout = check_seconds("timeout", timeout)
         self._auth = httpx.BasicAuth(token, secret)
-        self.timeout = timeout
+        self._credential_forms = credential_forms(token, secret)
+        register_secrets(*self._credential_forms)
         self.headers = {"Accept": MEDIA_TYPE, "User-Agent": user_agent()}
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={str(self.base_url)!r})"
+        return f"{type(self).__name__}(base_url={str(without_userinfo(self.base_url))!r})"
+
+    def forget_credentials(self) -> None:
+        """Stop redacting this session's credentials from errors (it is closed)."""
+        forget_secrets(*self._credential_forms)
+        self._credential_forms = ()
 
     def pool_options(self) -> dict[str, Any]:
         """Keyword arguments for ``httpx.Client`` / ``httpx.AsyncClient``, hooks aside."""
@@ -327,6 +365,7 @@ class Session(Rules):
     def close(self) -> None:
         """Close the connection pool."""
         self.http.close()
+        self.forget_credentials()
 
     def check_response(self, response: httpx.Response) -> None:
         """Response hook: read the body if needed, then :meth:`Rules.inspect`."""
@@ -348,6 +387,7 @@ class AsyncSession(Rules):
     async def aclose(self) -> None:
         """Close the connection pool."""
         await self.http.aclose()
+        self.forget_credentials()
 
     async def _on_request(self, request: httpx.Request) -> None:
         self.on_request(request)

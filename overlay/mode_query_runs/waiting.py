@@ -14,6 +14,7 @@ from collections.abc import Callable
 from mode_api_client.models import QueryRun
 
 from .errors import APITimeoutError
+from .session import check_seconds
 
 __all__ = ["TERMINAL_STATES", "Poll", "is_finished"]
 
@@ -37,7 +38,8 @@ class Poll:
         clock: Monotonic seconds (``time.monotonic``).
 
     Raises:
-        ValueError: ``timeout`` or ``poll_interval`` is not positive.
+        ValueError: ``timeout`` or ``poll_interval`` is not a finite number of seconds
+            above 0 (see :func:`~mode_query_runs.session.check_seconds`).
     """
 
     def __init__(
@@ -48,10 +50,8 @@ class Poll:
         max_interval: float = 10.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        if timeout <= 0 or poll_interval <= 0:
-            raise ValueError(
-                f"timeout and poll_interval must be positive, not {timeout} and {poll_interval}"
-            )
+        check_seconds("timeout", timeout)
+        check_seconds("poll_interval", poll_interval)
         self.timeout = timeout
         self._clock = clock
         self._deadline = clock() + timeout
