@@ -1,5 +1,5 @@
-"""The README's Python examples of async use, errors and retries, links, results and waiting
-run as written against the recorded mock server."""
+"""The README's Python examples (first use, async use, errors and retries, links, results
+and waiting) run as written against the recorded mock server."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ README = Path(__file__).parent.parent / "README.md"
 
 
 def example(heading: str) -> str:
-    section = README.read_text("utf-8").split(f"### {heading}\n", 1)[1]
+    section = re.split(f"^#+ {re.escape(heading)}\n", README.read_text("utf-8"), flags=re.M)[1]
     found = re.search(r"```python\n(.*?)```", section, re.DOTALL)
     assert found is not None, heading
     return found.group(1)
@@ -43,6 +43,23 @@ def run(
     finally:
         logger.setLevel(level)  # the logging example turns DEBUG on
     return out.getvalue().splitlines()
+
+
+def test_python_example(
+    mock_server: MockServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    lines = run("Python", mock_server, monkeypatch, tmp_path)
+    assert [line.split()[:2] for line in lines[:7]] == [
+        ["1a2b3c4d5e6f", "succeeded"],
+        ["3f4e5d6c7b8a", "succeeded"],
+        ["6c3d9e2f1a7b", "failed"],
+        ["7d8e9f0a1b2c", "running"],
+        ["9e0f1a2b3c4d", "succeeded"],
+        ["b4c5d6e7f8a9", "cancelled"],
+        ["c0d1e2f3a4b5", "enqueued"],
+    ]
+    assert lines[3] == "7d8e9f0a1b2c running 2026-11-01 09:30:13.581000+00:00 None"
+    assert lines[7:] == ['failed QueryError relation "analytics.churn" does not exist', "True"]
 
 
 def test_async_example(
