@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import importlib.metadata
 import os
 import re
 
@@ -236,3 +237,10 @@ def test_repr_hides_userinfo_of_the_base_url() -> None:
     with ModeClient("acme", "t", "s", base_url="http://alice:s3cr3tpw@127.0.0.1:8787/api") as m:
         assert repr(m) == "ModeClient(account='acme', base_url='http://127.0.0.1:8787/api')"
         assert m.base_url == "http://127.0.0.1:8787/api"
+
+
+def test_version_is_the_installed_distribution_version() -> None:
+    import mode_query_runs
+
+    assert mode_query_runs.__version__ == importlib.metadata.version("mode-query-runs")
+    assert mode_query_runs.__version__ != "0+unknown"

@@ -316,3 +316,17 @@ def test_cli_results_output_dash_is_stdout(mock_server: MockServer, tmp_path: Pa
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout.encode() == recorded_body(REDIRECTED, "csv")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_login_page_instead_of_results_is_refused_and_writes_nothing(tmp_path: Path) -> None:
+    page = Scripted(200, b"<html>login</html>", {"Content-Type": "text/html; charset=utf-8"})
+    with ScriptedServer(page, page) as server, scripted_client(server) as mode:
+        with pytest.raises(ResponseParseError) as caught:
+            mode.download_result(scripted_run(), tmp_path / "out.csv")
+        assert caught.value.message == (
+            "expected result content, got a web page (text/html; charset=utf-8)"
+        )
+        assert caught.value.status == 200
+        with pytest.raises(ResponseParseError, match="got a web page"):
+            list(mode.iter_result_rows(scripted_run()))
+    assert list(tmp_path.iterdir()) == []

@@ -22,7 +22,10 @@ from .errors import (
 )
 from .links import web_links
 from .retries import RetryPolicy
+from .session import package_version
 from .waiting import TERMINAL_STATES
+
+__version__ = package_version()
 
 __all__ = [
     "TERMINAL_STATES",
@@ -41,5 +44,6 @@ __all__ = [
     "ResponseParseError",
     "RetryPolicy",
     "ServerError",
+    "__version__",
     "web_links",
 ]

@@ -23,7 +23,15 @@ from mode_api_client.models import Link, QueryRun
 from .core import Call, ClientCore, generated_parsing, parsed
 from .links import follow_target, followed
 from .pagination import PageGuard, parse_page
-from .results import CHUNK_BYTES, FORMATS, CsvRows, Download, Progress, content_href
+from .results import (
+    CHUNK_BYTES,
+    FORMATS,
+    CsvRows,
+    Download,
+    Progress,
+    check_result_response,
+    content_href,
+)
 from .session import AsyncSession
 from .waiting import Poll, is_finished
 
@@ -145,6 +153,7 @@ class AsyncModeClient(ClientCore[AsyncSession]):
         rows = CsvRows()
         response = await self._send(request, stream=True)
         try:
+            check_result_response(response)
             with self._session.transport_errors():
                 async for text in response.aiter_text():
                     for row in rows.feed(text):

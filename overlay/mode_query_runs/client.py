@@ -23,7 +23,15 @@ from mode_api_client.models import Link, QueryRun
 from .core import Call, ClientCore, generated_parsing, parsed
 from .links import follow_target, followed
 from .pagination import PageGuard, parse_page
-from .results import CHUNK_BYTES, FORMATS, CsvRows, Download, Progress, content_href
+from .results import (
+    CHUNK_BYTES,
+    FORMATS,
+    CsvRows,
+    Download,
+    Progress,
+    check_result_response,
+    content_href,
+)
 from .session import Session
 from .waiting import Poll, is_finished
 
@@ -248,6 +256,7 @@ class ModeClient(ClientCore[Session]):
         rows = CsvRows()
         response = self._send(request, stream=True)
         try:
+            check_result_response(response)
             with self._session.transport_errors():
                 for text in response.iter_text():
                     yield from rows.feed(text)

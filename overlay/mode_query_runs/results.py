@@ -26,7 +26,7 @@ import httpx
 from mode_api_client.models import QueryRun
 from mode_api_client.types import Unset
 
-from .errors import ResponseParseError
+from .errors import ResponseParseError, request_identity
 
 __all__ = ["CHUNK_BYTES", "FORMATS", "CsvRows", "Download", "Progress", "content_href"]
 
@@ -57,6 +57,26 @@ def content_href(query_run: QueryRun, format: str) -> str:
     if isinstance(link, Unset):
         raise ValueError(f"Query Run {query_run.token} has no result link")
     return f"{link.href.rstrip('/')}/content.{format}"
+
+
+def check_result_response(response: httpx.Response) -> None:
+    """Refuse a result response that is a web page, not result content.
+
+    A login or error page of a proxy or storage host comes back as ``200 text/html``;
+    writing it into ``results.csv`` would hide the failure.
+
+    Raises:
+        ResponseParseError: the response's Content-Type is HTML.
+    """
+    content_type = response.headers.get("Content-Type", "")
+    if content_type.split(";", 1)[0].strip().lower() in ("text/html", "application/xhtml+xml"):
+        method, url = request_identity(response.request)
+        raise ResponseParseError(
+            f"expected result content, got a web page ({content_type})",
+            status=response.status_code,
+            method=method,
+            url=url,
+        )
 
 
 def _file_mode(path: Path) -> int:
@@ -95,7 +115,13 @@ class Download:
         self._temporary: Path | None = None
 
     def start(self, response: httpx.Response) -> None:
-        """Open the temporary file; take the total from an unencoded ``Content-Length``."""
+        """Open the temporary file; take the total from an unencoded ``Content-Length``.
+
+        Raises:
+            ResponseParseError: the response is a web page (see
+                :func:`check_result_response`); no file is created.
+        """
+        check_result_response(response)
         length = response.headers.get("Content-Length")
         if length and length.isdigit() and "Content-Encoding" not in response.headers:
             self.total = int(length)

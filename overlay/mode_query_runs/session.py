@@ -68,13 +68,18 @@ _VALIDATED = "mode_query_runs.validated"
 _MAX_PROBLEM = 160
 
 
+def package_version() -> str:
+    """The installed version of the ``mode-query-runs`` distribution (``0+unknown`` if none)."""
+    try:
+        return version("mode-query-runs")
+    except PackageNotFoundError:  # running from a source tree that is not installed
+        return "0+unknown"
+
+
 def user_agent() -> str:
     """``mode-query-runs/<version> httpx/<version> python/<version>``."""
-    try:
-        ours = version("mode-query-runs")
-    except PackageNotFoundError:  # running from a source tree that is not installed
-        ours = "0+unknown"
-    return f"mode-query-runs/{ours} httpx/{httpx.__version__} python/{platform.python_version()}"
+    python = platform.python_version()
+    return f"mode-query-runs/{package_version()} httpx/{httpx.__version__} python/{python}"
 
 
 def check_token(name: str, value: str) -> str:
