@@ -169,6 +169,18 @@ def case_parsing() -> dict[str, Any]:
     }
 
 
+def _page_interaction(href: str, body: dict[str, Any]) -> Interaction:
+    """A recorded ``200`` answering GET ``href`` with ``body`` as HAL JSON."""
+    return Interaction(
+        method="GET",
+        uri=f"https://app.mode.com{href}",
+        status=200,
+        reason="OK",
+        headers={"Content-Type": ["application/hal+json"]},
+        body=json.dumps(body),
+    )
+
+
 def _paged_cassette(directory: Path, pages: int) -> None:
     template = json.loads(_page_of(2))
     base = f"/api/acme/reports/{REPORT}/runs/{RUN}/query_runs"
@@ -181,16 +193,7 @@ def _paged_cassette(directory: Path, pages: int) -> None:
             body["_links"]["next_page"] = {"href": hrefs[n + 1]}
         for i, run in enumerate(body["_embedded"]["query_runs"]):
             run["token"] = f"p{n}r{i}"
-        interactions.append(
-            Interaction(
-                method="GET",
-                uri=f"https://app.mode.com{href}",
-                status=200,
-                reason="OK",
-                headers={"Content-Type": ["application/hal+json"]},
-                body=json.dumps(body),
-            )
-        )
+        interactions.append(_page_interaction(href, body))
     dump_cassette(interactions, directory / "paged.yaml")
 
 
@@ -236,16 +239,7 @@ def _runs_cassette(directory: Path, runs: int) -> list[str]:
         href = f"/api/acme/reports/{REPORT}/runs/{token}/query_runs"
         body = copy.deepcopy(template)
         body["_links"] = {"self": {"href": href}}
-        interactions.append(
-            Interaction(
-                method="GET",
-                uri=f"https://app.mode.com{href}",
-                status=200,
-                reason="OK",
-                headers={"Content-Type": ["application/hal+json"]},
-                body=json.dumps(body),
-            )
-        )
+        interactions.append(_page_interaction(href, body))
     dump_cassette(interactions, directory / "runs.yaml")
     return tokens
 
