@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import httpx
 import pytest
 
+from mode_query_runs.mock.cassette import Interaction, dump_cassette
 from mode_query_runs.mock.server import MockServer, free_port
 from support import PAGED_RUN, PAGED_TOKENS, REPORT, SINGLE_RUN, SINGLE_TOKENS
 
@@ -21,6 +25,7 @@ def run_cli(
     token: str = "demo-token",
     secret: str = "demo-secret",
     timeout: float = 60,
+    cwd: Path | None = None,
 ) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MODE_")}
     env |= {"MODE_API_TOKEN": token, "MODE_API_SECRET": secret, "MODE_ACCOUNT": "acme"}
@@ -33,6 +38,7 @@ def run_cli(
         env=env,
         timeout=timeout,
         check=False,
+        cwd=cwd,
     )
 
 
@@ -91,6 +97,36 @@ def test_get_prints_fields_and_links(mock_server: MockServer) -> None:
         f"  self: /api/acme/reports/{REPORT}/runs/{SINGLE_RUN}/query_runs/{SINGLE_TOKENS[0]}"
         in lines
     )
+
+
+def test_get_shows_json_values_not_python_reprs(mock_server: MockServer) -> None:
+    result = run_cli("get", REPORT, PAGED_RUN, "6c3d9e2f1a7b", base_url=mock_server.base_url)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "limit                 false" in lines
+    assert 'parameters            {"plan": "enterprise"}' in lines
+    assert "data_source_id        42" in lines
+    assert "statement_annotation  -" in lines
+    assert 'error_message         relation "analytics.churn" does not exist' in lines
+
+
+def test_record_counts_in_the_singular_and_a_write_error_is_one_line(
+    mock_server: MockServer, tmp_path: Path
+) -> None:
+    cassette = tmp_path / "one.yaml"
+    recorded = run_cli(
+        "record", REPORT, SINGLE_RUN, "--cassette", str(cassette), base_url=mock_server.base_url
+    )
+    assert recorded.returncode == 0, recorded.stderr
+    assert recorded.stdout == (
+        f"Recorded 3 interactions (1 page, 2 Query Runs) to {cassette} as account acme\n"
+    )
+    (tmp_path / "plain.txt").write_text("x")
+    refused = run_cli(
+        "record", REPORT, SINGLE_RUN, "--cassette", "plain.txt/one.yaml",
+        base_url=mock_server.base_url, cwd=tmp_path,
+    )  # fmt: skip
+    assert_one_line_error(refused, "plain.txt: File exists")
 
 
 def test_not_found_is_one_line_without_traceback(mock_server: MockServer) -> None:
@@ -212,6 +248,70 @@ def test_mock_serve_prints_url_and_credentials_and_serves() -> None:
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+def test_mock_serve_on_a_taken_port_is_one_line_and_no_banner() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        result = run_cli("mock", "serve", "--port", str(port))
+    assert_one_line_error(
+        result, f"mock server cannot listen on 127.0.0.1:{port}: Address already in use"
+    )
+
+
+def test_mock_serve_on_an_address_not_of_this_host_is_one_line() -> None:
+    result = run_cli("mock", "serve", "--host", "192.0.2.1", "--port", "8787")
+    assert_one_line_error(
+        result, "mock server cannot listen on 192.0.2.1:8787: Cannot assign requested address"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        (
+            "garbage: [\n",
+            "not valid YAML: expected the node content, but found '<stream end>'"
+            " (line 2, column 1)",
+        ),
+        ("interactionz: []\nversion: 1\n", "not a VCR.py cassette: no 'interactions' list"),
+        ("interactions: []\n", "not a version 1 VCR.py cassette"),
+    ],
+)
+def test_mock_serve_refuses_a_broken_cassette_naming_it(
+    tmp_path: Path, text: str, problem: str
+) -> None:
+    (tmp_path / "broken.yaml").write_text(text)
+    result = run_cli("mock", "serve", "--port", "0", "--cassettes", str(tmp_path))
+    assert_one_line_error(result, f"{tmp_path / 'broken.yaml'}: {problem}")
+
+
+def test_mock_serve_names_the_cassettes_account_and_stops_on_sigterm(tmp_path: Path) -> None:
+    listing = Interaction(
+        "GET", "https://app.mode.com/api/northwind/reports/r1/runs/u1/query_runs", 200, "OK",
+        {"Content-Type": ["application/hal+json"]}, '{"_embedded": {"query_runs": []}}',
+    )  # fmt: skip
+    dump_cassette([listing], tmp_path / "northwind.yaml")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mode_query_runs", "mock", "serve", "--port", "0",
+         "--cassettes", str(tmp_path)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert process.stdout is not None
+        process.stdout.readline()
+        credentials = dict(word.split("=", 1) for word in process.stdout.readline().split()[2:])
+        assert credentials["MODE_ACCOUNT"] == "northwind"
+        # The banner comes once the server listens: no retrying needed.
+        url = f"{credentials['MODE_BASE_URL']}/northwind/reports/r1/runs/u1/query_runs"
+        assert httpx.get(url, auth=("demo-token", "demo-secret")).status_code == 200
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=20)
+    finally:
+        process.kill()
+    assert (process.returncode, stderr) == (143, "mode-query-runs: terminated\n")
 
 
 @pytest.mark.parametrize("argv", [["--help"], ["list", "--help"], ["--version"]])

@@ -2,21 +2,25 @@
 
 Credentials come only from the environment (``MODE_API_TOKEN``, ``MODE_API_SECRET``) and
 are never printed. Every failure exits with status 1 and one line on stderr naming the
-HTTP status (or the kind of failure) and Mode's message; usage errors exit with 2.
+HTTP status (or the kind of failure) and Mode's message; usage errors exit with 2; Ctrl-C
+(SIGINT) exits with 130 and SIGTERM with 143, after the same clean-up as a failure.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import logging
 import os
 import shutil
+import signal
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from types import FrameType
+from typing import Any, NoReturn, ParamSpec, TypeVar
 
 import click
 
@@ -25,6 +29,7 @@ from .core import DEFAULT_MAX_RETRIES
 from .display import format_query_run, format_table
 from .errors import ModeAPIError
 from .record_command import record_command
+from .results import Progress
 from .session import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, LOGGER
 from .wire import to_wire
 
@@ -34,13 +39,26 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
-def _fail(message: str) -> None:
+INTERRUPTED = 130
+"""Exit status after Ctrl-C (SIGINT): 128 + the signal number, as shells report it."""
+TERMINATED = 143
+"""Exit status after SIGTERM: 128 + 15."""
+
+
+def _fail(message: str) -> NoReturn:
     click.echo(f"mode-query-runs: error: {message}", err=True)
     sys.exit(1)
 
 
+def _os_problem(exc: OSError) -> str:
+    """``<file>: <reason>`` of a file-system error, on one line."""
+    reason = exc.strerror or str(exc)
+    return f"{exc.filename}: {reason}" if exc.filename is not None else reason
+
+
 def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
-    """Turn SDK and configuration errors into one line on stderr and exit status 1."""
+    """Turn SDK, configuration and file-system errors into one line on stderr and exit
+    status 1; Ctrl-C into one line and exit status 130."""
 
     @functools.wraps(command)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
@@ -50,9 +68,39 @@ def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
             _fail(str(exc))
         except ValueError as exc:
             _fail(str(exc))
-        raise AssertionError("unreachable")
+        except OSError as exc:
+            _fail(_os_problem(exc))
+        except KeyboardInterrupt:
+            click.echo("mode-query-runs: interrupted", err=True)
+            sys.exit(INTERRUPTED)
 
     return wrapper
+
+
+def _cannot_write(output: str, exc: OSError) -> ValueError:
+    return ValueError(f"cannot write {output or repr(output)}: {exc.strerror or exc}")
+
+
+def _check_writable(output: str) -> None:
+    """Refuse an output path that cannot be written, before anything is downloaded.
+
+    Raises:
+        ValueError: ``cannot write <output>: <reason>`` (an empty name, a missing
+            directory, a directory, no permission, a read-only file system).
+    """
+    if not output:
+        raise ValueError("cannot write '': no file name given")
+    path = Path(output)
+    try:
+        if path.is_dir():
+            raise IsADirectoryError(21, os.strerror(21))
+        # The same test a download makes: can a file be created beside the target?
+        with tempfile.TemporaryFile(dir=path.parent):
+            pass
+        if path.exists() and not os.access(path, os.W_OK):
+            raise PermissionError(13, os.strerror(13))
+    except OSError as exc:
+        raise _cannot_write(output, exc) from None
 
 
 def credentials(ctx: click.Context) -> tuple[str, str, str]:
@@ -218,24 +266,34 @@ def get_command(
 @click.option(
     "--output",
     "-o",
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    help="File to write, replaced only once complete (default: stdout).",
+    metavar="PATH",
+    help="File to write, replaced only once complete (default or '-': stdout).",
 )
 @click.pass_context
 @reports_errors
 def results_command(
-    ctx: click.Context, report: str, run: str, query_run: str, form: str, output: Path | None
+    ctx: click.Context, report: str, run: str, query_run: str, form: str, output: str | None
 ) -> None:
     """Download the result of Query Run QUERY_RUN of Report Run RUN of Report REPORT.
 
-    A progress bar is drawn on stderr when it is a terminal.
+    A progress bar is drawn on stderr when it is a terminal and the result does not go to
+    that terminal too (it is written to --output PATH, or stdout is not a terminal).
     """
     from .progress import terminal_progress
 
-    with _client(ctx) as client, terminal_progress(sys.stderr, query_run) as progress:
+    to_file = output is not None and output != "-"
+    if output is not None and to_file:
+        _check_writable(output)
+    bar: contextlib.AbstractContextManager[Progress | None] = contextlib.nullcontext(None)
+    if to_file or not sys.stdout.isatty():
+        bar = terminal_progress(sys.stderr, query_run)
+    with _client(ctx) as client, bar as progress:
         found = client.get_query_run(report, run, query_run)
-        if output is not None:
-            client.download_result(found, output, format=form, progress=progress)
+        if output is not None and to_file:
+            try:
+                client.download_result(found, output, format=form, progress=progress)
+            except OSError as exc:
+                raise _cannot_write(output, exc) from None
             return
         with tempfile.TemporaryDirectory() as directory:
             path = Path(directory) / f"result.{form}"
@@ -267,16 +325,23 @@ def mock_group() -> None:
 )
 @reports_errors
 def mock_serve(host: str, port: int, cassettes: Path | None, latency: float) -> None:
-    """Serve recorded interactions until interrupted (Ctrl-C)."""
+    """Serve recorded interactions until interrupted (Ctrl-C or SIGTERM)."""
     from .mock.server import MockServer
 
     server = MockServer(cassettes, host=host, port=port, latency=latency)
-    click.echo(f"Serving {server.cassettes} at {server.base_url}")
-    click.echo(
-        f"Demo credentials: MODE_API_TOKEN={server.token} MODE_API_SECRET={server.secret}"
-        f" MODE_ACCOUNT={server.account} MODE_BASE_URL={server.base_url}"
-    )
-    server.serve_forever()
+    try:
+        server.start()
+    except RuntimeError as exc:
+        _fail(str(exc))
+    try:
+        click.echo(f"Serving {server.cassettes} at {server.base_url}")
+        click.echo(
+            f"Demo credentials: MODE_API_TOKEN={server.token} MODE_API_SECRET={server.secret}"
+            f" MODE_ACCOUNT={server.account} MODE_BASE_URL={server.base_url}"
+        )
+        server.wait()
+    finally:
+        server.stop()
 
 
 @cli.command("demo")
@@ -291,6 +356,16 @@ def demo_command() -> None:
 cli.add_command(record_command)
 
 
+def _terminated(signum: int, frame: FrameType | None) -> None:
+    click.echo("mode-query-runs: terminated", err=True)
+    raise SystemExit(TERMINATED)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
-    """Entry point of the ``mode-query-runs`` console script."""
+    """Entry point of the ``mode-query-runs`` console script.
+
+    SIGTERM raises ``SystemExit(143)`` in the main thread, so a download in progress
+    removes its temporary file as on any other failure.
+    """
+    signal.signal(signal.SIGTERM, _terminated)
     cli.main(args=list(argv) if argv is not None else None, prog_name="mode-query-runs")

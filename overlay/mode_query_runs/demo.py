@@ -7,7 +7,7 @@ from collections.abc import Callable
 from mode_api_client.types import Unset
 
 from .client import ModeClient
-from .display import format_table
+from .display import counted, format_table
 from .mock.server import MockServer
 
 __all__ = ["DEMO_QUERY_RUN", "DEMO_REPORT", "DEMO_RUN", "run_demo"]
@@ -31,7 +31,7 @@ def run_demo(echo: Callable[[str], object]) -> None:
             runs = list(client.list_query_runs(DEMO_REPORT, DEMO_RUN))
             echo(
                 f"\n1. Listed Report Run {DEMO_RUN} of Report {DEMO_REPORT}, following"
-                f" _links.next_page across pages: {len(runs)} Query Runs."
+                f" _links.next_page across pages: {counted(len(runs), 'Query Run')}."
             )
             echo(format_table(runs))
 

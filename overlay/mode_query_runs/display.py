@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -11,7 +12,7 @@ from mode_api_client.types import Unset
 
 from .wire import format_timestamp, to_wire
 
-__all__ = ["format_query_run", "format_table"]
+__all__ = ["counted", "format_query_run", "format_table"]
 
 TABLE_COLUMNS = ("token", "state", "created_at", "completed_at", "query_name")
 
@@ -21,7 +22,15 @@ def _text(value: Any) -> str:
         return "-"
     if isinstance(value, datetime.datetime):
         return format_timestamp(value)
-    return str(value)
+    if isinstance(value, str):
+        return value
+    # Booleans, numbers, objects and arrays as in Mode's JSON: false, {"plan": "enterprise"}.
+    return json.dumps(value, ensure_ascii=False)
+
+
+def counted(count: int, noun: str) -> str:
+    """``"1 Query Run"``, ``"7 Query Runs"``: ``count`` and ``noun``, plural unless 1."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def format_table(runs: Iterable[QueryRun]) -> str:

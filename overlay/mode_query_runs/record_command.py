@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from .display import counted
 from .recorder import record_report_run
 from .scrub import Scrubber
 from .session import Session
@@ -42,8 +43,8 @@ def _record(
         session.close()
     pages = sum(1 for i in written if i.uri.split("?")[0].endswith("/query_runs"))
     click.echo(
-        f"Recorded {len(written)} interactions ({pages} pages, {len(written) - pages} Query Runs)"
-        f" to {cassette} as account {as_account}"
+        f"Recorded {counted(len(written), 'interaction')} ({counted(pages, 'page')},"
+        f" {counted(len(written) - pages, 'Query Run')}) to {cassette} as account {as_account}"
     )
 
 

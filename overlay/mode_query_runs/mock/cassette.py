@@ -23,6 +23,7 @@ __all__ = [
     "dump_cassette",
     "load_cassette",
     "load_directory",
+    "recorded_account",
     "request_key",
 ]
 
@@ -79,6 +80,17 @@ def request_key(method: str, uri: str) -> tuple[str, str]:
     return method.upper(), target
 
 
+def recorded_account(interactions: Iterable[Interaction]) -> str | None:
+    """The account every ``/api/<account>/...`` request of ``interactions`` names, or
+    ``None`` when they name several or none."""
+    accounts = set()
+    for interaction in interactions:
+        parts = request_key(interaction.method, interaction.uri)[1].split("/")
+        if len(parts) > 3 and parts[1] == "api" and parts[2]:
+            accounts.add(parts[2])
+    return accounts.pop() if len(accounts) == 1 else None
+
+
 def _headers(raw: Any) -> dict[str, list[str]]:
     if not raw:
         return {}
@@ -87,18 +99,36 @@ def _headers(raw: Any) -> dict[str, list[str]]:
     }
 
 
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    """One line: the parser's problem and where (``expected ',' or ']' ... (line 2, column 1)``)."""
+    if isinstance(exc, yaml.MarkedYAMLError) and exc.problem:
+        mark = exc.problem_mark
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        return f"{exc.problem}{where}"
+    return " ".join(str(exc).split())
+
+
 def load_cassette(path: Path) -> list[Interaction]:
     """The interactions of one cassette file.
 
     Raises:
-        ValueError: the file is not a version-1 VCR.py cassette (the message names the
-            file and the interaction).
+        ValueError: the file is not UTF-8 YAML, not a version-1 VCR.py cassette with an
+            ``interactions`` list, or an interaction is malformed (one line naming the
+            file and, if any, the interaction).
+        OSError: the file cannot be read.
     """
-    document = yaml.safe_load(path.read_text("utf-8"))
+    try:
+        document = yaml.safe_load(path.read_text("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except yaml.YAMLError as exc:
+        raise ValueError(f"{path}: not valid YAML: {_yaml_problem(exc)}") from None
     if not isinstance(document, dict) or document.get("version") != CASSETTE_VERSION:
         raise ValueError(f"{path}: not a version {CASSETTE_VERSION} VCR.py cassette")
+    if not isinstance(document.get("interactions"), list):
+        raise ValueError(f"{path}: not a VCR.py cassette: no 'interactions' list")
     interactions = []
-    for index, raw in enumerate(document.get("interactions") or []):
+    for index, raw in enumerate(document["interactions"]):
         try:
             request, response = raw["request"], raw["response"]
             body = response.get("body") or {}

@@ -27,7 +27,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from .cassette import Interaction, bundled_directory, load_directory, request_key
+from .cassette import (
+    Interaction,
+    bundled_directory,
+    load_directory,
+    recorded_account,
+    request_key,
+)
 from .storage import STORAGE_HOST, redirect_targets, relocate, storage_refusal
 
 __all__ = ["DEMO_ACCOUNT", "DEMO_SECRET", "DEMO_TOKEN", "MockServer", "create_app"]
@@ -170,17 +176,21 @@ class MockServer:
         self.requests: list[tuple[str, str]] = []
         """``(method, path?query)`` of every request received, in order (``storage_url``
         before the path for requests to the storage origin)."""
+        interactions = load_directory(self.cassettes)
+        self.account = recorded_account(interactions) or DEMO_ACCOUNT
+        """The account in the served cassettes' ``/api/<account>/`` paths when they all name
+        the same one, else ``DEMO_ACCOUNT``."""
         app = create_app(
-            load_directory(self.cassettes),
+            interactions,
             log=self.requests,
             latency=latency,
             storage=(storage_host, self.storage_port),
         )
         config = uvicorn.Config(app, host=host, port=self.port, log_level="warning", lifespan="off")
         self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._run, name="mode-mock", daemon=True)
+        self._thread = threading.Thread()
+        self._failure: BaseException | None = None
 
-    account = DEMO_ACCOUNT
     token = DEMO_TOKEN
     secret = DEMO_SECRET
 
@@ -199,38 +209,72 @@ class MockServer:
         """``http://<storage_host>:<storage_port>``: the storage origin."""
         return f"http://{self.storage_host}:{self.storage_port}"
 
-    def _run(self) -> None:
-        sockets = []
+    def _listen(self) -> list[socket.socket]:
+        sockets: list[socket.socket] = []
         for host, port in ((self.host, self.port), (self.storage_host, self.storage_port)):
             listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            sockets.append(listener)
             listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             # Accepted connections inherit it: no Nagle delay between headers and body.
             listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            listener.bind((host, port))
-            sockets.append(listener)
-        self._server.run(sockets=sockets)
+            try:
+                listener.bind((host, port))
+            except OSError as exc:
+                for opened in sockets:
+                    opened.close()
+                reason = exc.strerror or str(exc)
+                message = f"mock server cannot listen on {host}:{port}: {reason}"
+                raise RuntimeError(message) from None
+        return sockets
+
+    def _run(self, sockets: list[socket.socket]) -> None:
+        try:
+            self._server.run(sockets=sockets)
+        except BaseException as exc:  # reported by start(), not by the thread's excepthook
+            self._failure = exc
+        finally:
+            for listener in sockets:
+                listener.close()
 
     def start(self) -> None:
-        """Start serving; return once the server accepts connections.
+        """Bind both origins, start serving in a background thread; return once the server
+        accepts connections.
 
         Raises:
-            RuntimeError: the server did not start within 10 seconds (e.g. port taken).
+            RuntimeError: an address could not be bound (the message names it and the
+                reason, e.g. ``Address already in use``), or the server did not start
+                within 10 seconds.
         """
+        sockets = self._listen()
+        self._thread = threading.Thread(
+            target=self._run, args=(sockets,), name="mode-mock", daemon=True
+        )
         self._thread.start()
         deadline = time.monotonic() + _STARTUP_SECONDS
         while not self._server.started:
             if not self._thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError(f"mock server failed to start on {self.url}")
+                reason = f": {self._failure!r}" if self._failure is not None else ""
+                raise RuntimeError(f"mock server failed to start on {self.url}{reason}")
             time.sleep(0.01)
 
+    def wait(self) -> None:
+        """Block until the server stops; a signal handler may interrupt the wait."""
+        self._thread.join()
+
     def serve_forever(self) -> None:
-        """Serve in the calling thread until interrupted (SIGINT / SIGTERM)."""
-        self._run()
+        """Start, serve until interrupted (SIGINT / SIGTERM in the calling thread), stop.
+
+        Raises:
+            RuntimeError: as :meth:`start`.
+        """
+        with self:
+            self.wait()
 
     def stop(self) -> None:
         """Stop serving and wait for the server thread to end."""
         self._server.should_exit = True
-        self._thread.join(timeout=_STARTUP_SECONDS)
+        if self._thread.is_alive():
+            self._thread.join(timeout=_STARTUP_SECONDS)
 
     def __enter__(self) -> Self:
         self.start()
