@@ -288,7 +288,16 @@ def test_mock_serve_refuses_a_broken_cassette_naming_it(
     assert_one_line_error(result, f"{tmp_path / 'broken.yaml'}: {problem}")
 
 
-def test_mock_serve_names_the_cassettes_account_and_stops_on_sigterm(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("signum", "status", "message"),
+    [
+        (signal.SIGTERM, 143, "mode-query-runs: terminated\n"),
+        (signal.SIGINT, 130, "mode-query-runs: interrupted\n"),
+    ],
+)
+def test_mock_serve_names_the_cassettes_account_and_stops_on_a_signal(
+    tmp_path: Path, signum: int, status: int, message: str
+) -> None:
     listing = Interaction(
         "GET", "https://app.mode.com/api/northwind/reports/r1/runs/u1/query_runs", 200, "OK",
         {"Content-Type": ["application/hal+json"]}, '{"_embedded": {"query_runs": []}}',
@@ -307,11 +316,11 @@ def test_mock_serve_names_the_cassettes_account_and_stops_on_sigterm(tmp_path: P
         # The banner comes once the server listens: no retrying needed.
         url = f"{credentials['MODE_BASE_URL']}/northwind/reports/r1/runs/u1/query_runs"
         assert httpx.get(url, auth=("demo-token", "demo-secret")).status_code == 200
-        process.send_signal(signal.SIGTERM)
+        process.send_signal(signum)
         _, stderr = process.communicate(timeout=20)
     finally:
         process.kill()
-    assert (process.returncode, stderr) == (143, "mode-query-runs: terminated\n")
+    assert (process.returncode, stderr) == (status, message)
 
 
 @pytest.mark.parametrize("argv", [["--help"], ["list", "--help"], ["--version"]])
