@@ -266,6 +266,10 @@ def test_mock_serve_on_an_address_not_of_this_host_is_one_line() -> None:
     assert_one_line_error(
         result, "mock server cannot listen on 192.0.2.1:8787: Cannot assign requested address"
     )
+    any_port = run_cli("mock", "serve", "--host", "192.0.2.1", "--port", "0")
+    assert_one_line_error(
+        any_port, "mock server cannot listen on 192.0.2.1: Cannot assign requested address"
+    )
 
 
 @pytest.mark.parametrize(

@@ -328,8 +328,8 @@ def mock_serve(host: str, port: int, cassettes: Path | None, latency: float) -> 
     """Serve recorded interactions until interrupted (Ctrl-C or SIGTERM)."""
     from .mock.server import MockServer
 
-    server = MockServer(cassettes, host=host, port=port, latency=latency)
     try:
+        server = MockServer(cassettes, host=host, port=port, latency=latency)
         server.start()
     except RuntimeError as exc:
         _fail(str(exc))

@@ -144,6 +144,14 @@ def free_port(host: str = "127.0.0.1") -> int:
         return port
 
 
+def _free_port_or_refuse(host: str) -> int:
+    try:
+        return free_port(host)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise RuntimeError(f"mock server cannot listen on {host}: {reason}") from None
+
+
 class MockServer:
     """The mock server running in a background thread, for demos and tests.
 
@@ -157,6 +165,11 @@ class MockServer:
 
     Use as a context manager, or call :meth:`start` and :meth:`stop`. ``base_url`` is the
     API base URL to give a client (``http://127.0.0.1:<port>/api``).
+
+    Raises:
+        ValueError: a cassette cannot be loaded (see :func:`.cassette.load_cassette`).
+        RuntimeError: no free port can be picked on ``host`` or ``storage_host`` (the
+            message names the address and the reason).
     """
 
     def __init__(
@@ -170,9 +183,9 @@ class MockServer:
     ) -> None:
         self.cassettes = cassettes or bundled_directory()
         self.host = host
-        self.port = port or free_port(host)
+        self.port = port or _free_port_or_refuse(host)
         self.storage_host = storage_host
-        self.storage_port = free_port(storage_host)
+        self.storage_port = _free_port_or_refuse(storage_host)
         self.requests: list[tuple[str, str]] = []
         """``(method, path?query)`` of every request received, in order (``storage_url``
         before the path for requests to the storage origin)."""
