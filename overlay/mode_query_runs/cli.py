@@ -64,9 +64,7 @@ def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return command(*args, **kwargs)
-        except ModeAPIError as exc:
-            _fail(str(exc))
-        except ValueError as exc:
+        except (ModeAPIError, ValueError) as exc:
             _fail(str(exc))
         except OSError as exc:
             _fail(_os_problem(exc))
