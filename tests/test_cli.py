@@ -9,14 +9,31 @@ import socket
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
 import pytest
 
-from mode_query_runs.mock.cassette import Interaction, dump_cassette
+from mode_query_runs.mock.cassette import (
+    Interaction,
+    bundled_directory,
+    dump_cassette,
+    load_directory,
+)
 from mode_query_runs.mock.server import MockServer, free_port
 from support import PAGED_RUN, PAGED_TOKENS, REPORT, SINGLE_RUN, SINGLE_TOKENS
+
+
+def cli_env(
+    base_url: str | None = None, token: str = "demo-token", secret: str = "demo-secret"
+) -> dict[str, str]:
+    """This process's environment without ``MODE_*``, plus the credentials and base URL."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MODE_")}
+    env |= {"MODE_API_TOKEN": token, "MODE_API_SECRET": secret, "MODE_ACCOUNT": "acme"}
+    if base_url:
+        env["MODE_BASE_URL"] = base_url
+    return env
 
 
 def run_cli(
@@ -27,15 +44,11 @@ def run_cli(
     timeout: float = 60,
     cwd: Path | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MODE_")}
-    env |= {"MODE_API_TOKEN": token, "MODE_API_SECRET": secret, "MODE_ACCOUNT": "acme"}
-    if base_url:
-        env["MODE_BASE_URL"] = base_url
     return subprocess.run(
         [sys.executable, "-m", "mode_query_runs", *args],
         capture_output=True,
         text=True,
-        env=env,
+        env=cli_env(base_url, token, secret),
         timeout=timeout,
         check=False,
         cwd=cwd,
@@ -338,3 +351,58 @@ def test_mock_serve_refuses_a_negative_latency() -> None:
     result = run_cli("mock", "serve", "--latency", "-1")
     assert result.returncode == 2
     assert "Invalid value for '--latency'" in result.stderr
+
+
+BIG_CSV = "n,text\n" + "".join(f"{n},row number {n}\n" for n in range(60_000))
+
+
+def outputs_larger_than_a_pipe(directory: Path) -> Path:
+    """The bundled cassettes, but Report Run SINGLE_RUN lists 60 copies of its Query Runs
+    and Query Run 1a2b3c4d5e6f's CSV is ``BIG_CSV``: both far more than a pipe holds
+    (64 KiB), so the command is still writing when the reader goes away."""
+    interactions = []
+    for interaction in load_directory(bundled_directory()):
+        path = interaction.key[1]
+        if path == f"/api/acme/reports/{REPORT}/runs/{SINGLE_RUN}/query_runs":
+            page = json.loads(interaction.body)
+            page["_embedded"]["query_runs"] *= 60
+            interaction = replace(interaction, body=json.dumps(page))
+        elif path.endswith(f"/{PAGED_RUN}/query_runs/1a2b3c4d5e6f/results/content.csv"):
+            interaction = replace(interaction, body=BIG_CSV)
+        interactions.append(interaction)
+    directory.mkdir()
+    dump_cassette(interactions, directory / "big.yaml")
+    return directory
+
+
+@pytest.mark.parametrize(
+    ("args", "start"),
+    [
+        (("results", REPORT, PAGED_RUN, "1a2b3c4d5e6f"), b"n,text\n0,row number 0\n"),
+        (("list", REPORT, SINGLE_RUN, "--json"), b'[\n  {\n    "id": '),
+    ],
+)
+@pytest.mark.parametrize("unbuffered", [False, True], ids=["buffered", "PYTHONUNBUFFERED"])
+def test_a_reader_that_stops_early_ends_the_command_quietly_with_141(
+    tmp_path: Path, args: tuple[str, ...], start: bytes, unbuffered: bool
+) -> None:
+    env = {k: v for k, v in cli_env().items() if k != "PYTHONUNBUFFERED"}
+    if unbuffered:  # stdout's binary stream is unbuffered: a write can be cut short
+        env["PYTHONUNBUFFERED"] = "1"
+    with MockServer(outputs_larger_than_a_pipe(tmp_path / "cassettes")) as server:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "mode_query_runs", *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env | {"MODE_BASE_URL": server.base_url},
+        )
+        try:
+            assert process.stdout is not None and process.stderr is not None
+            begun = process.stdout.read(len(start))  # as `| head -c N` does
+            process.stdout.close()
+            stderr = process.stderr.read()
+            status = process.wait(timeout=60)
+        finally:
+            process.kill()
+            process.wait()
+    assert (begun, status, stderr) == (start, 141, b"")

@@ -3,7 +3,8 @@
 Credentials come only from the environment (``MODE_API_TOKEN``, ``MODE_API_SECRET``) and
 are never printed. Every failure exits with status 1 and one line on stderr naming the
 HTTP status (or the kind of failure) and Mode's message; usage errors exit with 2; Ctrl-C
-(SIGINT) exits with 130 and SIGTERM with 143, after the same clean-up as a failure.
+(SIGINT) exits with 130 and SIGTERM with 143, after the same clean-up as a failure. When the
+reader of stdout goes away (``... | head``) the command stops quietly with 141.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import functools
 import json
 import logging
 import os
-import shutil
 import signal
 import sys
 import tempfile
@@ -29,7 +29,7 @@ from .core import DEFAULT_MAX_RETRIES
 from .display import format_query_run, format_table
 from .errors import ModeAPIError
 from .record_command import record_command
-from .results import Progress
+from .results import CHUNK_BYTES, Progress
 from .session import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, LOGGER
 from .wire import to_wire
 
@@ -43,11 +43,28 @@ INTERRUPTED = 130
 """Exit status after Ctrl-C (SIGINT): 128 + the signal number, as shells report it."""
 TERMINATED = 143
 """Exit status after SIGTERM: 128 + 15."""
+CLOSED_PIPE = 141
+"""Exit status when the reader of stdout went away (``| head``): 128 + SIGPIPE (13), what a
+shell reports for a command that SIGPIPE ended."""
 
 
 def _fail(message: str) -> NoReturn:
     click.echo(f"mode-query-runs: error: {message}", err=True)
     sys.exit(1)
+
+
+def _stop_quietly() -> NoReturn:
+    """Exit with :data:`CLOSED_PIPE` and no message: stdout's reader is gone.
+
+    Python would flush what is still buffered for stdout at exit, fail again and print
+    ``Exception ignored ... BrokenPipeError``; stdout's descriptor is pointed at the null
+    device first, so that flush goes nowhere.
+    """
+    with contextlib.suppress(OSError, ValueError):  # a stdout without a descriptor
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    sys.exit(CLOSED_PIPE)
 
 
 def _os_problem(exc: OSError) -> str:
@@ -58,7 +75,8 @@ def _os_problem(exc: OSError) -> str:
 
 def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
     """Turn SDK, configuration and file-system errors into one line on stderr and exit
-    status 1; Ctrl-C into one line and exit status 130."""
+    status 1; Ctrl-C into one line and exit status 130; a closed stdout (``| head``) into
+    exit status 141 without a message."""
 
     @functools.wraps(command)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
@@ -66,6 +84,8 @@ def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
             return command(*args, **kwargs)
         except (ModeAPIError, ValueError) as exc:
             _fail(str(exc))
+        except BrokenPipeError:  # only stdout is a pipe written to (--output is a file)
+            _stop_quietly()
         except OSError as exc:
             _fail(_os_problem(exc))
         except KeyboardInterrupt:
@@ -129,8 +149,32 @@ def _client(ctx: click.Context) -> ModeClient:
     )
 
 
+def _write_out(data: bytes) -> None:
+    """Write all of ``data`` to stdout and flush it.
+
+    Under ``python -u`` or ``PYTHONUNBUFFERED`` stdout's binary stream is unbuffered, and a
+    write the reader went away in the middle of takes part of ``data`` without an error; the
+    rest is written again, so a closed pipe always ends in ``BrokenPipeError`` and never in
+    output dropped silently.
+
+    Raises:
+        BrokenPipeError: the reader of stdout went away.
+    """
+    sys.stdout.flush()
+    stream = sys.stdout.buffer
+    view = memoryview(data)
+    while view:
+        view = view[stream.write(view) or 0 :]
+    stream.flush()
+
+
+def _echo(text: str) -> None:
+    """Print ``text`` and a newline on stdout, in its encoding (see :func:`_write_out`)."""
+    _write_out(f"{text}\n".encode(sys.stdout.encoding, sys.stdout.errors or "strict"))
+
+
 def _dump(value: Any) -> None:
-    click.echo(json.dumps(value, indent=2, ensure_ascii=False))
+    _echo(json.dumps(value, indent=2, ensure_ascii=False))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -199,7 +243,7 @@ def list_command(ctx: click.Context, report: str, run: str, as_json: bool) -> No
     if as_json:
         _dump([to_wire(r) for r in runs])
     else:
-        click.echo(format_table(runs))
+        _echo(format_table(runs))
 
 
 @cli.command("get")
@@ -246,7 +290,7 @@ def get_command(
     if as_json:
         _dump(to_wire(found))
     else:
-        click.echo(format_query_run(found))
+        _echo(format_query_run(found))
 
 
 @cli.command("results")
@@ -297,8 +341,8 @@ def results_command(
             path = Path(directory) / f"result.{form}"
             client.download_result(found, path, format=form, progress=progress)
             with path.open("rb") as result:
-                shutil.copyfileobj(result, sys.stdout.buffer)
-            sys.stdout.buffer.flush()
+                while chunk := result.read(CHUNK_BYTES):
+                    _write_out(chunk)
 
 
 @cli.group("mock")
