@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import datetime
+import email.utils
 import json
 import logging
+import math
 import re
+from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from test_cli import run_cli
 
 from mode_query_runs import (
@@ -39,7 +44,7 @@ def status(code: int) -> Scripted:
     return Scripted(code, b"<html>gateway</html>", {"Content-Type": "text/html"})
 
 
-def client(server: ScriptedServer, **options: int) -> ModeClient:
+def client(server: ScriptedServer, **options: Any) -> ModeClient:
     return ModeClient(
         "acme", "demo-token", SECRET, base_url=f"{server.url}/api", retry_policy=FAST, **options
     )
@@ -160,6 +165,14 @@ def test_retry_after_seconds_reads_seconds_and_http_dates() -> None:
     assert retry_after_seconds("Wed, 21 Oct 2015 07:26:00 GMT", now=now) == 0.0
     assert retry_after_seconds("soon") is None
     assert retry_after_seconds(None) is None
+    for unreadable in ("-3", "1.5", "+7", "", "\u00b2", "\u0663", "9" * 400):
+        assert retry_after_seconds(unreadable) is None, unreadable
+
+
+@given(st.text())
+def test_retry_after_seconds_of_any_text_is_none_or_a_wait(text: str) -> None:
+    seconds = retry_after_seconds(text)
+    assert seconds is None or (math.isfinite(seconds) and seconds >= 0)
 
 
 def test_backoff_doubles_up_to_the_maximum_plus_jitter() -> None:
@@ -169,9 +182,10 @@ def test_backoff_doubles_up_to_the_maximum_plus_jitter() -> None:
         assert all(base <= wait <= base + 0.25 for wait in waits), (retry, waits)
     exact = RetryPolicy(backoff_initial=0.5, jitter=0)
     assert [exact.delay(n) for n in (1, 2, 3)] == [0.5, 1.0, 2.0]
-    asked = RateLimitError("x", status=429, method="GET")
-    asked.retry_after = "5"
+    asked = RateLimitError("x", status=429, method="GET", retry_after="5")
     assert exact.delay(1, asked) == 5.0
+    unreadable = RateLimitError("x", status=429, method="GET", retry_after="soon")
+    assert exact.delay(2, unreadable) == 1.0
 
 
 def test_bad_retry_settings_are_refused() -> None:
@@ -214,3 +228,36 @@ def assert_one_line_error_after_log(stderr: str, expected: str) -> None:
     *log, last = stderr.splitlines()
     assert all(line.startswith("mode-query-runs: GET ") for line in log)
     assert last.startswith(f"mode-query-runs: error: {expected}")
+
+
+@pytest.mark.parametrize(
+    ("header", "seconds"),
+    [("7", 7.0), ("0", 0.0), ("-3", None), ("1.5", None), ("soon", None), (None, None)],
+)
+def test_rate_limit_error_says_how_long_to_wait(header: str | None, seconds: float | None) -> None:
+    with ScriptedServer(limited(header)) as server, client(server, max_retries=0) as mode:
+        with pytest.raises(RateLimitError) as caught:
+            get(mode)
+    assert (caught.value.retry_after, caught.value.retry_after_seconds) == (header, seconds)
+    assert len(server.seen) == 1
+
+
+def test_rate_limit_error_reads_an_http_date_as_seconds_from_now() -> None:
+    ahead = datetime.datetime.now(datetime.UTC) + datetime.timedelta(seconds=90)
+    header = email.utils.format_datetime(ahead, usegmt=True)  # whole seconds: up to 1 s less
+    with ScriptedServer(limited(header)) as server, client(server, max_retries=0) as mode:
+        with pytest.raises(RateLimitError) as caught:
+            get(mode)
+    assert caught.value.retry_after == header
+    assert caught.value.retry_after_seconds is not None
+    assert 60 < caught.value.retry_after_seconds <= 90  # a band: the clock moves meanwhile
+
+
+@pytest.mark.anyio
+async def test_async_rate_limit_error_says_how_long_to_wait() -> None:
+    with ScriptedServer(limited("7")) as server:
+        base = f"{server.url}/api"
+        async with AsyncModeClient("acme", "t", "s", base_url=base, max_retries=0) as mode:
+            with pytest.raises(RateLimitError) as caught:
+                await mode.get_query_run(REPORT, RUN, "f23owhgklkj")
+    assert (caught.value.retry_after, caught.value.retry_after_seconds) == ("7", 7.0)

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import datetime
+import email.utils
 import json
+import math
 from collections import Counter
 
 import httpx
@@ -27,6 +30,7 @@ __all__ = [
     "ResponseParseError",
     "ServerError",
     "error_for_response",
+    "retry_after_seconds",
 ]
 
 _MAX_BODY_EXCERPT = 120
@@ -129,14 +133,59 @@ class NotFoundError(ModeAPIError):
     """404: no such account, Report, Report Run or Query Run (or an unrecorded path)."""
 
 
+def retry_after_seconds(value: str | None, *, now: datetime.datetime | None = None) -> float | None:
+    """Seconds to wait that a ``Retry-After`` header asks for, or ``None`` if it says nothing.
+
+    Args:
+        value: The header: delay seconds (``"120"``) or an HTTP date
+            (``"Wed, 21 Oct 2015 07:28:00 GMT"``).
+        now: The current time for an HTTP date (default: the clock, UTC).
+
+    Returns:
+        Seconds, never negative (a date in the past is ``0.0``); ``None`` for an absent
+        header, a negative number (``"-3"``) or anything else unreadable (``"soon"``,
+        ``"1.5"``). Raises nothing.
+    """
+    if value is None:
+        return None
+    text = value.strip()
+    if text.isascii() and text.isdigit():  # RFC 9110 delay-seconds: 1*DIGIT
+        seconds = float(text)
+        return seconds if math.isfinite(seconds) else None
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:  # "-0000": UTC, with no claim about local time
+        when = when.replace(tzinfo=datetime.UTC)
+    now = now or datetime.datetime.now(datetime.UTC)
+    return max(0.0, (when - now).total_seconds())
+
+
 class RateLimitError(ModeAPIError):
     """429: over Mode's rate limit.
 
     Attributes:
         retry_after: The ``Retry-After`` header as sent (seconds or an HTTP date), if any.
+        retry_after_seconds: How long Mode asks to wait before the next request, in
+            seconds (a float), counted from when the error was made: ``Retry-After`` read by
+            :func:`retry_after_seconds` (an HTTP date in the past is ``0.0``). ``None``
+            when the header is absent, negative or unreadable.
     """
 
-    retry_after: str | None = None
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        error_id: str | None = None,
+        method: str | None = None,
+        url: str | None = None,
+        retry_after: str | None = None,
+    ) -> None:
+        super().__init__(message, status=status, error_id=error_id, method=method, url=url)
+        self.retry_after = retry_after
+        self.retry_after_seconds = retry_after_seconds(retry_after)
 
 
 class ServerError(ModeAPIError):
@@ -212,10 +261,17 @@ def error_for_response(response: httpx.Response, *, url: str | None = None) -> M
     if message is None:
         message = f"{response.reason_phrase or 'error'}; {body_excerpt(response)}"
     cls = _BY_STATUS.get(status, ServerError if status >= 500 else ModeAPIError)
-    error = cls(message, status=status, error_id=error_id, method=method, url=url)
-    if isinstance(error, RateLimitError):
-        error.retry_after = response.headers.get("Retry-After")
-    return error
+    if cls is RateLimitError:
+        retry_after = response.headers.get("Retry-After")
+        return RateLimitError(
+            message,
+            status=status,
+            error_id=error_id,
+            method=method,
+            url=url,
+            retry_after=retry_after,
+        )
+    return cls(message, status=status, error_id=error_id, method=method, url=url)
 
 
 def error_for_transport(exc: httpx.TransportError, *, url: str | None = None) -> APIConnectionError:

@@ -11,8 +11,6 @@ most ``max_retries`` times and within a total time cap. The loop is tenacity's
 
 from __future__ import annotations
 
-import datetime
-import email.utils
 import logging
 import random
 from dataclasses import dataclass
@@ -20,7 +18,7 @@ from typing import Any
 
 import tenacity
 
-from .errors import APIConnectionError, ModeAPIError, RateLimitError
+from .errors import APIConnectionError, ModeAPIError, RateLimitError, retry_after_seconds
 
 __all__ = ["RETRY_STATUSES", "RetryPolicy", "retry_after_seconds"]
 
@@ -28,33 +26,6 @@ RETRY_STATUSES = frozenset({429, 502, 503, 504})
 """Statuses of a GET that are retried."""
 _IDEMPOTENT = frozenset({"GET", "HEAD"})
 _LOG = logging.getLogger("mode_query_runs")
-
-
-def retry_after_seconds(value: str | None, *, now: datetime.datetime | None = None) -> float | None:
-    """Seconds to wait that a ``Retry-After`` header asks for, or ``None`` if it says nothing.
-
-    Args:
-        value: The header: delay seconds (``"120"``) or an HTTP date
-            (``"Wed, 21 Oct 2015 07:28:00 GMT"``).
-        now: The current time for an HTTP date (default: the clock, UTC).
-
-    Returns:
-        Seconds, never negative (a date in the past is 0); ``None`` for an absent or
-        unreadable header.
-    """
-    if value is None:
-        return None
-    text = value.strip()
-    if text.isdigit():
-        return float(text)
-    try:
-        when = email.utils.parsedate_to_datetime(text)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=datetime.UTC)
-    now = now or datetime.datetime.now(datetime.UTC)
-    return max(0.0, (when - now).total_seconds())
 
 
 @dataclass(frozen=True)
@@ -89,13 +60,12 @@ class RetryPolicy:
     def delay(self, retry: int, exc: BaseException | None = None) -> float:
         """Seconds to wait before retry number ``retry`` (1 for the first) after ``exc``.
 
-        ``Retry-After`` of a 429 wins; otherwise ``backoff_initial * 2**(retry - 1)``,
-        at most ``backoff_max``, plus a random jitter in ``[0, jitter]``.
+        ``Retry-After`` of a 429 wins (its ``retry_after_seconds``, when readable);
+        otherwise ``backoff_initial * 2**(retry - 1)``, at most ``backoff_max``, plus a
+        random jitter in ``[0, jitter]``.
         """
-        if isinstance(exc, RateLimitError):
-            asked = retry_after_seconds(exc.retry_after)
-            if asked is not None:
-                return asked
+        if isinstance(exc, RateLimitError) and exc.retry_after_seconds is not None:
+            return exc.retry_after_seconds
         backoff = min(self.backoff_max, self.backoff_initial * 2 ** (retry - 1))
         return float(backoff + random.uniform(0, self.jitter))
 
