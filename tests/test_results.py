@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import itertools
 import json
 import os
 import stat
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +67,48 @@ def scripted_run(state: str = "succeeded") -> QueryRun:
 
 def scripted_client(server: ScriptedServer, **options: Any) -> ModeClient:
     return ModeClient("acme", "demo-token", "demo-secret", base_url=f"{server.url}/api", **options)
+
+
+def quoted(value: str) -> str:
+    return '"' + value.replace('"', '""') + '"'
+
+
+# A JSON column wider than csv's default field limit (131,072 characters), quoted with its
+# quotes doubled; a text with newlines (CRLF and LF) and a comma; a wide unquoted field.
+WIDE_JSON = json.dumps([{"id": n, "name": f"élément {n}"} for n in range(6000)])
+MULTILINE = "first line\r\nsecond line\nthird, with a comma"
+WIDE_PLAIN = "y" * 140_000
+WIDE_CSV = "".join(
+    f"{line}\r\n"
+    for line in [
+        "id,payload,note",
+        f"1,{quoted(WIDE_JSON)},plain",
+        f"2,[],{quoted(MULTILINE)}",
+        f"3,{WIDE_PLAIN},",
+    ]
+)
+WIDE_ROWS = [
+    {"id": "1", "payload": WIDE_JSON, "note": "plain"},
+    {"id": "2", "payload": "[]", "note": MULTILINE},
+    {"id": "3", "payload": WIDE_PLAIN, "note": ""},
+]
+WIDE_ANSWER = Scripted(200, WIDE_CSV.encode(), {"Content-Type": "text/csv; charset=utf-8"})
+
+
+def csv_limit_in_another_thread() -> tuple[int, str]:
+    """``csv.field_size_limit()`` as another thread sees it, and the error its ``csv.reader``
+    gives for a field one character over it."""
+
+    def probe() -> tuple[int, str]:
+        limit = csv.field_size_limit()
+        try:
+            next(csv.reader(["x" * (limit + 1)]))
+        except csv.Error as exc:
+            return limit, str(exc)
+        return limit, "no error"
+
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(probe).result()
 
 
 @pytest.mark.parametrize("token", [DIRECT, REDIRECTED])
@@ -208,6 +252,41 @@ async def test_async_download_and_rows(mock_server: MockServer, tmp_path: Path) 
     assert (tmp_path / "r.json").read_bytes() == recorded_body(REDIRECTED, "json")
     assert written == len(recorded_body(REDIRECTED, "json"))
     assert rows == REVENUE_ROWS
+
+
+def test_wide_fields_newlines_in_quotes_and_crlf_read_back() -> None:
+    assert len(WIDE_JSON) > 131_072
+    limit = csv.field_size_limit()
+    rows, seen = [], []
+    with ScriptedServer(WIDE_ANSWER) as server, scripted_client(server) as mode:
+        for row in mode.iter_result_rows(scripted_run()):
+            rows.append(row)
+            seen.append(csv_limit_in_another_thread())  # while the result is being read
+    assert rows == WIDE_ROWS
+    assert seen == [(limit, f"field larger than field limit ({limit})")] * 3
+    assert csv.field_size_limit() == limit
+
+
+@pytest.mark.anyio
+async def test_async_wide_fields_newlines_in_quotes_and_crlf_read_back() -> None:
+    limit = csv.field_size_limit()
+    rows, seen = [], []
+    with ScriptedServer(WIDE_ANSWER) as server:
+        base = f"{server.url}/api"
+        async with AsyncModeClient("acme", "demo-token", "demo-secret", base_url=base) as mode:
+            async for row in mode.iter_result_rows(scripted_run()):
+                rows.append(row)
+                seen.append(csv_limit_in_another_thread())
+    assert rows == WIDE_ROWS
+    assert seen == [(limit, f"field larger than field limit ({limit})")] * 3
+    assert csv.field_size_limit() == limit
+
+
+@pytest.mark.parametrize("size", [1000, 4096, 65_537, len(WIDE_CSV)])
+def test_wide_csv_in_chunks_of_any_size(size: int) -> None:
+    rows = CsvRows()
+    out = [row for i in range(0, len(WIDE_CSV), size) for row in rows.feed(WIDE_CSV[i : i + size])]
+    assert out + rows.close() == WIDE_ROWS
 
 
 def test_csv_rows_survive_any_chunk_boundary() -> None:

@@ -14,11 +14,14 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import importlib.util
 import os
 import stat
+import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from types import ModuleType
 from typing import IO
 
 import httpx
@@ -28,13 +31,24 @@ from mode_api_client.types import Unset
 
 from .errors import ResponseParseError, request_identity
 
-__all__ = ["CHUNK_BYTES", "FORMATS", "CsvRows", "Download", "Progress", "content_href"]
+__all__ = [
+    "CHUNK_BYTES",
+    "CSV_FIELD_LIMIT",
+    "FORMATS",
+    "CsvRows",
+    "Download",
+    "Progress",
+    "content_href",
+]
 
 FORMATS = {"csv": "text/csv", "json": "application/json"}
 """Result formats and the media type each is requested with."""
 NO_RESULTS = frozenset({"enqueued", "running", "failed", "cancelled"})
 """Known states in which a Query Run has no results (an unknown state is tried)."""
 CHUNK_BYTES = 64 * 1024
+CSV_FIELD_LIMIT = 2**31 - 1
+"""Characters a CSV field of a result may have (the largest C ``long`` of every platform),
+far beyond any result: Mode caps a result at the run's ``max_result_bytes``."""
 Progress = Callable[[int, int | None], object]
 """``progress(bytes_done, bytes_total)``; ``bytes_total`` is ``None`` when not sent."""
 
@@ -162,18 +176,49 @@ class Download:
             self._temporary = None
 
 
+def _own_csv_module() -> ModuleType:
+    """A ``_csv`` module object of this module's own, its field size limit
+    :data:`CSV_FIELD_LIMIT`.
+
+    ``csv.field_size_limit`` (131,072 characters by default) is the state of the ``_csv``
+    module object that ``csv`` imported: changing it would change it for every thread and
+    every other user of ``csv``. CPython's ``_csv`` keeps that state per module object
+    (multi-phase initialisation, PEP 489; see the "Isolating Extension Modules" HOWTO), so
+    a second module object made from its spec has a limit of its own, and ``csv``'s is
+    never touched. Elsewhere than on CPython, ``csv`` itself is used, with its limit.
+    """
+    if sys.implementation.name != "cpython":
+        return csv
+    spec = importlib.util.find_spec("_csv")
+    if spec is None or spec.loader is None:
+        return csv
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.field_size_limit(CSV_FIELD_LIMIT)
+    return module
+
+
+_CSV = _own_csv_module()
+_csv_reader: Callable[[Iterable[str]], Iterator[list[str]]] = _CSV.reader
+_CsvError: type[Exception] = _CSV.Error
+
+
 class CsvRows:
     """CSV text fed in chunks, out as complete rows keyed by the header row.
 
     A record ends at a newline outside quotes (RFC 4180 quoting, where a quote inside a
     field is doubled, so a record is complete when its quotes are balanced); only whole
-    records reach the ``csv`` module. Values are strings, as CSV has no types.
+    records reach the ``csv`` parser. Records may end in CRLF or LF, and quoted fields may
+    hold newlines; a field may be up to :data:`CSV_FIELD_LIMIT` characters long, without
+    changing ``csv.field_size_limit`` (see :func:`_own_csv_module`). Values are strings,
+    as CSV has no types. Each character fed is scanned a fixed number of times, however
+    wide a field.
     """
 
     def __init__(self) -> None:
-        self._line = ""
-        self._record = ""
-        self._quotes = 0
+        self._pending: list[str] = []  # the record begun, in pieces
+        self._quotes = 0  # quote characters in it
+        self._started = False
         self._header: list[str] | None = None
         self._count = 0
 
@@ -184,34 +229,44 @@ class CsvRows:
             ResponseParseError: a row has another number of fields than the header, or
                 the text is not CSV (a carriage return in an unquoted field).
         """
-        if self._header is None and not self._record and not self._line:
+        if not self._started and text:
             text = text.removeprefix("\ufeff")
-        lines = (self._line + text).split("\n")
-        self._line = lines.pop()
+            self._started = True
         records = []
-        for line in lines:
-            self._record += line + "\n"
-            self._quotes += line.count('"')
+        start = 0
+        while end := text.find("\n", start) + 1:
+            self._pending.append(text[start:end])
+            self._quotes += text.count('"', start, end)
             if self._quotes % 2 == 0:
-                records.append(self._record)
-                self._record, self._quotes = "", 0
+                records.append("".join(self._pending))
+                self._pending.clear()
+                self._quotes = 0
+            start = end
+        if start < len(text):
+            self._pending.append(text[start:])
+            self._quotes += text.count('"', start)
         return self._rows(records)
 
     def close(self) -> list[dict[str, str]]:
-        """The last rows, at the end of the text (a last record may lack its newline)."""
-        tail = self._record + self._line
-        self._record = self._line = ""
+        """The last rows, at the end of the text (a last record may lack its newline).
+
+        Raises:
+            ResponseParseError: as :meth:`feed`.
+        """
+        tail = "".join(self._pending)
+        self._pending.clear()
+        self._quotes = 0
         return self._rows([tail] if tail.strip() else [])
 
     def _rows(self, records: list[str]) -> list[dict[str, str]]:
         rows = []
-        reader = csv.reader(records)
+        reader = _csv_reader(records)
         while True:
             try:
                 fields = next(reader)
             except StopIteration:
                 break
-            except csv.Error as exc:  # e.g. a carriage return in an unquoted field
+            except _CsvError as exc:  # e.g. a carriage return in an unquoted field
                 raise ResponseParseError(
                     f"CSV is malformed after {self._count} rows: {exc}"
                 ) from None
