@@ -34,17 +34,25 @@ def client(mock_server: MockServer) -> Iterator[ModeClient]:
 
 @pytest.fixture
 def serve(tmp_path: Path) -> Iterator[Any]:
-    """Start a mock server replaying the given interactions; returns (server, client)."""
+    """Start a mock server replaying the given interactions; returns (server, client).
+
+    ``strict=True`` gives a strict client (a body that strays from the spec is an error).
+    """
     started: list[tuple[MockServer, ModeClient]] = []
 
-    def start(*interactions: Interaction) -> tuple[MockServer, ModeClient]:
+    def start(*interactions: Interaction, strict: bool = False) -> tuple[MockServer, ModeClient]:
         directory = tmp_path / f"cassettes{len(started)}"
         directory.mkdir()
         dump_cassette(interactions, directory / "test.yaml")
         server = MockServer(directory)
         server.start()
         mode = ModeClient(
-            DEMO_ACCOUNT, DEMO_TOKEN, DEMO_SECRET, base_url=server.base_url, timeout=5
+            DEMO_ACCOUNT,
+            DEMO_TOKEN,
+            DEMO_SECRET,
+            base_url=server.base_url,
+            timeout=5,
+            strict=strict,
         )
         started.append((server, mode))
         return server, mode

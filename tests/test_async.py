@@ -16,6 +16,7 @@ from mode_query_runs import (
     NotFoundError,
 )
 from mode_query_runs.mock.server import MockServer
+from mode_query_runs.pagination import query_runs_of
 from mode_query_runs.wire import to_wire
 from support import PAGED_RUN, PAGED_TOKENS, REPORT, SINGLE_RUN, SINGLE_TOKENS, recorded
 
@@ -65,7 +66,7 @@ async def test_async_follow_returns_typed_models(mock_server: MockServer) -> Non
     assert isinstance(again, QueryRun)
     assert (again.token, again.state, again.error_code) == ("6c3d9e2f1a7b", "failed", "42P01")
     assert isinstance(page, QueryRunCollection)
-    assert [r.token for r in page.field_embedded.query_runs] == PAGED_TOKENS[3:6]
+    assert [r.token for r in query_runs_of(page)] == PAGED_TOKENS[3:6]
 
 
 async def test_async_not_found_carries_modes_error(mock_server: MockServer) -> None:

@@ -11,6 +11,7 @@ import pytest
 
 from mode_api_client.models import Link, QueryRun, QueryRunParametersType0
 from mode_query_runs import AuthenticationError, ModeAPIError, ModeClient, NotFoundError
+from mode_query_runs.links import relation_href
 from mode_query_runs.mock.server import MockServer
 from support import (
     EMPTY_RUN,
@@ -73,7 +74,7 @@ def test_get_failed_query_run_has_types_mode_sends(client: ModeClient) -> None:
     assert run.error_code == "42P01"
     assert run.error_type == "QueryError"
     assert run.error_message == 'relation "analytics.churn" does not exist'
-    assert run.field_links.self_.href == f"{BASE}/{PAGED_RUN}/query_runs/6c3d9e2f1a7b"
+    assert relation_href(run, "self") == f"{BASE}/{PAGED_RUN}/query_runs/6c3d9e2f1a7b"
 
 
 def test_get_running_query_run_has_null_completed_at(client: ModeClient) -> None:

@@ -20,8 +20,7 @@ from mode_query_runs import (
     ServerError,
 )
 from mode_query_runs.mock.server import MockServer
-from mode_query_runs.session import Session
-from support import PAGED_RUN, PAGED_TOKENS, REPORT, SEED_PAGE, recorded
+from support import REPORT, SEED_PAGE, recorded
 
 Serve = Callable[..., tuple[MockServer, ModeClient]]
 RUN = "feedfacecafe"
@@ -98,24 +97,27 @@ def test_truncated_page_is_parse_error(serve: Serve) -> None:
 @pytest.mark.parametrize(
     ("body", "problem"),
     [
-        (seed_run(token=None), '$.token: null is not of type "string"'),
+        (seed_run(token=None), "$.token: the spec expects string, found null"),
         (
             {k: v for k, v in seed_run().items() if k != "token"},
-            '$: "token" is a required property',
+            "$.token: the spec expects present, found missing",
+        ),
+        (seed_run(id=[1]), "$.id: the spec expects integer or string, found array"),
+        (
+            seed_run(_links={"query": {"href": "/x"}}),
+            "$._links.self: the spec expects present, found missing",
         ),
         (
-            seed_run(id=[1]),
-            "$.id: [1] is not valid under any of the schemas listed in the 'anyOf' keyword",
+            seed_run(_links={"self": {"href": 7}}),
+            "$._links.self.href: the spec expects string, found integer",
         ),
-        (seed_run(_links={"query": {"href": "/x"}}), '$._links: "self" is a required property'),
-        (seed_run(_links={"self": {"href": 7}}), '$._links.self.href: 7 is not of type "string"'),
-        ([seed_run()], '$: an array of 1 is not of type "object"'),
+        ([seed_run()], "$: the spec expects object, found array"),
     ],
 )
-def test_body_the_spec_forbids_is_parse_error_naming_json_path(
+def test_body_the_spec_forbids_is_parse_error_naming_json_path_when_strict(
     serve: Serve, body: Any, problem: str
 ) -> None:
-    _, mode = serve(recorded(ONE, body))
+    _, mode = serve(recorded(ONE, body), strict=True)
     with pytest.raises(ResponseParseError) as caught:
         mode.get_query_run(REPORT, RUN, "abc123")
     assert caught.value.message.startswith(
@@ -129,7 +131,7 @@ def test_query_runs_not_an_array_is_parse_error(serve: Serve) -> None:
     _, mode = serve(recorded(LIST, body))
     with pytest.raises(
         ResponseParseError,
-        match=r"\$\._embedded\.query_runs: an object is not of type \"array\" \(GET ",
+        match=r"\$\._embedded\.query_runs: the spec expects array, found object \(GET ",
     ):
         list(mode.list_query_runs(REPORT, RUN))
 
@@ -220,20 +222,6 @@ def test_userinfo_in_the_base_url_never_reaches_an_error(closed_port: int) -> No
     )
     assert "pa55word" not in str(caught.value)
     assert "pa55word" not in repr(caught.value)
-
-
-def test_a_validated_body_is_decoded_once(mock_server: MockServer) -> None:
-    session = Session(mock_server.base_url, "demo-token", "demo-secret", 5.0)
-    try:
-        response = session.http.get(
-            f"{mock_server.base_url}/acme/reports/{REPORT}/runs/{PAGED_RUN}/query_runs?page=2"
-        )
-        # The response hook validated the body already; asking again reuses that body.
-        first = session.validated_json(response, "listQueryRunsForReportRun")
-        assert first is session.validated_json(response, "listQueryRunsForReportRun")
-        assert [run["token"] for run in first["_embedded"]["query_runs"]] == PAGED_TOKENS[3:6]
-    finally:
-        session.close()
 
 
 @pytest.mark.parametrize(

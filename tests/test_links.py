@@ -10,6 +10,7 @@ import pytest
 from mode_api_client.models import Link, QueryRunCollection
 from mode_query_runs import ModeClient, web_links
 from mode_query_runs.mock.server import MockServer
+from mode_query_runs.pagination import query_runs_of
 from scripted import Scripted, ScriptedServer
 from support import PAGED_RUN, PAGED_TOKENS, REPORT, SINGLE_RUN, SINGLE_TOKENS, recorded
 
@@ -21,9 +22,9 @@ WEB = f"https://app.mode.com/acme/reports/{REPORT}/runs/{PAGED_RUN}"
 def test_collection_hrefs_give_query_run_collections(client: ModeClient) -> None:
     page = client.follow(Link(href=f"{BASE}/{PAGED_RUN}/query_runs?page=3"))
     assert isinstance(page, QueryRunCollection)
-    assert [run.token for run in page.field_embedded.query_runs] == PAGED_TOKENS[6:]
+    assert [run.token for run in query_runs_of(page)] == PAGED_TOKENS[6:]
     first = client.follow(f"{BASE}/{SINGLE_RUN}/query_runs")
-    assert [run.token for run in first.field_embedded.query_runs] == SINGLE_TOKENS
+    assert [run.token for run in query_runs_of(first)] == SINGLE_TOKENS
 
 
 def test_relations_the_spec_does_not_type_give_decoded_json(serve: Serve) -> None:

@@ -5,10 +5,13 @@ from ``openapi/mode.yaml`` into ``mode_api_client``) and follows HAL links; ever
 is a :class:`ModeAPIError`.
 """
 
+import logging
+
 from mode_api_client.models import Link, QueryRun, QueryRunCollection
 
 from .async_client import AsyncModeClient
 from .client import ModeClient
+from .drift import SpecDriftWarning
 from .errors import (
     APIConnectionError,
     APITimeoutError,
@@ -20,12 +23,14 @@ from .errors import (
     ResponseParseError,
     ServerError,
 )
-from .links import web_links
+from .links import relation_link, web_links
 from .retries import RetryPolicy
 from .session import package_version
 from .waiting import TERMINAL_STATES
 
 __version__ = package_version()
+# A library logs only where the application configured logging.
+logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 __all__ = [
     "TERMINAL_STATES",
@@ -44,6 +49,8 @@ __all__ = [
     "ResponseParseError",
     "RetryPolicy",
     "ServerError",
+    "SpecDriftWarning",
     "__version__",
+    "relation_link",
     "web_links",
 ]

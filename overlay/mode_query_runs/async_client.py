@@ -17,12 +17,11 @@ import anyio
 import httpx
 import tenacity
 
-from mode_api_client import Client
 from mode_api_client.models import Link, QueryRun
 
-from .core import Call, ClientCore, generated_parsing, parsed
+from .core import Call, ClientCore, expected
 from .links import follow_target, followed
-from .pagination import PageGuard, parse_page
+from .pagination import PageGuard, parse_page, query_runs_of
 from .results import (
     CHUNK_BYTES,
     FORMATS,
@@ -52,11 +51,10 @@ class AsyncModeClient(ClientCore[AsyncSession]):
             query_run = await mode.get_query_run(report, run, token)
     """
 
-    def _open_session(self, base_url: str, token: str, secret: str, timeout: float) -> AsyncSession:
-        return AsyncSession(base_url, token, secret, timeout)
-
-    def _attach(self, generated: Client) -> None:
-        generated.set_async_httpx_client(self._session.http)
+    def _open_session(
+        self, base_url: str, token: str, secret: str, timeout: float, strict: bool
+    ) -> AsyncSession:
+        return AsyncSession(base_url, token, secret, timeout, strict=strict)
 
     async def aclose(self) -> None:
         """Close the connection pool."""
@@ -85,8 +83,8 @@ class AsyncModeClient(ClientCore[AsyncSession]):
     async def _pages(self, first: Call[Any], guard: PageGuard) -> AsyncIterator[QueryRun]:
         page = await self._call(first)
         while True:
-            guard.visit(page.field_links.self_.href)
-            for query_run in page.field_embedded.query_runs:
+            guard.visit(page)
+            for query_run in query_runs_of(page):
                 yield query_run
             next_href = guard.next_href(page)
             if next_href is None:
@@ -98,11 +96,11 @@ class AsyncModeClient(ClientCore[AsyncSession]):
         """One Query Run; as :meth:`ModeClient.get_query_run`."""
         return await self._call(self._get_call(report, run, query_run))
 
-    async def follow(self, link: Link | str, *, other_origin: bool = False) -> Any:
+    async def follow(self, link: Link | list[Link] | str, *, other_origin: bool = False) -> Any:
         """GET a HAL link; as :meth:`ModeClient.follow`."""
         target = follow_target(self._session, link, other_origin=other_origin)
         response = await self._send(self._request(target.url), credentials=target.credentials)
-        return followed(target, response)
+        return followed(self._session, response)
 
     async def wait_for_completion(
         self, query_run: QueryRun, *, timeout: float = 300.0, poll_interval: float = 1.0
@@ -110,7 +108,7 @@ class AsyncModeClient(ClientCore[AsyncSession]):
         """Poll until the run's state is final; as :meth:`ModeClient.wait_for_completion`."""
         poll = Poll(timeout, poll_interval)
         while not is_finished(query_run):
-            url = self._session.resolve(query_run.field_links.self_.href)
+            url = self._self_url(query_run)
             await anyio.sleep(poll.next_delay(query_run, str(url)))
             found = await self.follow(str(url))
             if not isinstance(found, QueryRun):
@@ -164,11 +162,8 @@ class AsyncModeClient(ClientCore[AsyncSession]):
             await response.aclose()
 
     async def _call(self, call: Call[T]) -> T:
-        async def attempt() -> Any:
-            with self._session.transport_errors(), generated_parsing():
-                return await call.operation.asyncio_detailed(*call.args, client=self._generated)
-
-        return parsed(await self._retrying(attempt), call.expect)
+        response = await self._send(self._operation_request(call))
+        return expected(self._session.read(response), call.expect, response)
 
     async def _send(
         self, request: httpx.Request, *, credentials: bool = True, stream: bool = False

@@ -17,6 +17,7 @@ import os
 import signal
 import sys
 import tempfile
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import FrameType
@@ -27,6 +28,7 @@ import click
 from .client import ModeClient
 from .core import DEFAULT_MAX_RETRIES
 from .display import format_query_run, format_table
+from .drift import SpecDriftWarning
 from .errors import ModeAPIError
 from .record_command import record_command
 from .results import CHUNK_BYTES, Progress
@@ -146,6 +148,7 @@ def _client(ctx: click.Context) -> ModeClient:
         base_url=ctx.obj["base_url"],
         timeout=ctx.obj["timeout"],
         max_retries=ctx.obj.get("max_retries", DEFAULT_MAX_RETRIES),
+        strict=ctx.obj.get("strict", False),
     )
 
 
@@ -204,6 +207,11 @@ def _dump(value: Any) -> None:
     help="Retries of a GET answered 429, 502, 503, 504 or not at all (0: none).",
 )
 @click.option(
+    "--strict",
+    is_flag=True,
+    help="Fail on a response that strays from the spec (default: warn and keep its data).",
+)
+@click.option(
     "-v", "--verbose", is_flag=True, help="Log each request and retry on stderr (no credentials)."
 )
 @click.version_option(package_name="mode-query-runs")
@@ -214,6 +222,7 @@ def cli(
     account: str | None,
     timeout: float,
     max_retries: int,
+    strict: bool,
     verbose: bool,
 ) -> None:
     """Query Runs of Mode Report Runs. Credentials: MODE_API_TOKEN and MODE_API_SECRET."""
@@ -222,12 +231,14 @@ def cli(
         "account": account,
         "timeout": timeout,
         "max_retries": max_retries,
+        "strict": strict,
     }
-    if verbose:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("mode-query-runs: %(message)s"))
-        LOGGER.addHandler(handler)
-        LOGGER.setLevel(logging.DEBUG)
+    # Spec drift is shown once, as a log line; the warning would repeat it.
+    warnings.simplefilter("ignore", SpecDriftWarning)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("mode-query-runs: %(message)s"))
+    LOGGER.addHandler(handler)
+    LOGGER.setLevel(logging.DEBUG if verbose else logging.WARNING)
 
 
 @cli.command("list")

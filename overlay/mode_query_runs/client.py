@@ -17,12 +17,11 @@ from typing import Any, Self, TypeVar
 import httpx
 import tenacity
 
-from mode_api_client import Client
 from mode_api_client.models import Link, QueryRun
 
-from .core import Call, ClientCore, generated_parsing, parsed
+from .core import Call, ClientCore, expected
 from .links import follow_target, followed
-from .pagination import PageGuard, parse_page
+from .pagination import PageGuard, parse_page, query_runs_of
 from .results import (
     CHUNK_BYTES,
     FORMATS,
@@ -54,6 +53,11 @@ class ModeClient(ClientCore[Session]):
         retry_policy: Backoff, jitter and total time cap of retries
             (:class:`~mode_query_runs.RetryPolicy`; default 0.5 s doubling up to 8 s, at
             most 60 s in all). ``Retry-After`` is honoured.
+        strict: Raise ``ResponseParseError`` for a body that strays from the spec in any
+            way. Default ``False``: read it tolerantly, keep every value the server sent
+            (values of unexpected types in the model's ``additional_properties``, the
+            typed attribute ``UNSET``) and report each distinct deviation once per client
+            as a :class:`~mode_query_runs.SpecDriftWarning` and a WARNING log line.
 
     One client holds one connection pool; close it with :meth:`close` or use the client
     as a context manager. Every method raises a :class:`~mode_query_runs.ModeAPIError`
@@ -65,11 +69,10 @@ class ModeClient(ClientCore[Session]):
     (method, URL, status, seconds), never with credentials.
     """
 
-    def _open_session(self, base_url: str, token: str, secret: str, timeout: float) -> Session:
-        return Session(base_url, token, secret, timeout)
-
-    def _attach(self, generated: Client) -> None:
-        generated.set_httpx_client(self._session.http)
+    def _open_session(
+        self, base_url: str, token: str, secret: str, timeout: float, strict: bool
+    ) -> Session:
+        return Session(base_url, token, secret, timeout, strict=strict)
 
     def close(self) -> None:
         """Close the connection pool."""
@@ -114,8 +117,8 @@ class ModeClient(ClientCore[Session]):
     def _pages(self, first: Call[Any], guard: PageGuard) -> Iterator[QueryRun]:
         page = self._call(first)
         while True:
-            guard.visit(page.field_links.self_.href)
-            yield from page.field_embedded.query_runs
+            guard.visit(page)
+            yield from query_runs_of(page)
             next_href = guard.next_href(page)
             if next_href is None:
                 return
@@ -139,7 +142,7 @@ class ModeClient(ClientCore[Session]):
         """
         return self._call(self._get_call(report, run, query_run))
 
-    def follow(self, link: Link | str, *, other_origin: bool = False) -> Any:
+    def follow(self, link: Link | list[Link] | str, *, other_origin: bool = False) -> Any:
         """GET a HAL link: the spec's model for a spec relation, else decoded HAL JSON.
 
         A Query Run's ``self`` gives a ``QueryRun``, a collection's ``self`` or
@@ -147,9 +150,9 @@ class ModeClient(ClientCore[Session]):
         ``query``, ...) give dicts, lists, strings and numbers.
 
         Args:
-            link: A ``Link`` model or its ``href``. Hrefs resolve against the base URL's
-                origin (``/api/acme/...`` on ``https://app.mode.com/api`` is
-                ``https://app.mode.com/api/acme/...``).
+            link: A ``Link`` model, a relation's array of one Link, or an ``href``.
+                Hrefs resolve against the base URL's origin (``/api/acme/...`` on
+                ``https://app.mode.com/api`` is ``https://app.mode.com/api/acme/...``).
             other_origin: Follow a link to another origin, without credentials
                 (default: refuse it).
 
@@ -162,7 +165,7 @@ class ModeClient(ClientCore[Session]):
         """
         target = follow_target(self._session, link, other_origin=other_origin)
         response = self._send(self._request(target.url), credentials=target.credentials)
-        return followed(target, response)
+        return followed(self._session, response)
 
     def wait_for_completion(
         self, query_run: QueryRun, *, timeout: float = 300.0, poll_interval: float = 1.0
@@ -186,7 +189,7 @@ class ModeClient(ClientCore[Session]):
         """
         poll = Poll(timeout, poll_interval)
         while not is_finished(query_run):
-            url = self._session.resolve(query_run.field_links.self_.href)
+            url = self._self_url(query_run)
             time.sleep(poll.next_delay(query_run, str(url)))
             query_run = self._fetch_run(url)
         return query_run
@@ -265,11 +268,8 @@ class ModeClient(ClientCore[Session]):
             response.close()
 
     def _call(self, call: Call[T]) -> T:
-        def attempt() -> Any:
-            with self._session.transport_errors(), generated_parsing():
-                return call.operation.sync_detailed(*call.args, client=self._generated)
-
-        return parsed(self._retrying(attempt), call.expect)
+        response = self._send(self._operation_request(call))
+        return expected(self._session.read(response), call.expect, response)
 
     def _send(
         self, request: httpx.Request, *, credentials: bool = True, stream: bool = False

@@ -11,15 +11,12 @@ tokens, how an answer is parsed (:func:`parsed`), what a link leads to
 
 from __future__ import annotations
 
-import contextlib
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Generic, Self, TypeVar
 
 import httpx
 
-from mode_api_client import Client
 from mode_api_client.api.query_runs import (
     get_query_run_for_report_run,
     list_query_runs_for_report_run,
@@ -27,6 +24,7 @@ from mode_api_client.api.query_runs import (
 from mode_api_client.models import QueryRun, QueryRunCollection
 
 from .errors import ModeAPIError, ResponseParseError, without_userinfo
+from .links import relation_href
 from .retries import RetryPolicy
 from .session import (
     DEFAULT_BASE_URL,
@@ -37,7 +35,7 @@ from .session import (
 )
 from .spec import MEDIA_TYPE
 
-__all__ = ["DEFAULT_MAX_RETRIES", "Call", "ClientCore", "parsed"]
+__all__ = ["DEFAULT_MAX_RETRIES", "Call", "ClientCore", "expected"]
 
 DEFAULT_MAX_RETRIES = 2
 T = TypeVar("T")
@@ -49,9 +47,11 @@ class Call(Generic[T]):
     """One call of a generated operation.
 
     Attributes:
-        operation: The generated module (``sync_detailed`` / ``asyncio_detailed``).
+        operation: The generated module; its ``_get_kwargs`` gives the method and the
+            percent-encoded path. The body is read by :mod:`.reader`, not by the
+            generated ``_parse_response``, so a body that strays from the spec is kept.
         args: Its path parameters, in order.
-        expect: The model a success parses into.
+        expect: The model a success is read into.
     """
 
     operation: Any
@@ -59,27 +59,13 @@ class Call(Generic[T]):
     expect: type[T]
 
 
-@contextlib.contextmanager
-def generated_parsing() -> Iterator[None]:
-    """Turn an exception of generated parsing code into ``ResponseParseError``."""
-    try:
-        yield
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise ResponseParseError(f"generated client could not parse the body: {exc!r}") from exc
-
-
-def parsed(response: Any, expect: type[T]) -> T:
-    """The parsed model of a generated ``Response``.
-
-    Raises:
-        ModeAPIError: the generated code parsed no ``expect`` (a status the response
-            hook let through that the spec does not describe).
-    """
-    if not isinstance(response.parsed, expect):
+def expected(found: Any, expect: type[T], response: httpx.Response) -> T:
+    """``found`` (a read body) if it is an ``expect``; else ``ModeAPIError``."""
+    if not isinstance(found, expect):
         raise ModeAPIError(
             f"unexpected response {response.status_code}", status=response.status_code
         )
-    return response.parsed
+    return found
 
 
 class ClientCore(Generic[S]):
@@ -97,19 +83,22 @@ class ClientCore(Generic[S]):
         timeout: float = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         retry_policy: RetryPolicy | None = None,
+        strict: bool = False,
     ) -> None:
         self.account = check_token("account", account)
         self.max_retries = max_retries
         self._retry = (retry_policy or RetryPolicy()).options(max_retries)
-        self._session = self._open_session(base_url, token, secret, timeout)
-        self._generated = Client(base_url=str(self._session.base_url))
-        self._attach(self._generated)
+        self._session = self._open_session(base_url, token, secret, timeout, strict)
 
-    def _open_session(self, base_url: str, token: str, secret: str, timeout: float) -> S:
+    def _open_session(
+        self, base_url: str, token: str, secret: str, timeout: float, strict: bool
+    ) -> S:
         raise NotImplementedError
 
-    def _attach(self, generated: Client) -> None:
-        raise NotImplementedError
+    @property
+    def strict(self) -> bool:
+        """Whether a body that strays from the spec is an error (else a warning)."""
+        return self._session.reader.strict
 
     @classmethod
     def from_env(
@@ -118,6 +107,7 @@ class ClientCore(Generic[S]):
         timeout: float = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         retry_policy: RetryPolicy | None = None,
+        strict: bool = False,
     ) -> Self:
         """A client configured from the environment.
 
@@ -143,6 +133,7 @@ class ClientCore(Generic[S]):
             timeout=timeout,
             max_retries=max_retries,
             retry_policy=retry_policy,
+            strict=strict,
         )
 
     @property
@@ -165,6 +156,26 @@ class ClientCore(Generic[S]):
             check_token("query_run", query_run),
         )
         return Call(get_query_run_for_report_run, args, QueryRun)
+
+    def _self_url(self, query_run: QueryRun) -> httpx.URL:
+        """The URL of a Query Run's ``self`` link, to poll it.
+
+        Raises:
+            ResponseParseError: the run has no ``self`` link, or it is not one Link.
+            ValueError: the link is on another origin.
+        """
+        href = relation_href(query_run, "self")
+        if href is None:
+            raise ResponseParseError("the Query Run has no self link to poll")
+        return self._session.resolve(href)
+
+    def _operation_request(self, call: Call[Any]) -> httpx.Request:
+        """The GET of a generated operation (its percent-encoded path on the base URL)."""
+        path = call.operation._get_kwargs(*call.args)["url"]
+        return self._request(self._session.base_url.copy_with(raw_path=self._raw_path(path)))
+
+    def _raw_path(self, path: str) -> bytes:
+        return self._session.base_url.raw_path.rstrip(b"/") + path.encode("ascii")
 
     def _request(
         self, url: httpx.URL, *, accept: str = MEDIA_TYPE, redirects: bool = False

@@ -8,6 +8,7 @@ from mode_api_client.types import Unset
 
 from .client import ModeClient
 from .display import counted, format_table
+from .links import relation_link
 from .mock.server import MockServer
 
 __all__ = ["DEMO_QUERY_RUN", "DEMO_REPORT", "DEMO_RUN", "run_demo"]
@@ -40,13 +41,14 @@ def run_demo(echo: Callable[[str], object]) -> None:
             if not isinstance(query_run.error_message, Unset) and query_run.error_message:
                 echo(f"   {query_run.error_type}: {query_run.error_message}")
 
-            self_link = query_run.field_links.self_
-            followed = client.follow(self_link)  # a spec relation: a typed QueryRun
-            echo(
-                f"\n3. Followed its self link {self_link.href}: Query Run"
-                f" {followed.token}, state {followed.state}."
-            )
-            result_web = query_run.field_links.result_web
-            if not isinstance(result_web, Unset):
+            self_link = relation_link(query_run, "self")
+            if self_link is not None:
+                followed = client.follow(self_link)  # a spec relation: a typed QueryRun
+                echo(
+                    f"\n3. Followed its self link {self_link.href}: Query Run"
+                    f" {followed.token}, state {followed.state}."
+                )
+            result_web = relation_link(query_run, "result_web")
+            if result_web is not None:
                 echo(f"   Its results in a browser (result_web): {result_web.href}")
     echo("\nStopped the mock server. Demo finished.")

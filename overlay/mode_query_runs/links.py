@@ -4,26 +4,34 @@ Mode's hrefs are absolute paths that include the base path (``/api/acme/...``); 
 relations are browser URLs on app.mode.com, for people, not for the API client
 (``shared/reference/mode-api-facts.md``, HAL shape). Credentials go only to the base
 URL's origin. A relation whose href is a spec operation comes back as the generated model
-the spec names for its response (a Query Run's ``self`` is a ``QueryRun``, a collection's
-``self`` or ``next_page`` a ``QueryRunCollection``); anything else as decoded JSON.
+the spec names for its response, read as :mod:`.reader` does (a Query Run's ``self`` is a
+``QueryRun``, a collection's ``self`` or ``next_page`` a ``QueryRunCollection``); anything
+else as decoded JSON.
 """
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
-import mode_api_client.models
 from mode_api_client.models import Link
+from mode_api_client.types import Unset
 
 from .errors import ResponseParseError
-from .session import Rules, decode_json
-from .spec import MEDIA_TYPE, Operation, load_spec
+from .session import Rules
+from .tolerant import attribute_for
+from .wire import to_wire
 
-__all__ = ["Target", "follow_target", "followed", "model_for", "web_links"]
+__all__ = [
+    "Target",
+    "follow_target",
+    "followed",
+    "relation_href",
+    "relation_link",
+    "web_links",
+]
 
 WEB_SUFFIX = "_web"
 
@@ -36,37 +44,85 @@ class Target:
         url: The absolute URL to GET.
         credentials: Whether the API credentials go with the request (only on the base
             URL's origin).
-        model: The generated model class to parse the body into, or ``None`` for JSON.
     """
 
     url: httpx.URL
     credentials: bool
-    model: type[Any] | None
 
 
-@functools.cache
-def model_for(operation: Operation) -> type[Any] | None:
-    """The generated model the spec names for the operation's 200 body, if any."""
-    item = load_spec()["paths"][operation.path][operation.method.lower()]
-    schema = item["responses"].get("200", {}).get("content", {}).get(MEDIA_TYPE, {})
-    ref = schema.get("schema", {}).get("$ref", "")
-    model = getattr(mode_api_client.models, ref.rpartition("/")[2], None) if ref else None
-    return model if isinstance(model, type) else None
+def relation_link(resource: Any, relation: str) -> Link | None:
+    """The one Link of a resource's ``relation``, or ``None`` when it has no such relation.
+
+    HAL lets a relation be a Link or an array of Links (the generated types say
+    ``Link | list[Link]``); an array of one Link is that Link.
+
+    Args:
+        resource: A generated model with ``field_links`` (``QueryRun``,
+            ``QueryRunCollection``).
+        relation: The relation name (``"self"``, ``"next_page"``, ``"result"``, ...).
+
+    Raises:
+        ResponseParseError: the relation is there but is not one Link with a string
+            ``href`` (an array of several Links, a value of another type).
+    """
+    links = getattr(resource, "field_links", None)
+    if links is None or isinstance(links, Unset):
+        links = resource.additional_properties.get("_links")
+    value = _relation(links, relation)
+    if value is None:
+        return None
+    if isinstance(value, list) and len(value) == 1:
+        value = value[0]
+    if isinstance(value, Link) and isinstance(value.href, str):
+        return value
+    if isinstance(value, dict) and isinstance(value.get("href"), str):
+        return Link.from_dict(value)
+    if isinstance(value, list):
+        problem = f"an array of {len(value)} links, not one"
+    else:
+        problem = "not a link with a string href"
+    raise ResponseParseError(f"the {relation} relation of the response is {problem}")
 
 
-def follow_target(rules: Rules, link: Link | str, *, other_origin: bool = False) -> Target:
+def relation_href(resource: Any, relation: str) -> str | None:
+    """The ``href`` of :func:`relation_link` (``None`` when there is no such relation)."""
+    link = relation_link(resource, relation)
+    return None if link is None else link.href
+
+
+def _relation(links: Any, relation: str) -> Any:
+    """A relation's value in a ``_links`` model or dict (``None`` when it has none)."""
+    if isinstance(links, dict):
+        return links.get(relation)
+    if links is None or isinstance(links, Unset):
+        return None
+    attribute = attribute_for(type(links), relation)
+    value = getattr(links, attribute) if attribute is not None else None
+    if value is None or isinstance(value, Unset):
+        return links.additional_properties.get(relation)
+    return value
+
+
+def follow_target(
+    rules: Rules, link: Link | list[Link] | str, *, other_origin: bool = False
+) -> Target:
     """Where following ``link`` goes.
 
     Args:
         rules: The session's rules (base URL, origin).
-        link: A ``Link`` model or its ``href``.
+        link: A ``Link`` model, an array of one (a relation's value), or an ``href``.
         other_origin: Allow a link on another origin; it is fetched without credentials.
 
     Raises:
-        ValueError: the link is templated; it is on another origin and ``other_origin``
-            is false; or it is on the API's origin but outside the API's path (a ``*_web``
-            browser URL, which is shown to people, never fetched).
+        ValueError: the link is templated; an array holds other than one Link; it is on
+            another origin and ``other_origin`` is false; or it is on the API's origin but
+            outside the API's path (a ``*_web`` browser URL, which is shown to people,
+            never fetched).
     """
+    if isinstance(link, list):
+        if len(link) != 1:
+            raise ValueError(f"a relation of {len(link)} links: follow one of them")
+        link = link[0]
     if isinstance(link, Link):
         if link.templated is True:
             raise ValueError(f"link {link.href!r} is a URI template; expand it first")
@@ -77,31 +133,23 @@ def follow_target(rules: Rules, link: Link | str, *, other_origin: bool = False)
     if not rules.is_own_origin(url):
         if not other_origin:
             rules.resolve(href)  # raises the refusal
-        return Target(url, credentials=False, model=None)
+        return Target(url, credentials=False)
     if not rules.is_api_url(url):
         raise ValueError(
             f"{rules.shown_url(url)} is a browser URL (a *_web relation), not an API URL:"
             " open it in a browser"
         )
-    operation = rules.operation_for(url)
-    return Target(url, credentials=True, model=model_for(operation) if operation else None)
+    return Target(url, credentials=True)
 
 
-def followed(target: Target, response: httpx.Response) -> Any:
-    """The body of a read response to ``target``: its model, or decoded JSON.
+def followed(rules: Rules, response: httpx.Response) -> Any:
+    """The body of a read response to a followed link: the spec's model, or decoded JSON.
 
     Raises:
-        ResponseParseError: the body is not JSON, or not the model the spec names.
+        ResponseParseError: the body is not JSON, or cannot be read as the model the spec
+            names for its path (see :mod:`.reader`).
     """
-    body = decode_json(response)
-    if target.model is None:
-        return body
-    try:
-        return target.model.from_dict(body)
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise ResponseParseError(
-            f"not a {target.model.__name__}: {exc!r}", status=response.status_code
-        ) from exc
+    return rules.read(response)
 
 
 def web_links(resource: Any) -> dict[str, str]:
@@ -115,10 +163,9 @@ def web_links(resource: Any) -> dict[str, str]:
         e.g. ``{"result_web": "https://app.mode.com/acme/reports/.../results", ...}``;
         these are for people and are never fetched by the client.
     """
-    if isinstance(resource, dict):
-        raw = resource.get("_links") or {}
-    else:
-        raw = resource.field_links.to_dict()
+    raw = (resource if isinstance(resource, dict) else to_wire(resource)).get("_links")
+    if not isinstance(raw, dict):
+        return {}
     hrefs = {name: link.get("href") for name, link in raw.items() if isinstance(link, dict)}
     return {
         name: href

@@ -7,15 +7,17 @@ Page numbers are never computed from the ``pagination`` object.
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 
-from mode_api_client.models import QueryRunCollection
-from mode_api_client.types import Unset
+from mode_api_client.models import QueryRun, QueryRunCollection, QueryRunCollectionEmbedded
 
 from .errors import ModeAPIError, ResponseParseError
+from .links import relation_href
 from .session import Rules
 
-__all__ = ["PageGuard", "parse_page"]
+__all__ = ["PageGuard", "parse_page", "query_runs_of"]
 
 
 class PageGuard:
@@ -29,21 +31,23 @@ class PageGuard:
         if max_pages is not None and max_pages < 1:
             raise ValueError(f"max_pages must be at least 1, not {max_pages}")
         self.max_pages = max_pages
+        self.pages = 0
         self._seen: set[str] = set()
+        self._followed: set[str] = set()
 
-    @property
-    def pages(self) -> int:
-        """How many pages have been visited."""
-        return len(self._seen)
-
-    def visit(self, href: str) -> None:
-        """Record a fetched page by its ``self`` href.
+    def visit(self, page: QueryRunCollection) -> None:
+        """Record a fetched page by its ``self`` href (if it has one it can be known by).
 
         Raises:
             ModeAPIError: the page was fetched before (a ``next_page`` loop).
+            ResponseParseError: the ``self`` relation is not one Link.
         """
-        self._refuse_repeat(href)
-        self._seen.add(href)
+        self.pages += 1
+        href = relation_href(page, "self")
+        if href is not None:
+            if href in self._seen:
+                raise _loop(href)
+            self._seen.add(href)
 
     def next_href(self, page: QueryRunCollection) -> str | None:
         """The ``next_page`` href to fetch after ``page``, or ``None`` when done.
@@ -52,33 +56,45 @@ class PageGuard:
 
         Raises:
             ModeAPIError: ``next_page`` points to a page already fetched.
+            ResponseParseError: ``next_page`` is not one Link with a string ``href``.
         """
-        link = page.field_links.next_page
-        if isinstance(link, Unset):
+        href = relation_href(page, "next_page")
+        if href is None:
             return None
         if self.max_pages is not None and self.pages >= self.max_pages:
             return None
-        self._refuse_repeat(link.href)
-        return link.href
+        if href in self._seen or href in self._followed:
+            raise _loop(href)
+        self._followed.add(href)
+        return href
 
-    def _refuse_repeat(self, href: str) -> None:
-        if href in self._seen:
-            raise ModeAPIError(
-                f"pagination loop: next_page leads back to {href}, a page already fetched"
-            )
+
+def _loop(href: str) -> ModeAPIError:
+    return ModeAPIError(f"pagination loop: next_page leads back to {href}, a page already fetched")
 
 
 def parse_page(rules: Rules, response: httpx.Response) -> QueryRunCollection:
-    """A read ``next_page`` response as a ``QueryRunCollection``.
+    """A read ``next_page`` response as a ``QueryRunCollection`` (read as :mod:`.reader` does).
 
     Raises:
-        ResponseParseError: the body is not JSON or not a Query Run collection as the
-            spec's ``listQueryRunsForReportRun`` describes it.
+        ResponseParseError: the body is not JSON or cannot be read as a Query Run
+            collection (a ``next_page`` that leads elsewhere than a list of Query Runs).
     """
-    body = rules.validated_json(response, "listQueryRunsForReportRun")
-    try:
-        return QueryRunCollection.from_dict(body)
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+    page = rules.read(response)
+    if not isinstance(page, QueryRunCollection):
         raise ResponseParseError(
-            f"not a QueryRunCollection: {exc!r}", status=response.status_code
-        ) from exc
+            "next_page does not lead to a page of Query Runs", status=response.status_code
+        )
+    return page
+
+
+def query_runs_of(page: QueryRunCollection) -> list[QueryRun]:
+    """The Query Runs of a page: none when ``_embedded`` or its ``query_runs`` is absent.
+
+    An absent or ``null`` ``_embedded`` is a page without Query Runs (spec); a missing or
+    ``null`` ``query_runs`` too (a deviation, reported when the page was read).
+    """
+    embedded: Any = page.field_embedded
+    if isinstance(embedded, QueryRunCollectionEmbedded) and isinstance(embedded.query_runs, list):
+        return embedded.query_runs
+    return []

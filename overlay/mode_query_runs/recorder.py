@@ -26,7 +26,7 @@ import tenacity
 
 from .core import DEFAULT_MAX_RETRIES
 from .mock.cassette import Interaction, dump_cassette
-from .pagination import PageGuard, parse_page
+from .pagination import PageGuard, parse_page, query_runs_of
 from .retries import RetryPolicy
 from .scrub import Scrubber
 from .session import Session, check_token
@@ -115,8 +115,8 @@ def fetch_report_run(
         response = get(url)
         recorded.append(_interaction(response))
         page = parse_page(session, response)
-        guard.visit(page.field_links.self_.href)
-        listed.extend(query_run.token for query_run in page.field_embedded.query_runs)
+        guard.visit(page)
+        listed.extend(run.token for run in query_runs_of(page) if isinstance(run.token, str))
         next_href = guard.next_href(page)
         url = None if next_href is None else session.resolve(next_href)
     wanted = [check_token("query_run", token) for token in query_runs] or listed

@@ -27,9 +27,9 @@ from typing import IO
 import httpx
 
 from mode_api_client.models import QueryRun
-from mode_api_client.types import Unset
 
 from .errors import ResponseParseError, request_identity
+from .links import relation_href
 
 __all__ = [
     "CHUNK_BYTES",
@@ -67,10 +67,10 @@ def content_href(query_run: QueryRun, format: str) -> str:
             f"Query Run {query_run.token} is {query_run.state}: it has no results"
             " (wait for it to succeed)"
         )
-    link = query_run.field_links.result
-    if isinstance(link, Unset):
+    href = relation_href(query_run, "result")
+    if href is None:
         raise ValueError(f"Query Run {query_run.token} has no result link")
-    return f"{link.href.rstrip('/')}/content.{format}"
+    return f"{href.rstrip('/')}/content.{format}"
 
 
 def check_result_response(response: httpx.Response) -> None:

@@ -3,9 +3,9 @@
 Everything here is shared by every request either client makes, whether through a
 generated operation, by following a HAL link or by downloading a result: Basic auth with
 the API token and secret, the ``Accept: application/hal+json`` and ``User-Agent`` headers,
-translation of failure statuses into the :mod:`mode_query_runs.errors` family, validation
-of the bodies of spec operations (:mod:`mode_query_runs.spec`), and one DEBUG log line per
-response under the ``mode_query_runs`` logger. :class:`Rules` holds all of it, free of
+translation of failure statuses into the :mod:`mode_query_runs.errors` family, reading
+the bodies of spec operations into models (:mod:`mode_query_runs.reader`), and one DEBUG
+log line per response under the ``mode_query_runs`` logger. :class:`Rules` holds all of it, free of
 I/O; :class:`Session` (``httpx.Client``) and :class:`AsyncSession` (``httpx.AsyncClient``)
 only differ in how they read a body.
 """
@@ -13,7 +13,6 @@ only differ in how they read a body.
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import math
 import platform
@@ -27,24 +26,16 @@ import httpx
 from .errors import (
     APIConnectionError,
     ModeAPIError,
-    ResponseParseError,
-    body_excerpt,
     credential_forms,
     error_for_response,
     error_for_transport,
     forget_secrets,
     register_secrets,
-    request_identity,
     without_userinfo,
 )
-from .spec import (
-    MEDIA_TYPE,
-    Operation,
-    has_body_schema,
-    match_operation,
-    operation_by_id,
-    schema_problems,
-)
+from .jsonbody import decode_json
+from .reader import SpecReader
+from .spec import MEDIA_TYPE, Operation, has_body_schema, match_operation
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -64,8 +55,6 @@ LOGGER = logging.getLogger("mode_query_runs")
 FOLLOWS_REDIRECTS = "mode_query_runs.follows_redirects"
 """Request extension: set to ``True`` on a request whose redirects httpx may follow."""
 _STARTED = "mode_query_runs.started"
-_VALIDATED = "mode_query_runs.validated"
-_MAX_PROBLEM = 160
 
 
 def package_version() -> str:
@@ -113,30 +102,6 @@ def check_seconds(name: str, value: float) -> float:
     return float(value)
 
 
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
-
-
-def decode_json(response: httpx.Response) -> Any:
-    """The decoded JSON body of a response that was read.
-
-    Raises:
-        ResponseParseError: the body is not JSON (``NaN`` and ``Infinity`` are not JSON),
-            or is nested too deeply to decode.
-    """
-    try:
-        return json.loads(response.content, parse_constant=_refuse_constant)
-    except (ValueError, RecursionError):
-        method, url = request_identity(response.request)
-        content_type = response.headers.get("Content-Type", "no Content-Type")
-        raise ResponseParseError(
-            f"response is not JSON ({content_type}); {body_excerpt(response)}",
-            status=response.status_code,
-            method=method,
-            url=url,
-        ) from None
-
-
 class Rules:
     """What every request and response goes through, whichever client sends it.
 
@@ -145,12 +110,15 @@ class Rules:
         token: Mode API token (the Basic auth user name).
         secret: Mode API secret (the Basic auth password).
         timeout: Seconds to wait to connect and for each read.
+        strict: Refuse a body that strays from the spec (see :mod:`.reader`).
 
     Raises:
         ValueError: ``base_url`` is not an http(s) URL.
     """
 
-    def __init__(self, base_url: str, token: str, secret: str, timeout: float) -> None:
+    def __init__(
+        self, base_url: str, token: str, secret: str, timeout: float, *, strict: bool = False
+    ) -> None:
         try:
             self.base_url = httpx.URL(base_url.rstrip("/"))
         except httpx.InvalidURL as exc:
@@ -170,6 +138,7 @@ class Rules:
         self._credential_forms = credential_forms(token, secret)
         register_secrets(*self._credential_forms)
         self.headers = {"Accept": MEDIA_TYPE, "User-Agent": user_agent()}
+        self.reader = SpecReader(strict=strict)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={str(without_userinfo(self.base_url))!r})"
@@ -293,15 +262,13 @@ class Rules:
         return operation is not None and has_body_schema(operation, status)
 
     def inspect(self, response: httpx.Response) -> None:
-        """Log the response; raise the typed error for a failure; validate spec bodies.
+        """Log the response; raise the typed error for a failure.
 
         The body must have been read when :meth:`wants_body` says so.
 
         Raises:
             ModeAPIError: (a subclass per status) for a status of 400 or above; for a
                 redirect, unless the request allows redirects (``FOLLOWS_REDIRECTS``).
-            ResponseParseError: a 2xx body of a spec operation that is not JSON or breaks
-                the operation's response schema.
         """
         request = response.request
         started = request.extensions.get(_STARTED)
@@ -321,47 +288,27 @@ class Rules:
                 method=request.method,
                 url=shown,
             )
-        operation = self.operation_for(request.url, request.method)
-        if operation is not None and has_body_schema(operation, status):
-            self.validated_json(response, operation.operation_id)
 
-    def validated_json(self, response: httpx.Response, operation_id: str) -> Any:
-        """The decoded body of a read response, checked against an operation's schema.
-
-        The response hook validates the bodies of spec operations; the body it decoded is
-        kept on the response, so asking again for the same operation decodes nothing.
+    def read(self, response: httpx.Response) -> Any:
+        """A read 2xx response's body: the spec's model for a spec operation, else JSON.
 
         Raises:
-            ResponseParseError: the body is not JSON, or breaks the response schema the
-                spec gives ``operation_id`` for the response's status (the message names
-                the first JSON path that does and how many more there are).
+            ResponseParseError: the body is not JSON, or cannot be read as the spec's
+                model (strict: strays from the spec at all); see :mod:`.reader`.
         """
-        cached = response.extensions.get(_VALIDATED)
-        if cached is not None and cached[0] == operation_id:
-            return cached[1]
-        body = decode_json(response)
-        problems = schema_problems(operation_by_id(operation_id), response.status_code, body)
-        if problems:
-            method, url = request_identity(response.request)
-            first = problems[0]
-            if len(first) > _MAX_PROBLEM:
-                first = first[:_MAX_PROBLEM] + "…"
-            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-            raise ResponseParseError(
-                f"response does not match the spec's {operation_id} schema: {first}{more}",
-                status=response.status_code,
-                method=method,
-                url=url,
-            )
-        response.extensions[_VALIDATED] = (operation_id, body)
-        return body
+        operation = self.operation_for(response.request.url, response.request.method)
+        if operation is None:
+            return decode_json(response)
+        return self.reader.read(response, operation)
 
 
 class Session(Rules):
     """:class:`Rules` over one ``httpx.Client`` connection pool (``http``)."""
 
-    def __init__(self, base_url: str, token: str, secret: str, timeout: float) -> None:
-        super().__init__(base_url, token, secret, timeout)
+    def __init__(
+        self, base_url: str, token: str, secret: str, timeout: float, *, strict: bool = False
+    ) -> None:
+        super().__init__(base_url, token, secret, timeout, strict=strict)
         self.http = httpx.Client(
             **self.pool_options(),
             event_hooks={"request": [self.on_request], "response": [self.check_response]},
@@ -382,8 +329,10 @@ class Session(Rules):
 class AsyncSession(Rules):
     """:class:`Rules` over one ``httpx.AsyncClient`` connection pool (``http``)."""
 
-    def __init__(self, base_url: str, token: str, secret: str, timeout: float) -> None:
-        super().__init__(base_url, token, secret, timeout)
+    def __init__(
+        self, base_url: str, token: str, secret: str, timeout: float, *, strict: bool = False
+    ) -> None:
+        super().__init__(base_url, token, secret, timeout, strict=strict)
         self.http = httpx.AsyncClient(
             **self.pool_options(),
             event_hooks={"request": [self._on_request], "response": [self.check_response]},

@@ -1,12 +1,9 @@
 """The OpenAPI spec at run time: which operation a request is, and whether a body fits it.
 
 The spec shipped inside the package (``mode_query_runs/mode.yaml``, the same file as
-``openapi/mode.yaml``) is the single source of truth. The client checks every response of
-a spec operation against the operation's response schema before the generated models
-parse it, so a body the spec forbids (a wrong type, a missing ``token``,
-``_embedded.query_runs`` not an array, text that is not JSON) raises
-:class:`~mode_query_runs.errors.ResponseParseError` naming the JSON path, instead of a
-``KeyError`` deep inside generated code.
+``openapi/mode.yaml``) is the single source of truth. Here: its operations, which one a
+request is, and compiled validators of its response schemas; :mod:`.drift` describes
+where a body strays from them and :mod:`.reader` reads bodies into models.
 """
 
 from __future__ import annotations
@@ -28,7 +25,8 @@ __all__ = [
     "match_operation",
     "operation_by_id",
     "operations",
-    "schema_problems",
+    "response_schema",
+    "response_validator",
 ]
 
 MEDIA_TYPE = "application/hal+json"
@@ -103,7 +101,14 @@ def _resolve(node: dict[str, Any]) -> dict[str, Any]:
 
 
 @functools.cache
-def _validator(operation_id: str, status: int, media_type: str = MEDIA_TYPE) -> Any:
+def response_schema(
+    operation_id: str, status: int, media_type: str = MEDIA_TYPE
+) -> dict[str, Any] | None:
+    """The JSON Schema of a response body, with the spec's ``components`` beside it.
+
+    ``None`` when the spec gives no schema for that status and media type. The result is
+    shared: do not change it.
+    """
     spec = load_spec()
     operation = operation_by_id(operation_id)
     responses = spec["paths"][operation.path][operation.method.lower()]["responses"]
@@ -113,7 +118,17 @@ def _validator(operation_id: str, status: int, media_type: str = MEDIA_TYPE) -> 
     schema = _resolve(response).get("content", {}).get(media_type, {}).get("schema")
     if schema is None:
         return None
-    return jsonschema_rs.Draft202012Validator({**schema, "components": spec["components"]})
+    return {**schema, "components": spec["components"]}
+
+
+@functools.cache
+def response_validator(operation_id: str, status: int, media_type: str = MEDIA_TYPE) -> Any:
+    """A compiled validator of :func:`response_schema` (``None`` where there is none)."""
+    schema = response_schema(operation_id, status, media_type)
+    return None if schema is None else jsonschema_rs.Draft202012Validator(schema)
+
+
+_validator = response_validator
 
 
 def has_body_schema(operation: Operation, status: int) -> bool:
@@ -132,41 +147,3 @@ def json_path(parts: list[str | int]) -> str:
         else:
             text += f"[{json.dumps(part)}]"
     return text
-
-
-_SHORT_VALUE = 40
-
-
-def _short_message(message: str, instance: Any) -> str:
-    """The validator's message with a long offending value replaced by its kind."""
-    rendered = json.dumps(instance, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
-    if len(rendered) <= _SHORT_VALUE or not message.startswith(rendered):
-        return message
-    if isinstance(instance, dict):
-        kind = "an object"
-    elif isinstance(instance, list):
-        kind = f"an array of {len(instance)}"
-    else:
-        kind = rendered[:_SHORT_VALUE] + "…"
-    return kind + message[len(rendered) :]
-
-
-def schema_problems(
-    operation: Operation, status: int, body: Any, media_type: str = MEDIA_TYPE
-) -> list[str]:
-    """Where ``body`` breaks the spec's schema for ``operation`` answering ``status``.
-
-    ``media_type`` picks which of the response's media types (``application/json`` for
-    ``content.json`` results); the default is ``application/hal+json``.
-
-    Returns:
-        One ``"<JSON path>: <what is wrong>"`` line per problem, sorted; empty when the body
-        fits, or when the spec gives no schema for that status and media type.
-    """
-    validator = _validator(operation.operation_id, status, media_type)
-    if validator is None:
-        return []
-    return sorted(
-        f"{json_path(list(error.instance_path))}: {_short_message(error.message, error.instance)}"
-        for error in validator.iter_errors(body)
-    )

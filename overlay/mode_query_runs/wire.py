@@ -4,8 +4,8 @@ The generated ``to_dict()`` writes timestamps with ``datetime.isoformat()``
 (``2020-05-04T20:17:55.387000+00:00``). Mode writes UTC with milliseconds and ``Z``
 (``2020-05-04T20:17:55.387Z``); :func:`to_wire` restores that form in the model and in
 every model nested in it (the Query Runs of a collection), so a body parsed and written
-back gives Mode's text again. Fields the spec does not know are kept by the models and
-written back unchanged.
+back gives Mode's text again. Fields the spec does not know, and values whose type it did
+not expect, are kept in each model's ``additional_properties`` and written back unchanged.
 
 Documented normalisations (what a body parsed and written back may differ in): a
 timestamp field holding text that ``datetime.fromisoformat`` reads (the generated models
@@ -16,15 +16,15 @@ offset becomes ``Z``, a date without time gets ``T00:00:00``; any other text is 
 from __future__ import annotations
 
 import datetime
-from typing import Any, Protocol, cast
+from typing import Any
 
 import attrs
 
+from mode_api_client.types import Unset
+
+from .tolerant import json_key
+
 __all__ = ["format_timestamp", "to_wire"]
-
-
-class _Model(Protocol):
-    def to_dict(self) -> dict[str, Any]: ...
 
 
 def format_timestamp(value: datetime.datetime) -> str:
@@ -43,35 +43,29 @@ def format_timestamp(value: datetime.datetime) -> str:
     return utc.replace(tzinfo=None).isoformat(timespec=timespec) + "Z"
 
 
-def to_wire(model: _Model) -> dict[str, Any]:
-    """The JSON object (a dict) for a generated model, timestamps in Mode's form."""
-    body = model.to_dict()
-    _restore_timestamps(model, body)
+def to_wire(model: Any) -> dict[str, Any]:
+    """The JSON object (a dict) for a generated model, timestamps in Mode's form.
+
+    Writes what the server sent: the typed attributes that are set, and every value in
+    ``additional_properties`` (properties the spec does not know, and values whose type it
+    did not expect, which a tolerant read keeps there), in every nested model.
+    """
+    body = _wire(model)
+    if not isinstance(body, dict):
+        raise TypeError(f"not a generated model: {type(model).__name__}")
     return body
 
 
-def _wire_key(name: str, body: dict[str, Any]) -> str | None:
-    """The key ``to_dict`` wrote attribute ``name`` under (``field_links`` -> ``_links``)."""
-    candidates = [name]
-    if name.startswith("field_"):
-        candidates.insert(0, "_" + name.removeprefix("field_"))
-    if name.endswith("_"):
-        candidates.insert(0, name.removesuffix("_"))
-    return next((key for key in candidates if key in body), None)
-
-
-def _restore_timestamps(model: Any, body: dict[str, Any]) -> None:
-    """Rewrite the datetimes of ``model`` and its nested models in ``body`` in Mode's form."""
-    for field in attrs.fields(cast(type[attrs.AttrsInstance], type(model))):
-        value = getattr(model, field.name)
-        key = _wire_key(field.name, body)
-        if key is None:
-            continue
-        if isinstance(value, datetime.datetime):
-            body[key] = format_timestamp(value)
-        elif attrs.has(type(value)) and isinstance(body[key], dict):
-            _restore_timestamps(value, body[key])
-        elif isinstance(value, list) and isinstance(body[key], list):
-            for item, written in zip(value, body[key], strict=False):
-                if attrs.has(type(item)) and isinstance(written, dict):
-                    _restore_timestamps(item, written)
+def _wire(value: Any) -> Any:
+    if attrs.has(type(value)):
+        body = {key: _wire(item) for key, item in value.additional_properties.items()}
+        for field in attrs.fields(type(value)):
+            item = getattr(value, field.name)
+            if field.name != "additional_properties" and not isinstance(item, Unset):
+                body[json_key(field.name)] = _wire(item)
+        return body
+    if isinstance(value, list):
+        return [_wire(item) for item in value]
+    if isinstance(value, datetime.datetime):
+        return format_timestamp(value)
+    return value

@@ -39,7 +39,8 @@ from hypothesis.strategies import SearchStrategy
 
 from mode_api_client.models import QueryRun, QueryRunCollection
 from mode_query_runs import ModeClient, NotFoundError, ResponseParseError
-from mode_query_runs.spec import MEDIA_TYPE, load_spec, operation_by_id, schema_problems
+from mode_query_runs.drift import schema_problems
+from mode_query_runs.spec import MEDIA_TYPE, load_spec, operation_by_id
 from mode_query_runs.wire import format_timestamp, to_wire
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "300"))

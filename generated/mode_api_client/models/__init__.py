@@ -10,7 +10,7 @@ from .query_run import QueryRun
 from .query_run_collection import QueryRunCollection
 from .query_run_collection_embedded import QueryRunCollectionEmbedded
 from .query_run_collection_links import QueryRunCollectionLinks
-from .query_run_embedded import QueryRunEmbedded
+from .query_run_embedded_type_0 import QueryRunEmbeddedType0
 from .query_run_links import QueryRunLinks
 from .query_run_parameters_type_0 import QueryRunParametersType0
 
@@ -23,7 +23,7 @@ __all__ = (
     "QueryRunCollection",
     "QueryRunCollectionEmbedded",
     "QueryRunCollectionLinks",
-    "QueryRunEmbedded",
+    "QueryRunEmbeddedType0",
     "QueryRunLinks",
     "QueryRunParametersType0",
 )

@@ -10,7 +10,7 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
-    from ..models.query_run_embedded import QueryRunEmbedded
+    from ..models.query_run_embedded_type_0 import QueryRunEmbeddedType0
     from ..models.query_run_links import QueryRunLinks
     from ..models.query_run_parameters_type_0 import QueryRunParametersType0
 
@@ -31,7 +31,7 @@ class QueryRun:
             (`2020-05-04T20:17:55.387Z`); any other string (such as the reference page's placeholder `YYYY-MM-
             DDTHH:MM:SS.msZ`) is kept as text.
         field_links (QueryRunLinks): The Query Run's relations. `self` is always present; relations Mode adds beyond the
-            nine documented ones are kept as Link objects.
+            nine documented ones are kept. Each relation is a Link or an array of Links.
         completed_at (datetime.datetime | None | str | Unset): When the run ended; `null` while it has not.
         data_source_id (int | str | Unset): Id of the data source the query ran on.
         data_source_token (str | Unset):
@@ -54,7 +54,8 @@ class QueryRun:
         error_code (None | str | Unset):
         error_type (None | str | Unset):
         error_message (None | str | Unset):
-        field_embedded (QueryRunEmbedded | Unset): Embedded resources (usually empty).
+        field_embedded (None | QueryRunEmbeddedType0 | Unset): Embedded resources (usually empty; `null` or absent for
+            none).
     """
 
     id: int | str
@@ -80,10 +81,11 @@ class QueryRun:
     error_code: None | str | Unset = UNSET
     error_type: None | str | Unset = UNSET
     error_message: None | str | Unset = UNSET
-    field_embedded: QueryRunEmbedded | Unset = UNSET
+    field_embedded: None | QueryRunEmbeddedType0 | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.query_run_embedded_type_0 import QueryRunEmbeddedType0
         from ..models.query_run_parameters_type_0 import QueryRunParametersType0
 
         id: int | str
@@ -203,9 +205,13 @@ class QueryRun:
         else:
             error_message = self.error_message
 
-        field_embedded: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.field_embedded, Unset):
+        field_embedded: dict[str, Any] | None | Unset
+        if isinstance(self.field_embedded, Unset):
+            field_embedded = UNSET
+        elif isinstance(self.field_embedded, QueryRunEmbeddedType0):
             field_embedded = self.field_embedded.to_dict()
+        else:
+            field_embedded = self.field_embedded
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -261,7 +267,7 @@ class QueryRun:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.query_run_embedded import QueryRunEmbedded
+        from ..models.query_run_embedded_type_0 import QueryRunEmbeddedType0
         from ..models.query_run_links import QueryRunLinks
         from ..models.query_run_parameters_type_0 import QueryRunParametersType0
 
@@ -454,12 +460,22 @@ class QueryRun:
 
         error_message = _parse_error_message(d.pop("error_message", UNSET))
 
-        _field_embedded = d.pop("_embedded", UNSET)
-        field_embedded: QueryRunEmbedded | Unset
-        if isinstance(_field_embedded, Unset):
-            field_embedded = UNSET
-        else:
-            field_embedded = QueryRunEmbedded.from_dict(_field_embedded)
+        def _parse_field_embedded(data: object) -> None | QueryRunEmbeddedType0 | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                field_embedded_type_0 = QueryRunEmbeddedType0.from_dict(data)
+
+                return field_embedded_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | QueryRunEmbeddedType0 | Unset, data)
+
+        field_embedded = _parse_field_embedded(d.pop("_embedded", UNSET))
 
         query_run = cls(
             id=id,

@@ -17,70 +17,172 @@ T = TypeVar("T", bound="QueryRunLinks")
 
 @_attrs_define
 class QueryRunLinks:
-    """The Query Run's relations. `self` is always present; relations Mode adds beyond the nine documented ones are kept as
-    Link objects.
+    """The Query Run's relations. `self` is always present; relations Mode adds beyond the nine documented ones are kept.
+    Each relation is a Link or an array of Links.
 
         Attributes:
-            self_ (Link): A HAL link to a related resource or action.
-            query (Link | Unset): A HAL link to a related resource or action.
-            view (Link | Unset): A HAL link to a related resource or action.
-            result (Link | Unset): A HAL link to a related resource or action.
-            result_web (Link | Unset): A HAL link to a related resource or action.
-            query_web (Link | Unset): A HAL link to a related resource or action.
-            report_run (Link | Unset): A HAL link to a related resource or action.
-            report_run_web (Link | Unset): A HAL link to a related resource or action.
-            executed_by (Link | Unset): A HAL link to a related resource or action.
+            self_ (Link | list[Link]): The value of one HAL relation: a Link object, or an array of Link objects for a
+                relation with several targets (draft-kelly-json-hal, section 4.1.1).
+            query (Link | list[Link] | Unset): The value of one HAL relation: a Link object, or an array of Link objects for
+                a relation with several targets (draft-kelly-json-hal, section 4.1.1).
+            view (Link | list[Link] | Unset): The value of one HAL relation: a Link object, or an array of Link objects for
+                a relation with several targets (draft-kelly-json-hal, section 4.1.1).
+            result (Link | list[Link] | Unset): The value of one HAL relation: a Link object, or an array of Link objects
+                for a relation with several targets (draft-kelly-json-hal, section 4.1.1).
+            result_web (Link | list[Link] | Unset): The value of one HAL relation: a Link object, or an array of Link
+                objects for a relation with several targets (draft-kelly-json-hal, section 4.1.1).
+            query_web (Link | list[Link] | Unset): The value of one HAL relation: a Link object, or an array of Link objects
+                for a relation with several targets (draft-kelly-json-hal, section 4.1.1).
+            report_run (Link | list[Link] | Unset): The value of one HAL relation: a Link object, or an array of Link
+                objects for a relation with several targets (draft-kelly-json-hal, section 4.1.1).
+            report_run_web (Link | list[Link] | Unset): The value of one HAL relation: a Link object, or an array of Link
+                objects for a relation with several targets (draft-kelly-json-hal, section 4.1.1).
+            executed_by (Link | list[Link] | Unset): The value of one HAL relation: a Link object, or an array of Link
+                objects for a relation with several targets (draft-kelly-json-hal, section 4.1.1).
     """
 
-    self_: Link
-    query: Link | Unset = UNSET
-    view: Link | Unset = UNSET
-    result: Link | Unset = UNSET
-    result_web: Link | Unset = UNSET
-    query_web: Link | Unset = UNSET
-    report_run: Link | Unset = UNSET
-    report_run_web: Link | Unset = UNSET
-    executed_by: Link | Unset = UNSET
-    additional_properties: dict[str, Link] = _attrs_field(init=False, factory=dict)
+    self_: Link | list[Link]
+    query: Link | list[Link] | Unset = UNSET
+    view: Link | list[Link] | Unset = UNSET
+    result: Link | list[Link] | Unset = UNSET
+    result_web: Link | list[Link] | Unset = UNSET
+    query_web: Link | list[Link] | Unset = UNSET
+    report_run: Link | list[Link] | Unset = UNSET
+    report_run_web: Link | list[Link] | Unset = UNSET
+    executed_by: Link | list[Link] | Unset = UNSET
+    additional_properties: dict[str, Link | list[Link]] = _attrs_field(
+        init=False, factory=dict
+    )
 
     def to_dict(self) -> dict[str, Any]:
-        self_ = self.self_.to_dict()
+        from ..models.link import Link
 
-        query: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.query, Unset):
+        self_: dict[str, Any] | list[dict[str, Any]]
+        if isinstance(self.self_, Link):
+            self_ = self.self_.to_dict()
+        else:
+            self_ = []
+            for componentsschemas_relation_type_1_item_data in self.self_:
+                componentsschemas_relation_type_1_item = (
+                    componentsschemas_relation_type_1_item_data.to_dict()
+                )
+                self_.append(componentsschemas_relation_type_1_item)
+
+        query: dict[str, Any] | list[dict[str, Any]] | Unset
+        if isinstance(self.query, Unset):
+            query = UNSET
+        elif isinstance(self.query, Link):
             query = self.query.to_dict()
+        else:
+            query = []
+            for componentsschemas_relation_type_1_item_data in self.query:
+                componentsschemas_relation_type_1_item = (
+                    componentsschemas_relation_type_1_item_data.to_dict()
+                )
+                query.append(componentsschemas_relation_type_1_item)
 
-        view: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.view, Unset):
+        view: dict[str, Any] | list[dict[str, Any]] | Unset
+        if isinstance(self.view, Unset):
+            view = UNSET
+        elif isinstance(self.view, Link):
             view = self.view.to_dict()
+        else:
+            view = []
+            for componentsschemas_relation_type_1_item_data in self.view:
+                componentsschemas_relation_type_1_item = (
+                    componentsschemas_relation_type_1_item_data.to_dict()
+                )
+                view.append(componentsschemas_relation_type_1_item)
 
-        result: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.result, Unset):
+        result: dict[str, Any] | list[dict[str, Any]] | Unset
+        if isinstance(self.result, Unset):
+            result = UNSET
+        elif isinstance(self.result, Link):
             result = self.result.to_dict()
+        else:
+            result = []
+            for componentsschemas_relation_type_1_item_data in self.result:
+                componentsschemas_relation_type_1_item = (
+                    componentsschemas_relation_type_1_item_data.to_dict()
+                )
+                result.append(componentsschemas_relation_type_1_item)
 
-        result_web: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.result_web, Unset):
+        result_web: dict[str, Any] | list[dict[str, Any]] | Unset
+        if isinstance(self.result_web, Unset):
+            result_web = UNSET
+        elif isinstance(self.result_web, Link):
             result_web = self.result_web.to_dict()
+        else:
+            result_web = []
+            for componentsschemas_relation_type_1_item_data in self.result_web:
+                componentsschemas_relation_type_1_item = (
+                    componentsschemas_relation_type_1_item_data.to_dict()
+                )
+                result_web.append(componentsschemas_relation_type_1_item)
 
-        query_web: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.query_web, Unset):
+        query_web: dict[str, Any] | list[dict[str, Any]] | Unset
+        if isinstance(self.query_web, Unset):
+            query_web = UNSET
+        elif isinstance(self.query_web, Link):
             query_web = self.query_web.to_dict()
+        else:
+            query_web = []
+            for componentsschemas_relation_type_1_item_data in self.query_web:
+                componentsschemas_relation_type_1_item = (
+                    componentsschemas_relation_type_1_item_data.to_dict()
+                )
+                query_web.append(componentsschemas_relation_type_1_item)
 
-        report_run: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.report_run, Unset):
+        report_run: dict[str, Any] | list[dict[str, Any]] | Unset
+        if isinstance(self.report_run, Unset):
+            report_run = UNSET
+        elif isinstance(self.report_run, Link):
             report_run = self.report_run.to_dict()
+        else:
+            report_run = []
+            for componentsschemas_relation_type_1_item_data in self.report_run:
+                componentsschemas_relation_type_1_item = (
+                    componentsschemas_relation_type_1_item_data.to_dict()
+                )
+                report_run.append(componentsschemas_relation_type_1_item)
 
-        report_run_web: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.report_run_web, Unset):
+        report_run_web: dict[str, Any] | list[dict[str, Any]] | Unset
+        if isinstance(self.report_run_web, Unset):
+            report_run_web = UNSET
+        elif isinstance(self.report_run_web, Link):
             report_run_web = self.report_run_web.to_dict()
+        else:
+            report_run_web = []
+            for componentsschemas_relation_type_1_item_data in self.report_run_web:
+                componentsschemas_relation_type_1_item = (
+                    componentsschemas_relation_type_1_item_data.to_dict()
+                )
+                report_run_web.append(componentsschemas_relation_type_1_item)
 
-        executed_by: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.executed_by, Unset):
+        executed_by: dict[str, Any] | list[dict[str, Any]] | Unset
+        if isinstance(self.executed_by, Unset):
+            executed_by = UNSET
+        elif isinstance(self.executed_by, Link):
             executed_by = self.executed_by.to_dict()
+        else:
+            executed_by = []
+            for componentsschemas_relation_type_1_item_data in self.executed_by:
+                componentsschemas_relation_type_1_item = (
+                    componentsschemas_relation_type_1_item_data.to_dict()
+                )
+                executed_by.append(componentsschemas_relation_type_1_item)
 
         field_dict: dict[str, Any] = {}
         for prop_name, prop in self.additional_properties.items():
-            field_dict[prop_name] = prop.to_dict()
+            if isinstance(prop, Link):
+                field_dict[prop_name] = prop.to_dict()
+            else:
+                field_dict[prop_name] = []
+                for componentsschemas_relation_type_1_item_data in prop:
+                    componentsschemas_relation_type_1_item = (
+                        componentsschemas_relation_type_1_item_data.to_dict()
+                    )
+                    field_dict[prop_name].append(componentsschemas_relation_type_1_item)
 
         field_dict.update(
             {
@@ -111,63 +213,274 @@ class QueryRunLinks:
         from ..models.link import Link
 
         d = dict(src_dict)
-        self_ = Link.from_dict(d.pop("self"))
 
-        _query = d.pop("query", UNSET)
-        query: Link | Unset
-        if isinstance(_query, Unset):
-            query = UNSET
-        else:
-            query = Link.from_dict(_query)
+        def _parse_self_(data: object) -> Link | list[Link]:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_relation_type_0 = Link.from_dict(data)
 
-        _view = d.pop("view", UNSET)
-        view: Link | Unset
-        if isinstance(_view, Unset):
-            view = UNSET
-        else:
-            view = Link.from_dict(_view)
+                return componentsschemas_relation_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, list):
+                raise TypeError()
+            componentsschemas_relation_type_1 = []
+            _componentsschemas_relation_type_1 = data
+            for (
+                componentsschemas_relation_type_1_item_data
+            ) in _componentsschemas_relation_type_1:
+                componentsschemas_relation_type_1_item = Link.from_dict(
+                    componentsschemas_relation_type_1_item_data
+                )
 
-        _result = d.pop("result", UNSET)
-        result: Link | Unset
-        if isinstance(_result, Unset):
-            result = UNSET
-        else:
-            result = Link.from_dict(_result)
+                componentsschemas_relation_type_1.append(
+                    componentsschemas_relation_type_1_item
+                )
 
-        _result_web = d.pop("result_web", UNSET)
-        result_web: Link | Unset
-        if isinstance(_result_web, Unset):
-            result_web = UNSET
-        else:
-            result_web = Link.from_dict(_result_web)
+            return componentsschemas_relation_type_1
 
-        _query_web = d.pop("query_web", UNSET)
-        query_web: Link | Unset
-        if isinstance(_query_web, Unset):
-            query_web = UNSET
-        else:
-            query_web = Link.from_dict(_query_web)
+        self_ = _parse_self_(d.pop("self"))
 
-        _report_run = d.pop("report_run", UNSET)
-        report_run: Link | Unset
-        if isinstance(_report_run, Unset):
-            report_run = UNSET
-        else:
-            report_run = Link.from_dict(_report_run)
+        def _parse_query(data: object) -> Link | list[Link] | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_relation_type_0 = Link.from_dict(data)
 
-        _report_run_web = d.pop("report_run_web", UNSET)
-        report_run_web: Link | Unset
-        if isinstance(_report_run_web, Unset):
-            report_run_web = UNSET
-        else:
-            report_run_web = Link.from_dict(_report_run_web)
+                return componentsschemas_relation_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, list):
+                raise TypeError()
+            componentsschemas_relation_type_1 = []
+            _componentsschemas_relation_type_1 = data
+            for (
+                componentsschemas_relation_type_1_item_data
+            ) in _componentsschemas_relation_type_1:
+                componentsschemas_relation_type_1_item = Link.from_dict(
+                    componentsschemas_relation_type_1_item_data
+                )
 
-        _executed_by = d.pop("executed_by", UNSET)
-        executed_by: Link | Unset
-        if isinstance(_executed_by, Unset):
-            executed_by = UNSET
-        else:
-            executed_by = Link.from_dict(_executed_by)
+                componentsschemas_relation_type_1.append(
+                    componentsschemas_relation_type_1_item
+                )
+
+            return componentsschemas_relation_type_1
+
+        query = _parse_query(d.pop("query", UNSET))
+
+        def _parse_view(data: object) -> Link | list[Link] | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_relation_type_0 = Link.from_dict(data)
+
+                return componentsschemas_relation_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, list):
+                raise TypeError()
+            componentsschemas_relation_type_1 = []
+            _componentsschemas_relation_type_1 = data
+            for (
+                componentsschemas_relation_type_1_item_data
+            ) in _componentsschemas_relation_type_1:
+                componentsschemas_relation_type_1_item = Link.from_dict(
+                    componentsschemas_relation_type_1_item_data
+                )
+
+                componentsschemas_relation_type_1.append(
+                    componentsschemas_relation_type_1_item
+                )
+
+            return componentsschemas_relation_type_1
+
+        view = _parse_view(d.pop("view", UNSET))
+
+        def _parse_result(data: object) -> Link | list[Link] | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_relation_type_0 = Link.from_dict(data)
+
+                return componentsschemas_relation_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, list):
+                raise TypeError()
+            componentsschemas_relation_type_1 = []
+            _componentsschemas_relation_type_1 = data
+            for (
+                componentsschemas_relation_type_1_item_data
+            ) in _componentsschemas_relation_type_1:
+                componentsschemas_relation_type_1_item = Link.from_dict(
+                    componentsschemas_relation_type_1_item_data
+                )
+
+                componentsschemas_relation_type_1.append(
+                    componentsschemas_relation_type_1_item
+                )
+
+            return componentsschemas_relation_type_1
+
+        result = _parse_result(d.pop("result", UNSET))
+
+        def _parse_result_web(data: object) -> Link | list[Link] | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_relation_type_0 = Link.from_dict(data)
+
+                return componentsschemas_relation_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, list):
+                raise TypeError()
+            componentsschemas_relation_type_1 = []
+            _componentsschemas_relation_type_1 = data
+            for (
+                componentsschemas_relation_type_1_item_data
+            ) in _componentsschemas_relation_type_1:
+                componentsschemas_relation_type_1_item = Link.from_dict(
+                    componentsschemas_relation_type_1_item_data
+                )
+
+                componentsschemas_relation_type_1.append(
+                    componentsschemas_relation_type_1_item
+                )
+
+            return componentsschemas_relation_type_1
+
+        result_web = _parse_result_web(d.pop("result_web", UNSET))
+
+        def _parse_query_web(data: object) -> Link | list[Link] | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_relation_type_0 = Link.from_dict(data)
+
+                return componentsschemas_relation_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, list):
+                raise TypeError()
+            componentsschemas_relation_type_1 = []
+            _componentsschemas_relation_type_1 = data
+            for (
+                componentsschemas_relation_type_1_item_data
+            ) in _componentsschemas_relation_type_1:
+                componentsschemas_relation_type_1_item = Link.from_dict(
+                    componentsschemas_relation_type_1_item_data
+                )
+
+                componentsschemas_relation_type_1.append(
+                    componentsschemas_relation_type_1_item
+                )
+
+            return componentsschemas_relation_type_1
+
+        query_web = _parse_query_web(d.pop("query_web", UNSET))
+
+        def _parse_report_run(data: object) -> Link | list[Link] | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_relation_type_0 = Link.from_dict(data)
+
+                return componentsschemas_relation_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, list):
+                raise TypeError()
+            componentsschemas_relation_type_1 = []
+            _componentsschemas_relation_type_1 = data
+            for (
+                componentsschemas_relation_type_1_item_data
+            ) in _componentsschemas_relation_type_1:
+                componentsschemas_relation_type_1_item = Link.from_dict(
+                    componentsschemas_relation_type_1_item_data
+                )
+
+                componentsschemas_relation_type_1.append(
+                    componentsschemas_relation_type_1_item
+                )
+
+            return componentsschemas_relation_type_1
+
+        report_run = _parse_report_run(d.pop("report_run", UNSET))
+
+        def _parse_report_run_web(data: object) -> Link | list[Link] | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_relation_type_0 = Link.from_dict(data)
+
+                return componentsschemas_relation_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, list):
+                raise TypeError()
+            componentsschemas_relation_type_1 = []
+            _componentsschemas_relation_type_1 = data
+            for (
+                componentsschemas_relation_type_1_item_data
+            ) in _componentsschemas_relation_type_1:
+                componentsschemas_relation_type_1_item = Link.from_dict(
+                    componentsschemas_relation_type_1_item_data
+                )
+
+                componentsschemas_relation_type_1.append(
+                    componentsschemas_relation_type_1_item
+                )
+
+            return componentsschemas_relation_type_1
+
+        report_run_web = _parse_report_run_web(d.pop("report_run_web", UNSET))
+
+        def _parse_executed_by(data: object) -> Link | list[Link] | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_relation_type_0 = Link.from_dict(data)
+
+                return componentsschemas_relation_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, list):
+                raise TypeError()
+            componentsschemas_relation_type_1 = []
+            _componentsschemas_relation_type_1 = data
+            for (
+                componentsschemas_relation_type_1_item_data
+            ) in _componentsschemas_relation_type_1:
+                componentsschemas_relation_type_1_item = Link.from_dict(
+                    componentsschemas_relation_type_1_item_data
+                )
+
+                componentsschemas_relation_type_1.append(
+                    componentsschemas_relation_type_1_item
+                )
+
+            return componentsschemas_relation_type_1
+
+        executed_by = _parse_executed_by(d.pop("executed_by", UNSET))
 
         query_run_links = cls(
             self_=self_,
@@ -183,7 +496,34 @@ class QueryRunLinks:
 
         additional_properties = {}
         for prop_name, prop_dict in d.items():
-            additional_property = Link.from_dict(prop_dict)
+
+            def _parse_additional_property(data: object) -> Link | list[Link]:
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_relation_type_0 = Link.from_dict(data)
+
+                    return componentsschemas_relation_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                if not isinstance(data, list):
+                    raise TypeError()
+                componentsschemas_relation_type_1 = []
+                _componentsschemas_relation_type_1 = data
+                for (
+                    componentsschemas_relation_type_1_item_data
+                ) in _componentsschemas_relation_type_1:
+                    componentsschemas_relation_type_1_item = Link.from_dict(
+                        componentsschemas_relation_type_1_item_data
+                    )
+
+                    componentsschemas_relation_type_1.append(
+                        componentsschemas_relation_type_1_item
+                    )
+
+                return componentsschemas_relation_type_1
+
+            additional_property = _parse_additional_property(prop_dict)
 
             additional_properties[prop_name] = additional_property
 
@@ -194,10 +534,10 @@ class QueryRunLinks:
     def additional_keys(self) -> list[str]:
         return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> Link:
+    def __getitem__(self, key: str) -> Link | list[Link]:
         return self.additional_properties[key]
 
-    def __setitem__(self, key: str, value: Link) -> None:
+    def __setitem__(self, key: str, value: Link | list[Link]) -> None:
         self.additional_properties[key] = value
 
     def __delitem__(self, key: str) -> None:

@@ -6,12 +6,12 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-T = TypeVar("T", bound="QueryRunEmbedded")
+T = TypeVar("T", bound="QueryRunEmbeddedType0")
 
 
 @_attrs_define
-class QueryRunEmbedded:
-    """Embedded resources (usually empty)."""
+class QueryRunEmbeddedType0:
+    """Embedded resources (usually empty; `null` or absent for none)."""
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -25,10 +25,10 @@ class QueryRunEmbedded:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        query_run_embedded = cls()
+        query_run_embedded_type_0 = cls()
 
-        query_run_embedded.additional_properties = d
-        return query_run_embedded
+        query_run_embedded_type_0.additional_properties = d
+        return query_run_embedded_type_0
 
     @property
     def additional_keys(self) -> list[str]:

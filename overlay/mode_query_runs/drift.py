@@ -1,0 +1,237 @@
+"""Spec drift: where a response body strays from ``openapi/mode.yaml``, described safely.
+
+The spec is our best knowledge of what Mode sends, not a contract Mode signed. A body that
+breaks a response schema is described here as a list of :class:`Deviation`: the JSON path,
+what the spec expects there and the JSON type of what came — never the value itself, which
+may be private data. The clients report deviations as :class:`SpecDriftWarning` (or raise
+them in strict mode, :mod:`.reader`); ``mode-query-runs drift`` lists them for recordings.
+
+A value that fails an ``anyOf`` is described where it really strays: when one branch has
+the value's own type (an object where the spec allows a Link object or an array), the
+deviation is the one inside that branch (``$._links.self.href``), not the whole relation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .spec import MEDIA_TYPE, Operation, json_path, load_spec, response_schema, response_validator
+
+__all__ = ["Deviation", "SpecDriftWarning", "deviations", "json_type", "schema_problems"]
+
+
+class SpecDriftWarning(UserWarning):
+    """A response of a spec operation strays from ``openapi/mode.yaml``; its data was kept.
+
+    Raised instead of warned when the client is strict; turn it into an error with a
+    warnings filter (``-W error::mode_query_runs.SpecDriftWarning``).
+    """
+
+
+@dataclass(frozen=True)
+class Deviation:
+    """One place where a body breaks the response schema.
+
+    Attributes:
+        operation_id: The spec's ``operationId`` (``"getQueryRunForReportRun"``).
+        parts: The JSON path as keys and indexes (``("_links", "self", "href")``); for a
+            missing property, the path of the property.
+        expected: What the spec expects there (``"integer or null"``, ``"present"``).
+        found: The JSON type that came (``"string"``, ``"null"``, ...) or ``"missing"``.
+        schema_location: Where in the spec the broken rule is, as the validator reached
+            it (``"/$ref/properties/token/type"``): deviations of many items of one array
+            share it.
+        required: Whether the property is one its object must have.
+        stand_in: For a required property, the smallest value its schema accepts
+            (``""``, ``0``, ``{"href": ""}``): what a reader puts in its place to parse
+            the rest of the object.
+    """
+
+    operation_id: str
+    parts: tuple[str | int, ...]
+    expected: str
+    found: str
+    schema_location: str
+    required: bool = False
+    stand_in: Any = field(default=None, compare=False, repr=False)
+
+    @property
+    def path(self) -> str:
+        """The JSON path, e.g. ``$._embedded.query_runs[2].token``."""
+        return json_path(list(self.parts))
+
+    def __str__(self) -> str:
+        return f"{self.path}: the spec expects {self.expected}, found {self.found}"
+
+
+def json_type(value: Any) -> str:
+    """The JSON type name of a decoded JSON value (``"integer"``, ``"object"``, ...)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+def _resolve(node: Any) -> Any:
+    while isinstance(node, dict) and "$ref" in node:
+        target: Any = load_spec()
+        for key in node["$ref"].removeprefix("#/").split("/"):
+            target = target[key]
+        node = target
+    return node
+
+
+def _describe(node: Any) -> str:
+    """The JSON types a schema node allows, in the spec's order (``"string or null"``)."""
+    found: list[str] = []
+
+    def collect(schema: Any) -> None:
+        schema = _resolve(schema)
+        if not isinstance(schema, dict):
+            return
+        kind = schema.get("type")
+        if kind is not None:
+            names = kind if isinstance(kind, list) else [kind]
+            found.extend(name for name in names if name not in found)
+        for branch in schema.get("anyOf", []) + schema.get("oneOf", []):
+            collect(branch)
+
+    collect(node)
+    return " or ".join(found) if found else "any value"
+
+
+def _at(root: Any, evaluation_path: list[str | int]) -> tuple[Any, Any]:
+    """The schema node a keyword belongs to, and the object schema that owns the property.
+
+    ``evaluation_path`` is the validator's dynamic path (``$ref`` steps included), so the
+    owner of a property whose schema is a ``$ref`` (``_links``) is still known.
+    """
+    node: Any = root
+    owner: Any = None
+    for part in evaluation_path[:-1]:
+        if part == "$ref":
+            node = _resolve(node)
+            continue
+        if isinstance(node, dict) and part == "properties":
+            owner = node
+        node = node[part]
+    return _resolve(node) if evaluation_path[-1:] != ["$ref"] else node, owner
+
+
+def _is_same_type_branch(branch: list[Any], path: tuple[str | int, ...]) -> bool:
+    """Whether an ``anyOf`` branch accepts the value's JSON type (it fails deeper only)."""
+    for error in branch:
+        if tuple(error.instance_path) != path:
+            continue
+        kind = type(error.kind).__name__
+        if kind == "Type":
+            return False
+        if kind == "AnyOf" and not any(
+            _is_same_type_branch(inner, path) for inner in error.kind.context
+        ):
+            return False
+    return True
+
+
+def _leaves(errors: Any) -> list[Any]:
+    """The errors to report: an ``anyOf`` error is replaced by its same-type branch's own."""
+    found: list[Any] = []
+    for error in errors:
+        kind = error.kind
+        if type(kind).__name__ == "AnyOf":
+            path = tuple(error.instance_path)
+            branches = [branch for branch in kind.context if _is_same_type_branch(branch, path)]
+            if branches:
+                found.extend(_leaves(min(branches, key=len)))
+                continue
+        found.append(error)
+    return found
+
+
+def deviations(
+    operation: Operation, status: int, body: Any, media_type: str = MEDIA_TYPE
+) -> list[Deviation]:
+    """Where ``body`` breaks the spec's schema for ``operation`` answering ``status``.
+
+    Returns:
+        One :class:`Deviation` per problem, ordered by JSON path; empty when the body fits
+        or the spec gives no schema for that status and media type.
+    """
+    validator = response_validator(operation.operation_id, status, media_type)
+    if validator is None:
+        return []
+    root = response_schema(operation.operation_id, status, media_type)
+    found: dict[tuple[tuple[str | int, ...], str], Deviation] = {}
+    for error in _leaves(validator.iter_errors(body)):
+        evaluation_path = list(error.evaluation_path)
+        parts = tuple(error.instance_path)
+        node, owner = _at(root, evaluation_path)
+        keyword = evaluation_path[-1] if evaluation_path else ""
+        location = "/" + "/".join(str(part) for part in evaluation_path)
+        if keyword == "required":
+            for name in _missing(node, error.instance):
+                deviation = Deviation(
+                    operation.operation_id,
+                    (*parts, name),
+                    "present",
+                    "missing",
+                    f"{location}/{name}",
+                    True,
+                    _smallest(node.get("properties", {}).get(name)),
+                )
+                found[(deviation.parts, location)] = deviation
+            continue
+        names = owner.get("required", ()) if isinstance(owner, dict) else ()
+        required = bool(parts) and parts[-1] in names
+        stand_in = _smallest(owner["properties"][parts[-1]]) if required else None
+        deviation = Deviation(
+            operation.operation_id,
+            parts,
+            _describe(node),
+            json_type(error.instance),
+            location,
+            required,
+            stand_in,
+        )
+        found[(parts, location)] = deviation
+    return sorted(found.values(), key=lambda d: (d.path, d.schema_location))
+
+
+def _missing(node: Any, instance: Any) -> list[str]:
+    names = node.get("required", []) if isinstance(node, dict) else []
+    return [name for name in names if isinstance(instance, dict) and name not in instance]
+
+
+def _smallest(node: Any) -> Any:
+    """The smallest value a schema node accepts: ``""``, ``0``, ``[]``, required keys only."""
+    node = _resolve(node)
+    if not isinstance(node, dict):
+        return None
+    branches = node.get("anyOf") or node.get("oneOf")
+    if branches:
+        return _smallest(branches[0])
+    kind = node.get("type")
+    if isinstance(kind, list):
+        kind = next((name for name in kind if name != "null"), "null")
+    if kind == "object":
+        properties = node.get("properties", {})
+        return {name: _smallest(properties.get(name)) for name in node.get("required", [])}
+    smallest: dict[Any, Any] = {"array": [], "string": "", "integer": 0, "number": 0}
+    return smallest.get(kind, False if kind == "boolean" else None)
+
+
+def schema_problems(
+    operation: Operation, status: int, body: Any, media_type: str = MEDIA_TYPE
+) -> list[str]:
+    """:func:`deviations` as ``"<JSON path>: the spec expects ..., found <type>"`` lines."""
+    return [str(deviation) for deviation in deviations(operation, status, body, media_type)]
