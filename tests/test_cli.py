@@ -133,6 +133,7 @@ def test_record_counts_in_the_singular_and_a_write_error_is_one_line(
     assert recorded.returncode == 0, recorded.stderr
     assert recorded.stdout == (
         f"Recorded 3 interactions (1 page, 2 Query Runs) to {cassette} as account acme\n"
+        "No deviations from the spec in this recording.\n"
     )
     (tmp_path / "plain.txt").write_text("x")
     refused = run_cli(

@@ -27,7 +27,7 @@ import click
 
 from .client import ModeClient
 from .core import DEFAULT_MAX_RETRIES
-from .display import format_query_run, format_table
+from .display import counted, format_query_run, format_table
 from .drift import SpecDriftWarning
 from .errors import ModeAPIError
 from .record_command import record_command
@@ -404,6 +404,35 @@ def demo_command() -> None:
     from .demo import run_demo
 
     run_demo(click.echo)
+
+
+@cli.command("drift")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+def drift_command(paths: tuple[Path, ...]) -> None:
+    """Check recorded responses (cassette files or directories) against the spec.
+
+    Prints each distinct deviation once: operation, JSON path, what the spec expects,
+    what was found, how many times, and where it first occurs. Exit status 0 when there
+    is none, 1 when there is any, 2 when an input cannot be read.
+    """
+    from .mock.drift_report import cassette_files, drift_of
+
+    try:
+        found = drift_of(cassette_files(paths))
+    except (ValueError, OSError) as exc:
+        message = _os_problem(exc) if isinstance(exc, OSError) else str(exc)
+        click.echo(f"mode-query-runs: error: {message}", err=True)
+        sys.exit(2)
+    for drift in found:
+        _echo(str(drift))
+    if found:
+        click.echo(
+            f"mode-query-runs: {counted(len(found), 'deviation')} from the spec;"
+            " see README 'When Mode changes'",
+            err=True,
+        )
+        sys.exit(1)
+    _echo("no deviations from the spec")
 
 
 cli.add_command(record_command)

@@ -33,10 +33,24 @@ def counted(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
+def _field(run: QueryRun, name: str) -> Any:
+    """A field as the server sent it: the typed attribute, or the value a tolerant read kept."""
+    value = getattr(run, name)
+    return run.additional_properties.get(name) if isinstance(value, Unset) else value
+
+
+def _hrefs(value: Any) -> str:
+    """A relation's href, hrefs (an array of Links) or, for anything else, its JSON."""
+    links = value if isinstance(value, list) else [value]
+    if all(isinstance(link, dict) and isinstance(link.get("href"), str) for link in links):
+        return " ".join(link["href"] for link in links)
+    return _text(value)
+
+
 def format_table(runs: Iterable[QueryRun]) -> str:
     """Query Runs as a plain-text table, one run per line under a header."""
     rows = [[c.upper() for c in TABLE_COLUMNS]]
-    rows += [[_text(getattr(run, c)) for c in TABLE_COLUMNS] for run in runs]
+    rows += [[_text(_field(run, c)) for c in TABLE_COLUMNS] for run in runs]
     widths = [max(len(row[i]) for row in rows) for i in range(len(TABLE_COLUMNS))]
     return "\n".join(
         "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
@@ -49,8 +63,9 @@ def format_query_run(run: QueryRun) -> str:
     body = to_wire(run)
     links = body.pop("_links", {})
     body.pop("_embedded", None)
-    width = max(len(key) for key in body)
+    width = max((len(key) for key in body), default=0)
     lines = [f"{key.ljust(width)}  {_text(value)}" for key, value in body.items()]
-    lines.append("links:")
-    lines += [f"  {rel}: {link.get('href')}" for rel, link in links.items()]
+    lines.append("links:" if isinstance(links, dict) else f"links: {_text(links)}")
+    if isinstance(links, dict):
+        lines += [f"  {rel}: {_hrefs(link)}" for rel, link in links.items()]
     return "\n".join(lines)

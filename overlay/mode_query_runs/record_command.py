@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from .display import counted
+from .mock.drift_report import drift_of
 from .recorder import record_report_run
 from .scrub import Scrubber
 from .session import Session
@@ -46,6 +47,14 @@ def _record(
         f"Recorded {counted(len(written), 'interaction')} ({counted(pages, 'page')},"
         f" {counted(len(written) - pages, 'Query Run')}) to {cassette} as account {as_account}"
     )
+    drifts = drift_of([cassette])
+    if drifts:
+        click.echo(
+            f"{counted(len(drifts), 'deviation')} from the spec in this recording;"
+            f" see them with: mode-query-runs drift {cassette}"
+        )
+    else:
+        click.echo("No deviations from the spec in this recording.")
 
 
 @click.command("record")
