@@ -64,8 +64,3 @@ def test_another_origin_is_followed_without_credentials_when_allowed(
     (seen,) = other.seen
     assert "Authorization" not in seen.headers
     assert seen.headers["Accept"] == "application/hal+json"
-
-
-def test_templated_links_are_refused(client: ModeClient) -> None:
-    with pytest.raises(ValueError, match=r"^link '/api/x\{\?page\}' is a URI template"):
-        client.follow(Link(href="/api/x{?page}", templated=True))

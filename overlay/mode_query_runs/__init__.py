@@ -23,7 +23,7 @@ from .errors import (
     ResponseParseError,
     ServerError,
 )
-from .links import relation_link, web_links
+from .links import expand_link, relation_link, web_links
 from .retries import RetryPolicy
 from .session import package_version
 from .waiting import TERMINAL_STATES
@@ -51,6 +51,7 @@ __all__ = [
     "ServerError",
     "SpecDriftWarning",
     "__version__",
+    "expand_link",
     "relation_link",
     "web_links",
 ]

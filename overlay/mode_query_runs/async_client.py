@@ -20,7 +20,7 @@ import tenacity
 from mode_api_client.models import Link, QueryRun
 
 from .core import Call, ClientCore, expected
-from .links import follow_target, followed
+from .links import Variables, follow_target, followed
 from .pagination import PageGuard, parse_page, query_runs_of
 from .results import (
     CHUNK_BYTES,
@@ -52,9 +52,9 @@ class AsyncModeClient(ClientCore[AsyncSession]):
     """
 
     def _open_session(
-        self, base_url: str, token: str, secret: str, timeout: float, strict: bool
+        self, base_url: str, token: str, secret: str, timeout: float, **options: Any
     ) -> AsyncSession:
-        return AsyncSession(base_url, token, secret, timeout, strict=strict)
+        return AsyncSession(base_url, token, secret, timeout, **options)
 
     async def aclose(self) -> None:
         """Close the connection pool."""
@@ -96,9 +96,15 @@ class AsyncModeClient(ClientCore[AsyncSession]):
         """One Query Run; as :meth:`ModeClient.get_query_run`."""
         return await self._call(self._get_call(report, run, query_run))
 
-    async def follow(self, link: Link | list[Link] | str, *, other_origin: bool = False) -> Any:
+    async def follow(
+        self,
+        link: Link | list[Link] | str,
+        *,
+        other_origin: bool = False,
+        variables: Variables | None = None,
+    ) -> Any:
         """GET a HAL link; as :meth:`ModeClient.follow`."""
-        target = follow_target(self._session, link, other_origin=other_origin)
+        target = follow_target(self._session, link, other_origin=other_origin, variables=variables)
         response = await self._send(self._request(target.url), credentials=target.credentials)
         return followed(self._session, response)
 
@@ -129,7 +135,7 @@ class AsyncModeClient(ClientCore[AsyncSession]):
         Chunks are written to the file from the event loop (64 KiB at a time).
         """
         url = self._session.resolve(content_href(query_run, format))
-        request = self._request(url, accept=FORMATS[format], redirects=True)
+        request = self._request(url, accept=FORMATS[format], result=True)
         download = Download(path, progress)
         response = await self._send(request, stream=True)
         try:
@@ -145,7 +151,7 @@ class AsyncModeClient(ClientCore[AsyncSession]):
     def iter_result_rows(self, query_run: QueryRun) -> AsyncIterator[dict[str, str]]:
         """The rows of the CSV result, streamed; as :meth:`ModeClient.iter_result_rows`."""
         url = self._session.resolve(content_href(query_run, "csv"))
-        return self._rows(self._request(url, accept=FORMATS["csv"], redirects=True))
+        return self._rows(self._request(url, accept=FORMATS["csv"], result=True))
 
     async def _rows(self, request: httpx.Request) -> AsyncIterator[dict[str, str]]:
         rows = CsvRows()

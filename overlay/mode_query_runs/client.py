@@ -20,7 +20,7 @@ import tenacity
 from mode_api_client.models import Link, QueryRun
 
 from .core import Call, ClientCore, expected
-from .links import follow_target, followed
+from .links import Variables, follow_target, followed
 from .pagination import PageGuard, parse_page, query_runs_of
 from .results import (
     CHUNK_BYTES,
@@ -58,6 +58,11 @@ class ModeClient(ClientCore[Session]):
             (values of unexpected types in the model's ``additional_properties``, the
             typed attribute ``UNSET``) and report each distinct deviation once per client
             as a :class:`~mode_query_runs.SpecDriftWarning` and a WARNING log line.
+        max_body_bytes: The largest JSON API body (a list page, a Query Run, a followed
+            link) to read, in bytes; default 32 MiB. A larger one raises
+            ``ResponseParseError`` naming the limit, before reading when its
+            ``Content-Length`` says so, else once the limit is passed. Result downloads
+            are streamed and have no limit; of an error body the first 64 KiB are read.
 
     One client holds one connection pool; close it with :meth:`close` or use the client
     as a context manager. Every method raises a :class:`~mode_query_runs.ModeAPIError`
@@ -70,9 +75,9 @@ class ModeClient(ClientCore[Session]):
     """
 
     def _open_session(
-        self, base_url: str, token: str, secret: str, timeout: float, strict: bool
+        self, base_url: str, token: str, secret: str, timeout: float, **options: Any
     ) -> Session:
-        return Session(base_url, token, secret, timeout, strict=strict)
+        return Session(base_url, token, secret, timeout, **options)
 
     def close(self) -> None:
         """Close the connection pool."""
@@ -142,7 +147,13 @@ class ModeClient(ClientCore[Session]):
         """
         return self._call(self._get_call(report, run, query_run))
 
-    def follow(self, link: Link | list[Link] | str, *, other_origin: bool = False) -> Any:
+    def follow(
+        self,
+        link: Link | list[Link] | str,
+        *,
+        other_origin: bool = False,
+        variables: Variables | None = None,
+    ) -> Any:
         """GET a HAL link: the spec's model for a spec relation, else decoded HAL JSON.
 
         A Query Run's ``self`` gives a ``QueryRun``, a collection's ``self`` or
@@ -155,15 +166,20 @@ class ModeClient(ClientCore[Session]):
                 ``https://app.mode.com/api`` is ``https://app.mode.com/api/acme/...``).
             other_origin: Follow a link to another origin, without credentials
                 (default: refuse it).
+            variables: Values for the variables of a templated link (``"templated":
+                true``, an RFC 6570 URI template), e.g. ``{"page": 2}``; a templated
+                link followed without them expands with none. The expanded URL then
+                meets the same origin and relation rules as any link.
 
         Raises:
             ValueError: the link points to another origin and ``other_origin`` is false
                 (credentials are never sent there); it is a ``*_web`` browser URL (see
-                :func:`~mode_query_runs.web_links`); it is a URI template.
+                :func:`~mode_query_runs.web_links`); ``variables`` are given for a link
+                that is not templated, or name a variable the template lacks.
             ResponseParseError: the body is not JSON, or breaks the spec for a spec path.
             ModeAPIError: any other failure, as the class describes.
         """
-        target = follow_target(self._session, link, other_origin=other_origin)
+        target = follow_target(self._session, link, other_origin=other_origin, variables=variables)
         response = self._send(self._request(target.url), credentials=target.credentials)
         return followed(self._session, response)
 
@@ -228,7 +244,7 @@ class ModeClient(ClientCore[Session]):
             OSError: the file could not be written.
         """
         url = self._session.resolve(content_href(query_run, format))
-        request = self._request(url, accept=FORMATS[format], redirects=True)
+        request = self._request(url, accept=FORMATS[format], result=True)
         download = Download(path, progress)
         response = self._send(request, stream=True)
         try:
@@ -253,7 +269,7 @@ class ModeClient(ClientCore[Session]):
             ModeAPIError: the request failed, as the class describes.
         """
         url = self._session.resolve(content_href(query_run, "csv"))
-        return self._rows(self._request(url, accept=FORMATS["csv"], redirects=True))
+        return self._rows(self._request(url, accept=FORMATS["csv"], result=True))
 
     def _rows(self, request: httpx.Request) -> Iterator[dict[str, str]]:
         rows = CsvRows()

@@ -28,8 +28,10 @@ from .links import relation_href
 from .retries import RetryPolicy
 from .session import (
     DEFAULT_BASE_URL,
+    DEFAULT_MAX_BODY_BYTES,
     DEFAULT_TIMEOUT,
     FOLLOWS_REDIRECTS,
+    STREAMS_BODY,
     Rules,
     check_token,
 )
@@ -84,14 +86,17 @@ class ClientCore(Generic[S]):
         max_retries: int = DEFAULT_MAX_RETRIES,
         retry_policy: RetryPolicy | None = None,
         strict: bool = False,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     ) -> None:
         self.account = check_token("account", account)
         self.max_retries = max_retries
         self._retry = (retry_policy or RetryPolicy()).options(max_retries)
-        self._session = self._open_session(base_url, token, secret, timeout, strict)
+        self._session = self._open_session(
+            base_url, token, secret, timeout, strict=strict, max_body_bytes=max_body_bytes
+        )
 
     def _open_session(
-        self, base_url: str, token: str, secret: str, timeout: float, strict: bool
+        self, base_url: str, token: str, secret: str, timeout: float, **options: Any
     ) -> S:
         raise NotImplementedError
 
@@ -108,6 +113,7 @@ class ClientCore(Generic[S]):
         max_retries: int = DEFAULT_MAX_RETRIES,
         retry_policy: RetryPolicy | None = None,
         strict: bool = False,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     ) -> Self:
         """A client configured from the environment.
 
@@ -134,6 +140,7 @@ class ClientCore(Generic[S]):
             max_retries=max_retries,
             retry_policy=retry_policy,
             strict=strict,
+            max_body_bytes=max_body_bytes,
         )
 
     @property
@@ -178,14 +185,18 @@ class ClientCore(Generic[S]):
         return self._session.base_url.raw_path.rstrip(b"/") + path.encode("ascii")
 
     def _request(
-        self, url: httpx.URL, *, accept: str = MEDIA_TYPE, redirects: bool = False
+        self, url: httpx.URL, *, accept: str = MEDIA_TYPE, result: bool = False
     ) -> httpx.Request:
-        """A GET of ``url`` with the session's headers; ``redirects`` lets httpx follow them."""
+        """A GET of ``url`` with the session's headers.
+
+        ``result``: a result download, whose redirects httpx follows and whose body the
+        caller streams (no body limit).
+        """
         return httpx.Request(
             "GET",
             url,
             headers={**self._session.headers, "Accept": accept},
-            extensions={FOLLOWS_REDIRECTS: True} if redirects else {},
+            extensions={FOLLOWS_REDIRECTS: True, STREAMS_BODY: True} if result else {},
         )
 
     @staticmethod

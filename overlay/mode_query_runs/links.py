@@ -11,10 +11,12 @@ else as decoded JSON.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
+import uritemplate
 
 from mode_api_client.models import Link
 from mode_api_client.types import Unset
@@ -26,6 +28,8 @@ from .wire import to_wire
 
 __all__ = [
     "Target",
+    "Variables",
+    "expand_link",
     "follow_target",
     "followed",
     "relation_href",
@@ -103,8 +107,56 @@ def _relation(links: Any, relation: str) -> Any:
     return value
 
 
+Variables = Mapping[str, Any]
+"""Values of a URI template's variables: strings, numbers, lists or mappings (RFC 6570)."""
+
+
+def expand_link(link: Link | list[Link] | str, variables: Variables | None = None) -> str:
+    """The href of a link, its URI template expanded (RFC 6570) when it is templated.
+
+    A HAL Link with ``"templated": true`` has a URI template as its ``href``
+    (``/api/acme/reports/r1/queries/q1/runs{?page,per_page}``); variables left out are
+    dropped with their expression (``{?page,per_page}`` with ``{"page": 2}`` gives
+    ``?page=2``). Expansion is done by the ``uritemplate`` library.
+
+    Args:
+        link: A ``Link`` model, a relation's array of one Link, or an ``href`` (never a
+            template: only a Link can say it is one).
+        variables: Values for the template's variables; ``None`` for none.
+
+    Returns:
+        The href to request, e.g. ``/api/acme/reports/r1/queries/q1/runs?page=2``.
+
+    Raises:
+        ValueError: ``variables`` are given for a link that is not templated, or name a
+            variable the template does not have; an array holds other than one Link.
+    """
+    if isinstance(link, list):
+        if len(link) != 1:
+            raise ValueError(f"a relation of {len(link)} links: follow one of them")
+        link = link[0]
+    if not (isinstance(link, Link) and link.templated is True):
+        href = link.href if isinstance(link, Link) else link
+        if variables is not None:
+            raise ValueError(f"link {href!r} is not templated: it takes no variables")
+        return href
+    template = uritemplate.URITemplate(link.href)
+    given = dict(variables or {})
+    unknown = sorted(set(given) - set(template.variable_names))
+    if unknown:
+        known = ", ".join(sorted(template.variable_names)) or "none"
+        raise ValueError(
+            f"URI template {link.href!r} has no variable {', '.join(unknown)} (it has {known})"
+        )
+    return str(template.expand(given))
+
+
 def follow_target(
-    rules: Rules, link: Link | list[Link] | str, *, other_origin: bool = False
+    rules: Rules,
+    link: Link | list[Link] | str,
+    *,
+    other_origin: bool = False,
+    variables: Variables | None = None,
 ) -> Target:
     """Where following ``link`` goes.
 
@@ -112,23 +164,14 @@ def follow_target(
         rules: The session's rules (base URL, origin).
         link: A ``Link`` model, an array of one (a relation's value), or an ``href``.
         other_origin: Allow a link on another origin; it is fetched without credentials.
+        variables: Values for a templated link's variables (see :func:`expand_link`).
 
     Raises:
-        ValueError: the link is templated; an array holds other than one Link; it is on
-            another origin and ``other_origin`` is false; or it is on the API's origin but
-            outside the API's path (a ``*_web`` browser URL, which is shown to people,
-            never fetched).
+        ValueError: as :func:`expand_link`; the link is on another origin and
+            ``other_origin`` is false; or it is on the API's origin but outside the API's
+            path (a ``*_web`` browser URL, which is shown to people, never fetched).
     """
-    if isinstance(link, list):
-        if len(link) != 1:
-            raise ValueError(f"a relation of {len(link)} links: follow one of them")
-        link = link[0]
-    if isinstance(link, Link):
-        if link.templated is True:
-            raise ValueError(f"link {link.href!r} is a URI template; expand it first")
-        href = link.href
-    else:
-        href = link
+    href = expand_link(link, variables)
     url = rules.join(href)
     if not rules.is_own_origin(url):
         if not other_origin:

@@ -26,6 +26,7 @@ import httpx
 from .errors import (
     APIConnectionError,
     ModeAPIError,
+    ResponseParseError,
     credential_forms,
     error_for_response,
     error_for_transport,
@@ -35,13 +36,14 @@ from .errors import (
 )
 from .jsonbody import decode_json
 from .reader import SpecReader
-from .spec import MEDIA_TYPE, Operation, has_body_schema, match_operation
+from .spec import MEDIA_TYPE, Operation, match_operation
 
 __all__ = [
     "DEFAULT_BASE_URL",
     "DEFAULT_TIMEOUT",
     "FOLLOWS_REDIRECTS",
     "LOGGER",
+    "STREAMS_BODY",
     "AsyncSession",
     "Rules",
     "Session",
@@ -54,6 +56,9 @@ DEFAULT_TIMEOUT = 30.0
 LOGGER = logging.getLogger("mode_query_runs")
 FOLLOWS_REDIRECTS = "mode_query_runs.follows_redirects"
 """Request extension: set to ``True`` on a request whose redirects httpx may follow."""
+STREAMS_BODY = "mode_query_runs.streams_body"
+"""Request extension: set to ``True`` on a request whose 2xx body the caller streams (a
+result download); any other body is read by the response hook, within its limit."""
 _STARTED = "mode_query_runs.started"
 
 
@@ -89,6 +94,28 @@ MAX_SECONDS = 1e9
 """The longest duration any setting accepts, in seconds (about 31 years)."""
 
 
+DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024
+"""The largest JSON API body read by default, in bytes (32 MiB; a page of 1,000 Query Runs
+is about 1.3 MB). Result downloads are streamed to disk and have no such limit."""
+ERROR_BODY_BYTES = 64 * 1024
+"""How much of an error body (status 400 and above) is read, in bytes: enough for Mode's
+``{id, message}`` and the excerpt an error shows."""
+
+
+def check_body_limit(value: int) -> int:
+    """Return ``value`` if it is a usable body size limit in bytes; raise otherwise.
+
+    Raises:
+        TypeError: not an ``int``.
+        ValueError: below 1.
+    """
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"max_body_bytes must be an int, not {type(value).__name__}")
+    if value < 1:
+        raise ValueError(f"max_body_bytes must be at least 1, not {value}")
+    return value
+
+
 def check_seconds(name: str, value: float) -> float:
     """Return ``value`` if it is a usable duration in seconds; raise ``ValueError`` otherwise.
 
@@ -111,13 +138,21 @@ class Rules:
         secret: Mode API secret (the Basic auth password).
         timeout: Seconds to wait to connect and for each read.
         strict: Refuse a body that strays from the spec (see :mod:`.reader`).
+        max_body_bytes: The largest 2xx JSON body to read, in bytes.
 
     Raises:
         ValueError: ``base_url`` is not an http(s) URL.
     """
 
     def __init__(
-        self, base_url: str, token: str, secret: str, timeout: float, *, strict: bool = False
+        self,
+        base_url: str,
+        token: str,
+        secret: str,
+        timeout: float,
+        *,
+        strict: bool = False,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     ) -> None:
         try:
             self.base_url = httpx.URL(base_url.rstrip("/"))
@@ -134,6 +169,7 @@ class Rules:
             raise ValueError(f"base URL must have no query or fragment, not {shown!r}")
         self._base_path = self.base_url.raw_path.decode("ascii").rstrip("/")
         self.timeout = check_seconds("timeout", timeout)
+        self.max_body_bytes = check_body_limit(max_body_bytes)
         self._auth = httpx.BasicAuth(token, secret)
         self._credential_forms = credential_forms(token, secret)
         register_secrets(*self._credential_forms)
@@ -249,17 +285,54 @@ class Rules:
     def wants_body(self, response: httpx.Response) -> bool:
         """Whether the response hook must read the body before :meth:`inspect`.
 
-        An error body is read for Mode's ``id`` and ``message``; a 2xx body only when the
-        spec gives a JSON schema for it. Result content is never read here: it is
-        streamed by the caller.
+        An error body is read for Mode's ``id`` and ``message``; a 2xx body unless the
+        request streams it (``STREAMS_BODY``: result content, streamed by the caller).
+        Either is read within :meth:`body_limit`.
         """
         status = response.status_code
         if status >= 400:
             return True
-        if status >= 300:
-            return False
-        operation = self.operation_for(response.request.url, response.request.method)
-        return operation is not None and has_body_schema(operation, status)
+        return 200 <= status < 300 and not response.request.extensions.get(STREAMS_BODY)
+
+    def body_limit(self, response: httpx.Response) -> int:
+        """How many bytes of ``response``'s body to read (:meth:`wants_body` said to).
+
+        Raises:
+            ResponseParseError: a 2xx response declares a ``Content-Length`` over
+                ``max_body_bytes``; nothing is read.
+        """
+        if response.status_code >= 400:
+            return ERROR_BODY_BYTES
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > self.max_body_bytes:
+            raise self._too_large(response, f"of {int(declared)} bytes (Content-Length)")
+        return self.max_body_bytes
+
+    def keep_body(self, response: httpx.Response, chunks: list[bytes], limit: int) -> None:
+        """Keep the chunks read of a body as ``response.content``, at most ``limit`` bytes.
+
+        An error body is cut at the limit (its excerpt shows the start); a 2xx body over
+        it is refused.
+
+        Raises:
+            ResponseParseError: a 2xx body is longer than ``max_body_bytes``.
+        """
+        content = b"".join(chunks)
+        if len(content) > limit:
+            if response.status_code < 400:
+                raise self._too_large(response, "read so far")
+            content = content[:limit]
+        response._content = content  # what httpx's own read() keeps; .content, .json()
+
+    def _too_large(self, response: httpx.Response, size: str) -> ResponseParseError:
+        request = response.request
+        return ResponseParseError(
+            f"response body {size} is over the limit of {self.max_body_bytes} bytes"
+            " (max_body_bytes)",
+            status=response.status_code,
+            method=request.method,
+            url=self.shown_url(request.url),
+        )
 
     def inspect(self, response: httpx.Response) -> None:
         """Log the response; raise the typed error for a failure.
@@ -306,9 +379,9 @@ class Session(Rules):
     """:class:`Rules` over one ``httpx.Client`` connection pool (``http``)."""
 
     def __init__(
-        self, base_url: str, token: str, secret: str, timeout: float, *, strict: bool = False
+        self, base_url: str, token: str, secret: str, timeout: float, **options: Any
     ) -> None:
-        super().__init__(base_url, token, secret, timeout, strict=strict)
+        super().__init__(base_url, token, secret, timeout, **options)
         self.http = httpx.Client(
             **self.pool_options(),
             event_hooks={"request": [self.on_request], "response": [self.check_response]},
@@ -322,7 +395,18 @@ class Session(Rules):
     def check_response(self, response: httpx.Response) -> None:
         """Response hook: read the body if needed, then :meth:`Rules.inspect`."""
         if self.wants_body(response):
-            response.read()
+            limit = self.body_limit(response)
+            chunks: list[bytes] = []
+            read = 0
+            try:
+                for chunk in response.iter_bytes():
+                    chunks.append(chunk)
+                    read += len(chunk)
+                    if read > limit:
+                        break
+            finally:
+                response.close()
+            self.keep_body(response, chunks, limit)
         self.inspect(response)
 
 
@@ -330,9 +414,9 @@ class AsyncSession(Rules):
     """:class:`Rules` over one ``httpx.AsyncClient`` connection pool (``http``)."""
 
     def __init__(
-        self, base_url: str, token: str, secret: str, timeout: float, *, strict: bool = False
+        self, base_url: str, token: str, secret: str, timeout: float, **options: Any
     ) -> None:
-        super().__init__(base_url, token, secret, timeout, strict=strict)
+        super().__init__(base_url, token, secret, timeout, **options)
         self.http = httpx.AsyncClient(
             **self.pool_options(),
             event_hooks={"request": [self._on_request], "response": [self.check_response]},
@@ -349,5 +433,16 @@ class AsyncSession(Rules):
     async def check_response(self, response: httpx.Response) -> None:
         """Response hook: read the body if needed, then :meth:`Rules.inspect`."""
         if self.wants_body(response):
-            await response.aread()
+            limit = self.body_limit(response)
+            chunks: list[bytes] = []
+            read = 0
+            try:
+                async for chunk in response.aiter_bytes():
+                    chunks.append(chunk)
+                    read += len(chunk)
+                    if read > limit:
+                        break
+            finally:
+                await response.aclose()
+            self.keep_body(response, chunks, limit)
         self.inspect(response)
