@@ -192,6 +192,7 @@ def test_record_then_replay_lists_the_same_query_runs_modulo_scrubbing(
     assert recorded.returncode == 0, recorded.stderr
     assert recorded.stdout == (
         f"Recorded 5 interactions (2 pages, 3 Query Runs) to {cassette} as account demo\n"
+        "No deviations from the spec in this recording.\n"
     )
     original = mode_cli("list", REPORT, RUN, "--json", account=ACCOUNT, base_url=upstream.base_url)
     assert original.returncode == 0, original.stderr

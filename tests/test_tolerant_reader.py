@@ -982,12 +982,6 @@ def test_the_same_stray_in_two_operations_is_reported_for_each(serve: Serve) -> 
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="SDK bug: deviations are sorted by their JSON path as text, so query_runs[10]"
-    " comes before query_runs[2]: the one warning and the strict error name run 10, not 2",
-)
 def test_the_first_straying_run_in_document_order_is_named(serve: Serve) -> None:
     runs = [
         query_run(f"r{n}", **({"max_result_bytes": 1.5} if n in (2, 10) else {})) for n in range(12)
@@ -1289,13 +1283,6 @@ async def test_async_error_filter_turns_drift_into_a_raised_warning(serve: Serve
     assert str(error.value) == case.warnings[0]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=pytest.fail.Exception,
-    reason="SDK bug: a deviation is marked reported before warnings.warn raises it, so with"
-    " SpecDriftWarning as an error only the first straying response of a client fails; the"
-    " same body read again returns its model silently",
-)
 def test_error_filter_fails_every_straying_response(serve: Serve) -> None:
     case = STRAY_RUNS["token_7"]
     _, mode = serve(recorded(ONE, case.body))
@@ -1332,3 +1319,12 @@ def test_pytest_dash_w_error_option_makes_drift_fatal(serve: Serve, tmp_path: Pa
         f"mode_query_runs.drift.SpecDriftWarning: {STRAY_RUNS['token_7'].warnings[0]}"
         in result.stdout.splitlines()
     )
+
+
+def test_the_warning_points_at_the_callers_line(serve: Serve) -> None:
+    _server, mode = serve(recorded(ONE, STRAY_RUNS["token_7"].body))
+    with recording() as caught:
+        mode.get_query_run(REPORT, RUN, TOKEN)
+    assert [(Path(w.filename).name, w.category) for w in caught] == [
+        ("test_tolerant_reader.py", SpecDriftWarning)
+    ]

@@ -24,8 +24,9 @@ __all__ = ["Deviation", "SpecDriftWarning", "deviations", "json_type", "schema_p
 class SpecDriftWarning(UserWarning):
     """A response of a spec operation strays from ``openapi/mode.yaml``; its data was kept.
 
-    Raised instead of warned when the client is strict; turn it into an error with a
-    warnings filter (``-W error::mode_query_runs.SpecDriftWarning``).
+    A strict client raises ``ResponseParseError`` instead. A warnings filter turns these
+    warnings into errors, e.g. under pytest ``-W error::mode_query_runs.SpecDriftWarning``
+    or ``warnings.simplefilter("error", SpecDriftWarning)``.
     """
 
 
@@ -164,7 +165,8 @@ def deviations(
     """Where ``body`` breaks the spec's schema for ``operation`` answering ``status``.
 
     Returns:
-        One :class:`Deviation` per problem, ordered by JSON path; empty when the body fits
+        One :class:`Deviation` per problem, ordered by JSON path (array positions by
+        number, object keys by name); empty when the body fits
         or the spec gives no schema for that status and media type.
     """
     validator = response_validator(operation.operation_id, status, media_type)
@@ -204,7 +206,15 @@ def deviations(
             stand_in,
         )
         found[(parts, location)] = deviation
-    return sorted(found.values(), key=lambda d: (d.path, d.schema_location))
+    return sorted(found.values(), key=_document_order)
+
+
+def _document_order(deviation: Deviation) -> tuple[Any, ...]:
+    """Array positions by number (``[2]`` before ``[10]``), then keys, then rule."""
+    steps = tuple(
+        (0, part, "") if isinstance(part, int) else (1, 0, part) for part in deviation.parts
+    )
+    return (steps, deviation.schema_location)
 
 
 def _missing(node: Any, instance: Any) -> list[str]:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import sys
 import threading
 import warnings
 from typing import Any
@@ -50,6 +51,23 @@ def model_for(operation: Operation) -> type[Any] | None:
     ref = schema.get("schema", {}).get("$ref", "")
     model = getattr(mode_api_client.models, ref.rpartition("/")[2], None) if ref else None
     return model if isinstance(model, type) else None
+
+
+_INNER = ("mode_query_runs", "mode_api_client", "httpx", "tenacity", "anyio", "contextlib")
+
+
+def _caller_level() -> int:
+    """The ``stacklevel`` of the first frame outside the SDK and the libraries it calls
+    through, so a warning points at the caller's line."""
+    frame = sys._getframe(1)
+    level = 1
+    while frame.f_back is not None:
+        module = str(frame.f_globals.get("__name__", ""))
+        if not module.startswith(_INNER):
+            break
+        frame = frame.f_back
+        level += 1
+    return level
 
 
 def _unreadable(deviation: Deviation) -> bool:
@@ -100,11 +118,14 @@ class SpecReader:
             with self._lock:
                 if key in self._reported:
                     continue
-                self._reported.add(key)
             kept = "" if deviation.found == "missing" else "; kept in additional_properties"
             message = f"{deviation.operation_id}: {deviation}{kept}"
             LOGGER.warning("spec drift: %s", message)
-            warnings.warn(message, SpecDriftWarning, stacklevel=2)
+            # Marked reported only once warned: a filter that turns the warning into an
+            # error fails every response that strays, not just the first.
+            warnings.warn(message, SpecDriftWarning, stacklevel=_caller_level())
+            with self._lock:
+                self._reported.add(key)
 
     @staticmethod
     def _error(
