@@ -111,22 +111,75 @@ def _describe(node: Any) -> str:
     return " or ".join(found) if found else "any value"
 
 
-def _at(root: Any, evaluation_path: list[str | int]) -> tuple[Any, Any]:
-    """The schema node a keyword belongs to, and the object schema that owns the property.
+def _at(root: Any, evaluation_path: list[str | int]) -> tuple[Any, Any, str | None]:
+    """The schema node a keyword belongs to, the object schema that names the property the
+    keyword is about (if any), and that property's name.
 
     ``evaluation_path`` is the validator's dynamic path (``$ref`` steps included), so the
-    owner of a property whose schema is a ``$ref`` (``_links``) is still known.
+    owner of a property whose schema is a ``$ref`` (``_links``) is still known. A step into
+    ``additionalProperties`` or ``items`` leaves every named property behind.
     """
     node: Any = root
     owner: Any = None
-    for part in evaluation_path[:-1]:
+    name: str | None = None
+    steps = evaluation_path[:-1]
+    for index, part in enumerate(steps):
         if part == "$ref":
             node = _resolve(node)
             continue
-        if isinstance(node, dict) and part == "properties":
-            owner = node
+        if isinstance(node, dict) and part == "properties" and index + 1 < len(steps):
+            owner, name = node, str(steps[index + 1])
+        elif part in ("additionalProperties", "items", "patternProperties", "prefixItems"):
+            owner, name = None, None
         node = node[part]
-    return _resolve(node) if evaluation_path[-1:] != ["$ref"] else node, owner
+    return _resolve(node) if evaluation_path[-1:] != ["$ref"] else node, owner, name
+
+
+def _true_parts(body: Any, reported: tuple[str | int, ...], instance: Any) -> tuple[Any, ...]:
+    """The JSON path of ``instance`` in ``body``, from the validator's reported path.
+
+    The validator reports an object key that looks like an integer (``"0"``) as a number
+    and leaves out an empty key (``""``); following ``body`` puts both right.
+    """
+
+    def walk(node: Any, rest: tuple[str | int, ...]) -> tuple[Any, ...] | None:
+        if not rest:
+            if node == instance:
+                return ()
+            return _empty_key_step(node, rest)
+        part = rest[0]
+        if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            found = walk(node[part], rest[1:])
+            return None if found is None else (part, *found)
+        if isinstance(node, dict):
+            for key in _keys_for(node, part):
+                found = walk(node[key], rest[1:])
+                if found is not None:
+                    return (key, *found)
+            return _empty_key_step(node, rest)
+        return None
+
+    def _empty_key_step(node: Any, rest: tuple[str | int, ...]) -> tuple[Any, ...] | None:
+        if isinstance(node, dict) and "" in node:
+            found = walk(node[""], rest)
+            return None if found is None else ("", *found)
+        return None
+
+    return walk(body, reported) or reported
+
+
+def _keys_for(node: dict[str, Any], part: str | int) -> list[str]:
+    """The keys of ``node`` a reported path step can stand for (``1``: ``"1"``, ``"+1"``)."""
+    if not isinstance(part, int):
+        return [part] if part in node else []
+    return [key for key in node if key == str(part) or _as_int(key) == part]
+
+
+def _as_int(key: str) -> int | None:
+    try:
+        return int(key)
+    except ValueError:
+        return None
 
 
 def _is_same_type_branch(branch: list[Any], path: tuple[str | int, ...]) -> bool:
@@ -176,25 +229,25 @@ def deviations(
     found: dict[tuple[tuple[str | int, ...], str], Deviation] = {}
     for error in _leaves(validator.iter_errors(body)):
         evaluation_path = list(error.evaluation_path)
-        parts = tuple(error.instance_path)
-        node, owner = _at(root, evaluation_path)
+        parts = _true_parts(body, tuple(error.instance_path), error.instance)
+        node, owner, name = _at(root, evaluation_path)
         keyword = evaluation_path[-1] if evaluation_path else ""
         location = "/" + "/".join(str(part) for part in evaluation_path)
         if keyword == "required":
-            for name in _missing(node, error.instance):
+            for missing in _missing(node, error.instance):
                 deviation = Deviation(
                     operation.operation_id,
-                    (*parts, name),
+                    (*parts, missing),
                     "present",
                     "missing",
-                    f"{location}/{name}",
+                    f"{location}/{missing}",
                     True,
-                    _smallest(node.get("properties", {}).get(name)),
+                    _smallest(node.get("properties", {}).get(missing)),
                 )
                 found[(deviation.parts, location)] = deviation
             continue
         names = owner.get("required", ()) if isinstance(owner, dict) else ()
-        required = bool(parts) and parts[-1] in names
+        required = bool(parts) and parts[-1] == name and name in names
         stand_in = _smallest(owner["properties"][parts[-1]]) if required else None
         deviation = Deviation(
             operation.operation_id,

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import attrs
 import httpx
 import uritemplate
 
@@ -98,8 +99,8 @@ def _relation(links: Any, relation: str) -> Any:
     """A relation's value in a ``_links`` model or dict (``None`` when it has none)."""
     if isinstance(links, dict):
         return links.get(relation)
-    if links is None or isinstance(links, Unset):
-        return None
+    if not attrs.has(type(links)):
+        return None  # no _links object (a deviation reported when the body was read)
     attribute = attribute_for(type(links), relation)
     value = getattr(links, attribute) if attribute is not None else None
     if value is None or isinstance(value, Unset):

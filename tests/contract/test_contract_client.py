@@ -25,8 +25,8 @@ the generated layer).
   token sent when it is a string (else ``UNSET``), and a fresh client warns and logs once
   per distinct (operation, schema location) of the body's
   :func:`~mode_query_runs.drift.deviations` (so not at all for a body the spec allows),
-  and not again for the same body. Bodies that run into the known SDK bugs
-  pinned by the ``xfail`` tests at the end are steered around.
+  and not again for the same body. The failures fuzzing found are kept as regression
+  tests at the end.
 
 Result contents (``content.json`` rows, ``content.csv`` text) must download byte for byte,
 and CSV must read back as its rows or be refused with ``ResponseParseError``.
@@ -48,7 +48,6 @@ import json
 import logging
 import math
 import os
-import re
 import threading
 import warnings
 from collections.abc import Callable, Iterator, Sequence
@@ -56,10 +55,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, TypeVar
 
-import attrs
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 
@@ -678,47 +676,6 @@ def test_every_page_the_spec_forbids_is_refused_when_strict(
     check()
 
 
-# Known SDK bugs, each pinned by xfail(strict=True) tests at the end of this module. The
-# loosened-spec tests steer around them (and only them); remove a carve-out with its fix.
-
-
-def links_not_an_object(resource: dict[str, Any]) -> bool:
-    """Bug 1: ``_links`` is there, not ``null`` and not an object. Looking up a relation of
-    such a resource raises ``attrs.exceptions.NotAnAttrsClassError``."""
-    return resource.get("_links") is not None and not isinstance(resource["_links"], dict)
-
-
-def misread_relation(resource: Any, schema: str) -> bool:
-    """Whether a stray relation of ``resource``'s ``_links`` (``schema``: its component) is
-    misread (crash, lost run, lossy write-back):
-
-    * bug 2: its name is a key the validator's instance path loses (``""``) or turns into
-      an array index (``"0"``, ``"+1"``), so the deviation is put at another place;
-    * bug 3: it is neither an object nor an array and is named as a required property of
-      the resource (``"token"`` in a Query Run's ``_links``), so it is replaced by that
-      property's stand-in.
-    """
-    links = resource.get("_links") if isinstance(resource, dict) else None
-    if not isinstance(links, dict):
-        return False
-    owner = load_spec()["components"]["schemas"][schema]
-    relations = _resolve(owner["properties"]["_links"])["properties"]
-    return any(
-        (mangled(name) and not _is_relation(value))
-        or (
-            name in owner["required"]
-            and name not in relations
-            and not isinstance(value, (dict, list))
-        )
-        for name, value in links.items()
-    )
-
-
-def mangled(key: str) -> bool:
-    """Whether ``jsonschema_rs`` loses ``key`` (``""``) or makes an index of it (``"05"``)."""
-    return key == "" or (re.fullmatch(r"\+?[0-9]+", key) is not None and int(key) < 2**64)
-
-
 def _is_relation(value: Any) -> bool:
     """Whether ``value`` is a Relation of the spec: a Link or an array of Links."""
     return all(
@@ -896,8 +853,6 @@ def test_every_page_of_a_loosened_spec_is_read_or_refused_exactly(server: BodySe
     @PROPERTY_SETTINGS
     @given(loosened_bodies(LIST.operation_id))
     def check(body: Any) -> None:
-        assume(not misread_relation(body, "QueryRunCollection"))  # bugs 2 and 3
-        assume(not any(misread_relation(run, "QueryRun") for run in runs_of(body)))
         calls.append(1)
         server.answer(json.dumps(body))
         readable = page_is_readable(body)
@@ -907,8 +862,6 @@ def test_every_page_of_a_loosened_spec_is_read_or_refused_exactly(server: BodySe
                 listing = mode.list_query_runs("a1b2c3d4e5f6", "8f3e2d1c0b9a", max_pages=1)
                 if not readable:
                     _refuses(lambda: list(listing))
-                elif links_not_an_object(body):  # bug 1: the page is read, not listed
-                    mode.follow(PAGE)
                 elif (relation := unlistable(body)) is not None:
                     with pytest.raises(ResponseParseError, match=f"^the {relation} relation "):
                         list(listing)
@@ -943,7 +896,6 @@ def test_every_query_run_of_a_loosened_spec_is_read_or_refused_exactly(
     @PROPERTY_SETTINGS
     @given(loosened_bodies(GET.operation_id))
     def check(body: Any) -> None:
-        assume(not misread_relation(body, "QueryRun"))  # bugs 2 and 3
         calls.append(1)
         server.answer(json.dumps(body))
         readable = isinstance(body, dict)
@@ -969,8 +921,6 @@ def test_every_query_run_of_a_loosened_spec_is_read_or_refused_exactly(
             return
         assert run.token == token_of(body)
         assert_same_json(to_wire(run), wire_form(body, (), found))
-        if links_not_an_object(body):  # bug 1
-            return
         for relation in ("self", "result"):
             if unfollowable(body, relation):
                 with pytest.raises(ResponseParseError, match=f"^the {relation} relation "):
@@ -1076,8 +1026,10 @@ def test_regression_a_carriage_return_in_an_unquoted_csv_field_is_a_parse_error(
     )
 
 
-# Known SDK bugs found by the loosened-spec tests. Each test states the behaviour the tests
-# above expect; it fails today (xfail, strict: it must fail, with that exception).
+# Regressions found by the loosened-spec tests, fixed and kept: a _links that is not an
+# object; stray relations named "" or like an index ("0", "+1"), which the validator's
+# instance path loses or turns into a number; stray relations named as a required property
+# of the resource ("token"), which must not get that property's stand-in.
 
 MODE_RUN: dict[str, Any] = {
     "id": 1,
@@ -1104,12 +1056,7 @@ def _listed(mode: ModeClient) -> list[dict[str, Any]]:
     return [to_wire(run) for run in mode.list_query_runs("r", "x", max_pages=1)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=attrs.exceptions.NotAnAttrsClassError,
-    reason="bug 1: relation_link() of a page whose _links is not an object",
-)
-def test_sdk_bug_1_a_page_whose_links_are_not_an_object_is_listed(server: BodyServer) -> None:
+def test_regression_a_page_whose_links_are_not_an_object_is_listed(server: BodyServer) -> None:
     body = {"_links": "x", "_embedded": {"query_runs": [MODE_RUN]}}
     listed, warned = _read(server, body, _listed)
     assert listed == [MODE_RUN]
@@ -1119,13 +1066,8 @@ def test_sdk_bug_1_a_page_whose_links_are_not_an_object_is_listed(server: BodySe
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=attrs.exceptions.NotAnAttrsClassError,
-    reason="bug 1: relation_link() of a Query Run whose _links is not an object",
-)
 @pytest.mark.parametrize("links", ["x", [], 0])
-def test_sdk_bug_1_a_run_whose_links_are_not_an_object_has_no_self_link(
+def test_regression_a_run_whose_links_are_not_an_object_has_no_self_link(
     server: BodyServer, links: Any
 ) -> None:
     run, _ = _read(server, {**MODE_RUN, "_links": links}, _get)
@@ -1134,43 +1076,40 @@ def test_sdk_bug_1_a_run_whose_links_are_not_an_object_has_no_self_link(
         mode.wait_for_completion(run, timeout=1)
 
 
-def _bug(raises: type[BaseException], number: int) -> pytest.MarkDecorator:
-    reason = {
-        2: "bug 2: a stray relation named '' or like an index is put at another place",
-        3: "bug 3: a stray relation named as a required property gets that one's stand-in",
-    }[number]
-    return pytest.mark.xfail(strict=True, raises=raises, reason=reason)
-
-
 @pytest.mark.parametrize(
     ("name", "value"),
     [
-        pytest.param("", 5, marks=_bug(AssertionError, 2)),  # reported at $._links
-        pytest.param("", [5], marks=_bug(KeyError, 2)),
-        pytest.param("0", 5, marks=_bug(KeyError, 2)),
-        pytest.param("+1", None, marks=_bug(KeyError, 2)),
-        pytest.param("token", None, marks=_bug(TypeError, 3)),
-        pytest.param("_links", 5, marks=_bug(TypeError, 3)),
+        ("", 5),
+        ("", [5]),
+        ("0", 5),
+        ("+1", None),
+        ("token", None),
+        ("_links", 5),
     ],
 )
-def test_sdk_bugs_2_3_a_stray_relation_of_a_run_is_kept(
+def test_regression_a_stray_relation_of_a_run_is_kept(
     server: BodyServer, name: str, value: Any
 ) -> None:
     links = {**MODE_RUN["_links"], name: value}
     run, warned = _read(server, {**MODE_RUN, "_links": links}, _get)
     assert to_wire(run) == {**MODE_RUN, "_links": links}
     assert len(warned) == 1
-    assert warned[0].startswith(f"getQueryRunForReportRun: {json_path(['_links', name])}: ")
+    # The path names the stray relation (and the item of it that strays, for an array).
+    assert warned[0].startswith(f"getQueryRunForReportRun: {json_path(['_links', name])}")
+    assert warned[0].split(": ")[1] in (
+        json_path(["_links", name]),
+        json_path(["_links", name, 0]),
+    )
 
 
 @pytest.mark.parametrize(
     ("name", "value"),
     [
-        pytest.param("1", "x", marks=_bug(AssertionError, 2)),  # no run listed
-        pytest.param("state", None, marks=_bug(AssertionError, 3)),  # no run listed
+        ("1", "x"),
+        ("state", None),
     ],
 )
-def test_sdk_bugs_2_3_a_run_with_a_stray_relation_is_listed(
+def test_regression_a_run_with_a_stray_relation_is_listed(
     server: BodyServer, name: str, value: Any
 ) -> None:
     run = {**MODE_RUN, "_links": {**MODE_RUN["_links"], name: value}}
@@ -1179,8 +1118,7 @@ def test_sdk_bugs_2_3_a_run_with_a_stray_relation_is_listed(
     assert listed == [run]
 
 
-@_bug(TypeError, 3)
-def test_sdk_bug_3_a_page_with_a_stray_relation_named_links_is_listed(
+def test_regression_a_page_with_a_stray_relation_named_links_is_listed(
     server: BodyServer,
 ) -> None:
     body = {"_links": {"self": {"href": PAGE}, "_links": None}, "_embedded": None}
