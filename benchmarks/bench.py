@@ -33,16 +33,16 @@ import uvicorn
 from mode_api_client.models import QueryRunCollection
 from mode_query_runs import AsyncModeClient, ModeClient
 from mode_query_runs.drift import SpecDriftWarning, deviations
-from mode_query_runs.mock.cassette import (
+from mode_query_runs.pagination import parse_page, query_runs_of
+from mode_query_runs.session import Session
+from mode_query_runs.spec import operation_by_id
+from mode_query_runs.testing.cassette import (
     Interaction,
     bundled_directory,
     dump_cassette,
     load_directory,
 )
-from mode_query_runs.mock.server import DEMO_SECRET, DEMO_TOKEN, free_port
-from mode_query_runs.pagination import parse_page, query_runs_of
-from mode_query_runs.session import Session
-from mode_query_runs.spec import operation_by_id
+from mode_query_runs.testing.server import DEMO_SECRET, DEMO_TOKEN, free_port
 
 ROUNDS = 7
 REPORT = "a1b2c3d4e5f6"

@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from mode_query_runs.mock.cassette import Interaction, dump_cassette
+from mode_query_runs.testing.cassette import Interaction, dump_cassette
 
 ACCOUNT = "acme"
 REPORT = "a1b2c3d4e5f6"
@@ -369,4 +369,8 @@ def main(directory: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path("overlay/mode_query_runs/mock/cassettes"))
+    main(
+        Path(sys.argv[1])
+        if len(sys.argv) > 1
+        else Path("overlay/mode_query_runs/testing/cassettes")
+    )

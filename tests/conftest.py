@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from mode_query_runs import ModeClient
-from mode_query_runs.mock.cassette import Interaction, dump_cassette
-from mode_query_runs.mock.server import DEMO_ACCOUNT, DEMO_SECRET, DEMO_TOKEN, MockServer
+from mode_query_runs.testing.cassette import Interaction, dump_cassette
+from mode_query_runs.testing.server import DEMO_ACCOUNT, DEMO_SECRET, DEMO_TOKEN, MockServer
 
 
 @pytest.fixture(scope="session")

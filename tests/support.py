@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from mode_query_runs.mock.cassette import Interaction
+from mode_query_runs.testing.cassette import Interaction
 
 REPORT = "a1b2c3d4e5f6"
 PAGED_RUN = "8f3e2d1c0b9a"

@@ -15,8 +15,8 @@ from mode_query_runs import (
     ModeClient,
     NotFoundError,
 )
-from mode_query_runs.mock.server import MockServer
 from mode_query_runs.pagination import query_runs_of
+from mode_query_runs.testing.server import MockServer
 from mode_query_runs.wire import to_wire
 from support import PAGED_RUN, PAGED_TOKENS, REPORT, SINGLE_RUN, SINGLE_TOKENS, recorded
 

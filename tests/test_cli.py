@@ -15,13 +15,13 @@ from pathlib import Path
 import httpx
 import pytest
 
-from mode_query_runs.mock.cassette import (
+from mode_query_runs.testing.cassette import (
     Interaction,
     bundled_directory,
     dump_cassette,
     load_directory,
 )
-from mode_query_runs.mock.server import MockServer, free_port
+from mode_query_runs.testing.server import MockServer, free_port
 from support import PAGED_RUN, PAGED_TOKENS, REPORT, SINGLE_RUN, SINGLE_TOKENS
 
 

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from mode_query_runs.mock.cassette import bundled_directory, load_directory
-from mode_query_runs.mock.server import MockServer
+from mode_query_runs.testing.cassette import bundled_directory, load_directory
+from mode_query_runs.testing.server import MockServer
 from support import PAGED_RUN, REPORT
 
 DIRECT = "1a2b3c4d5e6f"  # its result is served by the API origin

@@ -12,7 +12,7 @@ import pytest
 from mode_api_client.models import Link, QueryRun, QueryRunParametersType0
 from mode_query_runs import AuthenticationError, ModeAPIError, ModeClient, NotFoundError
 from mode_query_runs.links import relation_href
-from mode_query_runs.mock.server import MockServer
+from mode_query_runs.testing.server import MockServer
 from support import (
     EMPTY_RUN,
     PAGED_RUN,

@@ -7,8 +7,8 @@ from typing import Any
 
 from test_cli import run_cli
 
-from mode_query_runs.mock.cassette import bundled_directory, dump_cassette
-from mode_query_runs.mock.server import MockServer
+from mode_query_runs.testing.cassette import bundled_directory, dump_cassette
+from mode_query_runs.testing.server import MockServer
 from support import recorded
 
 LIST = "/api/acme/reports/r1/runs/u1/query_runs"

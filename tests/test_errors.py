@@ -19,7 +19,7 @@ from mode_query_runs import (
     ResponseParseError,
     ServerError,
 )
-from mode_query_runs.mock.server import MockServer
+from mode_query_runs.testing.server import MockServer
 from support import REPORT, SEED_PAGE, recorded
 
 Serve = Callable[..., tuple[MockServer, ModeClient]]

@@ -9,8 +9,8 @@ import pytest
 
 from mode_api_client.models import Link, QueryRunCollection
 from mode_query_runs import ModeClient, web_links
-from mode_query_runs.mock.server import MockServer
 from mode_query_runs.pagination import query_runs_of
+from mode_query_runs.testing.server import MockServer
 from scripted import Scripted, ScriptedServer
 from support import PAGED_RUN, PAGED_TOKENS, REPORT, SINGLE_RUN, SINGLE_TOKENS, recorded
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from mode_query_runs.mock.cassette import dump_cassette
+from mode_query_runs.testing.cassette import dump_cassette
 from support import PAGED_TOKENS, recorded
 
 pytest_plugins = ["pytester"]

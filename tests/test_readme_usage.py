@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from mode_query_runs.mock.server import MockServer
+from mode_query_runs.testing.server import MockServer
 
 README = Path(__file__).parent.parent / "README.md"
 

@@ -12,16 +12,16 @@ from typing import Any
 
 import pytest
 
+from mode_query_runs.cli.record import DEFAULT_AS_ACCOUNT
 from mode_query_runs.drift import schema_problems
 from mode_query_runs.errors import ModeAPIError
-from mode_query_runs.mock.cassette import Interaction, dump_cassette, load_cassette
-from mode_query_runs.mock.server import DEMO_ACCOUNT, DEMO_SECRET, DEMO_TOKEN, MockServer
-from mode_query_runs.record_command import DEFAULT_AS_ACCOUNT
-from mode_query_runs.recorder import fetch_report_run, record_report_run
 from mode_query_runs.retries import RetryPolicy
-from mode_query_runs.scrub import SQL_PLACEHOLDER, Scrubber
 from mode_query_runs.session import Session
 from mode_query_runs.spec import match_operation
+from mode_query_runs.testing.cassette import Interaction, dump_cassette, load_cassette
+from mode_query_runs.testing.recorder import fetch_report_run, record_report_run
+from mode_query_runs.testing.scrub import SQL_PLACEHOLDER, Scrubber
+from mode_query_runs.testing.server import DEMO_ACCOUNT, DEMO_SECRET, DEMO_TOKEN, MockServer
 from scripted import Scripted, ScriptedServer
 from support import PAGED_RUN, PAGED_TOKENS, REPORT
 

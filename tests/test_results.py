@@ -26,10 +26,10 @@ from mode_query_runs import (
     ResponseParseError,
     RetryPolicy,
 )
-from mode_query_runs.mock.cassette import bundled_directory, load_directory
-from mode_query_runs.mock.server import MockServer
-from mode_query_runs.progress import terminal_progress
+from mode_query_runs.cli.progress import terminal_progress
 from mode_query_runs.results import CHUNK_BYTES, CsvRows
+from mode_query_runs.testing.cassette import bundled_directory, load_directory
+from mode_query_runs.testing.server import MockServer
 from scripted import Scripted, ScriptedServer
 from support import PAGED_RUN, REPORT, SEED_PAGE, SINGLE_RUN
 

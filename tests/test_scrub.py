@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from mode_query_runs.mock.cassette import Interaction
-from mode_query_runs.scrub import SQL_PLACEHOLDER, Scrubber
+from mode_query_runs.testing.cassette import Interaction
+from mode_query_runs.testing.scrub import SQL_PLACEHOLDER, Scrubber
 
 
 def interaction(uri: str, body: str, **headers: list[str]) -> Interaction:

@@ -33,9 +33,9 @@ from mode_query_runs import (
     SpecDriftWarning,
     relation_link,
 )
-from mode_query_runs.mock.cassette import dump_cassette
-from mode_query_runs.mock.server import MockServer
 from mode_query_runs.pagination import query_runs_of
+from mode_query_runs.testing.cassette import dump_cassette
+from mode_query_runs.testing.server import MockServer
 from mode_query_runs.wire import to_wire
 from support import REPORT, recorded
 

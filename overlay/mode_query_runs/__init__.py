@@ -25,7 +25,7 @@ from .errors import (
 )
 from .links import expand_link, relation_link, web_links
 from .retries import RetryPolicy
-from .session import package_version
+from .settings import package_version
 from .waiting import TERMINAL_STATES
 
 __version__ = package_version()

@@ -89,7 +89,7 @@ class AsyncModeClient(ClientCore[AsyncSession]):
             next_href = guard.next_href(page)
             if next_href is None:
                 return
-            url = self._session.resolve(next_href)
+            url = self._session.origin.resolve(next_href)
             page = parse_page(self._session, await self._send(self._request(url)))
 
     async def get_query_run(self, report: str, run: str, query_run: str) -> QueryRun:
@@ -134,12 +134,12 @@ class AsyncModeClient(ClientCore[AsyncSession]):
 
         Chunks are written to the file from the event loop (64 KiB at a time).
         """
-        url = self._session.resolve(content_href(query_run, format))
+        url = self._session.origin.resolve(content_href(query_run, format))
         request = self._request(url, accept=FORMATS[format], result=True)
         download = Download(path, progress)
         response = await self._send(request, stream=True)
         try:
-            with self._session.transport_errors():
+            with self._session.checks.transport_errors():
                 download.start(response)
                 async for chunk in response.aiter_bytes(CHUNK_BYTES):
                     download.write(chunk)
@@ -150,7 +150,7 @@ class AsyncModeClient(ClientCore[AsyncSession]):
 
     def iter_result_rows(self, query_run: QueryRun) -> AsyncIterator[dict[str, str]]:
         """The rows of the CSV result, streamed; as :meth:`ModeClient.iter_result_rows`."""
-        url = self._session.resolve(content_href(query_run, "csv"))
+        url = self._session.origin.resolve(content_href(query_run, "csv"))
         return self._rows(self._request(url, accept=FORMATS["csv"], result=True))
 
     async def _rows(self, request: httpx.Request) -> AsyncIterator[dict[str, str]]:
@@ -158,7 +158,7 @@ class AsyncModeClient(ClientCore[AsyncSession]):
         response = await self._send(request, stream=True)
         try:
             check_result_response(response)
-            with self._session.transport_errors():
+            with self._session.checks.transport_errors():
                 async for text in response.aiter_text():
                     for row in rows.feed(text):
                         yield row
@@ -177,7 +177,7 @@ class AsyncModeClient(ClientCore[AsyncSession]):
         options = self._send_options(request, credentials)
 
         async def attempt() -> httpx.Response:
-            with self._session.transport_errors():
+            with self._session.checks.transport_errors():
                 return await self._session.http.send(request, stream=stream, **options)
 
         return await self._retrying(attempt)

@@ -127,7 +127,7 @@ class ModeClient(ClientCore[Session]):
             next_href = guard.next_href(page)
             if next_href is None:
                 return
-            url = self._session.resolve(next_href)
+            url = self._session.origin.resolve(next_href)
             page = parse_page(self._session, self._send(self._request(url)))
 
     def get_query_run(self, report: str, run: str, query_run: str) -> QueryRun:
@@ -243,12 +243,12 @@ class ModeClient(ClientCore[Session]):
             ModeAPIError: the request failed, as the class describes.
             OSError: the file could not be written.
         """
-        url = self._session.resolve(content_href(query_run, format))
+        url = self._session.origin.resolve(content_href(query_run, format))
         request = self._request(url, accept=FORMATS[format], result=True)
         download = Download(path, progress)
         response = self._send(request, stream=True)
         try:
-            with self._session.transport_errors():
+            with self._session.checks.transport_errors():
                 download.start(response)
                 for chunk in response.iter_bytes(CHUNK_BYTES):
                     download.write(chunk)
@@ -268,7 +268,7 @@ class ModeClient(ClientCore[Session]):
             ResponseParseError: a row's field count differs from the header's.
             ModeAPIError: the request failed, as the class describes.
         """
-        url = self._session.resolve(content_href(query_run, "csv"))
+        url = self._session.origin.resolve(content_href(query_run, "csv"))
         return self._rows(self._request(url, accept=FORMATS["csv"], result=True))
 
     def _rows(self, request: httpx.Request) -> Iterator[dict[str, str]]:
@@ -276,7 +276,7 @@ class ModeClient(ClientCore[Session]):
         response = self._send(request, stream=True)
         try:
             check_result_response(response)
-            with self._session.transport_errors():
+            with self._session.checks.transport_errors():
                 for text in response.iter_text():
                     yield from rows.feed(text)
             yield from rows.close()
@@ -293,7 +293,7 @@ class ModeClient(ClientCore[Session]):
         options = self._send_options(request, credentials)
 
         def attempt() -> httpx.Response:
-            with self._session.transport_errors():
+            with self._session.checks.transport_errors():
                 return self._session.http.send(request, stream=stream, **options)
 
         return self._retrying(attempt)

@@ -23,18 +23,13 @@ from mode_api_client.api.query_runs import (
 )
 from mode_api_client.models import QueryRun, QueryRunCollection
 
+from .bodies import STREAMS_BODY
 from .errors import ModeAPIError, ResponseParseError, without_userinfo
 from .links import relation_href
+from .responses import FOLLOWS_REDIRECTS
 from .retries import RetryPolicy
-from .session import (
-    DEFAULT_BASE_URL,
-    DEFAULT_MAX_BODY_BYTES,
-    DEFAULT_TIMEOUT,
-    FOLLOWS_REDIRECTS,
-    STREAMS_BODY,
-    Rules,
-    check_token,
-)
+from .session import Rules
+from .settings import DEFAULT_BASE_URL, DEFAULT_MAX_BODY_BYTES, DEFAULT_TIMEOUT, check_token
 from .spec import MEDIA_TYPE
 
 __all__ = ["DEFAULT_MAX_RETRIES", "Call", "ClientCore", "expected"]
@@ -146,7 +141,7 @@ class ClientCore(Generic[S]):
     @property
     def base_url(self) -> str:
         """The API base URL, without a trailing slash (and without ``user:password@``)."""
-        return str(without_userinfo(self._session.base_url))
+        return str(without_userinfo(self._session.origin.base_url))
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(account={self.account!r}, base_url={self.base_url!r})"
@@ -174,15 +169,15 @@ class ClientCore(Generic[S]):
         href = relation_href(query_run, "self")
         if href is None:
             raise ResponseParseError("the Query Run has no self link to poll")
-        return self._session.resolve(href)
+        return self._session.origin.resolve(href)
 
     def _operation_request(self, call: Call[Any]) -> httpx.Request:
         """The GET of a generated operation (its percent-encoded path on the base URL)."""
         path = call.operation._get_kwargs(*call.args)["url"]
-        return self._request(self._session.base_url.copy_with(raw_path=self._raw_path(path)))
+        return self._request(self._session.origin.base_url.copy_with(raw_path=self._raw_path(path)))
 
     def _raw_path(self, path: str) -> bytes:
-        return self._session.base_url.raw_path.rstrip(b"/") + path.encode("ascii")
+        return self._session.origin.base_url.raw_path.rstrip(b"/") + path.encode("ascii")
 
     def _request(
         self, url: httpx.URL, *, accept: str = MEDIA_TYPE, result: bool = False

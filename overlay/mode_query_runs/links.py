@@ -173,14 +173,14 @@ def follow_target(
             path (a ``*_web`` browser URL, which is shown to people, never fetched).
     """
     href = expand_link(link, variables)
-    url = rules.join(href)
-    if not rules.is_own_origin(url):
+    url = rules.origin.join(href)
+    if not rules.origin.is_own_origin(url):
         if not other_origin:
-            rules.resolve(href)  # raises the refusal
+            rules.origin.resolve(href)  # raises the refusal
         return Target(url, credentials=False)
-    if not rules.is_api_url(url):
+    if not rules.origin.is_api_url(url):
         raise ValueError(
-            f"{rules.shown_url(url)} is a browser URL (a *_web relation), not an API URL:"
+            f"{rules.origin.shown_url(url)} is a browser URL (a *_web relation), not an API URL:"
             " open it in a browser"
         )
     return Target(url, credentials=True)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from mode_api_client.models import QueryRun
 
 from .errors import APITimeoutError
-from .session import check_seconds
+from .settings import check_seconds
 
 __all__ = ["TERMINAL_STATES", "Poll", "is_finished"]
 

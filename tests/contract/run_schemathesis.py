@@ -1,7 +1,7 @@
 """Schemathesis against the recorded mock server, or against any server given with ``--url``.
 
 ``python tests/contract/run_schemathesis.py`` starts the recorded mock server
-(:class:`mode_query_runs.mock.server.MockServer`) on a free loopback port, runs the pinned
+(:class:`mode_query_runs.testing.server.MockServer`) on a free loopback port, runs the pinned
 schemathesis (``st run``) from ``openapi/mode.yaml`` against it with the demo credentials and
 every check on (``--checks all``: status code, content type, response headers and schema
 conformance, ``ignored_auth``, ...), and stops it. Every phase runs: examples (the spec's
@@ -33,7 +33,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from mode_query_runs.mock.server import MockServer
+from mode_query_runs.testing.server import MockServer
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "openapi" / "mode.yaml"

@@ -20,7 +20,6 @@ from urllib.parse import urlsplit
 import pytest
 
 from mode_query_runs.drift import schema_problems
-from mode_query_runs.mock.cassette import Interaction, bundled_directory, load_directory
 from mode_query_runs.spec import (
     Operation,
     _resolve,
@@ -29,6 +28,7 @@ from mode_query_runs.spec import (
     operation_by_id,
     operations,
 )
+from mode_query_runs.testing.cassette import Interaction, bundled_directory, load_directory
 from support import recorded
 
 LIST = operation_by_id("listQueryRunsForReportRun")

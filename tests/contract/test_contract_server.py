@@ -8,8 +8,8 @@ import tomllib
 import httpx
 from contract.run_schemathesis import config_text, count_cases, operations_without_200, summary
 
-from mode_query_runs.mock.server import MockServer
 from mode_query_runs.spec import operations
+from mode_query_runs.testing.server import MockServer
 
 LIST = "GET /{account}/reports/{report}/runs/{run}/query_runs"
 GET = "GET /{account}/reports/{report}/runs/{run}/query_runs/{query_run}"

@@ -6,7 +6,7 @@ import contextlib
 from collections.abc import Iterator
 from typing import TextIO
 
-from .results import Progress
+from ..results import Progress
 
 __all__ = ["terminal_progress"]
 

@@ -31,7 +31,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from typing import Any
 
-from .mock.cassette import Interaction
+from .cassette import Interaction
 
 __all__ = ["DROPPED_HEADERS", "RECORDED_REQUEST_HEADERS", "SQL_PLACEHOLDER", "Scrubber"]
 

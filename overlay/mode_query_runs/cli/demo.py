@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import click
+
 from mode_api_client.types import Unset
 
-from .client import ModeClient
+from ..client import ModeClient
+from ..links import relation_link
+from .common import reports_errors
 from .display import counted, format_table
-from .links import relation_link
-from .mock.server import MockServer
 
-__all__ = ["DEMO_QUERY_RUN", "DEMO_REPORT", "DEMO_RUN", "run_demo"]
+__all__ = ["DEMO_QUERY_RUN", "DEMO_REPORT", "DEMO_RUN", "demo_command", "run_demo"]
 
 DEMO_REPORT = "a1b2c3d4e5f6"
 DEMO_RUN = "8f3e2d1c0b9a"
@@ -24,6 +26,8 @@ def run_demo(echo: Callable[[str], object]) -> None:
     Raises:
         ModeAPIError: a step failed (the bundled recordings answer every step).
     """
+    from ..testing.server import MockServer  # uvicorn: loaded only for the demo
+
     with MockServer() as server:
         echo(f"Started the recorded mock server at {server.base_url} (account {server.account}).")
         with ModeClient(
@@ -52,3 +56,10 @@ def run_demo(echo: Callable[[str], object]) -> None:
             if result_web is not None:
                 echo(f"   Its results in a browser (result_web): {result_web.href}")
     echo("\nStopped the mock server. Demo finished.")
+
+
+@click.command("demo")
+@reports_errors
+def demo_command() -> None:
+    """Run a short tour against the bundled mock server on a free loopback port."""
+    run_demo(click.echo)

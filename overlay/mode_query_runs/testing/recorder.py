@@ -9,8 +9,8 @@ lists and gets Query Runs:
 2. ``GET /{account}/reports/{report}/runs/{run}/query_runs/{query_run}`` for every listed
    Query Run, or for the ones asked for.
 
-Each response becomes an :class:`~mode_query_runs.mock.cassette.Interaction` holding the
-body text as sent, then :class:`~mode_query_runs.scrub.Scrubber` scrubs them all in
+Each response becomes an :class:`~mode_query_runs.testing.cassette.Interaction` holding the
+body text as sent, then :class:`~mode_query_runs.testing.scrub.Scrubber` scrubs them all in
 memory, and only then is the cassette written, in VCR.py's format, which the mock server
 replays. Recording the same data again writes a byte-identical file.
 """
@@ -24,12 +24,13 @@ from urllib.parse import quote
 import httpx
 import tenacity
 
-from .core import DEFAULT_MAX_RETRIES
-from .mock.cassette import Interaction, dump_cassette
-from .pagination import PageGuard, parse_page, query_runs_of
-from .retries import RetryPolicy
+from ..core import DEFAULT_MAX_RETRIES
+from ..pagination import PageGuard, parse_page, query_runs_of
+from ..retries import RetryPolicy
+from ..session import Session
+from ..settings import check_token
+from .cassette import Interaction, dump_cassette
 from .scrub import Scrubber
-from .session import Session, check_token
 
 __all__ = ["DEFAULT_POLICY", "fetch_report_run", "record_report_run"]
 
@@ -60,7 +61,7 @@ def _interaction(response: httpx.Response) -> Interaction:
 def _getter(session: Session, retrying: tenacity.Retrying) -> Callable[[httpx.URL], httpx.Response]:
     def get(url: httpx.URL) -> httpx.Response:
         def attempt() -> httpx.Response:
-            with session.transport_errors():
+            with session.checks.transport_errors():
                 return session.http.get(url)
 
         return retrying(attempt)
@@ -104,7 +105,7 @@ def fetch_report_run(
         for name, value in (("account", account), ("report", report), ("run", run))
     ]
     listing = "{}/{}/reports/{}/runs/{}/query_runs".format(
-        session.base_url, *(quote(segment, safe="") for segment in segments)
+        session.origin.base_url, *(quote(segment, safe="") for segment in segments)
     )
     recorded: list[Interaction] = []
     listed: list[str] = []
@@ -118,7 +119,7 @@ def fetch_report_run(
         guard.visit(page)
         listed.extend(run.token for run in query_runs_of(page) if isinstance(run.token, str))
         next_href = guard.next_href(page)
-        url = None if next_href is None else session.resolve(next_href)
+        url = None if next_href is None else session.origin.resolve(next_href)
     wanted = [check_token("query_run", token) for token in query_runs] or listed
     for token in dict.fromkeys(wanted):
         recorded.append(_interaction(get(httpx.URL(f"{listing}/{quote(token, safe='')}"))))

@@ -10,7 +10,7 @@ from typing import Any
 from mode_api_client.models import QueryRun
 from mode_api_client.types import Unset
 
-from .wire import format_timestamp, to_wire
+from ..wire import format_timestamp, to_wire
 
 __all__ = ["counted", "format_query_run", "format_table"]
 

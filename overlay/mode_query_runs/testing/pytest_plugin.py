@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from .mock.server import DEMO_ACCOUNT, MockServer
+from .server import DEMO_ACCOUNT, MockServer
 
 __all__ = ["ModeMock", "mode_cassettes", "mode_mock_server"]
 
@@ -36,7 +36,7 @@ class ModeMock:
         account: The account the recordings' paths use.
         token: The API token the server accepts (``demo-token``).
         secret: The API secret the server accepts (``demo-secret``).
-        server: The :class:`~mode_query_runs.mock.server.MockServer`; its ``requests``
+        server: The :class:`~mode_query_runs.testing.server.MockServer`; its ``requests``
             lists ``(method, path?query)`` of every request received.
     """
 

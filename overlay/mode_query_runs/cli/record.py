@@ -11,11 +11,12 @@ from pathlib import Path
 
 import click
 
+from ..session import Session
+from ..testing.drift_report import drift_of
+from ..testing.recorder import record_report_run
+from ..testing.scrub import Scrubber
+from .common import credentials, reports_errors
 from .display import counted
-from .mock.drift_report import drift_of
-from .recorder import record_report_run
-from .scrub import Scrubber
-from .session import Session
 
 __all__ = ["DEFAULT_AS_ACCOUNT", "record_command"]
 
@@ -33,8 +34,6 @@ def _record(
     as_account: str,
     redact_sql: bool,
 ) -> None:
-    from .cli import credentials  # cli imports this module to register the command
-
     account, token, secret = credentials(ctx)
     session = Session(ctx.obj["base_url"], token, secret, ctx.obj["timeout"])
     scrubber = Scrubber(account, as_account, secrets=(token, secret), redact_sql=redact_sql)
@@ -100,6 +99,4 @@ def record_command(
     user names by placeholders, then writes the cassette `mode-query-runs mock serve
     --cassettes DIR` replays.
     """
-    from .cli import reports_errors  # cli imports this module to register the command
-
     reports_errors(_record)(ctx, report, run, query_runs, cassette, as_account, redact_sql)

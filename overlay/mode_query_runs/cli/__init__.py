@@ -1,0 +1,53 @@
+"""``mode-query-runs``: the command-line tool, one module per command group.
+
+- :mod:`.app`: the group and its global options;
+- :mod:`.query_runs`: ``list``, ``get``, ``results``;
+- :mod:`.record`: ``record``; :mod:`.drift`: ``drift``; :mod:`.mock`: ``mock serve``;
+  :mod:`.demo`: ``demo``;
+- :mod:`.common`: credentials, the client, error reporting and exit statuses, output;
+  :mod:`.display` and :mod:`.progress`: what the commands print.
+"""
+
+from __future__ import annotations
+
+import signal
+from collections.abc import Sequence
+from types import FrameType
+
+import click
+
+from .app import cli
+from .common import TERMINATED
+from .demo import demo_command
+from .drift import drift_command
+from .mock import mock_group
+from .query_runs import get_command, list_command, results_command
+from .record import record_command
+
+__all__ = ["cli", "main"]
+
+for _command in (
+    list_command,
+    get_command,
+    results_command,
+    mock_group,
+    demo_command,
+    drift_command,
+    record_command,
+):
+    cli.add_command(_command)
+
+
+def _terminated(signum: int, frame: FrameType | None) -> None:
+    click.echo("mode-query-runs: terminated", err=True)
+    raise SystemExit(TERMINATED)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point of the ``mode-query-runs`` console script.
+
+    SIGTERM raises ``SystemExit(143)`` in the main thread, so a download in progress
+    removes its temporary file as on any other failure.
+    """
+    signal.signal(signal.SIGTERM, _terminated)
+    cli.main(args=list(argv) if argv is not None else None, prog_name="mode-query-runs")

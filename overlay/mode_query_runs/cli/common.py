@@ -1,0 +1,184 @@
+"""What every ``mode-query-runs`` command shares: credentials, the client, error
+reporting and exit statuses, and writing to stdout.
+
+Credentials come only from the environment (``MODE_API_TOKEN``, ``MODE_API_SECRET``) and
+are never printed. Every failure exits with status 1 and one line on stderr naming the
+HTTP status (or the kind of failure) and Mode's message; usage errors exit with 2; Ctrl-C
+(SIGINT) exits with 130 and SIGTERM with 143, after the same clean-up as a failure. When the
+reader of stdout goes away (``... | head``) the command stops quietly with 141.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NoReturn, ParamSpec, TypeVar
+
+import click
+
+from ..client import ModeClient
+from ..core import DEFAULT_MAX_RETRIES
+from ..errors import ModeAPIError
+
+__all__ = [
+    "CLOSED_PIPE",
+    "INTERRUPTED",
+    "TERMINATED",
+    "check_writable",
+    "client_for",
+    "credentials",
+    "dump_json",
+    "echo",
+    "fail",
+    "os_problem",
+    "reports_errors",
+    "write_out",
+]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+INTERRUPTED = 130
+"""Exit status after Ctrl-C (SIGINT): 128 + the signal number, as shells report it."""
+TERMINATED = 143
+"""Exit status after SIGTERM: 128 + 15."""
+CLOSED_PIPE = 141
+"""Exit status when the reader of stdout went away (``| head``): 128 + SIGPIPE (13), what a
+shell reports for a command that SIGPIPE ended."""
+
+
+def fail(message: str) -> NoReturn:
+    click.echo(f"mode-query-runs: error: {message}", err=True)
+    sys.exit(1)
+
+
+def stop_quietly() -> NoReturn:
+    """Exit with :data:`CLOSED_PIPE` and no message: stdout's reader is gone.
+
+    Python would flush what is still buffered for stdout at exit, fail again and print
+    ``Exception ignored ... BrokenPipeError``; stdout's descriptor is pointed at the null
+    device first, so that flush goes nowhere.
+    """
+    with contextlib.suppress(OSError, ValueError):  # a stdout without a descriptor
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    sys.exit(CLOSED_PIPE)
+
+
+def os_problem(exc: OSError) -> str:
+    """``<file>: <reason>`` of a file-system error, on one line."""
+    reason = exc.strerror or str(exc)
+    return f"{exc.filename}: {reason}" if exc.filename is not None else reason
+
+
+def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
+    """Turn SDK, configuration and file-system errors into one line on stderr and exit
+    status 1; Ctrl-C into one line and exit status 130; a closed stdout (``| head``) into
+    exit status 141 without a message."""
+
+    @functools.wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except (ModeAPIError, ValueError) as exc:
+            fail(str(exc))
+        except BrokenPipeError:  # only stdout is a pipe written to (--output is a file)
+            stop_quietly()
+        except OSError as exc:
+            fail(os_problem(exc))
+        except KeyboardInterrupt:
+            click.echo("mode-query-runs: interrupted", err=True)
+            sys.exit(INTERRUPTED)
+
+    return wrapper
+
+
+def cannot_write(output: str, exc: OSError) -> ValueError:
+    return ValueError(f"cannot write {output or repr(output)}: {exc.strerror or exc}")
+
+
+def check_writable(output: str) -> None:
+    """Refuse an output path that cannot be written, before anything is downloaded.
+
+    Raises:
+        ValueError: ``cannot write <output>: <reason>`` (an empty name, a missing
+            directory, a directory, no permission, a read-only file system).
+    """
+    if not output:
+        raise ValueError("cannot write '': no file name given")
+    path = Path(output)
+    try:
+        if path.is_dir():
+            raise IsADirectoryError(21, os.strerror(21))
+        # The same test a download makes: can a file be created beside the target?
+        with tempfile.TemporaryFile(dir=path.parent):
+            pass
+        if path.exists() and not os.access(path, os.W_OK):
+            raise PermissionError(13, os.strerror(13))
+    except OSError as exc:
+        raise cannot_write(output, exc) from None
+
+
+def credentials(ctx: click.Context) -> tuple[str, str, str]:
+    """``(account, token, secret)``: ``--account`` / ``MODE_ACCOUNT``, ``MODE_API_TOKEN``
+    and ``MODE_API_SECRET``.
+
+    Raises:
+        ValueError: one is unset or empty (named, never shown).
+    """
+    token, secret = os.environ.get("MODE_API_TOKEN"), os.environ.get("MODE_API_SECRET")
+    missing = [n for n, v in (("MODE_API_TOKEN", token), ("MODE_API_SECRET", secret)) if not v]
+    if missing:
+        raise ValueError(f"set {' and '.join(missing)} in the environment")
+    if not ctx.obj["account"]:
+        raise ValueError("give --account or set MODE_ACCOUNT")
+    return ctx.obj["account"], token or "", secret or ""
+
+
+def client_for(ctx: click.Context) -> ModeClient:
+    account, token, secret = credentials(ctx)
+    return ModeClient(
+        account,
+        token,
+        secret,
+        base_url=ctx.obj["base_url"],
+        timeout=ctx.obj["timeout"],
+        max_retries=ctx.obj.get("max_retries", DEFAULT_MAX_RETRIES),
+        strict=ctx.obj.get("strict", False),
+    )
+
+
+def write_out(data: bytes) -> None:
+    """Write all of ``data`` to stdout and flush it.
+
+    Under ``python -u`` or ``PYTHONUNBUFFERED`` stdout's binary stream is unbuffered, and a
+    write the reader went away in the middle of takes part of ``data`` without an error; the
+    rest is written again, so a closed pipe always ends in ``BrokenPipeError`` and never in
+    output dropped silently.
+
+    Raises:
+        BrokenPipeError: the reader of stdout went away.
+    """
+    sys.stdout.flush()
+    stream = sys.stdout.buffer
+    view = memoryview(data)
+    while view:
+        view = view[stream.write(view) or 0 :]
+    stream.flush()
+
+
+def echo(text: str) -> None:
+    """Print ``text`` and a newline on stdout, in its encoding (see :func:`write_out`)."""
+    write_out(f"{text}\n".encode(sys.stdout.encoding, sys.stdout.errors or "strict"))
+
+
+def dump_json(value: Any) -> None:
+    echo(json.dumps(value, indent=2, ensure_ascii=False))

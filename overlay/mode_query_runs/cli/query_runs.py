@@ -1,0 +1,140 @@
+"""``list``, ``get`` and ``results``: the Query Runs of a Report Run and their results."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from ..results import CHUNK_BYTES, Progress
+from ..wire import to_wire
+from .common import (
+    cannot_write,
+    check_writable,
+    client_for,
+    dump_json,
+    echo,
+    reports_errors,
+    write_out,
+)
+from .display import format_query_run, format_table
+
+__all__ = ["get_command", "list_command", "results_command"]
+
+
+@click.command("list")
+@click.argument("report")
+@click.argument("run")
+@click.option("--json", "as_json", is_flag=True, help="One JSON array of every page's runs.")
+@click.pass_context
+@reports_errors
+def list_command(ctx: click.Context, report: str, run: str, as_json: bool) -> None:
+    """List every Query Run of Report Run RUN of Report REPORT."""
+    with client_for(ctx) as client:
+        runs = list(client.list_query_runs(report, run))
+    if as_json:
+        dump_json([to_wire(r) for r in runs])
+    else:
+        echo(format_table(runs))
+
+
+@click.command("get")
+@click.argument("report")
+@click.argument("run")
+@click.argument("query_run")
+@click.option("--json", "as_json", is_flag=True, help="The Query Run as a JSON object.")
+@click.option("--wait", is_flag=True, help="Poll until the run's state is final, then show it.")
+@click.option(
+    "--wait-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=300.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="With --wait: give up (exit 1) after this long.",
+)
+@click.option(
+    "--poll-interval",
+    type=click.FloatRange(min=0, min_open=True),
+    default=1.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="With --wait: first interval between polls (then growing, up to 10 s).",
+)
+@click.pass_context
+@reports_errors
+def get_command(
+    ctx: click.Context,
+    report: str,
+    run: str,
+    query_run: str,
+    as_json: bool,
+    wait: bool,
+    wait_timeout: float,
+    poll_interval: float,
+) -> None:
+    """Show Query Run QUERY_RUN of Report Run RUN of Report REPORT."""
+    with client_for(ctx) as client:
+        found = client.get_query_run(report, run, query_run)
+        if wait:
+            found = client.wait_for_completion(
+                found, timeout=wait_timeout, poll_interval=poll_interval
+            )
+    if as_json:
+        dump_json(to_wire(found))
+    else:
+        echo(format_query_run(found))
+
+
+@click.command("results")
+@click.argument("report")
+@click.argument("run")
+@click.argument("query_run")
+@click.option(
+    "--format",
+    "form",
+    type=click.Choice(["csv", "json"]),
+    default="csv",
+    show_default=True,
+    help="Result format (content.csv or content.json).",
+)
+@click.option(
+    "--output",
+    "-o",
+    metavar="PATH",
+    help="File to write, replaced only once complete (default or '-': stdout).",
+)
+@click.pass_context
+@reports_errors
+def results_command(
+    ctx: click.Context, report: str, run: str, query_run: str, form: str, output: str | None
+) -> None:
+    """Download the result of Query Run QUERY_RUN of Report Run RUN of Report REPORT.
+
+    A progress bar is drawn on stderr when it is a terminal and the result does not go to
+    that terminal too (it is written to --output PATH, or stdout is not a terminal).
+    """
+    from .progress import terminal_progress
+
+    to_file = output is not None and output != "-"
+    if output is not None and to_file:
+        check_writable(output)
+    bar: contextlib.AbstractContextManager[Progress | None] = contextlib.nullcontext(None)
+    if to_file or not sys.stdout.isatty():
+        bar = terminal_progress(sys.stderr, query_run)
+    with client_for(ctx) as client, bar as progress:
+        found = client.get_query_run(report, run, query_run)
+        if output is not None and to_file:
+            try:
+                client.download_result(found, output, format=form, progress=progress)
+            except OSError as exc:
+                raise cannot_write(output, exc) from None
+            return
+        with tempfile.TemporaryDirectory() as directory:
+            path = Path(directory) / f"result.{form}"
+            client.download_result(found, path, format=form, progress=progress)
+            with path.open("rb") as result:
+                while chunk := result.read(CHUNK_BYTES):
+                    write_out(chunk)

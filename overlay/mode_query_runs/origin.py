@@ -1,0 +1,103 @@
+"""The API's origin: where credentials may go, how hrefs resolve, how URLs are shown.
+
+Mode's hrefs are absolute paths that include the base path (``/api/acme/...``); they
+resolve against the base URL's origin, never by appending. Credentials go only to that
+origin (scheme, host and port), and a URL is an API URL only under the base path; other
+URLs on it (``*_web`` relations) are for browsers. URLs in logs and errors never carry
+user-info, and another origin's query string (a storage host's signature) is hidden.
+"""
+
+from __future__ import annotations
+
+import httpx
+
+from .errors import without_userinfo
+from .spec import Operation, match_operation
+
+__all__ = ["Origin"]
+
+
+class Origin:
+    """The base URL and the rules that follow from it.
+
+    Args:
+        base_url: The API's base URL, e.g. ``https://app.mode.com/api``.
+
+    Raises:
+        ValueError: ``base_url`` is not an http(s) URL, has a query or fragment, or a port
+            out of range.
+    """
+
+    def __init__(self, base_url: str) -> None:
+        try:
+            self.base_url = httpx.URL(base_url.rstrip("/"))
+        except httpx.InvalidURL as exc:
+            raise ValueError(f"base URL is not a valid URL: {exc}") from None
+        shown = str(without_userinfo(self.base_url))
+        if self.base_url.scheme not in ("http", "https") or not self.base_url.host:
+            raise ValueError(f"base URL must be an http(s) URL, not {shown!r}")
+        if self.base_url.port is not None and not 0 < self.base_url.port < 65536:
+            raise ValueError(
+                f"base URL is not a valid URL: port {self.base_url.port} is out of range"
+            )
+        if self.base_url.query or self.base_url.fragment:
+            raise ValueError(f"base URL must have no query or fragment, not {shown!r}")
+        self._base_path = self.base_url.raw_path.decode("ascii").rstrip("/")
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({str(without_userinfo(self.base_url))!r})"
+
+    @property
+    def scheme_host_port(self) -> tuple[str, str, int | None]:
+        """``(scheme, host, port)`` of the base URL: the only origin given credentials."""
+        return self.base_url.scheme, self.base_url.host, self.base_url.port
+
+    def is_own_origin(self, url: httpx.URL) -> bool:
+        """Whether ``url`` is on the base URL's origin (where credentials may be sent)."""
+        return (url.scheme, url.host, url.port) == self.scheme_host_port
+
+    def join(self, href: str) -> httpx.URL:
+        """The absolute URL of a HAL ``href``, resolved against the base URL's origin."""
+        return self.base_url.join(href)
+
+    def is_api_url(self, url: httpx.URL) -> bool:
+        """Whether ``url`` is on the base URL's origin and under its path (``/api/...``)."""
+        path = url.raw_path.decode("ascii").split("?", 1)[0]
+        return self.is_own_origin(url) and path.startswith(self._base_path + "/")
+
+    def resolve(self, href: str) -> httpx.URL:
+        """The absolute URL of a HAL ``href``, resolved against the base URL.
+
+        Mode's hrefs are absolute paths that already include the base path (``/api/...``),
+        so they resolve against the base URL's origin, never by appending.
+
+        Raises:
+            ValueError: ``href`` points to another origin than the base URL's, where the
+                API credentials must not be sent.
+        """
+        url = self.join(href)
+        if not self.is_own_origin(url):
+            raise ValueError(
+                f"refusing to send Mode credentials to {url.scheme}://{url.netloc.decode()}:"
+                f" the link is not on the API's origin {self.base_url.scheme}://"
+                f"{self.base_url.netloc.decode()}"
+            )
+        return url
+
+    def operation_for(self, url: httpx.URL, method: str = "GET") -> Operation | None:
+        """The spec operation a request to ``url`` is, if it is one on the API's origin."""
+        if not self.is_api_url(url):
+            return None
+        path = url.raw_path.decode("ascii").split("?", 1)[0]
+        return match_operation(method, path[len(self._base_path) :])
+
+    def shown_url(self, url: httpx.URL) -> str:
+        """``url`` as logs and errors show it: no userinfo; another origin's query hidden.
+
+        Storage hosts that serve results sign their URLs in the query string; the
+        signature is a credential, so it is replaced by ``?…``.
+        """
+        shown = without_userinfo(url)
+        if not self.is_own_origin(url) and url.query:
+            return str(shown.copy_with(query=None)) + "?…"
+        return str(shown)

@@ -1,0 +1,302 @@
+"""The recorded mock server: a real HTTP server that replays cassettes.
+
+A Starlette application served by uvicorn. Every request must carry HTTP Basic auth with
+the demo credentials (``DEMO_TOKEN`` / ``DEMO_SECRET``), else it gets Mode's ``401``
+error body. A request is matched on its method, path and query string against the
+cassettes' interactions (scheme and host are ignored) and answered with the recorded
+status, headers and body; anything not recorded gets Mode's ``404`` error body.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import json
+import secrets
+import socket
+import threading
+import time
+from pathlib import Path
+from types import TracebackType
+from typing import Self
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from .cassette import (
+    Interaction,
+    bundled_directory,
+    load_directory,
+    recorded_account,
+    request_key,
+)
+from .storage import STORAGE_HOST, redirect_targets, relocate, storage_refusal
+
+__all__ = ["DEMO_ACCOUNT", "DEMO_SECRET", "DEMO_TOKEN", "MockServer", "create_app"]
+
+DEMO_ACCOUNT = "acme"
+DEMO_TOKEN = "demo-token"
+DEMO_SECRET = "demo-secret"
+MEDIA_TYPE = "application/hal+json"
+_STARTUP_SECONDS = 10.0
+
+
+def _error(status: int, error_id: str, message: str) -> Response:
+    body = json.dumps({"id": error_id, "message": message})
+    headers = {"WWW-Authenticate": 'Basic realm="Mode"'} if status == 401 else None
+    return Response(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
+
+
+def _authorized(request: Request, token: str, secret: str) -> bool:
+    scheme, _, encoded = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "basic":
+        return False
+    try:
+        user, sep, password = base64.b64decode(encoded, validate=True).partition(b":")
+    except binascii.Error:
+        return False
+    # Bytes, not str: compare_digest refuses str with non-ASCII characters.
+    return (
+        bool(sep)
+        and secrets.compare_digest(user, token.encode())
+        and secrets.compare_digest(password, secret.encode())
+    )
+
+
+def create_app(
+    interactions: list[Interaction],
+    *,
+    token: str = DEMO_TOKEN,
+    secret: str = DEMO_SECRET,
+    log: list[tuple[str, str]] | None = None,
+    latency: float = 0.0,
+    storage: tuple[str, int] | None = None,
+) -> Starlette:
+    """The ASGI application replaying ``interactions`` (the first recording of a request wins).
+
+    Args:
+        interactions: What to replay.
+        token: The API token requests must authenticate with.
+        secret: The API secret requests must authenticate with.
+        log: If given, ``(method, path?query)`` of every request received is appended.
+        latency: Seconds to wait before answering each request (to simulate a network).
+        storage: ``(host, port)`` of the storage origin, where the targets of recorded
+            redirects are served without auth (see :mod:`.storage`); requests that arrive
+            there are logged with that origin before the path.
+    """
+    targets = redirect_targets(interactions)
+    storage_origin = f"http://{storage[0]}:{storage[1]}" if storage else ""
+    table: dict[tuple[str, str], Interaction] = {}
+    for interaction in interactions:
+        table.setdefault(interaction.key, interaction)
+
+    async def replay(request: Request) -> Response:
+        raw_path: bytes = request.scope.get("raw_path") or request.url.path.encode()
+        target = raw_path.decode("latin-1")
+        if request.url.query:
+            target += "?" + request.url.query
+        on_storage = storage is not None and tuple(request.scope.get("server") or ()) == storage
+        if log is not None:
+            log.append((request.method, storage_origin + target if on_storage else target))
+        if latency > 0:
+            await asyncio.sleep(latency)
+        key = request_key(request.method, target)
+        if on_storage:
+            refusal = storage_refusal(request)
+            if refusal is not None:
+                return refusal
+            if key not in targets:
+                return Response("<Error><Code>NoSuchKey</Code></Error>", 404)
+        elif not _authorized(request, token, secret):
+            return _error(401, "unauthorized", "Unauthorized")
+        recorded = table.get(key) if on_storage or key not in targets else None
+        if recorded is None:
+            return _error(404, "not_found", "Not found")
+        headers = {
+            name: values[0]
+            for name, values in recorded.headers.items()
+            if values and name.lower() not in ("content-length", "transfer-encoding")
+        }
+        if storage_origin:
+            headers = relocate(headers, storage_origin)
+        return Response(recorded.body.encode("utf-8"), status_code=recorded.status, headers=headers)
+
+    async def unrouted(request: Request, exc: Exception) -> Response:
+        # A path the route pattern cannot match (one with a decoded newline) is answered
+        # like any other unrecorded request, not with Starlette's plain-text 404.
+        return await replay(request)
+
+    return Starlette(
+        routes=[Route("/{path:path}", replay, methods=["GET", "HEAD"])],
+        exception_handlers={404: unrouted},
+    )
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port that is free on ``host`` right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((host, 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _free_port_or_refuse(host: str) -> int:
+    try:
+        return free_port(host)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise RuntimeError(f"mock server cannot listen on {host}: {reason}") from None
+
+
+class MockServer:
+    """The mock server running in a background thread, for demos and tests.
+
+    Args:
+        cassettes: Directory of cassettes to replay; the bundled ones by default.
+        host: Loopback address to listen on.
+        port: TCP port; ``0`` picks a free one.
+        latency: Seconds added before every answer (``0``: none).
+        storage_host: Loopback address of the second origin serving redirected results
+            (``storage_url``, on a free port), which rejects ``Authorization``.
+
+    Use as a context manager, or call :meth:`start` and :meth:`stop`. ``base_url`` is the
+    API base URL to give a client (``http://127.0.0.1:<port>/api``).
+
+    Raises:
+        ValueError: a cassette cannot be loaded (see :func:`.cassette.load_cassette`).
+        RuntimeError: no free port can be picked on ``host`` or ``storage_host`` (the
+            message names the address and the reason).
+    """
+
+    def __init__(
+        self,
+        cassettes: Path | None = None,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        latency: float = 0.0,
+        storage_host: str = STORAGE_HOST,
+    ) -> None:
+        self.cassettes = cassettes or bundled_directory()
+        self.host = host
+        self.port = port or _free_port_or_refuse(host)
+        self.storage_host = storage_host
+        self.storage_port = _free_port_or_refuse(storage_host)
+        self.requests: list[tuple[str, str]] = []
+        """``(method, path?query)`` of every request received, in order (``storage_url``
+        before the path for requests to the storage origin)."""
+        interactions = load_directory(self.cassettes)
+        self.account = recorded_account(interactions) or DEMO_ACCOUNT
+        """The account in the served cassettes' ``/api/<account>/`` paths when they all name
+        the same one, else ``DEMO_ACCOUNT``."""
+        app = create_app(
+            interactions,
+            log=self.requests,
+            latency=latency,
+            storage=(storage_host, self.storage_port),
+        )
+        config = uvicorn.Config(app, host=host, port=self.port, log_level="warning", lifespan="off")
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread()
+        self._failure: BaseException | None = None
+
+    token = DEMO_TOKEN
+    secret = DEMO_SECRET
+
+    @property
+    def url(self) -> str:
+        """``http://<host>:<port>``: the server's origin."""
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def base_url(self) -> str:
+        """The API base URL on this server, ``<url>/api``."""
+        return f"{self.url}/api"
+
+    @property
+    def storage_url(self) -> str:
+        """``http://<storage_host>:<storage_port>``: the storage origin."""
+        return f"http://{self.storage_host}:{self.storage_port}"
+
+    def _listen(self) -> list[socket.socket]:
+        sockets: list[socket.socket] = []
+        for host, port in ((self.host, self.port), (self.storage_host, self.storage_port)):
+            listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            sockets.append(listener)
+            listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            # Accepted connections inherit it: no Nagle delay between headers and body.
+            listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            try:
+                listener.bind((host, port))
+            except OSError as exc:
+                for opened in sockets:
+                    opened.close()
+                reason = exc.strerror or str(exc)
+                message = f"mock server cannot listen on {host}:{port}: {reason}"
+                raise RuntimeError(message) from None
+        return sockets
+
+    def _run(self, sockets: list[socket.socket]) -> None:
+        try:
+            self._server.run(sockets=sockets)
+        except BaseException as exc:  # reported by start(), not by the thread's excepthook
+            self._failure = exc
+        finally:
+            for listener in sockets:
+                listener.close()
+
+    def start(self) -> None:
+        """Bind both origins, start serving in a background thread; return once the server
+        accepts connections.
+
+        Raises:
+            RuntimeError: an address could not be bound (the message names it and the
+                reason, e.g. ``Address already in use``), or the server did not start
+                within 10 seconds.
+        """
+        sockets = self._listen()
+        self._thread = threading.Thread(
+            target=self._run, args=(sockets,), name="mode-mock", daemon=True
+        )
+        self._thread.start()
+        deadline = time.monotonic() + _STARTUP_SECONDS
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                reason = f": {self._failure!r}" if self._failure is not None else ""
+                raise RuntimeError(f"mock server failed to start on {self.url}{reason}")
+            time.sleep(0.01)
+
+    def wait(self) -> None:
+        """Block until the server stops; a signal handler may interrupt the wait."""
+        self._thread.join()
+
+    def serve_forever(self) -> None:
+        """Start, serve until interrupted (SIGINT / SIGTERM in the calling thread), stop.
+
+        Raises:
+            RuntimeError: as :meth:`start`.
+        """
+        with self:
+            self.wait()
+
+    def stop(self) -> None:
+        """Stop serving and wait for the server thread to end."""
+        self._server.should_exit = True
+        if self._thread.is_alive():
+            self._thread.join(timeout=_STARTUP_SECONDS)
+
+    def __enter__(self) -> Self:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
