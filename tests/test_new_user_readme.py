@@ -1,0 +1,41 @@
+"""The README as a new user reads it: the two commands of a fresh machine, and what it
+says of the command line and the mock server."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).parent.parent
+README = ROOT / "README.md"
+
+
+def section(heading: str) -> str:
+    return re.split(f"^## {re.escape(heading)}\n", README.read_text("utf-8"), flags=re.M)[1].split(
+        "\n## ", 1
+    )[0]
+
+
+def commands(heading: str) -> list[str]:
+    return [block.strip() for block in re.findall(r"```sh\n(.*?)```", section(heading), re.S)]
+
+
+def test_each_fresh_machine_command_is_one_line_in_a_virtual_environment() -> None:
+    install, checks = commands("Two commands on a fresh machine")
+    assert install == (
+        "python3 -m venv .venv && .venv/bin/python -m pip install ."
+        " && .venv/bin/mode-query-runs demo"
+    )
+    assert checks == "python3 -m venv .venv && .venv/bin/python -m pip install nox && .venv/bin/nox"
+
+
+def test_ci_runs_the_readme_test_command_verbatim() -> None:
+    _, checks = commands("Two commands on a fresh machine")
+    lines = (ROOT / ".ci" / "run").read_text("utf-8").splitlines()
+    assert lines[2:] == ["set -euo pipefail", 'cd "$(dirname "$0")/.."', checks]
+
+
+def test_the_virtual_environments_are_not_committed() -> None:
+    ignored = (ROOT / ".gitignore").read_text("utf-8").splitlines()
+    assert ".venv/" in ignored
+    assert ".nox/" in ignored
