@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .spec import MEDIA_TYPE, Operation, json_path, load_spec, response_schema, response_validator
+from .spec import MEDIA_TYPE, Operation, json_path, resolve, response_schema, response_validator
 
 __all__ = ["Deviation", "SpecDriftWarning", "deviations", "json_type", "schema_problems"]
 
@@ -83,21 +83,12 @@ def json_type(value: Any) -> str:
     return "object"
 
 
-def _resolve(node: Any) -> Any:
-    while isinstance(node, dict) and "$ref" in node:
-        target: Any = load_spec()
-        for key in node["$ref"].removeprefix("#/").split("/"):
-            target = target[key]
-        node = target
-    return node
-
-
 def _describe(node: Any) -> str:
     """The JSON types a schema node allows, in the spec's order (``"string or null"``)."""
     found: list[str] = []
 
     def collect(schema: Any) -> None:
-        schema = _resolve(schema)
+        schema = resolve(schema)
         if not isinstance(schema, dict):
             return
         kind = schema.get("type")
@@ -125,14 +116,14 @@ def _at(root: Any, evaluation_path: list[str | int]) -> tuple[Any, Any, str | No
     steps = evaluation_path[:-1]
     for index, part in enumerate(steps):
         if part == "$ref":
-            node = _resolve(node)
+            node = resolve(node)
             continue
         if isinstance(node, dict) and part == "properties" and index + 1 < len(steps):
             owner, name = node, str(steps[index + 1])
         elif part in ("additionalProperties", "items", "patternProperties", "prefixItems"):
             owner, name = None, None
         node = node[part]
-    return _resolve(node) if evaluation_path[-1:] != ["$ref"] else node, owner, name
+    return resolve(node) if evaluation_path[-1:] != ["$ref"] else node, owner, name
 
 
 def _true_parts(body: Any, reported: tuple[str | int, ...], instance: Any) -> tuple[Any, ...]:
@@ -277,7 +268,7 @@ def _missing(node: Any, instance: Any) -> list[str]:
 
 def _smallest(node: Any) -> Any:
     """The smallest value a schema node accepts: ``""``, ``0``, ``[]``, required keys only."""
-    node = _resolve(node)
+    node = resolve(node)
     if not isinstance(node, dict):
         return None
     branches = node.get("anyOf") or node.get("oneOf")

@@ -25,6 +25,7 @@ __all__ = [
     "match_operation",
     "operation_by_id",
     "operations",
+    "resolve",
     "response_schema",
     "response_validator",
 ]
@@ -91,8 +92,10 @@ def operation_by_id(operation_id: str) -> Operation:
     raise KeyError(operation_id)
 
 
-def _resolve(node: dict[str, Any]) -> dict[str, Any]:
-    while "$ref" in node:
+def resolve(node: Any) -> Any:
+    """The schema a ``{"$ref": "#/..."}`` node of the spec points to (followed to the end);
+    any other node as it is."""
+    while isinstance(node, dict) and "$ref" in node:
         target: Any = load_spec()
         for key in node["$ref"].removeprefix("#/").split("/"):
             target = target[key]
@@ -115,7 +118,7 @@ def response_schema(
     response = responses.get(str(status))
     if response is None:
         return None
-    schema = _resolve(response).get("content", {}).get(media_type, {}).get("schema")
+    schema = resolve(response).get("content", {}).get(media_type, {}).get("schema")
     if schema is None:
         return None
     return {**schema, "components": spec["components"]}

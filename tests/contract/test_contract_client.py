@@ -76,6 +76,7 @@ from mode_query_runs.spec import (
     json_path,
     load_spec,
     operation_by_id,
+    resolve,
     response_schema,
 )
 from mode_query_runs.wire import format_timestamp, to_wire
@@ -756,15 +757,6 @@ _SCALARS_OF: dict[str, SearchStrategy[Any]] = {
 }
 
 
-def _resolve(node: dict[str, Any]) -> dict[str, Any]:
-    while "$ref" in node:
-        target: Any = load_spec()
-        for key in node["$ref"].removeprefix("#/").split("/"):
-            target = target[key]
-        node = target
-    return node
-
-
 @dataclasses.dataclass
 class Loosened:
     """Draws values of the spec's schemas that stray, at each place, with ``percent`` %."""
@@ -781,7 +773,7 @@ class Loosened:
 
     def exact(self, node: dict[str, Any]) -> Any:
         """A value of ``node`` itself (the places inside it may stray)."""
-        node = _resolve(node)
+        node = resolve(node)
         branches = node.get("anyOf") or node.get("oneOf")
         if branches:
             return self.exact(self.pick(branches, {"type": "null"}))

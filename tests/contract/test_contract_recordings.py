@@ -22,11 +22,11 @@ import pytest
 from mode_query_runs.drift import schema_problems
 from mode_query_runs.spec import (
     Operation,
-    _resolve,
     load_spec,
     match_operation,
     operation_by_id,
     operations,
+    resolve,
 )
 from mode_query_runs.testing.cassette import Interaction, bundled_directory, load_directory
 from support import recorded
@@ -46,7 +46,7 @@ def _is_json(media_type: str) -> bool:
 
 def _responses(operation: Operation) -> dict[str, Any]:
     item = load_spec()["paths"][operation.path][operation.method.lower()]
-    return {status: _resolve(response) for status, response in item["responses"].items()}
+    return {status: resolve(response) for status, response in item["responses"].items()}
 
 
 def body_problems(operation: Operation, status: int, media_type: str, body: str) -> list[str]:
@@ -96,7 +96,7 @@ def spec_examples() -> Iterator[tuple[str, Operation, int, str, Any]]:
                 if "example" in media:
                     yield where, operation, int(status), media_type, media["example"]
                 for name, example in media.get("examples", {}).items():
-                    value = _resolve(example)["value"]
+                    value = resolve(example)["value"]
                     yield f"{where} {name}", operation, int(status), media_type, value
 
 
