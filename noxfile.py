@@ -2,7 +2,9 @@
 
 - ``nox -s generate``: regenerate ``generated/`` from ``openapi/mode.yaml``.
 - ``nox -s check_generated``: fail when ``generated/`` differs from what the spec gives.
-- ``nox -s lint`` / ``typecheck`` / ``tests``: ruff, mypy, pytest.
+- ``nox -s lint`` / ``typecheck``: ruff, mypy.
+- ``nox -s tests``: pytest on every supported Python (``nox -s tests-3.12``: one of them).
+- ``nox -s docs``: build the documentation site in strict mode (``site/``).
 - ``nox -s contract``: schemathesis against the recorded mock server (``-- --url URL``:
   any server); ``nox -s fuzz``: the client-side property tests with more examples.
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import filecmp
+import glob
 import os
 import shutil
 import tempfile
@@ -20,8 +23,40 @@ from pathlib import Path
 import nox
 
 nox.options.default_venv_backend = "venv"
-nox.options.sessions = ["check_generated", "lint", "typecheck", "tests", "contract"]
+nox.options.sessions = ["check_generated", "lint", "typecheck", "tests", "contract", "docs"]
 nox.options.reuse_existing_virtualenvs = True
+# A supported Python that cannot be found fails the run instead of being skipped.
+nox.options.error_on_missing_interpreters = True
+
+# Every Python the package supports (pyproject.toml's classifiers name the same ones).
+PYTHONS = ["3.11", "3.12", "3.13"]
+
+
+def _find_interpreters() -> None:
+    """Put pyenv's interpreters on ``PATH`` so nox finds ``python3.X`` without a shim.
+
+    Looks under ``$PYENV_ROOT/versions`` (default ``~/.pyenv/versions``) for the newest
+    install of each version in ``PYTHONS`` and puts its ``bin`` first: pyenv's shims are
+    on ``PATH`` for every installed version but fail for those not selected with
+    ``pyenv global`` / ``pyenv local``. Without pyenv, ``PATH`` is left as it is.
+    """
+    root = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
+    found = []
+    for version in PYTHONS:
+        candidates = sorted(glob.glob(str(root / f"{version}.*" / "bin")), key=_version_key)
+        if candidates:
+            found.append(candidates[-1])
+    if found:
+        os.environ["PATH"] = os.pathsep.join([*found, os.environ.get("PATH", "")])
+
+
+def _version_key(bin_dir: str) -> tuple[int, ...]:
+    """``.../3.12.1/bin`` -> ``(3, 12, 1)``; a non-numeric part (``3.13.0t``) sorts first."""
+    parts = Path(bin_dir).parent.name.split(".")
+    return tuple(int(part) if part.isdigit() else -1 for part in parts)
+
+
+_find_interpreters()
 
 ROOT = Path(__file__).parent
 SPEC = ROOT / "openapi" / "mode.yaml"
@@ -109,7 +144,7 @@ def typecheck(session: nox.Session) -> None:
     session.run("mypy")
 
 
-@nox.session
+@nox.session(python=PYTHONS)
 def tests(session: nox.Session) -> None:
     """The test suite: unit and end-to-end tests against real servers on loopback."""
     session.install("-e", ".[dev]")
@@ -142,3 +177,10 @@ def bench(session: nox.Session) -> None:
     session.install("-e", ".[dev]")
     output = session.posargs[0] if session.posargs else "bench-results.json"
     session.run("python", "benchmarks/bench.py", output)
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the documentation site (mkdocs, strict: a warning fails) into ``site/``."""
+    session.install("-e", ".[docs]")
+    session.run("mkdocs", "build", "--strict", "--site-dir", "site", *session.posargs)

@@ -1,0 +1,122 @@
+"""Query Run results as ``pandas.DataFrame``s (the optional ``pandas`` extra).
+
+Both clients' ``result_dataframe`` stream the result content (``content.csv`` or
+``content.json``) straight into pandas' readers through :class:`ChunkStream`, a file
+object over the response's chunks: the SDK keeps at most one chunk (64 KiB) of the body;
+pandas holds what it needs to build the frame. pandas is imported only when a frame is
+asked for, so the SDK works without it. Free of I/O on the network, shared by
+:class:`~mode_query_runs.ModeClient` and :class:`~mode_query_runs.AsyncModeClient`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import io
+from collections.abc import Callable
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+import httpx
+
+from .errors import ModeAPIError, ResponseParseError, request_identity
+
+if TYPE_CHECKING:
+    import pandas
+
+__all__ = ["PANDAS_MISSING", "ChunkStream", "DataFrame", "read_frame", "require_pandas"]
+
+DataFrame: TypeAlias = "pandas.DataFrame"
+"""``pandas.DataFrame``, named without importing pandas (it is an optional extra)."""
+
+PANDAS_MISSING = (
+    'result_dataframe needs pandas, which is not installed: pip install "mode-query-runs[pandas]"'
+)
+"""The message of the ``ImportError`` raised when pandas is not installed."""
+
+
+def require_pandas() -> ModuleType:
+    """The ``pandas`` module.
+
+    Raises:
+        ImportError: pandas is not installed; the message (:data:`PANDAS_MISSING`) names
+            the ``pandas`` extra that installs it.
+    """
+    try:
+        return importlib.import_module("pandas")
+    except ImportError:
+        raise ImportError(PANDAS_MISSING) from None
+
+
+class ChunkStream(io.RawIOBase):
+    """A read-only binary file over a response body's chunks.
+
+    Args:
+        next_chunk: Returns the next chunk of the body (``bytes``), ``b""`` at its end.
+            Its exceptions (such as ``APIConnectionError`` when the connection drops)
+            propagate out of :meth:`readinto`.
+
+    Holds at most the rest of one chunk; wrap it in ``io.BufferedReader`` for ``read``
+    calls of any size.
+    """
+
+    def __init__(self, next_chunk: Callable[[], bytes]) -> None:
+        super().__init__()
+        self._next_chunk = next_chunk
+        self._left = memoryview(b"")
+        self._ended = False
+
+    def readable(self) -> bool:
+        """``True``: the stream is read, never written or sought."""
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        """Copy up to ``len(buffer)`` bytes of the body into ``buffer``; ``0`` at its end."""
+        while not self._left and not self._ended:
+            chunk = self._next_chunk()
+            if chunk:
+                self._left = memoryview(chunk)
+            else:
+                self._ended = True
+        size = min(len(buffer), len(self._left))
+        buffer[:size] = self._left[:size]
+        self._left = self._left[size:]
+        return size
+
+
+def read_frame(
+    pd: ModuleType, stream: ChunkStream, format: str, response: httpx.Response
+) -> DataFrame:
+    """Parse a result body into a ``pandas.DataFrame``.
+
+    ``"csv"``: ``pandas.read_csv`` with its own type inference (numbers become ``int64``
+    or ``float64`` columns, an empty field ``NaN``). ``"json"``: the body is an array of
+    row objects; ``pandas.read_json`` keeps each value's JSON type (no dtype guessing, no
+    date conversion, floats read exactly).
+
+    Raises:
+        ResponseParseError: the body is not CSV / JSON of that shape (``response`` names
+            the request in the message).
+        ModeAPIError: reading the body failed (raised by ``stream``).
+    """
+    reader = io.BufferedReader(stream)
+    try:
+        if format == "csv":
+            return pd.read_csv(reader, encoding="utf-8-sig")
+        return pd.read_json(
+            reader,
+            orient="records",
+            dtype=False,
+            precise_float=True,
+            encoding="utf-8",
+        )
+    except ModeAPIError:
+        raise
+    except (ValueError, UnicodeDecodeError) as exc:
+        method, url = request_identity(response.request)
+        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ResponseParseError(
+            f"result {format.upper()} cannot be read as a DataFrame: {detail}",
+            status=response.status_code,
+            method=method,
+            url=url,
+        ) from None
