@@ -233,7 +233,6 @@ def test_the_cassette_holds_no_secret_account_name_or_person(
         {
             "Cache-Control": ["max-age=0, private, must-revalidate"],
             "Content-Type": ["application/hal+json; charset=utf-8"],
-            "Server": ["uvicorn"],
         }
     ] * 5
     assert [i.request_headers for i in interactions] == [{"Accept": ["application/hal+json"]}] * 5

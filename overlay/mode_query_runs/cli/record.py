@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from ..errors import credential_forms
 from ..session import Session
 from ..testing.drift_report import drift_of
 from ..testing.recorder import record_report_run
@@ -36,7 +37,9 @@ def _record(
 ) -> None:
     account, token, secret = credentials(ctx)
     session = Session(ctx.obj["base_url"], token, secret, ctx.obj["timeout"])
-    scrubber = Scrubber(account, as_account, secrets=(token, secret), redact_sql=redact_sql)
+    base_url = session.origin.base_url
+    secrets = (*credential_forms(token, secret), base_url.username, base_url.password)
+    scrubber = Scrubber(account, as_account, secrets=secrets, redact_sql=redact_sql)
     try:
         written = record_report_run(session, account, report, run, cassette, scrubber, query_runs)
     finally:

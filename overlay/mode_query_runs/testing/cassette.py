@@ -8,7 +8,11 @@ as VCR.py writes them. Bodies are kept as text.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.resources
+import os
+import re
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +20,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
+
+from ..results import _file_mode
 
 __all__ = [
     "Interaction",
@@ -91,12 +97,111 @@ def recorded_account(interactions: Iterable[Interaction]) -> str | None:
     return accounts.pop() if len(accounts) == 1 else None
 
 
-def _headers(raw: Any) -> dict[str, list[str]]:
-    if not raw:
+class _Malformed(ValueError):
+    """A cassette value that could not be served: ``<field> <problem>``."""
+
+
+_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+"""An HTTP method or header name (RFC 9110 token)."""
+_BODILESS = frozenset({204, 304})
+
+
+def _mapping(value: Any, field: str) -> dict[Any, Any]:
+    if not isinstance(value, dict):
+        raise _Malformed(f"{field} must be a mapping, not {_kind(value)}")
+    return value
+
+
+def _text_field(value: Any, field: str) -> str:
+    if not isinstance(value, str):
+        raise _Malformed(f"{field} must be text, not {_kind(value)}")
+    return value
+
+
+def _kind(value: Any) -> str:
+    return "null" if value is None else type(value).__name__
+
+
+def _headers(raw: Any, field: str) -> dict[str, list[str]]:
+    """Header name to values; a single value may be given without a list."""
+    if raw is None:
         return {}
-    return {
-        str(k): [str(v) for v in (vs if isinstance(vs, list) else [vs])] for k, vs in raw.items()
-    }
+    headers: dict[str, list[str]] = {}
+    for name, values in _mapping(raw, field).items():
+        if not isinstance(name, str) or not _TOKEN.fullmatch(name):
+            raise _Malformed(f"{field} has a name that is not an HTTP header name: {name!r}")
+        where = f"{field}.{name}"
+        listed = values if isinstance(values, list) else [values]
+        for value in listed:
+            text = _text_field(value, where)
+            if any(char in text for char in "\r\n\0") or not _latin1(text):
+                raise _Malformed(f"{where} cannot be sent in an HTTP header: {text!r}")
+        headers[name] = listed
+    return headers
+
+
+def _latin1(text: str) -> bool:
+    try:
+        text.encode("latin-1")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _url(value: Any, field: str) -> str:
+    text = _text_field(value, field)
+    try:
+        urlsplit(text)
+    except ValueError as exc:
+        raise _Malformed(f"{field} is not a URL ({exc}): {text!r}") from None
+    return text
+
+
+def _interaction(raw: Any, source: str) -> Interaction:
+    """One interaction of a cassette, every value checked to be one the mock server can
+    serve.
+
+    Raises:
+        _Malformed: a value cannot be served (names the field).
+    """
+    interaction = _mapping(raw, "the interaction")
+    request = _mapping(interaction.get("request"), "request")
+    response = _mapping(interaction.get("response"), "response")
+    method = _text_field(request.get("method"), "request.method")
+    if not _TOKEN.fullmatch(method):
+        raise _Malformed(f"request.method is not an HTTP method: {method!r}")
+    uri = _url(request.get("uri"), "request.uri")
+    status = _mapping(response.get("status"), "response.status")
+    code = status.get("code")
+    if not isinstance(code, int) or isinstance(code, bool):
+        raise _Malformed(f"response.status.code must be an integer, not {_kind(code)}")
+    if not 200 <= code <= 599:
+        raise _Malformed(f"response.status.code must be from 200 to 599, not {code}")
+    reason = _text_field(status.get("message", ""), "response.status.message")
+    headers = _headers(response.get("headers"), "response.headers")
+    for name, values in headers.items():
+        if name.lower() == "location":
+            for value in values:
+                _url(value, f"response.headers.{name}")
+    body = response.get("body")
+    text = "" if body is None else _mapping(body, "response.body").get("string")
+    text = "" if text is None else _text_field(text, "response.body.string")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise _Malformed(f"response.body.string is not UTF-8 text ({exc.reason})") from None
+    if text and code in _BODILESS:
+        raise _Malformed(f"response.body.string must be empty for status {code}")
+    return Interaction(
+        method=method.upper(),
+        uri=uri,
+        status=code,
+        reason=reason,
+        headers=headers,
+        body=text,
+        source=source,
+        request_headers=_headers(request.get("headers"), "request.headers"),
+    )
 
 
 def _yaml_problem(exc: yaml.YAMLError) -> str:
@@ -113,8 +218,14 @@ def load_cassette(path: Path) -> list[Interaction]:
 
     Raises:
         ValueError: the file is not UTF-8 YAML, not a version-1 VCR.py cassette with an
-            ``interactions`` list, or an interaction is malformed (one line naming the
-            file and, if any, the interaction).
+            ``interactions`` list, or an interaction holds a value the mock server could
+            not serve: one line naming the file, the interaction (its index) and the field
+            (``<file>: interaction 3: response.body.string must be text, not int``). A
+            field must be: ``request.method`` an HTTP token, ``request.uri`` and any
+            ``Location`` a URL, ``response.status.code`` an integer from 200 to 599,
+            ``response.status.message`` text, header names HTTP tokens and header values
+            Latin-1 text without CR, LF or NUL (one value or a list), and
+            ``response.body.string`` UTF-8 text or null (empty for 204 and 304).
         OSError: the file cannot be read.
     """
     try:
@@ -130,22 +241,9 @@ def load_cassette(path: Path) -> list[Interaction]:
     interactions = []
     for index, raw in enumerate(document["interactions"]):
         try:
-            request, response = raw["request"], raw["response"]
-            body = response.get("body") or {}
-            interactions.append(
-                Interaction(
-                    method=str(request["method"]).upper(),
-                    uri=str(request["uri"]),
-                    status=int(response["status"]["code"]),
-                    reason=str(response["status"].get("message", "")),
-                    headers=_headers(response.get("headers")),
-                    body=body.get("string") or "",
-                    source=f"{path.name}#{index}",
-                    request_headers=_headers(request.get("headers")),
-                )
-            )
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise ValueError(f"{path}: interaction {index} is malformed: {exc!r}") from None
+            interactions.append(_interaction(raw, f"{path.name}#{index}"))
+        except _Malformed as exc:
+            raise ValueError(f"{path}: interaction {index}: {exc}") from None
     return interactions
 
 
@@ -176,7 +274,13 @@ def dump_cassette(interactions: Iterable[Interaction], path: Path) -> None:
     """Write ``interactions`` to ``path`` as a VCR.py cassette, deterministically.
 
     The same interactions always give byte-identical files: keys are sorted and nothing
-    about the moment of writing is stored.
+    about the moment of writing is stored. The text is written to a temporary file beside
+    ``path`` (``.<name>.<random>.part``), which is then renamed over it: a write that fails
+    (a full disk, a file size limit) leaves the file that was there as it was.
+
+    Raises:
+        OSError: the file cannot be written (the error names ``path``); the temporary
+            file is removed.
     """
     document = {
         "interactions": [
@@ -198,4 +302,19 @@ def dump_cassette(interactions: Iterable[Interaction], path: Path) -> None:
         "version": CASSETTE_VERSION,
     }
     text = yaml.dump(document, Dumper=_LiteralDumper, sort_keys=True, allow_unicode=True, width=100)
-    path.write_text(text, "utf-8")
+    target = Path(os.path.realpath(path))
+    descriptor, name = tempfile.mkstemp(
+        dir=target.parent, prefix=f".{target.name}.", suffix=".part"
+    )
+    temporary = Path(name)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+            os.chmod(file.fileno(), _file_mode(target))
+            file.write(text)
+        os.replace(temporary, target)
+    except BaseException as exc:
+        with contextlib.suppress(FileNotFoundError):
+            temporary.unlink()
+        if isinstance(exc, OSError) and exc.filename is None:
+            raise type(exc)(exc.errno, exc.strerror, str(path)) from None
+        raise

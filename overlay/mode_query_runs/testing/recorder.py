@@ -25,6 +25,7 @@ import httpx
 import tenacity
 
 from ..core import DEFAULT_MAX_RETRIES
+from ..errors import without_userinfo
 from ..pagination import PageGuard, parse_page, query_runs_of
 from ..retries import RetryPolicy
 from ..session import Session
@@ -49,7 +50,7 @@ def _interaction(response: httpx.Response) -> Interaction:
         headers.setdefault(name, []).append(raw_value.decode("latin-1"))
     return Interaction(
         method=request.method,
-        uri=str(request.url),
+        uri=str(without_userinfo(request.url)),
         status=response.status_code,
         reason=response.reason_phrase,
         headers=headers,
@@ -98,7 +99,8 @@ def fetch_report_run(
         ValueError: a token is empty, ``.`` or ``..``; a ``next_page`` link leaves the
             API's origin; ``max_retries`` is negative.
         ModeAPIError: any failed request (the subclass per status), a body that does not
-            fit the spec, or a ``next_page`` loop; nothing is returned then.
+            fit the spec or that ``get_query_run`` would refuse (``ResponseParseError``:
+            not JSON, nested too deeply), or a ``next_page`` loop; nothing is returned then.
     """
     segments = [
         check_token(name, value)
@@ -122,7 +124,9 @@ def fetch_report_run(
         url = None if next_href is None else session.origin.resolve(next_href)
     wanted = [check_token("query_run", token) for token in query_runs] or listed
     for token in dict.fromkeys(wanted):
-        recorded.append(_interaction(get(httpx.URL(f"{listing}/{quote(token, safe='')}"))))
+        response = get(httpx.URL(f"{listing}/{quote(token, safe='')}"))
+        session.read(response)  # refused as get_query_run refuses it (not JSON, too deep)
+        recorded.append(_interaction(response))
     return recorded
 
 
@@ -142,13 +146,17 @@ def record_report_run(
 
     Arguments are those of :func:`fetch_report_run`; ``scrubber`` says what to replace.
     The file (and missing parent directories) is written only once everything was
-    fetched and scrubbed.
+    fetched and scrubbed, to a temporary file beside it that is then renamed over it
+    (:func:`~mode_query_runs.testing.cassette.dump_cassette`): a failed write leaves the
+    cassette that was there intact. Recorded URIs never carry user-info.
 
     Returns:
         The scrubbed interactions written.
 
     Raises:
         ValueError, ModeAPIError: as :func:`fetch_report_run`; no file is written then.
+            ``ValueError`` also for a body too deeply nested to scrub.
+        OSError: the cassette cannot be written (the file that was there is kept).
     """
     scrubbed = scrubber.interactions(
         fetch_report_run(

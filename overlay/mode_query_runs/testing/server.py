@@ -32,7 +32,6 @@ from .cassette import (
     bundled_directory,
     load_directory,
     recorded_account,
-    request_key,
 )
 from .storage import STORAGE_HOST, redirect_targets, relocate, storage_refusal
 
@@ -95,16 +94,19 @@ def create_app(
         table.setdefault(interaction.key, interaction)
 
     async def replay(request: Request) -> Response:
-        raw_path: bytes = request.scope.get("raw_path") or request.url.path.encode()
-        target = raw_path.decode("latin-1")
-        if request.url.query:
-            target += "?" + request.url.query
+        # The request target as sent, read from the scope alone: building request.url (or
+        # splitting the target as a URL) fails for targets like "//[x/api".
+        raw_path: bytes = request.scope.get("raw_path") or request.scope["path"].encode()
+        target = raw_path.decode("latin-1") or "/"
+        query: bytes = request.scope.get("query_string") or b""
+        if query:
+            target += "?" + query.decode("latin-1")
         on_storage = storage is not None and tuple(request.scope.get("server") or ()) == storage
         if log is not None:
             log.append((request.method, storage_origin + target if on_storage else target))
         if latency > 0:
             await asyncio.sleep(latency)
-        key = request_key(request.method, target)
+        key = (request.method.upper(), target)
         if on_storage:
             refusal = storage_refusal(request)
             if refusal is not None:
@@ -126,13 +128,14 @@ def create_app(
         return Response(recorded.body.encode("utf-8"), status_code=recorded.status, headers=headers)
 
     async def unrouted(request: Request, exc: Exception) -> Response:
-        # A path the route pattern cannot match (one with a decoded newline) is answered
-        # like any other unrecorded request, not with Starlette's plain-text 404.
+        # A path the route pattern cannot match (one with a decoded newline), or a method
+        # it does not take (POST), is answered like any other unrecorded request, after
+        # the same auth check: not with Starlette's plain-text 404 or 405.
         return await replay(request)
 
     return Starlette(
         routes=[Route("/{path:path}", replay, methods=["GET", "HEAD"])],
-        exception_handlers={404: unrouted},
+        exception_handlers={404: unrouted, 405: unrouted},
     )
 
 
