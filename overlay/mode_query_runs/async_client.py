@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import IO, Any, Self, TypeVar
 
 import anyio
 import httpx
@@ -126,7 +126,7 @@ class AsyncModeClient(ClientCore[AsyncSession]):
     async def download_result(
         self,
         query_run: QueryRun,
-        path: str | os.PathLike[str],
+        path: str | os.PathLike[str] | IO[bytes],
         *,
         format: str = "csv",
         progress: Progress | None = None,
@@ -142,7 +142,7 @@ class AsyncModeClient(ClientCore[AsyncSession]):
         try:
             with self._session.checks.transport_errors():
                 download.start(response)
-                async for chunk in response.aiter_bytes(CHUNK_BYTES):
+                async for chunk in response.aiter_bytes(download.chunk_bytes):
                     download.write(chunk)
             return download.commit()
         finally:

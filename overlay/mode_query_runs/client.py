@@ -12,7 +12,7 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import IO, Any, Self, TypeVar
 
 import httpx
 import tenacity
@@ -220,7 +220,7 @@ class ModeClient(ClientCore[Session]):
     def download_result(
         self,
         query_run: QueryRun,
-        path: str | os.PathLike[str],
+        path: str | os.PathLike[str] | IO[bytes],
         *,
         format: str = "csv",
         progress: Progress | None = None,
@@ -234,7 +234,10 @@ class ModeClient(ClientCore[Session]):
 
         Args:
             query_run: A finished run (``succeeded`` / ``completed``).
-            path: Where to write; its directory must exist.
+            path: Where to write; its directory must exist. A regular file is replaced
+                atomically, through a symbolic link; a device or FIFO is written in
+                place; an open binary stream is written as chunks arrive, left open
+                (see :class:`~mode_query_runs.results.Download`).
             format: ``"csv"`` or ``"json"``.
             progress: ``progress(bytes_done, bytes_total)`` after each chunk;
                 ``bytes_total`` is ``None`` when the server sends no length.
@@ -251,7 +254,7 @@ class ModeClient(ClientCore[Session]):
         try:
             with self._session.checks.transport_errors():
                 download.start(response)
-                for chunk in response.iter_bytes(CHUNK_BYTES):
+                for chunk in response.iter_bytes(download.chunk_bytes):
                     download.write(chunk)
             return download.commit()
         finally:

@@ -109,67 +109,151 @@ def _file_mode(path: Path) -> int:
 
 
 class Download:
-    """One download to ``path``: a temporary file beside it, renamed when complete.
+    """One download to ``path``, or to an open binary stream.
 
     Args:
-        path: The file to write; its directory must exist. Replaced atomically.
+        path: Where to write. A regular file (or a new one) is replaced atomically: the
+            chunks go to a temporary file beside it, renamed over it when complete. A
+            symbolic link stays a link: what it points to is the file replaced (created
+            if missing). Anything else that exists (a device such as ``/dev/null``, a
+            FIFO) is opened and written in place as chunks arrive, as ``curl -o`` does.
+            An open binary stream (``sys.stdout.buffer``, ``io.BytesIO``) is written and
+            flushed chunk by chunk, and left open.
         progress: Called after each chunk with bytes written so far and the total.
 
     Use :meth:`start` with the response, :meth:`write` each chunk, then :meth:`commit`;
-    on any failure :meth:`abort` removes the temporary file, so ``path`` is either the
-    whole result or untouched.
+    on any failure :meth:`abort` removes the temporary file, so a replaced file is either
+    the whole result or untouched (what was written in place or to a stream stays).
     """
 
-    def __init__(self, path: str | os.PathLike[str], progress: Progress | None = None) -> None:
-        self.path = Path(path)
+    def __init__(
+        self, path: str | os.PathLike[str] | IO[bytes], progress: Progress | None = None
+    ) -> None:
+        self.path: Path | None = None
+        """The path written, or ``None`` for a stream."""
+        self._stream: IO[bytes] | None = None  # written as chunks arrive
+        self._owned = False  # the stream is a file opened here, closed here
+        if isinstance(path, str | os.PathLike):
+            self.path = Path(path)
+        else:
+            self._stream = path
         self.total: int | None = None
         self.done = 0
         self._progress = progress
-        self._file: IO[bytes] | None = None
+        self._file: IO[bytes] | None = None  # the temporary file
         self._temporary: Path | None = None
+        self._replaced: Path | None = None
+
+    @property
+    def chunk_bytes(self) -> int | None:
+        """The size of the chunks to feed :meth:`write`, in bytes, once started:
+        :data:`CHUNK_BYTES` for a file replaced, ``None`` (each piece as it arrives) for
+        a stream or what is written in place."""
+        return None if self._stream is not None else CHUNK_BYTES
+
+    @staticmethod
+    def replaced_file(path: str | os.PathLike[str]) -> Path | None:
+        """The regular file a download to ``path`` replaces atomically: ``path`` itself,
+        or the file a symbolic link at ``path`` points to (through every link), whether
+        it exists or not; ``None`` when ``path`` is something else (a device, a FIFO, a
+        directory), which is opened and written in place.
+
+        Raises:
+            OSError: ``path`` cannot be looked up (e.g. a parent is not a directory).
+        """
+        try:
+            mode = os.stat(path).st_mode
+        except FileNotFoundError:
+            return Path(os.path.realpath(path))
+        return Path(os.path.realpath(path)) if stat.S_ISREG(mode) else None
+
+    @staticmethod
+    def write_all(stream: IO[bytes], data: bytes) -> None:
+        """Write all of ``data`` to ``stream`` and flush it.
+
+        An unbuffered stream (``python -u``) may take part of ``data`` without an error;
+        the rest is written again, so a reader that went away always ends in
+        ``BrokenPipeError``, never in output dropped silently.
+
+        Raises:
+            OSError: the stream cannot be written (``BrokenPipeError``: its reader left).
+        """
+        view = memoryview(data)
+        while view:
+            view = view[stream.write(view) or 0 :]
+        stream.flush()
 
     def start(self, response: httpx.Response) -> None:
-        """Open the temporary file; take the total from an unencoded ``Content-Length``.
+        """Open where the chunks go; take the total from an unencoded ``Content-Length``.
 
         Raises:
             ResponseParseError: the response is a web page (see
-                :func:`check_result_response`); no file is created.
+                :func:`check_result_response`); nothing is created or written.
+            OSError: the temporary file, or the file written in place, cannot be opened.
         """
         check_result_response(response)
         length = response.headers.get("Content-Length")
         if length and length.isdigit() and "Content-Encoding" not in response.headers:
             self.total = int(length)
-        descriptor, name = tempfile.mkstemp(
-            dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".part"
-        )
-        self._temporary = Path(name)
-        os.chmod(descriptor, _file_mode(self.path))
-        self._file = os.fdopen(descriptor, "wb")
+        if self.path is not None:
+            self._replaced = self.replaced_file(self.path)
+            if self._replaced is None:
+                self._stream = self.path.open("wb", buffering=0)
+                self._owned = True
+            else:
+                descriptor, name = tempfile.mkstemp(
+                    dir=self._replaced.parent, prefix=f".{self._replaced.name}.", suffix=".part"
+                )
+                self._temporary = Path(name)
+                os.chmod(descriptor, _file_mode(self._replaced))
+                self._file = os.fdopen(descriptor, "wb")
         if self._progress:
             self._progress(0, self.total)
 
     def write(self, chunk: bytes) -> None:
-        """Append a chunk and report progress."""
-        if self._file is None:
+        """Append a chunk (to a stream or in place: all of it, flushed) and report progress.
+
+        Raises:
+            OSError: it cannot be written.
+        """
+        if self._stream is not None:
+            self.write_all(self._stream, chunk)
+        elif self._file is not None:
+            self._file.write(chunk)
+        else:
             raise RuntimeError("Download.write before start")
-        self._file.write(chunk)
         self.done += len(chunk)
         if self._progress:
             self._progress(self.done, self.total)
 
     def commit(self) -> int:
-        """Rename the complete temporary file to ``path``; return the bytes written."""
-        if self._file is None or self._temporary is None:
+        """Finish: rename the complete temporary file over the replaced file, or close the
+        file written in place; return the bytes written.
+
+        Raises:
+            OSError: the file cannot be closed or renamed.
+        """
+        if self._stream is not None:
+            if self._owned:
+                self._stream.close()
+            else:
+                self._stream.flush()
+            return self.done
+        if self._file is None:
             raise RuntimeError("Download.commit before start")
         self._file.close()
-        os.replace(self._temporary, self.path)
-        self._temporary = None
+        if self._temporary is not None and self._replaced is not None:
+            os.replace(self._temporary, self._replaced)
+            self._temporary = None
         return self.done
 
     def abort(self) -> None:
-        """Close and remove the temporary file, if any; ``path`` is left as it was."""
+        """Close what was opened and remove the temporary file, if any; a replaced file
+        is left as it was. A stream is left open."""
         if self._file is not None:
             self._file.close()
+        if self._owned and self._stream is not None:
+            self._stream.close()
         if self._temporary is not None:
             with contextlib.suppress(FileNotFoundError):
                 self._temporary.unlink()

@@ -16,7 +16,7 @@ import json
 import os
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, NoReturn, ParamSpec, TypeVar
 
@@ -25,6 +25,7 @@ import click
 from ..client import ModeClient
 from ..core import DEFAULT_MAX_RETRIES
 from ..errors import ModeAPIError
+from ..results import Download
 
 __all__ = [
     "CLOSED_PIPE",
@@ -39,6 +40,7 @@ __all__ = [
     "os_problem",
     "reports_errors",
     "write_out",
+    "writing_stdout",
 ]
 
 P = ParamSpec("P")
@@ -66,11 +68,17 @@ def stop_quietly() -> NoReturn:
     ``Exception ignored ... BrokenPipeError``; stdout's descriptor is pointed at the null
     device first, so that flush goes nowhere.
     """
+    drop_stdout()
+    sys.exit(CLOSED_PIPE)
+
+
+def drop_stdout() -> None:
+    """Point stdout's descriptor at the null device: what is still buffered for it goes
+    nowhere, and Python's flush at exit cannot fail."""
     with contextlib.suppress(OSError, ValueError):  # a stdout without a descriptor
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         os.close(devnull)
-    sys.exit(CLOSED_PIPE)
 
 
 def os_problem(exc: OSError) -> str:
@@ -108,6 +116,10 @@ def cannot_write(output: str, exc: OSError) -> ValueError:
 def check_writable(output: str) -> None:
     """Refuse an output path that cannot be written, before anything is downloaded.
 
+    The same test a download makes (see :class:`~mode_query_runs.results.Download`): a
+    file created beside the regular file replaced (through a symbolic link, to its
+    target), or write permission on what is written in place (a device, a FIFO).
+
     Raises:
         ValueError: ``cannot write <output>: <reason>`` (an empty name, a missing
             directory, a directory, no permission, a read-only file system).
@@ -118,9 +130,10 @@ def check_writable(output: str) -> None:
     try:
         if path.is_dir():
             raise IsADirectoryError(21, os.strerror(21))
-        # The same test a download makes: can a file be created beside the target?
-        with tempfile.TemporaryFile(dir=path.parent):
-            pass
+        replaced = Download.replaced_file(path)
+        if replaced is not None:
+            with tempfile.TemporaryFile(dir=replaced.parent):
+                pass
         if path.exists() and not os.access(path, os.W_OK):
             raise PermissionError(13, os.strerror(13))
     except OSError as exc:
@@ -157,22 +170,37 @@ def client_for(ctx: click.Context) -> ModeClient:
 
 
 def write_out(data: bytes) -> None:
-    """Write all of ``data`` to stdout and flush it.
-
-    Under ``python -u`` or ``PYTHONUNBUFFERED`` stdout's binary stream is unbuffered, and a
-    write the reader went away in the middle of takes part of ``data`` without an error; the
-    rest is written again, so a closed pipe always ends in ``BrokenPipeError`` and never in
-    output dropped silently.
+    """Write all of ``data`` to stdout and flush it (see
+    :meth:`~mode_query_runs.results.Download.write_all`: a closed pipe always ends in
+    ``BrokenPipeError``, never in output dropped silently).
 
     Raises:
         BrokenPipeError: the reader of stdout went away.
+        ValueError: ``cannot write to stdout: <reason>`` (e.g. ``> /dev/full``).
     """
-    sys.stdout.flush()
-    stream = sys.stdout.buffer
-    view = memoryview(data)
-    while view:
-        view = view[stream.write(view) or 0 :]
-    stream.flush()
+    with writing_stdout():
+        sys.stdout.flush()
+        Download.write_all(sys.stdout.buffer, data)
+
+
+@contextlib.contextmanager
+def writing_stdout() -> Iterator[None]:
+    """Name stdout in a failure to write to it, other than its reader going away.
+
+    What could not be written is dropped (stdout is pointed at the null device), so
+    Python's flush at exit does not fail again.
+
+    Raises:
+        BrokenPipeError: the reader of stdout went away.
+        ValueError: ``cannot write to stdout: <reason>``.
+    """
+    try:
+        yield
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        drop_stdout()
+        raise ValueError(f"cannot write to stdout: {exc.strerror or exc}") from None
 
 
 def echo(text: str) -> None:

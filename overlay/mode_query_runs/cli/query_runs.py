@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import sys
-import tempfile
-from pathlib import Path
 
 import click
 
-from ..results import CHUNK_BYTES, Progress
+from ..results import Progress
 from ..wire import to_wire
 from .common import (
     cannot_write,
@@ -18,7 +16,7 @@ from .common import (
     dump_json,
     echo,
     reports_errors,
-    write_out,
+    writing_stdout,
 )
 from .display import format_query_run, format_table
 
@@ -104,7 +102,11 @@ def get_command(
     "--output",
     "-o",
     metavar="PATH",
-    help="File to write, replaced only once complete (default or '-': stdout).",
+    help=(
+        "File to write (default or '-': stdout, streamed). A regular file is replaced"
+        " only once complete (through a symlink, its target); a device or FIFO is"
+        " written as the result arrives."
+    ),
 )
 @click.pass_context
 @reports_errors
@@ -132,9 +134,6 @@ def results_command(
             except OSError as exc:
                 raise cannot_write(output, exc) from None
             return
-        with tempfile.TemporaryDirectory() as directory:
-            path = Path(directory) / f"result.{form}"
-            client.download_result(found, path, format=form, progress=progress)
-            with path.open("rb") as result:
-                while chunk := result.read(CHUNK_BYTES):
-                    write_out(chunk)
+        with writing_stdout():  # streamed: each chunk is written as it arrives
+            sys.stdout.flush()
+            client.download_result(found, sys.stdout.buffer, format=form, progress=progress)
