@@ -3,19 +3,21 @@
 Installed with the package through the ``pytest11`` entry point, so nothing needs to be
 configured. It provides two fixtures:
 
-- ``mode_cassettes`` (module scope): the directory of VCR.py cassettes to replay, or
-  ``None`` for the bundled recordings. Set it with the ``mode_cassettes`` ini option (a
-  path relative to the ini file) or ``--mode-cassettes DIR``, or override the fixture in a
-  ``conftest.py`` or test module.
+- ``mode_cassettes`` (module scope): the directory of VCR.py cassettes to replay (a
+  ``str`` or any ``os.PathLike``), or ``None`` for the bundled recordings. Set it with the
+  ``mode_cassettes`` ini option (a path relative to the ini file) or ``--mode-cassettes
+  DIR``, or override the fixture in a ``conftest.py`` or test module.
 - ``mode_mock_server`` (module scope): the mock server replaying them on a free port of
   127.0.0.1, as a :class:`ModeMock` carrying its ``base_url``, ``account``, ``token``,
   ``secret`` and ``env`` (the ``MODE_*`` environment variables that point a client or the
-  command at it). The account is the ``mode_account`` ini option, default ``acme`` (what
-  ``mode-query-runs record`` writes unless given ``--as-account``).
+  command at it). The account is the ``mode_account`` ini option if set, else the one the
+  server found in the cassettes' ``/api/<account>/`` paths (a recording made with
+  ``--as-account demo`` gives ``demo``), else ``acme``.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +35,8 @@ class ModeMock:
 
     Attributes:
         base_url: The API base URL, ``http://127.0.0.1:<port>/api``.
-        account: The account the recordings' paths use.
+        account: The account the recordings' paths use: the ``mode_account`` ini option,
+            else the server's ``account``.
         token: The API token the server accepts (``demo-token``).
         secret: The API secret the server accepts (``demo-secret``).
         server: The :class:`~mode_query_runs.testing.server.MockServer`; its ``requests``
@@ -66,8 +69,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     parser.addini(
         "mode_account",
-        f"Account of the recordings mode_mock_server replays (default: {DEMO_ACCOUNT}).",
-        default=DEMO_ACCOUNT,
+        "Account of the recordings mode_mock_server replays (default: the one their"
+        f" /api/<account>/ paths name, else {DEMO_ACCOUNT}).",
+        default="",
     )
     parser.getgroup("mode-query-runs").addoption(
         "--mode-cassettes",
@@ -78,7 +82,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 @pytest.fixture(scope="module")
-def mode_cassettes(pytestconfig: pytest.Config) -> Path | None:
+def mode_cassettes(pytestconfig: pytest.Config) -> str | os.PathLike[str] | None:
     """The cassette directory to replay: ``--mode-cassettes``, else the ``mode_cassettes``
     ini option, else ``None`` (the bundled recordings)."""
     option: Path | None = pytestconfig.getoption("mode_cassettes")
@@ -90,7 +94,7 @@ def mode_cassettes(pytestconfig: pytest.Config) -> Path | None:
 
 @pytest.fixture(scope="module")
 def mode_mock_server(
-    mode_cassettes: Path | None, pytestconfig: pytest.Config
+    mode_cassettes: str | os.PathLike[str] | None, pytestconfig: pytest.Config
 ) -> Iterator[ModeMock]:
     """The mock server replaying ``mode_cassettes`` on a free loopback port.
 
@@ -101,7 +105,7 @@ def mode_mock_server(
     with MockServer(mode_cassettes) as server:
         yield ModeMock(
             base_url=server.base_url,
-            account=str(pytestconfig.getini("mode_account")),
+            account=str(pytestconfig.getini("mode_account")) or server.account,
             token=server.token,
             secret=server.secret,
             server=server,

@@ -13,6 +13,7 @@ import asyncio
 import base64
 import binascii
 import json
+import os
 import secrets
 import socket
 import threading
@@ -177,14 +178,14 @@ class MockServer:
 
     def __init__(
         self,
-        cassettes: Path | None = None,
+        cassettes: str | os.PathLike[str] | None = None,
         *,
         host: str = "127.0.0.1",
         port: int = 0,
         latency: float = 0.0,
         storage_host: str = STORAGE_HOST,
     ) -> None:
-        self.cassettes = cassettes or bundled_directory()
+        self.cassettes = Path(cassettes) if cassettes else bundled_directory()
         self.host = host
         self.port = port or _free_port_or_refuse(host)
         self.storage_host = storage_host
