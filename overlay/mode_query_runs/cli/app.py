@@ -12,6 +12,7 @@ from ..core import DEFAULT_MAX_RETRIES
 from ..drift import SpecDriftWarning
 from ..responses import LOGGER
 from ..settings import DEFAULT_BASE_URL, DEFAULT_TIMEOUT
+from .display import PrintableFormatter
 
 __all__ = ["cli"]
 
@@ -72,6 +73,6 @@ def cli(
     # Spec drift is shown once, as a log line; the warning would repeat it.
     warnings.simplefilter("ignore", SpecDriftWarning)
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("mode-query-runs: %(message)s"))
+    handler.setFormatter(PrintableFormatter("mode-query-runs: %(message)s"))
     LOGGER.addHandler(handler)
     LOGGER.setLevel(logging.DEBUG if verbose else logging.WARNING)

@@ -26,6 +26,7 @@ from ..client import ModeClient
 from ..core import DEFAULT_MAX_RETRIES
 from ..errors import ModeAPIError
 from ..results import Download
+from .display import printable
 
 __all__ = [
     "CLOSED_PIPE",
@@ -57,7 +58,7 @@ shell reports for a command that SIGPIPE ended."""
 
 
 def fail(message: str) -> NoReturn:
-    click.echo(f"mode-query-runs: error: {message}", err=True)
+    click.echo(f"mode-query-runs: error: {printable(message)}", err=True)
     sys.exit(1)
 
 
