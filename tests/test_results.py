@@ -222,7 +222,7 @@ def test_missing_content_is_not_found_and_leaves_nothing(tmp_path: Path) -> None
 
 def test_runs_without_results_are_refused_before_any_request(client: ModeClient) -> None:
     failed = client.get_query_run(REPORT, PAGED_RUN, "6c3d9e2f1a7b")
-    with pytest.raises(ValueError, match=r"^Query Run 6c3d9e2f1a7b is failed: it has no results"):
+    with pytest.raises(ValueError, match=r"^Query Run 6c3d9e2f1a7b is failed: it ended without"):
         client.download_result(failed, "unused.csv")
     with pytest.raises(ValueError, match=r"^Query Run 6c3d9e2f1a7b is failed"):
         client.iter_result_rows(failed)
@@ -335,9 +335,7 @@ def test_cli_results_to_a_file_and_to_stdout(mock_server: MockServer, tmp_path: 
 
 def test_cli_results_of_a_failed_run_is_one_line_error(mock_server: MockServer) -> None:
     result = run_cli("results", REPORT, PAGED_RUN, "6c3d9e2f1a7b", base_url=mock_server.base_url)
-    assert_one_line_error(
-        result, "Query Run 6c3d9e2f1a7b is failed: it has no results (wait for it to succeed)"
-    )
+    assert_one_line_error(result, "Query Run 6c3d9e2f1a7b is failed: it ended without results")
 
 
 def test_a_new_download_gets_the_umask_permissions(tmp_path: Path) -> None:

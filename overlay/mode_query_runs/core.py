@@ -113,24 +113,23 @@ class ClientCore(Generic[S]):
         """A client configured from the environment.
 
         Reads ``MODE_API_TOKEN``, ``MODE_API_SECRET``, ``MODE_ACCOUNT`` and
-        ``MODE_BASE_URL`` (default ``https://app.mode.com/api``).
+        ``MODE_BASE_URL`` (default ``https://app.mode.com/api``), each with surrounding
+        whitespace removed (a trailing space or newline pasted with a value).
 
         Raises:
-            ValueError: a required variable is unset or empty (its name is given, never
-                its value).
+            ValueError: required variables are unset, empty or only whitespace (every
+                such name is given, never a value).
         """
-        missing = [
-            name
-            for name in ("MODE_API_TOKEN", "MODE_API_SECRET", "MODE_ACCOUNT")
-            if not os.environ.get(name)
-        ]
+        names = ("MODE_API_TOKEN", "MODE_API_SECRET", "MODE_ACCOUNT", "MODE_BASE_URL")
+        value = {name: os.environ.get(name, "").strip() for name in names}
+        missing = [name for name in names[:3] if not value[name]]
         if missing:
             raise ValueError(f"environment variable(s) not set: {', '.join(missing)}")
         return cls(
-            os.environ["MODE_ACCOUNT"],
-            os.environ["MODE_API_TOKEN"],
-            os.environ["MODE_API_SECRET"],
-            base_url=os.environ.get("MODE_BASE_URL") or DEFAULT_BASE_URL,
+            value["MODE_ACCOUNT"],
+            value["MODE_API_TOKEN"],
+            value["MODE_API_SECRET"],
+            base_url=value["MODE_BASE_URL"] or DEFAULT_BASE_URL,
             timeout=timeout,
             max_retries=max_retries,
             retry_policy=retry_policy,

@@ -45,6 +45,8 @@ FORMATS = {"csv": "text/csv", "json": "application/json"}
 """Result formats and the media type each is requested with."""
 NO_RESULTS = frozenset({"enqueued", "running", "failed", "cancelled"})
 """Known states in which a Query Run has no results (an unknown state is tried)."""
+ENDED_WITHOUT_RESULTS = frozenset({"failed", "cancelled"})
+"""Of those, the final states: waiting for results cannot help."""
 CHUNK_BYTES = 64 * 1024
 CSV_FIELD_LIMIT = 2**31 - 1
 """Characters a CSV field of a result may have (the largest C ``long`` of every platform),
@@ -57,11 +59,16 @@ def content_href(query_run: QueryRun, format: str) -> str:
     """The href of the run's result content in ``format`` (``"csv"`` or ``"json"``).
 
     Raises:
-        ValueError: ``format`` is neither; the run's state has no results (``enqueued``,
-            ``running``, ``failed``, ``cancelled``); the run has no ``result`` link.
+        ValueError: ``format`` is neither; the run's state has no results: it ended
+            without them (``failed``, ``cancelled``) or has not yet (``enqueued``,
+            ``running``); the run has no ``result`` link.
     """
     if format not in FORMATS:
         raise ValueError(f"format must be 'csv' or 'json', not {format!r}")
+    if query_run.state in ENDED_WITHOUT_RESULTS:  # waiting cannot help
+        raise ValueError(
+            f"Query Run {query_run.token} is {query_run.state}: it ended without results"
+        )
     if query_run.state in NO_RESULTS:
         raise ValueError(
             f"Query Run {query_run.token} is {query_run.state}: it has no results"

@@ -12,6 +12,7 @@ from ..core import DEFAULT_MAX_RETRIES
 from ..drift import SpecDriftWarning
 from ..responses import LOGGER
 from ..settings import DEFAULT_BASE_URL, DEFAULT_TIMEOUT
+from .common import Seconds
 from .display import PrintableFormatter
 
 __all__ = ["cli"]
@@ -26,11 +27,13 @@ __all__ = ["cli"]
     help="API base URL (env MODE_BASE_URL).",
 )
 @click.option(
-    "--account", envvar="MODE_ACCOUNT", help="Workspace or User username (env MODE_ACCOUNT)."
+    "--account",
+    envvar="MODE_ACCOUNT",
+    help="Workspace or User username whose Reports these are (env MODE_ACCOUNT).",
 )
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0, min_open=True),
+    type=Seconds(),
     default=DEFAULT_TIMEOUT,
     show_default=True,
     metavar="SECONDS",
@@ -62,10 +65,14 @@ def cli(
     strict: bool,
     verbose: bool,
 ) -> None:
-    """Query Runs of Mode Report Runs. Credentials: MODE_API_TOKEN and MODE_API_SECRET."""
+    """Query Runs of Mode Report Runs. Credentials: MODE_API_TOKEN and MODE_API_SECRET.
+
+    Settings from the environment (MODE_BASE_URL, MODE_ACCOUNT, MODE_API_TOKEN,
+    MODE_API_SECRET) and the options have surrounding whitespace removed.
+    """
     ctx.obj = {
-        "base_url": base_url,
-        "account": account,
+        "base_url": base_url.strip(),
+        "account": account.strip() if account is not None else None,
         "timeout": timeout,
         "max_retries": max_retries,
         "strict": strict,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import math
 import os
 import sys
 import tempfile
@@ -32,6 +33,7 @@ __all__ = [
     "CLOSED_PIPE",
     "INTERRUPTED",
     "TERMINATED",
+    "Seconds",
     "check_writable",
     "client_for",
     "credentials",
@@ -141,20 +143,49 @@ def check_writable(output: str) -> None:
         raise cannot_write(output, exc) from None
 
 
+class Seconds(click.FloatRange):
+    """A finite number of seconds, above 0 (or from 0 with ``min_open=False``).
+
+    ``0``, ``-1``, ``abc``, ``inf`` and ``nan`` are all click usage errors (exit status
+    2, with click's message), never a failure of the client later.
+    """
+
+    def __init__(self, *, min_open: bool = True) -> None:
+        super().__init__(min=0, min_open=min_open)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        seconds = super().convert(value, param, ctx)
+        if not math.isfinite(seconds):
+            self.fail(f"{seconds} is not a finite number of seconds.", param, ctx)
+        return seconds
+
+
+def listed(names: list[str]) -> str:
+    """``A``, ``A and B``, ``A, B and C``."""
+    return " and ".join(filter(None, [", ".join(names[:-1]), names[-1]]))
+
+
 def credentials(ctx: click.Context) -> tuple[str, str, str]:
     """``(account, token, secret)``: ``--account`` / ``MODE_ACCOUNT``, ``MODE_API_TOKEN``
-    and ``MODE_API_SECRET``.
+    and ``MODE_API_SECRET``, surrounding whitespace stripped.
 
     Raises:
-        ValueError: one is unset or empty (named, never shown).
+        ValueError: one or more are unset or empty; every missing one is named (never a
+            value shown).
     """
-    token, secret = os.environ.get("MODE_API_TOKEN"), os.environ.get("MODE_API_SECRET")
+    token = os.environ.get("MODE_API_TOKEN", "").strip()
+    secret = os.environ.get("MODE_API_SECRET", "").strip()
+    account = (ctx.obj["account"] or "").strip()
     missing = [n for n, v in (("MODE_API_TOKEN", token), ("MODE_API_SECRET", secret)) if not v]
-    if missing:
-        raise ValueError(f"set {' and '.join(missing)} in the environment")
-    if not ctx.obj["account"]:
+    if not account and not missing:
         raise ValueError("give --account or set MODE_ACCOUNT")
-    return ctx.obj["account"], token or "", secret or ""
+    if not account:
+        raise ValueError(
+            f"set {listed([*missing, 'MODE_ACCOUNT'])} in the environment (or give --account)"
+        )
+    if missing:
+        raise ValueError(f"set {listed(missing)} in the environment")
+    return account, token, secret
 
 
 def client_for(ctx: click.Context) -> ModeClient:

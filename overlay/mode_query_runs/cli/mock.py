@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .common import fail, reports_errors
+from .common import Seconds, fail, reports_errors
 
 __all__ = ["mock_group"]
 
@@ -26,7 +26,7 @@ def mock_group() -> None:
 )
 @click.option(
     "--latency",
-    type=click.FloatRange(min=0),
+    type=Seconds(min_open=False),
     default=0.0,
     metavar="SECONDS",
     help="Wait this long before answering each request (simulates a network).",

@@ -6,10 +6,12 @@ import contextlib
 import sys
 
 import click
+from click.core import ParameterSource
 
 from ..results import Progress
 from ..wire import to_wire
 from .common import (
+    Seconds,
     cannot_write,
     check_writable,
     client_for,
@@ -47,7 +49,7 @@ def list_command(ctx: click.Context, report: str, run: str, as_json: bool) -> No
 @click.option("--wait", is_flag=True, help="Poll until the run's state is final, then show it.")
 @click.option(
     "--wait-timeout",
-    type=click.FloatRange(min=0, min_open=True),
+    type=Seconds(),
     default=300.0,
     show_default=True,
     metavar="SECONDS",
@@ -55,7 +57,7 @@ def list_command(ctx: click.Context, report: str, run: str, as_json: bool) -> No
 )
 @click.option(
     "--poll-interval",
-    type=click.FloatRange(min=0, min_open=True),
+    type=Seconds(),
     default=1.0,
     show_default=True,
     metavar="SECONDS",
@@ -74,6 +76,15 @@ def get_command(
     poll_interval: float,
 ) -> None:
     """Show Query Run QUERY_RUN of Report Run RUN of Report REPORT."""
+    if not wait:
+        alone = [
+            f"--{name.replace('_', '-')}"
+            for name in ("wait_timeout", "poll_interval")
+            if ctx.get_parameter_source(name) is not ParameterSource.DEFAULT
+        ]
+        if alone:
+            verb = "is" if len(alone) == 1 else "are"
+            raise click.UsageError(f"{' and '.join(alone)} {verb} only used with --wait", ctx)
     with client_for(ctx) as client:
         found = client.get_query_run(report, run, query_run)
         if wait:
