@@ -10,6 +10,7 @@ import logging
 from mode_api_client.models import Link, QueryRun, QueryRunCollection
 
 from .async_client import AsyncModeClient
+from .bulk import ReportRunQueryRuns
 from .client import ModeClient
 from .drift import SpecDriftWarning
 from .errors import (
@@ -46,6 +47,7 @@ __all__ = [
     "QueryRun",
     "QueryRunCollection",
     "RateLimitError",
+    "ReportRunQueryRuns",
     "ResponseParseError",
     "RetryPolicy",
     "ServerError",

@@ -8,8 +8,9 @@ is made by the code both clients share (:mod:`.core`).
 
 from __future__ import annotations
 
+import functools
 import os
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterable
 from types import TracebackType
 from typing import IO, Any, Self, TypeVar
 
@@ -19,9 +20,12 @@ import tenacity
 
 from mode_api_client.models import Link, QueryRun
 
+from .bulk import DEFAULT_CONCURRENCY, ReportRunQueryRuns, report_run_pairs
 from .core import Call, ClientCore, expected
 from .dataframes import ChunkStream, DataFrame, read_frame, require_pandas
+from .errors import ModeAPIError
 from .links import Variables, follow_target, followed
+from .pace import AsyncPacedCalls, Pace
 from .pagination import PageGuard, parse_page, query_runs_of
 from .results import (
     CHUNK_BYTES,
@@ -92,6 +96,48 @@ class AsyncModeClient(ClientCore[AsyncSession]):
                 return
             url = self._session.origin.resolve(next_href)
             page = parse_page(self._session, await self._send(self._request(url)))
+
+    def list_query_runs_many(
+        self, report_runs: Iterable[tuple[str, str]], *, concurrency: int = DEFAULT_CONCURRENCY
+    ) -> AsyncGenerator[ReportRunQueryRuns]:
+        """The Query Runs of many Report Runs, one result per pair: ``async for`` it.
+
+        As :meth:`ModeClient.list_query_runs_many`, with tasks of the caller's event loop
+        instead of threads (up to ``concurrency`` pairs at a time, ahead of the results
+        consumed). To stop before the end, iterate inside ``contextlib.aclosing(...)``,
+        which cancels the pairs in flight. Bad pairs or ``concurrency`` raise
+        ``ValueError`` at once.
+        """
+        pairs = report_run_pairs(report_runs, concurrency)
+        return self._many(pairs, concurrency)
+
+    async def _many(
+        self, pairs: list[tuple[str, str]], concurrency: int
+    ) -> AsyncGenerator[ReportRunQueryRuns]:
+        results: dict[int, ReportRunQueryRuns] = {}
+        done = [anyio.Event() for _ in pairs]
+
+        async def listed(index: int) -> None:
+            report, run = pairs[index]
+            try:
+                runs = [query_run async for query_run in self.list_query_runs(report, run)]
+                results[index] = ReportRunQueryRuns(report, run, runs)
+            except ModeAPIError as exc:
+                results[index] = ReportRunQueryRuns(report, run, error=exc)
+            done[index].set()
+
+        async with anyio.create_task_group() as group:
+            for index in range(min(len(pairs), concurrency)):
+                group.start_soon(listed, index)
+            for index in range(len(pairs)):
+                await done[index].wait()
+                if index + concurrency < len(pairs):
+                    group.start_soon(listed, index + concurrency)
+                try:
+                    yield results.pop(index)
+                except GeneratorExit:  # closed early: the pairs in flight are cancelled
+                    group.cancel_scope.cancel()
+                    return
 
     async def get_query_run(self, report: str, run: str, query_run: str) -> QueryRun:
         """One Query Run; as :meth:`ModeClient.get_query_run`."""
@@ -206,5 +252,13 @@ class AsyncModeClient(ClientCore[AsyncSession]):
 
         return await self._retrying(attempt)
 
+    @functools.cached_property
+    def _paced(self) -> AsyncPacedCalls:
+        """Every try of this client, at one pace (:mod:`.pace`)."""
+        return AsyncPacedCalls(Pace())
+
     async def _retrying(self, attempt: Callable[[], Awaitable[T]]) -> T:
-        return await tenacity.AsyncRetrying(**self._retry)(attempt)
+        async def paced() -> T:
+            return await self._paced(attempt)
+
+        return await tenacity.AsyncRetrying(**self._retry)(paced)

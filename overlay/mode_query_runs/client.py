@@ -8,9 +8,13 @@ same client for ``asyncio``.
 
 from __future__ import annotations
 
+import functools
+import itertools
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections import deque
+from collections.abc import Callable, Generator, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from types import TracebackType
 from typing import IO, Any, Self, TypeVar
 
@@ -19,9 +23,12 @@ import tenacity
 
 from mode_api_client.models import Link, QueryRun
 
+from .bulk import DEFAULT_CONCURRENCY, ReportRunQueryRuns, report_run_pairs
 from .core import Call, ClientCore, expected
 from .dataframes import ChunkStream, DataFrame, read_frame, require_pandas
+from .errors import ModeAPIError
 from .links import Variables, follow_target, followed
+from .pace import Pace, PacedCalls
 from .pagination import PageGuard, parse_page, query_runs_of
 from .results import (
     CHUNK_BYTES,
@@ -130,6 +137,57 @@ class ModeClient(ClientCore[Session]):
                 return
             url = self._session.origin.resolve(next_href)
             page = parse_page(self._session, self._send(self._request(url)))
+
+    def list_query_runs_many(
+        self, report_runs: Iterable[tuple[str, str]], *, concurrency: int = DEFAULT_CONCURRENCY
+    ) -> Generator[ReportRunQueryRuns]:
+        """The Query Runs of many Report Runs: one result per ``(report, run)`` pair.
+
+        Each pair's listing (every page, as :meth:`list_query_runs`) runs in a worker
+        thread of this client, up to ``concurrency`` at a time and ahead of the results
+        consumed; all of them keep the client's one pace (a ``429`` slows them all).
+        Needs no event loop. Closing the iterator early cancels the pairs not started
+        and waits for those in flight.
+
+        Args:
+            report_runs: ``(report token, Report Run token)`` pairs, read at once.
+            concurrency: The most pairs fetched at a time (at least 1; default 8).
+
+        Returns:
+            A generator of :class:`~mode_query_runs.ReportRunQueryRuns`, in input order:
+            its ``query_runs``, or the ``ModeAPIError`` that ended the pair's listing
+            (after retries) as ``error``; one pair's failure never stops the others.
+
+        Raises:
+            ValueError: ``concurrency`` is below 1, or a pair is not two valid tokens
+                (at once, before any request).
+        """
+        pairs = report_run_pairs(report_runs, concurrency)
+        return self._many(pairs, concurrency)
+
+    def _many(
+        self, pairs: list[tuple[str, str]], concurrency: int
+    ) -> Generator[ReportRunQueryRuns]:
+        _ = self._paced  # made before the threads share it
+        waiting = iter(pairs)
+        ahead: deque[Future[ReportRunQueryRuns]] = deque()
+        with ThreadPoolExecutor(concurrency, thread_name_prefix="mode-many") as pool:
+            try:
+                for report, run in itertools.islice(waiting, concurrency):
+                    ahead.append(pool.submit(self._listed, report, run))
+                while ahead:
+                    result = ahead.popleft().result()
+                    for report, run in itertools.islice(waiting, 1):
+                        ahead.append(pool.submit(self._listed, report, run))
+                    yield result
+            finally:
+                pool.shutdown(wait=True, cancel_futures=True)
+
+    def _listed(self, report: str, run: str) -> ReportRunQueryRuns:
+        try:
+            return ReportRunQueryRuns(report, run, list(self.list_query_runs(report, run)))
+        except ModeAPIError as exc:
+            return ReportRunQueryRuns(report, run, error=exc)
 
     def get_query_run(self, report: str, run: str, query_run: str) -> QueryRun:
         """One Query Run.
@@ -341,5 +399,10 @@ class ModeClient(ClientCore[Session]):
 
         return self._retrying(attempt)
 
+    @functools.cached_property
+    def _paced(self) -> PacedCalls:
+        """Every try of this client, at one pace (:mod:`.pace`)."""
+        return PacedCalls(Pace())
+
     def _retrying(self, attempt: Callable[[], T]) -> T:
-        return tenacity.Retrying(**self._retry)(attempt)
+        return tenacity.Retrying(**self._retry)(lambda: self._paced(attempt))

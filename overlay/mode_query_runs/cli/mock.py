@@ -31,13 +31,21 @@ def mock_group() -> None:
     metavar="SECONDS",
     help="Wait this long before answering each request (simulates a network).",
 )
+@click.option(
+    "--rate-limit",
+    metavar="RATE[/BURST]",
+    callback=lambda ctx, param, value: _rate_limit(value),
+    help="Answer 429 past a leaky bucket per credential (requests per second, burst).",
+)
 @reports_errors
-def mock_serve(host: str, port: int, cassettes: Path | None, latency: float) -> None:
+def mock_serve(
+    host: str, port: int, cassettes: Path | None, latency: float, rate_limit: str | None = None
+) -> None:
     """Serve recorded interactions until interrupted (Ctrl-C or SIGTERM)."""
     from ..testing.server import MockServer
 
     try:
-        server = MockServer(cassettes, host=host, port=port, latency=latency)
+        server = MockServer(cassettes, host=host, port=port, latency=latency, rate_limit=rate_limit)
         server.start()
     except RuntimeError as exc:
         fail(str(exc))
@@ -50,3 +58,16 @@ def mock_serve(host: str, port: int, cassettes: Path | None, latency: float) -> 
         server.wait()
     finally:
         server.stop()
+
+
+def _rate_limit(value: str | None) -> str | None:
+    """``--rate-limit``, checked: a value that is not ``RATE[/BURST]`` is a usage error."""
+    if value is None:
+        return None
+    from ..testing.ratelimit import parse_rate_limit
+
+    try:
+        parse_rate_limit(value)
+        return value
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None

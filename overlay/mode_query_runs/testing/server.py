@@ -34,6 +34,7 @@ from .cassette import (
     load_directory,
     recorded_account,
 )
+from .ratelimit import LeakyBuckets, RateLimit, parse_rate_limit
 from .storage import STORAGE_HOST, redirect_targets, relocate, storage_refusal
 
 __all__ = ["DEMO_ACCOUNT", "DEMO_SECRET", "DEMO_TOKEN", "MockServer", "create_app"]
@@ -75,6 +76,7 @@ def create_app(
     log: list[tuple[str, str]] | None = None,
     latency: float = 0.0,
     storage: tuple[str, int] | None = None,
+    buckets: LeakyBuckets | None = None,
 ) -> Starlette:
     """The ASGI application replaying ``interactions`` (the first recording of a request wins).
 
@@ -87,6 +89,8 @@ def create_app(
         storage: ``(host, port)`` of the storage origin, where the targets of recorded
             redirects are served without auth (see :mod:`.storage`); requests that arrive
             there are logged with that origin before the path.
+        buckets: If given, API requests over their credential's leaky bucket get Mode's
+            ``429`` with ``Retry-After`` (see :mod:`.ratelimit`).
     """
     targets = redirect_targets(interactions)
     storage_origin = f"http://{storage[0]}:{storage[1]}" if storage else ""
@@ -107,6 +111,12 @@ def create_app(
             log.append((request.method, storage_origin + target if on_storage else target))
         if latency > 0:
             await asyncio.sleep(latency)
+        if buckets is not None and not on_storage:
+            wait = buckets.retry_after(request.headers.get("Authorization", ""))
+            if wait is not None:
+                limited = _error(429, "rate_limited", "Too many requests")
+                limited.headers["Retry-After"] = str(wait)
+                return limited
         key = (request.method.upper(), target)
         if on_storage:
             refusal = storage_refusal(request)
@@ -166,12 +176,16 @@ class MockServer:
         latency: Seconds added before every answer (``0``: none).
         storage_host: Loopback address of the second origin serving redirected results
             (``storage_url``, on a free port), which rejects ``Authorization``.
+        rate_limit: A leaky bucket per credential, as a :class:`.RateLimit` or
+            ``"RATE[/BURST]"`` (requests per second, burst): requests over it get Mode's
+            ``429`` with ``Retry-After`` in whole seconds (``None``: no limit).
 
     Use as a context manager, or call :meth:`start` and :meth:`stop`. ``base_url`` is the
     API base URL to give a client (``http://127.0.0.1:<port>/api``).
 
     Raises:
-        ValueError: a cassette cannot be loaded (see :func:`.cassette.load_cassette`).
+        ValueError: a cassette cannot be loaded (see :func:`.cassette.load_cassette`); a
+            ``rate_limit`` that is not ``RATE[/BURST]``.
         RuntimeError: no free port can be picked on ``host`` or ``storage_host`` (the
             message names the address and the reason).
     """
@@ -184,7 +198,13 @@ class MockServer:
         port: int = 0,
         latency: float = 0.0,
         storage_host: str = STORAGE_HOST,
+        rate_limit: RateLimit | str | None = None,
     ) -> None:
+        if isinstance(rate_limit, str):
+            rate_limit = parse_rate_limit(rate_limit)
+        self.buckets = LeakyBuckets(rate_limit) if rate_limit is not None else None
+        """The leaky buckets of ``rate_limit`` (their ``limited`` counts the ``429``
+        answers), or ``None``."""
         self.cassettes = Path(cassettes) if cassettes else bundled_directory()
         self.host = host
         self.port = port or _free_port_or_refuse(host)
@@ -202,6 +222,7 @@ class MockServer:
             log=self.requests,
             latency=latency,
             storage=(storage_host, self.storage_port),
+            buckets=self.buckets,
         )
         config = uvicorn.Config(app, host=host, port=self.port, log_level="warning", lifespan="off")
         self._server = uvicorn.Server(config)

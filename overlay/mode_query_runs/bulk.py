@@ -1,0 +1,72 @@
+"""Bulk listing: the Query Runs of many Report Runs, one result per ``(report, run)`` pair.
+
+Both clients' ``list_query_runs_many`` take their pairs through :func:`report_run_pairs`
+and give :class:`ReportRunQueryRuns` results, in input order; a pair whose listing fails
+gives its error and never stops the others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from mode_api_client.models import QueryRun
+
+from .errors import ModeAPIError
+from .settings import check_token
+
+__all__ = ["DEFAULT_CONCURRENCY", "ReportRunQueryRuns", "report_run_pairs"]
+
+DEFAULT_CONCURRENCY = 8
+"""How many Report Runs ``list_query_runs_many`` fetches at a time by default."""
+
+
+@dataclass(frozen=True)
+class ReportRunQueryRuns:
+    """The Query Runs of one Report Run, or the error that ended its listing.
+
+    Attributes:
+        report: Report token.
+        run: Report Run token.
+        query_runs: Every Query Run of the Report Run (every page), in the order Mode
+            sends them; empty when ``error`` is set.
+        error: The ``ModeAPIError`` that ended the listing (after retries), or ``None``.
+    """
+
+    report: str
+    run: str
+    query_runs: list[QueryRun] = field(default_factory=list)
+    error: ModeAPIError | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Whether every page was listed (``error`` is ``None``)."""
+        return self.error is None
+
+
+def report_run_pairs(
+    report_runs: Iterable[tuple[str, str]], concurrency: int
+) -> list[tuple[str, str]]:
+    """The ``(report, run)`` pairs of ``report_runs``, checked before any request.
+
+    Raises:
+        ValueError: ``concurrency`` is below 1; an item is not a pair of strings, or a
+            token is empty, ``.`` or ``..`` (the message names the item's position,
+            counted from 0).
+    """
+    if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
+        raise ValueError(f"concurrency must be a whole number of at least 1, not {concurrency!r}")
+    pairs: list[tuple[str, str]] = []
+    for position, item in enumerate(report_runs):
+        if (
+            not isinstance(item, tuple | list)
+            or len(item) != 2
+            or not all(isinstance(token, str) for token in item)
+        ):
+            raise ValueError(f"report_runs[{position}] is not a (report, run) pair of strings")
+        report, run = item
+        try:
+            pairs.append((check_token("report", report), check_token("run", run)))
+        except ValueError as exc:
+            raise ValueError(f"report_runs[{position}]: {exc}") from None
+    return pairs
