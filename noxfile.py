@@ -63,7 +63,7 @@ SPEC = ROOT / "openapi" / "mode.yaml"
 CONFIG = ROOT / "generator-config.yml"
 GENERATED = ROOT / "generated" / "mode_api_client"
 GENERATOR = ["openapi-python-client==0.29.1", "ruff==0.17.5"]
-PYTHON_SOURCES = ["overlay", "tests", "scripts", "benchmarks", "noxfile.py"]
+PYTHON_SOURCES = ["overlay", "tests", "scripts", "benchmarks", "docs", "noxfile.py"]
 
 
 @contextlib.contextmanager
@@ -183,4 +183,5 @@ def bench(session: nox.Session) -> None:
 def docs(session: nox.Session) -> None:
     """Build the documentation site (mkdocs, strict: a warning fails) into ``site/``."""
     session.install("-e", ".[docs]")
+    session.env["NO_MKDOCS_2_WARNING"] = "1"  # mkdocs-material's banner about its successor
     session.run("mkdocs", "build", "--strict", "--site-dir", "site", *session.posargs)
