@@ -235,10 +235,9 @@ def test_mock_serve_prints_url_and_credentials_and_serves() -> None:
         first = process.stdout.readline()
         second = process.stdout.readline()
         base_url = f"http://127.0.0.1:{port}/api"
-        assert first.rstrip().endswith(f"at {base_url}")
+        assert first == f"Serving {bundled_directory()} at {base_url}; in a shell:\n"
         assert second.split() == [
-            "Demo",
-            "credentials:",
+            "export",
             "MODE_API_TOKEN=demo-token",
             "MODE_API_SECRET=demo-secret",
             "MODE_ACCOUNT=acme",
@@ -329,7 +328,7 @@ def test_mock_serve_names_the_cassettes_account_and_stops_on_a_signal(
     try:
         assert process.stdout is not None
         process.stdout.readline()
-        credentials = dict(word.split("=", 1) for word in process.stdout.readline().split()[2:])
+        credentials = dict(word.split("=", 1) for word in process.stdout.readline().split()[1:])
         assert credentials["MODE_ACCOUNT"] == "northwind"
         # The banner comes once the server listens: no retrying needed.
         url = f"{credentials['MODE_BASE_URL']}/northwind/reports/r1/runs/u1/query_runs"

@@ -39,3 +39,33 @@ def test_the_virtual_environments_are_not_committed() -> None:
     ignored = (ROOT / ".gitignore").read_text("utf-8").splitlines()
     assert ".venv/" in ignored
     assert ".nox/" in ignored
+
+
+def test_the_readme_documents_what_a_new_user_ran_into() -> None:
+    command_line = " ".join(section("Command line").split())
+    mock = " ".join(section("The recorded mock server").split())
+    for words in [
+        "--account NAME",
+        "MODE_ACCOUNT",
+        "streams it",
+        "-o /dev/null",
+        "FIFO",
+        "symbolic link",
+        "cannot write to stdout: No space left on device",
+        "ended without results",
+        "Surrounding whitespace is removed",
+    ]:
+        assert words in command_line, words
+    for words in [
+        "--host ADDRESS",
+        "0.0.0.0",
+        "--latency SECONDS",
+        "--port 0",
+        "export MODE_API_TOKEN=demo-token MODE_API_SECRET=demo-secret",
+        "serves `self`, `next_page` and `prev_page`",
+        "`query`, `report_run`",
+        "not results: after replaying one, `results` gets Mode's 404 body",
+        "is answered with its first recording",
+        "recorded 2 times; serving a.yaml#0",
+    ]:
+        assert words in mock, words

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import shlex
+from collections import defaultdict
+from collections.abc import Iterable
 from pathlib import Path
 
 import click
 
-from .common import Seconds, fail, reports_errors
+from ..testing.cassette import Interaction, load_directory
+from .common import Seconds, echo, fail, reports_errors
+
+ANY_ADDRESS = "0.0.0.0"
+"""The address that listens on every interface; a client on this machine uses 127.0.0.1."""
 
 __all__ = ["mock_group"]
 
@@ -17,8 +24,19 @@ def mock_group() -> None:
 
 
 @mock_group.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", type=click.IntRange(0, 65535), default=8787, show_default=True)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on (0.0.0.0: every interface of this machine).",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8787,
+    show_default=True,
+    help="TCP port to listen on (0: a free one, shown at start-up).",
+)
 @click.option(
     "--cassettes",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
@@ -41,7 +59,12 @@ def mock_group() -> None:
 def mock_serve(
     host: str, port: int, cassettes: Path | None, latency: float, rate_limit: str | None = None
 ) -> None:
-    """Serve recorded interactions until interrupted (Ctrl-C or SIGTERM)."""
+    """Serve recorded interactions until interrupted (Ctrl-C or SIGTERM).
+
+    Prints where it serves, a line to paste into a shell (export MODE_API_TOKEN=...
+    MODE_BASE_URL=...), and each request recorded more than once, with the recording
+    served: the first, in cassette files sorted by name.
+    """
     from ..testing.server import MockServer
 
     try:
@@ -50,11 +73,22 @@ def mock_serve(
     except RuntimeError as exc:
         fail(str(exc))
     try:
-        click.echo(f"Serving {server.cassettes} at {server.base_url}")
-        click.echo(
-            f"Demo credentials: MODE_API_TOKEN={server.token} MODE_API_SECRET={server.secret}"
-            f" MODE_ACCOUNT={server.account} MODE_BASE_URL={server.base_url}"
+        base_url = server.base_url
+        if server.host == ANY_ADDRESS:  # not an address to connect to
+            base_url = f"http://127.0.0.1:{server.port}/api"
+        listening = (
+            f" (listening on {server.host}:{server.port})" if base_url != server.base_url else ""
         )
+        echo(f"Serving {server.cassettes} at {base_url}{listening}; in a shell:")
+        settings = {
+            "MODE_API_TOKEN": server.token,
+            "MODE_API_SECRET": server.secret,
+            "MODE_ACCOUNT": server.account,
+            "MODE_BASE_URL": base_url,
+        }
+        echo("export " + " ".join(f"{k}={shlex.quote(v)}" for k, v in settings.items()))
+        for line in recorded_twice(load_directory(server.cassettes)):
+            echo(line)
         server.wait()
     finally:
         server.stop()
@@ -71,3 +105,19 @@ def _rate_limit(value: str | None) -> str | None:
         return value
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None
+
+
+def recorded_twice(interactions: Iterable[Interaction]) -> list[str]:
+    """A line per request recorded more than once, naming the recording served (the first,
+    as the server replays: cassette files in name order, then order in the file) and the
+    others: ``GET /api/... is recorded 2 times; serving a.yaml#0, not b.yaml#3``.
+    Empty when every request is recorded once."""
+    sources: defaultdict[tuple[str, str], list[str]] = defaultdict(list)
+    for interaction in interactions:
+        sources[interaction.key].append(interaction.source)
+    return [
+        f"{method} {target} is recorded {len(found)} times;"
+        f" serving {found[0]}, not {', '.join(found[1:])}"
+        for (method, target), found in sources.items()
+        if len(found) > 1
+    ]
