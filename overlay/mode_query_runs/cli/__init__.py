@@ -20,6 +20,7 @@ from .app import cli
 from .common import TERMINATED
 from .demo import demo_command
 from .drift import drift_command
+from .list_many import list_many_command
 from .mock import mock_group
 from .query_runs import get_command, list_command, results_command
 from .record import record_command
@@ -28,6 +29,7 @@ __all__ = ["cli", "main"]
 
 for _command in (
     list_command,
+    list_many_command,
     get_command,
     results_command,
     mock_group,

@@ -12,8 +12,12 @@ __all__ = ["terminal_progress"]
 
 
 @contextlib.contextmanager
-def terminal_progress(stream: TextIO, description: str) -> Iterator[Progress | None]:
+def terminal_progress(
+    stream: TextIO, description: str, *, counting: bool = False
+) -> Iterator[Progress | None]:
     """A ``progress(bytes_done, bytes_total)`` callback drawing a bar on ``stream``.
+
+    ``counting``: the bar counts items (``done/total``), not bytes.
 
     Yields ``None`` (no bar) when ``stream`` is not a terminal, so piped and redirected
     output stays clean. The bar shows bytes, speed and, when the total is known, the
@@ -26,6 +30,8 @@ def terminal_progress(stream: TextIO, description: str) -> Iterator[Progress | N
     from rich.progress import (
         BarColumn,
         DownloadColumn,
+        MofNCompleteColumn,
+        ProgressColumn,
         TextColumn,
         TimeRemainingColumn,
         TransferSpeedColumn,
@@ -34,13 +40,15 @@ def terminal_progress(stream: TextIO, description: str) -> Iterator[Progress | N
         Progress as Bar,
     )
 
-    columns = (
+    columns: tuple[ProgressColumn, ...] = (
         TextColumn("{task.description}"),
         BarColumn(),
         DownloadColumn(),
         TransferSpeedColumn(),
         TimeRemainingColumn(),
     )
+    if counting:
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
     with Bar(*columns, console=Console(file=stream, force_terminal=True), transient=True) as bar:
         task = bar.add_task(description, total=None)
 

@@ -1,0 +1,91 @@
+"""``list-many``: the Query Runs of many Report Runs, one JSON line per Report Run."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+from typing import Any, TextIO
+
+import click
+
+from ..bulk import DEFAULT_CONCURRENCY, ReportRunQueryRuns
+from ..results import Progress
+from ..settings import check_token
+from ..wire import to_wire
+from .common import client_for, fail, reports_errors, write_out
+
+__all__ = ["list_many_command", "read_pairs"]
+
+
+def read_pairs(lines: TextIO) -> list[tuple[str, str]]:
+    """The ``REPORT RUN`` pairs of ``lines``, one a line; blank lines and ``#`` comments
+    are skipped.
+
+    Raises:
+        click.UsageError: a line is not two tokens separated by white space, or a token
+            is empty, ``.`` or ``..`` (the message names the line number, from 1).
+    """
+    pairs: list[tuple[str, str]] = []
+    for number, line in enumerate(lines, start=1):
+        text = line.strip()
+        if not text or text.startswith("#"):
+            continue
+        fields = text.split()
+        try:
+            if len(fields) != 2:
+                raise ValueError(f"expected REPORT RUN, found {len(fields)} field(s)")
+            pairs.append((check_token("report", fields[0]), check_token("run", fields[1])))
+        except ValueError as exc:
+            raise click.UsageError(f"line {number}: {exc}") from None
+    return pairs
+
+
+def result_line(result: ReportRunQueryRuns) -> dict[str, Any]:
+    """The JSON object of one Report Run: its ``query_runs`` as Mode sent them, or its
+    ``error`` (``status``, Mode's ``id`` and ``message``)."""
+    line: dict[str, Any] = {"report": result.report, "run": result.run}
+    if result.error is None:
+        line["query_runs"] = [to_wire(query_run) for query_run in result.query_runs]
+    else:
+        error = result.error
+        line["error"] = {"status": error.status, "id": error.error_id, "message": error.message}
+    return line
+
+
+@click.command("list-many")
+@click.argument("file", type=click.File("r", encoding="utf-8"), default="-", metavar="[FILE|-]")
+@click.option(
+    "--concurrency",
+    type=click.IntRange(min=1),
+    default=DEFAULT_CONCURRENCY,
+    show_default=True,
+    help="Report Runs fetched at a time (all at the pace Mode allows).",
+)
+@click.pass_context
+@reports_errors
+def list_many_command(ctx: click.Context, file: TextIO, concurrency: int) -> None:
+    """List the Query Runs of every Report Run in FILE (default or '-': stdin).
+
+    FILE has one REPORT RUN pair a line (blank lines and # comments are skipped). Writes
+    one JSON object a line, in input order: {"report", "run", "query_runs": [...]} or
+    {"report", "run", "error": {"status", "id", "message"}}. A progress bar is drawn on
+    stderr when it is a terminal and the lines do not go to that terminal too. Exits 1 if
+    any Report Run failed.
+    """
+    from .progress import terminal_progress
+
+    pairs = read_pairs(file)
+    failed = 0
+    bar: contextlib.AbstractContextManager[Progress | None] = contextlib.nullcontext(None)
+    if not sys.stdout.isatty():
+        bar = terminal_progress(sys.stderr, "Report Runs", counting=True)
+    with client_for(ctx) as client, bar as progress:
+        for done, result in enumerate(client.list_query_runs_many(pairs, concurrency=concurrency)):
+            failed += not result.ok
+            # ASCII JSON (non-ASCII characters escaped): whatever stdout's encoding is.
+            write_out(json.dumps(result_line(result)).encode("ascii") + b"\n")
+            if progress is not None:
+                progress(done + 1, len(pairs))
+    if failed:
+        fail(f"{failed} of {len(pairs)} Report Run(s) failed")
