@@ -234,3 +234,31 @@ def test_output_path_checks_still_name_the_path(mock_server: MockServer, tmp_pat
     assert_one_line_error(
         result, f"cannot write {tmp_path / 'no' / 't.csv'}: No such file or directory"
     )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["demo"],
+        ["drift", str(bundled_directory())],
+        ["--help"],
+        ["--version"],
+        ["results", "--help"],
+    ],
+    ids=["demo", "drift", "help", "version", "command-help"],
+)
+def test_a_full_stdout_is_named_by_every_command(args: list[str]) -> None:
+    with open("/dev/full", "wb") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "mode_query_runs", *args],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=cli_env(),
+            timeout=60,
+            check=False,
+        )
+    assert (result.returncode, result.stderr) == (
+        1,
+        "mode-query-runs: error: cannot write to stdout: No space left on device\n",
+    )

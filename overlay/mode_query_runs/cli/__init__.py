@@ -17,7 +17,7 @@ from types import FrameType
 import click
 
 from .app import cli
-from .common import TERMINATED
+from .common import TERMINATED, StdoutError, drop_stdout, fail, stop_quietly
 from .demo import demo_command
 from .drift import drift_command
 from .list_many import list_many_command
@@ -49,7 +49,20 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of the ``mode-query-runs`` console script.
 
     SIGTERM raises ``SystemExit(143)`` in the main thread, so a download in progress
-    removes its temporary file as on any other failure.
+    removes its temporary file as on any other failure. A stdout that cannot be written
+    outside a command's own error handling (``--help > /dev/full``) is one line too:
+    ``mode-query-runs: error: cannot write to stdout: <reason>``, exit status 1.
     """
     signal.signal(signal.SIGTERM, _terminated)
-    cli.main(args=list(argv) if argv is not None else None, prog_name="mode-query-runs")
+    try:
+        cli.main(args=list(argv) if argv is not None else None, prog_name="mode-query-runs")
+    except StdoutError as exc:
+        fail(str(exc))
+    except BrokenPipeError:
+        stop_quietly()
+    except OSError as exc:
+        if exc.filename is not None:
+            raise
+        # Only click's own output (help, version) is written outside a command.
+        drop_stdout()
+        fail(str(StdoutError.of(exc)))

@@ -34,6 +34,7 @@ __all__ = [
     "INTERRUPTED",
     "TERMINATED",
     "Seconds",
+    "StdoutError",
     "check_writable",
     "client_for",
     "credentials",
@@ -215,6 +216,15 @@ def write_out(data: bytes) -> None:
         Download.write_all(sys.stdout.buffer, data)
 
 
+class StdoutError(ValueError):
+    """stdout cannot be written (other than its reader going away)."""
+
+    @classmethod
+    def of(cls, exc: OSError) -> StdoutError:
+        """``cannot write to stdout: <reason>``."""
+        return cls(f"cannot write to stdout: {exc.strerror or exc}")
+
+
 @contextlib.contextmanager
 def writing_stdout() -> Iterator[None]:
     """Name stdout in a failure to write to it, other than its reader going away.
@@ -224,7 +234,7 @@ def writing_stdout() -> Iterator[None]:
 
     Raises:
         BrokenPipeError: the reader of stdout went away.
-        ValueError: ``cannot write to stdout: <reason>``.
+        StdoutError: ``cannot write to stdout: <reason>`` (a ``ValueError``).
     """
     try:
         yield
@@ -232,7 +242,7 @@ def writing_stdout() -> Iterator[None]:
         raise
     except OSError as exc:
         drop_stdout()
-        raise ValueError(f"cannot write to stdout: {exc.strerror or exc}") from None
+        raise StdoutError.of(exc) from None
 
 
 def echo(text: str) -> None:

@@ -10,7 +10,7 @@ from mode_api_client.types import Unset
 
 from ..client import ModeClient
 from ..links import relation_link
-from .common import reports_errors
+from .common import echo, reports_errors
 from .display import counted, format_table
 
 __all__ = ["DEMO_QUERY_RUN", "DEMO_REPORT", "DEMO_RUN", "demo_command", "run_demo"]
@@ -62,4 +62,4 @@ def run_demo(echo: Callable[[str], object]) -> None:
 @reports_errors
 def demo_command() -> None:
     """Run a short tour against the bundled mock server on a free loopback port."""
-    run_demo(click.echo)
+    run_demo(echo)

@@ -16,7 +16,7 @@ from ..session import Session
 from ..testing.drift_report import drift_of
 from ..testing.recorder import record_report_run
 from ..testing.scrub import Scrubber
-from .common import credentials, reports_errors
+from .common import credentials, echo, reports_errors
 from .display import counted
 
 __all__ = ["DEFAULT_AS_ACCOUNT", "record_command"]
@@ -45,18 +45,18 @@ def _record(
     finally:
         session.close()
     pages = sum(1 for i in written if i.uri.split("?")[0].endswith("/query_runs"))
-    click.echo(
+    echo(
         f"Recorded {counted(len(written), 'interaction')} ({counted(pages, 'page')},"
         f" {counted(len(written) - pages, 'Query Run')}) to {cassette} as account {as_account}"
     )
     drifts = drift_of([cassette])
     if drifts:
-        click.echo(
+        echo(
             f"{counted(len(drifts), 'deviation')} from the spec in this recording;"
             f" see them with: mode-query-runs drift {cassette}"
         )
     else:
-        click.echo("No deviations from the spec in this recording.")
+        echo("No deviations from the spec in this recording.")
 
 
 @click.command("record")
