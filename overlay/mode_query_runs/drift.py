@@ -20,6 +20,11 @@ from .spec import MEDIA_TYPE, Operation, json_path, resolve, response_schema, re
 
 __all__ = ["Deviation", "SpecDriftWarning", "deviations", "json_type", "schema_problems"]
 
+MAX_DEPTH = 255
+"""Levels of nesting of a value that strays from the spec the validator (jsonschema-rs)
+can describe: a body with one nested deeper is one deviation at ``$``. (How deep Python's
+``json`` decodes a body at all depends on the Python version.)"""
+
 
 class SpecDriftWarning(UserWarning):
     """A response of a spec operation strays from ``openapi/mode.yaml``; its data was kept.
@@ -218,7 +223,12 @@ def deviations(
         return []
     root = response_schema(operation.operation_id, status, media_type)
     found: dict[tuple[tuple[str | int, ...], str], Deviation] = {}
-    for error in _leaves(validator.iter_errors(body)):
+    try:
+        errors = validator.iter_errors(body)
+    except ValueError:  # jsonschema-rs reads at most MAX_DEPTH levels ("Recursion limit")
+        expected = f"a body nested at most {MAX_DEPTH} levels deep"
+        return [Deviation(operation.operation_id, (), expected, "one nested deeper", "")]
+    for error in _leaves(errors):
         evaluation_path = list(error.evaluation_path)
         parts = _true_parts(body, tuple(error.instance_path), error.instance)
         node, owner, name = _at(root, evaluation_path)

@@ -359,7 +359,8 @@ class CsvRows:
                 break
             except _CsvError as exc:  # e.g. a carriage return in an unquoted field
                 raise ResponseParseError(
-                    f"CSV is malformed after {self._count} rows: {exc}"
+                    # Without the hint after " - ", whose wording differs between Pythons.
+                    f"CSV is malformed after {self._count} rows: {str(exc).split(' - ')[0]}"
                 ) from None
             if not fields:
                 continue
