@@ -83,7 +83,7 @@ class AsyncModeClient(ClientCore[AsyncSession]):
 
         As :meth:`ModeClient.list_query_runs`; bad tokens raise ``ValueError`` at once.
         """
-        return self._pages(self._list_call(report, run), PageGuard(max_pages))
+        return self._pages(self._list_call(report, run), PageGuard(max_pages, self.page_limit))
 
     async def _pages(self, first: Call[Any], guard: PageGuard) -> AsyncIterator[QueryRun]:
         page = await self._call(first)
@@ -94,7 +94,7 @@ class AsyncModeClient(ClientCore[AsyncSession]):
             next_href = guard.next_href(page)
             if next_href is None:
                 return
-            url = self._session.origin.resolve(next_href)
+            url = self._session.origin.resolve(next_href, relation="next_page")
             page = parse_page(self._session, await self._send(self._request(url)))
 
     def list_query_runs_many(
@@ -181,7 +181,7 @@ class AsyncModeClient(ClientCore[AsyncSession]):
 
         Chunks are written to the file from the event loop (64 KiB at a time).
         """
-        url = self._session.origin.resolve(content_href(query_run, format))
+        url = self._session.origin.resolve(content_href(query_run, format), relation="result")
         request = self._request(url, accept=FORMATS[format], result=True)
         download = Download(path, progress)
         response = await self._send(request, stream=True)
@@ -197,7 +197,7 @@ class AsyncModeClient(ClientCore[AsyncSession]):
 
     def iter_result_rows(self, query_run: QueryRun) -> AsyncIterator[dict[str, str]]:
         """The rows of the CSV result, streamed; as :meth:`ModeClient.iter_result_rows`."""
-        url = self._session.origin.resolve(content_href(query_run, "csv"))
+        url = self._session.origin.resolve(content_href(query_run, "csv"), relation="result")
         return self._rows(self._request(url, accept=FORMATS["csv"], result=True))
 
     async def _rows(self, request: httpx.Request) -> AsyncIterator[dict[str, str]]:
@@ -220,7 +220,7 @@ class AsyncModeClient(ClientCore[AsyncSession]):
         pandas parses in a worker thread (``anyio.to_thread``) that takes each 64 KiB
         chunk from the event loop as it arrives, so the loop keeps running meanwhile.
         """
-        url = self._session.origin.resolve(content_href(query_run, format))
+        url = self._session.origin.resolve(content_href(query_run, format), relation="result")
         pd = require_pandas()
         request = self._request(url, accept=FORMATS[format], result=True)
         response = await self._send(request, stream=True)

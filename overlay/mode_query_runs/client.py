@@ -55,7 +55,11 @@ class ModeClient(ClientCore[Session]):
         token: Mode API token (HTTP Basic user name).
         secret: Mode API secret (HTTP Basic password).
         base_url: API base URL; default ``https://app.mode.com/api``.
-        timeout: Seconds to wait to connect and for each read; default 30.
+        timeout: Seconds to wait to connect and for each read; default 30. A JSON API
+            request (a list page, a Query Run, a followed link, each poll of
+            :meth:`wait_for_completion`) may also take this long in all, from its start
+            to the last byte of its body (``APITimeoutError`` past it); a result download
+            has only the per-read timeout.
         max_retries: Retries of a GET that got 429, 502, 503, 504 or no response
             (default 2; 0 turns retries off).
         retry_policy: Backoff, jitter and total time cap of retries
@@ -71,6 +75,9 @@ class ModeClient(ClientCore[Session]):
             ``ResponseParseError`` naming the limit, before reading when its
             ``Content-Length`` says so, else once the limit is passed. Result downloads
             are streamed and have no limit; of an error body the first 64 KiB are read.
+        page_limit: The most pages a listing may have (default 10,000): a ``next_page``
+            past that many pages raises ``ModeAPIError`` naming the limit (a server whose
+            ``next_page`` links never end).
 
     One client holds one connection pool; close it with :meth:`close` or use the client
     as a context manager. Every method raises a :class:`~mode_query_runs.ModeAPIError`
@@ -123,9 +130,11 @@ class ModeClient(ClientCore[Session]):
             ValueError: a token is empty, ``.`` or ``..``, or ``max_pages`` is below 1
                 (raised at once); a ``next_page`` on another origin.
             ModeAPIError: per page, as the class describes; ``ModeAPIError`` too when a
-                ``next_page`` link repeats a page already fetched.
+                ``next_page`` link repeats a page already fetched or leads past the
+                client's ``page_limit``; ``ResponseParseError`` for a ``next_page`` href
+                that is not a valid URL.
         """
-        return self._pages(self._list_call(report, run), PageGuard(max_pages))
+        return self._pages(self._list_call(report, run), PageGuard(max_pages, self.page_limit))
 
     def _pages(self, first: Call[Any], guard: PageGuard) -> Iterator[QueryRun]:
         page = self._call(first)
@@ -135,7 +144,7 @@ class ModeClient(ClientCore[Session]):
             next_href = guard.next_href(page)
             if next_href is None:
                 return
-            url = self._session.origin.resolve(next_href)
+            url = self._session.origin.resolve(next_href, relation="next_page")
             page = parse_page(self._session, self._send(self._request(url)))
 
     def list_query_runs_many(
@@ -305,7 +314,7 @@ class ModeClient(ClientCore[Session]):
             ModeAPIError: the request failed, as the class describes.
             OSError: the file could not be written.
         """
-        url = self._session.origin.resolve(content_href(query_run, format))
+        url = self._session.origin.resolve(content_href(query_run, format), relation="result")
         request = self._request(url, accept=FORMATS[format], result=True)
         download = Download(path, progress)
         response = self._send(request, stream=True)
@@ -330,7 +339,7 @@ class ModeClient(ClientCore[Session]):
             ResponseParseError: a row's field count differs from the header's.
             ModeAPIError: the request failed, as the class describes.
         """
-        url = self._session.origin.resolve(content_href(query_run, "csv"))
+        url = self._session.origin.resolve(content_href(query_run, "csv"), relation="result")
         return self._rows(self._request(url, accept=FORMATS["csv"], result=True))
 
     def _rows(self, request: httpx.Request) -> Iterator[dict[str, str]]:
@@ -368,7 +377,7 @@ class ModeClient(ClientCore[Session]):
             ResponseParseError: the body is a web page, or not CSV / a JSON array of rows.
             ModeAPIError: the request failed, as the class describes.
         """
-        url = self._session.origin.resolve(content_href(query_run, format))
+        url = self._session.origin.resolve(content_href(query_run, format), relation="result")
         pd = require_pandas()
         request = self._request(url, accept=FORMATS[format], result=True)
         response = self._send(request, stream=True)

@@ -26,6 +26,7 @@ from mode_api_client.models import QueryRun, QueryRunCollection
 from .bodies import STREAMS_BODY
 from .errors import ModeAPIError, ResponseParseError, without_userinfo
 from .links import relation_href
+from .pagination import DEFAULT_PAGE_LIMIT, check_page_limit
 from .responses import FOLLOWS_REDIRECTS
 from .retries import RetryPolicy
 from .session import Rules
@@ -82,9 +83,11 @@ class ClientCore(Generic[S]):
         retry_policy: RetryPolicy | None = None,
         strict: bool = False,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        page_limit: int = DEFAULT_PAGE_LIMIT,
     ) -> None:
         self.account = check_token("account", account)
         self.max_retries = max_retries
+        self.page_limit = check_page_limit(page_limit)
         self._retry = (retry_policy or RetryPolicy()).options(max_retries)
         self._session = self._open_session(
             base_url, token, secret, timeout, strict=strict, max_body_bytes=max_body_bytes
@@ -109,6 +112,7 @@ class ClientCore(Generic[S]):
         retry_policy: RetryPolicy | None = None,
         strict: bool = False,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        page_limit: int = DEFAULT_PAGE_LIMIT,
     ) -> Self:
         """A client configured from the environment.
 
@@ -135,6 +139,7 @@ class ClientCore(Generic[S]):
             retry_policy=retry_policy,
             strict=strict,
             max_body_bytes=max_body_bytes,
+            page_limit=page_limit,
         )
 
     @property
@@ -162,13 +167,14 @@ class ClientCore(Generic[S]):
         """The URL of a Query Run's ``self`` link, to poll it.
 
         Raises:
-            ResponseParseError: the run has no ``self`` link, or it is not one Link.
+            ResponseParseError: the run has no ``self`` link, it is not one Link, or its
+                href is not a valid URL.
             ValueError: the link is on another origin.
         """
         href = relation_href(query_run, "self")
         if href is None:
             raise ResponseParseError("the Query Run has no self link to poll")
-        return self._session.origin.resolve(href)
+        return self._session.origin.resolve(href, relation="self")
 
     def _operation_request(self, call: Call[Any]) -> httpx.Request:
         """The GET of a generated operation (its percent-encoded path on the base URL)."""

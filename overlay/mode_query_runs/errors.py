@@ -15,11 +15,13 @@ import datetime
 import email.utils
 import json
 import math
+import urllib.parse
 from collections import Counter
 
 import httpx
 
 __all__ = [
+    "RETRY_AFTER_STATUSES",
     "APIConnectionError",
     "APITimeoutError",
     "AuthenticationError",
@@ -41,9 +43,33 @@ _SECRETS: Counter[str] = Counter()
 
 
 def credential_forms(token: str, secret: str) -> tuple[str, ...]:
-    """The strings that reveal a credential pair: each part and the Basic auth value."""
-    pair = base64.b64encode(f"{token}:{secret}".encode()).decode("ascii")
-    return token, secret, pair
+    """The strings that reveal a credential pair, in every form a server may echo.
+
+    Each part as is and percent-encoded (``quote`` and ``quote_plus``), and the Basic auth
+    value ``token:secret`` in base64, standard and URL-safe, with and without its ``=``
+    padding. Duplicates are left out.
+    """
+    pair = f"{token}:{secret}".encode()
+    forms: list[str] = []
+    for part in (token, secret):
+        forms += [part, urllib.parse.quote(part, safe=""), urllib.parse.quote_plus(part)]
+    for encoded in (base64.b64encode(pair), base64.urlsafe_b64encode(pair)):
+        text = encoded.decode("ascii")
+        forms += [text, text.rstrip("=")]
+    return tuple(dict.fromkeys(forms))
+
+
+def userinfo_forms(url: httpx.URL) -> tuple[str, ...]:
+    """The strings that reveal a URL's ``user:password@`` part (none when it has none).
+
+    The user-info as written (percent-encoded) and decoded, and the user name and password
+    in the forms of :func:`credential_forms`.
+    """
+    if not url.userinfo:
+        return ()
+    written = url.userinfo.decode("ascii")
+    forms = [written, urllib.parse.unquote(written), *credential_forms(url.username, url.password)]
+    return tuple(dict.fromkeys(forms))
 
 
 def register_secrets(*values: str) -> None:
@@ -63,10 +89,22 @@ def forget_secrets(*values: str) -> None:
 
 
 def redact(text: str) -> str:
-    """``text`` with every registered credential replaced by ``[REDACTED]``."""
+    """``text`` with every registered credential replaced by ``[REDACTED]``.
+
+    Redact before cutting text short: a cut credential is no longer found.
+    """
     for value in sorted(_SECRETS, key=len, reverse=True):
         text = text.replace(value, _REDACTED)
     return text
+
+
+def shown_url_text(url: str) -> str:
+    """A URL's text without ``user:password@`` (text that is not a URL is kept)."""
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, TypeError):
+        return url
+    return str(without_userinfo(parsed)) if parsed.userinfo else url
 
 
 class ModeAPIError(Exception):
@@ -77,7 +115,13 @@ class ModeAPIError(Exception):
         error_id: Mode's machine-readable error id (``"not_found"``), when sent.
         message: Mode's message, or a description of what went wrong.
         method: HTTP method of the request (``"GET"``), when known.
-        url: URL of the request, without credentials, when known.
+        url: URL of the request, without credentials or ``user:password@``, when known.
+        retry_after: The ``Retry-After`` header as sent (seconds or an HTTP date), if any;
+            kept for a 429 and a 503, the statuses that may carry it.
+        retry_after_seconds: How long the server asks to wait before the next request, in
+            seconds (a float), counted from when the error was made: ``Retry-After`` read
+            by :func:`retry_after_seconds` (an HTTP date in the past is ``0.0``). ``None``
+            when the header is absent, negative or unreadable.
 
     The API token and secret of every open client (and their Basic auth form) are
     replaced by ``[REDACTED]`` in all of these, even when a server repeats them. ``str()``
@@ -92,12 +136,15 @@ class ModeAPIError(Exception):
         error_id: str | None = None,
         method: str | None = None,
         url: str | None = None,
+        retry_after: str | None = None,
     ) -> None:
         self.status = status
         self.error_id = redact(error_id) if error_id is not None else None
         self.message = redact(message)
         self.method = method
-        self.url = redact(url) if url is not None else None
+        self.url = redact(shown_url_text(url)) if url is not None else None
+        self.retry_after = retry_after
+        self.retry_after_seconds = retry_after_seconds(retry_after)
         super().__init__(self._one_line())
 
     def _one_line(self) -> str:
@@ -163,29 +210,8 @@ def retry_after_seconds(value: str | None, *, now: datetime.datetime | None = No
 
 
 class RateLimitError(ModeAPIError):
-    """429: over Mode's rate limit.
-
-    Attributes:
-        retry_after: The ``Retry-After`` header as sent (seconds or an HTTP date), if any.
-        retry_after_seconds: How long Mode asks to wait before the next request, in
-            seconds (a float), counted from when the error was made: ``Retry-After`` read by
-            :func:`retry_after_seconds` (an HTTP date in the past is ``0.0``). ``None``
-            when the header is absent, negative or unreadable.
-    """
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        status: int | None = None,
-        error_id: str | None = None,
-        method: str | None = None,
-        url: str | None = None,
-        retry_after: str | None = None,
-    ) -> None:
-        super().__init__(message, status=status, error_id=error_id, method=method, url=url)
-        self.retry_after = retry_after
-        self.retry_after_seconds = retry_after_seconds(retry_after)
+    """429: over Mode's rate limit; ``retry_after`` / ``retry_after_seconds`` say how long
+    Mode asks to wait (see :class:`ModeAPIError`)."""
 
 
 class ServerError(ModeAPIError):
@@ -204,6 +230,8 @@ class APITimeoutError(APIConnectionError):
     """No response within the configured timeout (seconds)."""
 
 
+RETRY_AFTER_STATUSES = frozenset({429, 503})
+"""Statuses whose ``Retry-After`` header says when to try again (RFC 9110, 10.2.3)."""
 _BY_STATUS: dict[int, type[ModeAPIError]] = {
     401: AuthenticationError,
     403: PermissionDeniedError,
@@ -238,8 +266,11 @@ def _mode_error_body(response: httpx.Response) -> tuple[str | None, str | None]:
 
 
 def body_excerpt(response: httpx.Response) -> str:
-    """The start of a response body on one line, for messages about bodies that are not JSON."""
-    text = " ".join(response.content.decode("utf-8", errors="replace").split())
+    """The start of a response body on one line, for messages about bodies that are not JSON.
+
+    Credentials are redacted (:func:`redact`) before the text is cut to 120 characters.
+    """
+    text = redact(" ".join(response.content.decode("utf-8", errors="replace").split()))
     if not text:
         return "empty body"
     if len(text) > _MAX_BODY_EXCERPT:
@@ -247,12 +278,16 @@ def body_excerpt(response: httpx.Response) -> str:
     return f"body starts {text!r}"
 
 
-def error_for_response(response: httpx.Response, *, url: str | None = None) -> ModeAPIError:
+def error_for_response(
+    response: httpx.Response, *, url: str | None = None, hint: str | None = None
+) -> ModeAPIError:
     """The typed error for a response whose status is 400 or above.
 
     The body must have been read. Mode's ``{"id", "message"}`` is used when present;
     otherwise (an HTML page from a proxy, an empty body) the message names the status's
-    reason phrase and the start of the body. ``url`` replaces the request URL shown.
+    reason phrase and the start of the body. ``url`` replaces the request URL shown;
+    ``hint`` is added to the message in parentheses. The ``Retry-After`` header of a 429 or
+    503 is kept (``retry_after``).
     """
     method, request_url = request_identity(response.request)
     url = url or request_url
@@ -260,18 +295,13 @@ def error_for_response(response: httpx.Response, *, url: str | None = None) -> M
     error_id, message = _mode_error_body(response)
     if message is None:
         message = f"{response.reason_phrase or 'error'}; {body_excerpt(response)}"
+    if hint:
+        message = f"{message} ({hint})"
     cls = _BY_STATUS.get(status, ServerError if status >= 500 else ModeAPIError)
-    if cls is RateLimitError:
-        retry_after = response.headers.get("Retry-After")
-        return RateLimitError(
-            message,
-            status=status,
-            error_id=error_id,
-            method=method,
-            url=url,
-            retry_after=retry_after,
-        )
-    return cls(message, status=status, error_id=error_id, method=method, url=url)
+    retry_after = response.headers.get("Retry-After") if status in RETRY_AFTER_STATUSES else None
+    return cls(
+        message, status=status, error_id=error_id, method=method, url=url, retry_after=retry_after
+    )
 
 
 def error_for_transport(exc: httpx.TransportError, *, url: str | None = None) -> APIConnectionError:

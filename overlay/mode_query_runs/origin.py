@@ -11,10 +11,25 @@ from __future__ import annotations
 
 import httpx
 
-from .errors import without_userinfo
+from .errors import ResponseParseError, without_userinfo
 from .spec import Operation, match_operation
 
-__all__ = ["Origin"]
+__all__ = ["Origin", "shown_url"]
+
+
+def shown_url(url: httpx.URL, api_url: httpx.URL) -> str:
+    """``url`` as logs and errors show it: no userinfo; a query hidden (``?…``) unless
+    ``url`` is on ``api_url``'s origin (scheme, host and port).
+
+    Storage hosts that serve results sign their URLs in the query string; the signature
+    is a credential, so it is replaced by ``?…``.
+    """
+    shown = without_userinfo(url)
+    if (url.scheme, url.host, url.port) != (api_url.scheme, api_url.host, api_url.port) and (
+        url.query
+    ):
+        return str(shown.copy_with(query=None)) + "?…"
+    return str(shown)
 
 
 class Origin:
@@ -56,16 +71,37 @@ class Origin:
         """Whether ``url`` is on the base URL's origin (where credentials may be sent)."""
         return (url.scheme, url.host, url.port) == self.scheme_host_port
 
-    def join(self, href: str) -> httpx.URL:
-        """The absolute URL of a HAL ``href``, resolved against the base URL's origin."""
-        return self.base_url.join(href)
+    def join(self, href: str, *, relation: str | None = None) -> httpx.URL:
+        """The absolute URL of a HAL ``href``, resolved against the base URL's origin.
+
+        The URL has no ``user:password@`` (the base URL's user-info is never repeated in
+        the URLs of links, so no URL shown in logs or errors carries it).
+
+        Args:
+            href: The href.
+            relation: The relation of the response the href came from (``"next_page"``):
+                the href is the server's, not the caller's.
+
+        Raises:
+            ResponseParseError: the server's ``href`` (``relation`` given) is not a valid
+                URL (a NUL or another control character).
+            ValueError: the caller's ``href`` is not a valid URL.
+        """
+        try:
+            return without_userinfo(self.base_url.join(href))
+        except httpx.InvalidURL as exc:
+            if relation is None:
+                raise ValueError(f"not a valid URL: {href!r} ({exc})") from None
+            raise ResponseParseError(
+                f"the {relation} href of the response is not a valid URL: {href!r} ({exc})"
+            ) from None
 
     def is_api_url(self, url: httpx.URL) -> bool:
         """Whether ``url`` is on the base URL's origin and under its path (``/api/...``)."""
         path = url.raw_path.decode("ascii").split("?", 1)[0]
         return self.is_own_origin(url) and path.startswith(self._base_path + "/")
 
-    def resolve(self, href: str) -> httpx.URL:
+    def resolve(self, href: str, *, relation: str | None = None) -> httpx.URL:
         """The absolute URL of a HAL ``href``, resolved against the base URL.
 
         Mode's hrefs are absolute paths that already include the base path (``/api/...``),
@@ -74,8 +110,9 @@ class Origin:
         Raises:
             ValueError: ``href`` points to another origin than the base URL's, where the
                 API credentials must not be sent.
+            ResponseParseError: ``href`` is not a valid URL (see :meth:`join`).
         """
-        url = self.join(href)
+        url = self.join(href, relation=relation)
         if not self.is_own_origin(url):
             raise ValueError(
                 f"refusing to send Mode credentials to {url.scheme}://{url.netloc.decode()}:"
@@ -83,6 +120,15 @@ class Origin:
                 f"{self.base_url.netloc.decode()}"
             )
         return url
+
+    def not_found_hint(self, url: httpx.URL) -> str | None:
+        """A hint for a 404 from ``url``: the base URL may lack Mode's ``/api`` path.
+
+        ``None`` when the base URL's path ends in ``/api`` or ``url`` is on another origin.
+        """
+        if self._base_path.endswith("/api") or not self.is_own_origin(url):
+            return None
+        return f"is /api missing from the base URL {without_userinfo(self.base_url)!s}?"
 
     def operation_for(self, url: httpx.URL, method: str = "GET") -> Operation | None:
         """The spec operation a request to ``url`` is, if it is one on the API's origin."""
@@ -95,9 +141,6 @@ class Origin:
         """``url`` as logs and errors show it: no userinfo; another origin's query hidden.
 
         Storage hosts that serve results sign their URLs in the query string; the
-        signature is a credential, so it is replaced by ``?…``.
+        signature is a credential, so it is replaced by ``?…`` (see :func:`shown_url`).
         """
-        shown = without_userinfo(url)
-        if not self.is_own_origin(url) and url.query:
-            return str(shown.copy_with(query=None)) + "?…"
-        return str(shown)
+        return shown_url(url, self.base_url)

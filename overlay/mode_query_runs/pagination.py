@@ -17,20 +17,42 @@ from .errors import ModeAPIError, ResponseParseError
 from .links import relation_href
 from .session import Rules
 
-__all__ = ["PageGuard", "parse_page", "query_runs_of"]
+__all__ = ["DEFAULT_PAGE_LIMIT", "PageGuard", "check_page_limit", "parse_page", "query_runs_of"]
+
+DEFAULT_PAGE_LIMIT = 10_000
+"""The most pages one listing fetches by default (10,000 pages of Query Runs): past it,
+a server whose ``next_page`` links never end is an error, not an endless listing."""
+
+
+def check_page_limit(page_limit: int) -> int:
+    """Return ``page_limit`` if it is a usable page limit; raise otherwise.
+
+    Raises:
+        TypeError: not an ``int``.
+        ValueError: below 1.
+    """
+    if isinstance(page_limit, bool) or not isinstance(page_limit, int):
+        raise TypeError(f"page_limit must be an int, not {type(page_limit).__name__}")
+    if page_limit < 1:
+        raise ValueError(f"page_limit must be at least 1, not {page_limit}")
+    return page_limit
 
 
 class PageGuard:
-    """Tracks the pages of one listing: stops loops and enforces ``max_pages``.
+    """Tracks the pages of one listing: stops loops, enforces ``max_pages`` and the page limit.
 
     Args:
-        max_pages: The most pages to fetch (``None``: no limit). Must be at least 1.
+        max_pages: The most pages to fetch, then stop quietly (``None``: every page).
+            Must be at least 1.
+        page_limit: The most pages a listing may have: a ``next_page`` past this many
+            pages is an error (a server whose links never end).
     """
 
-    def __init__(self, max_pages: int | None = None) -> None:
+    def __init__(self, max_pages: int | None = None, page_limit: int = DEFAULT_PAGE_LIMIT) -> None:
         if max_pages is not None and max_pages < 1:
             raise ValueError(f"max_pages must be at least 1, not {max_pages}")
         self.max_pages = max_pages
+        self.page_limit = check_page_limit(page_limit)
         self.pages = 0
         self._seen: set[str] = set()
         self._followed: set[str] = set()
@@ -55,7 +77,8 @@ class PageGuard:
         Done means the page has no ``next_page`` link or ``max_pages`` pages were fetched.
 
         Raises:
-            ModeAPIError: ``next_page`` points to a page already fetched.
+            ModeAPIError: ``next_page`` points to a page already fetched, or past the
+                ``page_limit``-th page.
             ResponseParseError: ``next_page`` is not one Link with a string ``href``.
         """
         href = relation_href(page, "next_page")
@@ -65,6 +88,11 @@ class PageGuard:
             return None
         if href in self._seen or href in self._followed:
             raise _loop(href)
+        if self.pages >= self.page_limit:
+            raise ModeAPIError(
+                f"the listing has more than {self.page_limit} pages (page_limit):"
+                " next_page links may never end"
+            )
         self._followed.add(href)
         return href
 

@@ -12,6 +12,8 @@ becomes the generated model the spec names for it through :class:`SpecReader`:
 * **strict**: any deviation is a :class:`~mode_query_runs.errors.ResponseParseError`
   naming the JSON path.
 
+Either way a timestamp without a zone is read as UTC (see :mod:`.wire`).
+
 Some bodies cannot be read either way, and fail in both modes: a body that is not JSON,
 a top level that is not an object, ``_embedded.query_runs`` present but not an array (or
 ``null``), and an item of it that is not an object.
@@ -35,6 +37,7 @@ from .errors import ResponseParseError, request_identity
 from .jsonbody import decode_json
 from .spec import MEDIA_TYPE, Operation, load_spec
 from .tolerant import build
+from .wire import read_zoneless_as_utc
 
 __all__ = ["SpecReader", "model_for"]
 
@@ -109,7 +112,9 @@ class SpecReader:
         if fatal or (self.strict and found):
             raise self._error(response, operation, fatal or found)
         self.report(found)
-        return build(model, body, found)
+        read = build(model, body, found)
+        read_zoneless_as_utc(read, body)
+        return read
 
     def report(self, found: list[Deviation]) -> None:
         """Warn and log each deviation whose (operation, schema location) is new here."""

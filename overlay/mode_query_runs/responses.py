@@ -15,7 +15,13 @@ from collections.abc import Iterator
 
 import httpx
 
-from .errors import APIConnectionError, ModeAPIError, error_for_response, error_for_transport
+from .errors import (
+    APIConnectionError,
+    APITimeoutError,
+    ModeAPIError,
+    error_for_response,
+    error_for_transport,
+)
 from .origin import Origin
 
 __all__ = ["FOLLOWS_REDIRECTS", "LOGGER", "ResponseChecks"]
@@ -31,10 +37,32 @@ class ResponseChecks:
 
     Args:
         origin: The API's origin, to show URLs without credentials.
+        timeout: Seconds a request whose body the response hook reads may take in all,
+            from its start (before connecting) to the last byte (see
+            :meth:`check_deadline`); ``None``: no overall deadline.
     """
 
-    def __init__(self, origin: Origin) -> None:
+    def __init__(self, origin: Origin, timeout: float | None = None) -> None:
         self.origin = origin
+        self.timeout = timeout
+
+    def check_deadline(self, response: httpx.Response) -> None:
+        """Refuse a response that is still arriving ``timeout`` seconds after its request
+        started (a body trickled byte by byte); call it as each piece of the body arrives.
+
+        Raises:
+            APITimeoutError: more than ``timeout`` seconds have passed.
+        """
+        request = response.request
+        started = request.extensions.get(_STARTED)
+        if self.timeout is None or not isinstance(started, float):
+            return
+        if time.perf_counter() - started > self.timeout:
+            raise APITimeoutError(
+                f"timed out: no complete response within {self.timeout:g} s (timeout)",
+                method=request.method,
+                url=self.origin.shown_url(request.url),
+            )
 
     def transport_error(self, exc: httpx.TransportError) -> APIConnectionError:
         """The typed error for a request that got no response (logged at DEBUG)."""
@@ -75,8 +103,12 @@ class ResponseChecks:
         The body must have been read when :meth:`.BodyLimits.wants_body` says so.
 
         Raises:
-            ModeAPIError: (a subclass per status) for a status of 400 or above; for a
-                redirect, unless the request allows redirects (``FOLLOWS_REDIRECTS``).
+            ModeAPIError: (a subclass per status) for a status of 400 or above (a 404 with
+                a hint when the base URL's path does not end in ``/api``); for a
+                redirect, unless the request allows redirects (``FOLLOWS_REDIRECTS``) and
+                its ``Location`` is a valid URL; for any other status below 200 or from
+                300 on (``304 Not Modified``, a 3xx without ``Location``): no content
+                follows it.
         """
         request = response.request
         started = request.extensions.get(_STARTED)
@@ -85,13 +117,31 @@ class ResponseChecks:
         status = response.status_code
         LOGGER.debug("%s %s -> %d (%.3f s)", request.method, shown, status, elapsed)
         if status >= 400:
-            raise error_for_response(response, url=shown)
-        if status >= 300:
-            if request.extensions.get(FOLLOWS_REDIRECTS):
-                return
-            location = response.headers.get("Location", "nowhere")
+            hint = self.origin.not_found_hint(request.url) if status == 404 else None
+            raise error_for_response(response, url=shown, hint=hint)
+        if 200 <= status < 300:
+            return
+        reason = response.reason_phrase or "no reason given"
+        if not response.has_redirect_location:
             raise ModeAPIError(
-                f"unexpected redirect to {location}",
+                f"unexpected response ({reason}): not content, nor a redirect to follow",
+                status=status,
+                method=request.method,
+                url=shown,
+            )
+        location = response.headers["Location"]
+        try:
+            target = self.origin.shown_url(request.url.join(location))
+        except httpx.InvalidURL as exc:
+            raise ModeAPIError(
+                f"redirect to an invalid URL: {location!r} ({exc})",
+                status=status,
+                method=request.method,
+                url=shown,
+            ) from None
+        if not request.extensions.get(FOLLOWS_REDIRECTS):
+            raise ModeAPIError(
+                f"unexpected redirect to {target}",
                 status=status,
                 method=request.method,
                 url=shown,

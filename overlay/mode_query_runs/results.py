@@ -28,8 +28,9 @@ import httpx
 
 from mode_api_client.models import QueryRun
 
-from .errors import ResponseParseError, request_identity
+from .errors import ModeAPIError, ResponseParseError, request_identity
 from .links import relation_href
+from .origin import shown_url
 
 __all__ = [
     "CHUNK_BYTES",
@@ -81,20 +82,35 @@ def content_href(query_run: QueryRun, format: str) -> str:
 
 
 def check_result_response(response: httpx.Response) -> None:
-    """Refuse a result response that is a web page, not result content.
+    """Refuse a result response that is not the whole result content.
 
-    A login or error page of a proxy or storage host comes back as ``200 text/html``;
-    writing it into ``results.csv`` would hide the failure.
+    What is left after redirects must be a complete 2xx: a ``206 Partial Content`` is
+    part of a result, and anything outside 2xx (a ``304``, a 3xx that was not followed,
+    a 1xx) has no result at all. A login or error page of a proxy or storage host comes
+    back as ``200 text/html``; writing it into ``results.csv`` would hide the failure.
+    The URL shown hides a storage host's signed query string (``?…``).
 
     Raises:
+        ModeAPIError: the status is not 2xx, or is ``206``.
         ResponseParseError: the response's Content-Type is HTML.
     """
+    method, url = request_identity(response.request)
+    first = response.history[0].request.url if response.history else response.request.url
+    url = shown_url(response.request.url, first)
+    status = response.status_code
+    if not 200 <= status < 300 or status == 206:
+        reason = response.reason_phrase or "no reason given"
+        raise ModeAPIError(
+            f"expected the whole result content, got {status} {reason}",
+            status=status,
+            method=method,
+            url=url,
+        )
     content_type = response.headers.get("Content-Type", "")
     if content_type.split(";", 1)[0].strip().lower() in ("text/html", "application/xhtml+xml"):
-        method, url = request_identity(response.request)
         raise ResponseParseError(
             f"expected result content, got a web page ({content_type})",
-            status=response.status_code,
+            status=status,
             method=method,
             url=url,
         )
@@ -294,21 +310,52 @@ _csv_reader: Callable[[Iterable[str]], Iterator[list[str]]] = _CSV.reader
 _CsvError: type[Exception] = _CSV.Error
 
 
+def _ends_quoted(line: str, quoted: bool) -> bool:
+    """Whether ``line`` ends inside a quoted field, as the ``csv`` reader sees it.
+
+    ``quoted``: the line starts inside a quoted field (the record's line before ended in
+    one); otherwise it starts a record. Only quotes and commas are looked at, each once.
+    """
+    if not quoted and '"' not in line:
+        return False
+    position = 0
+    while True:
+        if quoted:
+            end = line.find('"', position)
+            if end < 0:
+                return True
+            if line.startswith('"', end + 1):  # a doubled quote: a quote in the field
+                position = end + 2
+                continue
+            quoted = False  # the rest of the field, up to a comma, is unquoted text
+            position = end + 1
+        elif line.startswith('"', position):
+            quoted = True
+            position += 1
+            continue
+        comma = line.find(",", position)
+        if comma < 0:
+            return False
+        position = comma + 1
+
+
 class CsvRows:
     """CSV text fed in chunks, out as complete rows keyed by the header row.
 
-    A record ends at a newline outside quotes (RFC 4180 quoting, where a quote inside a
-    field is doubled, so a record is complete when its quotes are balanced); only whole
-    records reach the ``csv`` parser. Records may end in CRLF or LF, and quoted fields may
-    hold newlines; a field may be up to :data:`CSV_FIELD_LIMIT` characters long, without
-    changing ``csv.field_size_limit`` (see :func:`_own_csv_module`). Values are strings,
-    as CSV has no types. Each character fed is scanned a fixed number of times, however
-    wide a field.
+    Reads what the ``csv`` module's reader reads (its default dialect): a record ends at a
+    newline outside a quoted field, and a field is quoted only when it starts with a quote
+    (inside it a quote is doubled); a quote inside an unquoted field (``TV,5" wide``) is
+    text. Only whole records reach the ``csv`` parser, as they arrive. Records may end in
+    CRLF or LF, and quoted fields may hold newlines; a field may be up to
+    :data:`CSV_FIELD_LIMIT` characters long, without changing ``csv.field_size_limit``
+    (see :func:`_own_csv_module`). Values are strings, as CSV has no types. Each
+    character fed is scanned a fixed number of times, however wide a field.
     """
 
     def __init__(self) -> None:
-        self._pending: list[str] = []  # the record begun, in pieces
-        self._quotes = 0  # quote characters in it
+        self._pending: list[str] = []  # the record begun: its complete lines
+        self._line: list[str] = []  # the line begun, in pieces
+        self._quoted = False  # whether the record's lines so far end inside a quoted field
         self._started = False
         self._header: list[str] | None = None
         self._count = 0
@@ -326,16 +373,17 @@ class CsvRows:
         records = []
         start = 0
         while end := text.find("\n", start) + 1:
-            self._pending.append(text[start:end])
-            self._quotes += text.count('"', start, end)
-            if self._quotes % 2 == 0:
+            self._line.append(text[start:end])
+            line = "".join(self._line)
+            self._line.clear()
+            self._pending.append(line)
+            self._quoted = _ends_quoted(line, self._quoted)
+            if not self._quoted:
                 records.append("".join(self._pending))
                 self._pending.clear()
-                self._quotes = 0
             start = end
         if start < len(text):
-            self._pending.append(text[start:])
-            self._quotes += text.count('"', start)
+            self._line.append(text[start:])
         return self._rows(records)
 
     def close(self) -> list[dict[str, str]]:
@@ -344,9 +392,10 @@ class CsvRows:
         Raises:
             ResponseParseError: as :meth:`feed`.
         """
-        tail = "".join(self._pending)
+        tail = "".join(self._pending) + "".join(self._line)
         self._pending.clear()
-        self._quotes = 0
+        self._line.clear()
+        self._quoted = False
         return self._rows([tail] if tail.strip() else [])
 
     def _rows(self, records: list[str]) -> list[dict[str, str]]:

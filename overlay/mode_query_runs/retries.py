@@ -3,9 +3,10 @@
 Mode rate-limits with a leaky bucket and answers ``429 Too Many Requests`` over the limit,
 to be retried with backoff, honouring ``Retry-After`` (``shared/reference/mode-api-facts.md``,
 Transport). Gateways in front of it answer 502, 503 and 504, and connections fail or time
-out. GETs of both clients are retried on those, with exponential backoff and jitter, at
-most ``max_retries`` times and within a total time cap. The loop is tenacity's
-(``Retrying`` in :class:`~mode_query_runs.ModeClient`, ``AsyncRetrying`` in
+out; a ``503 Service Unavailable`` may say when to come back with ``Retry-After`` too, and
+is honoured the same way. GETs of both clients are retried on those, with exponential
+backoff and jitter, at most ``max_retries`` times and within a total time cap. The loop is
+tenacity's (``Retrying`` in :class:`~mode_query_runs.ModeClient`, ``AsyncRetrying`` in
 :class:`~mode_query_runs.AsyncModeClient`), configured by one :class:`RetryPolicy`.
 """
 
@@ -18,7 +19,7 @@ from typing import Any
 
 import tenacity
 
-from .errors import APIConnectionError, ModeAPIError, RateLimitError, retry_after_seconds
+from .errors import APIConnectionError, ModeAPIError, retry_after_seconds
 
 __all__ = ["RETRY_STATUSES", "RetryPolicy", "retry_after_seconds"]
 
@@ -35,7 +36,8 @@ class RetryPolicy:
     Attributes:
         backoff_initial: Wait before the first retry; doubled for each retry after it.
         backoff_max: The longest wait computed by backoff (``Retry-After`` may ask more).
-        jitter: Up to this much, drawn at random, is added to each backoff wait.
+        jitter: Up to this much, drawn at random, is added to each backoff wait (not to a
+            ``Retry-After`` wait).
         total_timeout: No retry starts (or waits) past this many seconds after the first
             try began; a ``Retry-After`` beyond it ends the retries at once.
     """
@@ -60,11 +62,11 @@ class RetryPolicy:
     def delay(self, retry: int, exc: BaseException | None = None) -> float:
         """Seconds to wait before retry number ``retry`` (1 for the first) after ``exc``.
 
-        ``Retry-After`` of a 429 wins (its ``retry_after_seconds``, when readable);
-        otherwise ``backoff_initial * 2**(retry - 1)``, at most ``backoff_max``, plus a
-        random jitter in ``[0, jitter]``.
+        ``Retry-After`` of a 429 or a 503 wins (its ``retry_after_seconds``, when
+        readable); otherwise ``backoff_initial * 2**(retry - 1)``, at most ``backoff_max``,
+        plus a random jitter in ``[0, jitter]``.
         """
-        if isinstance(exc, RateLimitError) and exc.retry_after_seconds is not None:
+        if isinstance(exc, ModeAPIError) and exc.retry_after_seconds is not None:
             return exc.retry_after_seconds
         backoff = min(self.backoff_max, self.backoff_initial * 2 ** (retry - 1))
         return float(backoff + random.uniform(0, self.jitter))

@@ -25,7 +25,13 @@ from typing import Any
 import httpx
 
 from .bodies import BodyLimits
-from .errors import credential_forms, forget_secrets, register_secrets, without_userinfo
+from .errors import (
+    credential_forms,
+    forget_secrets,
+    register_secrets,
+    userinfo_forms,
+    without_userinfo,
+)
 from .jsonbody import decode_json
 from .origin import Origin
 from .reader import SpecReader
@@ -43,7 +49,9 @@ class Rules:
         base_url: The API's base URL, e.g. ``https://app.mode.com/api``.
         token: Mode API token (the Basic auth user name).
         secret: Mode API secret (the Basic auth password).
-        timeout: Seconds to wait to connect and for each read.
+        timeout: Seconds to wait to connect and for each read; a JSON API request (its
+            body read by the response hook) may take this long in all, from its start to
+            the last byte of its body.
         strict: Refuse a body that strays from the spec (see :mod:`.reader`).
         max_body_bytes: The largest 2xx JSON body to read, in bytes.
 
@@ -64,11 +72,13 @@ class Rules:
     ) -> None:
         self.origin = Origin(base_url)
         self.timeout = check_seconds("timeout", timeout)
-        self.checks = ResponseChecks(self.origin)
+        self.checks = ResponseChecks(self.origin, self.timeout)
         self.bodies = BodyLimits(max_body_bytes, self.origin)
         self.reader = SpecReader(strict=strict)
         self._auth = httpx.BasicAuth(token, secret)
-        self._credential_forms = credential_forms(token, secret)
+        self._credential_forms = credential_forms(token, secret) + userinfo_forms(
+            self.origin.base_url
+        )
         register_secrets(*self._credential_forms)
         self.headers = {"Accept": MEDIA_TYPE, "User-Agent": user_agent()}
 
@@ -121,13 +131,19 @@ class Session(Rules):
         self.forget_credentials()
 
     def check_response(self, response: httpx.Response) -> None:
-        """Response hook: read the body if needed, then :meth:`.ResponseChecks.inspect`."""
+        """Response hook: read the body if needed, then :meth:`.ResponseChecks.inspect`.
+
+        The body is read within its limit and the request's overall deadline
+        (:meth:`.ResponseChecks.check_deadline`).
+        """
         if self.bodies.wants_body(response):
             limit = self.bodies.body_limit(response)
             chunks: list[bytes] = []
             read = 0
             try:
+                self.checks.check_deadline(response)
                 for chunk in response.iter_bytes():
+                    self.checks.check_deadline(response)
                     chunks.append(chunk)
                     read += len(chunk)
                     if read > limit:
@@ -159,13 +175,19 @@ class AsyncSession(Rules):
         self.checks.on_request(request)
 
     async def check_response(self, response: httpx.Response) -> None:
-        """Response hook: read the body if needed, then :meth:`.ResponseChecks.inspect`."""
+        """Response hook: read the body if needed, then :meth:`.ResponseChecks.inspect`.
+
+        The body is read within its limit and the request's overall deadline
+        (:meth:`.ResponseChecks.check_deadline`).
+        """
         if self.bodies.wants_body(response):
             limit = self.bodies.body_limit(response)
             chunks: list[bytes] = []
             read = 0
             try:
+                self.checks.check_deadline(response)
                 async for chunk in response.aiter_bytes():
+                    self.checks.check_deadline(response)
                     chunks.append(chunk)
                     read += len(chunk)
                     if read > limit:

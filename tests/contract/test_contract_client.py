@@ -258,9 +258,10 @@ def wire_form(
 ) -> dict[str, Any]:
     """A Query Run body as :func:`to_wire` writes it back: the documented normalisation.
 
-    A timestamp field holding text that ``datetime.fromisoformat`` reads (the generated
-    models parse it so) is written in Mode's form (:func:`format_timestamp`: UTC, ``Z``,
-    milliseconds); any other value is written back unchanged, and so is a value the
+    A timestamp field holding text with a zone that ``datetime.fromisoformat`` reads (the
+    generated models parse it so) is written in Mode's form (:func:`format_timestamp`:
+    UTC, ``Z``, milliseconds); text without a zone is kept (it is read as UTC); any
+    other value is written back unchanged, and so is a value the
     tolerant reader kept raw: one at or inside a place of ``found`` (the deviations of
     the body the run is at ``at`` in).
     """
@@ -269,7 +270,9 @@ def wire_form(
         value = written[name]
         if isinstance(value, str) and not _strays((*at, name), found):
             with contextlib.suppress(ValueError):
-                written[name] = format_timestamp(datetime.datetime.fromisoformat(value))
+                parsed = datetime.datetime.fromisoformat(value)
+                if parsed.tzinfo is not None:
+                    written[name] = format_timestamp(parsed)
     return written
 
 

@@ -10,6 +10,7 @@ import click
 
 from ..core import DEFAULT_MAX_RETRIES
 from ..drift import SpecDriftWarning
+from ..pagination import DEFAULT_PAGE_LIMIT
 from ..responses import LOGGER
 from ..settings import DEFAULT_BASE_URL, DEFAULT_TIMEOUT
 from .common import Seconds
@@ -47,6 +48,13 @@ __all__ = ["cli"]
     help="Retries of a GET answered 429, 502, 503, 504 or not at all (0: none).",
 )
 @click.option(
+    "--page-limit",
+    type=click.IntRange(min=1),
+    default=DEFAULT_PAGE_LIMIT,
+    show_default=True,
+    help="Most pages a listing may have; past it, an error (next_page links never ending).",
+)
+@click.option(
     "--strict",
     is_flag=True,
     help="Fail on a response that strays from the spec (default: warn and keep its data).",
@@ -62,6 +70,7 @@ def cli(
     account: str | None,
     timeout: float,
     max_retries: int,
+    page_limit: int,
     strict: bool,
     verbose: bool,
 ) -> None:
@@ -75,6 +84,7 @@ def cli(
         "account": account.strip() if account is not None else None,
         "timeout": timeout,
         "max_retries": max_retries,
+        "page_limit": page_limit,
         "strict": strict,
     }
     # Spec drift is shown once, as a log line; the warning would repeat it.

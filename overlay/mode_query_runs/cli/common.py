@@ -26,6 +26,7 @@ import click
 from ..client import ModeClient
 from ..core import DEFAULT_MAX_RETRIES
 from ..errors import ModeAPIError
+from ..pagination import DEFAULT_PAGE_LIMIT
 from ..results import Download
 from .display import printable
 
@@ -198,6 +199,7 @@ def client_for(ctx: click.Context) -> ModeClient:
         base_url=ctx.obj["base_url"],
         timeout=ctx.obj["timeout"],
         max_retries=ctx.obj.get("max_retries", DEFAULT_MAX_RETRIES),
+        page_limit=ctx.obj.get("page_limit", DEFAULT_PAGE_LIMIT),
         strict=ctx.obj.get("strict", False),
     )
 
