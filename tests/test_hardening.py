@@ -597,3 +597,26 @@ def test_a_404_from_a_base_url_without_api_hints_at_it() -> None:
         f" (GET {server.url}/acme/reports/r1/runs/u1/query_runs/q1)"
     )
     assert plain.value.message == "Not found"
+
+
+def test_a_download_answered_101_leaves_the_file_alone(tmp_path: Path) -> None:
+    def switching(conn: socket.socket) -> None:
+        conn.sendall(
+            b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"
+        )
+
+    target = tmp_path / "out.csv"
+    target.write_bytes(b"old\n")
+    with raw_server(switching) as base_url:
+        with ModeClient("acme", "t", "s", base_url=base_url, max_retries=0) as mode:
+            with pytest.raises(ModeAPIError) as caught:
+                mode.download_result(run_with_links(result=RESULT), target)
+    assert (
+        str(caught.value)
+        == (  # h11 refuses a 101 nobody asked for
+            "connection failed: Received server _SWITCH_UPGRADE event without a pending proposal"
+            f" (GET {base_url[:-4]}{RESULT}/content.csv)"
+        )
+    )
+    assert target.read_bytes() == b"old\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
