@@ -57,9 +57,9 @@ class ModeClient(ClientCore[Session]):
         base_url: API base URL; default ``https://app.mode.com/api``.
         timeout: Seconds to wait to connect and for each read; default 30. A JSON API
             request (a list page, a Query Run, a followed link, each poll of
-            :meth:`wait_for_completion`) may also take this long in all, from its start
-            to the last byte of its body (``APITimeoutError`` past it); a result download
-            has only the per-read timeout.
+            :meth:`wait_for_completion`) whose body is still arriving this long after the
+            request started raises ``APITimeoutError``; a result download has only the
+            per-read timeout.
         max_retries: Retries of a GET that got 429, 502, 503, 504 or no response
             (default 2; 0 turns retries off).
         retry_policy: Backoff, jitter and total time cap of retries

@@ -50,8 +50,8 @@ class Rules:
         token: Mode API token (the Basic auth user name).
         secret: Mode API secret (the Basic auth password).
         timeout: Seconds to wait to connect and for each read; a JSON API request (its
-            body read by the response hook) may take this long in all, from its start to
-            the last byte of its body.
+            body read by the response hook) whose body is still arriving this long after
+            the request started is an ``APITimeoutError``.
         strict: Refuse a body that strays from the spec (see :mod:`.reader`).
         max_body_bytes: The largest 2xx JSON body to read, in bytes.
 
