@@ -267,6 +267,27 @@ def test_record_writes_no_user_info_of_the_base_url(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("via http://u:p@host/x", "via http://host/x"),
+        ("HTTPS://proxyuser@b.example/", "HTTPS://b.example/"),
+        ("git+ssh://me:%40pw@h.example/r", "git+ssh://h.example/r"),
+        ('{"href": "http://a:b@127.0.0.1:9/api"}', '{"href": "http://127.0.0.1:9/api"}'),
+    ],
+)
+def test_user_info_is_removed_from_every_url_in_text(text: str, expected: str) -> None:
+    assert Scrubber("acme", "demo").text(text) == expected
+
+
+def test_the_reason_phrase_is_scrubbed_too() -> None:
+    recorded = Interaction(
+        "GET", "https://h/api/acme/x", 200, f"OK {BASIC} ann@acme.example acme", {}, ""
+    )
+    scrubbed = Scrubber("acme", "demo", secrets=[TOKEN, SECRET]).interaction(recorded)
+    assert scrubbed.reason == "OK REDACTED email-1@example.invalid demo"
+
+
 # -- item 9: deep JSON ----------------------------------------------------------------------
 
 

@@ -85,7 +85,10 @@ _WORD = r"A-Za-z0-9_\-"
 # "%40", then a domain of one or more labels.
 _LOCAL_CHAR = r"(?:[\w+\-!~]|%2[BbDd]|%[89A-Fa-f][0-9A-Fa-f])"
 _EMAIL = (
-    rf"{_LOCAL_CHAR}+(?:(?:[.']|%27|%2[Ee]){_LOCAL_CHAR}+)*(?:@|%40)"
+    # Starting only where a local part can start (not inside one, nor after its "."
+    # or "'"), and taken whole (possessive): one try per run of text, linear time.
+    rf"(?<![\w+\-!~%.])(?<!\w')"
+    rf"{_LOCAL_CHAR}++(?:(?:[.']|%27|%2[Ee]){_LOCAL_CHAR}++)*+(?:@|%40)"
     r"(?:[^\W_]|%[89A-Fa-f][0-9A-Fa-f])(?:[\w\-]|%[89A-Fa-f][0-9A-Fa-f])*"
     r"(?:\.(?:[\w\-]|%[89A-Fa-f][0-9A-Fa-f])+)*"
 )
@@ -93,7 +96,7 @@ _NOT_JSON = object()
 _MIN_BASE64 = 4
 """Shorter secrets are not looked for in decoded base64: they would match by chance."""
 _USER_PATH = re.compile(r"/users/([^/?#\s\"']+)")
-_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://)[^/?#\s@\"'<>\\]*@")
+_USERINFO = re.compile(r"(?i)(?<![a-z0-9+.\-])([a-z][a-z0-9+.\-]*+://)[^/?#\s@\"'<>\\]*+@")
 # A run of base64 text, either alphabet, padding as "=" or "%3D", "+" and "/" also
 # percent-encoded (as in a query string).
 _BASE64_RUN = re.compile(r"(?:[A-Za-z0-9+/_\-]|%2[BbFf])+(?:=|%3[Dd]){0,2}")
@@ -204,6 +207,7 @@ class Scrubber:
         return replace(
             interaction,
             uri=self.text(interaction.uri),
+            reason=self.text(interaction.reason),
             headers=self.headers(interaction.headers),
             request_headers={
                 _header_name(name): [self.text(v) for v in values]
