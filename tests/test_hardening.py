@@ -620,3 +620,15 @@ def test_a_download_answered_101_leaves_the_file_alone(tmp_path: Path) -> None:
     )
     assert target.read_bytes() == b"old\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
+
+
+def test_httpx_logs_no_user_info_of_the_base_url(caplog: pytest.LogCaptureFixture) -> None:
+    ok = Scripted(200, json.dumps(run_body()).encode())
+    caplog.set_level(logging.DEBUG)
+    with ScriptedServer(ok) as server:
+        base_url = f"http://proxyuser:PROXYPASS@127.0.0.1:{server.port}/api"
+        with ModeClient("acme", TOKEN, SECRET, base_url=base_url, max_retries=0) as mode:
+            assert mode.get_query_run("r1", "u1", "q1").token == "q1"
+    logged = [record.getMessage() for record in caplog.records]
+    assert f'HTTP Request: GET http://127.0.0.1:{server.port}{ONE} "HTTP/1.1 200 OK"' in logged
+    assert not [line for line in logged if "proxyuser" in line or "PROXYPASS" in line]

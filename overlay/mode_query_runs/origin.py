@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import httpx
 
-from .errors import ResponseParseError, without_userinfo
+from .errors import ResponseParseError, userinfo_forms, without_userinfo
 from .spec import Operation, match_operation
 
 __all__ = ["Origin", "shown_url"]
@@ -36,7 +36,11 @@ class Origin:
     """The base URL and the rules that follow from it.
 
     Args:
-        base_url: The API's base URL, e.g. ``https://app.mode.com/api``.
+        base_url: The API's base URL, e.g. ``https://app.mode.com/api``. A
+            ``user:password@`` in it is dropped (the API's credentials travel in the
+            ``Authorization`` header): ``base_url`` and every URL built from it have none,
+            so neither the SDK's log lines nor httpx's show it. ``userinfo_forms`` keeps
+            the forms to redact (:func:`~mode_query_runs.errors.userinfo_forms`).
 
     Raises:
         ValueError: ``base_url`` is not an http(s) URL, has a query or fragment, or a port
@@ -45,10 +49,12 @@ class Origin:
 
     def __init__(self, base_url: str) -> None:
         try:
-            self.base_url = httpx.URL(base_url.rstrip("/"))
+            given = httpx.URL(base_url.rstrip("/"))
         except httpx.InvalidURL as exc:
             raise ValueError(f"base URL is not a valid URL: {exc}") from None
-        shown = str(without_userinfo(self.base_url))
+        self.userinfo_forms = userinfo_forms(given)
+        self.base_url = without_userinfo(given)
+        shown = str(self.base_url)
         if self.base_url.scheme not in ("http", "https") or not self.base_url.host:
             raise ValueError(f"base URL must be an http(s) URL, not {shown!r}")
         if self.base_url.port is not None and not 0 < self.base_url.port < 65536:

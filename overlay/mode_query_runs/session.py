@@ -25,13 +25,7 @@ from typing import Any
 import httpx
 
 from .bodies import BodyLimits
-from .errors import (
-    credential_forms,
-    forget_secrets,
-    register_secrets,
-    userinfo_forms,
-    without_userinfo,
-)
+from .errors import credential_forms, forget_secrets, register_secrets, without_userinfo
 from .jsonbody import decode_json
 from .origin import Origin
 from .reader import SpecReader
@@ -76,9 +70,7 @@ class Rules:
         self.bodies = BodyLimits(max_body_bytes, self.origin)
         self.reader = SpecReader(strict=strict)
         self._auth = httpx.BasicAuth(token, secret)
-        self._credential_forms = credential_forms(token, secret) + userinfo_forms(
-            self.origin.base_url
-        )
+        self._credential_forms = credential_forms(token, secret) + self.origin.userinfo_forms
         register_secrets(*self._credential_forms)
         self.headers = {"Accept": MEDIA_TYPE, "User-Agent": user_agent()}
 
