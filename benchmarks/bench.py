@@ -9,11 +9,13 @@ targets are reported as met or missed.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import copy
 import gc
 import json
 import logging
+import os
 import random
 import statistics
 import subprocess
@@ -31,7 +33,7 @@ import httpx
 import uvicorn
 
 from mode_api_client.models import QueryRunCollection
-from mode_query_runs import AsyncModeClient, ModeClient
+from mode_query_runs import AsyncModeClient, ModeAPIError, ModeClient
 from mode_query_runs.drift import SpecDriftWarning, deviations
 from mode_query_runs.pagination import parse_page, query_runs_of
 from mode_query_runs.session import Session
@@ -63,14 +65,19 @@ def median_seconds(action: Callable[[], object], rounds: int = ROUNDS) -> float:
 
 
 @contextlib.contextmanager
-def served(cassettes: Path | None = None, latency: float = 0.0) -> Iterator[str]:
+def served(
+    cassettes: Path | None = None, latency: float = 0.0, rate_limit: str | None = None
+) -> Iterator[str]:
     """``mode-query-runs mock serve`` in its own process (no GIL shared with the client).
 
     Yields the API base URL; the demo credentials are ``DEMO_TOKEN`` / ``DEMO_SECRET``.
+    ``rate_limit``: ``RATE/BURST`` of the server's leaky bucket (``--rate-limit``).
     """
     port = free_port()
     command = [sys.executable, "-m", "mode_query_runs", "mock", "serve", "--port", str(port)]
     command += ["--latency", str(latency)]
+    if rate_limit is not None:
+        command += ["--rate-limit", rate_limit]
     if cassettes is not None:
         command += ["--cassettes", str(cassettes)]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -430,10 +437,108 @@ def case_concurrency() -> dict[str, Any]:
     }
 
 
+class _StatusCounts(logging.Handler):
+    """Counts the answers the SDK logs (``GET ... -> 429 (...)``), by status."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.answers = 0
+        self.limited = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        args = record.args
+        if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], int):
+            self.answers += 1
+            self.limited += args[2] == 429
+
+
+@contextlib.contextmanager
+def _counting_answers() -> Iterator[_StatusCounts]:
+    logger = logging.getLogger("mode_query_runs")
+    counts, level = _StatusCounts(), logger.level
+    logger.addHandler(counts)
+    logger.setLevel(logging.DEBUG)
+    try:
+        yield counts
+    finally:
+        logger.removeHandler(counts)
+        logger.setLevel(level)
+
+
+def case_rate_limited() -> dict[str, Any]:
+    """5. Report Runs against a rate-limited mock: list_query_runs_many vs naive gather."""
+    runs = int(os.environ.get("BENCH_RATE_LIMITED_RUNS", "1000"))
+    rate, burst, concurrency = 50, 10, 8
+    with tempfile.TemporaryDirectory() as tmp:
+        tokens = _runs_cassette(Path(tmp), runs)
+        pairs = [(REPORT, token) for token in tokens]
+        with served(Path(tmp), latency=0.020, rate_limit=f"{rate}/{burst}") as base_url:
+
+            async def many() -> tuple[float, int]:
+                async with AsyncModeClient("acme", DEMO_TOKEN, DEMO_SECRET, base_url=base_url) as m:
+                    started = time.perf_counter()
+                    failed = 0
+                    async for result in m.list_query_runs_many(pairs, concurrency=concurrency):
+                        failed += not result.ok
+                    return time.perf_counter() - started, failed
+
+            async def gather(governed: bool) -> tuple[float, int]:
+                async with AsyncModeClient("acme", DEMO_TOKEN, DEMO_SECRET, base_url=base_url) as m:
+                    if not governed:  # each request retries on its own, as before the governor
+
+                        async def direct(attempt: Callable[[], Any]) -> Any:
+                            return await attempt()
+
+                        m.__dict__["_paced"] = direct
+                    semaphore = asyncio.Semaphore(concurrency)
+
+                    async def one(token: str) -> bool:
+                        async with semaphore:
+                            try:
+                                _ = [r async for r in m.list_query_runs(REPORT, token)]
+                                return True
+                            except ModeAPIError:
+                                return False
+
+                    started = time.perf_counter()
+                    done = await asyncio.gather(*(one(token) for token in tokens))
+                    return time.perf_counter() - started, done.count(False)
+
+            variants: dict[str, Callable[[], Any]] = {
+                "list_query_runs_many": many,
+                "naive gather (independent retries)": lambda: gather(governed=False),
+                "gather over list_query_runs (governed)": lambda: gather(governed=True),
+            }
+            measured: dict[str, dict[str, Any]] = {}
+            for name, job in variants.items():
+                time.sleep(2 * burst / rate + 1)  # an empty bucket for each
+                with _counting_answers() as counts:
+                    seconds, failed = asyncio.run(job())
+                ok = counts.answers - counts.limited
+                measured[name] = {
+                    "seconds": seconds,
+                    "fraction_of_rate": ok / seconds / rate,
+                    "share_429": counts.limited / max(1, counts.answers),
+                    "requests": counts.answers,
+                    "failed_pairs": failed,
+                }
+    sdk = measured["list_query_runs_many"]
+    met = sdk["fraction_of_rate"] >= 0.75 and sdk["share_429"] <= 0.05 and sdk["failed_pairs"] == 0
+    return {
+        "case": f"{runs} Report Runs, bucket {rate}/s burst {burst}",
+        "baseline": "asyncio.gather over list_query_runs, semaphore 8, independent retries",
+        "report_runs": runs,
+        "variants": measured,
+        "ratio": sdk["fraction_of_rate"],
+        "target": ">= 0.75",
+        "met": met,
+    }
+
+
 _DOWNLOAD_CHILD = """
 import json, sys, httpx
 from mode_api_client.models import QueryRun
-from mode_query_runs import AsyncModeClient, ModeClient
+from mode_query_runs import AsyncModeClient, ModeAPIError, ModeClient
 base_url, body, target, bare = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3], sys.argv[4]
 run = QueryRun.from_dict(body)
 client = ModeClient("acme", "token", "secret", base_url=base_url)
@@ -582,6 +687,7 @@ CASES: dict[str, Callable[[], dict[str, Any] | list[dict[str, Any]]]] = {
     "parsing": case_parsing,
     "pagination": case_pagination,
     "concurrency": case_concurrency,
+    "rate-limited": case_rate_limited,
     "download": case_download,
     "developer-loop": case_developer_loop,
 }
@@ -609,6 +715,12 @@ def main(output: Path, selected: list[str]) -> None:
                 line += f"  (bare httpx: {result['bare_httpx_ratio']:.2f})"
             if "cpu_ratio" in result:
                 line += f"  (CPU time: {result['cpu_ratio']:.2f})"
+            for name, variant in result.get("variants", {}).items():
+                line += (
+                    f"\n  {name}: {variant['fraction_of_rate']:.2f} of the rate,"
+                    f" {variant['share_429']:.1%} 429, {variant['failed_pairs']} failed pairs,"
+                    f" {variant['seconds']:.1f} s"
+                )
             if "peak_rss_growth_bytes" in result:
                 growth = result["peak_rss_growth_bytes"]
                 line += (

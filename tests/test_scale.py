@@ -395,41 +395,68 @@ def test_pace_a_reservation_made_before_a_429_is_made_again() -> None:
     assert pace.reserve().at == clock.now + 3
 
 
-def test_pace_after_a_pause_takes_the_geometric_mean_of_its_bounds() -> None:
-    """8 requests in 0.1 s after a 1.5 s pause: between 8 / 1.6 and 80 per second."""
-    clock = Clock()
-    pace = Pace(clock=clock)
-    pace.enter()
-    first = _started(pace)  # the first stretch: a 429 at once, nothing learnt but the pause
-    pace.rate_limited(first, _limited("1"))
-    assert pace.rate is None
-    clock.now += 1.5
+def _stretch(pace: Pace, clock: Clock, count: int, seconds: float, pause: float) -> None:
+    """``count`` requests in ``seconds`` after ``pause``, then a 429 to the next one."""
+    clock.now += pause
     first = _started(pace)
-    for _ in range(7):
+    for _ in range(count - 1):
         _started(pace)
-    clock.now += 0.1
-    pace.rate_limited(_started(pace), _limited("1"))
-    assert pace.rate == pytest.approx((8 / 1.6 * 80) ** 0.5)
+    clock.now = first.at + seconds
+    pace.rate_limited(_started(pace), _limited())
 
 
-def test_pace_fits_the_buckets_rate_from_two_stretches() -> None:
-    """n = burst + rate * t: 12 requests in 0.04 s, then 20 in 0.2 s: 50 per second."""
+def test_pace_far_too_fast_restarts_at_twice_what_came_through() -> None:
+    """8 requests in 0.1 s after a 1.5 s pause: 10 per second, not 85% of 80."""
     clock = Clock()
     pace = Pace(clock=clock)
     pace.enter()
-    for count, seconds in ((12, 0.04), (20, 0.2)):
-        first = _started(pace)
-        for _ in range(count - 1):
-            _started(pace)
-        clock.now = first.at + seconds
-        pace.rate_limited(_started(pace), _limited())
-        clock.now = pace.resume_at
-    assert pace.rate == pytest.approx(0.95 * 50)
+    _stretch(pace, clock, 160, 1.0, 0.0)  # the first stretch: half of 160 per second
+    assert pace.rate == pytest.approx(80)
+    _stretch(pace, clock, 8, 0.1, 1.5)
+    assert pace.rate == pytest.approx(2 * 8 / 1.6)
+
+
+def test_pace_a_steady_stretch_measures_the_buckets_rate() -> None:
+    """Sent steadily at 150/s from an empty bucket of 12, full after 0.4 s: 120/s."""
+    clock = Clock()
+    pace = Pace(clock=clock)
+    pace.enter()
+    _stretch(pace, clock, 12, 0.04, 0.0)  # 300/s: the bucket holds about 12
+    assert pace.rate == pytest.approx(150)
+    _stretch(pace, clock, 60, 0.4, 0.5)
+    assert pace.rate == pytest.approx(150 - 12 / 0.4)
     rate = pace.rate
     assert rate is not None
     for _ in range(10):
         pace.answered()
-    assert pace.rate == pytest.approx(rate + 10 * 0.01)  # at 95% of the fit: slowly
+    assert pace.rate == pytest.approx(rate + 10 * 0.01)  # at its measure: probing slowly
+
+
+def test_pace_climbs_back_quickly_to_near_where_the_429_came() -> None:
+    clock = Clock()
+    pace = Pace(clock=clock)
+    pace.enter()
+    _stretch(pace, clock, 10, 0.1, 0.0)
+    assert pace.rate == pytest.approx(50)
+    pace.answered()
+    assert pace.rate == pytest.approx(50.1)  # no 429 at a pace yet: quickly
+    _stretch(pace, clock, 200, 4.0, 1.0)  # a 429 at 50.1/s: 85% of it
+    assert pace.rate == pytest.approx(0.85 * 50.1)
+    for _ in range(100):
+        pace.answered()
+    # 26 quick steps (0.1/s each) to 90% of 50.1, then 74 slow ones (0.01/s each).
+    assert pace.rate == pytest.approx(0.85 * 50.1 + 26 * 0.1 + 74 * 0.01)
+
+
+def test_pace_a_429_to_the_first_request_after_a_pause_halves_the_rate() -> None:
+    clock = Clock()
+    pace = Pace(clock=clock)
+    pace.enter()
+    _stretch(pace, clock, 10, 0.1, 0.0)
+    assert pace.rate == pytest.approx(50)
+    clock.now += 1.0
+    pace.rate_limited(_started(pace), _limited())  # another client took the bucket
+    assert pace.rate == pytest.approx(25)
 
 
 def test_pace_refuses_a_concurrency_below_one() -> None:

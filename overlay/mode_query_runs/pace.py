@@ -11,15 +11,19 @@ slows the whole client, not just the request that got it:
 - **In flight.** The number of requests in flight is halved (at least 1) at each ``429``
   (multiplicative decrease) and grows by one for each window's worth of answers that are
   not ``429`` (additive increase), back up to ``concurrency``, where the limit is lifted.
-- **Rate.** Requests start at most ``rate`` per second once a ``429`` has been seen. Each
-  stretch of requests between two slow-downs is a measurement of the bucket: ``n``
-  requests went through in ``t`` seconds, so its rate is below ``n / t`` (or the pace the
-  stretch was sent at) and above ``n / (pause + t)``, counting the pause before it. The
-  new rate is the geometric mean of the two, and once a line fits the stretches
-  (``n = burst + rate * t``: from an empty bucket to a full one) 95% of the fitted rate;
-  always at most 95% of the rate that got the ``429``. Answers that are not ``429`` raise
-  the rate slowly (by 0.01 request/s each; by 0.1 while below 95% of the fitted rate), so
-  the pace follows a bucket that grows without probing past it often.
+- **Rate.** Requests start at most ``rate`` per second once a ``429`` has been seen. The
+  requests between two slow-downs are a *stretch*, and the ``429`` that ends one says
+  the bucket is full. After the first stretch (sent as fast as the client goes) the rate
+  is half the rate it was sent at, and the bucket is taken to hold about as many
+  requests as it let through. After a stretch sent at a pace (the *ceiling*), the rate
+  is 85% of the ceiling (multiplicative decrease), or less when the stretch says so:
+  twice the requests that came through over the stretch and the pause before it, when
+  the stretch ended long before it could (far too fast); ``ceiling - burst / seconds``
+  when it was sent at a steady pace from an empty bucket that filled in ``seconds``.
+  Each answer that is not ``429`` raises the rate by 0.1 request/s (additive increase)
+  until it reaches 90% of the ceiling, then by 0.01: it comes back quickly to near where
+  the ``429`` came, then probes past it slowly, so the pace follows a bucket that grows
+  without costing a pause often.
 
 Only one ``429`` per stretch slows the client: the requests already in flight at the old
 pace that get one too (a *stale* ``429``) wait out the pause and are sent again, without
@@ -37,7 +41,6 @@ from __future__ import annotations
 import math
 import threading
 import time
-from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -47,19 +50,18 @@ import anyio
 from .errors import ModeAPIError, RateLimitError
 from .retries import RetryPolicy
 
-__all__ = ["RATE_MARGIN", "STALE_RETRIES", "AsyncPacedCalls", "Pace", "PacedCalls", "Ticket"]
+__all__ = ["STALE_RETRIES", "AsyncPacedCalls", "Pace", "PacedCalls", "Ticket"]
 
 T = TypeVar("T")
 
-RATE_MARGIN = 0.95
-"""The pace is kept at this fraction of the bucket's fitted rate."""
 STALE_RETRIES = 3
 """How many stale ``429`` answers one try may wait out before it counts as a failed try."""
 _FAST_STEP = 0.1
 _SLOW_STEP = 0.01
+_CEILING_MARGIN = 0.9
+_STEADY = 0.05
 _MIN_RATE = 0.1
-_POINTS = 4
-_MIN_SPREAD = 0.05
+_DECREASE = 0.85
 
 
 @dataclass
@@ -121,9 +123,11 @@ class Pace:
         self._next_start = 0.0
         self._stretch_start: float | None = None
         self._stretch_starts = 0
-        self._points: deque[tuple[float, int]] = deque(maxlen=_POINTS)
+        self._burst: float | None = None
         self._pauses_in_a_row = 0
         self._slowed_at: float | None = None
+        self._stretch_rate: float | None = None
+        self._ceiling: float | None = None
 
     def limit(self) -> int | None:
         """The in-flight limit as a whole number of requests (``None``: no limit)."""
@@ -164,6 +168,7 @@ class Pace:
             now = self._clock()
             if self._stretch_start is None:
                 self._stretch_start = now
+                self._stretch_rate = self.rate
             ticket.at = now
             ticket.stretch = self.stretch
             ticket.index = self._stretch_starts
@@ -179,8 +184,7 @@ class Pace:
                 if self.window >= (self.concurrency or self._peak):
                     self.window = None
             if self.rate is not None:
-                fitted = self._fitted_rate()
-                below = fitted is not None and self.rate < RATE_MARGIN * fitted
+                below = self._ceiling is None or self.rate < _CEILING_MARGIN * self._ceiling
                 self.rate += _FAST_STEP if below else _SLOW_STEP
 
     def rate_limited(self, ticket: Ticket, exc: RateLimitError) -> bool:
@@ -226,41 +230,33 @@ class Pace:
     def _slow_down(self, ticket: Ticket) -> None:
         started = self._stretch_start if self._stretch_start is not None else ticket.at
         seconds = ticket.at - started
-        self._points.append((seconds, ticket.index))
+        through = ticket.index  # requests of the stretch the bucket let through
+        sent_at, self._stretch_rate = self._stretch_rate, None
         paused = started - self._slowed_at if self._slowed_at is not None else 0.0
         self._slowed_at = self._clock()
-        if seconds <= 0 or ticket.index == 0:
-            if self.rate is not None:
-                self.rate = max(_MIN_RATE, self.rate / 2)
+        if self.rate is None:
+            # The first stretch, as fast as the client goes: the bucket let ``through``
+            # requests by in ``seconds``; it holds about that many (at most).
+            self._burst = float(max(1, through))
+            if seconds > 0 and through > 0:
+                self.rate = max(_MIN_RATE, through / seconds / 2)
             return
-        # The bucket let ``index`` requests through in ``seconds``: its rate is below that
-        # (``upper``), and above what came through counting the pause before (``lower``).
-        upper = ticket.index / seconds
-        if self.rate is not None:
-            upper = min(upper, self.rate)
-        lower = ticket.index / (seconds + paused)
-        fitted = self._fitted_rate()
-        if fitted is not None and fitted < upper:
-            rate = RATE_MARGIN * fitted
-        elif lower < upper:
-            rate = math.sqrt(lower * upper)
-        else:
-            rate = upper / 2
-        self.rate = max(_MIN_RATE, min(rate, RATE_MARGIN * upper))
-
-    def _fitted_rate(self) -> float | None:
-        """The bucket's rate fitted through the stretches (``n = burst + rate * t``)."""
-        points = self._points
-        if len(points) < 2:
-            return None
-        times = [t for t, _ in points]
-        if max(times) - min(times) < _MIN_SPREAD:
-            return None
-        mean_t = sum(times) / len(points)
-        mean_n = sum(n for _, n in points) / len(points)
-        spread = sum((t - mean_t) ** 2 for t in times)
-        slope = sum((t - mean_t) * (n - mean_n) for t, n in points) / spread
-        return slope if slope > 0 and math.isfinite(slope) else None
+        sent = ceiling = self.rate
+        rate = _DECREASE * sent
+        if through == 0:  # not one request went through: half as fast
+            rate = sent / 2
+        elif paused + seconds > 0 and 2 * through / (paused + seconds) < rate:
+            # Far too fast: the stretch was over long before the pause before it. Twice
+            # what came through over both is a safe new start.
+            rate = ceiling = 2 * through / (paused + seconds)
+        elif sent_at is not None and abs(sent - sent_at) <= _STEADY * sent_at and seconds > 0:
+            # Sent at a steady pace from an empty bucket, which filled in ``seconds``:
+            # (sent - bucket rate) * seconds = burst.
+            estimate = sent - (self._burst or 0.0) / seconds
+            if estimate < rate:
+                rate = ceiling = max(sent / 4, estimate)
+        self._ceiling = ceiling
+        self.rate = max(_MIN_RATE, rate)
 
     def wait_seconds(self, ticket: Ticket) -> float:
         """Seconds until ``ticket``'s start time (0 when it is due)."""
