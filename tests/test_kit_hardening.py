@@ -500,6 +500,26 @@ def test_a_value_the_server_could_not_serve_is_refused_at_load_time(
     assert str(raised.value) == f"{path}: interaction 1: {problem}"
 
 
+def test_mock_serve_refuses_a_body_that_is_not_text_in_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "run.yaml"
+    path.write_text(
+        "interactions:\n- request: {method: GET, uri: 'https://h/api/acme/x'}\n"
+        "  response:\n    status: {code: 200, message: OK}\n    body: {string: 12345}\n"
+        "version: 1\n",
+        "utf-8",
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "mode_query_runs", "mock", "serve", "--port", "0",
+         "--cassettes", str(tmp_path)],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"mode-query-runs: error: {path}: interaction 0: response.body.string must be text,"
+        " not int\n"
+    )
+
+
 def test_every_value_a_loaded_cassette_holds_is_served(tmp_path: Path) -> None:
     path = tmp_path / "odd.yaml"
     interactions = [
