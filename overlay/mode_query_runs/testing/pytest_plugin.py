@@ -12,7 +12,9 @@ configured. It provides two fixtures:
   ``secret`` and ``env`` (the ``MODE_*`` environment variables that point a client or the
   command at it). The account is the ``mode_account`` ini option if set, else the one the
   server found in the cassettes' ``/api/<account>/`` paths (a recording made with
-  ``--as-account demo`` gives ``demo``), else ``acme``.
+  ``--as-account demo`` gives ``demo``), else ``acme``. The ``mode_rate_limit`` ini option
+  or ``--mode-rate-limit RATE[/BURST]`` makes it rate-limit like Mode (a leaky bucket per
+  credential answering ``429`` with ``Retry-After``).
 """
 
 from __future__ import annotations
@@ -79,6 +81,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         type=Path,
         help="Directory of VCR.py cassettes mode_mock_server replays (overrides the ini).",
     )
+    parser.addini("mode_rate_limit", "RATE[/BURST]: mode_mock_server answers 429 past it.")
+    parser.getgroup("mode-query-runs").addoption(
+        "--mode-rate-limit",
+        metavar="RATE[/BURST]",
+        help="mode_mock_server rate-limits like Mode (requests per second, burst).",
+    )
 
 
 @pytest.fixture(scope="module")
@@ -102,7 +110,8 @@ def mode_mock_server(
         ValueError: the directory holds no ``*.yaml`` cassette, or a malformed one.
         RuntimeError: the server did not start.
     """
-    with MockServer(mode_cassettes) as server:
+    rate_limit = pytestconfig.getoption("mode_rate_limit") or pytestconfig.getini("mode_rate_limit")
+    with MockServer(mode_cassettes, rate_limit=rate_limit or None) as server:
         yield ModeMock(
             base_url=server.base_url,
             account=str(pytestconfig.getini("mode_account")) or server.account,
