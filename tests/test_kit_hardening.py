@@ -247,7 +247,10 @@ def test_record_writes_no_user_info_of_the_base_url(tmp_path: Path) -> None:
         Scripted(
             200,
             json.dumps(
-                query_run(statement_annotation="via http://proxyuser:PROXYPASS@proxy.example/x")
+                query_run(
+                    statement_annotation="via http://proxyuser:PROXYPASS@proxy.example/x",
+                    error_message="proxy refused proxyuser%3APROXYPASS (PROXYPASS)",
+                )
             ).encode(),
         ),
     ) as upstream:
@@ -262,8 +265,14 @@ def test_record_writes_no_user_info_of_the_base_url(tmp_path: Path) -> None:
         f"http://127.0.0.1:{upstream.port}/api/acme/reports/{REPORT}/runs/{RUN}"
         f"/query_runs/{QUERY_RUN}",
     ]
-    assert json.loads(load_cassette(cassette)[1].body)["statement_annotation"] == (
-        "via http://proxy.example/x"
+    recorded = json.loads(load_cassette(cassette)[1].body)
+    assert recorded["statement_annotation"] == "via http://proxy.example/x"
+    assert recorded["error_message"] == "proxy refused REDACTED (REDACTED)"
+
+
+def test_secrets_shorter_than_four_characters_are_not_replaced() -> None:
+    assert Scrubber("acme", "demo", secrets=["u", "pw", "abc", "abcd"]).text("u pw abc abcd") == (
+        "u pw abc REDACTED"
     )
 
 
@@ -621,3 +630,13 @@ def test_a_request_line_that_is_not_http_is_400(mock_server: MockServer, line: b
         assert raw_request(mock_server, line, auth).split(b"\r\n")[0] == (
             b"HTTP/1.1 400 Bad Request"
         )
+
+
+def test_a_cassette_that_cannot_be_created_is_named_not_its_temporary_file(tmp_path: Path) -> None:
+    cassette = tmp_path / "missing" / "run.yaml"
+    with pytest.raises(FileNotFoundError) as raised:
+        dump_cassette([], cassette)
+    assert (raised.value.filename, raised.value.strerror) == (
+        str(cassette),
+        "No such file or directory",
+    )

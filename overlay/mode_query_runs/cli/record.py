@@ -37,8 +37,7 @@ def _record(
 ) -> None:
     account, token, secret = credentials(ctx)
     session = Session(ctx.obj["base_url"], token, secret, ctx.obj["timeout"])
-    base_url = session.origin.base_url
-    secrets = (*credential_forms(token, secret), base_url.username, base_url.password)
+    secrets = (*credential_forms(token, secret), *session.origin.userinfo_forms)
     scrubber = Scrubber(account, as_account, secrets=secrets, redact_sql=redact_sql)
     try:
         written = record_report_run(session, account, report, run, cassette, scrubber, query_runs)

@@ -303,9 +303,12 @@ def dump_cassette(interactions: Iterable[Interaction], path: Path) -> None:
     }
     text = yaml.dump(document, Dumper=_LiteralDumper, sort_keys=True, allow_unicode=True, width=100)
     target = Path(os.path.realpath(path))
-    descriptor, name = tempfile.mkstemp(
-        dir=target.parent, prefix=f".{target.name}.", suffix=".part"
-    )
+    try:
+        descriptor, name = tempfile.mkstemp(
+            dir=target.parent, prefix=f".{target.name}.", suffix=".part"
+        )
+    except OSError as exc:
+        raise type(exc)(exc.errno, exc.strerror, str(path)) from None
     temporary = Path(name)
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8") as file:
@@ -315,6 +318,6 @@ def dump_cassette(interactions: Iterable[Interaction], path: Path) -> None:
     except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
             temporary.unlink()
-        if isinstance(exc, OSError) and exc.filename is None:
+        if isinstance(exc, OSError):
             raise type(exc)(exc.errno, exc.strerror, str(path)) from None
         raise

@@ -93,8 +93,9 @@ _EMAIL = (
     r"(?:\.(?:[\w\-]|%[89A-Fa-f][0-9A-Fa-f])+)*"
 )
 _NOT_JSON = object()
-_MIN_BASE64 = 4
-"""Shorter secrets are not looked for in decoded base64: they would match by chance."""
+_MIN_SECRET = 4
+"""Shorter secrets are not replaced (as in error messages): they would garble every value
+(and match decoded base64 by chance) without hiding anything guessable."""
 _USER_PATH = re.compile(r"/users/([^/?#\s\"']+)")
 _USERINFO = re.compile(r"(?i)(?<![a-z0-9+.\-])([a-z][a-z0-9+.\-]*+://)[^/?#\s@\"'<>\\]*+@")
 # A run of base64 text, either alphabet, padding as "=" or "%3D", "+" and "/" also
@@ -143,8 +144,9 @@ class Scrubber:
         account: The real account username, as in ``/api/<account>/...``.
         as_account: The placeholder account written instead.
         secrets: Strings that must never be written (the API token and secret, the
-            user-info of the base URL); each is replaced by ``REDACTED`` wherever it
-            appears, as text, percent-encoded or inside base64 text.
+            user-info of the base URL); each of 4 characters or more is replaced by
+            ``REDACTED`` wherever it appears, as text, percent-encoded or inside base64
+            text.
         redact_sql: Replace ``raw_source`` / ``rendered_source`` by :data:`SQL_PLACEHOLDER`.
 
     Raises:
@@ -164,8 +166,8 @@ class Scrubber:
         self.account = account
         self.as_account = as_account
         self.redact_sql = redact_sql
-        self._secrets = sorted({s for s in secrets if s}, key=len, reverse=True)
-        self._secret_bytes = [s.encode("utf-8") for s in self._secrets if len(s) >= _MIN_BASE64]
+        self._secrets = sorted({s for s in secrets if len(s) >= _MIN_SECRET}, key=len, reverse=True)
+        self._secret_bytes = [s.encode("utf-8") for s in self._secrets]
         self._secret_pattern = (
             re.compile("|".join(_percent_pattern(s) for s in self._secrets))
             if self._secrets
