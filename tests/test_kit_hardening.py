@@ -569,9 +569,13 @@ def test_every_value_a_loaded_cassette_holds_is_served(tmp_path: Path) -> None:
 # -- item 12: the mock server never answers 500 ----------------------------------------------
 
 
-def raw_request(server: MockServer, line: bytes, auth: str | None) -> bytes:
-    """The whole answer to one request sent as raw bytes (``Connection: close``)."""
-    with socket.create_connection((server.host, server.port), timeout=10) as connection:
+def raw_request(
+    server: MockServer, line: bytes, auth: str | None, *, storage: bool = False
+) -> bytes:
+    """The whole answer to one request sent as raw bytes (``Connection: close``), to the
+    API origin or the storage origin."""
+    address = (server.storage_host, server.storage_port) if storage else (server.host, server.port)
+    with socket.create_connection(address, timeout=10) as connection:
         headers = b"Host: x\r\nConnection: close\r\n"
         if auth is not None:
             headers += f"Authorization: Basic {auth}\r\n".encode()
@@ -609,6 +613,18 @@ def test_an_odd_request_line_is_401_without_credentials_and_404_with_them(
         b"HTTP/1.1 401 Unauthorized",
         b"HTTP/1.1 401 Unauthorized",
         b"HTTP/1.1 404 Not Found",
+    ]
+
+
+@pytest.mark.parametrize("line", ODD_LINES, ids=[line.decode() for line in ODD_LINES])
+def test_an_odd_request_line_to_the_storage_origin_is_400_or_404(
+    mock_server: MockServer, line: bytes
+) -> None:
+    good = base64.b64encode(f"{DEMO_TOKEN}:{DEMO_SECRET}".encode()).decode()
+    answers = [raw_request(mock_server, line, auth, storage=True) for auth in (None, good)]
+    assert [answer.split(b"\r\n")[0] for answer in answers] == [
+        b"HTTP/1.1 404 Not Found",
+        b"HTTP/1.1 400 Bad Request",  # Authorization is refused there, as by storage hosts
     ]
 
 
