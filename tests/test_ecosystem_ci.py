@@ -152,17 +152,21 @@ def test_noxfile_puts_the_newest_pyenv_install_of_each_python_on_path(tmp_path: 
 
 
 def test_a_missing_python_fails_the_run(tmp_path: Path) -> None:
-    bin_dir = Path(sys.executable).parent  # this venv's python3.11 and nox, no 3.12
+    # Another supported version than this one (nox uses its own interpreter for its own
+    # version), with no pyenv and an empty PATH: nothing to find it by.
+    running = f"{sys.version_info.major}.{sys.version_info.minor}"
+    missing = next(version for version in ("3.11", "3.12", "3.13") if version != running)
+    (tmp_path / "bin").mkdir()
     result = subprocess.run(
         # A fresh --envdir: an existing virtualenv of the session would be reused.
-        [sys.executable, "-m", "nox", "-s", "tests-3.12", "--envdir", str(tmp_path / "envs")],
+        [sys.executable, "-m", "nox", "-s", f"tests-{missing}", "--envdir", str(tmp_path / "envs")],
         cwd=ROOT,
-        env={"PYENV_ROOT": str(tmp_path), "PATH": str(bin_dir), "HOME": str(tmp_path)},
+        env={"PYENV_ROOT": str(tmp_path), "PATH": str(tmp_path / "bin"), "HOME": str(tmp_path)},
         capture_output=True,
         text=True,
         timeout=120,
     )
     assert result.returncode == 1
-    assert "nox > Session tests-3.12 failed: Python interpreter 3.12 not found." in (
+    assert f"nox > Session tests-{missing} failed: Python interpreter {missing} not found." in (
         result.stderr.splitlines()
     )
