@@ -463,3 +463,16 @@ def test_pace_refuses_a_concurrency_below_one() -> None:
     with pytest.raises(ValueError) as caught:
         Pace(0)
     assert str(caught.value) == "concurrency must be at least 1, not 0"
+
+
+def test_readme_many_report_runs_example(
+    mock_server: MockServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from test_readme_usage import run
+
+    lines = run("Many Report Runs at once", mock_server, monkeypatch, tmp_path)
+    assert lines == [
+        "8f3e2d1c0b9a ['6c3d9e2f1a7b']",
+        f"ffffffffffff failed: HTTP 404 [not_found] Not found (GET {mock_server.base_url}"
+        "/acme/reports/a1b2c3d4e5f6/runs/ffffffffffff/query_runs)",
+    ]
