@@ -143,7 +143,10 @@ def test_mock_serve_rate_limit_answers_modes_429() -> None:
             answers = [http.get(url) for _ in range(3)]
     finally:
         process.terminate()
-        process.wait(timeout=20)
+        try:
+            process.communicate(timeout=60)  # reads the pipes while the server stops
+        finally:
+            process.kill()
     assert [a.status_code for a in answers] == [200, 200, 429]
     assert answers[2].json() == {"id": "rate_limited", "message": "Too many requests"}
     assert answers[2].headers["Retry-After"] == "2"
