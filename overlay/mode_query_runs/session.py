@@ -92,6 +92,15 @@ class Rules:
             "follow_redirects": False,
         }
 
+    def body_read(self, response: httpx.Response) -> BodyRead:
+        """A read of ``response``'s body by the response hook, within its limits.
+
+        Raises:
+            ResponseParseError: a declared ``Content-Length`` over the limit.
+            APITimeoutError: the request's overall deadline has passed.
+        """
+        return BodyRead(self, response)
+
     def read(self, response: httpx.Response) -> Any:
         """A read 2xx response's body: the spec's model for a spec operation, else JSON.
 
@@ -103,6 +112,35 @@ class Rules:
         if operation is None:
             return decode_json(response)
         return self.reader.read(response, operation)
+
+
+class BodyRead:
+    """The chunks of one body as the response hook reads them: within the body limit
+    (:class:`~mode_query_runs.bodies.BodyLimits`) and the overall deadline
+    (:meth:`~mode_query_runs.responses.ResponseChecks.check_deadline`)."""
+
+    def __init__(self, rules: Rules, response: httpx.Response) -> None:
+        self._rules = rules
+        self._response = response
+        self._limit = rules.bodies.body_limit(response)
+        self._chunks: list[bytes] = []
+        self._read = 0
+        rules.checks.check_deadline(response)
+
+    def take(self, chunk: bytes) -> bool:
+        """Keep ``chunk``; whether reading must stop (past the limit).
+
+        Raises:
+            APITimeoutError: the request's overall deadline has passed.
+        """
+        self._rules.checks.check_deadline(self._response)
+        self._chunks.append(chunk)
+        self._read += len(chunk)
+        return self._read > self._limit
+
+    def keep(self) -> None:
+        """Keep what was read as the response's content (see ``BodyLimits.keep_body``)."""
+        self._rules.bodies.keep_body(self._response, self._chunks, self._limit)
 
 
 class Session(Rules):
@@ -129,20 +167,14 @@ class Session(Rules):
         (:meth:`.ResponseChecks.check_deadline`).
         """
         if self.bodies.wants_body(response):
-            limit = self.bodies.body_limit(response)
-            chunks: list[bytes] = []
-            read = 0
+            body = self.body_read(response)
             try:
-                self.checks.check_deadline(response)
                 for chunk in response.iter_bytes():
-                    self.checks.check_deadline(response)
-                    chunks.append(chunk)
-                    read += len(chunk)
-                    if read > limit:
+                    if body.take(chunk):
                         break
             finally:
                 response.close()
-            self.bodies.keep_body(response, chunks, limit)
+            body.keep()
         self.checks.inspect(response)
 
 
@@ -173,18 +205,12 @@ class AsyncSession(Rules):
         (:meth:`.ResponseChecks.check_deadline`).
         """
         if self.bodies.wants_body(response):
-            limit = self.bodies.body_limit(response)
-            chunks: list[bytes] = []
-            read = 0
+            body = self.body_read(response)
             try:
-                self.checks.check_deadline(response)
                 async for chunk in response.aiter_bytes():
-                    self.checks.check_deadline(response)
-                    chunks.append(chunk)
-                    read += len(chunk)
-                    if read > limit:
+                    if body.take(chunk):
                         break
             finally:
                 await response.aclose()
-            self.bodies.keep_body(response, chunks, limit)
+            body.keep()
         self.checks.inspect(response)
