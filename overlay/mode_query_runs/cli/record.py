@@ -22,40 +22,8 @@ from .display import counted
 __all__ = ["DEFAULT_AS_ACCOUNT", "record_command"]
 
 DEFAULT_AS_ACCOUNT = "acme"
-"""The mock server's demo account (``mock.server.DEMO_ACCOUNT``, not imported: it would load
-uvicorn with every command)."""
-
-
-def _record(
-    ctx: click.Context,
-    report: str,
-    run: str,
-    query_runs: tuple[str, ...],
-    cassette: Path,
-    as_account: str,
-    redact_sql: bool,
-) -> None:
-    account, token, secret = credentials(ctx)
-    session = Session(ctx.obj["base_url"], token, secret, ctx.obj["timeout"])
-    secrets = (*credential_forms(token, secret), *session.origin.userinfo_forms)
-    scrubber = Scrubber(account, as_account, secrets=secrets, redact_sql=redact_sql)
-    try:
-        written = record_report_run(session, account, report, run, cassette, scrubber, query_runs)
-    finally:
-        session.close()
-    pages = sum(1 for i in written if i.uri.split("?")[0].endswith("/query_runs"))
-    echo(
-        f"Recorded {counted(len(written), 'interaction')} ({counted(pages, 'page')},"
-        f" {counted(len(written) - pages, 'Query Run')}) to {cassette} as account {as_account}"
-    )
-    drifts = drift_of([cassette])
-    if drifts:
-        echo(
-            f"{counted(len(drifts), 'deviation')} from the spec in this recording;"
-            f" see them with: mode-query-runs drift {cassette}"
-        )
-    else:
-        echo("No deviations from the spec in this recording.")
+"""The mock server's demo account (``testing.server.DEMO_ACCOUNT``, not imported: it would
+load uvicorn with every command)."""
 
 
 @click.command("record")
@@ -85,6 +53,7 @@ def _record(
     "--redact-sql", is_flag=True, help="Replace raw_source and rendered_source by a placeholder."
 )
 @click.pass_context
+@reports_errors
 def record_command(
     ctx: click.Context,
     report: str,
@@ -101,4 +70,24 @@ def record_command(
     user names by placeholders, then writes the cassette `mode-query-runs mock serve
     --cassettes DIR` replays.
     """
-    reports_errors(_record)(ctx, report, run, query_runs, cassette, as_account, redact_sql)
+    account, token, secret = credentials(ctx)
+    session = Session(ctx.obj["base_url"], token, secret, ctx.obj["timeout"])
+    secrets = (*credential_forms(token, secret), *session.origin.userinfo_forms)
+    scrubber = Scrubber(account, as_account, secrets=secrets, redact_sql=redact_sql)
+    try:
+        written = record_report_run(session, account, report, run, cassette, scrubber, query_runs)
+    finally:
+        session.close()
+    pages = sum(1 for i in written if i.uri.split("?")[0].endswith("/query_runs"))
+    echo(
+        f"Recorded {counted(len(written), 'interaction')} ({counted(pages, 'page')},"
+        f" {counted(len(written) - pages, 'Query Run')}) to {cassette} as account {as_account}"
+    )
+    drifts = drift_of([cassette])
+    if drifts:
+        echo(
+            f"{counted(len(drifts), 'deviation')} from the spec in this recording;"
+            f" see them with: mode-query-runs drift {cassette}"
+        )
+    else:
+        echo("No deviations from the spec in this recording.")
