@@ -397,7 +397,9 @@ def _runs_cassette(directory: Path, runs: int) -> list[str]:
 
 
 def case_concurrency() -> dict[str, Any]:
-    """4. Query Runs of 100 Report Runs, 20 ms latency: async at concurrency 10 vs sync."""
+    """4. Query Runs of 100 Report Runs, 20 ms latency: ``AsyncModeClient`` at concurrency
+    10 against bare ``httpx.AsyncClient`` at concurrency 10 on the same server (GET, then
+    ``json.loads`` of each page); the sync client one after another is reported too."""
     with tempfile.TemporaryDirectory() as tmp:
         tokens = _runs_cassette(Path(tmp), 100)
         with served(Path(tmp), latency=0.020) as base_url:
@@ -424,16 +426,37 @@ def case_concurrency() -> dict[str, Any]:
                             group.start_soon(one, token)
                 return sum(counts)
 
+            async def bare() -> int:
+                limiter = anyio.CapacityLimiter(10)
+                counts: list[int] = []
+                auth = (DEMO_TOKEN, DEMO_SECRET)
+                async with httpx.AsyncClient(auth=auth) as http:
+
+                    async def one(token: str) -> None:
+                        async with limiter:
+                            url = f"{base_url}/acme/reports/{REPORT}/runs/{token}/query_runs"
+                            page = json.loads((await http.get(url)).content)
+                            counts.append(len(page["_embedded"]["query_runs"]))
+
+                    async with anyio.create_task_group() as group:
+                        for token in tokens:
+                            group.start_soon(one, token)
+                return sum(counts)
+
+            if anyio.run(gather) != anyio.run(bare):
+                raise RuntimeError("the SDK and bare httpx listed different counts")
             sync_s = median_seconds(sync, 3)
-            async_s = median_seconds(lambda: anyio.run(gather), 3)
+            async_s = median_seconds(lambda: anyio.run(gather), 5)
+            bare_s = median_seconds(lambda: anyio.run(bare), 5)
     return {
         "case": "concurrency, 100 Report Runs",
-        "baseline": "ModeClient, one Report Run after another",
+        "baseline": "bare httpx.AsyncClient at concurrency 10, same server",
         "sdk_seconds": async_s,
-        "baseline_seconds": sync_s,
-        "ratio": sync_s / async_s,
-        "target": ">= 8.0",
-        "met": sync_s / async_s >= 8.0,
+        "baseline_seconds": bare_s,
+        "ratio": bare_s / async_s,
+        "target": ">= 0.9",
+        "met": bare_s / async_s >= 0.9,
+        "note": f"{sync_s / async_s:.2f}x faster than ModeClient one after another",
     }
 
 
@@ -715,6 +738,8 @@ def main(output: Path, selected: list[str]) -> None:
                 line += f"  (bare httpx: {result['bare_httpx_ratio']:.2f})"
             if "cpu_ratio" in result:
                 line += f"  (CPU time: {result['cpu_ratio']:.2f})"
+            if "note" in result:
+                line += f"  ({result['note']})"
             for name, variant in result.get("variants", {}).items():
                 line += (
                     f"\n  {name}: {variant['fraction_of_rate']:.2f} of the rate,"
