@@ -365,7 +365,10 @@ def outputs_larger_than_a_pipe(directory: Path) -> Path:
         path = interaction.key[1]
         if path == f"/api/acme/reports/{REPORT}/runs/{SINGLE_RUN}/query_runs":
             page = json.loads(interaction.body)
-            page["_embedded"]["query_runs"] *= 60
+            runs = page["_embedded"]["query_runs"]  # 60 copies, each a Query Run of its own
+            page["_embedded"]["query_runs"] = [
+                {**run, "token": f"{run['token']}{copy}"} for copy in range(60) for run in runs
+            ]
             interaction = replace(interaction, body=json.dumps(page))
         elif path.endswith(f"/{PAGED_RUN}/query_runs/1a2b3c4d5e6f/results/content.csv"):
             interaction = replace(interaction, body=BIG_CSV)

@@ -33,7 +33,7 @@ from mode_query_runs import (
     ServerError,
 )
 from mode_query_runs.errors import credential_forms, shown_url_text
-from mode_query_runs.pagination import PageGuard
+from mode_query_runs.pagination import DEFAULT_PAGE_LIMIT
 from mode_query_runs.results import CsvRows
 from mode_query_runs.wire import ZonelessTimestamp, format_timestamp, to_wire
 from scripted import Scripted, ScriptedServer
@@ -81,11 +81,12 @@ def run_with_links(**links: str) -> QueryRun:
     )
 
 
-def page_body(next_href: str | None, self_href: str = LIST) -> bytes:
+def page_body(next_href: str | None, self_href: str = LIST, token: str = "q1") -> bytes:
     links: dict[str, Any] = {"self": {"href": self_href}}
     if next_href is not None:
         links["next_page"] = {"href": next_href}
-    return json.dumps({"_links": links, "_embedded": {"query_runs": [run_body()]}}).encode()
+    runs = [run_body(token=token)]
+    return json.dumps({"_links": links, "_embedded": {"query_runs": runs}}).encode()
 
 
 def client(server: ScriptedServer, **options: Any) -> ModeClient:
@@ -237,7 +238,10 @@ def test_a_location_that_is_not_a_url_is_an_error_and_not_retried(tmp_path: Path
 
 def endless_pages(count: int) -> list[Scripted]:
     return [
-        Scripted(200, page_body(f"{LIST}?page={n + 2}", self_href=f"{LIST}?page={n + 1}"))
+        Scripted(
+            200,
+            page_body(f"{LIST}?page={n + 2}", self_href=f"{LIST}?page={n + 1}", token=f"q{n + 1}"),
+        )
         for n in range(count)
     ]
 
@@ -245,7 +249,7 @@ def endless_pages(count: int) -> list[Scripted]:
 def test_an_endless_chain_of_next_pages_stops_at_the_page_limit() -> None:
     with ScriptedServer(*endless_pages(5)) as server, client(server, page_limit=3) as mode:
         runs = mode.list_query_runs("r1", "u1")
-        assert [next(runs).token for _ in range(3)] == ["q1", "q1", "q1"]
+        assert [next(runs).token for _ in range(3)] == ["q1", "q2", "q3"]
         with pytest.raises(ModeAPIError) as caught:
             next(runs)
     assert str(caught.value) == (
@@ -267,11 +271,11 @@ async def test_async_an_endless_chain_of_next_pages_stops_at_the_page_limit() ->
             with pytest.raises(ModeAPIError, match=r"^the listing has more than 2 pages "):
                 async for run in mode.list_query_runs("r1", "u1"):
                     seen.append(run.token)
-    assert seen == ["q1", "q1"]
+    assert seen == ["q1", "q2"]
 
 
 def test_the_default_page_limit_and_bad_ones() -> None:
-    assert PageGuard().page_limit == 10_000
+    assert DEFAULT_PAGE_LIMIT == 10_000
     with ModeClient("acme", "t", "s") as mode:
         assert mode.page_limit == 10_000
     with pytest.raises(ValueError, match=r"^page_limit must be at least 1, not 0$"):

@@ -26,7 +26,7 @@ from .dataframes import ChunkStream, DataFrame, read_frame, require_pandas
 from .errors import ModeAPIError
 from .links import Variables, follow_target, followed
 from .pace import AsyncPacedCalls, Pace
-from .pagination import PageGuard, parse_page, query_runs_of
+from .pagination import PageWalk, parse_page
 from .results import (
     CHUNK_BYTES,
     FORMATS,
@@ -83,19 +83,19 @@ class AsyncModeClient(ClientCore[AsyncSession]):
 
         As :meth:`ModeClient.list_query_runs`; bad tokens raise ``ValueError`` at once.
         """
-        return self._pages(self._list_call(report, run), PageGuard(max_pages, self.page_limit))
+        return self._pages(self._list_call(report, run), self._walk(max_pages))
 
-    async def _pages(self, first: Call[Any], guard: PageGuard) -> AsyncIterator[QueryRun]:
-        page = await self._call(first)
+    async def _pages(self, first: Call[Any], walk: PageWalk) -> AsyncIterator[QueryRun]:
+        request = self._operation_request(first)
+        page = await self._read(request, first)
         while True:
-            guard.visit(page)
-            for query_run in query_runs_of(page):
+            for query_run in walk.take(request.url, page):
                 yield query_run
-            next_href = guard.next_href(page)
-            if next_href is None:
+            url = walk.next_url(page)
+            if url is None:
                 return
-            url = self._session.origin.resolve(next_href, relation="next_page")
-            page = parse_page(self._session, await self._send(self._request(url)))
+            request = self._request(url)
+            page = parse_page(self._session, await self._send(request))
 
     def list_query_runs_many(
         self, report_runs: Iterable[tuple[str, str]], *, concurrency: int = DEFAULT_CONCURRENCY
@@ -238,7 +238,10 @@ class AsyncModeClient(ClientCore[AsyncSession]):
             await response.aclose()
 
     async def _call(self, call: Call[T]) -> T:
-        response = await self._send(self._operation_request(call))
+        return await self._read(self._operation_request(call), call)
+
+    async def _read(self, request: httpx.Request, call: Call[T]) -> T:
+        response = await self._send(request)
         return expected(self._session.read(response), call.expect, response)
 
     async def _send(

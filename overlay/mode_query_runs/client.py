@@ -29,7 +29,7 @@ from .dataframes import ChunkStream, DataFrame, read_frame, require_pandas
 from .errors import ModeAPIError
 from .links import Variables, follow_target, followed
 from .pace import Pace, PacedCalls
-from .pagination import PageGuard, parse_page, query_runs_of
+from .pagination import PageWalk, parse_page
 from .results import (
     CHUNK_BYTES,
     FORMATS,
@@ -76,8 +76,8 @@ class ModeClient(ClientCore[Session]):
             ``Content-Length`` says so, else once the limit is passed. Result downloads
             are streamed and have no limit; of an error body the first 64 KiB are read.
         page_limit: The most pages a listing may have (default 10,000): a ``next_page``
-            past that many pages raises ``ModeAPIError`` naming the limit (a server whose
-            ``next_page`` links never end).
+            past that many pages, each with new Query Runs, raises ``ModeAPIError`` naming
+            the limit (a server whose ``next_page`` links never end).
 
     One client holds one connection pool; close it with :meth:`close` or use the client
     as a context manager. Every method raises a :class:`~mode_query_runs.ModeAPIError`
@@ -116,7 +116,10 @@ class ModeClient(ClientCore[Session]):
 
         ``GET /{account}/reports/{report}/runs/{run}/query_runs``; further pages are
         fetched by following ``_links.next_page``, each only when the runs of the page
-        before it have been consumed.
+        before it have been consumed. Each Query Run is given once (by ``token``, at its
+        first place), and the listing ends by itself at a page without ``next_page``,
+        without new Query Runs, whose ``pagination`` counters say it is the last, or whose
+        ``next_page`` leads to a page already fetched (:mod:`.pagination`).
 
         Args:
             report: Report token.
@@ -129,23 +132,23 @@ class ModeClient(ClientCore[Session]):
         Raises:
             ValueError: a token is empty, ``.`` or ``..``, or ``max_pages`` is below 1
                 (raised at once); a ``next_page`` on another origin.
-            ModeAPIError: per page, as the class describes; ``ModeAPIError`` too when a
-                ``next_page`` link repeats a page already fetched or leads past the
-                client's ``page_limit``; ``ResponseParseError`` for a ``next_page`` href
-                that is not a valid URL.
+            ModeAPIError: per page, as the class describes; ``ModeAPIError`` too when
+                ``next_page`` links lead past the client's ``page_limit`` pages of new
+                Query Runs; ``ResponseParseError`` for a ``next_page`` href that is not a
+                valid URL.
         """
-        return self._pages(self._list_call(report, run), PageGuard(max_pages, self.page_limit))
+        return self._pages(self._list_call(report, run), self._walk(max_pages))
 
-    def _pages(self, first: Call[Any], guard: PageGuard) -> Iterator[QueryRun]:
-        page = self._call(first)
+    def _pages(self, first: Call[Any], walk: PageWalk) -> Iterator[QueryRun]:
+        request = self._operation_request(first)
+        page = self._read(request, first)
         while True:
-            guard.visit(page)
-            yield from query_runs_of(page)
-            next_href = guard.next_href(page)
-            if next_href is None:
+            yield from walk.take(request.url, page)
+            url = walk.next_url(page)
+            if url is None:
                 return
-            url = self._session.origin.resolve(next_href, relation="next_page")
-            page = parse_page(self._session, self._send(self._request(url)))
+            request = self._request(url)
+            page = parse_page(self._session, self._send(request))
 
     def list_query_runs_many(
         self, report_runs: Iterable[tuple[str, str]], *, concurrency: int = DEFAULT_CONCURRENCY
@@ -394,7 +397,10 @@ class ModeClient(ClientCore[Session]):
             response.close()
 
     def _call(self, call: Call[T]) -> T:
-        response = self._send(self._operation_request(call))
+        return self._read(self._operation_request(call), call)
+
+    def _read(self, request: httpx.Request, call: Call[T]) -> T:
+        response = self._send(request)
         return expected(self._session.read(response), call.expect, response)
 
     def _send(

@@ -26,7 +26,7 @@ from mode_api_client.models import QueryRun, QueryRunCollection
 from .bodies import STREAMS_BODY
 from .errors import ModeAPIError, ResponseParseError, without_userinfo
 from .links import relation_href
-from .pagination import DEFAULT_PAGE_LIMIT, check_page_limit
+from .pagination import DEFAULT_PAGE_LIMIT, PageWalk, check_page_limit
 from .responses import FOLLOWS_REDIRECTS
 from .retries import RetryPolicy
 from .session import Rules
@@ -162,6 +162,10 @@ class ClientCore(Generic[S]):
             check_token("query_run", query_run),
         )
         return Call(get_query_run_for_report_run, args, QueryRun)
+
+    def _walk(self, max_pages: int | None) -> PageWalk:
+        """A walk over one listing's pages (raises ``ValueError`` for a bad ``max_pages``)."""
+        return PageWalk(self._session.origin, max_pages, self.page_limit)
 
     def _self_url(self, query_run: QueryRun) -> httpx.URL:
         """The URL of a Query Run's ``self`` link, to poll it.

@@ -1,27 +1,43 @@
-"""Following HAL ``next_page`` links across the pages of a collection.
+"""Walking the pages of a collection: HAL ``next_page`` links, and where a listing ends.
 
-Mode links the pages of a collection with ``_links.next_page``; the absence of
-``next_page`` marks the last page (``shared/reference/mode-api-facts.md``, Pagination).
+Mode links the pages of a collection with ``_links.next_page``, but a client cannot rely
+on the link alone to end a listing (``shared/reference/mode-api-facts.md``, "What clients
+of the live API report"): Mode emits ``next_page`` past the end of a collection, and some
+collections ignore the page number and answer every page with the whole collection. A
+:class:`PageWalk` therefore gives each Query Run once (by token) and ends a listing, without
+an error, at the first page that
+
+- has no ``next_page`` link;
+- has no Query Runs, or only Query Runs already given (a page that repeats);
+- its ``pagination`` counters call the last (``page`` >= ``total_pages``, integers or
+  integer strings), whatever the links say;
+- links with ``next_page`` to itself or to a page already fetched.
+
 Page numbers are never computed from the ``pagination`` object.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import httpx
 
 from mode_api_client.models import QueryRun, QueryRunCollection, QueryRunCollectionEmbedded
+from mode_api_client.types import Unset
 
 from .errors import ModeAPIError, ResponseParseError
 from .links import relation_href
+from .origin import Origin
 from .session import Rules
 
-__all__ = ["DEFAULT_PAGE_LIMIT", "PageGuard", "check_page_limit", "parse_page", "query_runs_of"]
+__all__ = ["DEFAULT_PAGE_LIMIT", "PageWalk", "check_page_limit", "parse_page", "query_runs_of"]
+
+LOGGER = logging.getLogger("mode_query_runs")
 
 DEFAULT_PAGE_LIMIT = 10_000
-"""The most pages one listing fetches by default (10,000 pages of Query Runs): past it,
-a server whose ``next_page`` links never end is an error, not an endless listing."""
+"""The most pages one listing fetches by default (10,000 pages of new Query Runs): past
+it, a server whose ``next_page`` links never end is an error, not an endless listing."""
 
 
 def check_page_limit(page_limit: int) -> int:
@@ -38,67 +54,126 @@ def check_page_limit(page_limit: int) -> int:
     return page_limit
 
 
-class PageGuard:
-    """Tracks the pages of one listing: stops loops, enforces ``max_pages`` and the page limit.
+class PageWalk:
+    """The pages of one listing: which Query Runs are new, and which URL comes next.
 
     Args:
+        origin: Resolves ``next_page`` hrefs (and refuses another origin).
         max_pages: The most pages to fetch, then stop quietly (``None``: every page).
             Must be at least 1.
         page_limit: The most pages a listing may have: a ``next_page`` past this many
-            pages is an error (a server whose links never end).
+            pages, each with new Query Runs, is an error (links that never end).
     """
 
-    def __init__(self, max_pages: int | None = None, page_limit: int = DEFAULT_PAGE_LIMIT) -> None:
+    def __init__(
+        self, origin: Origin, max_pages: int | None = None, page_limit: int = DEFAULT_PAGE_LIMIT
+    ) -> None:
         if max_pages is not None and max_pages < 1:
             raise ValueError(f"max_pages must be at least 1, not {max_pages}")
+        self.origin = origin
         self.max_pages = max_pages
         self.page_limit = check_page_limit(page_limit)
         self.pages = 0
-        self._seen: set[str] = set()
-        self._followed: set[str] = set()
+        self._fetched: set[httpx.URL] = set()
+        self._given: set[str] = set()
+        self._url: httpx.URL | None = None
+        self._ending: str | None = None
 
-    def visit(self, page: QueryRunCollection) -> None:
-        """Record a fetched page by its ``self`` href (if it has one it can be known by).
+    def take(self, url: httpx.URL, page: QueryRunCollection) -> list[QueryRun]:
+        """The Query Runs of the page fetched from ``url`` not given before, in page order.
 
-        Raises:
-            ModeAPIError: the page was fetched before (a ``next_page`` loop).
-            ResponseParseError: the ``self`` relation is not one Link.
+        A run without a string ``token`` is always new. Call :meth:`next_url` next.
         """
         self.pages += 1
-        href = relation_href(page, "self")
-        if href is not None:
-            if href in self._seen:
-                raise _loop(href)
-            self._seen.add(href)
+        self._url = url
+        self._fetched.add(url)
+        self_url = self._self_url(page)
+        if self_url is not None:
+            self._fetched.add(self_url)
+        runs = query_runs_of(page)
+        new = [run for run in runs if self._is_new(run)]
+        self._ending = _ending(page, len(runs), len(new))
+        return new
 
-    def next_href(self, page: QueryRunCollection) -> str | None:
-        """The ``next_page`` href to fetch after ``page``, or ``None`` when done.
-
-        Done means the page has no ``next_page`` link or ``max_pages`` pages were fetched.
+    def next_url(self, page: QueryRunCollection) -> httpx.URL | None:
+        """The URL of the page after the one just taken, or ``None`` when the listing ends.
 
         Raises:
-            ModeAPIError: ``next_page`` points to a page already fetched, or past the
-                ``page_limit``-th page.
-            ResponseParseError: ``next_page`` is not one Link with a string ``href``.
+            ModeAPIError: ``next_page`` leads past the ``page_limit``-th page.
+            ResponseParseError: ``next_page`` is not one Link with a string ``href``, or
+                not a valid URL.
+            ValueError: ``next_page`` is on another origin than the API's.
         """
         href = relation_href(page, "next_page")
         if href is None:
             return None
         if self.max_pages is not None and self.pages >= self.max_pages:
             return None
-        if href in self._seen or href in self._followed:
-            raise _loop(href)
+        if self._ending:
+            LOGGER.info("listing ends at page %d (%s): %s", self.pages, self._url, self._ending)
+            return None
+        next_url = self.origin.resolve(href, relation="next_page")
+        if next_url in self._fetched:
+            LOGGER.info(
+                "listing ends at page %d (%s): next_page leads to a page already fetched",
+                self.pages,
+                self._url,
+            )
+            return None
         if self.pages >= self.page_limit:
             raise ModeAPIError(
                 f"the listing has more than {self.page_limit} pages (page_limit):"
                 " next_page links may never end"
             )
-        self._followed.add(href)
-        return href
+        return next_url
+
+    def _is_new(self, run: QueryRun) -> bool:
+        token = run.token
+        if not isinstance(token, str):
+            return True
+        if token in self._given:
+            return False
+        self._given.add(token)
+        return True
+
+    def _self_url(self, page: QueryRunCollection) -> httpx.URL | None:
+        """The page's ``self`` URL, a second name of the page, if it has a valid one.
+
+        Raises:
+            ResponseParseError: ``self`` is not one Link with a string ``href``.
+        """
+        href = relation_href(page, "self")
+        try:
+            return None if href is None else self.origin.join(href)
+        except ValueError:
+            return None  # the URL fetched still names the page
 
 
-def _loop(href: str) -> ModeAPIError:
-    return ModeAPIError(f"pagination loop: next_page leads back to {href}, a page already fetched")
+def _ending(page: QueryRunCollection, found: int, new: int) -> str | None:
+    """Why the listing ends at ``page`` despite its ``next_page`` link, if it does."""
+    if found == 0:
+        return "the page has no Query Runs"
+    if new == 0:
+        return "every Query Run of the page was given before"
+    number, total = _counter(page, "page"), _counter(page, "total_pages")
+    if number is not None and total is not None and number >= total:
+        return f"pagination says page {number} of {total}"
+    return None
+
+
+def _counter(page: QueryRunCollection, name: str) -> int | None:
+    """A ``pagination`` counter as an int: an integer, or a string of digits; else ``None``."""
+    pagination: Any = page.pagination
+    if pagination is None or isinstance(pagination, Unset):
+        return None
+    value = getattr(pagination, name, None)
+    if value is None or isinstance(value, Unset):
+        value = pagination.additional_properties.get(name)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        return int(value.strip())
+    return None
 
 
 def parse_page(rules: Rules, response: httpx.Response) -> QueryRunCollection:

@@ -313,6 +313,20 @@ def unfollowable(resource: dict[str, Any], relation: str) -> bool:
     return value is not None and not one_link(value)
 
 
+def given_once(runs: list[Any]) -> list[tuple[int, Any]]:
+    """The runs a listing gives, with their places: a token seen before is given once."""
+    seen: set[str] = set()
+    given = []
+    for place, run in enumerate(runs):
+        token = token_of(run)
+        if isinstance(token, str):
+            if token in seen:
+                continue
+            seen.add(token)
+        given.append((place, run))
+    return given
+
+
 def unlistable(page: dict[str, Any]) -> str | None:
     """The relation that stops listing the page (``self``, then ``next_page``), if any."""
     return next((name for name in ("self", "next_page") if unfollowable(page, name)), None)
@@ -415,7 +429,7 @@ def test_every_page_the_spec_allows_parses_without_drift(server: BodyServer) -> 
                     list(listing)
             else:
                 runs = list(listing)
-                sent = [wire_form(run) for run in runs_of(body)]
+                sent = [wire_form(run) for _, run in given_once(runs_of(body))]
                 assert_same_json([to_wire(run) for run in runs], sent)
             page = mode.follow(PAGE)
         reports.check([])
@@ -862,11 +876,11 @@ def test_every_page_of_a_loosened_spec_is_read_or_refused_exactly(server: BodySe
                         list(listing)
                 else:
                     runs = list(listing)
-                    sent = runs_of(body)
-                    assert [run.token for run in runs] == [token_of(run) for run in sent]
+                    sent = given_once(runs_of(body))
+                    assert [run.token for run in runs] == [token_of(run) for _, run in sent]
                     assert_same_json(
                         [to_wire(run) for run in runs],
-                        [wire_form(run, (*RUNS, i), found) for i, run in enumerate(sent)],
+                        [wire_form(run, (*RUNS, i), found) for i, run in sent],
                     )
             reports.check(found)
             with reporting() as again:

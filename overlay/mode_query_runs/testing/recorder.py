@@ -26,7 +26,7 @@ import tenacity
 
 from ..core import DEFAULT_MAX_RETRIES
 from ..errors import without_userinfo
-from ..pagination import PageGuard, parse_page, query_runs_of
+from ..pagination import PageWalk, parse_page
 from ..retries import RetryPolicy
 from ..session import Session
 from ..settings import check_token
@@ -100,7 +100,8 @@ def fetch_report_run(
             API's origin; ``max_retries`` is negative.
         ModeAPIError: any failed request (the subclass per status), a body that does not
             fit the spec or that ``get_query_run`` would refuse (``ResponseParseError``:
-            not JSON, nested too deeply), or a ``next_page`` loop; nothing is returned then.
+            not JSON, nested too deeply), or ``next_page`` links past the page limit;
+            nothing is returned then. The pages end as a listing's do (:mod:`..pagination`).
     """
     segments = [
         check_token(name, value)
@@ -111,17 +112,15 @@ def fetch_report_run(
     )
     recorded: list[Interaction] = []
     listed: list[str] = []
-    guard = PageGuard()
+    walk = PageWalk(session.origin)
     get = _getter(session, tenacity.Retrying(**retry_policy.options(max_retries)))
     url: httpx.URL | None = httpx.URL(listing)
     while url is not None:
         response = get(url)
         recorded.append(_interaction(response))
         page = parse_page(session, response)
-        guard.visit(page)
-        listed.extend(run.token for run in query_runs_of(page) if isinstance(run.token, str))
-        next_href = guard.next_href(page)
-        url = None if next_href is None else session.origin.resolve(next_href)
+        listed.extend(run.token for run in walk.take(url, page) if isinstance(run.token, str))
+        url = walk.next_url(page)
     wanted = [check_token("query_run", token) for token in query_runs] or listed
     for token in dict.fromkeys(wanted):
         response = get(httpx.URL(f"{listing}/{quote(token, safe='')}"))
