@@ -173,10 +173,13 @@ def fuzz(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Benchmarks as ratios against baselines measured in the same run (not run by default)."""
+    """Benchmarks as ratios against baselines measured in the same run (not run by default).
+
+    ``-- OUTPUT.json [CASE ...] [--markdown]``: where to write the results (default
+    ``bench-results.json``), which cases to run, and a Markdown table for the README.
+    """
     session.install("-e", ".[dev]")
-    output = session.posargs[0] if session.posargs else "bench-results.json"
-    session.run("python", "benchmarks/bench.py", output)
+    session.run("python", "benchmarks/bench.py", *(session.posargs or ["bench-results.json"]))
 
 
 @nox.session
