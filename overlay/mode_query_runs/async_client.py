@@ -1,9 +1,9 @@
 """``AsyncModeClient``: :class:`~mode_query_runs.ModeClient` for ``async`` code.
 
-The same methods, arguments, results and errors, over ``httpx.AsyncClient`` and the
-generated ``asyncio_detailed`` operations: ``async for`` over :meth:`list_query_runs`
-and :meth:`iter_result_rows`, ``await`` for the rest. Only I/O lives here; every decision
-is made by the code both clients share (:mod:`.core`).
+The same methods, arguments, results and errors, over ``httpx.AsyncClient`` (requests
+built as :class:`~mode_query_runs.ModeClient` builds them): ``async for`` over
+:meth:`list_query_runs` and :meth:`iter_result_rows`, ``await`` for the rest. Only I/O
+lives here; every decision is made by the code both clients share (:mod:`.core`).
 """
 
 from __future__ import annotations
@@ -47,7 +47,8 @@ T = TypeVar("T")
 class AsyncModeClient(ClientCore[AsyncSession]):
     """:class:`~mode_query_runs.ModeClient` for ``asyncio`` (and any anyio backend).
 
-    Takes the same arguments and raises the same errors. Close it with ``await
+    Takes the same arguments and raises the same errors; ``http_client`` is then an
+    ``httpx.AsyncClient``. Close it with ``await
     client.aclose()`` or use it as an ``async with`` context manager::
 
         async with AsyncModeClient.from_env() as mode:

@@ -1,9 +1,10 @@
 """``ModeClient``: the Query Runs of a Mode Report Run, as typed models.
 
-Built on the generated low-level client (``mode_api_client``): every spec operation goes
-through the generated function, so a regenerated client flows through unchanged. This is
-the blocking shell over :mod:`.core`; :class:`~mode_query_runs.AsyncModeClient` is the
-same client for ``asyncio``.
+Built on the generated low-level client (``mode_api_client``): its models, and the path
+of each spec operation (the generated module builds it); the request is sent, retried and
+read by the SDK's session (:mod:`.session`, :mod:`.reader`), not by the generated
+``sync_detailed``. This is the blocking shell over :mod:`.core`;
+:class:`~mode_query_runs.AsyncModeClient` is the same client for ``asyncio``.
 """
 
 from __future__ import annotations
@@ -78,9 +79,17 @@ class ModeClient(ClientCore[Session]):
         page_limit: The most pages a listing may have (default 10,000): a ``next_page``
             past that many pages, each with new Query Runs, raises ``ModeAPIError`` naming
             the limit (a server whose ``next_page`` links never end).
+        http_client: Your own ``httpx.Client`` to send through (proxies, a CA bundle,
+            limits, a transport). The SDK's rules still apply to its own requests:
+            credentials, headers, ``timeout``, redirects, body limits, errors and logging
+            are set per request, and the SDK's response hooks, added to the client's,
+            leave every other request alone. :meth:`close` takes the hooks off and leaves
+            the client open: it is yours to close. Default: a client of the SDK's own.
+            ``TypeError`` for anything else (an ``httpx.AsyncClient`` included).
 
     One client holds one connection pool; close it with :meth:`close` or use the client
-    as a context manager. Every method raises a :class:`~mode_query_runs.ModeAPIError`
+    as a context manager. :meth:`with_options` gives a copy with another ``timeout`` or
+    ``max_retries`` over the same pool. Every method raises a :class:`~mode_query_runs.ModeAPIError`
     subclass on failure: ``AuthenticationError`` (401), ``PermissionDeniedError`` (403),
     ``NotFoundError`` (404), ``RateLimitError`` (429), ``ServerError`` (5xx),
     ``ResponseParseError`` (a body that is not the JSON the spec describes),

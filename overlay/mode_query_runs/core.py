@@ -11,6 +11,7 @@ tokens, how an answer is parsed (:func:`parsed`), what a link leads to
 
 from __future__ import annotations
 
+import copy as _copy
 import os
 from dataclasses import dataclass
 from typing import Any, Generic, Self, TypeVar
@@ -23,14 +24,19 @@ from mode_api_client.api.query_runs import (
 )
 from mode_api_client.models import QueryRun, QueryRunCollection
 
-from .bodies import STREAMS_BODY
 from .errors import ModeAPIError, ResponseParseError, without_userinfo
 from .links import relation_href
 from .pagination import DEFAULT_PAGE_LIMIT, PageWalk, check_page_limit
 from .responses import FOLLOWS_REDIRECTS
 from .retries import RetryPolicy
 from .session import Rules
-from .settings import DEFAULT_BASE_URL, DEFAULT_MAX_BODY_BYTES, DEFAULT_TIMEOUT, check_token
+from .settings import (
+    DEFAULT_BASE_URL,
+    DEFAULT_MAX_BODY_BYTES,
+    DEFAULT_TIMEOUT,
+    check_seconds,
+    check_token,
+)
 from .spec import MEDIA_TYPE
 
 __all__ = ["DEFAULT_MAX_RETRIES", "Call", "ClientCore", "expected"]
@@ -84,18 +90,68 @@ class ClientCore(Generic[S]):
         strict: bool = False,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         page_limit: int = DEFAULT_PAGE_LIMIT,
+        http_client: Any = None,
     ) -> None:
         self.account = check_token("account", account)
-        self.max_retries = max_retries
         self.page_limit = check_page_limit(page_limit)
-        self._retry = (retry_policy or RetryPolicy()).options(max_retries)
+        self._retry_policy = retry_policy or RetryPolicy()
+        self._set_limits(timeout, max_retries)
         self._session = self._open_session(
-            base_url, token, secret, timeout, strict=strict, max_body_bytes=max_body_bytes
+            base_url,
+            token,
+            secret,
+            self.timeout,
+            strict=strict,
+            max_body_bytes=max_body_bytes,
+            http=http_client,
         )
+
+    def _set_limits(self, timeout: float, max_retries: int) -> None:
+        self.timeout = check_seconds("timeout", timeout)
+        self._retry = self._retry_policy.options(max_retries)
+        self.max_retries = max_retries
+
+    def with_options(
+        self,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        retry_policy: RetryPolicy | None = None,
+    ) -> Self:
+        """A copy of this client with other limits, sharing its connection pool and pace.
+
+        As ``openai``'s ``client.with_options(...)``: for one call,
+        ``mode.with_options(timeout=5).get_query_run(...)``. The copy shares this
+        client's connection pool, its pace (one bucket at Mode) and its spec drift
+        reports; closing either closes the pool of both.
+
+        Args:
+            timeout: Seconds, as the client's ``timeout``; default: this client's.
+            max_retries: As the client's ``max_retries``; default: this client's.
+            retry_policy: As the client's ``retry_policy``; default: this client's.
+
+        Raises:
+            ValueError: ``timeout`` is not a finite number above 0; ``max_retries`` is
+                negative.
+        """
+        _ = self._paced  # made before the copy, so both share it
+        copy = _copy.copy(self)
+        copy._retry_policy = retry_policy or self._retry_policy
+        copy._set_limits(
+            self.timeout if timeout is None else timeout,
+            self.max_retries if max_retries is None else max_retries,
+        )
+        return copy
+
+    @property
+    def _paced(self) -> Any:
+        raise NotImplementedError
 
     def _open_session(
         self, base_url: str, token: str, secret: str, timeout: float, **options: Any
     ) -> S:
+        """The session of this client (``options``: ``strict``, ``max_body_bytes``,
+        ``http`` — the caller's own httpx client, or ``None``)."""
         raise NotImplementedError
 
     @property
@@ -113,6 +169,7 @@ class ClientCore(Generic[S]):
         strict: bool = False,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         page_limit: int = DEFAULT_PAGE_LIMIT,
+        http_client: Any = None,
     ) -> Self:
         """A client configured from the environment.
 
@@ -140,6 +197,7 @@ class ClientCore(Generic[S]):
             strict=strict,
             max_body_bytes=max_body_bytes,
             page_limit=page_limit,
+            http_client=http_client,
         )
 
     @property
@@ -191,27 +249,15 @@ class ClientCore(Generic[S]):
     def _request(
         self, url: httpx.URL, *, accept: str = MEDIA_TYPE, result: bool = False
     ) -> httpx.Request:
-        """A GET of ``url`` with the session's headers.
+        """A GET of ``url`` within this client's ``timeout`` (see ``Rules.request``)."""
+        return self._session.request(url, accept=accept, result=result, timeout=self.timeout)
 
-        ``result``: a result download, whose redirects httpx follows and whose body the
-        caller streams (no body limit).
-        """
-        return httpx.Request(
-            "GET",
-            url,
-            headers={**self._session.headers, "Accept": accept},
-            extensions={FOLLOWS_REDIRECTS: True, STREAMS_BODY: True} if result else {},
-        )
-
-    @staticmethod
-    def _send_options(request: httpx.Request, credentials: bool) -> dict[str, Any]:
+    def _send_options(self, request: httpx.Request, credentials: bool) -> dict[str, Any]:
         """Keyword arguments of ``send``: no auth unless ``credentials``; redirects if allowed.
 
         httpx drops ``Authorization`` itself on a redirect to another origin.
         """
-        options: dict[str, Any] = {
-            "follow_redirects": bool(request.extensions.get(FOLLOWS_REDIRECTS))
+        return {
+            "follow_redirects": bool(request.extensions.get(FOLLOWS_REDIRECTS)),
+            "auth": self._session.auth if credentials else None,
         }
-        if not credentials:
-            options["auth"] = None
-        return options

@@ -24,12 +24,15 @@ from .errors import (
 )
 from .origin import Origin
 
-__all__ = ["FOLLOWS_REDIRECTS", "LOGGER", "ResponseChecks"]
+__all__ = ["FOLLOWS_REDIRECTS", "LOGGER", "TIMEOUT", "ResponseChecks"]
 
 LOGGER = logging.getLogger("mode_query_runs")
 FOLLOWS_REDIRECTS = "mode_query_runs.follows_redirects"
 """Request extension: set to ``True`` on a request whose redirects httpx may follow."""
 _STARTED = "mode_query_runs.started"
+TIMEOUT = "mode_query_runs.timeout"
+"""Request extension: the seconds the whole request may take (see
+:meth:`ResponseChecks.check_deadline`); without it, the session's ``timeout``."""
 
 
 class ResponseChecks:
@@ -55,11 +58,12 @@ class ResponseChecks:
         """
         request = response.request
         started = request.extensions.get(_STARTED)
-        if self.timeout is None or not isinstance(started, float):
+        timeout = request.extensions.get(TIMEOUT, self.timeout)
+        if timeout is None or not isinstance(started, float):
             return
-        if time.perf_counter() - started > self.timeout:
+        if time.perf_counter() - started > timeout:
             raise APITimeoutError(
-                f"timed out: no complete response within {self.timeout:g} s (timeout)",
+                f"timed out: no complete response within {timeout:g} s (timeout)",
                 method=request.method,
                 url=self.origin.shown_url(request.url),
             )

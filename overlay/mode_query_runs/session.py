@@ -20,20 +20,26 @@ only differ in how they read a body.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import httpx
 
-from .bodies import BodyLimits
+from .bodies import STREAMS_BODY, BodyLimits
 from .errors import credential_forms, forget_secrets, register_secrets, without_userinfo
 from .jsonbody import decode_json
 from .origin import Origin
 from .reader import SpecReader
-from .responses import ResponseChecks
+from .responses import FOLLOWS_REDIRECTS, TIMEOUT, ResponseChecks
 from .settings import DEFAULT_MAX_BODY_BYTES, check_seconds, user_agent
 from .spec import MEDIA_TYPE
 
 __all__ = ["AsyncSession", "Rules", "Session"]
+
+H = TypeVar("H", httpx.Client, httpx.AsyncClient)
+_SESSION = "mode_query_runs.session"
+"""Request extension: the :class:`Rules` whose hooks check the request (another request
+sent through a caller's own ``http_client`` passes the hooks untouched)."""
 
 
 class Rules:
@@ -69,7 +75,7 @@ class Rules:
         self.checks = ResponseChecks(self.origin, self.timeout)
         self.bodies = BodyLimits(max_body_bytes, self.origin)
         self.reader = SpecReader(strict=strict)
-        self._auth = httpx.BasicAuth(token, secret)
+        self.auth = httpx.BasicAuth(token, secret)
         self._credential_forms = credential_forms(token, secret) + self.origin.userinfo_forms
         register_secrets(*self._credential_forms)
         self.headers = {"Accept": MEDIA_TYPE, "User-Agent": user_agent()}
@@ -86,11 +92,76 @@ class Rules:
         """Keyword arguments for ``httpx.Client`` / ``httpx.AsyncClient``, hooks aside."""
         return {
             "base_url": self.origin.base_url,
-            "auth": self._auth,
+            "auth": self.auth,
             "headers": self.headers,
             "timeout": httpx.Timeout(self.timeout),
             "follow_redirects": False,
         }
+
+    def request(
+        self,
+        url: httpx.URL,
+        *,
+        accept: str = MEDIA_TYPE,
+        result: bool = False,
+        timeout: float | None = None,
+    ) -> httpx.Request:
+        """A GET of ``url`` with the session's headers, checked by the session's hooks.
+
+        Args:
+            url: The absolute URL.
+            accept: The ``Accept`` header.
+            result: A result download, whose redirects httpx follows and whose body the
+                caller streams (no body limit).
+            timeout: Seconds for connecting, each read and (a JSON API request) the
+                whole exchange; default: the session's ``timeout``.
+        """
+        seconds = self.timeout if timeout is None else timeout
+        extensions: dict[str, Any] = {
+            _SESSION: self,
+            TIMEOUT: seconds,
+            "timeout": httpx.Timeout(seconds).as_dict(),
+        }
+        if result:
+            extensions |= {FOLLOWS_REDIRECTS: True, STREAMS_BODY: True}
+        headers = {**self.headers, "Accept": accept}
+        return httpx.Request("GET", url, headers=headers, extensions=extensions)
+
+    def _hooked(self, http: H | None, kind: type[H], *hooks: Callable[..., Any]) -> H:
+        """``http`` (a new ``kind`` when ``None``) with ``hooks`` (request, response) added.
+
+        Raises:
+            TypeError: ``http`` is not a ``kind``.
+        """
+        if http is not None and not isinstance(http, kind):
+            raise TypeError(
+                f"http_client must be an httpx.{kind.__name__}, not {type(http).__name__}"
+            )
+        self.owns_http: bool = http is None
+        client = kind(**self.pool_options()) if http is None else http
+        found: dict[str, list[Callable[..., Any]]] = client.event_hooks
+        client.event_hooks = {
+            "request": [*found["request"], hooks[0]],
+            "response": [*found["response"], hooks[1]],
+        }
+        self._hooks: tuple[httpx.Client | httpx.AsyncClient, tuple[Callable[..., Any], ...]] = (
+            client,
+            hooks,
+        )
+        return client
+
+    def _unhook(self) -> None:
+        """Take this session's hooks off its client, and stop redacting its credentials."""
+        client, ours = self._hooks
+        client.event_hooks = {
+            name: [hook for hook in found if hook not in ours]
+            for name, found in client.event_hooks.items()
+        }
+        self.forget_credentials()
+
+    def checks_request(self, request: httpx.Request) -> bool:
+        """Whether ``request`` was made by :meth:`request` of this session."""
+        return request.extensions.get(_SESSION) is self
 
     def body_read(self, response: httpx.Response) -> BodyRead:
         """A read of ``response``'s body by the response hook, within its limits.
@@ -144,28 +215,50 @@ class BodyRead:
 
 
 class Session(Rules):
-    """:class:`Rules` over one ``httpx.Client`` connection pool (``http``)."""
+    """:class:`Rules` over one ``httpx.Client`` connection pool (``http``).
+
+    Args:
+        http: A caller's own ``httpx.Client`` to send through (its transport, proxies,
+            certificates and limits); the session's hooks are added to it and check only
+            the session's own requests, and :meth:`close` leaves it open. Default: a
+            client of the session's own.
+
+    Raises:
+        TypeError: ``http`` is not an ``httpx.Client``.
+    """
 
     def __init__(
-        self, base_url: str, token: str, secret: str, timeout: float, **options: Any
+        self,
+        base_url: str,
+        token: str,
+        secret: str,
+        timeout: float,
+        *,
+        http: httpx.Client | None = None,
+        **options: Any,
     ) -> None:
         super().__init__(base_url, token, secret, timeout, **options)
-        self.http = httpx.Client(
-            **self.pool_options(),
-            event_hooks={"request": [self.checks.on_request], "response": [self.check_response]},
-        )
+        self.http = self._hooked(http, httpx.Client, self._on_request, self.check_response)
 
     def close(self) -> None:
-        """Close the connection pool."""
-        self.http.close()
-        self.forget_credentials()
+        """Close the connection pool (a caller's own ``http`` is left open, unhooked)."""
+        if self.owns_http:
+            self.http.close()
+        self._unhook()
+
+    def _on_request(self, request: httpx.Request) -> None:
+        if self.checks_request(request):
+            self.checks.on_request(request)
 
     def check_response(self, response: httpx.Response) -> None:
         """Response hook: read the body if needed, then :meth:`.ResponseChecks.inspect`.
 
         The body is read within its limit and the request's overall deadline
-        (:meth:`.ResponseChecks.check_deadline`).
+        (:meth:`.ResponseChecks.check_deadline`). Requests not made by :meth:`request`
+        pass untouched.
         """
+        if not self.checks_request(response.request):
+            return
         if self.bodies.wants_body(response):
             body = self.body_read(response)
             try:
@@ -179,31 +272,48 @@ class Session(Rules):
 
 
 class AsyncSession(Rules):
-    """:class:`Rules` over one ``httpx.AsyncClient`` connection pool (``http``)."""
+    """:class:`Rules` over one ``httpx.AsyncClient`` connection pool (``http``).
+
+    Args:
+        http: A caller's own ``httpx.AsyncClient``, as :class:`Session` takes an
+            ``httpx.Client``.
+
+    Raises:
+        TypeError: ``http`` is not an ``httpx.AsyncClient``.
+    """
 
     def __init__(
-        self, base_url: str, token: str, secret: str, timeout: float, **options: Any
+        self,
+        base_url: str,
+        token: str,
+        secret: str,
+        timeout: float,
+        *,
+        http: httpx.AsyncClient | None = None,
+        **options: Any,
     ) -> None:
         super().__init__(base_url, token, secret, timeout, **options)
-        self.http = httpx.AsyncClient(
-            **self.pool_options(),
-            event_hooks={"request": [self._on_request], "response": [self.check_response]},
-        )
+        self.http = self._hooked(http, httpx.AsyncClient, self._on_request, self.check_response)
 
     async def aclose(self) -> None:
-        """Close the connection pool."""
-        await self.http.aclose()
-        self.forget_credentials()
+        """Close the connection pool (a caller's own ``http`` is left open, unhooked)."""
+        if self.owns_http:
+            await self.http.aclose()
+        self._unhook()
 
     async def _on_request(self, request: httpx.Request) -> None:
-        self.checks.on_request(request)
+        if self.checks_request(request):
+            self.checks.on_request(request)
 
     async def check_response(self, response: httpx.Response) -> None:
         """Response hook: read the body if needed, then :meth:`.ResponseChecks.inspect`.
 
         The body is read within its limit and the request's overall deadline
-        (:meth:`.ResponseChecks.check_deadline`).
+        (:meth:`.ResponseChecks.check_deadline`). Requests not made by :meth:`request`
+        pass untouched.
         """
+        if not self.checks_request(response.request):
+            return
         if self.bodies.wants_body(response):
             body = self.body_read(response)
             try:
