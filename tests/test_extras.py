@@ -109,6 +109,19 @@ def test_import_loads_none_of_the_extras_beyond_what_httpx_loads() -> None:
     assert run([sys.executable, "-c", code], dict(os.environ)) == (0, "[]\n", "")
 
 
+def test_the_pytest_plugin_loads_neither_pyyaml_nor_the_server() -> None:
+    # Every pytest run where the package is installed loads the plugin.
+    code = (
+        "import sys\n"
+        "import httpx, pytest\n"
+        "before = set(sys.modules)\n"
+        "import mode_query_runs.testing.pytest_plugin\n"
+        "added = {name.partition('.')[0] for name in set(sys.modules) - before}\n"
+        f"print(sorted(added & {{*{EXTRAS_PACKAGES!r}, 'yaml'}}))\n"
+    )
+    assert run([sys.executable, "-c", code], dict(os.environ)) == (0, "[]\n", "")
+
+
 def test_the_sdk_alone_imports_and_lists_query_runs_without_the_extras(without: Without) -> None:
     env = without(*EXTRAS_PACKAGES)
     code = (

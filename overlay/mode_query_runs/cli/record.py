@@ -13,7 +13,7 @@ import click
 
 from ..errors import credential_forms
 from ..session import Session
-from ..testing.cassette import DEMO_ACCOUNT
+from ..testing.credentials import DEMO_ACCOUNT
 from ..testing.drift_report import drift_of
 from ..testing.recorder import record_report_run
 from ..testing.scrub import Scrubber

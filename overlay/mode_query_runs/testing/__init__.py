@@ -24,15 +24,8 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .cassette import (
-        DEMO_ACCOUNT,
-        DEMO_SECRET,
-        DEMO_TOKEN,
-        Interaction,
-        bundled_directory,
-        dump_cassette,
-        load_cassette,
-    )
+    from .cassette import Interaction, bundled_directory, dump_cassette, load_cassette
+    from .credentials import DEMO_ACCOUNT, DEMO_SECRET, DEMO_TOKEN
     from .drift_report import Drift, drift_of
     from .recorder import fetch_report_run, record_report_run
     from .scrub import Scrubber
@@ -55,9 +48,9 @@ __all__ = [
 ]
 
 _HOMES = {
-    "DEMO_ACCOUNT": "cassette",
-    "DEMO_SECRET": "cassette",
-    "DEMO_TOKEN": "cassette",
+    "DEMO_ACCOUNT": "credentials",
+    "DEMO_SECRET": "credentials",
+    "DEMO_TOKEN": "credentials",
     "MockServer": "server",
     "Drift": "drift_report",
     "drift_of": "drift_report",

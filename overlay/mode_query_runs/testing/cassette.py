@@ -24,9 +24,6 @@ import yaml
 from ..results import _file_mode
 
 __all__ = [
-    "DEMO_ACCOUNT",
-    "DEMO_SECRET",
-    "DEMO_TOKEN",
     "Interaction",
     "bundled_directory",
     "dump_cassette",
@@ -37,13 +34,6 @@ __all__ = [
 ]
 
 CASSETTE_VERSION = 1
-
-DEMO_ACCOUNT = "acme"
-"""The account of the bundled recordings, and the mock server's when cassettes name none."""
-DEMO_TOKEN = "demo-token"
-"""The API token the mock server accepts."""
-DEMO_SECRET = "demo-secret"
-"""The API secret the mock server accepts."""
 
 
 def bundled_directory() -> Path:

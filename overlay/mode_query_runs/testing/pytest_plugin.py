@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from .cassette import DEMO_ACCOUNT
+from .credentials import DEMO_ACCOUNT
 
 if TYPE_CHECKING:
     from .server import MockServer

@@ -23,14 +23,12 @@ from types import TracebackType
 from typing import Self
 
 from .cassette import (
-    DEMO_ACCOUNT,
-    DEMO_SECRET,
-    DEMO_TOKEN,
     Interaction,
     bundled_directory,
     load_directory,
     recorded_account,
 )
+from .credentials import DEMO_ACCOUNT, DEMO_SECRET, DEMO_TOKEN
 
 try:
     import uvicorn
