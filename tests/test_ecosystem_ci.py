@@ -113,6 +113,8 @@ def test_contract_live_runs_against_mode_then_checks_drift(
     }
     commands = [step["run"] for step in job["steps"] if "run" in step]
     assert "nox -s contract -- --url https://app.mode.com/api" in commands
+    # record and drift are the command line: the `cli` extra.
+    assert 'python -m pip install nox==2026.10.20 ".[cli]"' in commands
     record = next(c for c in commands if "mode-query-runs record" in c)
     assert "--cassette recording/live.yaml" in record
     assert commands[-1] == "mode-query-runs drift recording/live.yaml"

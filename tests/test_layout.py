@@ -4,9 +4,6 @@
   the testing kit (``testing/``), not even inside a function.
 - The testing kit never imports the command line.
 - No two modules import each other.
-
-``mode_query_runs.mock`` is the deprecated home of the testing kit, kept for one release;
-it only forwards to ``testing/`` and is checked as part of the testing kit.
 """
 
 from __future__ import annotations
@@ -80,7 +77,7 @@ def _inside(module: str, room: str) -> bool:
 
 
 def _is_sdk(module: str) -> bool:
-    return not any(_inside(module, room) for room in ("cli", "testing", "mock", "__main__"))
+    return not any(_inside(module, room) for room in ("cli", "testing", "__main__"))
 
 
 def test_the_rooms_exist() -> None:
@@ -94,7 +91,7 @@ def test_the_sdk_never_imports_the_command_line_or_the_testing_kit() -> None:
         for module, targets in _graph().items()
         if _is_sdk(module)
         for target in targets
-        if _inside(target, "cli") or _inside(target, "testing") or _inside(target, "mock")
+        if _inside(target, "cli") or _inside(target, "testing")
     )
     assert breaking == []
 
@@ -103,7 +100,7 @@ def test_the_testing_kit_never_imports_the_command_line() -> None:
     breaking = sorted(
         (module, target)
         for module, targets in _graph().items()
-        if _inside(module, "testing") or _inside(module, "mock")
+        if _inside(module, "testing")
         for target in targets
         if _inside(target, "cli")
     )
@@ -145,25 +142,12 @@ def test_the_import_reader_sees_lazy_and_relative_imports(
     assert _imports_in(source, f"{package}.probe", package) == expected
 
 
-def test_the_old_mock_paths_work_for_one_release_with_a_deprecation_warning() -> None:
-    code = (
-        "import warnings\n"
-        "with warnings.catch_warnings(record=True) as caught:\n"
-        "    warnings.simplefilter('always')\n"
-        "    from mode_query_runs.mock.server import MockServer as Old\n"
-        "    from mode_query_runs.mock.cassette import load_cassette as old_load\n"
-        "from mode_query_runs.testing import MockServer, load_cassette\n"
-        "assert Old is MockServer and old_load is load_cassette\n"
-        "print([(w.category.__name__, str(w.message)) for w in caught])\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout == (
-        "[('DeprecationWarning', 'mode_query_runs.mock moved to mode_query_runs.testing"
-        " (from mode_query_runs.testing import MockServer); the old path goes in 0.2')]\n"
-    )
+def test_the_subpackages_are_the_command_line_and_the_testing_kit() -> None:
+    # The deprecated ``mock`` package (never released) is gone.
+    assert sorted(path.parent.name for path in PACKAGE.glob("*/__init__.py")) == [
+        "cli",
+        "testing",
+    ]
 
 
 def test_importing_the_testing_kit_does_not_load_the_http_server() -> None:

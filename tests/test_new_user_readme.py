@@ -22,8 +22,9 @@ def commands(heading: str) -> list[str]:
 
 def test_each_fresh_machine_command_is_one_line_in_a_virtual_environment() -> None:
     install, checks = commands("Two commands on a fresh machine")
+    # The demo is the command line (the `cli` extra) against the mock server (`testing`).
     assert install == (
-        "python3 -m venv .venv && .venv/bin/python -m pip install ."
+        'python3 -m venv .venv && .venv/bin/python -m pip install ".[cli,testing]"'
         " && .venv/bin/mode-query-runs demo"
     )
     assert checks == "python3 -m venv .venv && .venv/bin/python -m pip install nox && .venv/bin/nox"

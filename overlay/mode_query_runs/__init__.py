@@ -9,6 +9,7 @@ import logging
 
 from mode_api_client.models import Link, QueryRun, QueryRunCollection
 
+from ._version import __version__
 from .async_client import AsyncModeClient
 from .bulk import ReportRunQueryRuns
 from .client import ModeClient
@@ -26,10 +27,8 @@ from .errors import (
 )
 from .links import expand_link, relation_link, web_links
 from .retries import RetryPolicy
-from .settings import package_version
 from .waiting import TERMINAL_STATES
 
-__version__ = package_version()
 # A library logs only where the application configured logging.
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 

@@ -17,7 +17,6 @@ from typing import Any
 
 import attrs
 import httpx
-import uritemplate
 
 from mode_api_client.models import Link
 from mode_api_client.types import Unset
@@ -141,6 +140,8 @@ def expand_link(link: Link | list[Link] | str, variables: Variables | None = Non
         if variables is not None:
             raise ValueError(f"link {href!r} is not templated: it takes no variables")
         return href
+    import uritemplate  # loaded with the first templated link, not with the package
+
     template = uritemplate.URITemplate(link.href)
     given = dict(variables or {})
     unknown = sorted(set(given) - set(template.variable_names))

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import math
 import platform
-from importlib.metadata import PackageNotFoundError, version
 
 import httpx
+
+from ._version import __version__
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -30,11 +31,9 @@ DEFAULT_TIMEOUT = 30.0
 
 
 def package_version() -> str:
-    """The installed version of the ``mode-query-runs`` distribution (``0+unknown`` if none)."""
-    try:
-        return version("mode-query-runs")
-    except PackageNotFoundError:  # running from a source tree that is not installed
-        return "0+unknown"
+    """The version of ``mode-query-runs`` (the distribution's, which is read from the same
+    ``_version.py``)."""
+    return __version__
 
 
 def user_agent() -> str:

@@ -9,14 +9,10 @@ where a body strays from them and :mod:`.reader` reads bodies into models.
 from __future__ import annotations
 
 import functools
-import importlib.resources
 import json
 import re
 from dataclasses import dataclass
 from typing import Any
-
-import jsonschema_rs
-import yaml
 
 __all__ = [
     "Operation",
@@ -59,7 +55,15 @@ class Operation:
 
 @functools.cache
 def load_spec() -> dict[str, Any]:
-    """The parsed spec (a dict), read once from the package data."""
+    """The parsed spec (a dict), read once from the package data.
+
+    PyYAML (and ``importlib.resources``) load here, at the first request, not with the
+    package.
+    """
+    import importlib.resources
+
+    import yaml
+
     text = importlib.resources.files("mode_query_runs").joinpath("mode.yaml").read_text("utf-8")
     spec: dict[str, Any] = yaml.safe_load(text)
     return spec
@@ -127,6 +131,8 @@ def response_schema(
 @functools.cache
 def response_validator(operation_id: str, status: int, media_type: str = MEDIA_TYPE) -> Any:
     """A compiled validator of :func:`response_schema` (``None`` where there is none)."""
+    import jsonschema_rs  # loaded with the first validator, not with the package
+
     schema = response_schema(operation_id, status, media_type)
     return None if schema is None else jsonschema_rs.Draft202012Validator(schema)
 

@@ -46,7 +46,8 @@ def _terminated(signum: int, frame: FrameType | None) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """Entry point of the ``mode-query-runs`` console script.
+    """The ``mode-query-runs`` command (the console script runs it through
+    :func:`mode_query_runs.__main__.main`, which first checks the ``cli`` extra).
 
     SIGTERM raises ``SystemExit(143)`` in the main thread, so a download in progress
     removes its temporary file as on any other failure. A stdout that cannot be written

@@ -19,7 +19,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, NoReturn, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, ParamSpec, TypeVar
 
 import click
 
@@ -29,6 +29,9 @@ from ..errors import ModeAPIError
 from ..pagination import DEFAULT_PAGE_LIMIT
 from ..results import Download
 from .display import printable
+
+if TYPE_CHECKING:
+    from ..testing.server import MockServer
 
 __all__ = [
     "CLOSED_PIPE",
@@ -42,6 +45,7 @@ __all__ = [
     "dump_json",
     "echo",
     "fail",
+    "mock_server_class",
     "os_problem",
     "reports_errors",
     "write_out",
@@ -64,6 +68,23 @@ shell reports for a command that SIGPIPE ended."""
 def fail(message: str) -> NoReturn:
     click.echo(f"mode-query-runs: error: {printable(message)}", err=True)
     sys.exit(1)
+
+
+def mock_server_class() -> type[MockServer]:
+    """The testing kit's :class:`~mode_query_runs.testing.server.MockServer`, imported now
+    (uvicorn and Starlette load only for the commands that serve).
+
+    Without the ``testing`` extra: one line naming it and exit status 1
+    (``mode-query-runs: error: the mock server needs starlette, which is not installed: pip
+    install "mode-query-runs[testing]"``).
+    """
+    try:
+        from ..testing.server import MockServer
+    except ModuleNotFoundError as missing:
+        if missing.name not in {"starlette", "uvicorn"}:
+            raise
+        fail(str(missing))
+    return MockServer
 
 
 def stop_quietly() -> NoReturn:

@@ -10,7 +10,7 @@ from mode_api_client.types import Unset
 
 from ..client import ModeClient
 from ..links import relation_link
-from .common import echo, reports_errors
+from .common import echo, mock_server_class, reports_errors
 from .display import counted, format_table
 
 __all__ = ["DEMO_QUERY_RUN", "DEMO_REPORT", "DEMO_RUN", "demo_command", "run_demo"]
@@ -26,9 +26,7 @@ def run_demo(echo: Callable[[str], object]) -> None:
     Raises:
         ModeAPIError: a step failed (the bundled recordings answer every step).
     """
-    from ..testing.server import MockServer  # uvicorn: loaded only for the demo
-
-    with MockServer() as server:
+    with mock_server_class()() as server:
         echo(f"Started the recorded mock server at {server.base_url} (account {server.account}).")
         with ModeClient(
             server.account, server.token, server.secret, base_url=server.base_url

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from ..testing.cassette import Interaction, load_directory
-from .common import Seconds, echo, fail, reports_errors
+from .common import Seconds, echo, fail, mock_server_class, reports_errors
 
 ANY_ADDRESS = "0.0.0.0"
 """The address that listens on every interface; a client on this machine uses 127.0.0.1."""
@@ -65,10 +65,9 @@ def mock_serve(
     MODE_BASE_URL=...), and each request recorded more than once, with the recording
     served: the first, in cassette files sorted by name.
     """
-    from ..testing.server import MockServer
-
+    serving = mock_server_class()
     try:
-        server = MockServer(cassettes, host=host, port=port, latency=latency, rate_limit=rate_limit)
+        server = serving(cassettes, host=host, port=port, latency=latency, rate_limit=rate_limit)
         server.start()
     except RuntimeError as exc:
         fail(str(exc))

@@ -13,6 +13,7 @@ import click
 
 from ..errors import credential_forms
 from ..session import Session
+from ..testing.credentials import DEMO_ACCOUNT
 from ..testing.drift_report import drift_of
 from ..testing.recorder import record_report_run
 from ..testing.scrub import Scrubber
@@ -21,9 +22,8 @@ from .display import counted
 
 __all__ = ["DEFAULT_AS_ACCOUNT", "record_command"]
 
-DEFAULT_AS_ACCOUNT = "acme"
-"""The mock server's demo account (``testing.server.DEMO_ACCOUNT``, not imported: it would
-load uvicorn with every command)."""
+DEFAULT_AS_ACCOUNT = DEMO_ACCOUNT
+"""The mock server's demo account."""
 
 
 @click.command("record")

@@ -12,7 +12,10 @@ What users import to test code that uses the SDK (the SDK itself never imports i
   recordings (:func:`drift_of`, :mod:`.drift_report`).
 
 Names are imported on first use, so ``import mode_query_runs.testing`` does not load the
-HTTP server (uvicorn, Starlette) until :class:`MockServer` is asked for.
+HTTP server (uvicorn, Starlette) until :class:`MockServer` is asked for. The server is the
+``testing`` extra (``pip install "mode-query-runs[testing]"``); without it, asking for
+:class:`MockServer` raises ``ModuleNotFoundError`` naming the extra, and the rest of the
+kit works.
 """
 
 from __future__ import annotations
@@ -22,10 +25,11 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .cassette import Interaction, bundled_directory, dump_cassette, load_cassette
+    from .credentials import DEMO_ACCOUNT, DEMO_SECRET, DEMO_TOKEN
     from .drift_report import Drift, drift_of
     from .recorder import fetch_report_run, record_report_run
     from .scrub import Scrubber
-    from .server import DEMO_ACCOUNT, DEMO_SECRET, DEMO_TOKEN, MockServer
+    from .server import MockServer
 
 __all__ = [
     "DEMO_ACCOUNT",
@@ -44,9 +48,9 @@ __all__ = [
 ]
 
 _HOMES = {
-    "DEMO_ACCOUNT": "server",
-    "DEMO_SECRET": "server",
-    "DEMO_TOKEN": "server",
+    "DEMO_ACCOUNT": "credentials",
+    "DEMO_SECRET": "credentials",
+    "DEMO_TOKEN": "credentials",
     "MockServer": "server",
     "Drift": "drift_report",
     "drift_of": "drift_report",

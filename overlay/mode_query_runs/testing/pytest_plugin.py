@@ -15,6 +15,11 @@ configured. It provides two fixtures:
   ``--as-account demo`` gives ``demo``), else ``acme``. The ``mode_rate_limit`` ini option
   or ``--mode-rate-limit RATE[/BURST]`` makes it rate-limit like Mode (a leaky bucket per
   credential answering ``429`` with ``Retry-After``).
+
+The plugin is registered by installing the package, with or without the ``testing`` extra
+(Starlette, uvicorn): it loads without them, so a test suite that does not use the
+fixtures runs as before, and a test that uses ``mode_mock_server`` without them is a setup
+error naming the extra to install.
 """
 
 from __future__ import annotations
@@ -23,10 +28,14 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
-from .server import DEMO_ACCOUNT, MockServer
+from .credentials import DEMO_ACCOUNT
+
+if TYPE_CHECKING:
+    from .server import MockServer
 
 __all__ = ["ModeMock", "mode_cassettes", "mode_mock_server"]
 
@@ -106,12 +115,19 @@ def mode_mock_server(
 ) -> Iterator[ModeMock]:
     """The mock server replaying ``mode_cassettes`` on a free loopback port.
 
+    Fails (a setup error) when the ``testing`` extra is not installed, naming it:
+    ``mode_mock_server: the mock server needs starlette, which is not installed: pip
+    install "mode-query-runs[testing]"``.
+
     Raises:
         ValueError: the directory holds no ``*.yaml`` cassette, or a malformed one.
         RuntimeError: the server did not start.
     """
+    serving = _mock_server_class()
+    if isinstance(serving, str):
+        pytest.fail(f"mode_mock_server: {serving}", pytrace=False)
     rate_limit = pytestconfig.getoption("mode_rate_limit") or pytestconfig.getini("mode_rate_limit")
-    with MockServer(mode_cassettes, rate_limit=rate_limit or None) as server:
+    with serving(mode_cassettes, rate_limit=rate_limit or None) as server:
         yield ModeMock(
             base_url=server.base_url,
             account=str(pytestconfig.getini("mode_account")) or server.account,
@@ -119,3 +135,15 @@ def mode_mock_server(
             secret=server.secret,
             server=server,
         )
+
+
+def _mock_server_class() -> type[MockServer] | str:
+    """:class:`MockServer`, imported now; without the ``testing`` extra, the message of the
+    ``ModuleNotFoundError`` naming it."""
+    try:
+        from .server import MockServer
+    except ModuleNotFoundError as missing:
+        if missing.name not in {"starlette", "uvicorn"}:
+            raise
+        return str(missing)
+    return MockServer

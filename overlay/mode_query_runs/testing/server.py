@@ -22,26 +22,34 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self
 
-import uvicorn
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
-
 from .cassette import (
     Interaction,
     bundled_directory,
     load_directory,
     recorded_account,
 )
+from .credentials import DEMO_ACCOUNT, DEMO_SECRET, DEMO_TOKEN
+
+try:
+    import uvicorn
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import Response
+    from starlette.routing import Route
+except ModuleNotFoundError as missing:  # the `testing` extra is not installed
+    if missing.name not in {"uvicorn", "starlette"}:
+        raise
+    raise ModuleNotFoundError(
+        f"the mock server needs {missing.name}, which is not installed:"
+        ' pip install "mode-query-runs[testing]"',
+        name=missing.name,
+    ) from missing
+
 from .ratelimit import LeakyBuckets, RateLimit, parse_rate_limit
 from .storage import STORAGE_HOST, redirect_targets, relocate, storage_refusal
 
 __all__ = ["DEMO_ACCOUNT", "DEMO_SECRET", "DEMO_TOKEN", "MockServer", "create_app"]
 
-DEMO_ACCOUNT = "acme"
-DEMO_TOKEN = "demo-token"
-DEMO_SECRET = "demo-secret"
 MEDIA_TYPE = "application/hal+json"
 _STARTUP_SECONDS = 10.0
 
