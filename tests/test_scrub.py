@@ -174,3 +174,28 @@ def test_an_empty_account_or_placeholder_is_refused(account: str, as_account: st
         ValueError, match=r"^the account and the placeholder account must not be empty$"
     ):
         Scrubber(account, as_account)
+
+
+def test_keys_are_scrubbed_as_values_are() -> None:
+    """Issue 21, item 7: a secret, an email address or the account used as a JSON key."""
+    scrubber = Scrubber("acme", "demo", secrets=["s3cr3t-token"])
+    body = json.dumps(
+        {
+            "acme": {"ana@corp.example": 1, "s3cr3t-token": "s3cr3t-token"},
+            "by_account": {"acme": "acme"},
+            "x s3cr3t-token": 2,
+            "REDACTED": 3,
+            "s3cr3t-token": 4,
+        }
+    )
+    assert json.loads(scrubber.body(body)) == {
+        "demo": {"email-1@example.invalid": 1, "REDACTED": "REDACTED"},
+        "by_account": {"demo": "demo"},
+        "x REDACTED": 2,
+        "REDACTED": 3,
+        "REDACTED-2": 4,
+    }
+    scrubbed = scrubber.interactions([interaction("https://app.mode.com/api/acme/x", body)])
+    assert "acme" not in scrubbed[0].body
+    assert "ana@corp.example" not in scrubbed[0].body
+    assert "s3cr3t-token" not in scrubbed[0].body

@@ -247,8 +247,8 @@ class Scrubber:
         return self._json(value)[0]
 
     def _json(self, value: Any) -> tuple[Any, bool]:
-        """The scrubbed copy, and whether any string in it changed (walked in document
-        order with a stack of its own: no depth limit)."""
+        """The scrubbed copy, and whether any string in it (a key or a value) changed
+        (walked in document order with a stack of its own: no depth limit)."""
         holder: list[Any] = [None]
         changed = False
         stack: list[tuple[Any, Any, Any, Any]] = [(holder, 0, value, None)]
@@ -266,12 +266,29 @@ class Scrubber:
                 target[slot] = items
                 stack.extend((items, i, v, None) for i, v in reversed(list(enumerate(item))))
             elif isinstance(item, dict):
-                fields: dict[str, Any] = dict.fromkeys(item)
+                keys = self._keys(item)
+                changed = changed or any(new_key != key for key, new_key in keys)
+                fields: dict[str, Any] = dict.fromkeys(new_key for _, new_key in keys)
                 target[slot] = fields
-                stack.extend((fields, k, v, k) for k, v in reversed(list(item.items())))
+                stack.extend((fields, new_key, item[key], key) for key, new_key in reversed(keys))
             else:
                 target[slot] = item
         return holder[0], changed
+
+    def _keys(self, item: dict[str, Any]) -> list[tuple[str, str]]:
+        """Each key of a JSON object with its scrubbed form, scrubbed as values are; a key
+        that would repeat another's scrubbed form gets ``-2``, ``-3``, ... (no value lost)."""
+        keys: list[tuple[str, str]] = []
+        taken: set[str] = set()
+        for key in item:
+            new_key = base = self.text(key)
+            number = 1
+            while new_key in taken:
+                number += 1
+                new_key = f"{base}-{number}"
+            taken.add(new_key)
+            keys.append((key, new_key))
+        return keys
 
     def text(self, text: str) -> str:
         """``text`` with user-info in URLs removed and secrets, email addresses, the
