@@ -15,6 +15,7 @@ from types import TracebackType
 from typing import IO, Any, Self, TypeVar
 
 import anyio
+import anyio.lowlevel
 import httpx
 import tenacity
 
@@ -244,6 +245,25 @@ class AsyncModeClient(ClientCore[AsyncSession]):
     async def _read(self, request: httpx.Request, call: Call[T]) -> T:
         response = await self._send(request)
         return expected(self._session.read(response), call.expect, response)
+
+    _loop: object = None
+
+    def _check_usable(self) -> None:
+        """As :meth:`ModeClient._check_usable`, and refuse an event loop other than the
+        first one the client was used in (its connections belong to that loop).
+
+        Raises:
+            ModeAPIError: the client is closed, or used from a second event loop.
+        """
+        super()._check_usable()
+        loop = anyio.lowlevel.current_token()
+        if self._loop is None:
+            self._loop = loop
+        elif loop != self._loop:
+            raise ModeAPIError(
+                "this AsyncModeClient was first used in another event loop, whose"
+                " connections it holds: make one client per event loop (asyncio.run)"
+            )
 
     async def _send(
         self, request: httpx.Request, *, credentials: bool = True, stream: bool = False

@@ -221,6 +221,20 @@ class ClientCore(Generic[S]):
         )
         return Call(get_query_run_for_report_run, args, QueryRun)
 
+    def _check_usable(self) -> None:
+        """Refuse a request on a closed client, naming the cause.
+
+        Raises:
+            ModeAPIError: :meth:`close` (``aclose``) was called on this client or on a
+                copy of it from :meth:`with_options` (they share one connection pool),
+                or the ``http_client`` it was given was closed.
+        """
+        if self._session.is_closed:
+            raise ModeAPIError(
+                f"this {type(self).__name__} is closed: make a new client, or use it"
+                " inside its with block"
+            )
+
     def _walk(self, max_pages: int | None) -> PageWalk:
         """A walk over one listing's pages (raises ``ValueError`` for a bad ``max_pages``)."""
         return PageWalk(self._session.origin, max_pages, self.page_limit)
@@ -256,7 +270,12 @@ class ClientCore(Generic[S]):
         """Keyword arguments of ``send``: no auth unless ``credentials``; redirects if allowed.
 
         httpx drops ``Authorization`` itself on a redirect to another origin.
+
+        Raises:
+            ModeAPIError: the client is closed, or cannot send from here (see
+                :meth:`_check_usable`).
         """
+        self._check_usable()
         return {
             "follow_redirects": bool(request.extensions.get(FOLLOWS_REDIRECTS)),
             "auth": self._session.auth if credentials else None,

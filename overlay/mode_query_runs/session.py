@@ -138,6 +138,7 @@ class Rules:
                 f"http_client must be an httpx.{kind.__name__}, not {type(http).__name__}"
             )
         self.owns_http: bool = http is None
+        self._closed = False
         client = kind(**self.pool_options()) if http is None else http
         found: dict[str, list[Callable[..., Any]]] = client.event_hooks
         client.event_hooks = {
@@ -150,8 +151,14 @@ class Rules:
         )
         return client
 
+    @property
+    def is_closed(self) -> bool:
+        """Whether no request may be sent: the session or its httpx client was closed."""
+        return self._closed or self._hooks[0].is_closed
+
     def _unhook(self) -> None:
         """Take this session's hooks off its client, and stop redacting its credentials."""
+        self._closed = True
         client, ours = self._hooks
         client.event_hooks = {
             name: [hook for hook in found if hook not in ours]
