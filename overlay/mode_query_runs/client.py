@@ -84,7 +84,8 @@ class ModeClient(ClientCore[Session]):
             credentials, headers, ``timeout``, redirects, body limits, errors and logging
             are set per request, and the SDK's response hooks, added to the client's,
             leave every other request alone. :meth:`close` takes the hooks off and leaves
-            the client open: it is yours to close. Default: a client of the SDK's own.
+            the client open: it is yours to close, and so is its cookie policy. Default: a
+            client of the SDK's own, which keeps no cookies (Mode is called by token).
             ``TypeError`` for anything else (an ``httpx.AsyncClient`` included).
 
     One client holds one connection pool; close it with :meth:`close` or use the client

@@ -21,6 +21,7 @@ only differ in how they read a body.
 from __future__ import annotations
 
 from collections.abc import Callable
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 from typing import Any, TypeVar
 
 import httpx
@@ -96,6 +97,9 @@ class Rules:
             "headers": self.headers,
             "timeout": httpx.Timeout(self.timeout),
             "follow_redirects": False,
+            # Authenticated by token: no cookie is kept, so none can follow a redirect to
+            # storage (cookies ignore ports) nor come back to the API.
+            "cookies": CookieJar(DefaultCookiePolicy(allowed_domains=[])),
         }
 
     def request(
