@@ -8,8 +8,10 @@ import base64
 import json
 import os
 import socket
+import stat
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, quote_plus
@@ -657,3 +659,32 @@ def test_a_cassette_that_cannot_be_created_is_named_not_its_temporary_file(tmp_p
         str(cassette),
         "No such file or directory",
     )
+
+
+# -- issue 21, item 6: the recorder writes as ``results -o`` does ------------------------------
+
+EMPTY_CASSETTE = "interactions: []\nversion: 1\n"
+
+
+def test_a_cassette_through_a_symbolic_link_replaces_what_it_points_to(tmp_path: Path) -> None:
+    target = tmp_path / "real.yaml"
+    target.write_text("old")
+    link = tmp_path / "link.yaml"
+    link.symlink_to(target)
+    dump_cassette([], link)
+    assert link.is_symlink() and os.readlink(link) == str(target)
+    assert target.read_text() == EMPTY_CASSETTE
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.yaml", "real.yaml"]
+
+
+def test_a_cassette_to_a_fifo_is_written_in_place(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    read: list[bytes] = []
+    reader = threading.Thread(target=lambda: read.append(fifo.read_bytes()))
+    reader.start()
+    dump_cassette([], fifo)
+    reader.join(timeout=30)
+    assert read == [EMPTY_CASSETTE.encode()]
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]

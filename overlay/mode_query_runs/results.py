@@ -218,6 +218,15 @@ class Download:
         length = response.headers.get("Content-Length")
         if length and length.isdigit() and "Content-Encoding" not in response.headers:
             self.total = int(length)
+        self.open()
+
+    def open(self) -> None:
+        """Open where the chunks go (see the class), without a response: for bytes that
+        are not a download, such as a cassette written as ``results -o`` writes.
+
+        Raises:
+            OSError: the temporary file, or the file written in place, cannot be opened.
+        """
         if self.path is not None:
             self._replaced = self.replaced_file(self.path)
             if self._replaced is None:

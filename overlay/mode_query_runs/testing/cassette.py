@@ -8,11 +8,8 @@ as VCR.py writes them. Bodies are kept as text.
 
 from __future__ import annotations
 
-import contextlib
 import importlib.resources
-import os
 import re
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +18,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from ..results import _file_mode
+from ..results import Download
 
 __all__ = [
     "Interaction",
@@ -274,9 +271,11 @@ def dump_cassette(interactions: Iterable[Interaction], path: Path) -> None:
     """Write ``interactions`` to ``path`` as a VCR.py cassette, deterministically.
 
     The same interactions always give byte-identical files: keys are sorted and nothing
-    about the moment of writing is stored. The text is written to a temporary file beside
-    ``path`` (``.<name>.<random>.part``), which is then renamed over it: a write that fails
-    (a full disk, a file size limit) leaves the file that was there as it was.
+    about the moment of writing is stored. ``path`` is written as ``results -o`` writes a
+    download (:class:`~mode_query_runs.results.Download`): a regular file, or the file a
+    symbolic link points to, through a temporary file beside it (``.<name>.<random>.part``)
+    renamed over it, so a write that fails (a full disk, a file size limit) leaves the file
+    that was there as it was; a FIFO or a device (``/dev/null``) is written in place.
 
     Raises:
         OSError: the file cannot be written (the error names ``path``); the temporary
@@ -302,22 +301,12 @@ def dump_cassette(interactions: Iterable[Interaction], path: Path) -> None:
         "version": CASSETTE_VERSION,
     }
     text = yaml.dump(document, Dumper=_LiteralDumper, sort_keys=True, allow_unicode=True, width=100)
-    target = Path(os.path.realpath(path))
+    file = Download(path)
     try:
-        descriptor, name = tempfile.mkstemp(
-            dir=target.parent, prefix=f".{target.name}.", suffix=".part"
-        )
+        file.open()
+        file.write(text.encode("utf-8"))
+        file.commit()
     except OSError as exc:
         raise type(exc)(exc.errno, exc.strerror, str(path)) from None
-    temporary = Path(name)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
-            os.chmod(file.fileno(), _file_mode(target))
-            file.write(text)
-        os.replace(temporary, target)
-    except BaseException as exc:
-        with contextlib.suppress(FileNotFoundError):
-            temporary.unlink()
-        if isinstance(exc, OSError):
-            raise type(exc)(exc.errno, exc.strerror, str(path)) from None
-        raise
+    finally:
+        file.abort()
