@@ -155,12 +155,22 @@ def tests(session: nox.Session) -> None:
 def contract(session: nox.Session) -> None:
     """schemathesis against the recorded mock server; ``-- --url URL``: against any server.
 
-    Prints the test cases per operation by response status and fails when an operation
-    never got a 200. With ``--url`` the credentials come from ``MODE_API_TOKEN`` /
+    Against the mock the cases come from a fixed seed, and the SDK and the CLI then replay
+    every recording (``tests/contract/replay_recordings.py``). Prints the test cases per
+    operation by response status and how many recorded interactions were reached; fails
+    when an operation never got a 200, a recording is not given back as recorded, or one
+    was never reached. With ``--url`` the credentials come from ``MODE_API_TOKEN`` /
     ``MODE_API_SECRET`` and only GET requests are sent; other arguments go to ``st run``.
     """
     session.install("-e", ".[dev]")
     session.run("python", "tests/contract/run_schemathesis.py", *session.posargs)
+
+
+@nox.session
+def contract_explore(session: nox.Session) -> None:
+    """The contract run with a random seed (``contract`` fixes one): to explore, not in CI."""
+    session.install("-e", ".[dev]")
+    session.run("python", "tests/contract/run_schemathesis.py", "--explore", *session.posargs)
 
 
 @nox.session

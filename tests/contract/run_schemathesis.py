@@ -35,6 +35,11 @@ from pathlib import Path
 
 from mode_query_runs.testing.server import MockServer
 
+try:  # imported by the tests (tests/ on sys.path)
+    from contract.replay_recordings import reach, replay
+except ModuleNotFoundError:  # run as a script: tests/contract is sys.path[0]
+    from replay_recordings import reach, replay  # type: ignore[no-redef,import-not-found]
+
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "openapi" / "mode.yaml"
 AUTH_CONFIG = """\
@@ -54,6 +59,8 @@ PINNED_PARAMETERS = {
     "run": "MODE_RUN",
     "query_run": "MODE_QUERY_RUN",
 }
+SEED = 20261201
+"""The seed of the default contract run, so two runs send the same cases."""
 # Numbers every operation gets, in this order; anything else is counted as "other".
 STATUSES = (200, 401, 404, 405)
 
@@ -113,17 +120,18 @@ def _spec_paths() -> list[str]:
 
 
 @contextlib.contextmanager
-def _target(url: str | None) -> Iterator[tuple[str, dict[str, str]]]:
-    """The base URL to test and the environment carrying its credentials."""
+def _target(url: str | None) -> Iterator[tuple[str, dict[str, str], MockServer | None]]:
+    """The base URL to test, the environment carrying its credentials and the mock server
+    (``None`` with ``url``)."""
     if url is not None:
         missing = [n for n in ("MODE_API_TOKEN", "MODE_API_SECRET") if not os.environ.get(n)]
         if missing:
             raise SystemExit(f"contract: error: environment variable(s) not set: {missing}")
-        yield url, dict(os.environ)
+        yield url, dict(os.environ), None
         return
     with MockServer() as server:
         env = {**os.environ, "MODE_API_TOKEN": server.token, "MODE_API_SECRET": server.secret}
-        yield server.base_url, env
+        yield server.base_url, env, server
 
 
 def config_text(url: str | None, environ: dict[str, str]) -> str:
@@ -139,9 +147,16 @@ def config_text(url: str | None, environ: dict[str, str]) -> str:
     return text
 
 
-def run(url: str | None, extra: list[str]) -> int:
-    """Run schemathesis, print the per-operation table; the exit status (0: passed)."""
-    with tempfile.TemporaryDirectory() as tmp, _target(url) as (base_url, env):
+def run(url: str | None, extra: list[str], *, explore: bool = False) -> int:
+    """Run schemathesis, print the per-operation table; the exit status (0: passed).
+
+    Against the mock server, the run is reproducible (seed :data:`SEED`, unless ``extra``
+    or ``explore`` says otherwise), and then the SDK and the CLI replay every recording
+    (:mod:`replay_recordings`); the run fails unless every recorded interaction was reached.
+    """
+    if url is None and not explore and "--seed" not in extra:
+        extra = ["--seed", str(SEED), *extra]
+    with tempfile.TemporaryDirectory() as tmp, _target(url) as (base_url, env, server):
         config = Path(tmp) / "schemathesis.toml"
         config.write_text(config_text(url, env), "utf-8")
         report = Path(tmp) / "events.ndjson"
@@ -170,21 +185,46 @@ def run(url: str | None, extra: list[str]) -> int:
         # In the temporary directory, so schemathesis's crash cache is not left behind.
         status = subprocess.run(command, env=env, cwd=tmp, check=False).returncode
         counts = count_cases(report.read_text("utf-8").splitlines()) if report.exists() else {}
+        replayed = _replay(server)
     print("\nTest cases per operation, by response status:")
     for line in summary(counts):
         print("  " + line)
     unreached = operations_without_200(counts)
     for label in unreached:
         print(f"contract: error: no test case of {label} got a 200 response", file=sys.stderr)
-    return status or (1 if unreached else 0)
+    return status or replayed or (1 if unreached else 0)
+
+
+def _replay(server: MockServer | None) -> int:
+    """Replay every recording through the SDK and the CLI; print the reach; the status."""
+    if server is None:
+        return 0
+    by_schemathesis, recorded = reach(server, lambda: list(server.requests))
+    problems = replay(server)
+    reached, _ = reach(server, lambda: list(server.requests))
+    print(
+        f"\nReached {reached} of {recorded} recorded interactions"
+        f" ({by_schemathesis} by schemathesis, the rest by the SDK and CLI replay)."
+    )
+    for problem in problems:
+        print(f"contract: error: {problem}", file=sys.stderr)
+    if reached < recorded:
+        print(
+            f"contract: error: {recorded - reached} recorded interactions were never requested",
+            file=sys.stderr,
+        )
+    return 1 if problems or reached < recorded else 0
 
 
 def main(argv: list[str] | None = None) -> int:
     """``[--url URL] [st run options...]``; the exit status."""
     parser = argparse.ArgumentParser(description="schemathesis contract tests", add_help=True)
     parser.add_argument("--url", help="test this API base URL instead of the recorded mock server")
+    parser.add_argument(
+        "--explore", action="store_true", help="a randomised run (no fixed seed), to explore"
+    )
     args, extra = parser.parse_known_args(argv)
-    return run(args.url, [arg for arg in extra if arg != "--"])
+    return run(args.url, [arg for arg in extra if arg != "--"], explore=args.explore)
 
 
 if __name__ == "__main__":

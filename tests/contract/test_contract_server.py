@@ -6,8 +6,8 @@ import json
 import tomllib
 
 import httpx
-from contract.run_schemathesis import config_text, count_cases, operations_without_200, summary
 
+from contract.run_schemathesis import config_text, count_cases, operations_without_200, summary
 from mode_query_runs.spec import operations
 from mode_query_runs.testing.server import MockServer
 
