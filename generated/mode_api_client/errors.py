@@ -13,4 +13,14 @@ class UnexpectedStatus(Exception):
         )
 
 
-__all__ = ["UnexpectedStatus"]
+class UnreadableBody(ValueError):
+    """A response body no model can be read from: it is not JSON, or its top level is not
+    the JSON type the spec names for it (an array where the spec has an object).
+
+    Raised by ``Model.from_json`` and by the api functions (their ``_parse_response``) for
+    a response whose status the spec documents with a JSON body. A body that is JSON of the
+    right top-level type is always read, whatever else strays (see ``types.deviations_of``).
+    """
+
+
+__all__ = ["UnexpectedStatus", "UnreadableBody"]

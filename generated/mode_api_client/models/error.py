@@ -6,12 +6,29 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import UnreadableBody
+from ..types import (
+    UNSET,
+    Deviation,
+    RawDeviation,
+    Unset,
+    decode_json,
+    finish,
+    json_type,
+)
+
 T = TypeVar("T", bound="Error")
 
 
 @_attrs_define
 class Error:
     """Mode's error body.
+
+    Read tolerantly (``from_dict``, ``from_json``): a value whose JSON type the spec does not
+    expect leaves its attribute ``UNSET`` and is kept in ``additional_properties`` under its
+    JSON key, as is a key the spec does not name; a missing required property leaves its
+    attribute ``UNSET``. ``types.deviations_of(model)`` lists what strayed; ``to_dict()``
+    writes back the body that was read.
 
     Attributes:
         id (str): Machine-readable error id, e.g. `unauthorized`, `not_found`, `param_missing`.
@@ -21,37 +38,81 @@ class Error:
     id: str
     message: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(
+        init=False, default=(), eq=False, repr=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
-
-        message = self.message
-
+        """The JSON object of this model: the body it was read from (timestamps as sent,
+        values that strayed from the spec as sent, unknown keys kept)."""
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "message": message,
-            }
-        )
-
+        if not isinstance(self.id, Unset):
+            field_dict["id"] = self.id
+        if not isinstance(self.message, Unset):
+            field_dict["message"] = self.message
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        id = d.pop("id")
+        """The model of a decoded JSON object, read tolerantly (see the class docstring).
 
-        message = d.pop("message")
+        Where the object strays from the spec is recorded on the model returned:
+        ``types.deviations_of(model)``.
+        """
+        _found: list[RawDeviation] = []
+        _model = cls._read(src_dict, _found)
+        if _found:
+            _model._deviations = finish(_found)
+        return _model
 
-        error = cls(
-            id=id,
-            message=message,
+    @classmethod
+    def from_json(cls, content: bytes | str) -> Self:
+        """The model of a JSON body (bytes as sent, or text), read as ``from_dict`` reads.
+
+        Raises:
+            UnreadableBody: the body is not JSON, or not a JSON object.
+        """
+        body = decode_json(content)
+        if type(body) is not dict:
+            raise UnreadableBody(f"the body is a JSON {json_type(body)}, not an object")
+        return cls.from_dict(body)
+
+    @classmethod
+    def _read(cls, src_dict: Mapping[str, Any], _found: list[RawDeviation]) -> Self:
+        _d = dict(src_dict)
+        _value = _d.pop("id", UNSET)
+        if _value is UNSET:
+            id = UNSET
+            _found.append((("id",), ("id", "required"), "present", "missing"))
+        else:
+            if type(_value) is str:
+                id = _value
+            else:
+                _found.append((("id",), ("id", "type"), "string", json_type(_value)))
+                id = UNSET
+                _d["id"] = _value
+
+        _value = _d.pop("message", UNSET)
+        if _value is UNSET:
+            message = UNSET
+            _found.append((("message",), ("message", "required"), "present", "missing"))
+        else:
+            if type(_value) is str:
+                message = _value
+            else:
+                _found.append(
+                    (("message",), ("message", "type"), "string", json_type(_value))
+                )
+                message = UNSET
+                _d["message"] = _value
+
+        _model = cls(
+            id,
+            message,
         )
-
-        error.additional_properties = d
-        return error
+        _model.additional_properties = _d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:

@@ -6,7 +6,16 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..errors import UnreadableBody
+from ..types import (
+    UNSET,
+    Deviation,
+    RawDeviation,
+    Unset,
+    decode_json,
+    finish,
+    json_type,
+)
 
 T = TypeVar("T", bound="Link")
 
@@ -14,6 +23,12 @@ T = TypeVar("T", bound="Link")
 @_attrs_define
 class Link:
     """A HAL link to a related resource or action.
+
+    Read tolerantly (``from_dict``, ``from_json``): a value whose JSON type the spec does not
+    expect leaves its attribute ``UNSET`` and is kept in ``additional_properties`` under its
+    JSON key, as is a key the spec does not name; a missing required property leaves its
+    attribute ``UNSET``. ``types.deviations_of(model)`` lists what strayed; ``to_dict()``
+    writes back the body that was read.
 
     Attributes:
         href (str): Usually an absolute path that already includes `/api` (`/api/acme/reports/...`); `*_web` relations
@@ -24,38 +39,87 @@ class Link:
     href: str
     templated: bool | Unset = False
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(
+        init=False, default=(), eq=False, repr=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
-        href = self.href
-
-        templated = self.templated
-
+        """The JSON object of this model: the body it was read from (timestamps as sent,
+        values that strayed from the spec as sent, unknown keys kept)."""
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "href": href,
-            }
-        )
-        if templated is not UNSET:
-            field_dict["templated"] = templated
-
+        if not isinstance(self.href, Unset):
+            field_dict["href"] = self.href
+        if not isinstance(self.templated, Unset):
+            field_dict["templated"] = self.templated
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        href = d.pop("href")
+        """The model of a decoded JSON object, read tolerantly (see the class docstring).
 
-        templated = d.pop("templated", UNSET)
+        Where the object strays from the spec is recorded on the model returned:
+        ``types.deviations_of(model)``.
+        """
+        _found: list[RawDeviation] = []
+        _model = cls._read(src_dict, _found)
+        if _found:
+            _model._deviations = finish(_found)
+        return _model
 
-        link = cls(
-            href=href,
-            templated=templated,
+    @classmethod
+    def from_json(cls, content: bytes | str) -> Self:
+        """The model of a JSON body (bytes as sent, or text), read as ``from_dict`` reads.
+
+        Raises:
+            UnreadableBody: the body is not JSON, or not a JSON object.
+        """
+        body = decode_json(content)
+        if type(body) is not dict:
+            raise UnreadableBody(f"the body is a JSON {json_type(body)}, not an object")
+        return cls.from_dict(body)
+
+    @classmethod
+    def _read(cls, src_dict: Mapping[str, Any], _found: list[RawDeviation]) -> Self:
+        _d = dict(src_dict)
+        _value = _d.pop("href", UNSET)
+        if _value is UNSET:
+            href = UNSET
+            _found.append((("href",), ("href", "required"), "present", "missing"))
+        else:
+            if type(_value) is str:
+                href = _value
+            else:
+                _found.append(
+                    (("href",), ("href", "type"), "string", json_type(_value))
+                )
+                href = UNSET
+                _d["href"] = _value
+
+        _value = _d.pop("templated", UNSET)
+        if _value is UNSET:
+            templated = UNSET
+        else:
+            if type(_value) is bool:
+                templated = _value
+            else:
+                _found.append(
+                    (
+                        ("templated",),
+                        ("templated", "type"),
+                        "boolean",
+                        json_type(_value),
+                    )
+                )
+                templated = UNSET
+                _d["templated"] = _value
+
+        _model = cls(
+            href,
+            templated,
         )
-
-        link.additional_properties = d
-        return link
+        _model.additional_properties = _d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:

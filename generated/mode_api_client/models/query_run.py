@@ -2,12 +2,24 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..errors import UnreadableBody
+from ..types import (
+    UNSET,
+    Deviation,
+    RawDeviation,
+    Unset,
+    decode_json,
+    finish,
+    json_type,
+    prefix,
+    read_timestamp,
+    wire_value,
+)
 
 if TYPE_CHECKING:
     from ..models.query_run_embedded_type_0 import QueryRunEmbeddedType0
@@ -21,6 +33,12 @@ T = TypeVar("T", bound="QueryRun")
 @_attrs_define
 class QueryRun:
     """One execution of one of a Report's queries within a Report Run. Fields Mode sends that are not listed here are kept.
+
+    Read tolerantly (``from_dict``, ``from_json``): a value whose JSON type the spec does not
+    expect leaves its attribute ``UNSET`` and is kept in ``additional_properties`` under its
+    JSON key, as is a key the spec does not name; a missing required property leaves its
+    attribute ``UNSET``. ``types.deviations_of(model)`` lists what strayed; ``to_dict()``
+    writes back the body that was read.
 
     Attributes:
         id (int | str): Numeric id (an integer on the wire; a string is accepted).
@@ -83,429 +101,569 @@ class QueryRun:
     error_message: None | str | Unset = UNSET
     field_embedded: None | QueryRunEmbeddedType0 | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(
+        init=False, default=(), eq=False, repr=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.query_run_embedded_type_0 import QueryRunEmbeddedType0
-        from ..models.query_run_parameters_type_0 import QueryRunParametersType0
-
-        id: int | str
-        id = self.id
-
-        token = self.token
-
-        state = self.state
-
-        created_at: str
-        if isinstance(self.created_at, datetime.datetime):
-            created_at = self.created_at.isoformat()
-        else:
-            created_at = self.created_at
-
-        field_links = self.field_links.to_dict()
-
-        completed_at: None | str | Unset
-        if isinstance(self.completed_at, Unset):
-            completed_at = UNSET
-        elif isinstance(self.completed_at, datetime.datetime):
-            completed_at = self.completed_at.isoformat()
-        else:
-            completed_at = self.completed_at
-
-        data_source_id: int | str | Unset
-        if isinstance(self.data_source_id, Unset):
-            data_source_id = UNSET
-        else:
-            data_source_id = self.data_source_id
-
-        data_source_token = self.data_source_token
-
-        limit: bool | int | str | Unset
-        if isinstance(self.limit, Unset):
-            limit = UNSET
-        else:
-            limit = self.limit
-
-        max_result_bytes: int | str | Unset
-        if isinstance(self.max_result_bytes, Unset):
-            max_result_bytes = UNSET
-        else:
-            max_result_bytes = self.max_result_bytes
-
-        query_token = self.query_token
-
-        query_name = self.query_name
-
-        query_created_at: str | Unset
-        if isinstance(self.query_created_at, Unset):
-            query_created_at = UNSET
-        elif isinstance(self.query_created_at, datetime.datetime):
-            query_created_at = self.query_created_at.isoformat()
-        else:
-            query_created_at = self.query_created_at
-
-        parameters: dict[str, Any] | str | Unset
-        if isinstance(self.parameters, Unset):
-            parameters = UNSET
-        elif isinstance(self.parameters, QueryRunParametersType0):
-            parameters = self.parameters.to_dict()
-        else:
-            parameters = self.parameters
-
-        raw_source: None | str | Unset
-        if isinstance(self.raw_source, Unset):
-            raw_source = UNSET
-        else:
-            raw_source = self.raw_source
-
-        rendered_source: None | str | Unset
-        if isinstance(self.rendered_source, Unset):
-            rendered_source = UNSET
-        else:
-            rendered_source = self.rendered_source
-
-        statement_annotation: None | str | Unset
-        if isinstance(self.statement_annotation, Unset):
-            statement_annotation = UNSET
-        else:
-            statement_annotation = self.statement_annotation
-
-        dbt_metric_id: int | None | str | Unset
-        if isinstance(self.dbt_metric_id, Unset):
-            dbt_metric_id = UNSET
-        else:
-            dbt_metric_id = self.dbt_metric_id
-
-        dbt_metric_token: None | str | Unset
-        if isinstance(self.dbt_metric_token, Unset):
-            dbt_metric_token = UNSET
-        else:
-            dbt_metric_token = self.dbt_metric_token
-
-        help_url: None | str | Unset
-        if isinstance(self.help_url, Unset):
-            help_url = UNSET
-        else:
-            help_url = self.help_url
-
-        error_code: None | str | Unset
-        if isinstance(self.error_code, Unset):
-            error_code = UNSET
-        else:
-            error_code = self.error_code
-
-        error_type: None | str | Unset
-        if isinstance(self.error_type, Unset):
-            error_type = UNSET
-        else:
-            error_type = self.error_type
-
-        error_message: None | str | Unset
-        if isinstance(self.error_message, Unset):
-            error_message = UNSET
-        else:
-            error_message = self.error_message
-
-        field_embedded: dict[str, Any] | None | Unset
-        if isinstance(self.field_embedded, Unset):
-            field_embedded = UNSET
-        elif isinstance(self.field_embedded, QueryRunEmbeddedType0):
-            field_embedded = self.field_embedded.to_dict()
-        else:
-            field_embedded = self.field_embedded
-
+        """The JSON object of this model: the body it was read from (timestamps as sent,
+        values that strayed from the spec as sent, unknown keys kept)."""
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "token": token,
-                "state": state,
-                "created_at": created_at,
-                "_links": field_links,
-            }
-        )
-        if completed_at is not UNSET:
-            field_dict["completed_at"] = completed_at
-        if data_source_id is not UNSET:
-            field_dict["data_source_id"] = data_source_id
-        if data_source_token is not UNSET:
-            field_dict["data_source_token"] = data_source_token
-        if limit is not UNSET:
-            field_dict["limit"] = limit
-        if max_result_bytes is not UNSET:
-            field_dict["max_result_bytes"] = max_result_bytes
-        if query_token is not UNSET:
-            field_dict["query_token"] = query_token
-        if query_name is not UNSET:
-            field_dict["query_name"] = query_name
-        if query_created_at is not UNSET:
-            field_dict["query_created_at"] = query_created_at
-        if parameters is not UNSET:
-            field_dict["parameters"] = parameters
-        if raw_source is not UNSET:
-            field_dict["raw_source"] = raw_source
-        if rendered_source is not UNSET:
-            field_dict["rendered_source"] = rendered_source
-        if statement_annotation is not UNSET:
-            field_dict["statement_annotation"] = statement_annotation
-        if dbt_metric_id is not UNSET:
-            field_dict["dbt_metric_id"] = dbt_metric_id
-        if dbt_metric_token is not UNSET:
-            field_dict["dbt_metric_token"] = dbt_metric_token
-        if help_url is not UNSET:
-            field_dict["help_url"] = help_url
-        if error_code is not UNSET:
-            field_dict["error_code"] = error_code
-        if error_type is not UNSET:
-            field_dict["error_type"] = error_type
-        if error_message is not UNSET:
-            field_dict["error_message"] = error_message
-        if field_embedded is not UNSET:
-            field_dict["_embedded"] = field_embedded
-
+        if not isinstance(self.id, Unset):
+            field_dict["id"] = self.id
+        if not isinstance(self.token, Unset):
+            field_dict["token"] = self.token
+        if not isinstance(self.state, Unset):
+            field_dict["state"] = self.state
+        if not isinstance(self.created_at, Unset):
+            field_dict["created_at"] = wire_value(self.created_at)
+        if not isinstance(self.field_links, Unset):
+            field_dict["_links"] = wire_value(self.field_links)
+        if not isinstance(self.completed_at, Unset):
+            field_dict["completed_at"] = wire_value(self.completed_at)
+        if not isinstance(self.data_source_id, Unset):
+            field_dict["data_source_id"] = self.data_source_id
+        if not isinstance(self.data_source_token, Unset):
+            field_dict["data_source_token"] = self.data_source_token
+        if not isinstance(self.limit, Unset):
+            field_dict["limit"] = self.limit
+        if not isinstance(self.max_result_bytes, Unset):
+            field_dict["max_result_bytes"] = self.max_result_bytes
+        if not isinstance(self.query_token, Unset):
+            field_dict["query_token"] = self.query_token
+        if not isinstance(self.query_name, Unset):
+            field_dict["query_name"] = self.query_name
+        if not isinstance(self.query_created_at, Unset):
+            field_dict["query_created_at"] = wire_value(self.query_created_at)
+        if not isinstance(self.parameters, Unset):
+            field_dict["parameters"] = wire_value(self.parameters)
+        if not isinstance(self.raw_source, Unset):
+            field_dict["raw_source"] = self.raw_source
+        if not isinstance(self.rendered_source, Unset):
+            field_dict["rendered_source"] = self.rendered_source
+        if not isinstance(self.statement_annotation, Unset):
+            field_dict["statement_annotation"] = self.statement_annotation
+        if not isinstance(self.dbt_metric_id, Unset):
+            field_dict["dbt_metric_id"] = self.dbt_metric_id
+        if not isinstance(self.dbt_metric_token, Unset):
+            field_dict["dbt_metric_token"] = self.dbt_metric_token
+        if not isinstance(self.help_url, Unset):
+            field_dict["help_url"] = self.help_url
+        if not isinstance(self.error_code, Unset):
+            field_dict["error_code"] = self.error_code
+        if not isinstance(self.error_type, Unset):
+            field_dict["error_type"] = self.error_type
+        if not isinstance(self.error_message, Unset):
+            field_dict["error_message"] = self.error_message
+        if not isinstance(self.field_embedded, Unset):
+            field_dict["_embedded"] = wire_value(self.field_embedded)
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        """The model of a decoded JSON object, read tolerantly (see the class docstring).
+
+        Where the object strays from the spec is recorded on the model returned:
+        ``types.deviations_of(model)``.
+        """
+        _found: list[RawDeviation] = []
+        _model = cls._read(src_dict, _found)
+        if _found:
+            _model._deviations = finish(_found)
+        return _model
+
+    @classmethod
+    def from_json(cls, content: bytes | str) -> Self:
+        """The model of a JSON body (bytes as sent, or text), read as ``from_dict`` reads.
+
+        Raises:
+            UnreadableBody: the body is not JSON, or not a JSON object.
+        """
+        body = decode_json(content)
+        if type(body) is not dict:
+            raise UnreadableBody(f"the body is a JSON {json_type(body)}, not an object")
+        return cls.from_dict(body)
+
+    @classmethod
+    def _read(cls, src_dict: Mapping[str, Any], _found: list[RawDeviation]) -> Self:
         from ..models.query_run_embedded_type_0 import QueryRunEmbeddedType0
         from ..models.query_run_links import QueryRunLinks
         from ..models.query_run_parameters_type_0 import QueryRunParametersType0
 
-        d = dict(src_dict)
-
-        def _parse_id(data: object) -> int | str:
-            return cast(int | str, data)
-
-        id = _parse_id(d.pop("id"))
-
-        token = d.pop("token")
-
-        state = d.pop("state")
-
-        def _parse_created_at(data: object) -> datetime.datetime | str:
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_timestamp_type_0 = datetime.datetime.fromisoformat(
-                    data
+        _d = dict(src_dict)
+        _value = _d.pop("id", UNSET)
+        if _value is UNSET:
+            id = UNSET
+            _found.append((("id",), ("id", "required"), "present", "missing"))
+        else:
+            if (
+                type(_value) is int or (type(_value) is float and _value.is_integer())
+            ) or type(_value) is str:
+                id = _value
+            else:
+                _found.append(
+                    (("id",), ("id", "type"), "integer or string", json_type(_value))
                 )
+                id = UNSET
+                _d["id"] = _value
 
-                return componentsschemas_timestamp_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | str, data)
-
-        created_at = _parse_created_at(d.pop("created_at"))
-
-        field_links = QueryRunLinks.from_dict(d.pop("_links"))
-
-        def _parse_completed_at(data: object) -> datetime.datetime | None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_timestamp_type_0 = datetime.datetime.fromisoformat(
-                    data
+        _value = _d.pop("token", UNSET)
+        if _value is UNSET:
+            token = UNSET
+            _found.append((("token",), ("token", "required"), "present", "missing"))
+        else:
+            if type(_value) is str:
+                token = _value
+            else:
+                _found.append(
+                    (("token",), ("token", "type"), "string", json_type(_value))
                 )
+                token = UNSET
+                _d["token"] = _value
 
-                return componentsschemas_timestamp_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | str | Unset, data)
-
-        completed_at = _parse_completed_at(d.pop("completed_at", UNSET))
-
-        def _parse_data_source_id(data: object) -> int | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            return cast(int | str | Unset, data)
-
-        data_source_id = _parse_data_source_id(d.pop("data_source_id", UNSET))
-
-        data_source_token = d.pop("data_source_token", UNSET)
-
-        def _parse_limit(data: object) -> bool | int | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | int | str | Unset, data)
-
-        limit = _parse_limit(d.pop("limit", UNSET))
-
-        def _parse_max_result_bytes(data: object) -> int | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            return cast(int | str | Unset, data)
-
-        max_result_bytes = _parse_max_result_bytes(d.pop("max_result_bytes", UNSET))
-
-        query_token = d.pop("query_token", UNSET)
-
-        query_name = d.pop("query_name", UNSET)
-
-        def _parse_query_created_at(data: object) -> datetime.datetime | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_timestamp_type_0 = datetime.datetime.fromisoformat(
-                    data
+        _value = _d.pop("state", UNSET)
+        if _value is UNSET:
+            state = UNSET
+            _found.append((("state",), ("state", "required"), "present", "missing"))
+        else:
+            if type(_value) is str:
+                state = _value
+            else:
+                _found.append(
+                    (("state",), ("state", "type"), "string", json_type(_value))
                 )
+                state = UNSET
+                _d["state"] = _value
 
-                return componentsschemas_timestamp_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | str | Unset, data)
+        _value = _d.pop("created_at", UNSET)
+        if _value is UNSET:
+            created_at = UNSET
+            _found.append(
+                (("created_at",), ("created_at", "required"), "present", "missing")
+            )
+        else:
+            if type(_value) is str:
+                created_at = read_timestamp(_value)
+            else:
+                _found.append(
+                    (
+                        ("created_at",),
+                        ("created_at", "type"),
+                        "string",
+                        json_type(_value),
+                    )
+                )
+                created_at = UNSET
+                _d["created_at"] = _value
 
-        query_created_at = _parse_query_created_at(d.pop("query_created_at", UNSET))
+        _value = _d.pop("_links", UNSET)
+        if _value is UNSET:
+            field_links = UNSET
+            _found.append((("_links",), ("_links", "required"), "present", "missing"))
+        else:
+            _start = len(_found)
+            if type(_value) is dict:
+                field_links = QueryRunLinks._read(_value, _found)
+            else:
+                _found.append(((), ("type",), "object", json_type(_value)))
+                field_links = UNSET
+                _d["_links"] = _value
 
-        def _parse_parameters(data: object) -> QueryRunParametersType0 | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                parameters_type_0 = QueryRunParametersType0.from_dict(data)
+            if len(_found) > _start:
+                prefix(_found, _start, "_links", "_links")
 
-                return parameters_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(QueryRunParametersType0 | str | Unset, data)
+        _value = _d.pop("completed_at", UNSET)
+        if _value is UNSET:
+            completed_at = UNSET
+        else:
+            if type(_value) is str:
+                completed_at = read_timestamp(_value)
+            elif _value is None:
+                completed_at = _value
+            else:
+                _found.append(
+                    (
+                        ("completed_at",),
+                        ("completed_at", "type"),
+                        "string or null",
+                        json_type(_value),
+                    )
+                )
+                completed_at = UNSET
+                _d["completed_at"] = _value
 
-        parameters = _parse_parameters(d.pop("parameters", UNSET))
+        _value = _d.pop("data_source_id", UNSET)
+        if _value is UNSET:
+            data_source_id = UNSET
+        else:
+            if (
+                type(_value) is int or (type(_value) is float and _value.is_integer())
+            ) or type(_value) is str:
+                data_source_id = _value
+            else:
+                _found.append(
+                    (
+                        ("data_source_id",),
+                        ("data_source_id", "type"),
+                        "integer or string",
+                        json_type(_value),
+                    )
+                )
+                data_source_id = UNSET
+                _d["data_source_id"] = _value
 
-        def _parse_raw_source(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        _value = _d.pop("data_source_token", UNSET)
+        if _value is UNSET:
+            data_source_token = UNSET
+        else:
+            if type(_value) is str:
+                data_source_token = _value
+            else:
+                _found.append(
+                    (
+                        ("data_source_token",),
+                        ("data_source_token", "type"),
+                        "string",
+                        json_type(_value),
+                    )
+                )
+                data_source_token = UNSET
+                _d["data_source_token"] = _value
 
-        raw_source = _parse_raw_source(d.pop("raw_source", UNSET))
+        _value = _d.pop("limit", UNSET)
+        if _value is UNSET:
+            limit = UNSET
+        else:
+            if (
+                type(_value) is bool
+                or (
+                    type(_value) is int
+                    or (type(_value) is float and _value.is_integer())
+                )
+                or type(_value) is str
+            ):
+                limit = _value
+            else:
+                _found.append(
+                    (
+                        ("limit",),
+                        ("limit", "type"),
+                        "boolean or integer or string",
+                        json_type(_value),
+                    )
+                )
+                limit = UNSET
+                _d["limit"] = _value
 
-        def _parse_rendered_source(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        _value = _d.pop("max_result_bytes", UNSET)
+        if _value is UNSET:
+            max_result_bytes = UNSET
+        else:
+            if (
+                type(_value) is int or (type(_value) is float and _value.is_integer())
+            ) or type(_value) is str:
+                max_result_bytes = _value
+            else:
+                _found.append(
+                    (
+                        ("max_result_bytes",),
+                        ("max_result_bytes", "type"),
+                        "integer or string",
+                        json_type(_value),
+                    )
+                )
+                max_result_bytes = UNSET
+                _d["max_result_bytes"] = _value
 
-        rendered_source = _parse_rendered_source(d.pop("rendered_source", UNSET))
+        _value = _d.pop("query_token", UNSET)
+        if _value is UNSET:
+            query_token = UNSET
+        else:
+            if type(_value) is str:
+                query_token = _value
+            else:
+                _found.append(
+                    (
+                        ("query_token",),
+                        ("query_token", "type"),
+                        "string",
+                        json_type(_value),
+                    )
+                )
+                query_token = UNSET
+                _d["query_token"] = _value
 
-        def _parse_statement_annotation(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        _value = _d.pop("query_name", UNSET)
+        if _value is UNSET:
+            query_name = UNSET
+        else:
+            if type(_value) is str:
+                query_name = _value
+            else:
+                _found.append(
+                    (
+                        ("query_name",),
+                        ("query_name", "type"),
+                        "string",
+                        json_type(_value),
+                    )
+                )
+                query_name = UNSET
+                _d["query_name"] = _value
 
-        statement_annotation = _parse_statement_annotation(
-            d.pop("statement_annotation", UNSET)
+        _value = _d.pop("query_created_at", UNSET)
+        if _value is UNSET:
+            query_created_at = UNSET
+        else:
+            if type(_value) is str:
+                query_created_at = read_timestamp(_value)
+            else:
+                _found.append(
+                    (
+                        ("query_created_at",),
+                        ("query_created_at", "type"),
+                        "string",
+                        json_type(_value),
+                    )
+                )
+                query_created_at = UNSET
+                _d["query_created_at"] = _value
+
+        _value = _d.pop("parameters", UNSET)
+        if _value is UNSET:
+            parameters = UNSET
+        else:
+            if type(_value) is dict:
+                parameters = QueryRunParametersType0._read(_value, _found)
+            elif type(_value) is str:
+                parameters = _value
+            else:
+                _found.append(
+                    (
+                        ("parameters",),
+                        ("parameters", "type"),
+                        "object or string",
+                        json_type(_value),
+                    )
+                )
+                parameters = UNSET
+                _d["parameters"] = _value
+
+        _value = _d.pop("raw_source", UNSET)
+        if _value is UNSET:
+            raw_source = UNSET
+        else:
+            if type(_value) is str or _value is None:
+                raw_source = _value
+            else:
+                _found.append(
+                    (
+                        ("raw_source",),
+                        ("raw_source", "type"),
+                        "string or null",
+                        json_type(_value),
+                    )
+                )
+                raw_source = UNSET
+                _d["raw_source"] = _value
+
+        _value = _d.pop("rendered_source", UNSET)
+        if _value is UNSET:
+            rendered_source = UNSET
+        else:
+            if type(_value) is str or _value is None:
+                rendered_source = _value
+            else:
+                _found.append(
+                    (
+                        ("rendered_source",),
+                        ("rendered_source", "type"),
+                        "string or null",
+                        json_type(_value),
+                    )
+                )
+                rendered_source = UNSET
+                _d["rendered_source"] = _value
+
+        _value = _d.pop("statement_annotation", UNSET)
+        if _value is UNSET:
+            statement_annotation = UNSET
+        else:
+            if type(_value) is str or _value is None:
+                statement_annotation = _value
+            else:
+                _found.append(
+                    (
+                        ("statement_annotation",),
+                        ("statement_annotation", "type"),
+                        "string or null",
+                        json_type(_value),
+                    )
+                )
+                statement_annotation = UNSET
+                _d["statement_annotation"] = _value
+
+        _value = _d.pop("dbt_metric_id", UNSET)
+        if _value is UNSET:
+            dbt_metric_id = UNSET
+        else:
+            if (
+                (type(_value) is int or (type(_value) is float and _value.is_integer()))
+                or type(_value) is str
+                or _value is None
+            ):
+                dbt_metric_id = _value
+            else:
+                _found.append(
+                    (
+                        ("dbt_metric_id",),
+                        ("dbt_metric_id", "type"),
+                        "integer or string or null",
+                        json_type(_value),
+                    )
+                )
+                dbt_metric_id = UNSET
+                _d["dbt_metric_id"] = _value
+
+        _value = _d.pop("dbt_metric_token", UNSET)
+        if _value is UNSET:
+            dbt_metric_token = UNSET
+        else:
+            if type(_value) is str or _value is None:
+                dbt_metric_token = _value
+            else:
+                _found.append(
+                    (
+                        ("dbt_metric_token",),
+                        ("dbt_metric_token", "type"),
+                        "string or null",
+                        json_type(_value),
+                    )
+                )
+                dbt_metric_token = UNSET
+                _d["dbt_metric_token"] = _value
+
+        _value = _d.pop("help_url", UNSET)
+        if _value is UNSET:
+            help_url = UNSET
+        else:
+            if type(_value) is str or _value is None:
+                help_url = _value
+            else:
+                _found.append(
+                    (
+                        ("help_url",),
+                        ("help_url", "type"),
+                        "string or null",
+                        json_type(_value),
+                    )
+                )
+                help_url = UNSET
+                _d["help_url"] = _value
+
+        _value = _d.pop("error_code", UNSET)
+        if _value is UNSET:
+            error_code = UNSET
+        else:
+            if type(_value) is str or _value is None:
+                error_code = _value
+            else:
+                _found.append(
+                    (
+                        ("error_code",),
+                        ("error_code", "type"),
+                        "string or null",
+                        json_type(_value),
+                    )
+                )
+                error_code = UNSET
+                _d["error_code"] = _value
+
+        _value = _d.pop("error_type", UNSET)
+        if _value is UNSET:
+            error_type = UNSET
+        else:
+            if type(_value) is str or _value is None:
+                error_type = _value
+            else:
+                _found.append(
+                    (
+                        ("error_type",),
+                        ("error_type", "type"),
+                        "string or null",
+                        json_type(_value),
+                    )
+                )
+                error_type = UNSET
+                _d["error_type"] = _value
+
+        _value = _d.pop("error_message", UNSET)
+        if _value is UNSET:
+            error_message = UNSET
+        else:
+            if type(_value) is str or _value is None:
+                error_message = _value
+            else:
+                _found.append(
+                    (
+                        ("error_message",),
+                        ("error_message", "type"),
+                        "string or null",
+                        json_type(_value),
+                    )
+                )
+                error_message = UNSET
+                _d["error_message"] = _value
+
+        _value = _d.pop("_embedded", UNSET)
+        if _value is UNSET:
+            field_embedded = UNSET
+        else:
+            if type(_value) is dict:
+                field_embedded = QueryRunEmbeddedType0._read(_value, _found)
+            elif _value is None:
+                field_embedded = _value
+            else:
+                _found.append(
+                    (
+                        ("_embedded",),
+                        ("_embedded", "type"),
+                        "object or null",
+                        json_type(_value),
+                    )
+                )
+                field_embedded = UNSET
+                _d["_embedded"] = _value
+
+        _model = cls(
+            id,
+            token,
+            state,
+            created_at,
+            field_links,
+            completed_at,
+            data_source_id,
+            data_source_token,
+            limit,
+            max_result_bytes,
+            query_token,
+            query_name,
+            query_created_at,
+            parameters,
+            raw_source,
+            rendered_source,
+            statement_annotation,
+            dbt_metric_id,
+            dbt_metric_token,
+            help_url,
+            error_code,
+            error_type,
+            error_message,
+            field_embedded,
         )
-
-        def _parse_dbt_metric_id(data: object) -> int | None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | str | Unset, data)
-
-        dbt_metric_id = _parse_dbt_metric_id(d.pop("dbt_metric_id", UNSET))
-
-        def _parse_dbt_metric_token(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        dbt_metric_token = _parse_dbt_metric_token(d.pop("dbt_metric_token", UNSET))
-
-        def _parse_help_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        help_url = _parse_help_url(d.pop("help_url", UNSET))
-
-        def _parse_error_code(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        error_code = _parse_error_code(d.pop("error_code", UNSET))
-
-        def _parse_error_type(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        error_type = _parse_error_type(d.pop("error_type", UNSET))
-
-        def _parse_error_message(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        error_message = _parse_error_message(d.pop("error_message", UNSET))
-
-        def _parse_field_embedded(data: object) -> None | QueryRunEmbeddedType0 | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                field_embedded_type_0 = QueryRunEmbeddedType0.from_dict(data)
-
-                return field_embedded_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | QueryRunEmbeddedType0 | Unset, data)
-
-        field_embedded = _parse_field_embedded(d.pop("_embedded", UNSET))
-
-        query_run = cls(
-            id=id,
-            token=token,
-            state=state,
-            created_at=created_at,
-            field_links=field_links,
-            completed_at=completed_at,
-            data_source_id=data_source_id,
-            data_source_token=data_source_token,
-            limit=limit,
-            max_result_bytes=max_result_bytes,
-            query_token=query_token,
-            query_name=query_name,
-            query_created_at=query_created_at,
-            parameters=parameters,
-            raw_source=raw_source,
-            rendered_source=rendered_source,
-            statement_annotation=statement_annotation,
-            dbt_metric_id=dbt_metric_id,
-            dbt_metric_token=dbt_metric_token,
-            help_url=help_url,
-            error_code=error_code,
-            error_type=error_type,
-            error_message=error_message,
-            field_embedded=field_embedded,
-        )
-
-        query_run.additional_properties = d
-        return query_run
+        _model.additional_properties = _d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:

@@ -6,29 +6,73 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import UnreadableBody
+from ..types import (
+    Deviation,
+    RawDeviation,
+    decode_json,
+    finish,
+    json_type,
+)
+
 T = TypeVar("T", bound="QueryRunEmbeddedType0")
 
 
 @_attrs_define
 class QueryRunEmbeddedType0:
-    """Embedded resources (usually empty; `null` or absent for none)."""
+    """Embedded resources (usually empty; `null` or absent for none).
+
+    Read tolerantly (``from_dict``, ``from_json``): a value whose JSON type the spec does not
+    expect leaves its attribute ``UNSET`` and is kept in ``additional_properties`` under its
+    JSON key, as is a key the spec does not name; a missing required property leaves its
+    attribute ``UNSET``. ``types.deviations_of(model)`` lists what strayed; ``to_dict()``
+    writes back the body that was read.
+
+    """
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(
+        init=False, default=(), eq=False, repr=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
-
+        """The JSON object of this model: the body it was read from (timestamps as sent,
+        values that strayed from the spec as sent, unknown keys kept)."""
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        query_run_embedded_type_0 = cls()
+        """The model of a decoded JSON object, read tolerantly (see the class docstring).
 
-        query_run_embedded_type_0.additional_properties = d
-        return query_run_embedded_type_0
+        Where the object strays from the spec is recorded on the model returned:
+        ``types.deviations_of(model)``.
+        """
+        _found: list[RawDeviation] = []
+        _model = cls._read(src_dict, _found)
+        if _found:
+            _model._deviations = finish(_found)
+        return _model
+
+    @classmethod
+    def from_json(cls, content: bytes | str) -> Self:
+        """The model of a JSON body (bytes as sent, or text), read as ``from_dict`` reads.
+
+        Raises:
+            UnreadableBody: the body is not JSON, or not a JSON object.
+        """
+        body = decode_json(content)
+        if type(body) is not dict:
+            raise UnreadableBody(f"the body is a JSON {json_type(body)}, not an object")
+        return cls.from_dict(body)
+
+    @classmethod
+    def _read(cls, src_dict: Mapping[str, Any], _found: list[RawDeviation]) -> Self:
+        _d = dict(src_dict)
+        _model = cls()
+        _model.additional_properties = _d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:

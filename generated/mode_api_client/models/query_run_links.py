@@ -6,7 +6,18 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..errors import UnreadableBody
+from ..types import (
+    UNSET,
+    Deviation,
+    RawDeviation,
+    Unset,
+    decode_json,
+    finish,
+    json_type,
+    prefix,
+    wire_value,
+)
 
 if TYPE_CHECKING:
     from ..models.link import Link
@@ -19,6 +30,12 @@ T = TypeVar("T", bound="QueryRunLinks")
 class QueryRunLinks:
     """The Query Run's relations. `self` is always present; relations Mode adds beyond the nine documented ones are kept.
     Each relation is a Link or an array of Links.
+
+        Read tolerantly (``from_dict``, ``from_json``): a value whose JSON type the spec does not
+        expect leaves its attribute ``UNSET`` and is kept in ``additional_properties`` under its
+        JSON key, as is a key the spec does not name; a missing required property leaves its
+        attribute ``UNSET``. ``types.deviations_of(model)`` lists what strayed; ``to_dict()``
+        writes back the body that was read.
 
         Attributes:
             self_ (Link | list[Link]): The value of one HAL relation: a Link object, or an array of Link objects for a
@@ -53,482 +70,438 @@ class QueryRunLinks:
     additional_properties: dict[str, Link | list[Link]] = _attrs_field(
         init=False, factory=dict
     )
+    _deviations: tuple[Deviation, ...] = _attrs_field(
+        init=False, default=(), eq=False, repr=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.link import Link
-
-        self_: dict[str, Any] | list[dict[str, Any]]
-        if isinstance(self.self_, Link):
-            self_ = self.self_.to_dict()
-        else:
-            self_ = []
-            for componentsschemas_relation_type_1_item_data in self.self_:
-                componentsschemas_relation_type_1_item = (
-                    componentsschemas_relation_type_1_item_data.to_dict()
-                )
-                self_.append(componentsschemas_relation_type_1_item)
-
-        query: dict[str, Any] | list[dict[str, Any]] | Unset
-        if isinstance(self.query, Unset):
-            query = UNSET
-        elif isinstance(self.query, Link):
-            query = self.query.to_dict()
-        else:
-            query = []
-            for componentsschemas_relation_type_1_item_data in self.query:
-                componentsschemas_relation_type_1_item = (
-                    componentsschemas_relation_type_1_item_data.to_dict()
-                )
-                query.append(componentsschemas_relation_type_1_item)
-
-        view: dict[str, Any] | list[dict[str, Any]] | Unset
-        if isinstance(self.view, Unset):
-            view = UNSET
-        elif isinstance(self.view, Link):
-            view = self.view.to_dict()
-        else:
-            view = []
-            for componentsschemas_relation_type_1_item_data in self.view:
-                componentsschemas_relation_type_1_item = (
-                    componentsschemas_relation_type_1_item_data.to_dict()
-                )
-                view.append(componentsschemas_relation_type_1_item)
-
-        result: dict[str, Any] | list[dict[str, Any]] | Unset
-        if isinstance(self.result, Unset):
-            result = UNSET
-        elif isinstance(self.result, Link):
-            result = self.result.to_dict()
-        else:
-            result = []
-            for componentsschemas_relation_type_1_item_data in self.result:
-                componentsschemas_relation_type_1_item = (
-                    componentsschemas_relation_type_1_item_data.to_dict()
-                )
-                result.append(componentsschemas_relation_type_1_item)
-
-        result_web: dict[str, Any] | list[dict[str, Any]] | Unset
-        if isinstance(self.result_web, Unset):
-            result_web = UNSET
-        elif isinstance(self.result_web, Link):
-            result_web = self.result_web.to_dict()
-        else:
-            result_web = []
-            for componentsschemas_relation_type_1_item_data in self.result_web:
-                componentsschemas_relation_type_1_item = (
-                    componentsschemas_relation_type_1_item_data.to_dict()
-                )
-                result_web.append(componentsschemas_relation_type_1_item)
-
-        query_web: dict[str, Any] | list[dict[str, Any]] | Unset
-        if isinstance(self.query_web, Unset):
-            query_web = UNSET
-        elif isinstance(self.query_web, Link):
-            query_web = self.query_web.to_dict()
-        else:
-            query_web = []
-            for componentsschemas_relation_type_1_item_data in self.query_web:
-                componentsschemas_relation_type_1_item = (
-                    componentsschemas_relation_type_1_item_data.to_dict()
-                )
-                query_web.append(componentsschemas_relation_type_1_item)
-
-        report_run: dict[str, Any] | list[dict[str, Any]] | Unset
-        if isinstance(self.report_run, Unset):
-            report_run = UNSET
-        elif isinstance(self.report_run, Link):
-            report_run = self.report_run.to_dict()
-        else:
-            report_run = []
-            for componentsschemas_relation_type_1_item_data in self.report_run:
-                componentsschemas_relation_type_1_item = (
-                    componentsschemas_relation_type_1_item_data.to_dict()
-                )
-                report_run.append(componentsschemas_relation_type_1_item)
-
-        report_run_web: dict[str, Any] | list[dict[str, Any]] | Unset
-        if isinstance(self.report_run_web, Unset):
-            report_run_web = UNSET
-        elif isinstance(self.report_run_web, Link):
-            report_run_web = self.report_run_web.to_dict()
-        else:
-            report_run_web = []
-            for componentsschemas_relation_type_1_item_data in self.report_run_web:
-                componentsschemas_relation_type_1_item = (
-                    componentsschemas_relation_type_1_item_data.to_dict()
-                )
-                report_run_web.append(componentsschemas_relation_type_1_item)
-
-        executed_by: dict[str, Any] | list[dict[str, Any]] | Unset
-        if isinstance(self.executed_by, Unset):
-            executed_by = UNSET
-        elif isinstance(self.executed_by, Link):
-            executed_by = self.executed_by.to_dict()
-        else:
-            executed_by = []
-            for componentsschemas_relation_type_1_item_data in self.executed_by:
-                componentsschemas_relation_type_1_item = (
-                    componentsschemas_relation_type_1_item_data.to_dict()
-                )
-                executed_by.append(componentsschemas_relation_type_1_item)
-
+        """The JSON object of this model: the body it was read from (timestamps as sent,
+        values that strayed from the spec as sent, unknown keys kept)."""
         field_dict: dict[str, Any] = {}
         for prop_name, prop in self.additional_properties.items():
-            if isinstance(prop, Link):
-                field_dict[prop_name] = prop.to_dict()
-            else:
-                field_dict[prop_name] = []
-                for componentsschemas_relation_type_1_item_data in prop:
-                    componentsschemas_relation_type_1_item = (
-                        componentsschemas_relation_type_1_item_data.to_dict()
-                    )
-                    field_dict[prop_name].append(componentsschemas_relation_type_1_item)
-
-        field_dict.update(
-            {
-                "self": self_,
-            }
-        )
-        if query is not UNSET:
-            field_dict["query"] = query
-        if view is not UNSET:
-            field_dict["view"] = view
-        if result is not UNSET:
-            field_dict["result"] = result
-        if result_web is not UNSET:
-            field_dict["result_web"] = result_web
-        if query_web is not UNSET:
-            field_dict["query_web"] = query_web
-        if report_run is not UNSET:
-            field_dict["report_run"] = report_run
-        if report_run_web is not UNSET:
-            field_dict["report_run_web"] = report_run_web
-        if executed_by is not UNSET:
-            field_dict["executed_by"] = executed_by
-
+            field_dict[prop_name] = wire_value(prop)
+        if not isinstance(self.self_, Unset):
+            field_dict["self"] = wire_value(self.self_)
+        if not isinstance(self.query, Unset):
+            field_dict["query"] = wire_value(self.query)
+        if not isinstance(self.view, Unset):
+            field_dict["view"] = wire_value(self.view)
+        if not isinstance(self.result, Unset):
+            field_dict["result"] = wire_value(self.result)
+        if not isinstance(self.result_web, Unset):
+            field_dict["result_web"] = wire_value(self.result_web)
+        if not isinstance(self.query_web, Unset):
+            field_dict["query_web"] = wire_value(self.query_web)
+        if not isinstance(self.report_run, Unset):
+            field_dict["report_run"] = wire_value(self.report_run)
+        if not isinstance(self.report_run_web, Unset):
+            field_dict["report_run_web"] = wire_value(self.report_run_web)
+        if not isinstance(self.executed_by, Unset):
+            field_dict["executed_by"] = wire_value(self.executed_by)
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        """The model of a decoded JSON object, read tolerantly (see the class docstring).
+
+        Where the object strays from the spec is recorded on the model returned:
+        ``types.deviations_of(model)``.
+        """
+        _found: list[RawDeviation] = []
+        _model = cls._read(src_dict, _found)
+        if _found:
+            _model._deviations = finish(_found)
+        return _model
+
+    @classmethod
+    def from_json(cls, content: bytes | str) -> Self:
+        """The model of a JSON body (bytes as sent, or text), read as ``from_dict`` reads.
+
+        Raises:
+            UnreadableBody: the body is not JSON, or not a JSON object.
+        """
+        body = decode_json(content)
+        if type(body) is not dict:
+            raise UnreadableBody(f"the body is a JSON {json_type(body)}, not an object")
+        return cls.from_dict(body)
+
+    @classmethod
+    def _read(cls, src_dict: Mapping[str, Any], _found: list[RawDeviation]) -> Self:
         from ..models.link import Link
 
-        d = dict(src_dict)
+        _d = dict(src_dict)
+        _value = _d.pop("self", UNSET)
+        if _value is UNSET:
+            self_ = UNSET
+            _found.append((("self",), ("self", "required"), "present", "missing"))
+        else:
+            _start = len(_found)
+            if type(_value) is dict:
+                self_ = Link._read(_value, _found)
+            elif type(_value) is list:
+                self__items: list[Any] = []
+                _kept_1 = True
+                for _index_1, _item_1 in enumerate(_value):
+                    _start_1 = len(_found)
+                    if type(_item_1) is dict:
+                        _read_1 = Link._read(_item_1, _found)
+                    else:
+                        _found.append(((), ("type",), "object", json_type(_item_1)))
+                        _read_1 = UNSET
 
-        def _parse_self_(data: object) -> Link | list[Link]:
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_relation_type_0 = Link.from_dict(data)
+                    if _read_1 is UNSET:
+                        _kept_1 = False
+                    if len(_found) > _start_1:
+                        prefix(_found, _start_1, _index_1, "[]")
+                    self__items.append(_read_1)
+                if _kept_1:
+                    self_ = self__items
+                else:
+                    self_ = UNSET
+                    _d["self"] = _value
+            else:
+                _found.append(((), ("type",), "object or array", json_type(_value)))
+                self_ = UNSET
+                _d["self"] = _value
 
-                return componentsschemas_relation_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, list):
-                raise TypeError()
-            componentsschemas_relation_type_1 = []
-            _componentsschemas_relation_type_1 = data
-            for (
-                componentsschemas_relation_type_1_item_data
-            ) in _componentsschemas_relation_type_1:
-                componentsschemas_relation_type_1_item = Link.from_dict(
-                    componentsschemas_relation_type_1_item_data
-                )
+            if len(_found) > _start:
+                prefix(_found, _start, "self", "self")
 
-                componentsschemas_relation_type_1.append(
-                    componentsschemas_relation_type_1_item
-                )
+        _value = _d.pop("query", UNSET)
+        if _value is UNSET:
+            query = UNSET
+        else:
+            _start = len(_found)
+            if type(_value) is dict:
+                query = Link._read(_value, _found)
+            elif type(_value) is list:
+                query_items: list[Any] = []
+                _kept_1 = True
+                for _index_1, _item_1 in enumerate(_value):
+                    _start_1 = len(_found)
+                    if type(_item_1) is dict:
+                        _read_1 = Link._read(_item_1, _found)
+                    else:
+                        _found.append(((), ("type",), "object", json_type(_item_1)))
+                        _read_1 = UNSET
 
-            return componentsschemas_relation_type_1
+                    if _read_1 is UNSET:
+                        _kept_1 = False
+                    if len(_found) > _start_1:
+                        prefix(_found, _start_1, _index_1, "[]")
+                    query_items.append(_read_1)
+                if _kept_1:
+                    query = query_items
+                else:
+                    query = UNSET
+                    _d["query"] = _value
+            else:
+                _found.append(((), ("type",), "object or array", json_type(_value)))
+                query = UNSET
+                _d["query"] = _value
 
-        self_ = _parse_self_(d.pop("self"))
+            if len(_found) > _start:
+                prefix(_found, _start, "query", "query")
 
-        def _parse_query(data: object) -> Link | list[Link] | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_relation_type_0 = Link.from_dict(data)
+        _value = _d.pop("view", UNSET)
+        if _value is UNSET:
+            view = UNSET
+        else:
+            _start = len(_found)
+            if type(_value) is dict:
+                view = Link._read(_value, _found)
+            elif type(_value) is list:
+                view_items: list[Any] = []
+                _kept_1 = True
+                for _index_1, _item_1 in enumerate(_value):
+                    _start_1 = len(_found)
+                    if type(_item_1) is dict:
+                        _read_1 = Link._read(_item_1, _found)
+                    else:
+                        _found.append(((), ("type",), "object", json_type(_item_1)))
+                        _read_1 = UNSET
 
-                return componentsschemas_relation_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, list):
-                raise TypeError()
-            componentsschemas_relation_type_1 = []
-            _componentsschemas_relation_type_1 = data
-            for (
-                componentsschemas_relation_type_1_item_data
-            ) in _componentsschemas_relation_type_1:
-                componentsschemas_relation_type_1_item = Link.from_dict(
-                    componentsschemas_relation_type_1_item_data
-                )
+                    if _read_1 is UNSET:
+                        _kept_1 = False
+                    if len(_found) > _start_1:
+                        prefix(_found, _start_1, _index_1, "[]")
+                    view_items.append(_read_1)
+                if _kept_1:
+                    view = view_items
+                else:
+                    view = UNSET
+                    _d["view"] = _value
+            else:
+                _found.append(((), ("type",), "object or array", json_type(_value)))
+                view = UNSET
+                _d["view"] = _value
 
-                componentsschemas_relation_type_1.append(
-                    componentsschemas_relation_type_1_item
-                )
+            if len(_found) > _start:
+                prefix(_found, _start, "view", "view")
 
-            return componentsschemas_relation_type_1
+        _value = _d.pop("result", UNSET)
+        if _value is UNSET:
+            result = UNSET
+        else:
+            _start = len(_found)
+            if type(_value) is dict:
+                result = Link._read(_value, _found)
+            elif type(_value) is list:
+                result_items: list[Any] = []
+                _kept_1 = True
+                for _index_1, _item_1 in enumerate(_value):
+                    _start_1 = len(_found)
+                    if type(_item_1) is dict:
+                        _read_1 = Link._read(_item_1, _found)
+                    else:
+                        _found.append(((), ("type",), "object", json_type(_item_1)))
+                        _read_1 = UNSET
 
-        query = _parse_query(d.pop("query", UNSET))
+                    if _read_1 is UNSET:
+                        _kept_1 = False
+                    if len(_found) > _start_1:
+                        prefix(_found, _start_1, _index_1, "[]")
+                    result_items.append(_read_1)
+                if _kept_1:
+                    result = result_items
+                else:
+                    result = UNSET
+                    _d["result"] = _value
+            else:
+                _found.append(((), ("type",), "object or array", json_type(_value)))
+                result = UNSET
+                _d["result"] = _value
 
-        def _parse_view(data: object) -> Link | list[Link] | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_relation_type_0 = Link.from_dict(data)
+            if len(_found) > _start:
+                prefix(_found, _start, "result", "result")
 
-                return componentsschemas_relation_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, list):
-                raise TypeError()
-            componentsschemas_relation_type_1 = []
-            _componentsschemas_relation_type_1 = data
-            for (
-                componentsschemas_relation_type_1_item_data
-            ) in _componentsschemas_relation_type_1:
-                componentsschemas_relation_type_1_item = Link.from_dict(
-                    componentsschemas_relation_type_1_item_data
-                )
+        _value = _d.pop("result_web", UNSET)
+        if _value is UNSET:
+            result_web = UNSET
+        else:
+            _start = len(_found)
+            if type(_value) is dict:
+                result_web = Link._read(_value, _found)
+            elif type(_value) is list:
+                result_web_items: list[Any] = []
+                _kept_1 = True
+                for _index_1, _item_1 in enumerate(_value):
+                    _start_1 = len(_found)
+                    if type(_item_1) is dict:
+                        _read_1 = Link._read(_item_1, _found)
+                    else:
+                        _found.append(((), ("type",), "object", json_type(_item_1)))
+                        _read_1 = UNSET
 
-                componentsschemas_relation_type_1.append(
-                    componentsschemas_relation_type_1_item
-                )
+                    if _read_1 is UNSET:
+                        _kept_1 = False
+                    if len(_found) > _start_1:
+                        prefix(_found, _start_1, _index_1, "[]")
+                    result_web_items.append(_read_1)
+                if _kept_1:
+                    result_web = result_web_items
+                else:
+                    result_web = UNSET
+                    _d["result_web"] = _value
+            else:
+                _found.append(((), ("type",), "object or array", json_type(_value)))
+                result_web = UNSET
+                _d["result_web"] = _value
 
-            return componentsschemas_relation_type_1
+            if len(_found) > _start:
+                prefix(_found, _start, "result_web", "result_web")
 
-        view = _parse_view(d.pop("view", UNSET))
+        _value = _d.pop("query_web", UNSET)
+        if _value is UNSET:
+            query_web = UNSET
+        else:
+            _start = len(_found)
+            if type(_value) is dict:
+                query_web = Link._read(_value, _found)
+            elif type(_value) is list:
+                query_web_items: list[Any] = []
+                _kept_1 = True
+                for _index_1, _item_1 in enumerate(_value):
+                    _start_1 = len(_found)
+                    if type(_item_1) is dict:
+                        _read_1 = Link._read(_item_1, _found)
+                    else:
+                        _found.append(((), ("type",), "object", json_type(_item_1)))
+                        _read_1 = UNSET
 
-        def _parse_result(data: object) -> Link | list[Link] | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_relation_type_0 = Link.from_dict(data)
+                    if _read_1 is UNSET:
+                        _kept_1 = False
+                    if len(_found) > _start_1:
+                        prefix(_found, _start_1, _index_1, "[]")
+                    query_web_items.append(_read_1)
+                if _kept_1:
+                    query_web = query_web_items
+                else:
+                    query_web = UNSET
+                    _d["query_web"] = _value
+            else:
+                _found.append(((), ("type",), "object or array", json_type(_value)))
+                query_web = UNSET
+                _d["query_web"] = _value
 
-                return componentsschemas_relation_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, list):
-                raise TypeError()
-            componentsschemas_relation_type_1 = []
-            _componentsschemas_relation_type_1 = data
-            for (
-                componentsschemas_relation_type_1_item_data
-            ) in _componentsschemas_relation_type_1:
-                componentsschemas_relation_type_1_item = Link.from_dict(
-                    componentsschemas_relation_type_1_item_data
-                )
+            if len(_found) > _start:
+                prefix(_found, _start, "query_web", "query_web")
 
-                componentsschemas_relation_type_1.append(
-                    componentsschemas_relation_type_1_item
-                )
+        _value = _d.pop("report_run", UNSET)
+        if _value is UNSET:
+            report_run = UNSET
+        else:
+            _start = len(_found)
+            if type(_value) is dict:
+                report_run = Link._read(_value, _found)
+            elif type(_value) is list:
+                report_run_items: list[Any] = []
+                _kept_1 = True
+                for _index_1, _item_1 in enumerate(_value):
+                    _start_1 = len(_found)
+                    if type(_item_1) is dict:
+                        _read_1 = Link._read(_item_1, _found)
+                    else:
+                        _found.append(((), ("type",), "object", json_type(_item_1)))
+                        _read_1 = UNSET
 
-            return componentsschemas_relation_type_1
+                    if _read_1 is UNSET:
+                        _kept_1 = False
+                    if len(_found) > _start_1:
+                        prefix(_found, _start_1, _index_1, "[]")
+                    report_run_items.append(_read_1)
+                if _kept_1:
+                    report_run = report_run_items
+                else:
+                    report_run = UNSET
+                    _d["report_run"] = _value
+            else:
+                _found.append(((), ("type",), "object or array", json_type(_value)))
+                report_run = UNSET
+                _d["report_run"] = _value
 
-        result = _parse_result(d.pop("result", UNSET))
+            if len(_found) > _start:
+                prefix(_found, _start, "report_run", "report_run")
 
-        def _parse_result_web(data: object) -> Link | list[Link] | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_relation_type_0 = Link.from_dict(data)
+        _value = _d.pop("report_run_web", UNSET)
+        if _value is UNSET:
+            report_run_web = UNSET
+        else:
+            _start = len(_found)
+            if type(_value) is dict:
+                report_run_web = Link._read(_value, _found)
+            elif type(_value) is list:
+                report_run_web_items: list[Any] = []
+                _kept_1 = True
+                for _index_1, _item_1 in enumerate(_value):
+                    _start_1 = len(_found)
+                    if type(_item_1) is dict:
+                        _read_1 = Link._read(_item_1, _found)
+                    else:
+                        _found.append(((), ("type",), "object", json_type(_item_1)))
+                        _read_1 = UNSET
 
-                return componentsschemas_relation_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, list):
-                raise TypeError()
-            componentsschemas_relation_type_1 = []
-            _componentsschemas_relation_type_1 = data
-            for (
-                componentsschemas_relation_type_1_item_data
-            ) in _componentsschemas_relation_type_1:
-                componentsschemas_relation_type_1_item = Link.from_dict(
-                    componentsschemas_relation_type_1_item_data
-                )
+                    if _read_1 is UNSET:
+                        _kept_1 = False
+                    if len(_found) > _start_1:
+                        prefix(_found, _start_1, _index_1, "[]")
+                    report_run_web_items.append(_read_1)
+                if _kept_1:
+                    report_run_web = report_run_web_items
+                else:
+                    report_run_web = UNSET
+                    _d["report_run_web"] = _value
+            else:
+                _found.append(((), ("type",), "object or array", json_type(_value)))
+                report_run_web = UNSET
+                _d["report_run_web"] = _value
 
-                componentsschemas_relation_type_1.append(
-                    componentsschemas_relation_type_1_item
-                )
+            if len(_found) > _start:
+                prefix(_found, _start, "report_run_web", "report_run_web")
 
-            return componentsschemas_relation_type_1
+        _value = _d.pop("executed_by", UNSET)
+        if _value is UNSET:
+            executed_by = UNSET
+        else:
+            _start = len(_found)
+            if type(_value) is dict:
+                executed_by = Link._read(_value, _found)
+            elif type(_value) is list:
+                executed_by_items: list[Any] = []
+                _kept_1 = True
+                for _index_1, _item_1 in enumerate(_value):
+                    _start_1 = len(_found)
+                    if type(_item_1) is dict:
+                        _read_1 = Link._read(_item_1, _found)
+                    else:
+                        _found.append(((), ("type",), "object", json_type(_item_1)))
+                        _read_1 = UNSET
 
-        result_web = _parse_result_web(d.pop("result_web", UNSET))
+                    if _read_1 is UNSET:
+                        _kept_1 = False
+                    if len(_found) > _start_1:
+                        prefix(_found, _start_1, _index_1, "[]")
+                    executed_by_items.append(_read_1)
+                if _kept_1:
+                    executed_by = executed_by_items
+                else:
+                    executed_by = UNSET
+                    _d["executed_by"] = _value
+            else:
+                _found.append(((), ("type",), "object or array", json_type(_value)))
+                executed_by = UNSET
+                _d["executed_by"] = _value
 
-        def _parse_query_web(data: object) -> Link | list[Link] | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_relation_type_0 = Link.from_dict(data)
+            if len(_found) > _start:
+                prefix(_found, _start, "executed_by", "executed_by")
 
-                return componentsschemas_relation_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, list):
-                raise TypeError()
-            componentsschemas_relation_type_1 = []
-            _componentsschemas_relation_type_1 = data
-            for (
-                componentsschemas_relation_type_1_item_data
-            ) in _componentsschemas_relation_type_1:
-                componentsschemas_relation_type_1_item = Link.from_dict(
-                    componentsschemas_relation_type_1_item_data
-                )
-
-                componentsschemas_relation_type_1.append(
-                    componentsschemas_relation_type_1_item
-                )
-
-            return componentsschemas_relation_type_1
-
-        query_web = _parse_query_web(d.pop("query_web", UNSET))
-
-        def _parse_report_run(data: object) -> Link | list[Link] | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_relation_type_0 = Link.from_dict(data)
-
-                return componentsschemas_relation_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, list):
-                raise TypeError()
-            componentsschemas_relation_type_1 = []
-            _componentsschemas_relation_type_1 = data
-            for (
-                componentsschemas_relation_type_1_item_data
-            ) in _componentsschemas_relation_type_1:
-                componentsschemas_relation_type_1_item = Link.from_dict(
-                    componentsschemas_relation_type_1_item_data
-                )
-
-                componentsschemas_relation_type_1.append(
-                    componentsschemas_relation_type_1_item
-                )
-
-            return componentsschemas_relation_type_1
-
-        report_run = _parse_report_run(d.pop("report_run", UNSET))
-
-        def _parse_report_run_web(data: object) -> Link | list[Link] | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_relation_type_0 = Link.from_dict(data)
-
-                return componentsschemas_relation_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, list):
-                raise TypeError()
-            componentsschemas_relation_type_1 = []
-            _componentsschemas_relation_type_1 = data
-            for (
-                componentsschemas_relation_type_1_item_data
-            ) in _componentsschemas_relation_type_1:
-                componentsschemas_relation_type_1_item = Link.from_dict(
-                    componentsschemas_relation_type_1_item_data
-                )
-
-                componentsschemas_relation_type_1.append(
-                    componentsschemas_relation_type_1_item
-                )
-
-            return componentsschemas_relation_type_1
-
-        report_run_web = _parse_report_run_web(d.pop("report_run_web", UNSET))
-
-        def _parse_executed_by(data: object) -> Link | list[Link] | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_relation_type_0 = Link.from_dict(data)
-
-                return componentsschemas_relation_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, list):
-                raise TypeError()
-            componentsschemas_relation_type_1 = []
-            _componentsschemas_relation_type_1 = data
-            for (
-                componentsschemas_relation_type_1_item_data
-            ) in _componentsschemas_relation_type_1:
-                componentsschemas_relation_type_1_item = Link.from_dict(
-                    componentsschemas_relation_type_1_item_data
-                )
-
-                componentsschemas_relation_type_1.append(
-                    componentsschemas_relation_type_1_item
-                )
-
-            return componentsschemas_relation_type_1
-
-        executed_by = _parse_executed_by(d.pop("executed_by", UNSET))
-
-        query_run_links = cls(
-            self_=self_,
-            query=query,
-            view=view,
-            result=result,
-            result_web=result_web,
-            query_web=query_web,
-            report_run=report_run,
-            report_run_web=report_run_web,
-            executed_by=executed_by,
+        _model = cls(
+            self_,
+            query,
+            view,
+            result,
+            result_web,
+            query_web,
+            report_run,
+            report_run_web,
+            executed_by,
         )
+        from ..models.link import Link
 
-        additional_properties = {}
-        for prop_name, prop_dict in d.items():
+        for _key, _value in _d.items():
+            _start = len(_found)
+            if type(_value) is dict:
+                _read = Link._read(_value, _found)
+            elif type(_value) is list:
+                _read_items: list[Any] = []
+                _kept_1 = True
+                for _index_1, _item_1 in enumerate(_value):
+                    _start_1 = len(_found)
+                    if type(_item_1) is dict:
+                        _read_1 = Link._read(_item_1, _found)
+                    else:
+                        _found.append(((), ("type",), "object", json_type(_item_1)))
+                        _read_1 = UNSET
 
-            def _parse_additional_property(data: object) -> Link | list[Link]:
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    componentsschemas_relation_type_0 = Link.from_dict(data)
+                    if _read_1 is UNSET:
+                        _kept_1 = False
+                    if len(_found) > _start_1:
+                        prefix(_found, _start_1, _index_1, "[]")
+                    _read_items.append(_read_1)
+                if _kept_1:
+                    _read = _read_items
+                else:
+                    _read = UNSET
 
-                    return componentsschemas_relation_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if not isinstance(data, list):
-                    raise TypeError()
-                componentsschemas_relation_type_1 = []
-                _componentsschemas_relation_type_1 = data
-                for (
-                    componentsschemas_relation_type_1_item_data
-                ) in _componentsschemas_relation_type_1:
-                    componentsschemas_relation_type_1_item = Link.from_dict(
-                        componentsschemas_relation_type_1_item_data
-                    )
+            else:
+                _found.append(((), ("type",), "object or array", json_type(_value)))
+                _read = UNSET
 
-                    componentsschemas_relation_type_1.append(
-                        componentsschemas_relation_type_1_item
-                    )
-
-                return componentsschemas_relation_type_1
-
-            additional_property = _parse_additional_property(prop_dict)
-
-            additional_properties[prop_name] = additional_property
-
-        query_run_links.additional_properties = additional_properties
-        return query_run_links
+            _d[_key] = _value if _read is UNSET else _read
+            if len(_found) > _start:
+                prefix(_found, _start, _key, "*")
+        _model.additional_properties = _d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:
