@@ -8,9 +8,9 @@ are those of the models' ``from_dict`` (``templates/model.py.jinja``):
   JSON (RFC 8259: no ``NaN`` or ``Infinity``);
 * :class:`Deviation` and :func:`deviations_of`: where a body read into a model strays from
   the spec's schema (JSON path, what the spec expects, the JSON type found; never the value);
-* :func:`read_timestamp`, :class:`WireTimestamp` and :func:`format_timestamp`: ISO 8601
-  timestamps as Mode sends them (``2020-05-04T20:17:55.387Z``), a zone-less one read as UTC,
-  each written back as the text the server sent;
+* :func:`wire_timestamp` and :func:`format_timestamp`: timestamps written back as the text
+  the server sent (the models read ISO 8601 text as timezone-aware datetimes where the
+  field is read, a zone-less one as UTC; other text stays text);
 * :func:`wire_value`: a model attribute's value as JSON again (what ``to_dict`` writes).
 """
 
@@ -178,32 +178,14 @@ class Deviation:
         return f"{self.path}: the spec expects {self.expected}, found {self.found}"
 
 
-# While a body is read, a deviation is a tuple (parts, rule steps, expected, found) with
-# parts relative to the model being read; each enclosing model prefixes its own step.
-RawDeviation = tuple[tuple[str | int, ...], tuple[str, ...], str, str]
+# While a body is read, the place of a value is a cell (enclosing place, JSON key or array
+# index, rule step), ``None`` at the top; a deviation is (place, expected, found, rule kind).
+Place = tuple[Any, str | int, str] | None
+RawDeviation = tuple[Place, str, str, str]
 EXTRA = "*"
 """The rule step of a key the schema does not name (an ``additionalProperties`` key)."""
 ITEM = "[]"
 """The rule step of an array position."""
-
-
-def stray(
-    found: list[RawDeviation], key: str, rule: str, value: Any, expected: str
-) -> None:
-    """Record that the value at ``key`` (rule step ``rule``) is not what the spec expects."""
-    found.append(((key,), (rule, "type"), expected, json_type(value)))
-
-
-def missing(found: list[RawDeviation], key: str) -> None:
-    """Record that the required property ``key`` is absent."""
-    found.append(((key,), (key, "required"), "present", "missing"))
-
-
-def prefix(found: list[RawDeviation], start: int, step: str | int, rule: str) -> None:
-    """Put ``step`` (rule step ``rule``) before the deviations recorded from ``start``."""
-    for index in range(start, len(found)):
-        parts, rules, expected, kind = found[index]
-        found[index] = ((step, *parts), (rule, *rules), expected, kind)
 
 
 def _document_order(deviation: Deviation) -> tuple[Any, ...]:
@@ -217,10 +199,17 @@ def _document_order(deviation: Deviation) -> tuple[Any, ...]:
 
 def finish(found: list[RawDeviation]) -> tuple[Deviation, ...]:
     """The recorded deviations of a body, in document order."""
-    done = [
-        Deviation(parts, expected, kind, "/".join(rules))
-        for parts, rules, expected, kind in found
-    ]
+    done = []
+    for place, expected, kind, rule in found:
+        parts: list[str | int] = []
+        rules = [rule]
+        while place is not None:
+            place, part, step = place
+            parts.append(part)
+            rules.append(step)
+        done.append(
+            Deviation(tuple(reversed(parts)), expected, kind, "/".join(reversed(rules)))
+        )
     return tuple(sorted(done, key=_document_order))
 
 
@@ -243,68 +232,11 @@ def deviations_of(model: Any) -> tuple[Deviation, ...]:
 # --- timestamps --------------------------------------------------------------------------
 
 
-class WireTimestamp(datetime.datetime):
-    """A timestamp read from the wire: a timezone-aware ``datetime`` remembering its text.
-
-    Compares, hashes and computes as the ``datetime`` it is (arithmetic gives plain
-    ``datetime`` values). A text without a zone (``"2026-11-01 09:30:02"``) is Mode's UTC
-    written without its ``Z``: read as UTC.
-
-    Attributes:
-        wire_text: The text as it was sent, which :func:`format_timestamp` writes back.
-    """
-
-    __slots__ = ("wire_text",)
-    wire_text: str
-
-    @classmethod
-    def from_parsed(cls, parsed: datetime.datetime, text: str) -> WireTimestamp:
-        """``parsed`` (read from ``text``; a naive one as UTC), remembering ``text``."""
-        value = cls.combine(
-            parsed.date(), parsed.timetz(), parsed.tzinfo or datetime.UTC
-        )
-        value.wire_text = text
-        return value
-
-    def __reduce_ex__(self, protocol: object) -> tuple[Any, ...]:
-        plain = datetime.datetime.combine(self.date(), self.timetz())
-        return (
-            type(self).from_parsed,
-            (plain, getattr(self, "wire_text", plain.isoformat())),
-        )
-
-
-_fromisoformat = datetime.datetime.fromisoformat
-
-
-def read_timestamp(text: str) -> datetime.datetime | str:
-    """An ISO 8601 text as a timezone-aware ``datetime``; other text as it is.
-
-    Mode's own form (``2020-05-04T20:17:55.387Z``) gives a plain ``datetime`` in UTC, which
-    :func:`format_timestamp` writes as the same text; any other form ``fromisoformat``
-    reads (another offset, seconds only, no zone, a date alone) gives a
-    :class:`WireTimestamp` that keeps the text; a zone-less text is read as UTC.
-    """
-    try:
-        parsed = _fromisoformat(text)
-    except ValueError:
-        return text
-    if (
-        len(text) == 24
-        and text[23] == "Z"
-        and text[19] == "."
-        and text[10] == "T"
-        and text[4] == text[7] == "-"
-        and text[13] == text[16] == ":"
-    ):
-        return parsed
-    return WireTimestamp.from_parsed(parsed, text)
-
-
 def format_timestamp(value: datetime.datetime) -> str:
     """A datetime as Mode writes it: UTC, ``Z``, milliseconds (microseconds if it has them).
 
-    A :class:`WireTimestamp` is written as it was sent; a naive datetime, as
+    A datetime with a ``wire_text`` attribute (the text it was read from) is written as
+    that text; a naive datetime, as
     ``isoformat()`` writes it; one whose UTC instant falls outside years 1-9999 keeps its
     own offset (``0001-01-01T00:00:00+05:00``).
     """
@@ -319,6 +251,30 @@ def format_timestamp(value: datetime.datetime) -> str:
         return value.isoformat()
     timespec = "milliseconds" if utc.microsecond % 1000 == 0 else "microseconds"
     return utc.replace(tzinfo=None).isoformat(timespec=timespec) + "Z"
+
+
+def wire_timestamp(value: Any, source: Mapping[str, Any] | None, key: str) -> Any:
+    """A timestamp attribute as JSON again: the text the server sent under ``key`` of the
+    object the model was read from (``source``) when it still reads as ``value`` (the same
+    instant and UTC offset; a zone-less text read as UTC); otherwise
+    :func:`format_timestamp` of a datetime, and text as it is."""
+    if not isinstance(value, datetime.datetime):
+        return value
+    sent = source.get(key) if source is not None else None
+    if isinstance(sent, str):
+        try:
+            parsed = datetime.datetime.fromisoformat(sent)
+        except ValueError:
+            return format_timestamp(value)
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=datetime.UTC)
+        if (
+            value.tzinfo is not None
+            and parsed == value
+            and parsed.utcoffset() == value.utcoffset()
+        ):
+            return sent
+    return format_timestamp(value)
 
 
 def wire_value(value: Any) -> Any:
@@ -345,12 +301,11 @@ __all__ = [
     "RequestFiles",
     "Response",
     "Unset",
-    "WireTimestamp",
     "decode_json",
     "deviations_of",
     "format_timestamp",
     "json_path",
     "json_type",
-    "read_timestamp",
+    "wire_timestamp",
     "wire_value",
 ]

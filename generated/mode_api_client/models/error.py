@@ -10,6 +10,7 @@ from ..errors import UnreadableBody
 from ..types import (
     UNSET,
     Deviation,
+    Place,
     RawDeviation,
     Unset,
     decode_json,
@@ -18,6 +19,7 @@ from ..types import (
 )
 
 T = TypeVar("T", bound="Error")
+_new = object.__new__
 
 
 @_attrs_define
@@ -61,7 +63,7 @@ class Error:
         ``types.deviations_of(model)``.
         """
         _found: list[RawDeviation] = []
-        _model = cls._read(src_dict, _found)
+        _model = cls._read(src_dict, _found, None)
         if _found:
             _model._deviations = finish(_found)
         return _model
@@ -79,38 +81,47 @@ class Error:
         return cls.from_dict(body)
 
     @classmethod
-    def _read(cls, src_dict: Mapping[str, Any], _found: list[RawDeviation]) -> Self:
+    def _read(
+        cls, src_dict: Mapping[str, Any], _found: list[RawDeviation], _at: Place
+    ) -> Self:
+        """``from_dict`` of the object at ``_at`` in a body; deviations go to ``_found``."""
         _d = dict(src_dict)
-        _value = _d.pop("id", UNSET)
-        if _value is UNSET:
-            id = UNSET
-            _found.append((("id",), ("id", "required"), "present", "missing"))
-        else:
+        _pop = _d.pop
+        _value = _pop("id", UNSET)
+        if _value is not UNSET:
             if type(_value) is str:
                 id = _value
             else:
-                _found.append((("id",), ("id", "type"), "string", json_type(_value)))
+                _found.append(((_at, "id", "id"), "string", json_type(_value), "type"))
                 id = UNSET
                 _d["id"] = _value
 
-        _value = _d.pop("message", UNSET)
-        if _value is UNSET:
-            message = UNSET
-            _found.append((("message",), ("message", "required"), "present", "missing"))
         else:
+            id = UNSET
+            _found.append(((_at, "id", "id"), "present", "missing", "required"))
+
+        _value = _pop("message", UNSET)
+        if _value is not UNSET:
             if type(_value) is str:
                 message = _value
             else:
                 _found.append(
-                    (("message",), ("message", "type"), "string", json_type(_value))
+                    ((_at, "message", "message"), "string", json_type(_value), "type")
                 )
                 message = UNSET
                 _d["message"] = _value
 
-        _model = cls(
-            id,
-            message,
-        )
+        else:
+            message = UNSET
+            _found.append(
+                ((_at, "message", "message"), "present", "missing", "required")
+            )
+
+        # Built without __init__ (no default or factory to evaluate): every slot is set here.
+        _model = _new(cls)
+        _model.id = id
+        _model.message = message
+        _model._deviations = ()
         _model.additional_properties = _d
         return _model
 

@@ -10,6 +10,7 @@ from ..errors import UnreadableBody
 from ..types import (
     UNSET,
     Deviation,
+    Place,
     RawDeviation,
     Unset,
     decode_json,
@@ -18,6 +19,7 @@ from ..types import (
 )
 
 T = TypeVar("T", bound="Link")
+_new = object.__new__
 
 
 @_attrs_define
@@ -62,7 +64,7 @@ class Link:
         ``types.deviations_of(model)``.
         """
         _found: list[RawDeviation] = []
-        _model = cls._read(src_dict, _found)
+        _model = cls._read(src_dict, _found, None)
         if _found:
             _model._deviations = finish(_found)
         return _model
@@ -80,23 +82,28 @@ class Link:
         return cls.from_dict(body)
 
     @classmethod
-    def _read(cls, src_dict: Mapping[str, Any], _found: list[RawDeviation]) -> Self:
+    def _read(
+        cls, src_dict: Mapping[str, Any], _found: list[RawDeviation], _at: Place
+    ) -> Self:
+        """``from_dict`` of the object at ``_at`` in a body; deviations go to ``_found``."""
         _d = dict(src_dict)
-        _value = _d.pop("href", UNSET)
-        if _value is UNSET:
-            href = UNSET
-            _found.append((("href",), ("href", "required"), "present", "missing"))
-        else:
+        _pop = _d.pop
+        _value = _pop("href", UNSET)
+        if _value is not UNSET:
             if type(_value) is str:
                 href = _value
             else:
                 _found.append(
-                    (("href",), ("href", "type"), "string", json_type(_value))
+                    ((_at, "href", "href"), "string", json_type(_value), "type")
                 )
                 href = UNSET
                 _d["href"] = _value
 
-        _value = _d.pop("templated", UNSET)
+        else:
+            href = UNSET
+            _found.append(((_at, "href", "href"), "present", "missing", "required"))
+
+        _value = _pop("templated", UNSET)
         if _value is UNSET:
             templated = UNSET
         else:
@@ -105,19 +112,20 @@ class Link:
             else:
                 _found.append(
                     (
-                        ("templated",),
-                        ("templated", "type"),
+                        (_at, "templated", "templated"),
                         "boolean",
                         json_type(_value),
+                        "type",
                     )
                 )
                 templated = UNSET
                 _d["templated"] = _value
 
-        _model = cls(
-            href,
-            templated,
-        )
+        # Built without __init__ (no default or factory to evaluate): every slot is set here.
+        _model = _new(cls)
+        _model.href = href
+        _model.templated = templated
+        _model._deviations = ()
         _model.additional_properties = _d
         return _model
 

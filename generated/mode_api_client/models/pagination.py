@@ -10,6 +10,7 @@ from ..errors import UnreadableBody
 from ..types import (
     UNSET,
     Deviation,
+    Place,
     RawDeviation,
     Unset,
     decode_json,
@@ -18,6 +19,7 @@ from ..types import (
 )
 
 T = TypeVar("T", bound="Pagination")
+_new = object.__new__
 
 
 @_attrs_define
@@ -82,7 +84,7 @@ class Pagination:
         ``types.deviations_of(model)``.
         """
         _found: list[RawDeviation] = []
-        _model = cls._read(src_dict, _found)
+        _model = cls._read(src_dict, _found, None)
         if _found:
             _model._deviations = finish(_found)
         return _model
@@ -100,9 +102,13 @@ class Pagination:
         return cls.from_dict(body)
 
     @classmethod
-    def _read(cls, src_dict: Mapping[str, Any], _found: list[RawDeviation]) -> Self:
+    def _read(
+        cls, src_dict: Mapping[str, Any], _found: list[RawDeviation], _at: Place
+    ) -> Self:
+        """``from_dict`` of the object at ``_at`` in a body; deviations go to ``_found``."""
         _d = dict(src_dict)
-        _value = _d.pop("page", UNSET)
+        _pop = _d.pop
+        _value = _pop("page", UNSET)
         if _value is UNSET:
             page = UNSET
         else:
@@ -112,12 +118,17 @@ class Pagination:
                 page = _value
             else:
                 _found.append(
-                    (("page",), ("page", "type"), "integer or null", json_type(_value))
+                    (
+                        (_at, "page", "page"),
+                        "integer or null",
+                        json_type(_value),
+                        "type",
+                    )
                 )
                 page = UNSET
                 _d["page"] = _value
 
-        _value = _d.pop("per_page", UNSET)
+        _value = _pop("per_page", UNSET)
         if _value is UNSET:
             per_page = UNSET
         else:
@@ -128,16 +139,16 @@ class Pagination:
             else:
                 _found.append(
                     (
-                        ("per_page",),
-                        ("per_page", "type"),
+                        (_at, "per_page", "per_page"),
                         "integer or null",
                         json_type(_value),
+                        "type",
                     )
                 )
                 per_page = UNSET
                 _d["per_page"] = _value
 
-        _value = _d.pop("count", UNSET)
+        _value = _pop("count", UNSET)
         if _value is UNSET:
             count = UNSET
         else:
@@ -148,16 +159,16 @@ class Pagination:
             else:
                 _found.append(
                     (
-                        ("count",),
-                        ("count", "type"),
+                        (_at, "count", "count"),
                         "integer or null",
                         json_type(_value),
+                        "type",
                     )
                 )
                 count = UNSET
                 _d["count"] = _value
 
-        _value = _d.pop("total_pages", UNSET)
+        _value = _pop("total_pages", UNSET)
         if _value is UNSET:
             total_pages = UNSET
         else:
@@ -168,16 +179,16 @@ class Pagination:
             else:
                 _found.append(
                     (
-                        ("total_pages",),
-                        ("total_pages", "type"),
+                        (_at, "total_pages", "total_pages"),
                         "integer or null",
                         json_type(_value),
+                        "type",
                     )
                 )
                 total_pages = UNSET
                 _d["total_pages"] = _value
 
-        _value = _d.pop("total_count", UNSET)
+        _value = _pop("total_count", UNSET)
         if _value is UNSET:
             total_count = UNSET
         else:
@@ -188,16 +199,16 @@ class Pagination:
             else:
                 _found.append(
                     (
-                        ("total_count",),
-                        ("total_count", "type"),
+                        (_at, "total_count", "total_count"),
                         "integer or null",
                         json_type(_value),
+                        "type",
                     )
                 )
                 total_count = UNSET
                 _d["total_count"] = _value
 
-        _value = _d.pop("first_page", UNSET)
+        _value = _pop("first_page", UNSET)
         if _value is UNSET:
             first_page = UNSET
         else:
@@ -210,16 +221,16 @@ class Pagination:
             else:
                 _found.append(
                     (
-                        ("first_page",),
-                        ("first_page", "type"),
+                        (_at, "first_page", "first_page"),
                         "integer or string or null",
                         json_type(_value),
+                        "type",
                     )
                 )
                 first_page = UNSET
                 _d["first_page"] = _value
 
-        _value = _d.pop("last_page", UNSET)
+        _value = _pop("last_page", UNSET)
         if _value is UNSET:
             last_page = UNSET
         else:
@@ -232,24 +243,25 @@ class Pagination:
             else:
                 _found.append(
                     (
-                        ("last_page",),
-                        ("last_page", "type"),
+                        (_at, "last_page", "last_page"),
                         "integer or string or null",
                         json_type(_value),
+                        "type",
                     )
                 )
                 last_page = UNSET
                 _d["last_page"] = _value
 
-        _model = cls(
-            page,
-            per_page,
-            count,
-            total_pages,
-            total_count,
-            first_page,
-            last_page,
-        )
+        # Built without __init__ (no default or factory to evaluate): every slot is set here.
+        _model = _new(cls)
+        _model.page = page
+        _model.per_page = per_page
+        _model.count = count
+        _model.total_pages = total_pages
+        _model.total_count = total_count
+        _model.first_page = first_page
+        _model.last_page = last_page
+        _model._deviations = ()
         _model.additional_properties = _d
         return _model
 

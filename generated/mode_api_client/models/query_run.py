@@ -2,22 +2,25 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
+from datetime import UTC as _UTC
+from datetime import datetime as _datetime
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import models as _models
 from ..errors import UnreadableBody
 from ..types import (
     UNSET,
     Deviation,
+    Place,
     RawDeviation,
     Unset,
     decode_json,
     finish,
     json_type,
-    prefix,
-    read_timestamp,
+    wire_timestamp,
     wire_value,
 )
 
@@ -28,6 +31,7 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="QueryRun")
+_new = object.__new__
 
 
 @_attrs_define
@@ -104,6 +108,9 @@ class QueryRun:
     _deviations: tuple[Deviation, ...] = _attrs_field(
         init=False, default=(), eq=False, repr=False
     )
+    _source: Mapping[str, Any] | None = _attrs_field(
+        init=False, default=None, eq=False, repr=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of this model: the body it was read from (timestamps as sent,
@@ -117,11 +124,15 @@ class QueryRun:
         if not isinstance(self.state, Unset):
             field_dict["state"] = self.state
         if not isinstance(self.created_at, Unset):
-            field_dict["created_at"] = wire_value(self.created_at)
+            field_dict["created_at"] = wire_timestamp(
+                self.created_at, self._source, "created_at"
+            )
         if not isinstance(self.field_links, Unset):
             field_dict["_links"] = wire_value(self.field_links)
         if not isinstance(self.completed_at, Unset):
-            field_dict["completed_at"] = wire_value(self.completed_at)
+            field_dict["completed_at"] = wire_timestamp(
+                self.completed_at, self._source, "completed_at"
+            )
         if not isinstance(self.data_source_id, Unset):
             field_dict["data_source_id"] = self.data_source_id
         if not isinstance(self.data_source_token, Unset):
@@ -135,7 +146,9 @@ class QueryRun:
         if not isinstance(self.query_name, Unset):
             field_dict["query_name"] = self.query_name
         if not isinstance(self.query_created_at, Unset):
-            field_dict["query_created_at"] = wire_value(self.query_created_at)
+            field_dict["query_created_at"] = wire_timestamp(
+                self.query_created_at, self._source, "query_created_at"
+            )
         if not isinstance(self.parameters, Unset):
             field_dict["parameters"] = wire_value(self.parameters)
         if not isinstance(self.raw_source, Unset):
@@ -168,7 +181,7 @@ class QueryRun:
         ``types.deviations_of(model)``.
         """
         _found: list[RawDeviation] = []
-        _model = cls._read(src_dict, _found)
+        _model = cls._read(src_dict, _found, None)
         if _found:
             _model._deviations = finish(_found)
         return _model
@@ -186,114 +199,129 @@ class QueryRun:
         return cls.from_dict(body)
 
     @classmethod
-    def _read(cls, src_dict: Mapping[str, Any], _found: list[RawDeviation]) -> Self:
-        from ..models.query_run_embedded_type_0 import QueryRunEmbeddedType0
-        from ..models.query_run_links import QueryRunLinks
-        from ..models.query_run_parameters_type_0 import QueryRunParametersType0
-
+    def _read(
+        cls, src_dict: Mapping[str, Any], _found: list[RawDeviation], _at: Place
+    ) -> Self:
+        """``from_dict`` of the object at ``_at`` in a body; deviations go to ``_found``."""
         _d = dict(src_dict)
-        _value = _d.pop("id", UNSET)
-        if _value is UNSET:
-            id = UNSET
-            _found.append((("id",), ("id", "required"), "present", "missing"))
-        else:
+        _pop = _d.pop
+        _value = _pop("id", UNSET)
+        if _value is not UNSET:
             if (
                 type(_value) is int or (type(_value) is float and _value.is_integer())
             ) or type(_value) is str:
                 id = _value
             else:
                 _found.append(
-                    (("id",), ("id", "type"), "integer or string", json_type(_value))
+                    ((_at, "id", "id"), "integer or string", json_type(_value), "type")
                 )
                 id = UNSET
                 _d["id"] = _value
 
-        _value = _d.pop("token", UNSET)
-        if _value is UNSET:
-            token = UNSET
-            _found.append((("token",), ("token", "required"), "present", "missing"))
         else:
+            id = UNSET
+            _found.append(((_at, "id", "id"), "present", "missing", "required"))
+
+        _value = _pop("token", UNSET)
+        if _value is not UNSET:
             if type(_value) is str:
                 token = _value
             else:
                 _found.append(
-                    (("token",), ("token", "type"), "string", json_type(_value))
+                    ((_at, "token", "token"), "string", json_type(_value), "type")
                 )
                 token = UNSET
                 _d["token"] = _value
 
-        _value = _d.pop("state", UNSET)
-        if _value is UNSET:
-            state = UNSET
-            _found.append((("state",), ("state", "required"), "present", "missing"))
         else:
+            token = UNSET
+            _found.append(((_at, "token", "token"), "present", "missing", "required"))
+
+        _value = _pop("state", UNSET)
+        if _value is not UNSET:
             if type(_value) is str:
                 state = _value
             else:
                 _found.append(
-                    (("state",), ("state", "type"), "string", json_type(_value))
+                    ((_at, "state", "state"), "string", json_type(_value), "type")
                 )
                 state = UNSET
                 _d["state"] = _value
 
-        _value = _d.pop("created_at", UNSET)
-        if _value is UNSET:
-            created_at = UNSET
-            _found.append(
-                (("created_at",), ("created_at", "required"), "present", "missing")
-            )
         else:
+            state = UNSET
+            _found.append(((_at, "state", "state"), "present", "missing", "required"))
+
+        _value = _pop("created_at", UNSET)
+        if _value is not UNSET:
             if type(_value) is str:
-                created_at = read_timestamp(_value)
+                try:
+                    created_at = _datetime.fromisoformat(_value)
+                    if created_at.tzinfo is None:
+                        created_at = created_at.replace(tzinfo=_UTC)
+                except ValueError:
+                    created_at = _value
             else:
                 _found.append(
                     (
-                        ("created_at",),
-                        ("created_at", "type"),
+                        (_at, "created_at", "created_at"),
                         "string",
                         json_type(_value),
+                        "type",
                     )
                 )
                 created_at = UNSET
                 _d["created_at"] = _value
 
-        _value = _d.pop("_links", UNSET)
-        if _value is UNSET:
-            field_links = UNSET
-            _found.append((("_links",), ("_links", "required"), "present", "missing"))
         else:
-            _start = len(_found)
+            created_at = UNSET
+            _found.append(
+                ((_at, "created_at", "created_at"), "present", "missing", "required")
+            )
+
+        _value = _pop("_links", UNSET)
+        if _value is not UNSET:
             if type(_value) is dict:
-                field_links = QueryRunLinks._read(_value, _found)
+                field_links = _models.QueryRunLinks._read(
+                    _value, _found, (_at, "_links", "_links")
+                )
             else:
-                _found.append(((), ("type",), "object", json_type(_value)))
+                _found.append(
+                    ((_at, "_links", "_links"), "object", json_type(_value), "type")
+                )
                 field_links = UNSET
                 _d["_links"] = _value
 
-            if len(_found) > _start:
-                prefix(_found, _start, "_links", "_links")
+        else:
+            field_links = UNSET
+            _found.append(((_at, "_links", "_links"), "present", "missing", "required"))
 
-        _value = _d.pop("completed_at", UNSET)
+        _value = _pop("completed_at", UNSET)
         if _value is UNSET:
             completed_at = UNSET
         else:
             if type(_value) is str:
-                completed_at = read_timestamp(_value)
+                try:
+                    completed_at = _datetime.fromisoformat(_value)
+                    if completed_at.tzinfo is None:
+                        completed_at = completed_at.replace(tzinfo=_UTC)
+                except ValueError:
+                    completed_at = _value
             elif _value is None:
                 completed_at = _value
             else:
                 _found.append(
                     (
-                        ("completed_at",),
-                        ("completed_at", "type"),
+                        (_at, "completed_at", "completed_at"),
                         "string or null",
                         json_type(_value),
+                        "type",
                     )
                 )
                 completed_at = UNSET
                 _d["completed_at"] = _value
 
-        _value = _d.pop("data_source_id", UNSET)
+        _value = _pop("data_source_id", UNSET)
         if _value is UNSET:
             data_source_id = UNSET
         else:
@@ -304,16 +332,16 @@ class QueryRun:
             else:
                 _found.append(
                     (
-                        ("data_source_id",),
-                        ("data_source_id", "type"),
+                        (_at, "data_source_id", "data_source_id"),
                         "integer or string",
                         json_type(_value),
+                        "type",
                     )
                 )
                 data_source_id = UNSET
                 _d["data_source_id"] = _value
 
-        _value = _d.pop("data_source_token", UNSET)
+        _value = _pop("data_source_token", UNSET)
         if _value is UNSET:
             data_source_token = UNSET
         else:
@@ -322,16 +350,16 @@ class QueryRun:
             else:
                 _found.append(
                     (
-                        ("data_source_token",),
-                        ("data_source_token", "type"),
+                        (_at, "data_source_token", "data_source_token"),
                         "string",
                         json_type(_value),
+                        "type",
                     )
                 )
                 data_source_token = UNSET
                 _d["data_source_token"] = _value
 
-        _value = _d.pop("limit", UNSET)
+        _value = _pop("limit", UNSET)
         if _value is UNSET:
             limit = UNSET
         else:
@@ -347,16 +375,16 @@ class QueryRun:
             else:
                 _found.append(
                     (
-                        ("limit",),
-                        ("limit", "type"),
+                        (_at, "limit", "limit"),
                         "boolean or integer or string",
                         json_type(_value),
+                        "type",
                     )
                 )
                 limit = UNSET
                 _d["limit"] = _value
 
-        _value = _d.pop("max_result_bytes", UNSET)
+        _value = _pop("max_result_bytes", UNSET)
         if _value is UNSET:
             max_result_bytes = UNSET
         else:
@@ -367,16 +395,16 @@ class QueryRun:
             else:
                 _found.append(
                     (
-                        ("max_result_bytes",),
-                        ("max_result_bytes", "type"),
+                        (_at, "max_result_bytes", "max_result_bytes"),
                         "integer or string",
                         json_type(_value),
+                        "type",
                     )
                 )
                 max_result_bytes = UNSET
                 _d["max_result_bytes"] = _value
 
-        _value = _d.pop("query_token", UNSET)
+        _value = _pop("query_token", UNSET)
         if _value is UNSET:
             query_token = UNSET
         else:
@@ -385,16 +413,16 @@ class QueryRun:
             else:
                 _found.append(
                     (
-                        ("query_token",),
-                        ("query_token", "type"),
+                        (_at, "query_token", "query_token"),
                         "string",
                         json_type(_value),
+                        "type",
                     )
                 )
                 query_token = UNSET
                 _d["query_token"] = _value
 
-        _value = _d.pop("query_name", UNSET)
+        _value = _pop("query_name", UNSET)
         if _value is UNSET:
             query_name = UNSET
         else:
@@ -403,54 +431,61 @@ class QueryRun:
             else:
                 _found.append(
                     (
-                        ("query_name",),
-                        ("query_name", "type"),
+                        (_at, "query_name", "query_name"),
                         "string",
                         json_type(_value),
+                        "type",
                     )
                 )
                 query_name = UNSET
                 _d["query_name"] = _value
 
-        _value = _d.pop("query_created_at", UNSET)
+        _value = _pop("query_created_at", UNSET)
         if _value is UNSET:
             query_created_at = UNSET
         else:
             if type(_value) is str:
-                query_created_at = read_timestamp(_value)
+                try:
+                    query_created_at = _datetime.fromisoformat(_value)
+                    if query_created_at.tzinfo is None:
+                        query_created_at = query_created_at.replace(tzinfo=_UTC)
+                except ValueError:
+                    query_created_at = _value
             else:
                 _found.append(
                     (
-                        ("query_created_at",),
-                        ("query_created_at", "type"),
+                        (_at, "query_created_at", "query_created_at"),
                         "string",
                         json_type(_value),
+                        "type",
                     )
                 )
                 query_created_at = UNSET
                 _d["query_created_at"] = _value
 
-        _value = _d.pop("parameters", UNSET)
+        _value = _pop("parameters", UNSET)
         if _value is UNSET:
             parameters = UNSET
         else:
             if type(_value) is dict:
-                parameters = QueryRunParametersType0._read(_value, _found)
+                parameters = _models.QueryRunParametersType0._read(
+                    _value, _found, (_at, "parameters", "parameters")
+                )
             elif type(_value) is str:
                 parameters = _value
             else:
                 _found.append(
                     (
-                        ("parameters",),
-                        ("parameters", "type"),
+                        (_at, "parameters", "parameters"),
                         "object or string",
                         json_type(_value),
+                        "type",
                     )
                 )
                 parameters = UNSET
                 _d["parameters"] = _value
 
-        _value = _d.pop("raw_source", UNSET)
+        _value = _pop("raw_source", UNSET)
         if _value is UNSET:
             raw_source = UNSET
         else:
@@ -459,16 +494,16 @@ class QueryRun:
             else:
                 _found.append(
                     (
-                        ("raw_source",),
-                        ("raw_source", "type"),
+                        (_at, "raw_source", "raw_source"),
                         "string or null",
                         json_type(_value),
+                        "type",
                     )
                 )
                 raw_source = UNSET
                 _d["raw_source"] = _value
 
-        _value = _d.pop("rendered_source", UNSET)
+        _value = _pop("rendered_source", UNSET)
         if _value is UNSET:
             rendered_source = UNSET
         else:
@@ -477,16 +512,16 @@ class QueryRun:
             else:
                 _found.append(
                     (
-                        ("rendered_source",),
-                        ("rendered_source", "type"),
+                        (_at, "rendered_source", "rendered_source"),
                         "string or null",
                         json_type(_value),
+                        "type",
                     )
                 )
                 rendered_source = UNSET
                 _d["rendered_source"] = _value
 
-        _value = _d.pop("statement_annotation", UNSET)
+        _value = _pop("statement_annotation", UNSET)
         if _value is UNSET:
             statement_annotation = UNSET
         else:
@@ -495,16 +530,16 @@ class QueryRun:
             else:
                 _found.append(
                     (
-                        ("statement_annotation",),
-                        ("statement_annotation", "type"),
+                        (_at, "statement_annotation", "statement_annotation"),
                         "string or null",
                         json_type(_value),
+                        "type",
                     )
                 )
                 statement_annotation = UNSET
                 _d["statement_annotation"] = _value
 
-        _value = _d.pop("dbt_metric_id", UNSET)
+        _value = _pop("dbt_metric_id", UNSET)
         if _value is UNSET:
             dbt_metric_id = UNSET
         else:
@@ -517,16 +552,16 @@ class QueryRun:
             else:
                 _found.append(
                     (
-                        ("dbt_metric_id",),
-                        ("dbt_metric_id", "type"),
+                        (_at, "dbt_metric_id", "dbt_metric_id"),
                         "integer or string or null",
                         json_type(_value),
+                        "type",
                     )
                 )
                 dbt_metric_id = UNSET
                 _d["dbt_metric_id"] = _value
 
-        _value = _d.pop("dbt_metric_token", UNSET)
+        _value = _pop("dbt_metric_token", UNSET)
         if _value is UNSET:
             dbt_metric_token = UNSET
         else:
@@ -535,16 +570,16 @@ class QueryRun:
             else:
                 _found.append(
                     (
-                        ("dbt_metric_token",),
-                        ("dbt_metric_token", "type"),
+                        (_at, "dbt_metric_token", "dbt_metric_token"),
                         "string or null",
                         json_type(_value),
+                        "type",
                     )
                 )
                 dbt_metric_token = UNSET
                 _d["dbt_metric_token"] = _value
 
-        _value = _d.pop("help_url", UNSET)
+        _value = _pop("help_url", UNSET)
         if _value is UNSET:
             help_url = UNSET
         else:
@@ -553,16 +588,16 @@ class QueryRun:
             else:
                 _found.append(
                     (
-                        ("help_url",),
-                        ("help_url", "type"),
+                        (_at, "help_url", "help_url"),
                         "string or null",
                         json_type(_value),
+                        "type",
                     )
                 )
                 help_url = UNSET
                 _d["help_url"] = _value
 
-        _value = _d.pop("error_code", UNSET)
+        _value = _pop("error_code", UNSET)
         if _value is UNSET:
             error_code = UNSET
         else:
@@ -571,16 +606,16 @@ class QueryRun:
             else:
                 _found.append(
                     (
-                        ("error_code",),
-                        ("error_code", "type"),
+                        (_at, "error_code", "error_code"),
                         "string or null",
                         json_type(_value),
+                        "type",
                     )
                 )
                 error_code = UNSET
                 _d["error_code"] = _value
 
-        _value = _d.pop("error_type", UNSET)
+        _value = _pop("error_type", UNSET)
         if _value is UNSET:
             error_type = UNSET
         else:
@@ -589,16 +624,16 @@ class QueryRun:
             else:
                 _found.append(
                     (
-                        ("error_type",),
-                        ("error_type", "type"),
+                        (_at, "error_type", "error_type"),
                         "string or null",
                         json_type(_value),
+                        "type",
                     )
                 )
                 error_type = UNSET
                 _d["error_type"] = _value
 
-        _value = _d.pop("error_message", UNSET)
+        _value = _pop("error_message", UNSET)
         if _value is UNSET:
             error_message = UNSET
         else:
@@ -607,61 +642,65 @@ class QueryRun:
             else:
                 _found.append(
                     (
-                        ("error_message",),
-                        ("error_message", "type"),
+                        (_at, "error_message", "error_message"),
                         "string or null",
                         json_type(_value),
+                        "type",
                     )
                 )
                 error_message = UNSET
                 _d["error_message"] = _value
 
-        _value = _d.pop("_embedded", UNSET)
+        _value = _pop("_embedded", UNSET)
         if _value is UNSET:
             field_embedded = UNSET
         else:
             if type(_value) is dict:
-                field_embedded = QueryRunEmbeddedType0._read(_value, _found)
+                field_embedded = _models.QueryRunEmbeddedType0._read(
+                    _value, _found, (_at, "_embedded", "_embedded")
+                )
             elif _value is None:
                 field_embedded = _value
             else:
                 _found.append(
                     (
-                        ("_embedded",),
-                        ("_embedded", "type"),
+                        (_at, "_embedded", "_embedded"),
                         "object or null",
                         json_type(_value),
+                        "type",
                     )
                 )
                 field_embedded = UNSET
                 _d["_embedded"] = _value
 
-        _model = cls(
-            id,
-            token,
-            state,
-            created_at,
-            field_links,
-            completed_at,
-            data_source_id,
-            data_source_token,
-            limit,
-            max_result_bytes,
-            query_token,
-            query_name,
-            query_created_at,
-            parameters,
-            raw_source,
-            rendered_source,
-            statement_annotation,
-            dbt_metric_id,
-            dbt_metric_token,
-            help_url,
-            error_code,
-            error_type,
-            error_message,
-            field_embedded,
-        )
+        # Built without __init__ (no default or factory to evaluate): every slot is set here.
+        _model = _new(cls)
+        _model.id = id
+        _model.token = token
+        _model.state = state
+        _model.created_at = created_at
+        _model.field_links = field_links
+        _model.completed_at = completed_at
+        _model.data_source_id = data_source_id
+        _model.data_source_token = data_source_token
+        _model.limit = limit
+        _model.max_result_bytes = max_result_bytes
+        _model.query_token = query_token
+        _model.query_name = query_name
+        _model.query_created_at = query_created_at
+        _model.parameters = parameters
+        _model.raw_source = raw_source
+        _model.rendered_source = rendered_source
+        _model.statement_annotation = statement_annotation
+        _model.dbt_metric_id = dbt_metric_id
+        _model.dbt_metric_token = dbt_metric_token
+        _model.help_url = help_url
+        _model.error_code = error_code
+        _model.error_type = error_type
+        _model.error_message = error_message
+        _model.field_embedded = field_embedded
+        _model._deviations = ()
+        _model._source = src_dict
         _model.additional_properties = _d
         return _model
 

@@ -6,16 +6,17 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import models as _models
 from ..errors import UnreadableBody
 from ..types import (
     UNSET,
     Deviation,
+    Place,
     RawDeviation,
     Unset,
     decode_json,
     finish,
     json_type,
-    prefix,
     wire_value,
 )
 
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="QueryRunCollection")
+_new = object.__new__
 
 
 @_attrs_define
@@ -75,7 +77,7 @@ class QueryRunCollection:
         ``types.deviations_of(model)``.
         """
         _found: list[RawDeviation] = []
-        _model = cls._read(src_dict, _found)
+        _model = cls._read(src_dict, _found, None)
         if _found:
             _model._deviations = finish(_found)
         return _model
@@ -93,65 +95,77 @@ class QueryRunCollection:
         return cls.from_dict(body)
 
     @classmethod
-    def _read(cls, src_dict: Mapping[str, Any], _found: list[RawDeviation]) -> Self:
-        from ..models.pagination import Pagination
-        from ..models.query_run_collection_embedded import QueryRunCollectionEmbedded
-        from ..models.query_run_collection_links import QueryRunCollectionLinks
-
+    def _read(
+        cls, src_dict: Mapping[str, Any], _found: list[RawDeviation], _at: Place
+    ) -> Self:
+        """``from_dict`` of the object at ``_at`` in a body; deviations go to ``_found``."""
         _d = dict(src_dict)
-        _value = _d.pop("_links", UNSET)
-        if _value is UNSET:
-            field_links = UNSET
-            _found.append((("_links",), ("_links", "required"), "present", "missing"))
-        else:
-            _start = len(_found)
+        _pop = _d.pop
+        _value = _pop("_links", UNSET)
+        if _value is not UNSET:
             if type(_value) is dict:
-                field_links = QueryRunCollectionLinks._read(_value, _found)
+                field_links = _models.QueryRunCollectionLinks._read(
+                    _value, _found, (_at, "_links", "_links")
+                )
             else:
-                _found.append(((), ("type",), "object", json_type(_value)))
+                _found.append(
+                    ((_at, "_links", "_links"), "object", json_type(_value), "type")
+                )
                 field_links = UNSET
                 _d["_links"] = _value
 
-            if len(_found) > _start:
-                prefix(_found, _start, "_links", "_links")
+        else:
+            field_links = UNSET
+            _found.append(((_at, "_links", "_links"), "present", "missing", "required"))
 
-        _value = _d.pop("pagination", UNSET)
+        _value = _pop("pagination", UNSET)
         if _value is UNSET:
             pagination = UNSET
         else:
-            _start = len(_found)
             if type(_value) is dict:
-                pagination = Pagination._read(_value, _found)
+                pagination = _models.Pagination._read(
+                    _value, _found, (_at, "pagination", "pagination")
+                )
             else:
-                _found.append(((), ("type",), "object", json_type(_value)))
+                _found.append(
+                    (
+                        (_at, "pagination", "pagination"),
+                        "object",
+                        json_type(_value),
+                        "type",
+                    )
+                )
                 pagination = UNSET
                 _d["pagination"] = _value
 
-            if len(_found) > _start:
-                prefix(_found, _start, "pagination", "pagination")
-
-        _value = _d.pop("_embedded", UNSET)
+        _value = _pop("_embedded", UNSET)
         if _value is UNSET:
             field_embedded = UNSET
         else:
-            _start = len(_found)
             if type(_value) is dict:
-                field_embedded = QueryRunCollectionEmbedded._read(_value, _found)
+                field_embedded = _models.QueryRunCollectionEmbedded._read(
+                    _value, _found, (_at, "_embedded", "_embedded")
+                )
             elif _value is None:
                 field_embedded = _value
             else:
-                _found.append(((), ("type",), "object or null", json_type(_value)))
+                _found.append(
+                    (
+                        (_at, "_embedded", "_embedded"),
+                        "object or null",
+                        json_type(_value),
+                        "type",
+                    )
+                )
                 field_embedded = UNSET
                 _d["_embedded"] = _value
 
-            if len(_found) > _start:
-                prefix(_found, _start, "_embedded", "_embedded")
-
-        _model = cls(
-            field_links,
-            pagination,
-            field_embedded,
-        )
+        # Built without __init__ (no default or factory to evaluate): every slot is set here.
+        _model = _new(cls)
+        _model.field_links = field_links
+        _model.pagination = pagination
+        _model.field_embedded = field_embedded
+        _model._deviations = ()
         _model.additional_properties = _d
         return _model
 

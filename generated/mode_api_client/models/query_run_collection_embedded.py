@@ -6,16 +6,17 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import models as _models
 from ..errors import UnreadableBody
 from ..types import (
     UNSET,
     Deviation,
+    Place,
     RawDeviation,
     Unset,
     decode_json,
     finish,
     json_type,
-    prefix,
     wire_value,
 )
 
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="QueryRunCollectionEmbedded")
+_new = object.__new__
 
 
 @_attrs_define
@@ -62,7 +64,7 @@ class QueryRunCollectionEmbedded:
         ``types.deviations_of(model)``.
         """
         _found: list[RawDeviation] = []
-        _model = cls._read(src_dict, _found)
+        _model = cls._read(src_dict, _found, None)
         if _found:
             _model._deviations = finish(_found)
         return _model
@@ -80,33 +82,35 @@ class QueryRunCollectionEmbedded:
         return cls.from_dict(body)
 
     @classmethod
-    def _read(cls, src_dict: Mapping[str, Any], _found: list[RawDeviation]) -> Self:
-        from ..models.query_run import QueryRun
-
+    def _read(
+        cls, src_dict: Mapping[str, Any], _found: list[RawDeviation], _at: Place
+    ) -> Self:
+        """``from_dict`` of the object at ``_at`` in a body; deviations go to ``_found``."""
         _d = dict(src_dict)
-        _value = _d.pop("query_runs", UNSET)
-        if _value is UNSET:
-            query_runs = UNSET
-            _found.append(
-                (("query_runs",), ("query_runs", "required"), "present", "missing")
-            )
-        else:
-            _start = len(_found)
+        _pop = _d.pop
+        _value = _pop("query_runs", UNSET)
+        if _value is not UNSET:
             if type(_value) is list:
                 query_runs_items: list[Any] = []
                 _kept_1 = True
+                _list_1 = (_at, "query_runs", "query_runs")
                 for _index_1, _item_1 in enumerate(_value):
-                    _start_1 = len(_found)
                     if type(_item_1) is dict:
-                        _read_1 = QueryRun._read(_item_1, _found)
+                        _read_1 = _models.QueryRun._read(
+                            _item_1, _found, (_list_1, _index_1, "[]")
+                        )
                     else:
-                        _found.append(((), ("type",), "object", json_type(_item_1)))
+                        _found.append(
+                            (
+                                (_list_1, _index_1, "[]"),
+                                "object",
+                                json_type(_item_1),
+                                "type",
+                            )
+                        )
                         _read_1 = UNSET
-
-                    if _read_1 is UNSET:
                         _kept_1 = False
-                    if len(_found) > _start_1:
-                        prefix(_found, _start_1, _index_1, "[]")
+
                     query_runs_items.append(_read_1)
                 if _kept_1:
                     query_runs = query_runs_items
@@ -114,16 +118,27 @@ class QueryRunCollectionEmbedded:
                     query_runs = UNSET
                     _d["query_runs"] = _value
             else:
-                _found.append(((), ("type",), "array", json_type(_value)))
+                _found.append(
+                    (
+                        (_at, "query_runs", "query_runs"),
+                        "array",
+                        json_type(_value),
+                        "type",
+                    )
+                )
                 query_runs = UNSET
                 _d["query_runs"] = _value
 
-            if len(_found) > _start:
-                prefix(_found, _start, "query_runs", "query_runs")
+        else:
+            query_runs = UNSET
+            _found.append(
+                ((_at, "query_runs", "query_runs"), "present", "missing", "required")
+            )
 
-        _model = cls(
-            query_runs,
-        )
+        # Built without __init__ (no default or factory to evaluate): every slot is set here.
+        _model = _new(cls)
+        _model.query_runs = query_runs
+        _model._deviations = ()
         _model.additional_properties = _d
         return _model
 

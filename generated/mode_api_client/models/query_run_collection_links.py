@@ -6,16 +6,17 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import models as _models
 from ..errors import UnreadableBody
 from ..types import (
     UNSET,
     Deviation,
+    Place,
     RawDeviation,
     Unset,
     decode_json,
     finish,
     json_type,
-    prefix,
     wire_value,
 )
 
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="QueryRunCollectionLinks")
+_new = object.__new__
 
 
 @_attrs_define
@@ -77,7 +79,7 @@ class QueryRunCollectionLinks:
         ``types.deviations_of(model)``.
         """
         _found: list[RawDeviation] = []
-        _model = cls._read(src_dict, _found)
+        _model = cls._read(src_dict, _found, None)
         if _found:
             _model._deviations = finish(_found)
         return _model
@@ -95,33 +97,37 @@ class QueryRunCollectionLinks:
         return cls.from_dict(body)
 
     @classmethod
-    def _read(cls, src_dict: Mapping[str, Any], _found: list[RawDeviation]) -> Self:
-        from ..models.link import Link
-
+    def _read(
+        cls, src_dict: Mapping[str, Any], _found: list[RawDeviation], _at: Place
+    ) -> Self:
+        """``from_dict`` of the object at ``_at`` in a body; deviations go to ``_found``."""
         _d = dict(src_dict)
-        _value = _d.pop("self", UNSET)
-        if _value is UNSET:
-            self_ = UNSET
-            _found.append((("self",), ("self", "required"), "present", "missing"))
-        else:
-            _start = len(_found)
+        _pop = _d.pop
+        _value = _pop("self", UNSET)
+        if _value is not UNSET:
             if type(_value) is dict:
-                self_ = Link._read(_value, _found)
+                self_ = _models.Link._read(_value, _found, (_at, "self", "self"))
             elif type(_value) is list:
                 self__items: list[Any] = []
                 _kept_1 = True
+                _list_1 = (_at, "self", "self")
                 for _index_1, _item_1 in enumerate(_value):
-                    _start_1 = len(_found)
                     if type(_item_1) is dict:
-                        _read_1 = Link._read(_item_1, _found)
+                        _read_1 = _models.Link._read(
+                            _item_1, _found, (_list_1, _index_1, "[]")
+                        )
                     else:
-                        _found.append(((), ("type",), "object", json_type(_item_1)))
+                        _found.append(
+                            (
+                                (_list_1, _index_1, "[]"),
+                                "object",
+                                json_type(_item_1),
+                                "type",
+                            )
+                        )
                         _read_1 = UNSET
-
-                    if _read_1 is UNSET:
                         _kept_1 = False
-                    if len(_found) > _start_1:
-                        prefix(_found, _start_1, _index_1, "[]")
+
                     self__items.append(_read_1)
                 if _kept_1:
                     self_ = self__items
@@ -129,35 +135,50 @@ class QueryRunCollectionLinks:
                     self_ = UNSET
                     _d["self"] = _value
             else:
-                _found.append(((), ("type",), "object or array", json_type(_value)))
+                _found.append(
+                    (
+                        (_at, "self", "self"),
+                        "object or array",
+                        json_type(_value),
+                        "type",
+                    )
+                )
                 self_ = UNSET
                 _d["self"] = _value
 
-            if len(_found) > _start:
-                prefix(_found, _start, "self", "self")
+        else:
+            self_ = UNSET
+            _found.append(((_at, "self", "self"), "present", "missing", "required"))
 
-        _value = _d.pop("next_page", UNSET)
+        _value = _pop("next_page", UNSET)
         if _value is UNSET:
             next_page = UNSET
         else:
-            _start = len(_found)
             if type(_value) is dict:
-                next_page = Link._read(_value, _found)
+                next_page = _models.Link._read(
+                    _value, _found, (_at, "next_page", "next_page")
+                )
             elif type(_value) is list:
                 next_page_items: list[Any] = []
                 _kept_1 = True
+                _list_1 = (_at, "next_page", "next_page")
                 for _index_1, _item_1 in enumerate(_value):
-                    _start_1 = len(_found)
                     if type(_item_1) is dict:
-                        _read_1 = Link._read(_item_1, _found)
+                        _read_1 = _models.Link._read(
+                            _item_1, _found, (_list_1, _index_1, "[]")
+                        )
                     else:
-                        _found.append(((), ("type",), "object", json_type(_item_1)))
+                        _found.append(
+                            (
+                                (_list_1, _index_1, "[]"),
+                                "object",
+                                json_type(_item_1),
+                                "type",
+                            )
+                        )
                         _read_1 = UNSET
-
-                    if _read_1 is UNSET:
                         _kept_1 = False
-                    if len(_found) > _start_1:
-                        prefix(_found, _start_1, _index_1, "[]")
+
                     next_page_items.append(_read_1)
                 if _kept_1:
                     next_page = next_page_items
@@ -165,35 +186,46 @@ class QueryRunCollectionLinks:
                     next_page = UNSET
                     _d["next_page"] = _value
             else:
-                _found.append(((), ("type",), "object or array", json_type(_value)))
+                _found.append(
+                    (
+                        (_at, "next_page", "next_page"),
+                        "object or array",
+                        json_type(_value),
+                        "type",
+                    )
+                )
                 next_page = UNSET
                 _d["next_page"] = _value
 
-            if len(_found) > _start:
-                prefix(_found, _start, "next_page", "next_page")
-
-        _value = _d.pop("prev_page", UNSET)
+        _value = _pop("prev_page", UNSET)
         if _value is UNSET:
             prev_page = UNSET
         else:
-            _start = len(_found)
             if type(_value) is dict:
-                prev_page = Link._read(_value, _found)
+                prev_page = _models.Link._read(
+                    _value, _found, (_at, "prev_page", "prev_page")
+                )
             elif type(_value) is list:
                 prev_page_items: list[Any] = []
                 _kept_1 = True
+                _list_1 = (_at, "prev_page", "prev_page")
                 for _index_1, _item_1 in enumerate(_value):
-                    _start_1 = len(_found)
                     if type(_item_1) is dict:
-                        _read_1 = Link._read(_item_1, _found)
+                        _read_1 = _models.Link._read(
+                            _item_1, _found, (_list_1, _index_1, "[]")
+                        )
                     else:
-                        _found.append(((), ("type",), "object", json_type(_item_1)))
+                        _found.append(
+                            (
+                                (_list_1, _index_1, "[]"),
+                                "object",
+                                json_type(_item_1),
+                                "type",
+                            )
+                        )
                         _read_1 = UNSET
-
-                    if _read_1 is UNSET:
                         _kept_1 = False
-                    if len(_found) > _start_1:
-                        prefix(_found, _start_1, _index_1, "[]")
+
                     prev_page_items.append(_read_1)
                 if _kept_1:
                     prev_page = prev_page_items
@@ -201,39 +233,47 @@ class QueryRunCollectionLinks:
                     prev_page = UNSET
                     _d["prev_page"] = _value
             else:
-                _found.append(((), ("type",), "object or array", json_type(_value)))
+                _found.append(
+                    (
+                        (_at, "prev_page", "prev_page"),
+                        "object or array",
+                        json_type(_value),
+                        "type",
+                    )
+                )
                 prev_page = UNSET
                 _d["prev_page"] = _value
 
-            if len(_found) > _start:
-                prefix(_found, _start, "prev_page", "prev_page")
-
-        _model = cls(
-            self_,
-            next_page,
-            prev_page,
-        )
-        from ..models.link import Link
-
+        # Built without __init__ (no default or factory to evaluate): every slot is set here.
+        _model = _new(cls)
+        _model.self_ = self_
+        _model.next_page = next_page
+        _model.prev_page = prev_page
+        _model._deviations = ()
         for _key, _value in _d.items():
-            _start = len(_found)
             if type(_value) is dict:
-                _read = Link._read(_value, _found)
+                _read = _models.Link._read(_value, _found, (_at, _key, "*"))
             elif type(_value) is list:
                 _read_items: list[Any] = []
                 _kept_1 = True
+                _list_1 = (_at, _key, "*")
                 for _index_1, _item_1 in enumerate(_value):
-                    _start_1 = len(_found)
                     if type(_item_1) is dict:
-                        _read_1 = Link._read(_item_1, _found)
+                        _read_1 = _models.Link._read(
+                            _item_1, _found, (_list_1, _index_1, "[]")
+                        )
                     else:
-                        _found.append(((), ("type",), "object", json_type(_item_1)))
+                        _found.append(
+                            (
+                                (_list_1, _index_1, "[]"),
+                                "object",
+                                json_type(_item_1),
+                                "type",
+                            )
+                        )
                         _read_1 = UNSET
-
-                    if _read_1 is UNSET:
                         _kept_1 = False
-                    if len(_found) > _start_1:
-                        prefix(_found, _start_1, _index_1, "[]")
+
                     _read_items.append(_read_1)
                 if _kept_1:
                     _read = _read_items
@@ -241,12 +281,12 @@ class QueryRunCollectionLinks:
                     _read = UNSET
 
             else:
-                _found.append(((), ("type",), "object or array", json_type(_value)))
+                _found.append(
+                    ((_at, _key, "*"), "object or array", json_type(_value), "type")
+                )
                 _read = UNSET
 
             _d[_key] = _value if _read is UNSET else _read
-            if len(_found) > _start:
-                prefix(_found, _start, _key, "*")
         _model.additional_properties = _d
         return _model
 

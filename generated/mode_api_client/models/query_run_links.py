@@ -6,16 +6,17 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import models as _models
 from ..errors import UnreadableBody
 from ..types import (
     UNSET,
     Deviation,
+    Place,
     RawDeviation,
     Unset,
     decode_json,
     finish,
     json_type,
-    prefix,
     wire_value,
 )
 
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="QueryRunLinks")
+_new = object.__new__
 
 
 @_attrs_define
@@ -108,7 +110,7 @@ class QueryRunLinks:
         ``types.deviations_of(model)``.
         """
         _found: list[RawDeviation] = []
-        _model = cls._read(src_dict, _found)
+        _model = cls._read(src_dict, _found, None)
         if _found:
             _model._deviations = finish(_found)
         return _model
@@ -126,33 +128,37 @@ class QueryRunLinks:
         return cls.from_dict(body)
 
     @classmethod
-    def _read(cls, src_dict: Mapping[str, Any], _found: list[RawDeviation]) -> Self:
-        from ..models.link import Link
-
+    def _read(
+        cls, src_dict: Mapping[str, Any], _found: list[RawDeviation], _at: Place
+    ) -> Self:
+        """``from_dict`` of the object at ``_at`` in a body; deviations go to ``_found``."""
         _d = dict(src_dict)
-        _value = _d.pop("self", UNSET)
-        if _value is UNSET:
-            self_ = UNSET
-            _found.append((("self",), ("self", "required"), "present", "missing"))
-        else:
-            _start = len(_found)
+        _pop = _d.pop
+        _value = _pop("self", UNSET)
+        if _value is not UNSET:
             if type(_value) is dict:
-                self_ = Link._read(_value, _found)
+                self_ = _models.Link._read(_value, _found, (_at, "self", "self"))
             elif type(_value) is list:
                 self__items: list[Any] = []
                 _kept_1 = True
+                _list_1 = (_at, "self", "self")
                 for _index_1, _item_1 in enumerate(_value):
-                    _start_1 = len(_found)
                     if type(_item_1) is dict:
-                        _read_1 = Link._read(_item_1, _found)
+                        _read_1 = _models.Link._read(
+                            _item_1, _found, (_list_1, _index_1, "[]")
+                        )
                     else:
-                        _found.append(((), ("type",), "object", json_type(_item_1)))
+                        _found.append(
+                            (
+                                (_list_1, _index_1, "[]"),
+                                "object",
+                                json_type(_item_1),
+                                "type",
+                            )
+                        )
                         _read_1 = UNSET
-
-                    if _read_1 is UNSET:
                         _kept_1 = False
-                    if len(_found) > _start_1:
-                        prefix(_found, _start_1, _index_1, "[]")
+
                     self__items.append(_read_1)
                 if _kept_1:
                     self_ = self__items
@@ -160,35 +166,48 @@ class QueryRunLinks:
                     self_ = UNSET
                     _d["self"] = _value
             else:
-                _found.append(((), ("type",), "object or array", json_type(_value)))
+                _found.append(
+                    (
+                        (_at, "self", "self"),
+                        "object or array",
+                        json_type(_value),
+                        "type",
+                    )
+                )
                 self_ = UNSET
                 _d["self"] = _value
 
-            if len(_found) > _start:
-                prefix(_found, _start, "self", "self")
+        else:
+            self_ = UNSET
+            _found.append(((_at, "self", "self"), "present", "missing", "required"))
 
-        _value = _d.pop("query", UNSET)
+        _value = _pop("query", UNSET)
         if _value is UNSET:
             query = UNSET
         else:
-            _start = len(_found)
             if type(_value) is dict:
-                query = Link._read(_value, _found)
+                query = _models.Link._read(_value, _found, (_at, "query", "query"))
             elif type(_value) is list:
                 query_items: list[Any] = []
                 _kept_1 = True
+                _list_1 = (_at, "query", "query")
                 for _index_1, _item_1 in enumerate(_value):
-                    _start_1 = len(_found)
                     if type(_item_1) is dict:
-                        _read_1 = Link._read(_item_1, _found)
+                        _read_1 = _models.Link._read(
+                            _item_1, _found, (_list_1, _index_1, "[]")
+                        )
                     else:
-                        _found.append(((), ("type",), "object", json_type(_item_1)))
+                        _found.append(
+                            (
+                                (_list_1, _index_1, "[]"),
+                                "object",
+                                json_type(_item_1),
+                                "type",
+                            )
+                        )
                         _read_1 = UNSET
-
-                    if _read_1 is UNSET:
                         _kept_1 = False
-                    if len(_found) > _start_1:
-                        prefix(_found, _start_1, _index_1, "[]")
+
                     query_items.append(_read_1)
                 if _kept_1:
                     query = query_items
@@ -196,35 +215,44 @@ class QueryRunLinks:
                     query = UNSET
                     _d["query"] = _value
             else:
-                _found.append(((), ("type",), "object or array", json_type(_value)))
+                _found.append(
+                    (
+                        (_at, "query", "query"),
+                        "object or array",
+                        json_type(_value),
+                        "type",
+                    )
+                )
                 query = UNSET
                 _d["query"] = _value
 
-            if len(_found) > _start:
-                prefix(_found, _start, "query", "query")
-
-        _value = _d.pop("view", UNSET)
+        _value = _pop("view", UNSET)
         if _value is UNSET:
             view = UNSET
         else:
-            _start = len(_found)
             if type(_value) is dict:
-                view = Link._read(_value, _found)
+                view = _models.Link._read(_value, _found, (_at, "view", "view"))
             elif type(_value) is list:
                 view_items: list[Any] = []
                 _kept_1 = True
+                _list_1 = (_at, "view", "view")
                 for _index_1, _item_1 in enumerate(_value):
-                    _start_1 = len(_found)
                     if type(_item_1) is dict:
-                        _read_1 = Link._read(_item_1, _found)
+                        _read_1 = _models.Link._read(
+                            _item_1, _found, (_list_1, _index_1, "[]")
+                        )
                     else:
-                        _found.append(((), ("type",), "object", json_type(_item_1)))
+                        _found.append(
+                            (
+                                (_list_1, _index_1, "[]"),
+                                "object",
+                                json_type(_item_1),
+                                "type",
+                            )
+                        )
                         _read_1 = UNSET
-
-                    if _read_1 is UNSET:
                         _kept_1 = False
-                    if len(_found) > _start_1:
-                        prefix(_found, _start_1, _index_1, "[]")
+
                     view_items.append(_read_1)
                 if _kept_1:
                     view = view_items
@@ -232,35 +260,44 @@ class QueryRunLinks:
                     view = UNSET
                     _d["view"] = _value
             else:
-                _found.append(((), ("type",), "object or array", json_type(_value)))
+                _found.append(
+                    (
+                        (_at, "view", "view"),
+                        "object or array",
+                        json_type(_value),
+                        "type",
+                    )
+                )
                 view = UNSET
                 _d["view"] = _value
 
-            if len(_found) > _start:
-                prefix(_found, _start, "view", "view")
-
-        _value = _d.pop("result", UNSET)
+        _value = _pop("result", UNSET)
         if _value is UNSET:
             result = UNSET
         else:
-            _start = len(_found)
             if type(_value) is dict:
-                result = Link._read(_value, _found)
+                result = _models.Link._read(_value, _found, (_at, "result", "result"))
             elif type(_value) is list:
                 result_items: list[Any] = []
                 _kept_1 = True
+                _list_1 = (_at, "result", "result")
                 for _index_1, _item_1 in enumerate(_value):
-                    _start_1 = len(_found)
                     if type(_item_1) is dict:
-                        _read_1 = Link._read(_item_1, _found)
+                        _read_1 = _models.Link._read(
+                            _item_1, _found, (_list_1, _index_1, "[]")
+                        )
                     else:
-                        _found.append(((), ("type",), "object", json_type(_item_1)))
+                        _found.append(
+                            (
+                                (_list_1, _index_1, "[]"),
+                                "object",
+                                json_type(_item_1),
+                                "type",
+                            )
+                        )
                         _read_1 = UNSET
-
-                    if _read_1 is UNSET:
                         _kept_1 = False
-                    if len(_found) > _start_1:
-                        prefix(_found, _start_1, _index_1, "[]")
+
                     result_items.append(_read_1)
                 if _kept_1:
                     result = result_items
@@ -268,35 +305,46 @@ class QueryRunLinks:
                     result = UNSET
                     _d["result"] = _value
             else:
-                _found.append(((), ("type",), "object or array", json_type(_value)))
+                _found.append(
+                    (
+                        (_at, "result", "result"),
+                        "object or array",
+                        json_type(_value),
+                        "type",
+                    )
+                )
                 result = UNSET
                 _d["result"] = _value
 
-            if len(_found) > _start:
-                prefix(_found, _start, "result", "result")
-
-        _value = _d.pop("result_web", UNSET)
+        _value = _pop("result_web", UNSET)
         if _value is UNSET:
             result_web = UNSET
         else:
-            _start = len(_found)
             if type(_value) is dict:
-                result_web = Link._read(_value, _found)
+                result_web = _models.Link._read(
+                    _value, _found, (_at, "result_web", "result_web")
+                )
             elif type(_value) is list:
                 result_web_items: list[Any] = []
                 _kept_1 = True
+                _list_1 = (_at, "result_web", "result_web")
                 for _index_1, _item_1 in enumerate(_value):
-                    _start_1 = len(_found)
                     if type(_item_1) is dict:
-                        _read_1 = Link._read(_item_1, _found)
+                        _read_1 = _models.Link._read(
+                            _item_1, _found, (_list_1, _index_1, "[]")
+                        )
                     else:
-                        _found.append(((), ("type",), "object", json_type(_item_1)))
+                        _found.append(
+                            (
+                                (_list_1, _index_1, "[]"),
+                                "object",
+                                json_type(_item_1),
+                                "type",
+                            )
+                        )
                         _read_1 = UNSET
-
-                    if _read_1 is UNSET:
                         _kept_1 = False
-                    if len(_found) > _start_1:
-                        prefix(_found, _start_1, _index_1, "[]")
+
                     result_web_items.append(_read_1)
                 if _kept_1:
                     result_web = result_web_items
@@ -304,35 +352,46 @@ class QueryRunLinks:
                     result_web = UNSET
                     _d["result_web"] = _value
             else:
-                _found.append(((), ("type",), "object or array", json_type(_value)))
+                _found.append(
+                    (
+                        (_at, "result_web", "result_web"),
+                        "object or array",
+                        json_type(_value),
+                        "type",
+                    )
+                )
                 result_web = UNSET
                 _d["result_web"] = _value
 
-            if len(_found) > _start:
-                prefix(_found, _start, "result_web", "result_web")
-
-        _value = _d.pop("query_web", UNSET)
+        _value = _pop("query_web", UNSET)
         if _value is UNSET:
             query_web = UNSET
         else:
-            _start = len(_found)
             if type(_value) is dict:
-                query_web = Link._read(_value, _found)
+                query_web = _models.Link._read(
+                    _value, _found, (_at, "query_web", "query_web")
+                )
             elif type(_value) is list:
                 query_web_items: list[Any] = []
                 _kept_1 = True
+                _list_1 = (_at, "query_web", "query_web")
                 for _index_1, _item_1 in enumerate(_value):
-                    _start_1 = len(_found)
                     if type(_item_1) is dict:
-                        _read_1 = Link._read(_item_1, _found)
+                        _read_1 = _models.Link._read(
+                            _item_1, _found, (_list_1, _index_1, "[]")
+                        )
                     else:
-                        _found.append(((), ("type",), "object", json_type(_item_1)))
+                        _found.append(
+                            (
+                                (_list_1, _index_1, "[]"),
+                                "object",
+                                json_type(_item_1),
+                                "type",
+                            )
+                        )
                         _read_1 = UNSET
-
-                    if _read_1 is UNSET:
                         _kept_1 = False
-                    if len(_found) > _start_1:
-                        prefix(_found, _start_1, _index_1, "[]")
+
                     query_web_items.append(_read_1)
                 if _kept_1:
                     query_web = query_web_items
@@ -340,35 +399,46 @@ class QueryRunLinks:
                     query_web = UNSET
                     _d["query_web"] = _value
             else:
-                _found.append(((), ("type",), "object or array", json_type(_value)))
+                _found.append(
+                    (
+                        (_at, "query_web", "query_web"),
+                        "object or array",
+                        json_type(_value),
+                        "type",
+                    )
+                )
                 query_web = UNSET
                 _d["query_web"] = _value
 
-            if len(_found) > _start:
-                prefix(_found, _start, "query_web", "query_web")
-
-        _value = _d.pop("report_run", UNSET)
+        _value = _pop("report_run", UNSET)
         if _value is UNSET:
             report_run = UNSET
         else:
-            _start = len(_found)
             if type(_value) is dict:
-                report_run = Link._read(_value, _found)
+                report_run = _models.Link._read(
+                    _value, _found, (_at, "report_run", "report_run")
+                )
             elif type(_value) is list:
                 report_run_items: list[Any] = []
                 _kept_1 = True
+                _list_1 = (_at, "report_run", "report_run")
                 for _index_1, _item_1 in enumerate(_value):
-                    _start_1 = len(_found)
                     if type(_item_1) is dict:
-                        _read_1 = Link._read(_item_1, _found)
+                        _read_1 = _models.Link._read(
+                            _item_1, _found, (_list_1, _index_1, "[]")
+                        )
                     else:
-                        _found.append(((), ("type",), "object", json_type(_item_1)))
+                        _found.append(
+                            (
+                                (_list_1, _index_1, "[]"),
+                                "object",
+                                json_type(_item_1),
+                                "type",
+                            )
+                        )
                         _read_1 = UNSET
-
-                    if _read_1 is UNSET:
                         _kept_1 = False
-                    if len(_found) > _start_1:
-                        prefix(_found, _start_1, _index_1, "[]")
+
                     report_run_items.append(_read_1)
                 if _kept_1:
                     report_run = report_run_items
@@ -376,35 +446,46 @@ class QueryRunLinks:
                     report_run = UNSET
                     _d["report_run"] = _value
             else:
-                _found.append(((), ("type",), "object or array", json_type(_value)))
+                _found.append(
+                    (
+                        (_at, "report_run", "report_run"),
+                        "object or array",
+                        json_type(_value),
+                        "type",
+                    )
+                )
                 report_run = UNSET
                 _d["report_run"] = _value
 
-            if len(_found) > _start:
-                prefix(_found, _start, "report_run", "report_run")
-
-        _value = _d.pop("report_run_web", UNSET)
+        _value = _pop("report_run_web", UNSET)
         if _value is UNSET:
             report_run_web = UNSET
         else:
-            _start = len(_found)
             if type(_value) is dict:
-                report_run_web = Link._read(_value, _found)
+                report_run_web = _models.Link._read(
+                    _value, _found, (_at, "report_run_web", "report_run_web")
+                )
             elif type(_value) is list:
                 report_run_web_items: list[Any] = []
                 _kept_1 = True
+                _list_1 = (_at, "report_run_web", "report_run_web")
                 for _index_1, _item_1 in enumerate(_value):
-                    _start_1 = len(_found)
                     if type(_item_1) is dict:
-                        _read_1 = Link._read(_item_1, _found)
+                        _read_1 = _models.Link._read(
+                            _item_1, _found, (_list_1, _index_1, "[]")
+                        )
                     else:
-                        _found.append(((), ("type",), "object", json_type(_item_1)))
+                        _found.append(
+                            (
+                                (_list_1, _index_1, "[]"),
+                                "object",
+                                json_type(_item_1),
+                                "type",
+                            )
+                        )
                         _read_1 = UNSET
-
-                    if _read_1 is UNSET:
                         _kept_1 = False
-                    if len(_found) > _start_1:
-                        prefix(_found, _start_1, _index_1, "[]")
+
                     report_run_web_items.append(_read_1)
                 if _kept_1:
                     report_run_web = report_run_web_items
@@ -412,35 +493,46 @@ class QueryRunLinks:
                     report_run_web = UNSET
                     _d["report_run_web"] = _value
             else:
-                _found.append(((), ("type",), "object or array", json_type(_value)))
+                _found.append(
+                    (
+                        (_at, "report_run_web", "report_run_web"),
+                        "object or array",
+                        json_type(_value),
+                        "type",
+                    )
+                )
                 report_run_web = UNSET
                 _d["report_run_web"] = _value
 
-            if len(_found) > _start:
-                prefix(_found, _start, "report_run_web", "report_run_web")
-
-        _value = _d.pop("executed_by", UNSET)
+        _value = _pop("executed_by", UNSET)
         if _value is UNSET:
             executed_by = UNSET
         else:
-            _start = len(_found)
             if type(_value) is dict:
-                executed_by = Link._read(_value, _found)
+                executed_by = _models.Link._read(
+                    _value, _found, (_at, "executed_by", "executed_by")
+                )
             elif type(_value) is list:
                 executed_by_items: list[Any] = []
                 _kept_1 = True
+                _list_1 = (_at, "executed_by", "executed_by")
                 for _index_1, _item_1 in enumerate(_value):
-                    _start_1 = len(_found)
                     if type(_item_1) is dict:
-                        _read_1 = Link._read(_item_1, _found)
+                        _read_1 = _models.Link._read(
+                            _item_1, _found, (_list_1, _index_1, "[]")
+                        )
                     else:
-                        _found.append(((), ("type",), "object", json_type(_item_1)))
+                        _found.append(
+                            (
+                                (_list_1, _index_1, "[]"),
+                                "object",
+                                json_type(_item_1),
+                                "type",
+                            )
+                        )
                         _read_1 = UNSET
-
-                    if _read_1 is UNSET:
                         _kept_1 = False
-                    if len(_found) > _start_1:
-                        prefix(_found, _start_1, _index_1, "[]")
+
                     executed_by_items.append(_read_1)
                 if _kept_1:
                     executed_by = executed_by_items
@@ -448,45 +540,53 @@ class QueryRunLinks:
                     executed_by = UNSET
                     _d["executed_by"] = _value
             else:
-                _found.append(((), ("type",), "object or array", json_type(_value)))
+                _found.append(
+                    (
+                        (_at, "executed_by", "executed_by"),
+                        "object or array",
+                        json_type(_value),
+                        "type",
+                    )
+                )
                 executed_by = UNSET
                 _d["executed_by"] = _value
 
-            if len(_found) > _start:
-                prefix(_found, _start, "executed_by", "executed_by")
-
-        _model = cls(
-            self_,
-            query,
-            view,
-            result,
-            result_web,
-            query_web,
-            report_run,
-            report_run_web,
-            executed_by,
-        )
-        from ..models.link import Link
-
+        # Built without __init__ (no default or factory to evaluate): every slot is set here.
+        _model = _new(cls)
+        _model.self_ = self_
+        _model.query = query
+        _model.view = view
+        _model.result = result
+        _model.result_web = result_web
+        _model.query_web = query_web
+        _model.report_run = report_run
+        _model.report_run_web = report_run_web
+        _model.executed_by = executed_by
+        _model._deviations = ()
         for _key, _value in _d.items():
-            _start = len(_found)
             if type(_value) is dict:
-                _read = Link._read(_value, _found)
+                _read = _models.Link._read(_value, _found, (_at, _key, "*"))
             elif type(_value) is list:
                 _read_items: list[Any] = []
                 _kept_1 = True
+                _list_1 = (_at, _key, "*")
                 for _index_1, _item_1 in enumerate(_value):
-                    _start_1 = len(_found)
                     if type(_item_1) is dict:
-                        _read_1 = Link._read(_item_1, _found)
+                        _read_1 = _models.Link._read(
+                            _item_1, _found, (_list_1, _index_1, "[]")
+                        )
                     else:
-                        _found.append(((), ("type",), "object", json_type(_item_1)))
+                        _found.append(
+                            (
+                                (_list_1, _index_1, "[]"),
+                                "object",
+                                json_type(_item_1),
+                                "type",
+                            )
+                        )
                         _read_1 = UNSET
-
-                    if _read_1 is UNSET:
                         _kept_1 = False
-                    if len(_found) > _start_1:
-                        prefix(_found, _start_1, _index_1, "[]")
+
                     _read_items.append(_read_1)
                 if _kept_1:
                     _read = _read_items
@@ -494,12 +594,12 @@ class QueryRunLinks:
                     _read = UNSET
 
             else:
-                _found.append(((), ("type",), "object or array", json_type(_value)))
+                _found.append(
+                    ((_at, _key, "*"), "object or array", json_type(_value), "type")
+                )
                 _read = UNSET
 
             _d[_key] = _value if _read is UNSET else _read
-            if len(_found) > _start:
-                prefix(_found, _start, _key, "*")
         _model.additional_properties = _d
         return _model
 

@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 from ..errors import UnreadableBody
 from ..types import (
     Deviation,
+    Place,
     RawDeviation,
     decode_json,
     finish,
@@ -16,6 +17,7 @@ from ..types import (
 )
 
 T = TypeVar("T", bound="QueryRunParametersType0")
+_new = object.__new__
 
 
 @_attrs_define
@@ -49,7 +51,7 @@ class QueryRunParametersType0:
         ``types.deviations_of(model)``.
         """
         _found: list[RawDeviation] = []
-        _model = cls._read(src_dict, _found)
+        _model = cls._read(src_dict, _found, None)
         if _found:
             _model._deviations = finish(_found)
         return _model
@@ -67,9 +69,15 @@ class QueryRunParametersType0:
         return cls.from_dict(body)
 
     @classmethod
-    def _read(cls, src_dict: Mapping[str, Any], _found: list[RawDeviation]) -> Self:
+    def _read(
+        cls, src_dict: Mapping[str, Any], _found: list[RawDeviation], _at: Place
+    ) -> Self:
+        """``from_dict`` of the object at ``_at`` in a body; deviations go to ``_found``."""
         _d = dict(src_dict)
-        _model = cls()
+        _pop = _d.pop
+        # Built without __init__ (no default or factory to evaluate): every slot is set here.
+        _model = _new(cls)
+        _model._deviations = ()
         _model.additional_properties = _d
         return _model
 
