@@ -2,30 +2,29 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import httpx
+
+from mode_api_client.errors import UnreadableBody
+from mode_api_client.types import decode_json as decode_bytes
 
 from .errors import ResponseParseError, body_excerpt, request_identity
 
 __all__ = ["decode_json"]
 
 
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
-
-
 def decode_json(response: httpx.Response) -> Any:
-    """The decoded JSON body of a response that was read.
+    """The decoded JSON body of a response that was read (as the generated operations
+    decode it: ``mode_api_client.types.decode_json``).
 
     Raises:
         ResponseParseError: the body is not JSON (``NaN`` and ``Infinity`` are not JSON),
             or is nested too deeply to decode.
     """
     try:
-        return json.loads(response.content, parse_constant=_refuse_constant)
-    except (ValueError, RecursionError):
+        return decode_bytes(response.content)
+    except UnreadableBody:
         method, url = request_identity(response.request)
         content_type = response.headers.get("Content-Type", "no Content-Type")
         raise ResponseParseError(

@@ -1,7 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    ClassVar,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -54,6 +59,16 @@ class Pagination:
     _deviations: tuple[Deviation, ...] = _attrs_field(
         init=False, default=(), eq=False, repr=False
     )
+    attribute_names: ClassVar[Mapping[str, str]] = {
+        "page": "page",
+        "per_page": "per_page",
+        "count": "count",
+        "total_pages": "total_pages",
+        "total_count": "total_count",
+        "first_page": "first_page",
+        "last_page": "last_page",
+    }
+    """The attribute that holds each JSON key the spec names (``"_links"``: ``"field_links"``)."""
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of this model: the body it was read from (timestamps as sent,

@@ -4,7 +4,13 @@ import datetime
 from collections.abc import Mapping
 from datetime import UTC as _UTC
 from datetime import datetime as _datetime
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    ClassVar,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -108,6 +114,33 @@ class QueryRun:
     _deviations: tuple[Deviation, ...] = _attrs_field(
         init=False, default=(), eq=False, repr=False
     )
+    attribute_names: ClassVar[Mapping[str, str]] = {
+        "id": "id",
+        "token": "token",
+        "state": "state",
+        "created_at": "created_at",
+        "_links": "field_links",
+        "completed_at": "completed_at",
+        "data_source_id": "data_source_id",
+        "data_source_token": "data_source_token",
+        "limit": "limit",
+        "max_result_bytes": "max_result_bytes",
+        "query_token": "query_token",
+        "query_name": "query_name",
+        "query_created_at": "query_created_at",
+        "parameters": "parameters",
+        "raw_source": "raw_source",
+        "rendered_source": "rendered_source",
+        "statement_annotation": "statement_annotation",
+        "dbt_metric_id": "dbt_metric_id",
+        "dbt_metric_token": "dbt_metric_token",
+        "help_url": "help_url",
+        "error_code": "error_code",
+        "error_type": "error_type",
+        "error_message": "error_message",
+        "_embedded": "field_embedded",
+    }
+    """The attribute that holds each JSON key the spec names (``"_links"``: ``"field_links"``)."""
     _source: Mapping[str, Any] | None = _attrs_field(
         init=False, default=None, eq=False, repr=False
     )

@@ -1,7 +1,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    ClassVar,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -55,6 +61,12 @@ class QueryRunCollection:
     _deviations: tuple[Deviation, ...] = _attrs_field(
         init=False, default=(), eq=False, repr=False
     )
+    attribute_names: ClassVar[Mapping[str, str]] = {
+        "_links": "field_links",
+        "pagination": "pagination",
+        "_embedded": "field_embedded",
+    }
+    """The attribute that holds each JSON key the spec names (``"_links"``: ``"field_links"``)."""
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of this model: the body it was read from (timestamps as sent,

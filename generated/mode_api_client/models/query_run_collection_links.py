@@ -1,7 +1,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    ClassVar,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -56,6 +62,12 @@ class QueryRunCollectionLinks:
     _deviations: tuple[Deviation, ...] = _attrs_field(
         init=False, default=(), eq=False, repr=False
     )
+    attribute_names: ClassVar[Mapping[str, str]] = {
+        "self": "self_",
+        "next_page": "next_page",
+        "prev_page": "prev_page",
+    }
+    """The attribute that holds each JSON key the spec names (``"_links"``: ``"field_links"``)."""
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of this model: the body it was read from (timestamps as sent,
@@ -251,6 +263,8 @@ class QueryRunCollectionLinks:
         _model.prev_page = prev_page
         _model._deviations = ()
         for _key, _value in _d.items():
+            if _key in cls.attribute_names:
+                continue  # a value of a named property that strayed, kept as sent
             if type(_value) is dict:
                 _read = _models.Link._read(_value, _found, (_at, _key, "*"))
             elif type(_value) is list:

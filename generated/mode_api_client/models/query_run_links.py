@@ -1,7 +1,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    ClassVar,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -75,6 +81,18 @@ class QueryRunLinks:
     _deviations: tuple[Deviation, ...] = _attrs_field(
         init=False, default=(), eq=False, repr=False
     )
+    attribute_names: ClassVar[Mapping[str, str]] = {
+        "self": "self_",
+        "query": "query",
+        "view": "view",
+        "result": "result",
+        "result_web": "result_web",
+        "query_web": "query_web",
+        "report_run": "report_run",
+        "report_run_web": "report_run_web",
+        "executed_by": "executed_by",
+    }
+    """The attribute that holds each JSON key the spec names (``"_links"``: ``"field_links"``)."""
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of this model: the body it was read from (timestamps as sent,
@@ -564,6 +582,8 @@ class QueryRunLinks:
         _model.executed_by = executed_by
         _model._deviations = ()
         for _key, _value in _d.items():
+            if _key in cls.attribute_names:
+                continue  # a value of a named property that strayed, kept as sent
             if type(_value) is dict:
                 _read = _models.Link._read(_value, _found, (_at, _key, "*"))
             elif type(_value) is list:
