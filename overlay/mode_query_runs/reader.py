@@ -51,7 +51,7 @@ _TOO_DEEP = Deviation((), f"a body nested at most {MAX_DEPTH} levels deep", "one
 
 
 def _package_dir(module: Any) -> str:
-    return os.path.dirname(module.__file__) + os.sep
+    return os.path.dirname(str(module.__file__)) + os.sep
 
 
 @functools.cache
