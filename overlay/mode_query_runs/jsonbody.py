@@ -11,7 +11,7 @@ from mode_api_client.types import decode_json as decode_bytes
 
 from .errors import ResponseParseError, body_excerpt, request_identity
 
-__all__ = ["decode_json"]
+__all__ = ["decode_json", "not_json"]
 
 
 def decode_json(response: httpx.Response) -> Any:
@@ -25,11 +25,17 @@ def decode_json(response: httpx.Response) -> Any:
     try:
         return decode_bytes(response.content)
     except UnreadableBody:
-        method, url = request_identity(response.request)
-        content_type = response.headers.get("Content-Type", "no Content-Type")
-        raise ResponseParseError(
-            f"response is not JSON ({content_type}); {body_excerpt(response)}",
-            status=response.status_code,
-            method=method,
-            url=url,
-        ) from None
+        raise not_json(response) from None
+
+
+def not_json(response: httpx.Response) -> ResponseParseError:
+    """The error for a read response whose body is not JSON, naming its Content-Type and
+    the start of the body."""
+    method, url = request_identity(response.request)
+    content_type = response.headers.get("Content-Type", "no Content-Type")
+    return ResponseParseError(
+        f"response is not JSON ({content_type}); {body_excerpt(response)}",
+        status=response.status_code,
+        method=method,
+        url=url,
+    )

@@ -35,11 +35,12 @@ from typing import Any
 import httpx
 
 import mode_api_client.models
-from mode_api_client.types import Deviation, deviations_of, json_type
+from mode_api_client.errors import UnreadableBody
+from mode_api_client.types import Deviation, deviations_of
 
 from .drift import MAX_DEPTH, SpecDriftWarning
 from .errors import ResponseParseError, request_identity
-from .jsonbody import decode_json
+from .jsonbody import decode_json, not_json
 from .spec import MEDIA_TYPE, Operation, load_spec
 
 __all__ = ["SpecReader", "model_for"]
@@ -145,18 +146,20 @@ class SpecReader:
             ResponseParseError: the body is not JSON; it cannot be read (see the module);
                 or, when strict, it strays from the spec in any way.
         """
-        body = decode_json(response)
         model = model_for(operation)
         if model is None:
-            return body
-        if not isinstance(body, dict):
-            top = Deviation((), "object", json_type(body), "type")
-            raise self._error(response, operation, [top])
-        read = model.from_dict(body)
+            return decode_json(response)
+        try:
+            read = model.from_json(response.content)
+        except UnreadableBody as error:
+            if error.found is None:
+                raise not_json(response) from None
+            top = Deviation((), "object", error.found, "type")
+            raise self._error(response, operation, [top]) from None
         found = deviations_of(read)
         if not found:
             return read
-        if _too_deep(body, found):
+        if _too_deep(decode_json(response), found):
             raise self._error(response, operation, [_TOO_DEEP])
         fatal = [deviation for deviation in found if _unreadable(deviation)]
         if fatal or self.strict:

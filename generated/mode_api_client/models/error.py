@@ -13,14 +13,17 @@ from attrs import field as _attrs_field
 
 from ..errors import UnreadableBody
 from ..types import (
+    INEXACT,
     UNSET,
     Deviation,
     Place,
     RawDeviation,
     Unset,
+    decode_fast,
     decode_json,
     finish,
     json_type,
+    scan,
 )
 
 T = TypeVar("T", bound="Error")
@@ -85,10 +88,20 @@ class Error:
         Raises:
             UnreadableBody: the body is not JSON, or not a JSON object.
         """
-        body = decode_json(content)
+        body = decode_fast(content)
         if type(body) is not dict:
-            raise UnreadableBody(f"the body is a JSON {json_type(body)}, not an object")
-        return cls.from_dict(body)
+            raise UnreadableBody(
+                f"the body is a JSON {json_type(body)}, not an object", json_type(body)
+            )
+        _found: list[RawDeviation] = []
+        _model = cls._read(body, _found, None)
+        if _found:
+            if (
+                INEXACT in _found
+            ):  # an integer beyond 64 bits: decoded exactly, read again
+                return cls.from_dict(decode_json(content))
+            _model._deviations = finish(_found)
+        return _model
 
     @classmethod
     def _read(
@@ -103,6 +116,7 @@ class Error:
                 id = _value
             else:
                 _found.append(((_at, "id", "id"), "string", json_type(_value), "type"))
+                scan(_value, _found)
                 id = UNSET
                 _d["id"] = _value
 
@@ -118,6 +132,7 @@ class Error:
                 _found.append(
                     ((_at, "message", "message"), "string", json_type(_value), "type")
                 )
+                scan(_value, _found)
                 message = UNSET
                 _d["message"] = _value
 
@@ -132,6 +147,8 @@ class Error:
         _model.id = id
         _model.message = message
         _model._deviations = ()
+        if _d:
+            scan(_d, _found)
         _model.additional_properties = _d
         return _model
 

@@ -13,14 +13,17 @@ from attrs import field as _attrs_field
 
 from ..errors import UnreadableBody
 from ..types import (
+    INEXACT,
     UNSET,
     Deviation,
     Place,
     RawDeviation,
     Unset,
+    decode_fast,
     decode_json,
     finish,
     json_type,
+    scan,
 )
 
 T = TypeVar("T", bound="Link")
@@ -86,10 +89,20 @@ class Link:
         Raises:
             UnreadableBody: the body is not JSON, or not a JSON object.
         """
-        body = decode_json(content)
+        body = decode_fast(content)
         if type(body) is not dict:
-            raise UnreadableBody(f"the body is a JSON {json_type(body)}, not an object")
-        return cls.from_dict(body)
+            raise UnreadableBody(
+                f"the body is a JSON {json_type(body)}, not an object", json_type(body)
+            )
+        _found: list[RawDeviation] = []
+        _model = cls._read(body, _found, None)
+        if _found:
+            if (
+                INEXACT in _found
+            ):  # an integer beyond 64 bits: decoded exactly, read again
+                return cls.from_dict(decode_json(content))
+            _model._deviations = finish(_found)
+        return _model
 
     @classmethod
     def _read(
@@ -106,6 +119,7 @@ class Link:
                 _found.append(
                     ((_at, "href", "href"), "string", json_type(_value), "type")
                 )
+                scan(_value, _found)
                 href = UNSET
                 _d["href"] = _value
 
@@ -128,6 +142,7 @@ class Link:
                         "type",
                     )
                 )
+                scan(_value, _found)
                 templated = UNSET
                 _d["templated"] = _value
 
@@ -136,6 +151,8 @@ class Link:
         _model.href = href
         _model.templated = templated
         _model._deviations = ()
+        if _d:
+            scan(_d, _found)
         _model.additional_properties = _d
         return _model
 

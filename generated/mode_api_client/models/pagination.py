@@ -13,14 +13,18 @@ from attrs import field as _attrs_field
 
 from ..errors import UnreadableBody
 from ..types import (
+    INEXACT,
     UNSET,
     Deviation,
     Place,
     RawDeviation,
     Unset,
+    decode_fast,
     decode_json,
     finish,
+    integral,
     json_type,
+    scan,
 )
 
 T = TypeVar("T", bound="Pagination")
@@ -111,10 +115,20 @@ class Pagination:
         Raises:
             UnreadableBody: the body is not JSON, or not a JSON object.
         """
-        body = decode_json(content)
+        body = decode_fast(content)
         if type(body) is not dict:
-            raise UnreadableBody(f"the body is a JSON {json_type(body)}, not an object")
-        return cls.from_dict(body)
+            raise UnreadableBody(
+                f"the body is a JSON {json_type(body)}, not an object", json_type(body)
+            )
+        _found: list[RawDeviation] = []
+        _model = cls._read(body, _found, None)
+        if _found:
+            if (
+                INEXACT in _found
+            ):  # an integer beyond 64 bits: decoded exactly, read again
+                return cls.from_dict(decode_json(content))
+            _model._deviations = finish(_found)
+        return _model
 
     @classmethod
     def _read(
@@ -128,7 +142,8 @@ class Pagination:
             page = UNSET
         else:
             if (
-                type(_value) is int or (type(_value) is float and _value.is_integer())
+                type(_value) is int
+                or (type(_value) is float and integral(_value, _found))
             ) or _value is None:
                 page = _value
             else:
@@ -140,6 +155,7 @@ class Pagination:
                         "type",
                     )
                 )
+                scan(_value, _found)
                 page = UNSET
                 _d["page"] = _value
 
@@ -148,7 +164,8 @@ class Pagination:
             per_page = UNSET
         else:
             if (
-                type(_value) is int or (type(_value) is float and _value.is_integer())
+                type(_value) is int
+                or (type(_value) is float and integral(_value, _found))
             ) or _value is None:
                 per_page = _value
             else:
@@ -160,6 +177,7 @@ class Pagination:
                         "type",
                     )
                 )
+                scan(_value, _found)
                 per_page = UNSET
                 _d["per_page"] = _value
 
@@ -168,7 +186,8 @@ class Pagination:
             count = UNSET
         else:
             if (
-                type(_value) is int or (type(_value) is float and _value.is_integer())
+                type(_value) is int
+                or (type(_value) is float and integral(_value, _found))
             ) or _value is None:
                 count = _value
             else:
@@ -180,6 +199,7 @@ class Pagination:
                         "type",
                     )
                 )
+                scan(_value, _found)
                 count = UNSET
                 _d["count"] = _value
 
@@ -188,7 +208,8 @@ class Pagination:
             total_pages = UNSET
         else:
             if (
-                type(_value) is int or (type(_value) is float and _value.is_integer())
+                type(_value) is int
+                or (type(_value) is float and integral(_value, _found))
             ) or _value is None:
                 total_pages = _value
             else:
@@ -200,6 +221,7 @@ class Pagination:
                         "type",
                     )
                 )
+                scan(_value, _found)
                 total_pages = UNSET
                 _d["total_pages"] = _value
 
@@ -208,7 +230,8 @@ class Pagination:
             total_count = UNSET
         else:
             if (
-                type(_value) is int or (type(_value) is float and _value.is_integer())
+                type(_value) is int
+                or (type(_value) is float and integral(_value, _found))
             ) or _value is None:
                 total_count = _value
             else:
@@ -220,6 +243,7 @@ class Pagination:
                         "type",
                     )
                 )
+                scan(_value, _found)
                 total_count = UNSET
                 _d["total_count"] = _value
 
@@ -228,7 +252,10 @@ class Pagination:
             first_page = UNSET
         else:
             if (
-                (type(_value) is int or (type(_value) is float and _value.is_integer()))
+                (
+                    type(_value) is int
+                    or (type(_value) is float and integral(_value, _found))
+                )
                 or type(_value) is str
                 or _value is None
             ):
@@ -242,6 +269,7 @@ class Pagination:
                         "type",
                     )
                 )
+                scan(_value, _found)
                 first_page = UNSET
                 _d["first_page"] = _value
 
@@ -250,7 +278,10 @@ class Pagination:
             last_page = UNSET
         else:
             if (
-                (type(_value) is int or (type(_value) is float and _value.is_integer()))
+                (
+                    type(_value) is int
+                    or (type(_value) is float and integral(_value, _found))
+                )
                 or type(_value) is str
                 or _value is None
             ):
@@ -264,6 +295,7 @@ class Pagination:
                         "type",
                     )
                 )
+                scan(_value, _found)
                 last_page = UNSET
                 _d["last_page"] = _value
 
@@ -277,6 +309,8 @@ class Pagination:
         _model.first_page = first_page
         _model.last_page = last_page
         _model._deviations = ()
+        if _d:
+            scan(_d, _found)
         _model.additional_properties = _d
         return _model
 

@@ -18,14 +18,18 @@ from attrs import field as _attrs_field
 from .. import models as _models
 from ..errors import UnreadableBody
 from ..types import (
+    INEXACT,
     UNSET,
     Deviation,
     Place,
     RawDeviation,
     Unset,
+    decode_fast,
     decode_json,
     finish,
+    integral,
     json_type,
+    scan,
     wire_timestamp,
     wire_value,
 )
@@ -226,28 +230,43 @@ class QueryRun:
         Raises:
             UnreadableBody: the body is not JSON, or not a JSON object.
         """
-        body = decode_json(content)
+        body = decode_fast(content)
         if type(body) is not dict:
-            raise UnreadableBody(f"the body is a JSON {json_type(body)}, not an object")
-        return cls.from_dict(body)
+            raise UnreadableBody(
+                f"the body is a JSON {json_type(body)}, not an object", json_type(body)
+            )
+        _found: list[RawDeviation] = []
+        _model = cls._read(body, _found, None)
+        if _found:
+            if (
+                INEXACT in _found
+            ):  # an integer beyond 64 bits: decoded exactly, read again
+                return cls.from_dict(decode_json(content))
+            _model._deviations = finish(_found)
+        return _model
 
     @classmethod
     def _read(
         cls, src_dict: Mapping[str, Any], _found: list[RawDeviation], _at: Place
     ) -> Self:
         """``from_dict`` of the object at ``_at`` in a body; deviations go to ``_found``."""
+        _read_QueryRunLinks = _models.QueryRunLinks._read
+        _read_QueryRunParametersType0 = _models.QueryRunParametersType0._read
+        _read_QueryRunEmbeddedType0 = _models.QueryRunEmbeddedType0._read
         _d = dict(src_dict)
         _pop = _d.pop
         _value = _pop("id", UNSET)
         if _value is not UNSET:
             if (
-                type(_value) is int or (type(_value) is float and _value.is_integer())
+                type(_value) is int
+                or (type(_value) is float and integral(_value, _found))
             ) or type(_value) is str:
                 id = _value
             else:
                 _found.append(
                     ((_at, "id", "id"), "integer or string", json_type(_value), "type")
                 )
+                scan(_value, _found)
                 id = UNSET
                 _d["id"] = _value
 
@@ -263,6 +282,7 @@ class QueryRun:
                 _found.append(
                     ((_at, "token", "token"), "string", json_type(_value), "type")
                 )
+                scan(_value, _found)
                 token = UNSET
                 _d["token"] = _value
 
@@ -278,6 +298,7 @@ class QueryRun:
                 _found.append(
                     ((_at, "state", "state"), "string", json_type(_value), "type")
                 )
+                scan(_value, _found)
                 state = UNSET
                 _d["state"] = _value
 
@@ -303,6 +324,7 @@ class QueryRun:
                         "type",
                     )
                 )
+                scan(_value, _found)
                 created_at = UNSET
                 _d["created_at"] = _value
 
@@ -315,13 +337,14 @@ class QueryRun:
         _value = _pop("_links", UNSET)
         if _value is not UNSET:
             if type(_value) is dict:
-                field_links = _models.QueryRunLinks._read(
+                field_links = _read_QueryRunLinks(
                     _value, _found, (_at, "_links", "_links")
                 )
             else:
                 _found.append(
                     ((_at, "_links", "_links"), "object", json_type(_value), "type")
                 )
+                scan(_value, _found)
                 field_links = UNSET
                 _d["_links"] = _value
 
@@ -351,6 +374,7 @@ class QueryRun:
                         "type",
                     )
                 )
+                scan(_value, _found)
                 completed_at = UNSET
                 _d["completed_at"] = _value
 
@@ -359,7 +383,8 @@ class QueryRun:
             data_source_id = UNSET
         else:
             if (
-                type(_value) is int or (type(_value) is float and _value.is_integer())
+                type(_value) is int
+                or (type(_value) is float and integral(_value, _found))
             ) or type(_value) is str:
                 data_source_id = _value
             else:
@@ -371,6 +396,7 @@ class QueryRun:
                         "type",
                     )
                 )
+                scan(_value, _found)
                 data_source_id = UNSET
                 _d["data_source_id"] = _value
 
@@ -389,6 +415,7 @@ class QueryRun:
                         "type",
                     )
                 )
+                scan(_value, _found)
                 data_source_token = UNSET
                 _d["data_source_token"] = _value
 
@@ -400,7 +427,7 @@ class QueryRun:
                 type(_value) is bool
                 or (
                     type(_value) is int
-                    or (type(_value) is float and _value.is_integer())
+                    or (type(_value) is float and integral(_value, _found))
                 )
                 or type(_value) is str
             ):
@@ -414,6 +441,7 @@ class QueryRun:
                         "type",
                     )
                 )
+                scan(_value, _found)
                 limit = UNSET
                 _d["limit"] = _value
 
@@ -422,7 +450,8 @@ class QueryRun:
             max_result_bytes = UNSET
         else:
             if (
-                type(_value) is int or (type(_value) is float and _value.is_integer())
+                type(_value) is int
+                or (type(_value) is float and integral(_value, _found))
             ) or type(_value) is str:
                 max_result_bytes = _value
             else:
@@ -434,6 +463,7 @@ class QueryRun:
                         "type",
                     )
                 )
+                scan(_value, _found)
                 max_result_bytes = UNSET
                 _d["max_result_bytes"] = _value
 
@@ -452,6 +482,7 @@ class QueryRun:
                         "type",
                     )
                 )
+                scan(_value, _found)
                 query_token = UNSET
                 _d["query_token"] = _value
 
@@ -470,6 +501,7 @@ class QueryRun:
                         "type",
                     )
                 )
+                scan(_value, _found)
                 query_name = UNSET
                 _d["query_name"] = _value
 
@@ -493,6 +525,7 @@ class QueryRun:
                         "type",
                     )
                 )
+                scan(_value, _found)
                 query_created_at = UNSET
                 _d["query_created_at"] = _value
 
@@ -501,7 +534,7 @@ class QueryRun:
             parameters = UNSET
         else:
             if type(_value) is dict:
-                parameters = _models.QueryRunParametersType0._read(
+                parameters = _read_QueryRunParametersType0(
                     _value, _found, (_at, "parameters", "parameters")
                 )
             elif type(_value) is str:
@@ -515,6 +548,7 @@ class QueryRun:
                         "type",
                     )
                 )
+                scan(_value, _found)
                 parameters = UNSET
                 _d["parameters"] = _value
 
@@ -533,6 +567,7 @@ class QueryRun:
                         "type",
                     )
                 )
+                scan(_value, _found)
                 raw_source = UNSET
                 _d["raw_source"] = _value
 
@@ -551,6 +586,7 @@ class QueryRun:
                         "type",
                     )
                 )
+                scan(_value, _found)
                 rendered_source = UNSET
                 _d["rendered_source"] = _value
 
@@ -569,6 +605,7 @@ class QueryRun:
                         "type",
                     )
                 )
+                scan(_value, _found)
                 statement_annotation = UNSET
                 _d["statement_annotation"] = _value
 
@@ -577,7 +614,10 @@ class QueryRun:
             dbt_metric_id = UNSET
         else:
             if (
-                (type(_value) is int or (type(_value) is float and _value.is_integer()))
+                (
+                    type(_value) is int
+                    or (type(_value) is float and integral(_value, _found))
+                )
                 or type(_value) is str
                 or _value is None
             ):
@@ -591,6 +631,7 @@ class QueryRun:
                         "type",
                     )
                 )
+                scan(_value, _found)
                 dbt_metric_id = UNSET
                 _d["dbt_metric_id"] = _value
 
@@ -609,6 +650,7 @@ class QueryRun:
                         "type",
                     )
                 )
+                scan(_value, _found)
                 dbt_metric_token = UNSET
                 _d["dbt_metric_token"] = _value
 
@@ -627,6 +669,7 @@ class QueryRun:
                         "type",
                     )
                 )
+                scan(_value, _found)
                 help_url = UNSET
                 _d["help_url"] = _value
 
@@ -645,6 +688,7 @@ class QueryRun:
                         "type",
                     )
                 )
+                scan(_value, _found)
                 error_code = UNSET
                 _d["error_code"] = _value
 
@@ -663,6 +707,7 @@ class QueryRun:
                         "type",
                     )
                 )
+                scan(_value, _found)
                 error_type = UNSET
                 _d["error_type"] = _value
 
@@ -681,6 +726,7 @@ class QueryRun:
                         "type",
                     )
                 )
+                scan(_value, _found)
                 error_message = UNSET
                 _d["error_message"] = _value
 
@@ -689,7 +735,7 @@ class QueryRun:
             field_embedded = UNSET
         else:
             if type(_value) is dict:
-                field_embedded = _models.QueryRunEmbeddedType0._read(
+                field_embedded = _read_QueryRunEmbeddedType0(
                     _value, _found, (_at, "_embedded", "_embedded")
                 )
             elif _value is None:
@@ -703,6 +749,7 @@ class QueryRun:
                         "type",
                     )
                 )
+                scan(_value, _found)
                 field_embedded = UNSET
                 _d["_embedded"] = _value
 
@@ -734,6 +781,8 @@ class QueryRun:
         _model.field_embedded = field_embedded
         _model._deviations = ()
         _model._source = src_dict
+        if _d:
+            scan(_d, _found)
         _model.additional_properties = _d
         return _model
 

@@ -15,14 +15,17 @@ from attrs import field as _attrs_field
 from .. import models as _models
 from ..errors import UnreadableBody
 from ..types import (
+    INEXACT,
     UNSET,
     Deviation,
     Place,
     RawDeviation,
     Unset,
+    decode_fast,
     decode_json,
     finish,
     json_type,
+    scan,
     wire_value,
 )
 
@@ -101,28 +104,42 @@ class QueryRunCollection:
         Raises:
             UnreadableBody: the body is not JSON, or not a JSON object.
         """
-        body = decode_json(content)
+        body = decode_fast(content)
         if type(body) is not dict:
-            raise UnreadableBody(f"the body is a JSON {json_type(body)}, not an object")
-        return cls.from_dict(body)
+            raise UnreadableBody(
+                f"the body is a JSON {json_type(body)}, not an object", json_type(body)
+            )
+        _found: list[RawDeviation] = []
+        _model = cls._read(body, _found, None)
+        if _found:
+            if (
+                INEXACT in _found
+            ):  # an integer beyond 64 bits: decoded exactly, read again
+                return cls.from_dict(decode_json(content))
+            _model._deviations = finish(_found)
+        return _model
 
     @classmethod
     def _read(
         cls, src_dict: Mapping[str, Any], _found: list[RawDeviation], _at: Place
     ) -> Self:
         """``from_dict`` of the object at ``_at`` in a body; deviations go to ``_found``."""
+        _read_QueryRunCollectionLinks = _models.QueryRunCollectionLinks._read
+        _read_Pagination = _models.Pagination._read
+        _read_QueryRunCollectionEmbedded = _models.QueryRunCollectionEmbedded._read
         _d = dict(src_dict)
         _pop = _d.pop
         _value = _pop("_links", UNSET)
         if _value is not UNSET:
             if type(_value) is dict:
-                field_links = _models.QueryRunCollectionLinks._read(
+                field_links = _read_QueryRunCollectionLinks(
                     _value, _found, (_at, "_links", "_links")
                 )
             else:
                 _found.append(
                     ((_at, "_links", "_links"), "object", json_type(_value), "type")
                 )
+                scan(_value, _found)
                 field_links = UNSET
                 _d["_links"] = _value
 
@@ -135,7 +152,7 @@ class QueryRunCollection:
             pagination = UNSET
         else:
             if type(_value) is dict:
-                pagination = _models.Pagination._read(
+                pagination = _read_Pagination(
                     _value, _found, (_at, "pagination", "pagination")
                 )
             else:
@@ -147,6 +164,7 @@ class QueryRunCollection:
                         "type",
                     )
                 )
+                scan(_value, _found)
                 pagination = UNSET
                 _d["pagination"] = _value
 
@@ -155,7 +173,7 @@ class QueryRunCollection:
             field_embedded = UNSET
         else:
             if type(_value) is dict:
-                field_embedded = _models.QueryRunCollectionEmbedded._read(
+                field_embedded = _read_QueryRunCollectionEmbedded(
                     _value, _found, (_at, "_embedded", "_embedded")
                 )
             elif _value is None:
@@ -169,6 +187,7 @@ class QueryRunCollection:
                         "type",
                     )
                 )
+                scan(_value, _found)
                 field_embedded = UNSET
                 _d["_embedded"] = _value
 
@@ -178,6 +197,8 @@ class QueryRunCollection:
         _model.pagination = pagination
         _model.field_embedded = field_embedded
         _model._deviations = ()
+        if _d:
+            scan(_d, _found)
         _model.additional_properties = _d
         return _model
 

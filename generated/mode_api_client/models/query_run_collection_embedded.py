@@ -15,14 +15,17 @@ from attrs import field as _attrs_field
 from .. import models as _models
 from ..errors import UnreadableBody
 from ..types import (
+    INEXACT,
     UNSET,
     Deviation,
     Place,
     RawDeviation,
     Unset,
+    decode_fast,
     decode_json,
     finish,
     json_type,
+    scan,
     wire_value,
 )
 
@@ -86,16 +89,27 @@ class QueryRunCollectionEmbedded:
         Raises:
             UnreadableBody: the body is not JSON, or not a JSON object.
         """
-        body = decode_json(content)
+        body = decode_fast(content)
         if type(body) is not dict:
-            raise UnreadableBody(f"the body is a JSON {json_type(body)}, not an object")
-        return cls.from_dict(body)
+            raise UnreadableBody(
+                f"the body is a JSON {json_type(body)}, not an object", json_type(body)
+            )
+        _found: list[RawDeviation] = []
+        _model = cls._read(body, _found, None)
+        if _found:
+            if (
+                INEXACT in _found
+            ):  # an integer beyond 64 bits: decoded exactly, read again
+                return cls.from_dict(decode_json(content))
+            _model._deviations = finish(_found)
+        return _model
 
     @classmethod
     def _read(
         cls, src_dict: Mapping[str, Any], _found: list[RawDeviation], _at: Place
     ) -> Self:
         """``from_dict`` of the object at ``_at`` in a body; deviations go to ``_found``."""
+        _read_QueryRun = _models.QueryRun._read
         _d = dict(src_dict)
         _pop = _d.pop
         _value = _pop("query_runs", UNSET)
@@ -106,7 +120,7 @@ class QueryRunCollectionEmbedded:
                 _list_1 = (_at, "query_runs", "query_runs")
                 for _index_1, _item_1 in enumerate(_value):
                     if type(_item_1) is dict:
-                        _read_1 = _models.QueryRun._read(
+                        _read_1 = _read_QueryRun(
                             _item_1, _found, (_list_1, _index_1, "[]")
                         )
                     else:
@@ -118,6 +132,7 @@ class QueryRunCollectionEmbedded:
                                 "type",
                             )
                         )
+                        scan(_item_1, _found)
                         _read_1 = UNSET
                         _kept_1 = False
 
@@ -136,6 +151,7 @@ class QueryRunCollectionEmbedded:
                         "type",
                     )
                 )
+                scan(_value, _found)
                 query_runs = UNSET
                 _d["query_runs"] = _value
 
@@ -149,6 +165,8 @@ class QueryRunCollectionEmbedded:
         _model = _new(cls)
         _model.query_runs = query_runs
         _model._deviations = ()
+        if _d:
+            scan(_d, _found)
         _model.additional_properties = _d
         return _model
 

@@ -15,14 +15,17 @@ from attrs import field as _attrs_field
 from .. import models as _models
 from ..errors import UnreadableBody
 from ..types import (
+    INEXACT,
     UNSET,
     Deviation,
     Place,
     RawDeviation,
     Unset,
+    decode_fast,
     decode_json,
     finish,
     json_type,
+    scan,
     wire_value,
 )
 
@@ -103,31 +106,40 @@ class QueryRunCollectionLinks:
         Raises:
             UnreadableBody: the body is not JSON, or not a JSON object.
         """
-        body = decode_json(content)
+        body = decode_fast(content)
         if type(body) is not dict:
-            raise UnreadableBody(f"the body is a JSON {json_type(body)}, not an object")
-        return cls.from_dict(body)
+            raise UnreadableBody(
+                f"the body is a JSON {json_type(body)}, not an object", json_type(body)
+            )
+        _found: list[RawDeviation] = []
+        _model = cls._read(body, _found, None)
+        if _found:
+            if (
+                INEXACT in _found
+            ):  # an integer beyond 64 bits: decoded exactly, read again
+                return cls.from_dict(decode_json(content))
+            _model._deviations = finish(_found)
+        return _model
 
     @classmethod
     def _read(
         cls, src_dict: Mapping[str, Any], _found: list[RawDeviation], _at: Place
     ) -> Self:
         """``from_dict`` of the object at ``_at`` in a body; deviations go to ``_found``."""
+        _read_Link = _models.Link._read
         _d = dict(src_dict)
         _pop = _d.pop
         _value = _pop("self", UNSET)
         if _value is not UNSET:
             if type(_value) is dict:
-                self_ = _models.Link._read(_value, _found, (_at, "self", "self"))
+                self_ = _read_Link(_value, _found, (_at, "self", "self"))
             elif type(_value) is list:
                 self__items: list[Any] = []
                 _kept_1 = True
                 _list_1 = (_at, "self", "self")
                 for _index_1, _item_1 in enumerate(_value):
                     if type(_item_1) is dict:
-                        _read_1 = _models.Link._read(
-                            _item_1, _found, (_list_1, _index_1, "[]")
-                        )
+                        _read_1 = _read_Link(_item_1, _found, (_list_1, _index_1, "[]"))
                     else:
                         _found.append(
                             (
@@ -137,6 +149,7 @@ class QueryRunCollectionLinks:
                                 "type",
                             )
                         )
+                        scan(_item_1, _found)
                         _read_1 = UNSET
                         _kept_1 = False
 
@@ -155,6 +168,7 @@ class QueryRunCollectionLinks:
                         "type",
                     )
                 )
+                scan(_value, _found)
                 self_ = UNSET
                 _d["self"] = _value
 
@@ -167,18 +181,14 @@ class QueryRunCollectionLinks:
             next_page = UNSET
         else:
             if type(_value) is dict:
-                next_page = _models.Link._read(
-                    _value, _found, (_at, "next_page", "next_page")
-                )
+                next_page = _read_Link(_value, _found, (_at, "next_page", "next_page"))
             elif type(_value) is list:
                 next_page_items: list[Any] = []
                 _kept_1 = True
                 _list_1 = (_at, "next_page", "next_page")
                 for _index_1, _item_1 in enumerate(_value):
                     if type(_item_1) is dict:
-                        _read_1 = _models.Link._read(
-                            _item_1, _found, (_list_1, _index_1, "[]")
-                        )
+                        _read_1 = _read_Link(_item_1, _found, (_list_1, _index_1, "[]"))
                     else:
                         _found.append(
                             (
@@ -188,6 +198,7 @@ class QueryRunCollectionLinks:
                                 "type",
                             )
                         )
+                        scan(_item_1, _found)
                         _read_1 = UNSET
                         _kept_1 = False
 
@@ -206,6 +217,7 @@ class QueryRunCollectionLinks:
                         "type",
                     )
                 )
+                scan(_value, _found)
                 next_page = UNSET
                 _d["next_page"] = _value
 
@@ -214,18 +226,14 @@ class QueryRunCollectionLinks:
             prev_page = UNSET
         else:
             if type(_value) is dict:
-                prev_page = _models.Link._read(
-                    _value, _found, (_at, "prev_page", "prev_page")
-                )
+                prev_page = _read_Link(_value, _found, (_at, "prev_page", "prev_page"))
             elif type(_value) is list:
                 prev_page_items: list[Any] = []
                 _kept_1 = True
                 _list_1 = (_at, "prev_page", "prev_page")
                 for _index_1, _item_1 in enumerate(_value):
                     if type(_item_1) is dict:
-                        _read_1 = _models.Link._read(
-                            _item_1, _found, (_list_1, _index_1, "[]")
-                        )
+                        _read_1 = _read_Link(_item_1, _found, (_list_1, _index_1, "[]"))
                     else:
                         _found.append(
                             (
@@ -235,6 +243,7 @@ class QueryRunCollectionLinks:
                                 "type",
                             )
                         )
+                        scan(_item_1, _found)
                         _read_1 = UNSET
                         _kept_1 = False
 
@@ -253,6 +262,7 @@ class QueryRunCollectionLinks:
                         "type",
                     )
                 )
+                scan(_value, _found)
                 prev_page = UNSET
                 _d["prev_page"] = _value
 
@@ -266,16 +276,14 @@ class QueryRunCollectionLinks:
             if _key in cls.attribute_names:
                 continue  # a value of a named property that strayed, kept as sent
             if type(_value) is dict:
-                _read = _models.Link._read(_value, _found, (_at, _key, "*"))
+                _read = _read_Link(_value, _found, (_at, _key, "*"))
             elif type(_value) is list:
                 _read_items: list[Any] = []
                 _kept_1 = True
                 _list_1 = (_at, _key, "*")
                 for _index_1, _item_1 in enumerate(_value):
                     if type(_item_1) is dict:
-                        _read_1 = _models.Link._read(
-                            _item_1, _found, (_list_1, _index_1, "[]")
-                        )
+                        _read_1 = _read_Link(_item_1, _found, (_list_1, _index_1, "[]"))
                     else:
                         _found.append(
                             (
@@ -285,6 +293,7 @@ class QueryRunCollectionLinks:
                                 "type",
                             )
                         )
+                        scan(_item_1, _found)
                         _read_1 = UNSET
                         _kept_1 = False
 
@@ -298,6 +307,7 @@ class QueryRunCollectionLinks:
                 _found.append(
                     ((_at, _key, "*"), "object or array", json_type(_value), "type")
                 )
+                scan(_value, _found)
                 _read = UNSET
 
             _d[_key] = _value if _read is UNSET else _read

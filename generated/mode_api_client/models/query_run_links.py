@@ -15,14 +15,17 @@ from attrs import field as _attrs_field
 from .. import models as _models
 from ..errors import UnreadableBody
 from ..types import (
+    INEXACT,
     UNSET,
     Deviation,
     Place,
     RawDeviation,
     Unset,
+    decode_fast,
     decode_json,
     finish,
     json_type,
+    scan,
     wire_value,
 )
 
@@ -140,31 +143,40 @@ class QueryRunLinks:
         Raises:
             UnreadableBody: the body is not JSON, or not a JSON object.
         """
-        body = decode_json(content)
+        body = decode_fast(content)
         if type(body) is not dict:
-            raise UnreadableBody(f"the body is a JSON {json_type(body)}, not an object")
-        return cls.from_dict(body)
+            raise UnreadableBody(
+                f"the body is a JSON {json_type(body)}, not an object", json_type(body)
+            )
+        _found: list[RawDeviation] = []
+        _model = cls._read(body, _found, None)
+        if _found:
+            if (
+                INEXACT in _found
+            ):  # an integer beyond 64 bits: decoded exactly, read again
+                return cls.from_dict(decode_json(content))
+            _model._deviations = finish(_found)
+        return _model
 
     @classmethod
     def _read(
         cls, src_dict: Mapping[str, Any], _found: list[RawDeviation], _at: Place
     ) -> Self:
         """``from_dict`` of the object at ``_at`` in a body; deviations go to ``_found``."""
+        _read_Link = _models.Link._read
         _d = dict(src_dict)
         _pop = _d.pop
         _value = _pop("self", UNSET)
         if _value is not UNSET:
             if type(_value) is dict:
-                self_ = _models.Link._read(_value, _found, (_at, "self", "self"))
+                self_ = _read_Link(_value, _found, (_at, "self", "self"))
             elif type(_value) is list:
                 self__items: list[Any] = []
                 _kept_1 = True
                 _list_1 = (_at, "self", "self")
                 for _index_1, _item_1 in enumerate(_value):
                     if type(_item_1) is dict:
-                        _read_1 = _models.Link._read(
-                            _item_1, _found, (_list_1, _index_1, "[]")
-                        )
+                        _read_1 = _read_Link(_item_1, _found, (_list_1, _index_1, "[]"))
                     else:
                         _found.append(
                             (
@@ -174,6 +186,7 @@ class QueryRunLinks:
                                 "type",
                             )
                         )
+                        scan(_item_1, _found)
                         _read_1 = UNSET
                         _kept_1 = False
 
@@ -192,6 +205,7 @@ class QueryRunLinks:
                         "type",
                     )
                 )
+                scan(_value, _found)
                 self_ = UNSET
                 _d["self"] = _value
 
@@ -204,16 +218,14 @@ class QueryRunLinks:
             query = UNSET
         else:
             if type(_value) is dict:
-                query = _models.Link._read(_value, _found, (_at, "query", "query"))
+                query = _read_Link(_value, _found, (_at, "query", "query"))
             elif type(_value) is list:
                 query_items: list[Any] = []
                 _kept_1 = True
                 _list_1 = (_at, "query", "query")
                 for _index_1, _item_1 in enumerate(_value):
                     if type(_item_1) is dict:
-                        _read_1 = _models.Link._read(
-                            _item_1, _found, (_list_1, _index_1, "[]")
-                        )
+                        _read_1 = _read_Link(_item_1, _found, (_list_1, _index_1, "[]"))
                     else:
                         _found.append(
                             (
@@ -223,6 +235,7 @@ class QueryRunLinks:
                                 "type",
                             )
                         )
+                        scan(_item_1, _found)
                         _read_1 = UNSET
                         _kept_1 = False
 
@@ -241,6 +254,7 @@ class QueryRunLinks:
                         "type",
                     )
                 )
+                scan(_value, _found)
                 query = UNSET
                 _d["query"] = _value
 
@@ -249,16 +263,14 @@ class QueryRunLinks:
             view = UNSET
         else:
             if type(_value) is dict:
-                view = _models.Link._read(_value, _found, (_at, "view", "view"))
+                view = _read_Link(_value, _found, (_at, "view", "view"))
             elif type(_value) is list:
                 view_items: list[Any] = []
                 _kept_1 = True
                 _list_1 = (_at, "view", "view")
                 for _index_1, _item_1 in enumerate(_value):
                     if type(_item_1) is dict:
-                        _read_1 = _models.Link._read(
-                            _item_1, _found, (_list_1, _index_1, "[]")
-                        )
+                        _read_1 = _read_Link(_item_1, _found, (_list_1, _index_1, "[]"))
                     else:
                         _found.append(
                             (
@@ -268,6 +280,7 @@ class QueryRunLinks:
                                 "type",
                             )
                         )
+                        scan(_item_1, _found)
                         _read_1 = UNSET
                         _kept_1 = False
 
@@ -286,6 +299,7 @@ class QueryRunLinks:
                         "type",
                     )
                 )
+                scan(_value, _found)
                 view = UNSET
                 _d["view"] = _value
 
@@ -294,16 +308,14 @@ class QueryRunLinks:
             result = UNSET
         else:
             if type(_value) is dict:
-                result = _models.Link._read(_value, _found, (_at, "result", "result"))
+                result = _read_Link(_value, _found, (_at, "result", "result"))
             elif type(_value) is list:
                 result_items: list[Any] = []
                 _kept_1 = True
                 _list_1 = (_at, "result", "result")
                 for _index_1, _item_1 in enumerate(_value):
                     if type(_item_1) is dict:
-                        _read_1 = _models.Link._read(
-                            _item_1, _found, (_list_1, _index_1, "[]")
-                        )
+                        _read_1 = _read_Link(_item_1, _found, (_list_1, _index_1, "[]"))
                     else:
                         _found.append(
                             (
@@ -313,6 +325,7 @@ class QueryRunLinks:
                                 "type",
                             )
                         )
+                        scan(_item_1, _found)
                         _read_1 = UNSET
                         _kept_1 = False
 
@@ -331,6 +344,7 @@ class QueryRunLinks:
                         "type",
                     )
                 )
+                scan(_value, _found)
                 result = UNSET
                 _d["result"] = _value
 
@@ -339,7 +353,7 @@ class QueryRunLinks:
             result_web = UNSET
         else:
             if type(_value) is dict:
-                result_web = _models.Link._read(
+                result_web = _read_Link(
                     _value, _found, (_at, "result_web", "result_web")
                 )
             elif type(_value) is list:
@@ -348,9 +362,7 @@ class QueryRunLinks:
                 _list_1 = (_at, "result_web", "result_web")
                 for _index_1, _item_1 in enumerate(_value):
                     if type(_item_1) is dict:
-                        _read_1 = _models.Link._read(
-                            _item_1, _found, (_list_1, _index_1, "[]")
-                        )
+                        _read_1 = _read_Link(_item_1, _found, (_list_1, _index_1, "[]"))
                     else:
                         _found.append(
                             (
@@ -360,6 +372,7 @@ class QueryRunLinks:
                                 "type",
                             )
                         )
+                        scan(_item_1, _found)
                         _read_1 = UNSET
                         _kept_1 = False
 
@@ -378,6 +391,7 @@ class QueryRunLinks:
                         "type",
                     )
                 )
+                scan(_value, _found)
                 result_web = UNSET
                 _d["result_web"] = _value
 
@@ -386,18 +400,14 @@ class QueryRunLinks:
             query_web = UNSET
         else:
             if type(_value) is dict:
-                query_web = _models.Link._read(
-                    _value, _found, (_at, "query_web", "query_web")
-                )
+                query_web = _read_Link(_value, _found, (_at, "query_web", "query_web"))
             elif type(_value) is list:
                 query_web_items: list[Any] = []
                 _kept_1 = True
                 _list_1 = (_at, "query_web", "query_web")
                 for _index_1, _item_1 in enumerate(_value):
                     if type(_item_1) is dict:
-                        _read_1 = _models.Link._read(
-                            _item_1, _found, (_list_1, _index_1, "[]")
-                        )
+                        _read_1 = _read_Link(_item_1, _found, (_list_1, _index_1, "[]"))
                     else:
                         _found.append(
                             (
@@ -407,6 +417,7 @@ class QueryRunLinks:
                                 "type",
                             )
                         )
+                        scan(_item_1, _found)
                         _read_1 = UNSET
                         _kept_1 = False
 
@@ -425,6 +436,7 @@ class QueryRunLinks:
                         "type",
                     )
                 )
+                scan(_value, _found)
                 query_web = UNSET
                 _d["query_web"] = _value
 
@@ -433,7 +445,7 @@ class QueryRunLinks:
             report_run = UNSET
         else:
             if type(_value) is dict:
-                report_run = _models.Link._read(
+                report_run = _read_Link(
                     _value, _found, (_at, "report_run", "report_run")
                 )
             elif type(_value) is list:
@@ -442,9 +454,7 @@ class QueryRunLinks:
                 _list_1 = (_at, "report_run", "report_run")
                 for _index_1, _item_1 in enumerate(_value):
                     if type(_item_1) is dict:
-                        _read_1 = _models.Link._read(
-                            _item_1, _found, (_list_1, _index_1, "[]")
-                        )
+                        _read_1 = _read_Link(_item_1, _found, (_list_1, _index_1, "[]"))
                     else:
                         _found.append(
                             (
@@ -454,6 +464,7 @@ class QueryRunLinks:
                                 "type",
                             )
                         )
+                        scan(_item_1, _found)
                         _read_1 = UNSET
                         _kept_1 = False
 
@@ -472,6 +483,7 @@ class QueryRunLinks:
                         "type",
                     )
                 )
+                scan(_value, _found)
                 report_run = UNSET
                 _d["report_run"] = _value
 
@@ -480,7 +492,7 @@ class QueryRunLinks:
             report_run_web = UNSET
         else:
             if type(_value) is dict:
-                report_run_web = _models.Link._read(
+                report_run_web = _read_Link(
                     _value, _found, (_at, "report_run_web", "report_run_web")
                 )
             elif type(_value) is list:
@@ -489,9 +501,7 @@ class QueryRunLinks:
                 _list_1 = (_at, "report_run_web", "report_run_web")
                 for _index_1, _item_1 in enumerate(_value):
                     if type(_item_1) is dict:
-                        _read_1 = _models.Link._read(
-                            _item_1, _found, (_list_1, _index_1, "[]")
-                        )
+                        _read_1 = _read_Link(_item_1, _found, (_list_1, _index_1, "[]"))
                     else:
                         _found.append(
                             (
@@ -501,6 +511,7 @@ class QueryRunLinks:
                                 "type",
                             )
                         )
+                        scan(_item_1, _found)
                         _read_1 = UNSET
                         _kept_1 = False
 
@@ -519,6 +530,7 @@ class QueryRunLinks:
                         "type",
                     )
                 )
+                scan(_value, _found)
                 report_run_web = UNSET
                 _d["report_run_web"] = _value
 
@@ -527,7 +539,7 @@ class QueryRunLinks:
             executed_by = UNSET
         else:
             if type(_value) is dict:
-                executed_by = _models.Link._read(
+                executed_by = _read_Link(
                     _value, _found, (_at, "executed_by", "executed_by")
                 )
             elif type(_value) is list:
@@ -536,9 +548,7 @@ class QueryRunLinks:
                 _list_1 = (_at, "executed_by", "executed_by")
                 for _index_1, _item_1 in enumerate(_value):
                     if type(_item_1) is dict:
-                        _read_1 = _models.Link._read(
-                            _item_1, _found, (_list_1, _index_1, "[]")
-                        )
+                        _read_1 = _read_Link(_item_1, _found, (_list_1, _index_1, "[]"))
                     else:
                         _found.append(
                             (
@@ -548,6 +558,7 @@ class QueryRunLinks:
                                 "type",
                             )
                         )
+                        scan(_item_1, _found)
                         _read_1 = UNSET
                         _kept_1 = False
 
@@ -566,6 +577,7 @@ class QueryRunLinks:
                         "type",
                     )
                 )
+                scan(_value, _found)
                 executed_by = UNSET
                 _d["executed_by"] = _value
 
@@ -585,16 +597,14 @@ class QueryRunLinks:
             if _key in cls.attribute_names:
                 continue  # a value of a named property that strayed, kept as sent
             if type(_value) is dict:
-                _read = _models.Link._read(_value, _found, (_at, _key, "*"))
+                _read = _read_Link(_value, _found, (_at, _key, "*"))
             elif type(_value) is list:
                 _read_items: list[Any] = []
                 _kept_1 = True
                 _list_1 = (_at, _key, "*")
                 for _index_1, _item_1 in enumerate(_value):
                     if type(_item_1) is dict:
-                        _read_1 = _models.Link._read(
-                            _item_1, _found, (_list_1, _index_1, "[]")
-                        )
+                        _read_1 = _read_Link(_item_1, _found, (_list_1, _index_1, "[]"))
                     else:
                         _found.append(
                             (
@@ -604,6 +614,7 @@ class QueryRunLinks:
                                 "type",
                             )
                         )
+                        scan(_item_1, _found)
                         _read_1 = UNSET
                         _kept_1 = False
 
@@ -617,6 +628,7 @@ class QueryRunLinks:
                 _found.append(
                     ((_at, _key, "*"), "object or array", json_type(_value), "type")
                 )
+                scan(_value, _found)
                 _read = UNSET
 
             _d[_key] = _value if _read is UNSET else _read

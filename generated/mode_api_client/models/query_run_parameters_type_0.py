@@ -13,12 +13,15 @@ from attrs import field as _attrs_field
 
 from ..errors import UnreadableBody
 from ..types import (
+    INEXACT,
     Deviation,
     Place,
     RawDeviation,
+    decode_fast,
     decode_json,
     finish,
     json_type,
+    scan,
 )
 
 T = TypeVar("T", bound="QueryRunParametersType0")
@@ -70,10 +73,20 @@ class QueryRunParametersType0:
         Raises:
             UnreadableBody: the body is not JSON, or not a JSON object.
         """
-        body = decode_json(content)
+        body = decode_fast(content)
         if type(body) is not dict:
-            raise UnreadableBody(f"the body is a JSON {json_type(body)}, not an object")
-        return cls.from_dict(body)
+            raise UnreadableBody(
+                f"the body is a JSON {json_type(body)}, not an object", json_type(body)
+            )
+        _found: list[RawDeviation] = []
+        _model = cls._read(body, _found, None)
+        if _found:
+            if (
+                INEXACT in _found
+            ):  # an integer beyond 64 bits: decoded exactly, read again
+                return cls.from_dict(decode_json(content))
+            _model._deviations = finish(_found)
+        return _model
 
     @classmethod
     def _read(
@@ -85,6 +98,8 @@ class QueryRunParametersType0:
         # Built without __init__ (no default or factory to evaluate): every slot is set here.
         _model = _new(cls)
         _model._deviations = ()
+        if _d:
+            scan(_d, _found)
         _model.additional_properties = _d
         return _model
 
