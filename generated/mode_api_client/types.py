@@ -303,14 +303,12 @@ def format_timestamp(value: datetime.datetime) -> str:
     return utc.replace(tzinfo=None).isoformat(timespec=timespec) + "Z"
 
 
-def wire_timestamp(value: Any, source: Mapping[str, Any] | None, key: str) -> Any:
-    """A timestamp attribute as JSON again: the text the server sent under ``key`` of the
-    object the model was read from (``source``) when it still reads as ``value`` (the same
-    instant and UTC offset; a zone-less text read as UTC); otherwise
-    :func:`format_timestamp` of a datetime, and text as it is."""
+def wire_timestamp(value: Any, sent: Any) -> Any:
+    """A timestamp attribute as JSON again: ``sent``, the text it was read from, when that
+    still reads as ``value`` (the same instant and UTC offset; a zone-less text read as
+    UTC); otherwise :func:`format_timestamp` of a datetime, and any other value as it is."""
     if not isinstance(value, datetime.datetime):
         return value
-    sent = source.get(key) if source is not None else None
     if isinstance(sent, str):
         try:
             parsed = datetime.datetime.fromisoformat(sent)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import importlib.resources
-import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -18,9 +17,12 @@ from typing import Any
 import jsonschema_rs
 import yaml
 
+from mode_api_client.types import json_path
+
 __all__ = [
     "Operation",
     "has_body_schema",
+    "json_path",
     "load_spec",
     "match_operation",
     "operation_by_id",
@@ -137,16 +139,3 @@ _validator = response_validator
 def has_body_schema(operation: Operation, status: int) -> bool:
     """Whether the spec gives a JSON (``application/hal+json``) schema for this response."""
     return _validator(operation.operation_id, status) is not None
-
-
-def json_path(parts: list[str | int]) -> str:
-    """A JSON path such as ``$._embedded.query_runs[2].token`` for validator path parts."""
-    text = "$"
-    for part in parts:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        elif re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", part):
-            text += f".{part}"
-        else:
-            text += f"[{json.dumps(part)}]"
-    return text

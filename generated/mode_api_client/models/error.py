@@ -109,8 +109,7 @@ class Error:
     ) -> Self:
         """``from_dict`` of the object at ``_at`` in a body; deviations go to ``_found``."""
         _d = dict(src_dict)
-        _pop = _d.pop
-        _value = _pop("id", UNSET)
+        _value = _d.pop("id", UNSET)
         if _value is not UNSET:
             if type(_value) is str:
                 id = _value
@@ -124,7 +123,7 @@ class Error:
             id = UNSET
             _found.append(((_at, "id", "id"), "present", "missing", "required"))
 
-        _value = _pop("message", UNSET)
+        _value = _d.pop("message", UNSET)
         if _value is not UNSET:
             if type(_value) is str:
                 message = _value

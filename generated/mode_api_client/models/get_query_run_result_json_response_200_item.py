@@ -94,7 +94,6 @@ class GetQueryRunResultJsonResponse200Item:
     ) -> Self:
         """``from_dict`` of the object at ``_at`` in a body; deviations go to ``_found``."""
         _d = dict(src_dict)
-        _pop = _d.pop
         # Built without __init__ (no default or factory to evaluate): every slot is set here.
         _model = _new(cls)
         _model._deviations = ()

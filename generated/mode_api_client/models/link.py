@@ -110,8 +110,7 @@ class Link:
     ) -> Self:
         """``from_dict`` of the object at ``_at`` in a body; deviations go to ``_found``."""
         _d = dict(src_dict)
-        _pop = _d.pop
-        _value = _pop("href", UNSET)
+        _value = _d.pop("href", UNSET)
         if _value is not UNSET:
             if type(_value) is str:
                 href = _value
@@ -127,7 +126,7 @@ class Link:
             href = UNSET
             _found.append(((_at, "href", "href"), "present", "missing", "required"))
 
-        _value = _pop("templated", UNSET)
+        _value = _d.pop("templated", UNSET)
         if _value is UNSET:
             templated = UNSET
         else:

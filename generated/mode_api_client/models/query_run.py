@@ -145,9 +145,8 @@ class QueryRun:
         "_embedded": "field_embedded",
     }
     """The attribute that holds each JSON key the spec names (``"_links"``: ``"field_links"``)."""
-    _source: Mapping[str, Any] | None = _attrs_field(
-        init=False, default=None, eq=False, repr=False
-    )
+    _sent: tuple[Any, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
+    """The texts the timestamp properties were read from, in order (for ``to_dict``)."""
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of this model: the body it was read from (timestamps as sent,
@@ -162,13 +161,13 @@ class QueryRun:
             field_dict["state"] = self.state
         if not isinstance(self.created_at, Unset):
             field_dict["created_at"] = wire_timestamp(
-                self.created_at, self._source, "created_at"
+                self.created_at, self._sent[0] if self._sent else None
             )
         if not isinstance(self.field_links, Unset):
             field_dict["_links"] = wire_value(self.field_links)
         if not isinstance(self.completed_at, Unset):
             field_dict["completed_at"] = wire_timestamp(
-                self.completed_at, self._source, "completed_at"
+                self.completed_at, self._sent[1] if self._sent else None
             )
         if not isinstance(self.data_source_id, Unset):
             field_dict["data_source_id"] = self.data_source_id
@@ -184,7 +183,7 @@ class QueryRun:
             field_dict["query_name"] = self.query_name
         if not isinstance(self.query_created_at, Unset):
             field_dict["query_created_at"] = wire_timestamp(
-                self.query_created_at, self._source, "query_created_at"
+                self.query_created_at, self._sent[2] if self._sent else None
             )
         if not isinstance(self.parameters, Unset):
             field_dict["parameters"] = wire_value(self.parameters)
@@ -307,6 +306,7 @@ class QueryRun:
             _found.append(((_at, "state", "state"), "present", "missing", "required"))
 
         _value = _pop("created_at", UNSET)
+        _sent_created_at = _value
         if _value is not UNSET:
             if type(_value) is str:
                 try:
@@ -353,6 +353,7 @@ class QueryRun:
             _found.append(((_at, "_links", "_links"), "present", "missing", "required"))
 
         _value = _pop("completed_at", UNSET)
+        _sent_completed_at = _value
         if _value is UNSET:
             completed_at = UNSET
         else:
@@ -506,6 +507,7 @@ class QueryRun:
                 _d["query_name"] = _value
 
         _value = _pop("query_created_at", UNSET)
+        _sent_query_created_at = _value
         if _value is UNSET:
             query_created_at = UNSET
         else:
@@ -780,7 +782,11 @@ class QueryRun:
         _model.error_message = error_message
         _model.field_embedded = field_embedded
         _model._deviations = ()
-        _model._source = src_dict
+        _model._sent = (
+            _sent_created_at,
+            _sent_completed_at,
+            _sent_query_created_at,
+        )
         if _d:
             scan(_d, _found)
         _model.additional_properties = _d

@@ -128,8 +128,7 @@ class QueryRunCollection:
         _read_Pagination = _models.Pagination._read
         _read_QueryRunCollectionEmbedded = _models.QueryRunCollectionEmbedded._read
         _d = dict(src_dict)
-        _pop = _d.pop
-        _value = _pop("_links", UNSET)
+        _value = _d.pop("_links", UNSET)
         if _value is not UNSET:
             if type(_value) is dict:
                 field_links = _read_QueryRunCollectionLinks(
@@ -147,7 +146,7 @@ class QueryRunCollection:
             field_links = UNSET
             _found.append(((_at, "_links", "_links"), "present", "missing", "required"))
 
-        _value = _pop("pagination", UNSET)
+        _value = _d.pop("pagination", UNSET)
         if _value is UNSET:
             pagination = UNSET
         else:
@@ -168,7 +167,7 @@ class QueryRunCollection:
                 pagination = UNSET
                 _d["pagination"] = _value
 
-        _value = _pop("_embedded", UNSET)
+        _value = _d.pop("_embedded", UNSET)
         if _value is UNSET:
             field_embedded = UNSET
         else:

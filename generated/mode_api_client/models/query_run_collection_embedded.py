@@ -111,8 +111,7 @@ class QueryRunCollectionEmbedded:
         """``from_dict`` of the object at ``_at`` in a body; deviations go to ``_found``."""
         _read_QueryRun = _models.QueryRun._read
         _d = dict(src_dict)
-        _pop = _d.pop
-        _value = _pop("query_runs", UNSET)
+        _value = _d.pop("query_runs", UNSET)
         if _value is not UNSET:
             if type(_value) is list:
                 query_runs_items: list[Any] = []

@@ -128,8 +128,7 @@ class QueryRunCollectionLinks:
         """``from_dict`` of the object at ``_at`` in a body; deviations go to ``_found``."""
         _read_Link = _models.Link._read
         _d = dict(src_dict)
-        _pop = _d.pop
-        _value = _pop("self", UNSET)
+        _value = _d.pop("self", UNSET)
         if _value is not UNSET:
             if type(_value) is dict:
                 self_ = _read_Link(_value, _found, (_at, "self", "self"))
@@ -176,7 +175,7 @@ class QueryRunCollectionLinks:
             self_ = UNSET
             _found.append(((_at, "self", "self"), "present", "missing", "required"))
 
-        _value = _pop("next_page", UNSET)
+        _value = _d.pop("next_page", UNSET)
         if _value is UNSET:
             next_page = UNSET
         else:
@@ -221,7 +220,7 @@ class QueryRunCollectionLinks:
                 next_page = UNSET
                 _d["next_page"] = _value
 
-        _value = _pop("prev_page", UNSET)
+        _value = _d.pop("prev_page", UNSET)
         if _value is UNSET:
             prev_page = UNSET
         else:
