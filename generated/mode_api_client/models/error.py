@@ -76,7 +76,7 @@ class Error:
         ``types.deviations_of(model)``.
         """
         _found: list[RawDeviation] = []
-        _model = cls._read(src_dict, _found, None)
+        _model = cls._read(src_dict, _found, None, None, "")
         if _found:
             _model._deviations = finish(_found)
         return _model
@@ -94,7 +94,7 @@ class Error:
                 f"the body is a JSON {json_type(body)}, not an object", json_type(body)
             )
         _found: list[RawDeviation] = []
-        _model = cls._read(body, _found, None)
+        _model = cls._read(body, _found, None, None, "")
         if _found:
             if (
                 INEXACT in _found
@@ -105,41 +105,75 @@ class Error:
 
     @classmethod
     def _read(
-        cls, src_dict: Mapping[str, Any], _found: list[RawDeviation], _at: Place
+        cls,
+        src_dict: Mapping[str, Any],
+        _found: list[RawDeviation],
+        _at: Place,
+        _step: str | int | None,
+        _rule: str,
     ) -> Self:
-        """``from_dict`` of the object at ``_at`` in a body; deviations go to ``_found``."""
+        """``from_dict`` of the object at ``_step`` (rule step ``_rule``) of the place
+        ``_at`` in a body (``_step`` ``None``: the top); deviations go to ``_found``."""
         _d = dict(src_dict)
         _value = _d.pop("id", UNSET)
-        if _value is not UNSET:
-            if type(_value) is str:
-                id = _value
-            else:
-                _found.append(((_at, "id", "id"), "string", json_type(_value), "type"))
-                scan(_value, _found)
-                id = UNSET
-                _d["id"] = _value
-
-        else:
+        if type(_value) is str:
+            id = _value
+        elif _value is UNSET:
             id = UNSET
-            _found.append(((_at, "id", "id"), "present", "missing", "required"))
+            _found.append(
+                (
+                    (((_at, _step, _rule) if _step is not None else None), "id", "id"),
+                    "present",
+                    "missing",
+                    "required",
+                )
+            )
+        else:
+            _found.append(
+                (
+                    (((_at, _step, _rule) if _step is not None else None), "id", "id"),
+                    "string",
+                    json_type(_value),
+                    "type",
+                )
+            )
+            scan(_value, _found)
+            id = UNSET
+            _d["id"] = _value
 
         _value = _d.pop("message", UNSET)
-        if _value is not UNSET:
-            if type(_value) is str:
-                message = _value
-            else:
-                _found.append(
-                    ((_at, "message", "message"), "string", json_type(_value), "type")
-                )
-                scan(_value, _found)
-                message = UNSET
-                _d["message"] = _value
-
-        else:
+        if type(_value) is str:
+            message = _value
+        elif _value is UNSET:
             message = UNSET
             _found.append(
-                ((_at, "message", "message"), "present", "missing", "required")
+                (
+                    (
+                        ((_at, _step, _rule) if _step is not None else None),
+                        "message",
+                        "message",
+                    ),
+                    "present",
+                    "missing",
+                    "required",
+                )
             )
+        else:
+            _found.append(
+                (
+                    (
+                        ((_at, _step, _rule) if _step is not None else None),
+                        "message",
+                        "message",
+                    ),
+                    "string",
+                    json_type(_value),
+                    "type",
+                )
+            )
+            scan(_value, _found)
+            message = UNSET
+            _d["message"] = _value
 
         # Built without __init__ (no default or factory to evaluate): every slot is set here.
         _model = _new(cls)

@@ -61,7 +61,7 @@ class GetQueryRunResultJsonResponse200Item:
         ``types.deviations_of(model)``.
         """
         _found: list[RawDeviation] = []
-        _model = cls._read(src_dict, _found, None)
+        _model = cls._read(src_dict, _found, None, None, "")
         if _found:
             _model._deviations = finish(_found)
         return _model
@@ -79,7 +79,7 @@ class GetQueryRunResultJsonResponse200Item:
                 f"the body is a JSON {json_type(body)}, not an object", json_type(body)
             )
         _found: list[RawDeviation] = []
-        _model = cls._read(body, _found, None)
+        _model = cls._read(body, _found, None, None, "")
         if _found:
             if (
                 INEXACT in _found
@@ -90,9 +90,15 @@ class GetQueryRunResultJsonResponse200Item:
 
     @classmethod
     def _read(
-        cls, src_dict: Mapping[str, Any], _found: list[RawDeviation], _at: Place
+        cls,
+        src_dict: Mapping[str, Any],
+        _found: list[RawDeviation],
+        _at: Place,
+        _step: str | int | None,
+        _rule: str,
     ) -> Self:
-        """``from_dict`` of the object at ``_at`` in a body; deviations go to ``_found``."""
+        """``from_dict`` of the object at ``_step`` (rule step ``_rule``) of the place
+        ``_at`` in a body (``_step`` ``None``: the top); deviations go to ``_found``."""
         _d = dict(src_dict)
         # Built without __init__ (no default or factory to evaluate): every slot is set here.
         _model = _new(cls)

@@ -77,7 +77,7 @@ class Link:
         ``types.deviations_of(model)``.
         """
         _found: list[RawDeviation] = []
-        _model = cls._read(src_dict, _found, None)
+        _model = cls._read(src_dict, _found, None, None, "")
         if _found:
             _model._deviations = finish(_found)
         return _model
@@ -95,7 +95,7 @@ class Link:
                 f"the body is a JSON {json_type(body)}, not an object", json_type(body)
             )
         _found: list[RawDeviation] = []
-        _model = cls._read(body, _found, None)
+        _model = cls._read(body, _found, None, None, "")
         if _found:
             if (
                 INEXACT in _found
@@ -106,25 +106,49 @@ class Link:
 
     @classmethod
     def _read(
-        cls, src_dict: Mapping[str, Any], _found: list[RawDeviation], _at: Place
+        cls,
+        src_dict: Mapping[str, Any],
+        _found: list[RawDeviation],
+        _at: Place,
+        _step: str | int | None,
+        _rule: str,
     ) -> Self:
-        """``from_dict`` of the object at ``_at`` in a body; deviations go to ``_found``."""
+        """``from_dict`` of the object at ``_step`` (rule step ``_rule``) of the place
+        ``_at`` in a body (``_step`` ``None``: the top); deviations go to ``_found``."""
         _d = dict(src_dict)
         _value = _d.pop("href", UNSET)
-        if _value is not UNSET:
-            if type(_value) is str:
-                href = _value
-            else:
-                _found.append(
-                    ((_at, "href", "href"), "string", json_type(_value), "type")
-                )
-                scan(_value, _found)
-                href = UNSET
-                _d["href"] = _value
-
-        else:
+        if type(_value) is str:
+            href = _value
+        elif _value is UNSET:
             href = UNSET
-            _found.append(((_at, "href", "href"), "present", "missing", "required"))
+            _found.append(
+                (
+                    (
+                        ((_at, _step, _rule) if _step is not None else None),
+                        "href",
+                        "href",
+                    ),
+                    "present",
+                    "missing",
+                    "required",
+                )
+            )
+        else:
+            _found.append(
+                (
+                    (
+                        ((_at, _step, _rule) if _step is not None else None),
+                        "href",
+                        "href",
+                    ),
+                    "string",
+                    json_type(_value),
+                    "type",
+                )
+            )
+            scan(_value, _found)
+            href = UNSET
+            _d["href"] = _value
 
         _value = _d.pop("templated", UNSET)
         if _value is UNSET:
@@ -135,7 +159,11 @@ class Link:
             else:
                 _found.append(
                     (
-                        (_at, "templated", "templated"),
+                        (
+                            ((_at, _step, _rule) if _step is not None else None),
+                            "templated",
+                            "templated",
+                        ),
                         "boolean",
                         json_type(_value),
                         "type",

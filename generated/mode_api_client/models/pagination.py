@@ -103,7 +103,7 @@ class Pagination:
         ``types.deviations_of(model)``.
         """
         _found: list[RawDeviation] = []
-        _model = cls._read(src_dict, _found, None)
+        _model = cls._read(src_dict, _found, None, None, "")
         if _found:
             _model._deviations = finish(_found)
         return _model
@@ -121,7 +121,7 @@ class Pagination:
                 f"the body is a JSON {json_type(body)}, not an object", json_type(body)
             )
         _found: list[RawDeviation] = []
-        _model = cls._read(body, _found, None)
+        _model = cls._read(body, _found, None, None, "")
         if _found:
             if (
                 INEXACT in _found
@@ -132,9 +132,15 @@ class Pagination:
 
     @classmethod
     def _read(
-        cls, src_dict: Mapping[str, Any], _found: list[RawDeviation], _at: Place
+        cls,
+        src_dict: Mapping[str, Any],
+        _found: list[RawDeviation],
+        _at: Place,
+        _step: str | int | None,
+        _rule: str,
     ) -> Self:
-        """``from_dict`` of the object at ``_at`` in a body; deviations go to ``_found``."""
+        """``from_dict`` of the object at ``_step`` (rule step ``_rule``) of the place
+        ``_at`` in a body (``_step`` ``None``: the top); deviations go to ``_found``."""
         _d = dict(src_dict)
         _pop = _d.pop
         _value = _pop("page", UNSET)
@@ -149,7 +155,11 @@ class Pagination:
             else:
                 _found.append(
                     (
-                        (_at, "page", "page"),
+                        (
+                            ((_at, _step, _rule) if _step is not None else None),
+                            "page",
+                            "page",
+                        ),
                         "integer or null",
                         json_type(_value),
                         "type",
@@ -171,7 +181,11 @@ class Pagination:
             else:
                 _found.append(
                     (
-                        (_at, "per_page", "per_page"),
+                        (
+                            ((_at, _step, _rule) if _step is not None else None),
+                            "per_page",
+                            "per_page",
+                        ),
                         "integer or null",
                         json_type(_value),
                         "type",
@@ -193,7 +207,11 @@ class Pagination:
             else:
                 _found.append(
                     (
-                        (_at, "count", "count"),
+                        (
+                            ((_at, _step, _rule) if _step is not None else None),
+                            "count",
+                            "count",
+                        ),
                         "integer or null",
                         json_type(_value),
                         "type",
@@ -215,7 +233,11 @@ class Pagination:
             else:
                 _found.append(
                     (
-                        (_at, "total_pages", "total_pages"),
+                        (
+                            ((_at, _step, _rule) if _step is not None else None),
+                            "total_pages",
+                            "total_pages",
+                        ),
                         "integer or null",
                         json_type(_value),
                         "type",
@@ -237,7 +259,11 @@ class Pagination:
             else:
                 _found.append(
                     (
-                        (_at, "total_count", "total_count"),
+                        (
+                            ((_at, _step, _rule) if _step is not None else None),
+                            "total_count",
+                            "total_count",
+                        ),
                         "integer or null",
                         json_type(_value),
                         "type",
@@ -263,7 +289,11 @@ class Pagination:
             else:
                 _found.append(
                     (
-                        (_at, "first_page", "first_page"),
+                        (
+                            ((_at, _step, _rule) if _step is not None else None),
+                            "first_page",
+                            "first_page",
+                        ),
                         "integer or string or null",
                         json_type(_value),
                         "type",
@@ -289,7 +319,11 @@ class Pagination:
             else:
                 _found.append(
                     (
-                        (_at, "last_page", "last_page"),
+                        (
+                            ((_at, _step, _rule) if _step is not None else None),
+                            "last_page",
+                            "last_page",
+                        ),
                         "integer or string or null",
                         json_type(_value),
                         "type",

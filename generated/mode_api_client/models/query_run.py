@@ -217,7 +217,7 @@ class QueryRun:
         ``types.deviations_of(model)``.
         """
         _found: list[RawDeviation] = []
-        _model = cls._read(src_dict, _found, None)
+        _model = cls._read(src_dict, _found, None, None, "")
         if _found:
             _model._deviations = finish(_found)
         return _model
@@ -235,7 +235,7 @@ class QueryRun:
                 f"the body is a JSON {json_type(body)}, not an object", json_type(body)
             )
         _found: list[RawDeviation] = []
-        _model = cls._read(body, _found, None)
+        _model = cls._read(body, _found, None, None, "")
         if _found:
             if (
                 INEXACT in _found
@@ -246,111 +246,107 @@ class QueryRun:
 
     @classmethod
     def _read(
-        cls, src_dict: Mapping[str, Any], _found: list[RawDeviation], _at: Place
+        cls,
+        src_dict: Mapping[str, Any],
+        _found: list[RawDeviation],
+        _at: Place,
+        _step: str | int | None,
+        _rule: str,
     ) -> Self:
-        """``from_dict`` of the object at ``_at`` in a body; deviations go to ``_found``."""
+        """``from_dict`` of the object at ``_step`` (rule step ``_rule``) of the place
+        ``_at`` in a body (``_step`` ``None``: the top); deviations go to ``_found``."""
+        _here: Place = (_at, _step, _rule) if _step is not None else None
         _read_QueryRunLinks = _models.QueryRunLinks._read
         _read_QueryRunParametersType0 = _models.QueryRunParametersType0._read
         _read_QueryRunEmbeddedType0 = _models.QueryRunEmbeddedType0._read
         _d = dict(src_dict)
         _pop = _d.pop
         _value = _pop("id", UNSET)
-        if _value is not UNSET:
-            if (
-                type(_value) is int
-                or (type(_value) is float and integral(_value, _found))
-            ) or type(_value) is str:
-                id = _value
-            else:
-                _found.append(
-                    ((_at, "id", "id"), "integer or string", json_type(_value), "type")
-                )
-                scan(_value, _found)
-                id = UNSET
-                _d["id"] = _value
-
-        else:
+        if (
+            type(_value) is int or (type(_value) is float and integral(_value, _found))
+        ) or type(_value) is str:
+            id = _value
+        elif _value is UNSET:
             id = UNSET
-            _found.append(((_at, "id", "id"), "present", "missing", "required"))
+            _found.append(((_here, "id", "id"), "present", "missing", "required"))
+        else:
+            _found.append(
+                ((_here, "id", "id"), "integer or string", json_type(_value), "type")
+            )
+            scan(_value, _found)
+            id = UNSET
+            _d["id"] = _value
 
         _value = _pop("token", UNSET)
-        if _value is not UNSET:
-            if type(_value) is str:
-                token = _value
-            else:
-                _found.append(
-                    ((_at, "token", "token"), "string", json_type(_value), "type")
-                )
-                scan(_value, _found)
-                token = UNSET
-                _d["token"] = _value
-
-        else:
+        if type(_value) is str:
+            token = _value
+        elif _value is UNSET:
             token = UNSET
-            _found.append(((_at, "token", "token"), "present", "missing", "required"))
+            _found.append(((_here, "token", "token"), "present", "missing", "required"))
+        else:
+            _found.append(
+                ((_here, "token", "token"), "string", json_type(_value), "type")
+            )
+            scan(_value, _found)
+            token = UNSET
+            _d["token"] = _value
 
         _value = _pop("state", UNSET)
-        if _value is not UNSET:
-            if type(_value) is str:
-                state = _value
-            else:
-                _found.append(
-                    ((_at, "state", "state"), "string", json_type(_value), "type")
-                )
-                scan(_value, _found)
-                state = UNSET
-                _d["state"] = _value
-
-        else:
+        if type(_value) is str:
+            state = _value
+        elif _value is UNSET:
             state = UNSET
-            _found.append(((_at, "state", "state"), "present", "missing", "required"))
+            _found.append(((_here, "state", "state"), "present", "missing", "required"))
+        else:
+            _found.append(
+                ((_here, "state", "state"), "string", json_type(_value), "type")
+            )
+            scan(_value, _found)
+            state = UNSET
+            _d["state"] = _value
 
         _value = _pop("created_at", UNSET)
         _sent_created_at = _value
-        if _value is not UNSET:
-            if type(_value) is str:
-                try:
-                    created_at = _datetime.fromisoformat(_value)
-                    if created_at.tzinfo is None:
-                        created_at = created_at.replace(tzinfo=_UTC)
-                except ValueError:
-                    created_at = _value
-            else:
-                _found.append(
-                    (
-                        (_at, "created_at", "created_at"),
-                        "string",
-                        json_type(_value),
-                        "type",
-                    )
-                )
-                scan(_value, _found)
-                created_at = UNSET
-                _d["created_at"] = _value
-
-        else:
+        if type(_value) is str:
+            try:
+                created_at = _datetime.fromisoformat(_value)
+                if created_at.tzinfo is None:
+                    created_at = created_at.replace(tzinfo=_UTC)
+            except ValueError:
+                created_at = _value
+        elif _value is UNSET:
             created_at = UNSET
             _found.append(
-                ((_at, "created_at", "created_at"), "present", "missing", "required")
+                ((_here, "created_at", "created_at"), "present", "missing", "required")
             )
+        else:
+            _found.append(
+                (
+                    (_here, "created_at", "created_at"),
+                    "string",
+                    json_type(_value),
+                    "type",
+                )
+            )
+            scan(_value, _found)
+            created_at = UNSET
+            _d["created_at"] = _value
 
         _value = _pop("_links", UNSET)
-        if _value is not UNSET:
-            if type(_value) is dict:
-                field_links = _read_QueryRunLinks(
-                    _value, _found, (_at, "_links", "_links")
-                )
-            else:
-                _found.append(
-                    ((_at, "_links", "_links"), "object", json_type(_value), "type")
-                )
-                scan(_value, _found)
-                field_links = UNSET
-                _d["_links"] = _value
-
-        else:
+        if type(_value) is dict:
+            field_links = _read_QueryRunLinks(_value, _found, _here, "_links", "_links")
+        elif _value is UNSET:
             field_links = UNSET
-            _found.append(((_at, "_links", "_links"), "present", "missing", "required"))
+            _found.append(
+                ((_here, "_links", "_links"), "present", "missing", "required")
+            )
+        else:
+            _found.append(
+                ((_here, "_links", "_links"), "object", json_type(_value), "type")
+            )
+            scan(_value, _found)
+            field_links = UNSET
+            _d["_links"] = _value
 
         _value = _pop("completed_at", UNSET)
         _sent_completed_at = _value
@@ -369,7 +365,7 @@ class QueryRun:
             else:
                 _found.append(
                     (
-                        (_at, "completed_at", "completed_at"),
+                        (_here, "completed_at", "completed_at"),
                         "string or null",
                         json_type(_value),
                         "type",
@@ -391,7 +387,7 @@ class QueryRun:
             else:
                 _found.append(
                     (
-                        (_at, "data_source_id", "data_source_id"),
+                        (_here, "data_source_id", "data_source_id"),
                         "integer or string",
                         json_type(_value),
                         "type",
@@ -410,7 +406,7 @@ class QueryRun:
             else:
                 _found.append(
                     (
-                        (_at, "data_source_token", "data_source_token"),
+                        (_here, "data_source_token", "data_source_token"),
                         "string",
                         json_type(_value),
                         "type",
@@ -436,7 +432,7 @@ class QueryRun:
             else:
                 _found.append(
                     (
-                        (_at, "limit", "limit"),
+                        (_here, "limit", "limit"),
                         "boolean or integer or string",
                         json_type(_value),
                         "type",
@@ -458,7 +454,7 @@ class QueryRun:
             else:
                 _found.append(
                     (
-                        (_at, "max_result_bytes", "max_result_bytes"),
+                        (_here, "max_result_bytes", "max_result_bytes"),
                         "integer or string",
                         json_type(_value),
                         "type",
@@ -477,7 +473,7 @@ class QueryRun:
             else:
                 _found.append(
                     (
-                        (_at, "query_token", "query_token"),
+                        (_here, "query_token", "query_token"),
                         "string",
                         json_type(_value),
                         "type",
@@ -496,7 +492,7 @@ class QueryRun:
             else:
                 _found.append(
                     (
-                        (_at, "query_name", "query_name"),
+                        (_here, "query_name", "query_name"),
                         "string",
                         json_type(_value),
                         "type",
@@ -521,7 +517,7 @@ class QueryRun:
             else:
                 _found.append(
                     (
-                        (_at, "query_created_at", "query_created_at"),
+                        (_here, "query_created_at", "query_created_at"),
                         "string",
                         json_type(_value),
                         "type",
@@ -537,14 +533,14 @@ class QueryRun:
         else:
             if type(_value) is dict:
                 parameters = _read_QueryRunParametersType0(
-                    _value, _found, (_at, "parameters", "parameters")
+                    _value, _found, _here, "parameters", "parameters"
                 )
             elif type(_value) is str:
                 parameters = _value
             else:
                 _found.append(
                     (
-                        (_at, "parameters", "parameters"),
+                        (_here, "parameters", "parameters"),
                         "object or string",
                         json_type(_value),
                         "type",
@@ -563,7 +559,7 @@ class QueryRun:
             else:
                 _found.append(
                     (
-                        (_at, "raw_source", "raw_source"),
+                        (_here, "raw_source", "raw_source"),
                         "string or null",
                         json_type(_value),
                         "type",
@@ -582,7 +578,7 @@ class QueryRun:
             else:
                 _found.append(
                     (
-                        (_at, "rendered_source", "rendered_source"),
+                        (_here, "rendered_source", "rendered_source"),
                         "string or null",
                         json_type(_value),
                         "type",
@@ -601,7 +597,7 @@ class QueryRun:
             else:
                 _found.append(
                     (
-                        (_at, "statement_annotation", "statement_annotation"),
+                        (_here, "statement_annotation", "statement_annotation"),
                         "string or null",
                         json_type(_value),
                         "type",
@@ -627,7 +623,7 @@ class QueryRun:
             else:
                 _found.append(
                     (
-                        (_at, "dbt_metric_id", "dbt_metric_id"),
+                        (_here, "dbt_metric_id", "dbt_metric_id"),
                         "integer or string or null",
                         json_type(_value),
                         "type",
@@ -646,7 +642,7 @@ class QueryRun:
             else:
                 _found.append(
                     (
-                        (_at, "dbt_metric_token", "dbt_metric_token"),
+                        (_here, "dbt_metric_token", "dbt_metric_token"),
                         "string or null",
                         json_type(_value),
                         "type",
@@ -665,7 +661,7 @@ class QueryRun:
             else:
                 _found.append(
                     (
-                        (_at, "help_url", "help_url"),
+                        (_here, "help_url", "help_url"),
                         "string or null",
                         json_type(_value),
                         "type",
@@ -684,7 +680,7 @@ class QueryRun:
             else:
                 _found.append(
                     (
-                        (_at, "error_code", "error_code"),
+                        (_here, "error_code", "error_code"),
                         "string or null",
                         json_type(_value),
                         "type",
@@ -703,7 +699,7 @@ class QueryRun:
             else:
                 _found.append(
                     (
-                        (_at, "error_type", "error_type"),
+                        (_here, "error_type", "error_type"),
                         "string or null",
                         json_type(_value),
                         "type",
@@ -722,7 +718,7 @@ class QueryRun:
             else:
                 _found.append(
                     (
-                        (_at, "error_message", "error_message"),
+                        (_here, "error_message", "error_message"),
                         "string or null",
                         json_type(_value),
                         "type",
@@ -738,14 +734,14 @@ class QueryRun:
         else:
             if type(_value) is dict:
                 field_embedded = _read_QueryRunEmbeddedType0(
-                    _value, _found, (_at, "_embedded", "_embedded")
+                    _value, _found, _here, "_embedded", "_embedded"
                 )
             elif _value is None:
                 field_embedded = _value
             else:
                 _found.append(
                     (
-                        (_at, "_embedded", "_embedded"),
+                        (_here, "_embedded", "_embedded"),
                         "object or null",
                         json_type(_value),
                         "type",

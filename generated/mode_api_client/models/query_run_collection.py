@@ -92,7 +92,7 @@ class QueryRunCollection:
         ``types.deviations_of(model)``.
         """
         _found: list[RawDeviation] = []
-        _model = cls._read(src_dict, _found, None)
+        _model = cls._read(src_dict, _found, None, None, "")
         if _found:
             _model._deviations = finish(_found)
         return _model
@@ -110,7 +110,7 @@ class QueryRunCollection:
                 f"the body is a JSON {json_type(body)}, not an object", json_type(body)
             )
         _found: list[RawDeviation] = []
-        _model = cls._read(body, _found, None)
+        _model = cls._read(body, _found, None, None, "")
         if _found:
             if (
                 INEXACT in _found
@@ -121,30 +121,37 @@ class QueryRunCollection:
 
     @classmethod
     def _read(
-        cls, src_dict: Mapping[str, Any], _found: list[RawDeviation], _at: Place
+        cls,
+        src_dict: Mapping[str, Any],
+        _found: list[RawDeviation],
+        _at: Place,
+        _step: str | int | None,
+        _rule: str,
     ) -> Self:
-        """``from_dict`` of the object at ``_at`` in a body; deviations go to ``_found``."""
+        """``from_dict`` of the object at ``_step`` (rule step ``_rule``) of the place
+        ``_at`` in a body (``_step`` ``None``: the top); deviations go to ``_found``."""
+        _here: Place = (_at, _step, _rule) if _step is not None else None
         _read_QueryRunCollectionLinks = _models.QueryRunCollectionLinks._read
         _read_Pagination = _models.Pagination._read
         _read_QueryRunCollectionEmbedded = _models.QueryRunCollectionEmbedded._read
         _d = dict(src_dict)
         _value = _d.pop("_links", UNSET)
-        if _value is not UNSET:
-            if type(_value) is dict:
-                field_links = _read_QueryRunCollectionLinks(
-                    _value, _found, (_at, "_links", "_links")
-                )
-            else:
-                _found.append(
-                    ((_at, "_links", "_links"), "object", json_type(_value), "type")
-                )
-                scan(_value, _found)
-                field_links = UNSET
-                _d["_links"] = _value
-
-        else:
+        if type(_value) is dict:
+            field_links = _read_QueryRunCollectionLinks(
+                _value, _found, _here, "_links", "_links"
+            )
+        elif _value is UNSET:
             field_links = UNSET
-            _found.append(((_at, "_links", "_links"), "present", "missing", "required"))
+            _found.append(
+                ((_here, "_links", "_links"), "present", "missing", "required")
+            )
+        else:
+            _found.append(
+                ((_here, "_links", "_links"), "object", json_type(_value), "type")
+            )
+            scan(_value, _found)
+            field_links = UNSET
+            _d["_links"] = _value
 
         _value = _d.pop("pagination", UNSET)
         if _value is UNSET:
@@ -152,12 +159,12 @@ class QueryRunCollection:
         else:
             if type(_value) is dict:
                 pagination = _read_Pagination(
-                    _value, _found, (_at, "pagination", "pagination")
+                    _value, _found, _here, "pagination", "pagination"
                 )
             else:
                 _found.append(
                     (
-                        (_at, "pagination", "pagination"),
+                        (_here, "pagination", "pagination"),
                         "object",
                         json_type(_value),
                         "type",
@@ -173,14 +180,14 @@ class QueryRunCollection:
         else:
             if type(_value) is dict:
                 field_embedded = _read_QueryRunCollectionEmbedded(
-                    _value, _found, (_at, "_embedded", "_embedded")
+                    _value, _found, _here, "_embedded", "_embedded"
                 )
             elif _value is None:
                 field_embedded = _value
             else:
                 _found.append(
                     (
-                        (_at, "_embedded", "_embedded"),
+                        (_here, "_embedded", "_embedded"),
                         "object or null",
                         json_type(_value),
                         "type",

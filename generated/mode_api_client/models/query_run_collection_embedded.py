@@ -77,7 +77,7 @@ class QueryRunCollectionEmbedded:
         ``types.deviations_of(model)``.
         """
         _found: list[RawDeviation] = []
-        _model = cls._read(src_dict, _found, None)
+        _model = cls._read(src_dict, _found, None, None, "")
         if _found:
             _model._deviations = finish(_found)
         return _model
@@ -95,7 +95,7 @@ class QueryRunCollectionEmbedded:
                 f"the body is a JSON {json_type(body)}, not an object", json_type(body)
             )
         _found: list[RawDeviation] = []
-        _model = cls._read(body, _found, None)
+        _model = cls._read(body, _found, None, None, "")
         if _found:
             if (
                 INEXACT in _found
@@ -106,59 +106,62 @@ class QueryRunCollectionEmbedded:
 
     @classmethod
     def _read(
-        cls, src_dict: Mapping[str, Any], _found: list[RawDeviation], _at: Place
+        cls,
+        src_dict: Mapping[str, Any],
+        _found: list[RawDeviation],
+        _at: Place,
+        _step: str | int | None,
+        _rule: str,
     ) -> Self:
-        """``from_dict`` of the object at ``_at`` in a body; deviations go to ``_found``."""
+        """``from_dict`` of the object at ``_step`` (rule step ``_rule``) of the place
+        ``_at`` in a body (``_step`` ``None``: the top); deviations go to ``_found``."""
+        _here: Place = (_at, _step, _rule) if _step is not None else None
         _read_QueryRun = _models.QueryRun._read
         _d = dict(src_dict)
         _value = _d.pop("query_runs", UNSET)
-        if _value is not UNSET:
-            if type(_value) is list:
-                query_runs_items: list[Any] = []
-                _kept_1 = True
-                _list_1 = (_at, "query_runs", "query_runs")
-                for _index_1, _item_1 in enumerate(_value):
-                    if type(_item_1) is dict:
-                        _read_1 = _read_QueryRun(
-                            _item_1, _found, (_list_1, _index_1, "[]")
-                        )
-                    else:
-                        _found.append(
-                            (
-                                (_list_1, _index_1, "[]"),
-                                "object",
-                                json_type(_item_1),
-                                "type",
-                            )
-                        )
-                        scan(_item_1, _found)
-                        _read_1 = UNSET
-                        _kept_1 = False
-
-                    query_runs_items.append(_read_1)
-                if _kept_1:
-                    query_runs = query_runs_items
+        if type(_value) is list:
+            query_runs_items: list[Any] = []
+            _kept_1 = True
+            _list_1 = (_here, "query_runs", "query_runs")
+            for _index_1, _item_1 in enumerate(_value):
+                if type(_item_1) is dict:
+                    _read_1 = _read_QueryRun(_item_1, _found, _list_1, _index_1, "[]")
                 else:
-                    query_runs = UNSET
-                    _d["query_runs"] = _value
-            else:
-                _found.append(
-                    (
-                        (_at, "query_runs", "query_runs"),
-                        "array",
-                        json_type(_value),
-                        "type",
+                    _found.append(
+                        (
+                            (_list_1, _index_1, "[]"),
+                            "object",
+                            json_type(_item_1),
+                            "type",
+                        )
                     )
-                )
-                scan(_value, _found)
+                    scan(_item_1, _found)
+                    _read_1 = UNSET
+                    _kept_1 = False
+
+                query_runs_items.append(_read_1)
+            if _kept_1:
+                query_runs = query_runs_items
+            else:
                 query_runs = UNSET
                 _d["query_runs"] = _value
-
-        else:
+        elif _value is UNSET:
             query_runs = UNSET
             _found.append(
-                ((_at, "query_runs", "query_runs"), "present", "missing", "required")
+                ((_here, "query_runs", "query_runs"), "present", "missing", "required")
             )
+        else:
+            _found.append(
+                (
+                    (_here, "query_runs", "query_runs"),
+                    "array",
+                    json_type(_value),
+                    "type",
+                )
+            )
+            scan(_value, _found)
+            query_runs = UNSET
+            _d["query_runs"] = _value
 
         # Built without __init__ (no default or factory to evaluate): every slot is set here.
         _model = _new(cls)

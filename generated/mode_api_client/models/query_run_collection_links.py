@@ -94,7 +94,7 @@ class QueryRunCollectionLinks:
         ``types.deviations_of(model)``.
         """
         _found: list[RawDeviation] = []
-        _model = cls._read(src_dict, _found, None)
+        _model = cls._read(src_dict, _found, None, None, "")
         if _found:
             _model._deviations = finish(_found)
         return _model
@@ -112,7 +112,7 @@ class QueryRunCollectionLinks:
                 f"the body is a JSON {json_type(body)}, not an object", json_type(body)
             )
         _found: list[RawDeviation] = []
-        _model = cls._read(body, _found, None)
+        _model = cls._read(body, _found, None, None, "")
         if _found:
             if (
                 INEXACT in _found
@@ -123,71 +123,71 @@ class QueryRunCollectionLinks:
 
     @classmethod
     def _read(
-        cls, src_dict: Mapping[str, Any], _found: list[RawDeviation], _at: Place
+        cls,
+        src_dict: Mapping[str, Any],
+        _found: list[RawDeviation],
+        _at: Place,
+        _step: str | int | None,
+        _rule: str,
     ) -> Self:
-        """``from_dict`` of the object at ``_at`` in a body; deviations go to ``_found``."""
+        """``from_dict`` of the object at ``_step`` (rule step ``_rule``) of the place
+        ``_at`` in a body (``_step`` ``None``: the top); deviations go to ``_found``."""
+        _here: Place = (_at, _step, _rule) if _step is not None else None
         _read_Link = _models.Link._read
         _d = dict(src_dict)
         _value = _d.pop("self", UNSET)
-        if _value is not UNSET:
-            if type(_value) is dict:
-                self_ = _read_Link(_value, _found, (_at, "self", "self"))
-            elif type(_value) is list:
-                self__items: list[Any] = []
-                _kept_1 = True
-                _list_1 = (_at, "self", "self")
-                for _index_1, _item_1 in enumerate(_value):
-                    if type(_item_1) is dict:
-                        _read_1 = _read_Link(_item_1, _found, (_list_1, _index_1, "[]"))
-                    else:
-                        _found.append(
-                            (
-                                (_list_1, _index_1, "[]"),
-                                "object",
-                                json_type(_item_1),
-                                "type",
-                            )
-                        )
-                        scan(_item_1, _found)
-                        _read_1 = UNSET
-                        _kept_1 = False
-
-                    self__items.append(_read_1)
-                if _kept_1:
-                    self_ = self__items
+        if type(_value) is dict:
+            self_ = _read_Link(_value, _found, _here, "self", "self")
+        elif type(_value) is list:
+            self__items: list[Any] = []
+            _kept_1 = True
+            _list_1 = (_here, "self", "self")
+            for _index_1, _item_1 in enumerate(_value):
+                if type(_item_1) is dict:
+                    _read_1 = _read_Link(_item_1, _found, _list_1, _index_1, "[]")
                 else:
-                    self_ = UNSET
-                    _d["self"] = _value
-            else:
-                _found.append(
-                    (
-                        (_at, "self", "self"),
-                        "object or array",
-                        json_type(_value),
-                        "type",
+                    _found.append(
+                        (
+                            (_list_1, _index_1, "[]"),
+                            "object",
+                            json_type(_item_1),
+                            "type",
+                        )
                     )
-                )
-                scan(_value, _found)
+                    scan(_item_1, _found)
+                    _read_1 = UNSET
+                    _kept_1 = False
+
+                self__items.append(_read_1)
+            if _kept_1:
+                self_ = self__items
+            else:
                 self_ = UNSET
                 _d["self"] = _value
-
-        else:
+        elif _value is UNSET:
             self_ = UNSET
-            _found.append(((_at, "self", "self"), "present", "missing", "required"))
+            _found.append(((_here, "self", "self"), "present", "missing", "required"))
+        else:
+            _found.append(
+                ((_here, "self", "self"), "object or array", json_type(_value), "type")
+            )
+            scan(_value, _found)
+            self_ = UNSET
+            _d["self"] = _value
 
         _value = _d.pop("next_page", UNSET)
         if _value is UNSET:
             next_page = UNSET
         else:
             if type(_value) is dict:
-                next_page = _read_Link(_value, _found, (_at, "next_page", "next_page"))
+                next_page = _read_Link(_value, _found, _here, "next_page", "next_page")
             elif type(_value) is list:
                 next_page_items: list[Any] = []
                 _kept_1 = True
-                _list_1 = (_at, "next_page", "next_page")
+                _list_1 = (_here, "next_page", "next_page")
                 for _index_1, _item_1 in enumerate(_value):
                     if type(_item_1) is dict:
-                        _read_1 = _read_Link(_item_1, _found, (_list_1, _index_1, "[]"))
+                        _read_1 = _read_Link(_item_1, _found, _list_1, _index_1, "[]")
                     else:
                         _found.append(
                             (
@@ -210,7 +210,7 @@ class QueryRunCollectionLinks:
             else:
                 _found.append(
                     (
-                        (_at, "next_page", "next_page"),
+                        (_here, "next_page", "next_page"),
                         "object or array",
                         json_type(_value),
                         "type",
@@ -225,14 +225,14 @@ class QueryRunCollectionLinks:
             prev_page = UNSET
         else:
             if type(_value) is dict:
-                prev_page = _read_Link(_value, _found, (_at, "prev_page", "prev_page"))
+                prev_page = _read_Link(_value, _found, _here, "prev_page", "prev_page")
             elif type(_value) is list:
                 prev_page_items: list[Any] = []
                 _kept_1 = True
-                _list_1 = (_at, "prev_page", "prev_page")
+                _list_1 = (_here, "prev_page", "prev_page")
                 for _index_1, _item_1 in enumerate(_value):
                     if type(_item_1) is dict:
-                        _read_1 = _read_Link(_item_1, _found, (_list_1, _index_1, "[]"))
+                        _read_1 = _read_Link(_item_1, _found, _list_1, _index_1, "[]")
                     else:
                         _found.append(
                             (
@@ -255,7 +255,7 @@ class QueryRunCollectionLinks:
             else:
                 _found.append(
                     (
-                        (_at, "prev_page", "prev_page"),
+                        (_here, "prev_page", "prev_page"),
                         "object or array",
                         json_type(_value),
                         "type",
@@ -275,14 +275,14 @@ class QueryRunCollectionLinks:
             if _key in cls.attribute_names:
                 continue  # a value of a named property that strayed, kept as sent
             if type(_value) is dict:
-                _read = _read_Link(_value, _found, (_at, _key, "*"))
+                _read = _read_Link(_value, _found, _here, _key, "*")
             elif type(_value) is list:
                 _read_items: list[Any] = []
                 _kept_1 = True
-                _list_1 = (_at, _key, "*")
+                _list_1 = (_here, _key, "*")
                 for _index_1, _item_1 in enumerate(_value):
                     if type(_item_1) is dict:
-                        _read_1 = _read_Link(_item_1, _found, (_list_1, _index_1, "[]"))
+                        _read_1 = _read_Link(_item_1, _found, _list_1, _index_1, "[]")
                     else:
                         _found.append(
                             (
@@ -304,7 +304,7 @@ class QueryRunCollectionLinks:
 
             else:
                 _found.append(
-                    ((_at, _key, "*"), "object or array", json_type(_value), "type")
+                    ((_here, _key, "*"), "object or array", json_type(_value), "type")
                 )
                 scan(_value, _found)
                 _read = UNSET

@@ -131,7 +131,7 @@ class QueryRunLinks:
         ``types.deviations_of(model)``.
         """
         _found: list[RawDeviation] = []
-        _model = cls._read(src_dict, _found, None)
+        _model = cls._read(src_dict, _found, None, None, "")
         if _found:
             _model._deviations = finish(_found)
         return _model
@@ -149,7 +149,7 @@ class QueryRunLinks:
                 f"the body is a JSON {json_type(body)}, not an object", json_type(body)
             )
         _found: list[RawDeviation] = []
-        _model = cls._read(body, _found, None)
+        _model = cls._read(body, _found, None, None, "")
         if _found:
             if (
                 INEXACT in _found
@@ -160,72 +160,72 @@ class QueryRunLinks:
 
     @classmethod
     def _read(
-        cls, src_dict: Mapping[str, Any], _found: list[RawDeviation], _at: Place
+        cls,
+        src_dict: Mapping[str, Any],
+        _found: list[RawDeviation],
+        _at: Place,
+        _step: str | int | None,
+        _rule: str,
     ) -> Self:
-        """``from_dict`` of the object at ``_at`` in a body; deviations go to ``_found``."""
+        """``from_dict`` of the object at ``_step`` (rule step ``_rule``) of the place
+        ``_at`` in a body (``_step`` ``None``: the top); deviations go to ``_found``."""
+        _here: Place = (_at, _step, _rule) if _step is not None else None
         _read_Link = _models.Link._read
         _d = dict(src_dict)
         _pop = _d.pop
         _value = _pop("self", UNSET)
-        if _value is not UNSET:
-            if type(_value) is dict:
-                self_ = _read_Link(_value, _found, (_at, "self", "self"))
-            elif type(_value) is list:
-                self__items: list[Any] = []
-                _kept_1 = True
-                _list_1 = (_at, "self", "self")
-                for _index_1, _item_1 in enumerate(_value):
-                    if type(_item_1) is dict:
-                        _read_1 = _read_Link(_item_1, _found, (_list_1, _index_1, "[]"))
-                    else:
-                        _found.append(
-                            (
-                                (_list_1, _index_1, "[]"),
-                                "object",
-                                json_type(_item_1),
-                                "type",
-                            )
-                        )
-                        scan(_item_1, _found)
-                        _read_1 = UNSET
-                        _kept_1 = False
-
-                    self__items.append(_read_1)
-                if _kept_1:
-                    self_ = self__items
+        if type(_value) is dict:
+            self_ = _read_Link(_value, _found, _here, "self", "self")
+        elif type(_value) is list:
+            self__items: list[Any] = []
+            _kept_1 = True
+            _list_1 = (_here, "self", "self")
+            for _index_1, _item_1 in enumerate(_value):
+                if type(_item_1) is dict:
+                    _read_1 = _read_Link(_item_1, _found, _list_1, _index_1, "[]")
                 else:
-                    self_ = UNSET
-                    _d["self"] = _value
-            else:
-                _found.append(
-                    (
-                        (_at, "self", "self"),
-                        "object or array",
-                        json_type(_value),
-                        "type",
+                    _found.append(
+                        (
+                            (_list_1, _index_1, "[]"),
+                            "object",
+                            json_type(_item_1),
+                            "type",
+                        )
                     )
-                )
-                scan(_value, _found)
+                    scan(_item_1, _found)
+                    _read_1 = UNSET
+                    _kept_1 = False
+
+                self__items.append(_read_1)
+            if _kept_1:
+                self_ = self__items
+            else:
                 self_ = UNSET
                 _d["self"] = _value
-
-        else:
+        elif _value is UNSET:
             self_ = UNSET
-            _found.append(((_at, "self", "self"), "present", "missing", "required"))
+            _found.append(((_here, "self", "self"), "present", "missing", "required"))
+        else:
+            _found.append(
+                ((_here, "self", "self"), "object or array", json_type(_value), "type")
+            )
+            scan(_value, _found)
+            self_ = UNSET
+            _d["self"] = _value
 
         _value = _pop("query", UNSET)
         if _value is UNSET:
             query = UNSET
         else:
             if type(_value) is dict:
-                query = _read_Link(_value, _found, (_at, "query", "query"))
+                query = _read_Link(_value, _found, _here, "query", "query")
             elif type(_value) is list:
                 query_items: list[Any] = []
                 _kept_1 = True
-                _list_1 = (_at, "query", "query")
+                _list_1 = (_here, "query", "query")
                 for _index_1, _item_1 in enumerate(_value):
                     if type(_item_1) is dict:
-                        _read_1 = _read_Link(_item_1, _found, (_list_1, _index_1, "[]"))
+                        _read_1 = _read_Link(_item_1, _found, _list_1, _index_1, "[]")
                     else:
                         _found.append(
                             (
@@ -248,7 +248,7 @@ class QueryRunLinks:
             else:
                 _found.append(
                     (
-                        (_at, "query", "query"),
+                        (_here, "query", "query"),
                         "object or array",
                         json_type(_value),
                         "type",
@@ -263,14 +263,14 @@ class QueryRunLinks:
             view = UNSET
         else:
             if type(_value) is dict:
-                view = _read_Link(_value, _found, (_at, "view", "view"))
+                view = _read_Link(_value, _found, _here, "view", "view")
             elif type(_value) is list:
                 view_items: list[Any] = []
                 _kept_1 = True
-                _list_1 = (_at, "view", "view")
+                _list_1 = (_here, "view", "view")
                 for _index_1, _item_1 in enumerate(_value):
                     if type(_item_1) is dict:
-                        _read_1 = _read_Link(_item_1, _found, (_list_1, _index_1, "[]"))
+                        _read_1 = _read_Link(_item_1, _found, _list_1, _index_1, "[]")
                     else:
                         _found.append(
                             (
@@ -293,7 +293,7 @@ class QueryRunLinks:
             else:
                 _found.append(
                     (
-                        (_at, "view", "view"),
+                        (_here, "view", "view"),
                         "object or array",
                         json_type(_value),
                         "type",
@@ -308,14 +308,14 @@ class QueryRunLinks:
             result = UNSET
         else:
             if type(_value) is dict:
-                result = _read_Link(_value, _found, (_at, "result", "result"))
+                result = _read_Link(_value, _found, _here, "result", "result")
             elif type(_value) is list:
                 result_items: list[Any] = []
                 _kept_1 = True
-                _list_1 = (_at, "result", "result")
+                _list_1 = (_here, "result", "result")
                 for _index_1, _item_1 in enumerate(_value):
                     if type(_item_1) is dict:
-                        _read_1 = _read_Link(_item_1, _found, (_list_1, _index_1, "[]"))
+                        _read_1 = _read_Link(_item_1, _found, _list_1, _index_1, "[]")
                     else:
                         _found.append(
                             (
@@ -338,7 +338,7 @@ class QueryRunLinks:
             else:
                 _found.append(
                     (
-                        (_at, "result", "result"),
+                        (_here, "result", "result"),
                         "object or array",
                         json_type(_value),
                         "type",
@@ -354,15 +354,15 @@ class QueryRunLinks:
         else:
             if type(_value) is dict:
                 result_web = _read_Link(
-                    _value, _found, (_at, "result_web", "result_web")
+                    _value, _found, _here, "result_web", "result_web"
                 )
             elif type(_value) is list:
                 result_web_items: list[Any] = []
                 _kept_1 = True
-                _list_1 = (_at, "result_web", "result_web")
+                _list_1 = (_here, "result_web", "result_web")
                 for _index_1, _item_1 in enumerate(_value):
                     if type(_item_1) is dict:
-                        _read_1 = _read_Link(_item_1, _found, (_list_1, _index_1, "[]"))
+                        _read_1 = _read_Link(_item_1, _found, _list_1, _index_1, "[]")
                     else:
                         _found.append(
                             (
@@ -385,7 +385,7 @@ class QueryRunLinks:
             else:
                 _found.append(
                     (
-                        (_at, "result_web", "result_web"),
+                        (_here, "result_web", "result_web"),
                         "object or array",
                         json_type(_value),
                         "type",
@@ -400,14 +400,14 @@ class QueryRunLinks:
             query_web = UNSET
         else:
             if type(_value) is dict:
-                query_web = _read_Link(_value, _found, (_at, "query_web", "query_web"))
+                query_web = _read_Link(_value, _found, _here, "query_web", "query_web")
             elif type(_value) is list:
                 query_web_items: list[Any] = []
                 _kept_1 = True
-                _list_1 = (_at, "query_web", "query_web")
+                _list_1 = (_here, "query_web", "query_web")
                 for _index_1, _item_1 in enumerate(_value):
                     if type(_item_1) is dict:
-                        _read_1 = _read_Link(_item_1, _found, (_list_1, _index_1, "[]"))
+                        _read_1 = _read_Link(_item_1, _found, _list_1, _index_1, "[]")
                     else:
                         _found.append(
                             (
@@ -430,7 +430,7 @@ class QueryRunLinks:
             else:
                 _found.append(
                     (
-                        (_at, "query_web", "query_web"),
+                        (_here, "query_web", "query_web"),
                         "object or array",
                         json_type(_value),
                         "type",
@@ -446,15 +446,15 @@ class QueryRunLinks:
         else:
             if type(_value) is dict:
                 report_run = _read_Link(
-                    _value, _found, (_at, "report_run", "report_run")
+                    _value, _found, _here, "report_run", "report_run"
                 )
             elif type(_value) is list:
                 report_run_items: list[Any] = []
                 _kept_1 = True
-                _list_1 = (_at, "report_run", "report_run")
+                _list_1 = (_here, "report_run", "report_run")
                 for _index_1, _item_1 in enumerate(_value):
                     if type(_item_1) is dict:
-                        _read_1 = _read_Link(_item_1, _found, (_list_1, _index_1, "[]"))
+                        _read_1 = _read_Link(_item_1, _found, _list_1, _index_1, "[]")
                     else:
                         _found.append(
                             (
@@ -477,7 +477,7 @@ class QueryRunLinks:
             else:
                 _found.append(
                     (
-                        (_at, "report_run", "report_run"),
+                        (_here, "report_run", "report_run"),
                         "object or array",
                         json_type(_value),
                         "type",
@@ -493,15 +493,15 @@ class QueryRunLinks:
         else:
             if type(_value) is dict:
                 report_run_web = _read_Link(
-                    _value, _found, (_at, "report_run_web", "report_run_web")
+                    _value, _found, _here, "report_run_web", "report_run_web"
                 )
             elif type(_value) is list:
                 report_run_web_items: list[Any] = []
                 _kept_1 = True
-                _list_1 = (_at, "report_run_web", "report_run_web")
+                _list_1 = (_here, "report_run_web", "report_run_web")
                 for _index_1, _item_1 in enumerate(_value):
                     if type(_item_1) is dict:
-                        _read_1 = _read_Link(_item_1, _found, (_list_1, _index_1, "[]"))
+                        _read_1 = _read_Link(_item_1, _found, _list_1, _index_1, "[]")
                     else:
                         _found.append(
                             (
@@ -524,7 +524,7 @@ class QueryRunLinks:
             else:
                 _found.append(
                     (
-                        (_at, "report_run_web", "report_run_web"),
+                        (_here, "report_run_web", "report_run_web"),
                         "object or array",
                         json_type(_value),
                         "type",
@@ -540,15 +540,15 @@ class QueryRunLinks:
         else:
             if type(_value) is dict:
                 executed_by = _read_Link(
-                    _value, _found, (_at, "executed_by", "executed_by")
+                    _value, _found, _here, "executed_by", "executed_by"
                 )
             elif type(_value) is list:
                 executed_by_items: list[Any] = []
                 _kept_1 = True
-                _list_1 = (_at, "executed_by", "executed_by")
+                _list_1 = (_here, "executed_by", "executed_by")
                 for _index_1, _item_1 in enumerate(_value):
                     if type(_item_1) is dict:
-                        _read_1 = _read_Link(_item_1, _found, (_list_1, _index_1, "[]"))
+                        _read_1 = _read_Link(_item_1, _found, _list_1, _index_1, "[]")
                     else:
                         _found.append(
                             (
@@ -571,7 +571,7 @@ class QueryRunLinks:
             else:
                 _found.append(
                     (
-                        (_at, "executed_by", "executed_by"),
+                        (_here, "executed_by", "executed_by"),
                         "object or array",
                         json_type(_value),
                         "type",
@@ -597,14 +597,14 @@ class QueryRunLinks:
             if _key in cls.attribute_names:
                 continue  # a value of a named property that strayed, kept as sent
             if type(_value) is dict:
-                _read = _read_Link(_value, _found, (_at, _key, "*"))
+                _read = _read_Link(_value, _found, _here, _key, "*")
             elif type(_value) is list:
                 _read_items: list[Any] = []
                 _kept_1 = True
-                _list_1 = (_at, _key, "*")
+                _list_1 = (_here, _key, "*")
                 for _index_1, _item_1 in enumerate(_value):
                     if type(_item_1) is dict:
-                        _read_1 = _read_Link(_item_1, _found, (_list_1, _index_1, "[]"))
+                        _read_1 = _read_Link(_item_1, _found, _list_1, _index_1, "[]")
                     else:
                         _found.append(
                             (
@@ -626,7 +626,7 @@ class QueryRunLinks:
 
             else:
                 _found.append(
-                    ((_at, _key, "*"), "object or array", json_type(_value), "type")
+                    ((_here, _key, "*"), "object or array", json_type(_value), "type")
                 )
                 scan(_value, _found)
                 _read = UNSET
