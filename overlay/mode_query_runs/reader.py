@@ -16,9 +16,10 @@ where the body strays (``mode_api_client.types.deviations_of``). Here those reco
 
 Some bodies cannot be read either way, and fail in both modes: a body that is not JSON,
 a top level that is not an object, ``_embedded.query_runs`` present but not an array (or
-``null``), an item of it that is not an object, and a straying value nested more than
+``null``), an item of it that is not an object, and a straying value (or the object missing
+a property, or the relation holding either) nested more than
 :data:`~mode_query_runs.drift.MAX_DEPTH` levels deep (the limit of the spec validator that
-``mode-query-runs drift`` uses, kept so that both describe the same bodies).
+``mode-query-runs drift`` uses).
 """
 
 from __future__ import annotations
@@ -30,13 +31,14 @@ import sys
 import threading
 import warnings
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
+import attrs
 import httpx
 
 import mode_api_client.models
 from mode_api_client.errors import UnreadableBody
-from mode_api_client.types import Deviation, deviations_of
+from mode_api_client.types import UNSET, Deviation, deviations_of
 
 from .drift import MAX_DEPTH, SpecDriftWarning
 from .errors import ResponseParseError, request_identity
@@ -97,7 +99,10 @@ def _unreadable(deviation: Deviation) -> bool:
 
 
 def _deeper_than(value: Any, levels: int) -> bool:
-    """Whether ``value`` nests arrays and objects more than ``levels`` levels deep."""
+    """Whether ``value`` (JSON, or a model: its JSON) nests arrays and objects more than
+    ``levels`` levels deep."""
+    if attrs.has(type(value)):
+        value = value.to_dict()
     if isinstance(value, dict):
         children: Iterable[Any] = value.values()
     elif isinstance(value, list):
@@ -107,21 +112,27 @@ def _deeper_than(value: Any, levels: int) -> bool:
     return levels == 0 or any(_deeper_than(child, levels - 1) for child in children)
 
 
-def _too_deep(body: dict[str, Any], found: Iterable[Deviation]) -> bool:
-    """Whether a straying value (or the object missing a property, or a relation or
-    ``_embedded`` holding either: the values the validator's report would hold) is nested
-    more than :data:`MAX_DEPTH` levels deep."""
+def _step(node: Any, part: str | int) -> Any:
+    """One step into what a model read: a typed attribute, else the value kept as sent."""
+    if isinstance(node, (dict, list)):
+        return cast(Any, node)[part]
+    name = type(node).attribute_names.get(part)
+    value = getattr(node, name) if name is not None else UNSET
+    return node.additional_properties[part] if value is UNSET else value
+
+
+def _too_deep(read: Any, found: Iterable[Deviation]) -> bool:
+    """Whether a straying value, the object missing a property, or the relation holding
+    either (the values the spec validator's report would hold) is nested more than
+    :data:`MAX_DEPTH` levels deep."""
     for deviation in found:
         parts = deviation.parts[:-1] if deviation.found == "missing" else deviation.parts
-        value: Any = body
+        node = read
         for index, part in enumerate(parts):
-            value = value[part]
-            around = parts[: index + 1]
-            if (around == ("_embedded",) or around[-2:-1] == ("_links",)) and _deeper_than(
-                value, MAX_DEPTH
-            ):
+            node = _step(node, part)
+            if parts[index - 1 : index] == ("_links",) and _deeper_than(node, MAX_DEPTH):
                 return True
-        if _deeper_than(value, MAX_DEPTH):
+        if _deeper_than(node, MAX_DEPTH):
             return True
     return False
 
@@ -159,7 +170,7 @@ class SpecReader:
         found = deviations_of(read)
         if not found:
             return read
-        if _too_deep(decode_json(response), found):
+        if _too_deep(read, found):
             raise self._error(response, operation, [_TOO_DEEP])
         fatal = [deviation for deviation in found if _unreadable(deviation)]
         if fatal or self.strict:
