@@ -2,8 +2,9 @@
 
 The spec shipped inside the package (``mode_query_runs/mode.yaml``, the same file as
 ``openapi/mode.yaml``) is the single source of truth. Here: its operations, which one a
-request is, and compiled validators of its response schemas; :mod:`.drift` describes
-where a body strays from them and :mod:`.reader` reads bodies into models.
+request is, and its response schemas (compiled into validators for :mod:`.drift`, which
+checks recorded bodies; the clients' :mod:`.reader` needs no validator: the generated
+models record where a body strays while reading it).
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-import jsonschema_rs
 import yaml
 
 from mode_api_client.types import json_path
@@ -129,13 +129,12 @@ def response_schema(
 @functools.cache
 def response_validator(operation_id: str, status: int, media_type: str = MEDIA_TYPE) -> Any:
     """A compiled validator of :func:`response_schema` (``None`` where there is none)."""
+    import jsonschema_rs  # only the drift report and the contract tests validate bodies
+
     schema = response_schema(operation_id, status, media_type)
     return None if schema is None else jsonschema_rs.Draft202012Validator(schema)
 
 
-_validator = response_validator
-
-
 def has_body_schema(operation: Operation, status: int) -> bool:
     """Whether the spec gives a JSON (``application/hal+json``) schema for this response."""
-    return _validator(operation.operation_id, status) is not None
+    return response_schema(operation.operation_id, status) is not None
