@@ -1,6 +1,6 @@
 """Checks and chores. ``nox`` runs the default sessions: every check CI runs.
 
-- ``nox -s generate``: regenerate ``generated/`` from ``openapi/mode.yaml``.
+- ``nox -s generate``: regenerate ``generated/`` from ``openapi/mode.yaml`` and ``templates/``.
 - ``nox -s check_generated``: fail when ``generated/`` differs from what the spec gives.
 - ``nox -s lint`` / ``typecheck``: ruff, mypy.
 - ``nox -s tests``: pytest on every supported Python (``nox -s tests-3.12``: one of them).
@@ -61,6 +61,9 @@ _find_interpreters()
 ROOT = Path(__file__).parent
 SPEC = ROOT / "openapi" / "mode.yaml"
 CONFIG = ROOT / "generator-config.yml"
+# Custom templates of the generator (models that read tolerantly, operations that decode
+# with orjson); the generator's own templates fill in the rest.
+TEMPLATES = ROOT / "templates"
 GENERATED = ROOT / "generated" / "mode_api_client"
 GENERATOR = ["openapi-python-client==0.29.1", "ruff==0.17.5"]
 PYTHON_SOURCES = ["overlay", "tests", "scripts", "benchmarks", "docs", "noxfile.py"]
@@ -81,7 +84,8 @@ def _fresh_generation(session: nox.Session) -> Iterator[Path]:
 
 
 def _generate_into(session: nox.Session, target: Path) -> None:
-    """Run the pinned generator (and its ruff post-hooks) writing the package to ``target``."""
+    """Run the pinned generator (and its ruff post-hooks) writing the package to ``target``,
+    with the repository's templates (``templates/``) over the generator's own."""
     session.run(
         "openapi-python-client",
         "generate",
@@ -89,6 +93,8 @@ def _generate_into(session: nox.Session, target: Path) -> None:
         str(SPEC),
         "--config",
         str(CONFIG),
+        "--custom-template-path",
+        str(TEMPLATES),
         "--meta",
         "none",
         "--output-path",

@@ -245,14 +245,14 @@ def test_the_sdk_depends_on_what_it_needs_and_the_rest_are_extras() -> None:
         "httpx",
         "attrs",
         "pyyaml",
-        "jsonschema-rs",
         "anyio",
         "tenacity",
         "sniffio",
         "uritemplate",
+        "orjson",
     ]
-    assert _names(extras["cli"]) == ["click", "rich"]
-    assert _names(extras["testing"]) == ["starlette", "uvicorn"]
+    assert _names(extras["cli"]) == ["click", "rich", "jsonschema-rs"]
+    assert _names(extras["testing"]) == ["starlette", "uvicorn", "jsonschema-rs"]
     assert extras["dev"][0] == "mode-query-runs[cli,testing,pandas,docs]"
     assert project["scripts"] == {"mode-query-runs": "mode_query_runs.__main__:main"}
 

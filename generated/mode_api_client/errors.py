@@ -13,4 +13,22 @@ class UnexpectedStatus(Exception):
         )
 
 
-__all__ = ["UnexpectedStatus"]
+class UnreadableBody(ValueError):
+    """A response body no model can be read from: it is not JSON, or its top level is not
+    the JSON type the spec names for it (an array where the spec has an object).
+
+    Raised by ``Model.from_json`` and by the api functions (their ``_parse_response``) for
+    a response whose status the spec documents with a JSON body. A body that is JSON of the
+    right top-level type is always read, whatever else strays (see ``types.deviations_of``).
+
+    Attributes:
+        found: The JSON type of a body that is JSON (``"array"``), ``None`` for one that
+            is not JSON.
+    """
+
+    def __init__(self, message: str, found: str | None = None) -> None:
+        super().__init__(message)
+        self.found = found
+
+
+__all__ = ["UnexpectedStatus", "UnreadableBody"]

@@ -1,10 +1,13 @@
 """Spec drift: where a response body strays from ``openapi/mode.yaml``, described safely.
 
 The spec is our best knowledge of what Mode sends, not a contract Mode signed. A body that
-breaks a response schema is described here as a list of :class:`Deviation`: the JSON path,
-what the spec expects there and the JSON type of what came — never the value itself, which
-may be private data. The clients report deviations as :class:`SpecDriftWarning` (or raise
-them in strict mode, :mod:`.reader`); ``mode-query-runs drift`` lists them for recordings.
+breaks a response schema is described as a list of deviations: the JSON path, what the
+spec expects there and the JSON type of what came — never the value itself, which may be
+private data. The clients read them from the generated models (which record them while
+reading, see :mod:`.reader`) and report them as :class:`SpecDriftWarning` (or raise them
+in strict mode). Here the spec's JSON Schema validator (jsonschema-rs) finds them in any
+body, for ``mode-query-runs drift`` over recordings and for the contract tests:
+:func:`deviations`.
 
 A value that fails an ``anyOf`` is described where it really strays: when one branch has
 the value's own type (an object where the spec allows a Link object or an array), the
@@ -13,8 +16,10 @@ deviation is the one inside that branch (``$._links.self.href``), not the whole 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
+
+from mode_api_client.types import json_type
 
 from .spec import MEDIA_TYPE, Operation, json_path, resolve, response_schema, response_validator
 
@@ -48,10 +53,6 @@ class Deviation:
         schema_location: Where in the spec the broken rule is, as the validator reached
             it (``"/$ref/properties/token/type"``): deviations of many items of one array
             share it.
-        required: Whether the property is one its object must have.
-        stand_in: For a required property, the smallest value its schema accepts
-            (``""``, ``0``, ``{"href": ""}``): what a reader puts in its place to parse
-            the rest of the object.
     """
 
     operation_id: str
@@ -59,8 +60,6 @@ class Deviation:
     expected: str
     found: str
     schema_location: str
-    required: bool = False
-    stand_in: Any = field(default=None, compare=False, repr=False)
 
     @property
     def path(self) -> str:
@@ -69,23 +68,6 @@ class Deviation:
 
     def __str__(self) -> str:
         return f"{self.path}: the spec expects {self.expected}, found {self.found}"
-
-
-def json_type(value: Any) -> str:
-    """The JSON type name of a decoded JSON value (``"integer"``, ``"object"``, ...)."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object"
 
 
 def _describe(node: Any) -> str:
@@ -107,28 +89,13 @@ def _describe(node: Any) -> str:
     return " or ".join(found) if found else "any value"
 
 
-def _at(root: Any, evaluation_path: list[str | int]) -> tuple[Any, Any, str | None]:
-    """The schema node a keyword belongs to, the object schema that names the property the
-    keyword is about (if any), and that property's name.
-
-    ``evaluation_path`` is the validator's dynamic path (``$ref`` steps included), so the
-    owner of a property whose schema is a ``$ref`` (``_links``) is still known. A step into
-    ``additionalProperties`` or ``items`` leaves every named property behind.
-    """
+def _at(root: Any, evaluation_path: list[str | int]) -> Any:
+    """The schema node a keyword belongs to, from the validator's dynamic path (``$ref``
+    steps included)."""
     node: Any = root
-    owner: Any = None
-    name: str | None = None
-    steps = evaluation_path[:-1]
-    for index, part in enumerate(steps):
-        if part == "$ref":
-            node = resolve(node)
-            continue
-        if isinstance(node, dict) and part == "properties" and index + 1 < len(steps):
-            owner, name = node, str(steps[index + 1])
-        elif part in ("additionalProperties", "items", "patternProperties", "prefixItems"):
-            owner, name = None, None
-        node = node[part]
-    return resolve(node) if evaluation_path[-1:] != ["$ref"] else node, owner, name
+    for part in evaluation_path[:-1]:
+        node = resolve(node) if part == "$ref" else node[part]
+    return resolve(node) if evaluation_path[-1:] != ["$ref"] else node
 
 
 def _true_parts(body: Any, reported: tuple[str | int, ...], instance: Any) -> tuple[Any, ...]:
@@ -231,7 +198,7 @@ def deviations(
     for error in _leaves(errors):
         evaluation_path = list(error.evaluation_path)
         parts = _true_parts(body, tuple(error.instance_path), error.instance)
-        node, owner, name = _at(root, evaluation_path)
+        node = _at(root, evaluation_path)
         keyword = evaluation_path[-1] if evaluation_path else ""
         location = "/" + "/".join(str(part) for part in evaluation_path)
         if keyword == "required":
@@ -242,22 +209,11 @@ def deviations(
                     "present",
                     "missing",
                     f"{location}/{missing}",
-                    True,
-                    _smallest(node.get("properties", {}).get(missing)),
                 )
                 found[(deviation.parts, location)] = deviation
             continue
-        names = owner.get("required", ()) if isinstance(owner, dict) else ()
-        required = bool(parts) and parts[-1] == name and name in names
-        stand_in = _smallest(owner["properties"][parts[-1]]) if required else None
         deviation = Deviation(
-            operation.operation_id,
-            parts,
-            _describe(node),
-            json_type(error.instance),
-            location,
-            required,
-            stand_in,
+            operation.operation_id, parts, _describe(node), json_type(error.instance), location
         )
         found[(parts, location)] = deviation
     return sorted(found.values(), key=_document_order)
@@ -274,24 +230,6 @@ def _document_order(deviation: Deviation) -> tuple[Any, ...]:
 def _missing(node: Any, instance: Any) -> list[str]:
     names = node.get("required", []) if isinstance(node, dict) else []
     return [name for name in names if isinstance(instance, dict) and name not in instance]
-
-
-def _smallest(node: Any) -> Any:
-    """The smallest value a schema node accepts: ``""``, ``0``, ``[]``, required keys only."""
-    node = resolve(node)
-    if not isinstance(node, dict):
-        return None
-    branches = node.get("anyOf") or node.get("oneOf")
-    if branches:
-        return _smallest(branches[0])
-    kind = node.get("type")
-    if isinstance(kind, list):
-        kind = next((name for name in kind if name != "null"), "null")
-    if kind == "object":
-        properties = node.get("properties", {})
-        return {name: _smallest(properties.get(name)) for name in node.get("required", [])}
-    smallest: dict[Any, Any] = {"array": [], "string": "", "integer": 0, "number": 0}
-    return smallest.get(kind, False if kind == "boolean" else None)
 
 
 def schema_problems(

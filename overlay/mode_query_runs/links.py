@@ -23,7 +23,6 @@ from mode_api_client.types import Unset
 
 from .errors import ResponseParseError
 from .session import Rules
-from .tolerant import attribute_for
 from .wire import to_wire
 
 __all__ = [
@@ -100,7 +99,7 @@ def _relation(links: Any, relation: str) -> Any:
         return links.get(relation)
     if not attrs.has(type(links)):
         return None  # no _links object (a deviation reported when the body was read)
-    attribute = attribute_for(type(links), relation)
+    attribute = type(links).attribute_names.get(relation)
     value = getattr(links, attribute) if attribute is not None else None
     if value is None or isinstance(value, Unset):
         return links.additional_properties.get(relation)

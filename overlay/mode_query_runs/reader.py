@@ -1,49 +1,82 @@
 """Reading the bodies of spec operations: tolerant by default, strict on demand.
 
 Every 2xx JSON body of a spec operation (a list page, a Query Run, a followed ``self``)
-becomes the generated model the spec names for it through :class:`SpecReader`:
+becomes the generated model the spec names for it through :class:`SpecReader`. The
+generated models read tolerantly themselves (``from_dict``: a value of a type the spec does
+not expect is kept in its model's ``additional_properties`` and the typed attribute is
+``UNSET``; timestamps, zone-less ones as UTC, are read where they are read) and record
+where the body strays (``mode_api_client.types.deviations_of``). Here those records become:
 
-* **tolerant** (the default): a body that strays from the spec still gives its model
-  (:func:`~mode_query_runs.tolerant.build` keeps every value); each distinct deviation
-  (operation, schema location) is reported once per client as a
-  :class:`~mode_query_runs.drift.SpecDriftWarning` and a WARNING log line under the
-  ``mode_query_runs`` logger, naming the operation, the JSON path, what the spec expects
-  and the JSON type that came, never the value;
+* **tolerant** (the default): each distinct deviation (operation, place in the schema) is
+  reported once per client as a :class:`~mode_query_runs.drift.SpecDriftWarning` and a
+  WARNING log line under the ``mode_query_runs`` logger, naming the operation, the JSON
+  path, what the spec expects and the JSON type that came, never the value;
 * **strict**: any deviation is a :class:`~mode_query_runs.errors.ResponseParseError`
   naming the JSON path.
 
-Either way a timestamp without a zone is read as UTC (see :mod:`.wire`).
-
 Some bodies cannot be read either way, and fail in both modes: a body that is not JSON,
 a top level that is not an object, ``_embedded.query_runs`` present but not an array (or
-``null``), and an item of it that is not an object.
+``null``), an item of it that is not an object, and a straying value (or the object missing
+a property, or the relation holding either) nested more than
+:data:`~mode_query_runs.drift.MAX_DEPTH` levels deep (the limit of the spec validator that
+``mode-query-runs drift`` uses).
 """
 
 from __future__ import annotations
 
 import functools
 import logging
+import os
 import sys
 import threading
 import warnings
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, cast
 
+import attrs
 import httpx
 
 import mode_api_client.models
+from mode_api_client.errors import UnreadableBody
+from mode_api_client.types import UNSET, Deviation, deviations_of
 
-from .drift import Deviation, SpecDriftWarning, deviations
+from .drift import MAX_DEPTH, SpecDriftWarning
 from .errors import ResponseParseError, request_identity
-from .jsonbody import decode_json
+from .jsonbody import decode_json, not_json
 from .spec import MEDIA_TYPE, Operation, load_spec
-from .tolerant import build
-from .wire import read_zoneless_as_utc
 
 __all__ = ["SpecReader", "model_for"]
 
 LOGGER = logging.getLogger("mode_query_runs")
 _LISTING = ("_embedded", "query_runs")
 _MAX_PROBLEM = 160
+_SCALARS = frozenset({"integer", "number", "string", "boolean", "null"})
+_TOO_DEEP = Deviation((), f"a body nested at most {MAX_DEPTH} levels deep", "one nested deeper", "")
+
+
+def _package_dir(module: Any) -> str:
+    return os.path.dirname(str(module.__file__)) + os.sep
+
+
+@functools.cache
+def _inner_files() -> tuple[str, ...]:
+    """Files of the SDK and of the libraries it calls through: a warning skips their frames
+    to point at the caller's line (Python 3.12+)."""
+    import contextlib
+
+    import anyio
+    import tenacity
+
+    import mode_query_runs
+
+    packages = (mode_query_runs, mode_api_client, httpx, tenacity, anyio)
+    return (*(_package_dir(package) for package in packages), str(contextlib.__file__))
+
+
+# On Python 3.11 (no skip_file_prefixes) the caller is a fixed number of frames up:
+# warn <- SpecReader._report <- SpecReader.read <- Session.read <- the client's call helper
+# (or links.followed) <- the client's method <- the caller.
+_CALLER_LEVEL = 6
 
 
 @functools.cache
@@ -56,23 +89,6 @@ def model_for(operation: Operation) -> type[Any] | None:
     return model if isinstance(model, type) else None
 
 
-_INNER = ("mode_query_runs", "mode_api_client", "httpx", "tenacity", "anyio", "contextlib")
-
-
-def _caller_level() -> int:
-    """The ``stacklevel`` of the first frame outside the SDK and the libraries it calls
-    through, so a warning points at the caller's line."""
-    frame = sys._getframe(1)
-    level = 1
-    while frame.f_back is not None:
-        module = str(frame.f_globals.get("__name__", ""))
-        if not module.startswith(_INNER):
-            break
-        frame = frame.f_back
-        level += 1
-    return level
-
-
 def _unreadable(deviation: Deviation) -> bool:
     """Whether no model can be read past this deviation, even tolerantly."""
     parts = deviation.parts
@@ -81,6 +97,47 @@ def _unreadable(deviation: Deviation) -> bool:
     if parts == _LISTING:
         return deviation.found not in ("null", "missing")
     return len(parts) == 3 and parts[:2] == _LISTING and isinstance(parts[2], int)
+
+
+def _deeper_than(value: Any, levels: int) -> bool:
+    """Whether ``value`` (JSON, or a model: its JSON) nests arrays and objects more than
+    ``levels`` levels deep."""
+    if attrs.has(type(value)):
+        value = value.to_dict()
+    if isinstance(value, dict):
+        children: Iterable[Any] = value.values()
+    elif isinstance(value, list):
+        children = value
+    else:
+        return False
+    return levels == 0 or any(_deeper_than(child, levels - 1) for child in children)
+
+
+def _step(node: Any, part: str | int) -> Any:
+    """One step into what a model read: a typed attribute, else the value kept as sent."""
+    if isinstance(node, (dict, list)):
+        return cast(Any, node)[part]
+    name = type(node).attribute_names.get(part)
+    value = getattr(node, name) if name is not None else UNSET
+    return node.additional_properties[part] if value is UNSET else value
+
+
+def _too_deep(read: Any, found: Iterable[Deviation]) -> bool:
+    """Whether a straying value, the object missing a property, or the relation holding
+    either (the values the spec validator's report would hold) is nested more than
+    :data:`MAX_DEPTH` levels deep."""
+    for deviation in found:
+        if deviation.found in _SCALARS and "_links" not in deviation.parts:
+            continue  # a number, string, boolean or null is not nested at all
+        parts = deviation.parts[:-1] if deviation.found == "missing" else deviation.parts
+        node = read
+        for index, part in enumerate(parts):
+            node = _step(node, part)
+            if parts[index - 1 : index] == ("_links",) and _deeper_than(node, MAX_DEPTH):
+                return True
+        if _deeper_than(node, MAX_DEPTH):
+            return True
+    return False
 
 
 class SpecReader:
@@ -103,32 +160,43 @@ class SpecReader:
             ResponseParseError: the body is not JSON; it cannot be read (see the module);
                 or, when strict, it strays from the spec in any way.
         """
-        body = decode_json(response)
         model = model_for(operation)
         if model is None:
-            return body
-        found = deviations(operation, response.status_code, body)
+            return decode_json(response)
+        try:
+            read = model.from_json(response.content)
+        except UnreadableBody as error:
+            if error.found is None:
+                raise not_json(response) from None
+            top = Deviation((), "object", error.found, "type")
+            raise self._error(response, operation, [top]) from None
+        found = deviations_of(read)
+        if not found:
+            return read
+        if _too_deep(read, found):
+            raise self._error(response, operation, [_TOO_DEEP])
         fatal = [deviation for deviation in found if _unreadable(deviation)]
-        if fatal or (self.strict and found):
-            raise self._error(response, operation, fatal or found)
-        self.report(found)
-        read = build(model, body, found)
-        read_zoneless_as_utc(read, body)
+        if fatal or self.strict:
+            raise self._error(response, operation, fatal or list(found))
+        self._report(operation.operation_id, found)
         return read
 
-    def report(self, found: list[Deviation]) -> None:
-        """Warn and log each deviation whose (operation, schema location) is new here."""
+    def _report(self, operation_id: str, found: Iterable[Deviation]) -> None:
+        """Warn and log each deviation whose (operation, place in the schema) is new here."""
         for deviation in found:
-            key = (deviation.operation_id, deviation.schema_location)
+            key = (operation_id, deviation.rule)
             with self._lock:
                 if key in self._reported:
                     continue
             kept = "" if deviation.found == "missing" else "; kept in additional_properties"
-            message = f"{deviation.operation_id}: {deviation}{kept}"
+            message = f"{operation_id}: {deviation}{kept}"
             LOGGER.warning("spec drift: %s", message)
             # Marked reported only once warned: a filter that turns the warning into an
             # error fails every response that strays, not just the first.
-            warnings.warn(message, SpecDriftWarning, stacklevel=_caller_level())
+            if sys.version_info >= (3, 12):
+                warnings.warn(message, SpecDriftWarning, skip_file_prefixes=_inner_files())
+            else:
+                warnings.warn(message, SpecDriftWarning, stacklevel=_CALLER_LEVEL)
             with self._lock:
                 self._reported.add(key)
 

@@ -2,21 +2,24 @@
 
 The spec shipped inside the package (``mode_query_runs/mode.yaml``, the same file as
 ``openapi/mode.yaml``) is the single source of truth. Here: its operations, which one a
-request is, and compiled validators of its response schemas; :mod:`.drift` describes
-where a body strays from them and :mod:`.reader` reads bodies into models.
+request is, and its response schemas (compiled into validators for :mod:`.drift`, which
+checks recorded bodies; the clients' :mod:`.reader` needs no validator: the generated
+models record where a body strays while reading it).
 """
 
 from __future__ import annotations
 
 import functools
-import json
 import re
 from dataclasses import dataclass
 from typing import Any
 
+from mode_api_client.types import json_path
+
 __all__ = [
     "Operation",
     "has_body_schema",
+    "json_path",
     "load_spec",
     "match_operation",
     "operation_by_id",
@@ -131,28 +134,12 @@ def response_schema(
 @functools.cache
 def response_validator(operation_id: str, status: int, media_type: str = MEDIA_TYPE) -> Any:
     """A compiled validator of :func:`response_schema` (``None`` where there is none)."""
-    import jsonschema_rs  # loaded with the first validator, not with the package
+    import jsonschema_rs  # only the drift report and the contract tests validate bodies
 
     schema = response_schema(operation_id, status, media_type)
     return None if schema is None else jsonschema_rs.Draft202012Validator(schema)
 
 
-_validator = response_validator
-
-
 def has_body_schema(operation: Operation, status: int) -> bool:
     """Whether the spec gives a JSON (``application/hal+json``) schema for this response."""
-    return _validator(operation.operation_id, status) is not None
-
-
-def json_path(parts: list[str | int]) -> str:
-    """A JSON path such as ``$._embedded.query_runs[2].token`` for validator path parts."""
-    text = "$"
-    for part in parts:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        elif re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", part):
-            text += f".{part}"
-        else:
-            text += f"[{json.dumps(part)}]"
-    return text
+    return response_schema(operation.operation_id, status) is not None

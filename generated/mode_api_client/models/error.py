@@ -1,17 +1,44 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    ClassVar,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import UnreadableBody
+from ..types import (
+    INEXACT,
+    UNSET,
+    Deviation,
+    Place,
+    RawDeviation,
+    Unset,
+    decode_fast,
+    decode_json,
+    finish,
+    json_type,
+    scan,
+)
+
 T = TypeVar("T", bound="Error")
+_new = object.__new__
 
 
 @_attrs_define
 class Error:
     """Mode's error body.
+
+    Read tolerantly (``from_dict``, ``from_json``): a value whose JSON type the spec does not
+    expect leaves its attribute ``UNSET`` and is kept in ``additional_properties`` under its
+    JSON key, as is a key the spec does not name; a missing required property leaves its
+    attribute ``UNSET``. ``types.deviations_of(model)`` lists what strayed; ``to_dict()``
+    writes back the body that was read.
 
     Attributes:
         id (str): Machine-readable error id, e.g. `unauthorized`, `not_found`, `param_missing`.
@@ -21,37 +48,142 @@ class Error:
     id: str
     message: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(
+        init=False, default=(), eq=False, repr=False
+    )
+    attribute_names: ClassVar[Mapping[str, str]] = {
+        "id": "id",
+        "message": "message",
+    }
+    """The attribute that holds each JSON key the spec names (``"_links"``: ``"field_links"``)."""
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
-
-        message = self.message
-
+        """The JSON object of this model: the body it was read from (timestamps as sent,
+        values that strayed from the spec as sent, unknown keys kept)."""
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "message": message,
-            }
-        )
-
+        if not isinstance(self.id, Unset):
+            field_dict["id"] = self.id
+        if not isinstance(self.message, Unset):
+            field_dict["message"] = self.message
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        id = d.pop("id")
+        """The model of a decoded JSON object, read tolerantly (see the class docstring).
 
-        message = d.pop("message")
+        Where the object strays from the spec is recorded on the model returned:
+        ``types.deviations_of(model)``.
+        """
+        _found: list[RawDeviation] = []
+        _model = cls._read(src_dict, _found, None, None, "")
+        if _found:
+            _model._deviations = finish(_found)
+        return _model
 
-        error = cls(
-            id=id,
-            message=message,
-        )
+    @classmethod
+    def from_json(cls, content: bytes | str) -> Self:
+        """The model of a JSON body (bytes as sent, or text), read as ``from_dict`` reads.
 
-        error.additional_properties = d
-        return error
+        Raises:
+            UnreadableBody: the body is not JSON, or not a JSON object.
+        """
+        body = decode_fast(content)
+        if type(body) is not dict:
+            raise UnreadableBody(
+                f"the body is a JSON {json_type(body)}, not an object", json_type(body)
+            )
+        _found: list[RawDeviation] = []
+        _model = cls._read(body, _found, None, None, "")
+        if _found:
+            if (
+                INEXACT in _found
+            ):  # an integer beyond 64 bits: decoded exactly, read again
+                return cls.from_dict(decode_json(content))
+            _model._deviations = finish(_found)
+        return _model
+
+    @classmethod
+    def _read(
+        cls,
+        src_dict: Mapping[str, Any],
+        _found: list[RawDeviation],
+        _at: Place,
+        _step: str | int | None,
+        _rule: str,
+    ) -> Self:
+        """``from_dict`` of the object at ``_step`` (rule step ``_rule``) of the place
+        ``_at`` in a body (``_step`` ``None``: the top); deviations go to ``_found``."""
+        _d = dict(src_dict)
+        _value = _d.pop("id", UNSET)
+        if type(_value) is str:
+            id = _value
+        elif _value is UNSET:
+            id = UNSET
+            _found.append(
+                (
+                    (((_at, _step, _rule) if _step is not None else None), "id", "id"),
+                    "present",
+                    "missing",
+                    "required",
+                )
+            )
+        else:
+            _found.append(
+                (
+                    (((_at, _step, _rule) if _step is not None else None), "id", "id"),
+                    "string",
+                    json_type(_value),
+                    "type",
+                )
+            )
+            scan(_value, _found)
+            id = UNSET
+            _d["id"] = _value
+
+        _value = _d.pop("message", UNSET)
+        if type(_value) is str:
+            message = _value
+        elif _value is UNSET:
+            message = UNSET
+            _found.append(
+                (
+                    (
+                        ((_at, _step, _rule) if _step is not None else None),
+                        "message",
+                        "message",
+                    ),
+                    "present",
+                    "missing",
+                    "required",
+                )
+            )
+        else:
+            _found.append(
+                (
+                    (
+                        ((_at, _step, _rule) if _step is not None else None),
+                        "message",
+                        "message",
+                    ),
+                    "string",
+                    json_type(_value),
+                    "type",
+                )
+            )
+            scan(_value, _found)
+            message = UNSET
+            _d["message"] = _value
+
+        # Built without __init__ (no default or factory to evaluate): every slot is set here.
+        _model = _new(cls)
+        _model.id = id
+        _model.message = message
+        _model._deviations = ()
+        if _d:
+            scan(_d, _found)
+        _model.additional_properties = _d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:

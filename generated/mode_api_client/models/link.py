@@ -1,19 +1,44 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    ClassVar,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..errors import UnreadableBody
+from ..types import (
+    INEXACT,
+    UNSET,
+    Deviation,
+    Place,
+    RawDeviation,
+    Unset,
+    decode_fast,
+    decode_json,
+    finish,
+    json_type,
+    scan,
+)
 
 T = TypeVar("T", bound="Link")
+_new = object.__new__
 
 
 @_attrs_define
 class Link:
     """A HAL link to a related resource or action.
+
+    Read tolerantly (``from_dict``, ``from_json``): a value whose JSON type the spec does not
+    expect leaves its attribute ``UNSET`` and is kept in ``additional_properties`` under its
+    JSON key, as is a key the spec does not name; a missing required property leaves its
+    attribute ``UNSET``. ``types.deviations_of(model)`` lists what strayed; ``to_dict()``
+    writes back the body that was read.
 
     Attributes:
         href (str): Usually an absolute path that already includes `/api` (`/api/acme/reports/...`); `*_web` relations
@@ -24,38 +49,139 @@ class Link:
     href: str
     templated: bool | Unset = False
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(
+        init=False, default=(), eq=False, repr=False
+    )
+    attribute_names: ClassVar[Mapping[str, str]] = {
+        "href": "href",
+        "templated": "templated",
+    }
+    """The attribute that holds each JSON key the spec names (``"_links"``: ``"field_links"``)."""
 
     def to_dict(self) -> dict[str, Any]:
-        href = self.href
-
-        templated = self.templated
-
+        """The JSON object of this model: the body it was read from (timestamps as sent,
+        values that strayed from the spec as sent, unknown keys kept)."""
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "href": href,
-            }
-        )
-        if templated is not UNSET:
-            field_dict["templated"] = templated
-
+        if not isinstance(self.href, Unset):
+            field_dict["href"] = self.href
+        if not isinstance(self.templated, Unset):
+            field_dict["templated"] = self.templated
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        href = d.pop("href")
+        """The model of a decoded JSON object, read tolerantly (see the class docstring).
 
-        templated = d.pop("templated", UNSET)
+        Where the object strays from the spec is recorded on the model returned:
+        ``types.deviations_of(model)``.
+        """
+        _found: list[RawDeviation] = []
+        _model = cls._read(src_dict, _found, None, None, "")
+        if _found:
+            _model._deviations = finish(_found)
+        return _model
 
-        link = cls(
-            href=href,
-            templated=templated,
-        )
+    @classmethod
+    def from_json(cls, content: bytes | str) -> Self:
+        """The model of a JSON body (bytes as sent, or text), read as ``from_dict`` reads.
 
-        link.additional_properties = d
-        return link
+        Raises:
+            UnreadableBody: the body is not JSON, or not a JSON object.
+        """
+        body = decode_fast(content)
+        if type(body) is not dict:
+            raise UnreadableBody(
+                f"the body is a JSON {json_type(body)}, not an object", json_type(body)
+            )
+        _found: list[RawDeviation] = []
+        _model = cls._read(body, _found, None, None, "")
+        if _found:
+            if (
+                INEXACT in _found
+            ):  # an integer beyond 64 bits: decoded exactly, read again
+                return cls.from_dict(decode_json(content))
+            _model._deviations = finish(_found)
+        return _model
+
+    @classmethod
+    def _read(
+        cls,
+        src_dict: Mapping[str, Any],
+        _found: list[RawDeviation],
+        _at: Place,
+        _step: str | int | None,
+        _rule: str,
+    ) -> Self:
+        """``from_dict`` of the object at ``_step`` (rule step ``_rule``) of the place
+        ``_at`` in a body (``_step`` ``None``: the top); deviations go to ``_found``."""
+        _d = dict(src_dict)
+        _value = _d.pop("href", UNSET)
+        if type(_value) is str:
+            href = _value
+        elif _value is UNSET:
+            href = UNSET
+            _found.append(
+                (
+                    (
+                        ((_at, _step, _rule) if _step is not None else None),
+                        "href",
+                        "href",
+                    ),
+                    "present",
+                    "missing",
+                    "required",
+                )
+            )
+        else:
+            _found.append(
+                (
+                    (
+                        ((_at, _step, _rule) if _step is not None else None),
+                        "href",
+                        "href",
+                    ),
+                    "string",
+                    json_type(_value),
+                    "type",
+                )
+            )
+            scan(_value, _found)
+            href = UNSET
+            _d["href"] = _value
+
+        _value = _d.pop("templated", UNSET)
+        if _value is UNSET:
+            templated = UNSET
+        else:
+            if type(_value) is bool:
+                templated = _value
+            else:
+                _found.append(
+                    (
+                        (
+                            ((_at, _step, _rule) if _step is not None else None),
+                            "templated",
+                            "templated",
+                        ),
+                        "boolean",
+                        json_type(_value),
+                        "type",
+                    )
+                )
+                scan(_value, _found)
+                templated = UNSET
+                _d["templated"] = _value
+
+        # Built without __init__ (no default or factory to evaluate): every slot is set here.
+        _model = _new(cls)
+        _model.href = href
+        _model.templated = templated
+        _model._deviations = ()
+        if _d:
+            scan(_d, _found)
+        _model.additional_properties = _d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:

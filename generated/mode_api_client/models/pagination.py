@@ -1,20 +1,46 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import (
+    Any,
+    ClassVar,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..errors import UnreadableBody
+from ..types import (
+    INEXACT,
+    UNSET,
+    Deviation,
+    Place,
+    RawDeviation,
+    Unset,
+    decode_fast,
+    decode_json,
+    finish,
+    integral,
+    json_type,
+    scan,
+)
 
 T = TypeVar("T", bound="Pagination")
+_new = object.__new__
 
 
 @_attrs_define
 class Pagination:
     """Paging figures. Two shapes are published; every field is optional and may be `null`. Follow `next_page` rather than
     computing pages from these.
+
+        Read tolerantly (``from_dict``, ``from_json``): a value whose JSON type the spec does not
+        expect leaves its attribute ``UNSET`` and is kept in ``additional_properties`` under its
+        JSON key, as is a key the spec does not name; a missing required property leaves its
+        attribute ``UNSET``. ``types.deviations_of(model)`` lists what strayed; ``to_dict()``
+        writes back the body that was read.
 
         Attributes:
             page (int | None | Unset):
@@ -34,149 +60,293 @@ class Pagination:
     first_page: int | None | str | Unset = UNSET
     last_page: int | None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(
+        init=False, default=(), eq=False, repr=False
+    )
+    attribute_names: ClassVar[Mapping[str, str]] = {
+        "page": "page",
+        "per_page": "per_page",
+        "count": "count",
+        "total_pages": "total_pages",
+        "total_count": "total_count",
+        "first_page": "first_page",
+        "last_page": "last_page",
+    }
+    """The attribute that holds each JSON key the spec names (``"_links"``: ``"field_links"``)."""
 
     def to_dict(self) -> dict[str, Any]:
-        page: int | None | Unset
-        if isinstance(self.page, Unset):
-            page = UNSET
-        else:
-            page = self.page
-
-        per_page: int | None | Unset
-        if isinstance(self.per_page, Unset):
-            per_page = UNSET
-        else:
-            per_page = self.per_page
-
-        count: int | None | Unset
-        if isinstance(self.count, Unset):
-            count = UNSET
-        else:
-            count = self.count
-
-        total_pages: int | None | Unset
-        if isinstance(self.total_pages, Unset):
-            total_pages = UNSET
-        else:
-            total_pages = self.total_pages
-
-        total_count: int | None | Unset
-        if isinstance(self.total_count, Unset):
-            total_count = UNSET
-        else:
-            total_count = self.total_count
-
-        first_page: int | None | str | Unset
-        if isinstance(self.first_page, Unset):
-            first_page = UNSET
-        else:
-            first_page = self.first_page
-
-        last_page: int | None | str | Unset
-        if isinstance(self.last_page, Unset):
-            last_page = UNSET
-        else:
-            last_page = self.last_page
-
+        """The JSON object of this model: the body it was read from (timestamps as sent,
+        values that strayed from the spec as sent, unknown keys kept)."""
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if page is not UNSET:
-            field_dict["page"] = page
-        if per_page is not UNSET:
-            field_dict["per_page"] = per_page
-        if count is not UNSET:
-            field_dict["count"] = count
-        if total_pages is not UNSET:
-            field_dict["total_pages"] = total_pages
-        if total_count is not UNSET:
-            field_dict["total_count"] = total_count
-        if first_page is not UNSET:
-            field_dict["first_page"] = first_page
-        if last_page is not UNSET:
-            field_dict["last_page"] = last_page
-
+        if not isinstance(self.page, Unset):
+            field_dict["page"] = self.page
+        if not isinstance(self.per_page, Unset):
+            field_dict["per_page"] = self.per_page
+        if not isinstance(self.count, Unset):
+            field_dict["count"] = self.count
+        if not isinstance(self.total_pages, Unset):
+            field_dict["total_pages"] = self.total_pages
+        if not isinstance(self.total_count, Unset):
+            field_dict["total_count"] = self.total_count
+        if not isinstance(self.first_page, Unset):
+            field_dict["first_page"] = self.first_page
+        if not isinstance(self.last_page, Unset):
+            field_dict["last_page"] = self.last_page
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
+        """The model of a decoded JSON object, read tolerantly (see the class docstring).
 
-        def _parse_page(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        Where the object strays from the spec is recorded on the model returned:
+        ``types.deviations_of(model)``.
+        """
+        _found: list[RawDeviation] = []
+        _model = cls._read(src_dict, _found, None, None, "")
+        if _found:
+            _model._deviations = finish(_found)
+        return _model
 
-        page = _parse_page(d.pop("page", UNSET))
+    @classmethod
+    def from_json(cls, content: bytes | str) -> Self:
+        """The model of a JSON body (bytes as sent, or text), read as ``from_dict`` reads.
 
-        def _parse_per_page(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        Raises:
+            UnreadableBody: the body is not JSON, or not a JSON object.
+        """
+        body = decode_fast(content)
+        if type(body) is not dict:
+            raise UnreadableBody(
+                f"the body is a JSON {json_type(body)}, not an object", json_type(body)
+            )
+        _found: list[RawDeviation] = []
+        _model = cls._read(body, _found, None, None, "")
+        if _found:
+            if (
+                INEXACT in _found
+            ):  # an integer beyond 64 bits: decoded exactly, read again
+                return cls.from_dict(decode_json(content))
+            _model._deviations = finish(_found)
+        return _model
 
-        per_page = _parse_per_page(d.pop("per_page", UNSET))
+    @classmethod
+    def _read(
+        cls,
+        src_dict: Mapping[str, Any],
+        _found: list[RawDeviation],
+        _at: Place,
+        _step: str | int | None,
+        _rule: str,
+    ) -> Self:
+        """``from_dict`` of the object at ``_step`` (rule step ``_rule``) of the place
+        ``_at`` in a body (``_step`` ``None``: the top); deviations go to ``_found``."""
+        _d = dict(src_dict)
+        _pop = _d.pop
+        _value = _pop("page", UNSET)
+        if _value is UNSET:
+            page = UNSET
+        else:
+            if (
+                type(_value) is int
+                or (type(_value) is float and integral(_value, _found))
+            ) or _value is None:
+                page = _value
+            else:
+                _found.append(
+                    (
+                        (
+                            ((_at, _step, _rule) if _step is not None else None),
+                            "page",
+                            "page",
+                        ),
+                        "integer or null",
+                        json_type(_value),
+                        "type",
+                    )
+                )
+                scan(_value, _found)
+                page = UNSET
+                _d["page"] = _value
 
-        def _parse_count(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        _value = _pop("per_page", UNSET)
+        if _value is UNSET:
+            per_page = UNSET
+        else:
+            if (
+                type(_value) is int
+                or (type(_value) is float and integral(_value, _found))
+            ) or _value is None:
+                per_page = _value
+            else:
+                _found.append(
+                    (
+                        (
+                            ((_at, _step, _rule) if _step is not None else None),
+                            "per_page",
+                            "per_page",
+                        ),
+                        "integer or null",
+                        json_type(_value),
+                        "type",
+                    )
+                )
+                scan(_value, _found)
+                per_page = UNSET
+                _d["per_page"] = _value
 
-        count = _parse_count(d.pop("count", UNSET))
+        _value = _pop("count", UNSET)
+        if _value is UNSET:
+            count = UNSET
+        else:
+            if (
+                type(_value) is int
+                or (type(_value) is float and integral(_value, _found))
+            ) or _value is None:
+                count = _value
+            else:
+                _found.append(
+                    (
+                        (
+                            ((_at, _step, _rule) if _step is not None else None),
+                            "count",
+                            "count",
+                        ),
+                        "integer or null",
+                        json_type(_value),
+                        "type",
+                    )
+                )
+                scan(_value, _found)
+                count = UNSET
+                _d["count"] = _value
 
-        def _parse_total_pages(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        _value = _pop("total_pages", UNSET)
+        if _value is UNSET:
+            total_pages = UNSET
+        else:
+            if (
+                type(_value) is int
+                or (type(_value) is float and integral(_value, _found))
+            ) or _value is None:
+                total_pages = _value
+            else:
+                _found.append(
+                    (
+                        (
+                            ((_at, _step, _rule) if _step is not None else None),
+                            "total_pages",
+                            "total_pages",
+                        ),
+                        "integer or null",
+                        json_type(_value),
+                        "type",
+                    )
+                )
+                scan(_value, _found)
+                total_pages = UNSET
+                _d["total_pages"] = _value
 
-        total_pages = _parse_total_pages(d.pop("total_pages", UNSET))
+        _value = _pop("total_count", UNSET)
+        if _value is UNSET:
+            total_count = UNSET
+        else:
+            if (
+                type(_value) is int
+                or (type(_value) is float and integral(_value, _found))
+            ) or _value is None:
+                total_count = _value
+            else:
+                _found.append(
+                    (
+                        (
+                            ((_at, _step, _rule) if _step is not None else None),
+                            "total_count",
+                            "total_count",
+                        ),
+                        "integer or null",
+                        json_type(_value),
+                        "type",
+                    )
+                )
+                scan(_value, _found)
+                total_count = UNSET
+                _d["total_count"] = _value
 
-        def _parse_total_count(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        _value = _pop("first_page", UNSET)
+        if _value is UNSET:
+            first_page = UNSET
+        else:
+            if (
+                (
+                    type(_value) is int
+                    or (type(_value) is float and integral(_value, _found))
+                )
+                or type(_value) is str
+                or _value is None
+            ):
+                first_page = _value
+            else:
+                _found.append(
+                    (
+                        (
+                            ((_at, _step, _rule) if _step is not None else None),
+                            "first_page",
+                            "first_page",
+                        ),
+                        "integer or string or null",
+                        json_type(_value),
+                        "type",
+                    )
+                )
+                scan(_value, _found)
+                first_page = UNSET
+                _d["first_page"] = _value
 
-        total_count = _parse_total_count(d.pop("total_count", UNSET))
+        _value = _pop("last_page", UNSET)
+        if _value is UNSET:
+            last_page = UNSET
+        else:
+            if (
+                (
+                    type(_value) is int
+                    or (type(_value) is float and integral(_value, _found))
+                )
+                or type(_value) is str
+                or _value is None
+            ):
+                last_page = _value
+            else:
+                _found.append(
+                    (
+                        (
+                            ((_at, _step, _rule) if _step is not None else None),
+                            "last_page",
+                            "last_page",
+                        ),
+                        "integer or string or null",
+                        json_type(_value),
+                        "type",
+                    )
+                )
+                scan(_value, _found)
+                last_page = UNSET
+                _d["last_page"] = _value
 
-        def _parse_first_page(data: object) -> int | None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | str | Unset, data)
-
-        first_page = _parse_first_page(d.pop("first_page", UNSET))
-
-        def _parse_last_page(data: object) -> int | None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | str | Unset, data)
-
-        last_page = _parse_last_page(d.pop("last_page", UNSET))
-
-        pagination = cls(
-            page=page,
-            per_page=per_page,
-            count=count,
-            total_pages=total_pages,
-            total_count=total_count,
-            first_page=first_page,
-            last_page=last_page,
-        )
-
-        pagination.additional_properties = d
-        return pagination
+        # Built without __init__ (no default or factory to evaluate): every slot is set here.
+        _model = _new(cls)
+        _model.page = page
+        _model.per_page = per_page
+        _model.count = count
+        _model.total_pages = total_pages
+        _model.total_count = total_count
+        _model.first_page = first_page
+        _model.last_page = last_page
+        _model._deviations = ()
+        if _d:
+            scan(_d, _found)
+        _model.additional_properties = _d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:

@@ -2,12 +2,37 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
+from datetime import UTC as _UTC
+from datetime import datetime as _datetime
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    ClassVar,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from .. import models as _models
+from ..errors import UnreadableBody
+from ..types import (
+    INEXACT,
+    UNSET,
+    Deviation,
+    Place,
+    RawDeviation,
+    Unset,
+    decode_fast,
+    decode_json,
+    finish,
+    integral,
+    json_type,
+    scan,
+    wire_timestamp,
+    wire_value,
+)
 
 if TYPE_CHECKING:
     from ..models.query_run_embedded_type_0 import QueryRunEmbeddedType0
@@ -16,11 +41,18 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="QueryRun")
+_new = object.__new__
 
 
 @_attrs_define
 class QueryRun:
     """One execution of one of a Report's queries within a Report Run. Fields Mode sends that are not listed here are kept.
+
+    Read tolerantly (``from_dict``, ``from_json``): a value whose JSON type the spec does not
+    expect leaves its attribute ``UNSET`` and is kept in ``additional_properties`` under its
+    JSON key, as is a key the spec does not name; a missing required property leaves its
+    attribute ``UNSET``. ``types.deviations_of(model)`` lists what strayed; ``to_dict()``
+    writes back the body that was read.
 
     Attributes:
         id (int | str): Numeric id (an integer on the wire; a string is accepted).
@@ -83,429 +115,678 @@ class QueryRun:
     error_message: None | str | Unset = UNSET
     field_embedded: None | QueryRunEmbeddedType0 | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(
+        init=False, default=(), eq=False, repr=False
+    )
+    attribute_names: ClassVar[Mapping[str, str]] = {
+        "id": "id",
+        "token": "token",
+        "state": "state",
+        "created_at": "created_at",
+        "_links": "field_links",
+        "completed_at": "completed_at",
+        "data_source_id": "data_source_id",
+        "data_source_token": "data_source_token",
+        "limit": "limit",
+        "max_result_bytes": "max_result_bytes",
+        "query_token": "query_token",
+        "query_name": "query_name",
+        "query_created_at": "query_created_at",
+        "parameters": "parameters",
+        "raw_source": "raw_source",
+        "rendered_source": "rendered_source",
+        "statement_annotation": "statement_annotation",
+        "dbt_metric_id": "dbt_metric_id",
+        "dbt_metric_token": "dbt_metric_token",
+        "help_url": "help_url",
+        "error_code": "error_code",
+        "error_type": "error_type",
+        "error_message": "error_message",
+        "_embedded": "field_embedded",
+    }
+    """The attribute that holds each JSON key the spec names (``"_links"``: ``"field_links"``)."""
+    _sent: tuple[Any, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
+    """The texts the timestamp properties were read from, in order (for ``to_dict``)."""
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.query_run_embedded_type_0 import QueryRunEmbeddedType0
-        from ..models.query_run_parameters_type_0 import QueryRunParametersType0
-
-        id: int | str
-        id = self.id
-
-        token = self.token
-
-        state = self.state
-
-        created_at: str
-        if isinstance(self.created_at, datetime.datetime):
-            created_at = self.created_at.isoformat()
-        else:
-            created_at = self.created_at
-
-        field_links = self.field_links.to_dict()
-
-        completed_at: None | str | Unset
-        if isinstance(self.completed_at, Unset):
-            completed_at = UNSET
-        elif isinstance(self.completed_at, datetime.datetime):
-            completed_at = self.completed_at.isoformat()
-        else:
-            completed_at = self.completed_at
-
-        data_source_id: int | str | Unset
-        if isinstance(self.data_source_id, Unset):
-            data_source_id = UNSET
-        else:
-            data_source_id = self.data_source_id
-
-        data_source_token = self.data_source_token
-
-        limit: bool | int | str | Unset
-        if isinstance(self.limit, Unset):
-            limit = UNSET
-        else:
-            limit = self.limit
-
-        max_result_bytes: int | str | Unset
-        if isinstance(self.max_result_bytes, Unset):
-            max_result_bytes = UNSET
-        else:
-            max_result_bytes = self.max_result_bytes
-
-        query_token = self.query_token
-
-        query_name = self.query_name
-
-        query_created_at: str | Unset
-        if isinstance(self.query_created_at, Unset):
-            query_created_at = UNSET
-        elif isinstance(self.query_created_at, datetime.datetime):
-            query_created_at = self.query_created_at.isoformat()
-        else:
-            query_created_at = self.query_created_at
-
-        parameters: dict[str, Any] | str | Unset
-        if isinstance(self.parameters, Unset):
-            parameters = UNSET
-        elif isinstance(self.parameters, QueryRunParametersType0):
-            parameters = self.parameters.to_dict()
-        else:
-            parameters = self.parameters
-
-        raw_source: None | str | Unset
-        if isinstance(self.raw_source, Unset):
-            raw_source = UNSET
-        else:
-            raw_source = self.raw_source
-
-        rendered_source: None | str | Unset
-        if isinstance(self.rendered_source, Unset):
-            rendered_source = UNSET
-        else:
-            rendered_source = self.rendered_source
-
-        statement_annotation: None | str | Unset
-        if isinstance(self.statement_annotation, Unset):
-            statement_annotation = UNSET
-        else:
-            statement_annotation = self.statement_annotation
-
-        dbt_metric_id: int | None | str | Unset
-        if isinstance(self.dbt_metric_id, Unset):
-            dbt_metric_id = UNSET
-        else:
-            dbt_metric_id = self.dbt_metric_id
-
-        dbt_metric_token: None | str | Unset
-        if isinstance(self.dbt_metric_token, Unset):
-            dbt_metric_token = UNSET
-        else:
-            dbt_metric_token = self.dbt_metric_token
-
-        help_url: None | str | Unset
-        if isinstance(self.help_url, Unset):
-            help_url = UNSET
-        else:
-            help_url = self.help_url
-
-        error_code: None | str | Unset
-        if isinstance(self.error_code, Unset):
-            error_code = UNSET
-        else:
-            error_code = self.error_code
-
-        error_type: None | str | Unset
-        if isinstance(self.error_type, Unset):
-            error_type = UNSET
-        else:
-            error_type = self.error_type
-
-        error_message: None | str | Unset
-        if isinstance(self.error_message, Unset):
-            error_message = UNSET
-        else:
-            error_message = self.error_message
-
-        field_embedded: dict[str, Any] | None | Unset
-        if isinstance(self.field_embedded, Unset):
-            field_embedded = UNSET
-        elif isinstance(self.field_embedded, QueryRunEmbeddedType0):
-            field_embedded = self.field_embedded.to_dict()
-        else:
-            field_embedded = self.field_embedded
-
+        """The JSON object of this model: the body it was read from (timestamps as sent,
+        values that strayed from the spec as sent, unknown keys kept)."""
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "token": token,
-                "state": state,
-                "created_at": created_at,
-                "_links": field_links,
-            }
-        )
-        if completed_at is not UNSET:
-            field_dict["completed_at"] = completed_at
-        if data_source_id is not UNSET:
-            field_dict["data_source_id"] = data_source_id
-        if data_source_token is not UNSET:
-            field_dict["data_source_token"] = data_source_token
-        if limit is not UNSET:
-            field_dict["limit"] = limit
-        if max_result_bytes is not UNSET:
-            field_dict["max_result_bytes"] = max_result_bytes
-        if query_token is not UNSET:
-            field_dict["query_token"] = query_token
-        if query_name is not UNSET:
-            field_dict["query_name"] = query_name
-        if query_created_at is not UNSET:
-            field_dict["query_created_at"] = query_created_at
-        if parameters is not UNSET:
-            field_dict["parameters"] = parameters
-        if raw_source is not UNSET:
-            field_dict["raw_source"] = raw_source
-        if rendered_source is not UNSET:
-            field_dict["rendered_source"] = rendered_source
-        if statement_annotation is not UNSET:
-            field_dict["statement_annotation"] = statement_annotation
-        if dbt_metric_id is not UNSET:
-            field_dict["dbt_metric_id"] = dbt_metric_id
-        if dbt_metric_token is not UNSET:
-            field_dict["dbt_metric_token"] = dbt_metric_token
-        if help_url is not UNSET:
-            field_dict["help_url"] = help_url
-        if error_code is not UNSET:
-            field_dict["error_code"] = error_code
-        if error_type is not UNSET:
-            field_dict["error_type"] = error_type
-        if error_message is not UNSET:
-            field_dict["error_message"] = error_message
-        if field_embedded is not UNSET:
-            field_dict["_embedded"] = field_embedded
-
+        if not isinstance(self.id, Unset):
+            field_dict["id"] = self.id
+        if not isinstance(self.token, Unset):
+            field_dict["token"] = self.token
+        if not isinstance(self.state, Unset):
+            field_dict["state"] = self.state
+        if not isinstance(self.created_at, Unset):
+            field_dict["created_at"] = wire_timestamp(
+                self.created_at, self._sent[0] if self._sent else None
+            )
+        if not isinstance(self.field_links, Unset):
+            field_dict["_links"] = wire_value(self.field_links)
+        if not isinstance(self.completed_at, Unset):
+            field_dict["completed_at"] = wire_timestamp(
+                self.completed_at, self._sent[1] if self._sent else None
+            )
+        if not isinstance(self.data_source_id, Unset):
+            field_dict["data_source_id"] = self.data_source_id
+        if not isinstance(self.data_source_token, Unset):
+            field_dict["data_source_token"] = self.data_source_token
+        if not isinstance(self.limit, Unset):
+            field_dict["limit"] = self.limit
+        if not isinstance(self.max_result_bytes, Unset):
+            field_dict["max_result_bytes"] = self.max_result_bytes
+        if not isinstance(self.query_token, Unset):
+            field_dict["query_token"] = self.query_token
+        if not isinstance(self.query_name, Unset):
+            field_dict["query_name"] = self.query_name
+        if not isinstance(self.query_created_at, Unset):
+            field_dict["query_created_at"] = wire_timestamp(
+                self.query_created_at, self._sent[2] if self._sent else None
+            )
+        if not isinstance(self.parameters, Unset):
+            field_dict["parameters"] = wire_value(self.parameters)
+        if not isinstance(self.raw_source, Unset):
+            field_dict["raw_source"] = self.raw_source
+        if not isinstance(self.rendered_source, Unset):
+            field_dict["rendered_source"] = self.rendered_source
+        if not isinstance(self.statement_annotation, Unset):
+            field_dict["statement_annotation"] = self.statement_annotation
+        if not isinstance(self.dbt_metric_id, Unset):
+            field_dict["dbt_metric_id"] = self.dbt_metric_id
+        if not isinstance(self.dbt_metric_token, Unset):
+            field_dict["dbt_metric_token"] = self.dbt_metric_token
+        if not isinstance(self.help_url, Unset):
+            field_dict["help_url"] = self.help_url
+        if not isinstance(self.error_code, Unset):
+            field_dict["error_code"] = self.error_code
+        if not isinstance(self.error_type, Unset):
+            field_dict["error_type"] = self.error_type
+        if not isinstance(self.error_message, Unset):
+            field_dict["error_message"] = self.error_message
+        if not isinstance(self.field_embedded, Unset):
+            field_dict["_embedded"] = wire_value(self.field_embedded)
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.query_run_embedded_type_0 import QueryRunEmbeddedType0
-        from ..models.query_run_links import QueryRunLinks
-        from ..models.query_run_parameters_type_0 import QueryRunParametersType0
+        """The model of a decoded JSON object, read tolerantly (see the class docstring).
 
-        d = dict(src_dict)
+        Where the object strays from the spec is recorded on the model returned:
+        ``types.deviations_of(model)``.
+        """
+        _found: list[RawDeviation] = []
+        _model = cls._read(src_dict, _found, None, None, "")
+        if _found:
+            _model._deviations = finish(_found)
+        return _model
 
-        def _parse_id(data: object) -> int | str:
-            return cast(int | str, data)
+    @classmethod
+    def from_json(cls, content: bytes | str) -> Self:
+        """The model of a JSON body (bytes as sent, or text), read as ``from_dict`` reads.
 
-        id = _parse_id(d.pop("id"))
+        Raises:
+            UnreadableBody: the body is not JSON, or not a JSON object.
+        """
+        body = decode_fast(content)
+        if type(body) is not dict:
+            raise UnreadableBody(
+                f"the body is a JSON {json_type(body)}, not an object", json_type(body)
+            )
+        _found: list[RawDeviation] = []
+        _model = cls._read(body, _found, None, None, "")
+        if _found:
+            if (
+                INEXACT in _found
+            ):  # an integer beyond 64 bits: decoded exactly, read again
+                return cls.from_dict(decode_json(content))
+            _model._deviations = finish(_found)
+        return _model
 
-        token = d.pop("token")
+    @classmethod
+    def _read(
+        cls,
+        src_dict: Mapping[str, Any],
+        _found: list[RawDeviation],
+        _at: Place,
+        _step: str | int | None,
+        _rule: str,
+    ) -> Self:
+        """``from_dict`` of the object at ``_step`` (rule step ``_rule``) of the place
+        ``_at`` in a body (``_step`` ``None``: the top); deviations go to ``_found``."""
+        _here: Place = (_at, _step, _rule) if _step is not None else None
+        _read_QueryRunLinks = _models.QueryRunLinks._read
+        _read_QueryRunParametersType0 = _models.QueryRunParametersType0._read
+        _read_QueryRunEmbeddedType0 = _models.QueryRunEmbeddedType0._read
+        _d = dict(src_dict)
+        _pop = _d.pop
+        _value = _pop("id", UNSET)
+        if (
+            type(_value) is int or (type(_value) is float and integral(_value, _found))
+        ) or type(_value) is str:
+            id = _value
+        elif _value is UNSET:
+            id = UNSET
+            _found.append(((_here, "id", "id"), "present", "missing", "required"))
+        else:
+            _found.append(
+                ((_here, "id", "id"), "integer or string", json_type(_value), "type")
+            )
+            scan(_value, _found)
+            id = UNSET
+            _d["id"] = _value
 
-        state = d.pop("state")
+        _value = _pop("token", UNSET)
+        if type(_value) is str:
+            token = _value
+        elif _value is UNSET:
+            token = UNSET
+            _found.append(((_here, "token", "token"), "present", "missing", "required"))
+        else:
+            _found.append(
+                ((_here, "token", "token"), "string", json_type(_value), "type")
+            )
+            scan(_value, _found)
+            token = UNSET
+            _d["token"] = _value
 
-        def _parse_created_at(data: object) -> datetime.datetime | str:
+        _value = _pop("state", UNSET)
+        if type(_value) is str:
+            state = _value
+        elif _value is UNSET:
+            state = UNSET
+            _found.append(((_here, "state", "state"), "present", "missing", "required"))
+        else:
+            _found.append(
+                ((_here, "state", "state"), "string", json_type(_value), "type")
+            )
+            scan(_value, _found)
+            state = UNSET
+            _d["state"] = _value
+
+        _value = _pop("created_at", UNSET)
+        _sent_created_at = _value
+        if type(_value) is str:
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_timestamp_type_0 = datetime.datetime.fromisoformat(
-                    data
+                created_at = _datetime.fromisoformat(_value)
+                if created_at.tzinfo is None:
+                    created_at = created_at.replace(tzinfo=_UTC)
+            except ValueError:
+                created_at = _value
+        elif _value is UNSET:
+            created_at = UNSET
+            _found.append(
+                ((_here, "created_at", "created_at"), "present", "missing", "required")
+            )
+        else:
+            _found.append(
+                (
+                    (_here, "created_at", "created_at"),
+                    "string",
+                    json_type(_value),
+                    "type",
                 )
+            )
+            scan(_value, _found)
+            created_at = UNSET
+            _d["created_at"] = _value
 
-                return componentsschemas_timestamp_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | str, data)
+        _value = _pop("_links", UNSET)
+        if type(_value) is dict:
+            field_links = _read_QueryRunLinks(_value, _found, _here, "_links", "_links")
+        elif _value is UNSET:
+            field_links = UNSET
+            _found.append(
+                ((_here, "_links", "_links"), "present", "missing", "required")
+            )
+        else:
+            _found.append(
+                ((_here, "_links", "_links"), "object", json_type(_value), "type")
+            )
+            scan(_value, _found)
+            field_links = UNSET
+            _d["_links"] = _value
 
-        created_at = _parse_created_at(d.pop("created_at"))
-
-        field_links = QueryRunLinks.from_dict(d.pop("_links"))
-
-        def _parse_completed_at(data: object) -> datetime.datetime | None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_timestamp_type_0 = datetime.datetime.fromisoformat(
-                    data
+        _value = _pop("completed_at", UNSET)
+        _sent_completed_at = _value
+        if _value is UNSET:
+            completed_at = UNSET
+        else:
+            if type(_value) is str:
+                try:
+                    completed_at = _datetime.fromisoformat(_value)
+                    if completed_at.tzinfo is None:
+                        completed_at = completed_at.replace(tzinfo=_UTC)
+                except ValueError:
+                    completed_at = _value
+            elif _value is None:
+                completed_at = _value
+            else:
+                _found.append(
+                    (
+                        (_here, "completed_at", "completed_at"),
+                        "string or null",
+                        json_type(_value),
+                        "type",
+                    )
                 )
+                scan(_value, _found)
+                completed_at = UNSET
+                _d["completed_at"] = _value
 
-                return componentsschemas_timestamp_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | str | Unset, data)
-
-        completed_at = _parse_completed_at(d.pop("completed_at", UNSET))
-
-        def _parse_data_source_id(data: object) -> int | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            return cast(int | str | Unset, data)
-
-        data_source_id = _parse_data_source_id(d.pop("data_source_id", UNSET))
-
-        data_source_token = d.pop("data_source_token", UNSET)
-
-        def _parse_limit(data: object) -> bool | int | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | int | str | Unset, data)
-
-        limit = _parse_limit(d.pop("limit", UNSET))
-
-        def _parse_max_result_bytes(data: object) -> int | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            return cast(int | str | Unset, data)
-
-        max_result_bytes = _parse_max_result_bytes(d.pop("max_result_bytes", UNSET))
-
-        query_token = d.pop("query_token", UNSET)
-
-        query_name = d.pop("query_name", UNSET)
-
-        def _parse_query_created_at(data: object) -> datetime.datetime | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_timestamp_type_0 = datetime.datetime.fromisoformat(
-                    data
+        _value = _pop("data_source_id", UNSET)
+        if _value is UNSET:
+            data_source_id = UNSET
+        else:
+            if (
+                type(_value) is int
+                or (type(_value) is float and integral(_value, _found))
+            ) or type(_value) is str:
+                data_source_id = _value
+            else:
+                _found.append(
+                    (
+                        (_here, "data_source_id", "data_source_id"),
+                        "integer or string",
+                        json_type(_value),
+                        "type",
+                    )
                 )
+                scan(_value, _found)
+                data_source_id = UNSET
+                _d["data_source_id"] = _value
 
-                return componentsschemas_timestamp_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | str | Unset, data)
+        _value = _pop("data_source_token", UNSET)
+        if _value is UNSET:
+            data_source_token = UNSET
+        else:
+            if type(_value) is str:
+                data_source_token = _value
+            else:
+                _found.append(
+                    (
+                        (_here, "data_source_token", "data_source_token"),
+                        "string",
+                        json_type(_value),
+                        "type",
+                    )
+                )
+                scan(_value, _found)
+                data_source_token = UNSET
+                _d["data_source_token"] = _value
 
-        query_created_at = _parse_query_created_at(d.pop("query_created_at", UNSET))
+        _value = _pop("limit", UNSET)
+        if _value is UNSET:
+            limit = UNSET
+        else:
+            if (
+                type(_value) is bool
+                or (
+                    type(_value) is int
+                    or (type(_value) is float and integral(_value, _found))
+                )
+                or type(_value) is str
+            ):
+                limit = _value
+            else:
+                _found.append(
+                    (
+                        (_here, "limit", "limit"),
+                        "boolean or integer or string",
+                        json_type(_value),
+                        "type",
+                    )
+                )
+                scan(_value, _found)
+                limit = UNSET
+                _d["limit"] = _value
 
-        def _parse_parameters(data: object) -> QueryRunParametersType0 | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                parameters_type_0 = QueryRunParametersType0.from_dict(data)
+        _value = _pop("max_result_bytes", UNSET)
+        if _value is UNSET:
+            max_result_bytes = UNSET
+        else:
+            if (
+                type(_value) is int
+                or (type(_value) is float and integral(_value, _found))
+            ) or type(_value) is str:
+                max_result_bytes = _value
+            else:
+                _found.append(
+                    (
+                        (_here, "max_result_bytes", "max_result_bytes"),
+                        "integer or string",
+                        json_type(_value),
+                        "type",
+                    )
+                )
+                scan(_value, _found)
+                max_result_bytes = UNSET
+                _d["max_result_bytes"] = _value
 
-                return parameters_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(QueryRunParametersType0 | str | Unset, data)
+        _value = _pop("query_token", UNSET)
+        if _value is UNSET:
+            query_token = UNSET
+        else:
+            if type(_value) is str:
+                query_token = _value
+            else:
+                _found.append(
+                    (
+                        (_here, "query_token", "query_token"),
+                        "string",
+                        json_type(_value),
+                        "type",
+                    )
+                )
+                scan(_value, _found)
+                query_token = UNSET
+                _d["query_token"] = _value
 
-        parameters = _parse_parameters(d.pop("parameters", UNSET))
+        _value = _pop("query_name", UNSET)
+        if _value is UNSET:
+            query_name = UNSET
+        else:
+            if type(_value) is str:
+                query_name = _value
+            else:
+                _found.append(
+                    (
+                        (_here, "query_name", "query_name"),
+                        "string",
+                        json_type(_value),
+                        "type",
+                    )
+                )
+                scan(_value, _found)
+                query_name = UNSET
+                _d["query_name"] = _value
 
-        def _parse_raw_source(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        _value = _pop("query_created_at", UNSET)
+        _sent_query_created_at = _value
+        if _value is UNSET:
+            query_created_at = UNSET
+        else:
+            if type(_value) is str:
+                try:
+                    query_created_at = _datetime.fromisoformat(_value)
+                    if query_created_at.tzinfo is None:
+                        query_created_at = query_created_at.replace(tzinfo=_UTC)
+                except ValueError:
+                    query_created_at = _value
+            else:
+                _found.append(
+                    (
+                        (_here, "query_created_at", "query_created_at"),
+                        "string",
+                        json_type(_value),
+                        "type",
+                    )
+                )
+                scan(_value, _found)
+                query_created_at = UNSET
+                _d["query_created_at"] = _value
 
-        raw_source = _parse_raw_source(d.pop("raw_source", UNSET))
+        _value = _pop("parameters", UNSET)
+        if _value is UNSET:
+            parameters = UNSET
+        else:
+            if type(_value) is dict:
+                parameters = _read_QueryRunParametersType0(
+                    _value, _found, _here, "parameters", "parameters"
+                )
+            elif type(_value) is str:
+                parameters = _value
+            else:
+                _found.append(
+                    (
+                        (_here, "parameters", "parameters"),
+                        "object or string",
+                        json_type(_value),
+                        "type",
+                    )
+                )
+                scan(_value, _found)
+                parameters = UNSET
+                _d["parameters"] = _value
 
-        def _parse_rendered_source(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        _value = _pop("raw_source", UNSET)
+        if _value is UNSET:
+            raw_source = UNSET
+        else:
+            if type(_value) is str or _value is None:
+                raw_source = _value
+            else:
+                _found.append(
+                    (
+                        (_here, "raw_source", "raw_source"),
+                        "string or null",
+                        json_type(_value),
+                        "type",
+                    )
+                )
+                scan(_value, _found)
+                raw_source = UNSET
+                _d["raw_source"] = _value
 
-        rendered_source = _parse_rendered_source(d.pop("rendered_source", UNSET))
+        _value = _pop("rendered_source", UNSET)
+        if _value is UNSET:
+            rendered_source = UNSET
+        else:
+            if type(_value) is str or _value is None:
+                rendered_source = _value
+            else:
+                _found.append(
+                    (
+                        (_here, "rendered_source", "rendered_source"),
+                        "string or null",
+                        json_type(_value),
+                        "type",
+                    )
+                )
+                scan(_value, _found)
+                rendered_source = UNSET
+                _d["rendered_source"] = _value
 
-        def _parse_statement_annotation(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        _value = _pop("statement_annotation", UNSET)
+        if _value is UNSET:
+            statement_annotation = UNSET
+        else:
+            if type(_value) is str or _value is None:
+                statement_annotation = _value
+            else:
+                _found.append(
+                    (
+                        (_here, "statement_annotation", "statement_annotation"),
+                        "string or null",
+                        json_type(_value),
+                        "type",
+                    )
+                )
+                scan(_value, _found)
+                statement_annotation = UNSET
+                _d["statement_annotation"] = _value
 
-        statement_annotation = _parse_statement_annotation(
-            d.pop("statement_annotation", UNSET)
+        _value = _pop("dbt_metric_id", UNSET)
+        if _value is UNSET:
+            dbt_metric_id = UNSET
+        else:
+            if (
+                (
+                    type(_value) is int
+                    or (type(_value) is float and integral(_value, _found))
+                )
+                or type(_value) is str
+                or _value is None
+            ):
+                dbt_metric_id = _value
+            else:
+                _found.append(
+                    (
+                        (_here, "dbt_metric_id", "dbt_metric_id"),
+                        "integer or string or null",
+                        json_type(_value),
+                        "type",
+                    )
+                )
+                scan(_value, _found)
+                dbt_metric_id = UNSET
+                _d["dbt_metric_id"] = _value
+
+        _value = _pop("dbt_metric_token", UNSET)
+        if _value is UNSET:
+            dbt_metric_token = UNSET
+        else:
+            if type(_value) is str or _value is None:
+                dbt_metric_token = _value
+            else:
+                _found.append(
+                    (
+                        (_here, "dbt_metric_token", "dbt_metric_token"),
+                        "string or null",
+                        json_type(_value),
+                        "type",
+                    )
+                )
+                scan(_value, _found)
+                dbt_metric_token = UNSET
+                _d["dbt_metric_token"] = _value
+
+        _value = _pop("help_url", UNSET)
+        if _value is UNSET:
+            help_url = UNSET
+        else:
+            if type(_value) is str or _value is None:
+                help_url = _value
+            else:
+                _found.append(
+                    (
+                        (_here, "help_url", "help_url"),
+                        "string or null",
+                        json_type(_value),
+                        "type",
+                    )
+                )
+                scan(_value, _found)
+                help_url = UNSET
+                _d["help_url"] = _value
+
+        _value = _pop("error_code", UNSET)
+        if _value is UNSET:
+            error_code = UNSET
+        else:
+            if type(_value) is str or _value is None:
+                error_code = _value
+            else:
+                _found.append(
+                    (
+                        (_here, "error_code", "error_code"),
+                        "string or null",
+                        json_type(_value),
+                        "type",
+                    )
+                )
+                scan(_value, _found)
+                error_code = UNSET
+                _d["error_code"] = _value
+
+        _value = _pop("error_type", UNSET)
+        if _value is UNSET:
+            error_type = UNSET
+        else:
+            if type(_value) is str or _value is None:
+                error_type = _value
+            else:
+                _found.append(
+                    (
+                        (_here, "error_type", "error_type"),
+                        "string or null",
+                        json_type(_value),
+                        "type",
+                    )
+                )
+                scan(_value, _found)
+                error_type = UNSET
+                _d["error_type"] = _value
+
+        _value = _pop("error_message", UNSET)
+        if _value is UNSET:
+            error_message = UNSET
+        else:
+            if type(_value) is str or _value is None:
+                error_message = _value
+            else:
+                _found.append(
+                    (
+                        (_here, "error_message", "error_message"),
+                        "string or null",
+                        json_type(_value),
+                        "type",
+                    )
+                )
+                scan(_value, _found)
+                error_message = UNSET
+                _d["error_message"] = _value
+
+        _value = _pop("_embedded", UNSET)
+        if _value is UNSET:
+            field_embedded = UNSET
+        else:
+            if type(_value) is dict:
+                field_embedded = _read_QueryRunEmbeddedType0(
+                    _value, _found, _here, "_embedded", "_embedded"
+                )
+            elif _value is None:
+                field_embedded = _value
+            else:
+                _found.append(
+                    (
+                        (_here, "_embedded", "_embedded"),
+                        "object or null",
+                        json_type(_value),
+                        "type",
+                    )
+                )
+                scan(_value, _found)
+                field_embedded = UNSET
+                _d["_embedded"] = _value
+
+        # Built without __init__ (no default or factory to evaluate): every slot is set here.
+        _model = _new(cls)
+        _model.id = id
+        _model.token = token
+        _model.state = state
+        _model.created_at = created_at
+        _model.field_links = field_links
+        _model.completed_at = completed_at
+        _model.data_source_id = data_source_id
+        _model.data_source_token = data_source_token
+        _model.limit = limit
+        _model.max_result_bytes = max_result_bytes
+        _model.query_token = query_token
+        _model.query_name = query_name
+        _model.query_created_at = query_created_at
+        _model.parameters = parameters
+        _model.raw_source = raw_source
+        _model.rendered_source = rendered_source
+        _model.statement_annotation = statement_annotation
+        _model.dbt_metric_id = dbt_metric_id
+        _model.dbt_metric_token = dbt_metric_token
+        _model.help_url = help_url
+        _model.error_code = error_code
+        _model.error_type = error_type
+        _model.error_message = error_message
+        _model.field_embedded = field_embedded
+        _model._deviations = ()
+        _model._sent = (
+            _sent_created_at,
+            _sent_completed_at,
+            _sent_query_created_at,
         )
-
-        def _parse_dbt_metric_id(data: object) -> int | None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | str | Unset, data)
-
-        dbt_metric_id = _parse_dbt_metric_id(d.pop("dbt_metric_id", UNSET))
-
-        def _parse_dbt_metric_token(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        dbt_metric_token = _parse_dbt_metric_token(d.pop("dbt_metric_token", UNSET))
-
-        def _parse_help_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        help_url = _parse_help_url(d.pop("help_url", UNSET))
-
-        def _parse_error_code(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        error_code = _parse_error_code(d.pop("error_code", UNSET))
-
-        def _parse_error_type(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        error_type = _parse_error_type(d.pop("error_type", UNSET))
-
-        def _parse_error_message(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        error_message = _parse_error_message(d.pop("error_message", UNSET))
-
-        def _parse_field_embedded(data: object) -> None | QueryRunEmbeddedType0 | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                field_embedded_type_0 = QueryRunEmbeddedType0.from_dict(data)
-
-                return field_embedded_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | QueryRunEmbeddedType0 | Unset, data)
-
-        field_embedded = _parse_field_embedded(d.pop("_embedded", UNSET))
-
-        query_run = cls(
-            id=id,
-            token=token,
-            state=state,
-            created_at=created_at,
-            field_links=field_links,
-            completed_at=completed_at,
-            data_source_id=data_source_id,
-            data_source_token=data_source_token,
-            limit=limit,
-            max_result_bytes=max_result_bytes,
-            query_token=query_token,
-            query_name=query_name,
-            query_created_at=query_created_at,
-            parameters=parameters,
-            raw_source=raw_source,
-            rendered_source=rendered_source,
-            statement_annotation=statement_annotation,
-            dbt_metric_id=dbt_metric_id,
-            dbt_metric_token=dbt_metric_token,
-            help_url=help_url,
-            error_code=error_code,
-            error_type=error_type,
-            error_message=error_message,
-            field_embedded=field_embedded,
-        )
-
-        query_run.additional_properties = d
-        return query_run
+        if _d:
+            scan(_d, _found)
+        _model.additional_properties = _d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:

@@ -1,62 +1,176 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    ClassVar,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+from .. import models as _models
+from ..errors import UnreadableBody
+from ..types import (
+    INEXACT,
+    UNSET,
+    Deviation,
+    Place,
+    RawDeviation,
+    Unset,
+    decode_fast,
+    decode_json,
+    finish,
+    json_type,
+    scan,
+    wire_value,
+)
 
 if TYPE_CHECKING:
     from ..models.query_run import QueryRun
 
 
 T = TypeVar("T", bound="QueryRunCollectionEmbedded")
+_new = object.__new__
 
 
 @_attrs_define
 class QueryRunCollectionEmbedded:
     """
+    Read tolerantly (``from_dict``, ``from_json``): a value whose JSON type the spec does not
+    expect leaves its attribute ``UNSET`` and is kept in ``additional_properties`` under its
+    JSON key, as is a key the spec does not name; a missing required property leaves its
+    attribute ``UNSET``. ``types.deviations_of(model)`` lists what strayed; ``to_dict()``
+    writes back the body that was read.
+
     Attributes:
         query_runs (list[QueryRun]):
     """
 
     query_runs: list[QueryRun]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _deviations: tuple[Deviation, ...] = _attrs_field(
+        init=False, default=(), eq=False, repr=False
+    )
+    attribute_names: ClassVar[Mapping[str, str]] = {
+        "query_runs": "query_runs",
+    }
+    """The attribute that holds each JSON key the spec names (``"_links"``: ``"field_links"``)."""
 
     def to_dict(self) -> dict[str, Any]:
-        query_runs = []
-        for query_runs_item_data in self.query_runs:
-            query_runs_item = query_runs_item_data.to_dict()
-            query_runs.append(query_runs_item)
-
+        """The JSON object of this model: the body it was read from (timestamps as sent,
+        values that strayed from the spec as sent, unknown keys kept)."""
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "query_runs": query_runs,
-            }
-        )
-
+        if not isinstance(self.query_runs, Unset):
+            field_dict["query_runs"] = wire_value(self.query_runs)
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.query_run import QueryRun
+        """The model of a decoded JSON object, read tolerantly (see the class docstring).
 
-        d = dict(src_dict)
-        query_runs = []
-        _query_runs = d.pop("query_runs")
-        for query_runs_item_data in _query_runs:
-            query_runs_item = QueryRun.from_dict(query_runs_item_data)
+        Where the object strays from the spec is recorded on the model returned:
+        ``types.deviations_of(model)``.
+        """
+        _found: list[RawDeviation] = []
+        _model = cls._read(src_dict, _found, None, None, "")
+        if _found:
+            _model._deviations = finish(_found)
+        return _model
 
-            query_runs.append(query_runs_item)
+    @classmethod
+    def from_json(cls, content: bytes | str) -> Self:
+        """The model of a JSON body (bytes as sent, or text), read as ``from_dict`` reads.
 
-        query_run_collection_embedded = cls(
-            query_runs=query_runs,
-        )
+        Raises:
+            UnreadableBody: the body is not JSON, or not a JSON object.
+        """
+        body = decode_fast(content)
+        if type(body) is not dict:
+            raise UnreadableBody(
+                f"the body is a JSON {json_type(body)}, not an object", json_type(body)
+            )
+        _found: list[RawDeviation] = []
+        _model = cls._read(body, _found, None, None, "")
+        if _found:
+            if (
+                INEXACT in _found
+            ):  # an integer beyond 64 bits: decoded exactly, read again
+                return cls.from_dict(decode_json(content))
+            _model._deviations = finish(_found)
+        return _model
 
-        query_run_collection_embedded.additional_properties = d
-        return query_run_collection_embedded
+    @classmethod
+    def _read(
+        cls,
+        src_dict: Mapping[str, Any],
+        _found: list[RawDeviation],
+        _at: Place,
+        _step: str | int | None,
+        _rule: str,
+    ) -> Self:
+        """``from_dict`` of the object at ``_step`` (rule step ``_rule``) of the place
+        ``_at`` in a body (``_step`` ``None``: the top); deviations go to ``_found``."""
+        _here: Place = (_at, _step, _rule) if _step is not None else None
+        _read_QueryRun = _models.QueryRun._read
+        _d = dict(src_dict)
+        _value = _d.pop("query_runs", UNSET)
+        if type(_value) is list:
+            query_runs_items: list[Any] = []
+            _kept_1 = True
+            _list_1 = (_here, "query_runs", "query_runs")
+            for _index_1, _item_1 in enumerate(_value):
+                if type(_item_1) is dict:
+                    _read_1 = _read_QueryRun(_item_1, _found, _list_1, _index_1, "[]")
+                else:
+                    _found.append(
+                        (
+                            (_list_1, _index_1, "[]"),
+                            "object",
+                            json_type(_item_1),
+                            "type",
+                        )
+                    )
+                    scan(_item_1, _found)
+                    _read_1 = UNSET
+                    _kept_1 = False
+
+                query_runs_items.append(_read_1)
+            if _kept_1:
+                query_runs = query_runs_items
+            else:
+                query_runs = UNSET
+                _d["query_runs"] = _value
+        elif _value is UNSET:
+            query_runs = UNSET
+            _found.append(
+                ((_here, "query_runs", "query_runs"), "present", "missing", "required")
+            )
+        else:
+            _found.append(
+                (
+                    (_here, "query_runs", "query_runs"),
+                    "array",
+                    json_type(_value),
+                    "type",
+                )
+            )
+            scan(_value, _found)
+            query_runs = UNSET
+            _d["query_runs"] = _value
+
+        # Built without __init__ (no default or factory to evaluate): every slot is set here.
+        _model = _new(cls)
+        _model.query_runs = query_runs
+        _model._deviations = ()
+        if _d:
+            scan(_d, _found)
+        _model.additional_properties = _d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:

@@ -1,23 +1,51 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    ClassVar,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from .. import models as _models
+from ..errors import UnreadableBody
+from ..types import (
+    INEXACT,
+    UNSET,
+    Deviation,
+    Place,
+    RawDeviation,
+    Unset,
+    decode_fast,
+    decode_json,
+    finish,
+    json_type,
+    scan,
+    wire_value,
+)
 
 if TYPE_CHECKING:
     from ..models.link import Link
 
 
 T = TypeVar("T", bound="QueryRunCollectionLinks")
+_new = object.__new__
 
 
 @_attrs_define
 class QueryRunCollectionLinks:
     """`self`, and `next_page` / `prev_page` when there is more than one page; no `next_page` means the last page.
+
+    Read tolerantly (``from_dict``, ``from_json``): a value whose JSON type the spec does not
+    expect leaves its attribute ``UNSET`` and is kept in ``additional_properties`` under its
+    JSON key, as is a key the spec does not name; a missing required property leaves its
+    attribute ``UNSET``. ``types.deviations_of(model)`` lists what strayed; ``to_dict()``
+    writes back the body that was read.
 
     Attributes:
         self_ (Link | list[Link]): The value of one HAL relation: a Link object, or an array of Link objects for a
@@ -34,206 +62,256 @@ class QueryRunCollectionLinks:
     additional_properties: dict[str, Link | list[Link]] = _attrs_field(
         init=False, factory=dict
     )
+    _deviations: tuple[Deviation, ...] = _attrs_field(
+        init=False, default=(), eq=False, repr=False
+    )
+    attribute_names: ClassVar[Mapping[str, str]] = {
+        "self": "self_",
+        "next_page": "next_page",
+        "prev_page": "prev_page",
+    }
+    """The attribute that holds each JSON key the spec names (``"_links"``: ``"field_links"``)."""
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.link import Link
-
-        self_: dict[str, Any] | list[dict[str, Any]]
-        if isinstance(self.self_, Link):
-            self_ = self.self_.to_dict()
-        else:
-            self_ = []
-            for componentsschemas_relation_type_1_item_data in self.self_:
-                componentsschemas_relation_type_1_item = (
-                    componentsschemas_relation_type_1_item_data.to_dict()
-                )
-                self_.append(componentsschemas_relation_type_1_item)
-
-        next_page: dict[str, Any] | list[dict[str, Any]] | Unset
-        if isinstance(self.next_page, Unset):
-            next_page = UNSET
-        elif isinstance(self.next_page, Link):
-            next_page = self.next_page.to_dict()
-        else:
-            next_page = []
-            for componentsschemas_relation_type_1_item_data in self.next_page:
-                componentsschemas_relation_type_1_item = (
-                    componentsschemas_relation_type_1_item_data.to_dict()
-                )
-                next_page.append(componentsschemas_relation_type_1_item)
-
-        prev_page: dict[str, Any] | list[dict[str, Any]] | Unset
-        if isinstance(self.prev_page, Unset):
-            prev_page = UNSET
-        elif isinstance(self.prev_page, Link):
-            prev_page = self.prev_page.to_dict()
-        else:
-            prev_page = []
-            for componentsschemas_relation_type_1_item_data in self.prev_page:
-                componentsschemas_relation_type_1_item = (
-                    componentsschemas_relation_type_1_item_data.to_dict()
-                )
-                prev_page.append(componentsschemas_relation_type_1_item)
-
+        """The JSON object of this model: the body it was read from (timestamps as sent,
+        values that strayed from the spec as sent, unknown keys kept)."""
         field_dict: dict[str, Any] = {}
         for prop_name, prop in self.additional_properties.items():
-            if isinstance(prop, Link):
-                field_dict[prop_name] = prop.to_dict()
-            else:
-                field_dict[prop_name] = []
-                for componentsschemas_relation_type_1_item_data in prop:
-                    componentsschemas_relation_type_1_item = (
-                        componentsschemas_relation_type_1_item_data.to_dict()
-                    )
-                    field_dict[prop_name].append(componentsschemas_relation_type_1_item)
-
-        field_dict.update(
-            {
-                "self": self_,
-            }
-        )
-        if next_page is not UNSET:
-            field_dict["next_page"] = next_page
-        if prev_page is not UNSET:
-            field_dict["prev_page"] = prev_page
-
+            field_dict[prop_name] = wire_value(prop)
+        if not isinstance(self.self_, Unset):
+            field_dict["self"] = wire_value(self.self_)
+        if not isinstance(self.next_page, Unset):
+            field_dict["next_page"] = wire_value(self.next_page)
+        if not isinstance(self.prev_page, Unset):
+            field_dict["prev_page"] = wire_value(self.prev_page)
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.link import Link
+        """The model of a decoded JSON object, read tolerantly (see the class docstring).
 
-        d = dict(src_dict)
+        Where the object strays from the spec is recorded on the model returned:
+        ``types.deviations_of(model)``.
+        """
+        _found: list[RawDeviation] = []
+        _model = cls._read(src_dict, _found, None, None, "")
+        if _found:
+            _model._deviations = finish(_found)
+        return _model
 
-        def _parse_self_(data: object) -> Link | list[Link]:
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_relation_type_0 = Link.from_dict(data)
+    @classmethod
+    def from_json(cls, content: bytes | str) -> Self:
+        """The model of a JSON body (bytes as sent, or text), read as ``from_dict`` reads.
 
-                return componentsschemas_relation_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, list):
-                raise TypeError()
-            componentsschemas_relation_type_1 = []
-            _componentsschemas_relation_type_1 = data
-            for (
-                componentsschemas_relation_type_1_item_data
-            ) in _componentsschemas_relation_type_1:
-                componentsschemas_relation_type_1_item = Link.from_dict(
-                    componentsschemas_relation_type_1_item_data
-                )
+        Raises:
+            UnreadableBody: the body is not JSON, or not a JSON object.
+        """
+        body = decode_fast(content)
+        if type(body) is not dict:
+            raise UnreadableBody(
+                f"the body is a JSON {json_type(body)}, not an object", json_type(body)
+            )
+        _found: list[RawDeviation] = []
+        _model = cls._read(body, _found, None, None, "")
+        if _found:
+            if (
+                INEXACT in _found
+            ):  # an integer beyond 64 bits: decoded exactly, read again
+                return cls.from_dict(decode_json(content))
+            _model._deviations = finish(_found)
+        return _model
 
-                componentsschemas_relation_type_1.append(
-                    componentsschemas_relation_type_1_item
-                )
-
-            return componentsschemas_relation_type_1
-
-        self_ = _parse_self_(d.pop("self"))
-
-        def _parse_next_page(data: object) -> Link | list[Link] | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_relation_type_0 = Link.from_dict(data)
-
-                return componentsschemas_relation_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, list):
-                raise TypeError()
-            componentsschemas_relation_type_1 = []
-            _componentsschemas_relation_type_1 = data
-            for (
-                componentsschemas_relation_type_1_item_data
-            ) in _componentsschemas_relation_type_1:
-                componentsschemas_relation_type_1_item = Link.from_dict(
-                    componentsschemas_relation_type_1_item_data
-                )
-
-                componentsschemas_relation_type_1.append(
-                    componentsschemas_relation_type_1_item
-                )
-
-            return componentsschemas_relation_type_1
-
-        next_page = _parse_next_page(d.pop("next_page", UNSET))
-
-        def _parse_prev_page(data: object) -> Link | list[Link] | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_relation_type_0 = Link.from_dict(data)
-
-                return componentsschemas_relation_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, list):
-                raise TypeError()
-            componentsschemas_relation_type_1 = []
-            _componentsschemas_relation_type_1 = data
-            for (
-                componentsschemas_relation_type_1_item_data
-            ) in _componentsschemas_relation_type_1:
-                componentsschemas_relation_type_1_item = Link.from_dict(
-                    componentsschemas_relation_type_1_item_data
-                )
-
-                componentsschemas_relation_type_1.append(
-                    componentsschemas_relation_type_1_item
-                )
-
-            return componentsschemas_relation_type_1
-
-        prev_page = _parse_prev_page(d.pop("prev_page", UNSET))
-
-        query_run_collection_links = cls(
-            self_=self_,
-            next_page=next_page,
-            prev_page=prev_page,
-        )
-
-        additional_properties = {}
-        for prop_name, prop_dict in d.items():
-
-            def _parse_additional_property(data: object) -> Link | list[Link]:
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    componentsschemas_relation_type_0 = Link.from_dict(data)
-
-                    return componentsschemas_relation_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if not isinstance(data, list):
-                    raise TypeError()
-                componentsschemas_relation_type_1 = []
-                _componentsschemas_relation_type_1 = data
-                for (
-                    componentsschemas_relation_type_1_item_data
-                ) in _componentsschemas_relation_type_1:
-                    componentsschemas_relation_type_1_item = Link.from_dict(
-                        componentsschemas_relation_type_1_item_data
+    @classmethod
+    def _read(
+        cls,
+        src_dict: Mapping[str, Any],
+        _found: list[RawDeviation],
+        _at: Place,
+        _step: str | int | None,
+        _rule: str,
+    ) -> Self:
+        """``from_dict`` of the object at ``_step`` (rule step ``_rule``) of the place
+        ``_at`` in a body (``_step`` ``None``: the top); deviations go to ``_found``."""
+        _here: Place = (_at, _step, _rule) if _step is not None else None
+        _read_Link = _models.Link._read
+        _d = dict(src_dict)
+        _value = _d.pop("self", UNSET)
+        if type(_value) is dict:
+            self_ = _read_Link(_value, _found, _here, "self", "self")
+        elif type(_value) is list:
+            self__items: list[Any] = []
+            _kept_1 = True
+            _list_1 = (_here, "self", "self")
+            for _index_1, _item_1 in enumerate(_value):
+                if type(_item_1) is dict:
+                    _read_1 = _read_Link(_item_1, _found, _list_1, _index_1, "[]")
+                else:
+                    _found.append(
+                        (
+                            (_list_1, _index_1, "[]"),
+                            "object",
+                            json_type(_item_1),
+                            "type",
+                        )
                     )
+                    scan(_item_1, _found)
+                    _read_1 = UNSET
+                    _kept_1 = False
 
-                    componentsschemas_relation_type_1.append(
-                        componentsschemas_relation_type_1_item
+                self__items.append(_read_1)
+            if _kept_1:
+                self_ = self__items
+            else:
+                self_ = UNSET
+                _d["self"] = _value
+        elif _value is UNSET:
+            self_ = UNSET
+            _found.append(((_here, "self", "self"), "present", "missing", "required"))
+        else:
+            _found.append(
+                ((_here, "self", "self"), "object or array", json_type(_value), "type")
+            )
+            scan(_value, _found)
+            self_ = UNSET
+            _d["self"] = _value
+
+        _value = _d.pop("next_page", UNSET)
+        if _value is UNSET:
+            next_page = UNSET
+        else:
+            if type(_value) is dict:
+                next_page = _read_Link(_value, _found, _here, "next_page", "next_page")
+            elif type(_value) is list:
+                next_page_items: list[Any] = []
+                _kept_1 = True
+                _list_1 = (_here, "next_page", "next_page")
+                for _index_1, _item_1 in enumerate(_value):
+                    if type(_item_1) is dict:
+                        _read_1 = _read_Link(_item_1, _found, _list_1, _index_1, "[]")
+                    else:
+                        _found.append(
+                            (
+                                (_list_1, _index_1, "[]"),
+                                "object",
+                                json_type(_item_1),
+                                "type",
+                            )
+                        )
+                        scan(_item_1, _found)
+                        _read_1 = UNSET
+                        _kept_1 = False
+
+                    next_page_items.append(_read_1)
+                if _kept_1:
+                    next_page = next_page_items
+                else:
+                    next_page = UNSET
+                    _d["next_page"] = _value
+            else:
+                _found.append(
+                    (
+                        (_here, "next_page", "next_page"),
+                        "object or array",
+                        json_type(_value),
+                        "type",
                     )
+                )
+                scan(_value, _found)
+                next_page = UNSET
+                _d["next_page"] = _value
 
-                return componentsschemas_relation_type_1
+        _value = _d.pop("prev_page", UNSET)
+        if _value is UNSET:
+            prev_page = UNSET
+        else:
+            if type(_value) is dict:
+                prev_page = _read_Link(_value, _found, _here, "prev_page", "prev_page")
+            elif type(_value) is list:
+                prev_page_items: list[Any] = []
+                _kept_1 = True
+                _list_1 = (_here, "prev_page", "prev_page")
+                for _index_1, _item_1 in enumerate(_value):
+                    if type(_item_1) is dict:
+                        _read_1 = _read_Link(_item_1, _found, _list_1, _index_1, "[]")
+                    else:
+                        _found.append(
+                            (
+                                (_list_1, _index_1, "[]"),
+                                "object",
+                                json_type(_item_1),
+                                "type",
+                            )
+                        )
+                        scan(_item_1, _found)
+                        _read_1 = UNSET
+                        _kept_1 = False
 
-            additional_property = _parse_additional_property(prop_dict)
+                    prev_page_items.append(_read_1)
+                if _kept_1:
+                    prev_page = prev_page_items
+                else:
+                    prev_page = UNSET
+                    _d["prev_page"] = _value
+            else:
+                _found.append(
+                    (
+                        (_here, "prev_page", "prev_page"),
+                        "object or array",
+                        json_type(_value),
+                        "type",
+                    )
+                )
+                scan(_value, _found)
+                prev_page = UNSET
+                _d["prev_page"] = _value
 
-            additional_properties[prop_name] = additional_property
+        # Built without __init__ (no default or factory to evaluate): every slot is set here.
+        _model = _new(cls)
+        _model.self_ = self_
+        _model.next_page = next_page
+        _model.prev_page = prev_page
+        _model._deviations = ()
+        for _key, _value in _d.items():
+            if _key in cls.attribute_names:
+                continue  # a value of a named property that strayed, kept as sent
+            if type(_value) is dict:
+                _read = _read_Link(_value, _found, _here, _key, "*")
+            elif type(_value) is list:
+                _read_items: list[Any] = []
+                _kept_1 = True
+                _list_1 = (_here, _key, "*")
+                for _index_1, _item_1 in enumerate(_value):
+                    if type(_item_1) is dict:
+                        _read_1 = _read_Link(_item_1, _found, _list_1, _index_1, "[]")
+                    else:
+                        _found.append(
+                            (
+                                (_list_1, _index_1, "[]"),
+                                "object",
+                                json_type(_item_1),
+                                "type",
+                            )
+                        )
+                        scan(_item_1, _found)
+                        _read_1 = UNSET
+                        _kept_1 = False
 
-        query_run_collection_links.additional_properties = additional_properties
-        return query_run_collection_links
+                    _read_items.append(_read_1)
+                if _kept_1:
+                    _read = _read_items
+                else:
+                    _read = UNSET
+
+            else:
+                _found.append(
+                    ((_here, _key, "*"), "object or array", json_type(_value), "type")
+                )
+                scan(_value, _found)
+                _read = UNSET
+
+            _d[_key] = _value if _read is UNSET else _read
+        _model.additional_properties = _d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:

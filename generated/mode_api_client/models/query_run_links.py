@@ -1,24 +1,52 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    ClassVar,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from .. import models as _models
+from ..errors import UnreadableBody
+from ..types import (
+    INEXACT,
+    UNSET,
+    Deviation,
+    Place,
+    RawDeviation,
+    Unset,
+    decode_fast,
+    decode_json,
+    finish,
+    json_type,
+    scan,
+    wire_value,
+)
 
 if TYPE_CHECKING:
     from ..models.link import Link
 
 
 T = TypeVar("T", bound="QueryRunLinks")
+_new = object.__new__
 
 
 @_attrs_define
 class QueryRunLinks:
     """The Query Run's relations. `self` is always present; relations Mode adds beyond the nine documented ones are kept.
     Each relation is a Link or an array of Links.
+
+        Read tolerantly (``from_dict``, ``from_json``): a value whose JSON type the spec does not
+        expect leaves its attribute ``UNSET`` and is kept in ``additional_properties`` under its
+        JSON key, as is a key the spec does not name; a missing required property leaves its
+        attribute ``UNSET``. ``types.deviations_of(model)`` lists what strayed; ``to_dict()``
+        writes back the body that was read.
 
         Attributes:
             self_ (Link | list[Link]): The value of one HAL relation: a Link object, or an array of Link objects for a
@@ -53,482 +81,559 @@ class QueryRunLinks:
     additional_properties: dict[str, Link | list[Link]] = _attrs_field(
         init=False, factory=dict
     )
+    _deviations: tuple[Deviation, ...] = _attrs_field(
+        init=False, default=(), eq=False, repr=False
+    )
+    attribute_names: ClassVar[Mapping[str, str]] = {
+        "self": "self_",
+        "query": "query",
+        "view": "view",
+        "result": "result",
+        "result_web": "result_web",
+        "query_web": "query_web",
+        "report_run": "report_run",
+        "report_run_web": "report_run_web",
+        "executed_by": "executed_by",
+    }
+    """The attribute that holds each JSON key the spec names (``"_links"``: ``"field_links"``)."""
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.link import Link
-
-        self_: dict[str, Any] | list[dict[str, Any]]
-        if isinstance(self.self_, Link):
-            self_ = self.self_.to_dict()
-        else:
-            self_ = []
-            for componentsschemas_relation_type_1_item_data in self.self_:
-                componentsschemas_relation_type_1_item = (
-                    componentsschemas_relation_type_1_item_data.to_dict()
-                )
-                self_.append(componentsschemas_relation_type_1_item)
-
-        query: dict[str, Any] | list[dict[str, Any]] | Unset
-        if isinstance(self.query, Unset):
-            query = UNSET
-        elif isinstance(self.query, Link):
-            query = self.query.to_dict()
-        else:
-            query = []
-            for componentsschemas_relation_type_1_item_data in self.query:
-                componentsschemas_relation_type_1_item = (
-                    componentsschemas_relation_type_1_item_data.to_dict()
-                )
-                query.append(componentsschemas_relation_type_1_item)
-
-        view: dict[str, Any] | list[dict[str, Any]] | Unset
-        if isinstance(self.view, Unset):
-            view = UNSET
-        elif isinstance(self.view, Link):
-            view = self.view.to_dict()
-        else:
-            view = []
-            for componentsschemas_relation_type_1_item_data in self.view:
-                componentsschemas_relation_type_1_item = (
-                    componentsschemas_relation_type_1_item_data.to_dict()
-                )
-                view.append(componentsschemas_relation_type_1_item)
-
-        result: dict[str, Any] | list[dict[str, Any]] | Unset
-        if isinstance(self.result, Unset):
-            result = UNSET
-        elif isinstance(self.result, Link):
-            result = self.result.to_dict()
-        else:
-            result = []
-            for componentsschemas_relation_type_1_item_data in self.result:
-                componentsschemas_relation_type_1_item = (
-                    componentsschemas_relation_type_1_item_data.to_dict()
-                )
-                result.append(componentsschemas_relation_type_1_item)
-
-        result_web: dict[str, Any] | list[dict[str, Any]] | Unset
-        if isinstance(self.result_web, Unset):
-            result_web = UNSET
-        elif isinstance(self.result_web, Link):
-            result_web = self.result_web.to_dict()
-        else:
-            result_web = []
-            for componentsschemas_relation_type_1_item_data in self.result_web:
-                componentsschemas_relation_type_1_item = (
-                    componentsschemas_relation_type_1_item_data.to_dict()
-                )
-                result_web.append(componentsschemas_relation_type_1_item)
-
-        query_web: dict[str, Any] | list[dict[str, Any]] | Unset
-        if isinstance(self.query_web, Unset):
-            query_web = UNSET
-        elif isinstance(self.query_web, Link):
-            query_web = self.query_web.to_dict()
-        else:
-            query_web = []
-            for componentsschemas_relation_type_1_item_data in self.query_web:
-                componentsschemas_relation_type_1_item = (
-                    componentsschemas_relation_type_1_item_data.to_dict()
-                )
-                query_web.append(componentsschemas_relation_type_1_item)
-
-        report_run: dict[str, Any] | list[dict[str, Any]] | Unset
-        if isinstance(self.report_run, Unset):
-            report_run = UNSET
-        elif isinstance(self.report_run, Link):
-            report_run = self.report_run.to_dict()
-        else:
-            report_run = []
-            for componentsschemas_relation_type_1_item_data in self.report_run:
-                componentsschemas_relation_type_1_item = (
-                    componentsschemas_relation_type_1_item_data.to_dict()
-                )
-                report_run.append(componentsschemas_relation_type_1_item)
-
-        report_run_web: dict[str, Any] | list[dict[str, Any]] | Unset
-        if isinstance(self.report_run_web, Unset):
-            report_run_web = UNSET
-        elif isinstance(self.report_run_web, Link):
-            report_run_web = self.report_run_web.to_dict()
-        else:
-            report_run_web = []
-            for componentsschemas_relation_type_1_item_data in self.report_run_web:
-                componentsschemas_relation_type_1_item = (
-                    componentsschemas_relation_type_1_item_data.to_dict()
-                )
-                report_run_web.append(componentsschemas_relation_type_1_item)
-
-        executed_by: dict[str, Any] | list[dict[str, Any]] | Unset
-        if isinstance(self.executed_by, Unset):
-            executed_by = UNSET
-        elif isinstance(self.executed_by, Link):
-            executed_by = self.executed_by.to_dict()
-        else:
-            executed_by = []
-            for componentsschemas_relation_type_1_item_data in self.executed_by:
-                componentsschemas_relation_type_1_item = (
-                    componentsschemas_relation_type_1_item_data.to_dict()
-                )
-                executed_by.append(componentsschemas_relation_type_1_item)
-
+        """The JSON object of this model: the body it was read from (timestamps as sent,
+        values that strayed from the spec as sent, unknown keys kept)."""
         field_dict: dict[str, Any] = {}
         for prop_name, prop in self.additional_properties.items():
-            if isinstance(prop, Link):
-                field_dict[prop_name] = prop.to_dict()
-            else:
-                field_dict[prop_name] = []
-                for componentsschemas_relation_type_1_item_data in prop:
-                    componentsschemas_relation_type_1_item = (
-                        componentsschemas_relation_type_1_item_data.to_dict()
-                    )
-                    field_dict[prop_name].append(componentsschemas_relation_type_1_item)
-
-        field_dict.update(
-            {
-                "self": self_,
-            }
-        )
-        if query is not UNSET:
-            field_dict["query"] = query
-        if view is not UNSET:
-            field_dict["view"] = view
-        if result is not UNSET:
-            field_dict["result"] = result
-        if result_web is not UNSET:
-            field_dict["result_web"] = result_web
-        if query_web is not UNSET:
-            field_dict["query_web"] = query_web
-        if report_run is not UNSET:
-            field_dict["report_run"] = report_run
-        if report_run_web is not UNSET:
-            field_dict["report_run_web"] = report_run_web
-        if executed_by is not UNSET:
-            field_dict["executed_by"] = executed_by
-
+            field_dict[prop_name] = wire_value(prop)
+        if not isinstance(self.self_, Unset):
+            field_dict["self"] = wire_value(self.self_)
+        if not isinstance(self.query, Unset):
+            field_dict["query"] = wire_value(self.query)
+        if not isinstance(self.view, Unset):
+            field_dict["view"] = wire_value(self.view)
+        if not isinstance(self.result, Unset):
+            field_dict["result"] = wire_value(self.result)
+        if not isinstance(self.result_web, Unset):
+            field_dict["result_web"] = wire_value(self.result_web)
+        if not isinstance(self.query_web, Unset):
+            field_dict["query_web"] = wire_value(self.query_web)
+        if not isinstance(self.report_run, Unset):
+            field_dict["report_run"] = wire_value(self.report_run)
+        if not isinstance(self.report_run_web, Unset):
+            field_dict["report_run_web"] = wire_value(self.report_run_web)
+        if not isinstance(self.executed_by, Unset):
+            field_dict["executed_by"] = wire_value(self.executed_by)
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.link import Link
+        """The model of a decoded JSON object, read tolerantly (see the class docstring).
 
-        d = dict(src_dict)
+        Where the object strays from the spec is recorded on the model returned:
+        ``types.deviations_of(model)``.
+        """
+        _found: list[RawDeviation] = []
+        _model = cls._read(src_dict, _found, None, None, "")
+        if _found:
+            _model._deviations = finish(_found)
+        return _model
 
-        def _parse_self_(data: object) -> Link | list[Link]:
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_relation_type_0 = Link.from_dict(data)
+    @classmethod
+    def from_json(cls, content: bytes | str) -> Self:
+        """The model of a JSON body (bytes as sent, or text), read as ``from_dict`` reads.
 
-                return componentsschemas_relation_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, list):
-                raise TypeError()
-            componentsschemas_relation_type_1 = []
-            _componentsschemas_relation_type_1 = data
-            for (
-                componentsschemas_relation_type_1_item_data
-            ) in _componentsschemas_relation_type_1:
-                componentsschemas_relation_type_1_item = Link.from_dict(
-                    componentsschemas_relation_type_1_item_data
-                )
+        Raises:
+            UnreadableBody: the body is not JSON, or not a JSON object.
+        """
+        body = decode_fast(content)
+        if type(body) is not dict:
+            raise UnreadableBody(
+                f"the body is a JSON {json_type(body)}, not an object", json_type(body)
+            )
+        _found: list[RawDeviation] = []
+        _model = cls._read(body, _found, None, None, "")
+        if _found:
+            if (
+                INEXACT in _found
+            ):  # an integer beyond 64 bits: decoded exactly, read again
+                return cls.from_dict(decode_json(content))
+            _model._deviations = finish(_found)
+        return _model
 
-                componentsschemas_relation_type_1.append(
-                    componentsschemas_relation_type_1_item
-                )
-
-            return componentsschemas_relation_type_1
-
-        self_ = _parse_self_(d.pop("self"))
-
-        def _parse_query(data: object) -> Link | list[Link] | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_relation_type_0 = Link.from_dict(data)
-
-                return componentsschemas_relation_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, list):
-                raise TypeError()
-            componentsschemas_relation_type_1 = []
-            _componentsschemas_relation_type_1 = data
-            for (
-                componentsschemas_relation_type_1_item_data
-            ) in _componentsschemas_relation_type_1:
-                componentsschemas_relation_type_1_item = Link.from_dict(
-                    componentsschemas_relation_type_1_item_data
-                )
-
-                componentsschemas_relation_type_1.append(
-                    componentsschemas_relation_type_1_item
-                )
-
-            return componentsschemas_relation_type_1
-
-        query = _parse_query(d.pop("query", UNSET))
-
-        def _parse_view(data: object) -> Link | list[Link] | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_relation_type_0 = Link.from_dict(data)
-
-                return componentsschemas_relation_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, list):
-                raise TypeError()
-            componentsschemas_relation_type_1 = []
-            _componentsschemas_relation_type_1 = data
-            for (
-                componentsschemas_relation_type_1_item_data
-            ) in _componentsschemas_relation_type_1:
-                componentsschemas_relation_type_1_item = Link.from_dict(
-                    componentsschemas_relation_type_1_item_data
-                )
-
-                componentsschemas_relation_type_1.append(
-                    componentsschemas_relation_type_1_item
-                )
-
-            return componentsschemas_relation_type_1
-
-        view = _parse_view(d.pop("view", UNSET))
-
-        def _parse_result(data: object) -> Link | list[Link] | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_relation_type_0 = Link.from_dict(data)
-
-                return componentsschemas_relation_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, list):
-                raise TypeError()
-            componentsschemas_relation_type_1 = []
-            _componentsschemas_relation_type_1 = data
-            for (
-                componentsschemas_relation_type_1_item_data
-            ) in _componentsschemas_relation_type_1:
-                componentsschemas_relation_type_1_item = Link.from_dict(
-                    componentsschemas_relation_type_1_item_data
-                )
-
-                componentsschemas_relation_type_1.append(
-                    componentsschemas_relation_type_1_item
-                )
-
-            return componentsschemas_relation_type_1
-
-        result = _parse_result(d.pop("result", UNSET))
-
-        def _parse_result_web(data: object) -> Link | list[Link] | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_relation_type_0 = Link.from_dict(data)
-
-                return componentsschemas_relation_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, list):
-                raise TypeError()
-            componentsschemas_relation_type_1 = []
-            _componentsschemas_relation_type_1 = data
-            for (
-                componentsschemas_relation_type_1_item_data
-            ) in _componentsschemas_relation_type_1:
-                componentsschemas_relation_type_1_item = Link.from_dict(
-                    componentsschemas_relation_type_1_item_data
-                )
-
-                componentsschemas_relation_type_1.append(
-                    componentsschemas_relation_type_1_item
-                )
-
-            return componentsschemas_relation_type_1
-
-        result_web = _parse_result_web(d.pop("result_web", UNSET))
-
-        def _parse_query_web(data: object) -> Link | list[Link] | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_relation_type_0 = Link.from_dict(data)
-
-                return componentsschemas_relation_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, list):
-                raise TypeError()
-            componentsschemas_relation_type_1 = []
-            _componentsschemas_relation_type_1 = data
-            for (
-                componentsschemas_relation_type_1_item_data
-            ) in _componentsschemas_relation_type_1:
-                componentsschemas_relation_type_1_item = Link.from_dict(
-                    componentsschemas_relation_type_1_item_data
-                )
-
-                componentsschemas_relation_type_1.append(
-                    componentsschemas_relation_type_1_item
-                )
-
-            return componentsschemas_relation_type_1
-
-        query_web = _parse_query_web(d.pop("query_web", UNSET))
-
-        def _parse_report_run(data: object) -> Link | list[Link] | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_relation_type_0 = Link.from_dict(data)
-
-                return componentsschemas_relation_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, list):
-                raise TypeError()
-            componentsschemas_relation_type_1 = []
-            _componentsschemas_relation_type_1 = data
-            for (
-                componentsschemas_relation_type_1_item_data
-            ) in _componentsschemas_relation_type_1:
-                componentsschemas_relation_type_1_item = Link.from_dict(
-                    componentsschemas_relation_type_1_item_data
-                )
-
-                componentsschemas_relation_type_1.append(
-                    componentsschemas_relation_type_1_item
-                )
-
-            return componentsschemas_relation_type_1
-
-        report_run = _parse_report_run(d.pop("report_run", UNSET))
-
-        def _parse_report_run_web(data: object) -> Link | list[Link] | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_relation_type_0 = Link.from_dict(data)
-
-                return componentsschemas_relation_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, list):
-                raise TypeError()
-            componentsschemas_relation_type_1 = []
-            _componentsschemas_relation_type_1 = data
-            for (
-                componentsschemas_relation_type_1_item_data
-            ) in _componentsschemas_relation_type_1:
-                componentsschemas_relation_type_1_item = Link.from_dict(
-                    componentsschemas_relation_type_1_item_data
-                )
-
-                componentsschemas_relation_type_1.append(
-                    componentsschemas_relation_type_1_item
-                )
-
-            return componentsschemas_relation_type_1
-
-        report_run_web = _parse_report_run_web(d.pop("report_run_web", UNSET))
-
-        def _parse_executed_by(data: object) -> Link | list[Link] | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_relation_type_0 = Link.from_dict(data)
-
-                return componentsschemas_relation_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, list):
-                raise TypeError()
-            componentsschemas_relation_type_1 = []
-            _componentsschemas_relation_type_1 = data
-            for (
-                componentsschemas_relation_type_1_item_data
-            ) in _componentsschemas_relation_type_1:
-                componentsschemas_relation_type_1_item = Link.from_dict(
-                    componentsschemas_relation_type_1_item_data
-                )
-
-                componentsschemas_relation_type_1.append(
-                    componentsschemas_relation_type_1_item
-                )
-
-            return componentsschemas_relation_type_1
-
-        executed_by = _parse_executed_by(d.pop("executed_by", UNSET))
-
-        query_run_links = cls(
-            self_=self_,
-            query=query,
-            view=view,
-            result=result,
-            result_web=result_web,
-            query_web=query_web,
-            report_run=report_run,
-            report_run_web=report_run_web,
-            executed_by=executed_by,
-        )
-
-        additional_properties = {}
-        for prop_name, prop_dict in d.items():
-
-            def _parse_additional_property(data: object) -> Link | list[Link]:
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    componentsschemas_relation_type_0 = Link.from_dict(data)
-
-                    return componentsschemas_relation_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if not isinstance(data, list):
-                    raise TypeError()
-                componentsschemas_relation_type_1 = []
-                _componentsschemas_relation_type_1 = data
-                for (
-                    componentsschemas_relation_type_1_item_data
-                ) in _componentsschemas_relation_type_1:
-                    componentsschemas_relation_type_1_item = Link.from_dict(
-                        componentsschemas_relation_type_1_item_data
+    @classmethod
+    def _read(
+        cls,
+        src_dict: Mapping[str, Any],
+        _found: list[RawDeviation],
+        _at: Place,
+        _step: str | int | None,
+        _rule: str,
+    ) -> Self:
+        """``from_dict`` of the object at ``_step`` (rule step ``_rule``) of the place
+        ``_at`` in a body (``_step`` ``None``: the top); deviations go to ``_found``."""
+        _here: Place = (_at, _step, _rule) if _step is not None else None
+        _read_Link = _models.Link._read
+        _d = dict(src_dict)
+        _pop = _d.pop
+        _value = _pop("self", UNSET)
+        if type(_value) is dict:
+            self_ = _read_Link(_value, _found, _here, "self", "self")
+        elif type(_value) is list:
+            self__items: list[Any] = []
+            _kept_1 = True
+            _list_1 = (_here, "self", "self")
+            for _index_1, _item_1 in enumerate(_value):
+                if type(_item_1) is dict:
+                    _read_1 = _read_Link(_item_1, _found, _list_1, _index_1, "[]")
+                else:
+                    _found.append(
+                        (
+                            (_list_1, _index_1, "[]"),
+                            "object",
+                            json_type(_item_1),
+                            "type",
+                        )
                     )
+                    scan(_item_1, _found)
+                    _read_1 = UNSET
+                    _kept_1 = False
 
-                    componentsschemas_relation_type_1.append(
-                        componentsschemas_relation_type_1_item
+                self__items.append(_read_1)
+            if _kept_1:
+                self_ = self__items
+            else:
+                self_ = UNSET
+                _d["self"] = _value
+        elif _value is UNSET:
+            self_ = UNSET
+            _found.append(((_here, "self", "self"), "present", "missing", "required"))
+        else:
+            _found.append(
+                ((_here, "self", "self"), "object or array", json_type(_value), "type")
+            )
+            scan(_value, _found)
+            self_ = UNSET
+            _d["self"] = _value
+
+        _value = _pop("query", UNSET)
+        if _value is UNSET:
+            query = UNSET
+        else:
+            if type(_value) is dict:
+                query = _read_Link(_value, _found, _here, "query", "query")
+            elif type(_value) is list:
+                query_items: list[Any] = []
+                _kept_1 = True
+                _list_1 = (_here, "query", "query")
+                for _index_1, _item_1 in enumerate(_value):
+                    if type(_item_1) is dict:
+                        _read_1 = _read_Link(_item_1, _found, _list_1, _index_1, "[]")
+                    else:
+                        _found.append(
+                            (
+                                (_list_1, _index_1, "[]"),
+                                "object",
+                                json_type(_item_1),
+                                "type",
+                            )
+                        )
+                        scan(_item_1, _found)
+                        _read_1 = UNSET
+                        _kept_1 = False
+
+                    query_items.append(_read_1)
+                if _kept_1:
+                    query = query_items
+                else:
+                    query = UNSET
+                    _d["query"] = _value
+            else:
+                _found.append(
+                    (
+                        (_here, "query", "query"),
+                        "object or array",
+                        json_type(_value),
+                        "type",
                     )
+                )
+                scan(_value, _found)
+                query = UNSET
+                _d["query"] = _value
 
-                return componentsschemas_relation_type_1
+        _value = _pop("view", UNSET)
+        if _value is UNSET:
+            view = UNSET
+        else:
+            if type(_value) is dict:
+                view = _read_Link(_value, _found, _here, "view", "view")
+            elif type(_value) is list:
+                view_items: list[Any] = []
+                _kept_1 = True
+                _list_1 = (_here, "view", "view")
+                for _index_1, _item_1 in enumerate(_value):
+                    if type(_item_1) is dict:
+                        _read_1 = _read_Link(_item_1, _found, _list_1, _index_1, "[]")
+                    else:
+                        _found.append(
+                            (
+                                (_list_1, _index_1, "[]"),
+                                "object",
+                                json_type(_item_1),
+                                "type",
+                            )
+                        )
+                        scan(_item_1, _found)
+                        _read_1 = UNSET
+                        _kept_1 = False
 
-            additional_property = _parse_additional_property(prop_dict)
+                    view_items.append(_read_1)
+                if _kept_1:
+                    view = view_items
+                else:
+                    view = UNSET
+                    _d["view"] = _value
+            else:
+                _found.append(
+                    (
+                        (_here, "view", "view"),
+                        "object or array",
+                        json_type(_value),
+                        "type",
+                    )
+                )
+                scan(_value, _found)
+                view = UNSET
+                _d["view"] = _value
 
-            additional_properties[prop_name] = additional_property
+        _value = _pop("result", UNSET)
+        if _value is UNSET:
+            result = UNSET
+        else:
+            if type(_value) is dict:
+                result = _read_Link(_value, _found, _here, "result", "result")
+            elif type(_value) is list:
+                result_items: list[Any] = []
+                _kept_1 = True
+                _list_1 = (_here, "result", "result")
+                for _index_1, _item_1 in enumerate(_value):
+                    if type(_item_1) is dict:
+                        _read_1 = _read_Link(_item_1, _found, _list_1, _index_1, "[]")
+                    else:
+                        _found.append(
+                            (
+                                (_list_1, _index_1, "[]"),
+                                "object",
+                                json_type(_item_1),
+                                "type",
+                            )
+                        )
+                        scan(_item_1, _found)
+                        _read_1 = UNSET
+                        _kept_1 = False
 
-        query_run_links.additional_properties = additional_properties
-        return query_run_links
+                    result_items.append(_read_1)
+                if _kept_1:
+                    result = result_items
+                else:
+                    result = UNSET
+                    _d["result"] = _value
+            else:
+                _found.append(
+                    (
+                        (_here, "result", "result"),
+                        "object or array",
+                        json_type(_value),
+                        "type",
+                    )
+                )
+                scan(_value, _found)
+                result = UNSET
+                _d["result"] = _value
+
+        _value = _pop("result_web", UNSET)
+        if _value is UNSET:
+            result_web = UNSET
+        else:
+            if type(_value) is dict:
+                result_web = _read_Link(
+                    _value, _found, _here, "result_web", "result_web"
+                )
+            elif type(_value) is list:
+                result_web_items: list[Any] = []
+                _kept_1 = True
+                _list_1 = (_here, "result_web", "result_web")
+                for _index_1, _item_1 in enumerate(_value):
+                    if type(_item_1) is dict:
+                        _read_1 = _read_Link(_item_1, _found, _list_1, _index_1, "[]")
+                    else:
+                        _found.append(
+                            (
+                                (_list_1, _index_1, "[]"),
+                                "object",
+                                json_type(_item_1),
+                                "type",
+                            )
+                        )
+                        scan(_item_1, _found)
+                        _read_1 = UNSET
+                        _kept_1 = False
+
+                    result_web_items.append(_read_1)
+                if _kept_1:
+                    result_web = result_web_items
+                else:
+                    result_web = UNSET
+                    _d["result_web"] = _value
+            else:
+                _found.append(
+                    (
+                        (_here, "result_web", "result_web"),
+                        "object or array",
+                        json_type(_value),
+                        "type",
+                    )
+                )
+                scan(_value, _found)
+                result_web = UNSET
+                _d["result_web"] = _value
+
+        _value = _pop("query_web", UNSET)
+        if _value is UNSET:
+            query_web = UNSET
+        else:
+            if type(_value) is dict:
+                query_web = _read_Link(_value, _found, _here, "query_web", "query_web")
+            elif type(_value) is list:
+                query_web_items: list[Any] = []
+                _kept_1 = True
+                _list_1 = (_here, "query_web", "query_web")
+                for _index_1, _item_1 in enumerate(_value):
+                    if type(_item_1) is dict:
+                        _read_1 = _read_Link(_item_1, _found, _list_1, _index_1, "[]")
+                    else:
+                        _found.append(
+                            (
+                                (_list_1, _index_1, "[]"),
+                                "object",
+                                json_type(_item_1),
+                                "type",
+                            )
+                        )
+                        scan(_item_1, _found)
+                        _read_1 = UNSET
+                        _kept_1 = False
+
+                    query_web_items.append(_read_1)
+                if _kept_1:
+                    query_web = query_web_items
+                else:
+                    query_web = UNSET
+                    _d["query_web"] = _value
+            else:
+                _found.append(
+                    (
+                        (_here, "query_web", "query_web"),
+                        "object or array",
+                        json_type(_value),
+                        "type",
+                    )
+                )
+                scan(_value, _found)
+                query_web = UNSET
+                _d["query_web"] = _value
+
+        _value = _pop("report_run", UNSET)
+        if _value is UNSET:
+            report_run = UNSET
+        else:
+            if type(_value) is dict:
+                report_run = _read_Link(
+                    _value, _found, _here, "report_run", "report_run"
+                )
+            elif type(_value) is list:
+                report_run_items: list[Any] = []
+                _kept_1 = True
+                _list_1 = (_here, "report_run", "report_run")
+                for _index_1, _item_1 in enumerate(_value):
+                    if type(_item_1) is dict:
+                        _read_1 = _read_Link(_item_1, _found, _list_1, _index_1, "[]")
+                    else:
+                        _found.append(
+                            (
+                                (_list_1, _index_1, "[]"),
+                                "object",
+                                json_type(_item_1),
+                                "type",
+                            )
+                        )
+                        scan(_item_1, _found)
+                        _read_1 = UNSET
+                        _kept_1 = False
+
+                    report_run_items.append(_read_1)
+                if _kept_1:
+                    report_run = report_run_items
+                else:
+                    report_run = UNSET
+                    _d["report_run"] = _value
+            else:
+                _found.append(
+                    (
+                        (_here, "report_run", "report_run"),
+                        "object or array",
+                        json_type(_value),
+                        "type",
+                    )
+                )
+                scan(_value, _found)
+                report_run = UNSET
+                _d["report_run"] = _value
+
+        _value = _pop("report_run_web", UNSET)
+        if _value is UNSET:
+            report_run_web = UNSET
+        else:
+            if type(_value) is dict:
+                report_run_web = _read_Link(
+                    _value, _found, _here, "report_run_web", "report_run_web"
+                )
+            elif type(_value) is list:
+                report_run_web_items: list[Any] = []
+                _kept_1 = True
+                _list_1 = (_here, "report_run_web", "report_run_web")
+                for _index_1, _item_1 in enumerate(_value):
+                    if type(_item_1) is dict:
+                        _read_1 = _read_Link(_item_1, _found, _list_1, _index_1, "[]")
+                    else:
+                        _found.append(
+                            (
+                                (_list_1, _index_1, "[]"),
+                                "object",
+                                json_type(_item_1),
+                                "type",
+                            )
+                        )
+                        scan(_item_1, _found)
+                        _read_1 = UNSET
+                        _kept_1 = False
+
+                    report_run_web_items.append(_read_1)
+                if _kept_1:
+                    report_run_web = report_run_web_items
+                else:
+                    report_run_web = UNSET
+                    _d["report_run_web"] = _value
+            else:
+                _found.append(
+                    (
+                        (_here, "report_run_web", "report_run_web"),
+                        "object or array",
+                        json_type(_value),
+                        "type",
+                    )
+                )
+                scan(_value, _found)
+                report_run_web = UNSET
+                _d["report_run_web"] = _value
+
+        _value = _pop("executed_by", UNSET)
+        if _value is UNSET:
+            executed_by = UNSET
+        else:
+            if type(_value) is dict:
+                executed_by = _read_Link(
+                    _value, _found, _here, "executed_by", "executed_by"
+                )
+            elif type(_value) is list:
+                executed_by_items: list[Any] = []
+                _kept_1 = True
+                _list_1 = (_here, "executed_by", "executed_by")
+                for _index_1, _item_1 in enumerate(_value):
+                    if type(_item_1) is dict:
+                        _read_1 = _read_Link(_item_1, _found, _list_1, _index_1, "[]")
+                    else:
+                        _found.append(
+                            (
+                                (_list_1, _index_1, "[]"),
+                                "object",
+                                json_type(_item_1),
+                                "type",
+                            )
+                        )
+                        scan(_item_1, _found)
+                        _read_1 = UNSET
+                        _kept_1 = False
+
+                    executed_by_items.append(_read_1)
+                if _kept_1:
+                    executed_by = executed_by_items
+                else:
+                    executed_by = UNSET
+                    _d["executed_by"] = _value
+            else:
+                _found.append(
+                    (
+                        (_here, "executed_by", "executed_by"),
+                        "object or array",
+                        json_type(_value),
+                        "type",
+                    )
+                )
+                scan(_value, _found)
+                executed_by = UNSET
+                _d["executed_by"] = _value
+
+        # Built without __init__ (no default or factory to evaluate): every slot is set here.
+        _model = _new(cls)
+        _model.self_ = self_
+        _model.query = query
+        _model.view = view
+        _model.result = result
+        _model.result_web = result_web
+        _model.query_web = query_web
+        _model.report_run = report_run
+        _model.report_run_web = report_run_web
+        _model.executed_by = executed_by
+        _model._deviations = ()
+        for _key, _value in _d.items():
+            if _key in cls.attribute_names:
+                continue  # a value of a named property that strayed, kept as sent
+            if type(_value) is dict:
+                _read = _read_Link(_value, _found, _here, _key, "*")
+            elif type(_value) is list:
+                _read_items: list[Any] = []
+                _kept_1 = True
+                _list_1 = (_here, _key, "*")
+                for _index_1, _item_1 in enumerate(_value):
+                    if type(_item_1) is dict:
+                        _read_1 = _read_Link(_item_1, _found, _list_1, _index_1, "[]")
+                    else:
+                        _found.append(
+                            (
+                                (_list_1, _index_1, "[]"),
+                                "object",
+                                json_type(_item_1),
+                                "type",
+                            )
+                        )
+                        scan(_item_1, _found)
+                        _read_1 = UNSET
+                        _kept_1 = False
+
+                    _read_items.append(_read_1)
+                if _kept_1:
+                    _read = _read_items
+                else:
+                    _read = UNSET
+
+            else:
+                _found.append(
+                    ((_here, _key, "*"), "object or array", json_type(_value), "type")
+                )
+                scan(_value, _found)
+                _read = UNSET
+
+            _d[_key] = _value if _read is UNSET else _read
+        _model.additional_properties = _d
+        return _model
 
     @property
     def additional_keys(self) -> list[str]:

@@ -42,18 +42,15 @@ def _parse_response(
         return response_302
 
     if response.status_code == 401:
-        response_401 = Error.from_dict(response.json())
-
+        response_401 = Error.from_json(response.content)
         return response_401
 
     if response.status_code == 404:
-        response_404 = Error.from_dict(response.json())
-
+        response_404 = Error.from_json(response.content)
         return response_404
 
     if response.status_code == 429:
-        response_429 = Error.from_dict(response.json())
-
+        response_429 = Error.from_json(response.content)
         return response_429
 
     if client.raise_on_unexpected_status:

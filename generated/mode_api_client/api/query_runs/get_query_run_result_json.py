@@ -10,7 +10,7 @@ from ...models.error import Error
 from ...models.get_query_run_result_json_response_200_item import (
     GetQueryRunResultJsonResponse200Item,
 )
-from ...types import Response
+from ...types import Response, decode_json
 
 
 def _get_kwargs(
@@ -38,7 +38,7 @@ def _parse_response(
 ) -> Error | list[GetQueryRunResultJsonResponse200Item] | str | None:
     if response.status_code == 200:
         response_200 = []
-        _response_200 = response.json()
+        _response_200 = decode_json(response.content)
         for response_200_item_data in _response_200:
             response_200_item = GetQueryRunResultJsonResponse200Item.from_dict(
                 response_200_item_data
@@ -53,18 +53,15 @@ def _parse_response(
         return response_302
 
     if response.status_code == 401:
-        response_401 = Error.from_dict(response.json())
-
+        response_401 = Error.from_json(response.content)
         return response_401
 
     if response.status_code == 404:
-        response_404 = Error.from_dict(response.json())
-
+        response_404 = Error.from_json(response.content)
         return response_404
 
     if response.status_code == 429:
-        response_429 = Error.from_dict(response.json())
-
+        response_429 = Error.from_json(response.content)
         return response_429
 
     if client.raise_on_unexpected_status:

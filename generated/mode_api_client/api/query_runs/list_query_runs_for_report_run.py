@@ -33,23 +33,19 @@ def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Error | QueryRunCollection | None:
     if response.status_code == 200:
-        response_200 = QueryRunCollection.from_dict(response.json())
-
+        response_200 = QueryRunCollection.from_json(response.content)
         return response_200
 
     if response.status_code == 401:
-        response_401 = Error.from_dict(response.json())
-
+        response_401 = Error.from_json(response.content)
         return response_401
 
     if response.status_code == 404:
-        response_404 = Error.from_dict(response.json())
-
+        response_404 = Error.from_json(response.content)
         return response_404
 
     if response.status_code == 429:
-        response_429 = Error.from_dict(response.json())
-
+        response_429 = Error.from_json(response.content)
         return response_429
 
     if client.raise_on_unexpected_status:
