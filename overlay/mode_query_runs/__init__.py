@@ -28,6 +28,7 @@ from .errors import (
 from .links import expand_link, relation_link, web_links
 from .retries import RetryPolicy
 from .waiting import TERMINAL_STATES
+from .wire import to_wire
 
 # A library logs only where the application configured logging.
 logging.getLogger(__name__).addHandler(logging.NullHandler())
@@ -54,5 +55,6 @@ __all__ = [
     "__version__",
     "expand_link",
     "relation_link",
+    "to_wire",
     "web_links",
 ]

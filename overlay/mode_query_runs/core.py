@@ -120,6 +120,14 @@ def named_here(cls: C) -> C:
 class ClientCore(Generic[S]):
     """Settings and decisions common to both clients; see :class:`ModeClient` for the args."""
 
+    account: str
+    """The Workspace or User username every path starts with."""
+    timeout: float
+    """Seconds to wait to connect and for each read (the `timeout` argument)."""
+    max_retries: int
+    """Retries of a GET that got 429, 502, 503, 504 or no response (0: none)."""
+    page_limit: int
+    """The most pages a listing may have (the `page_limit` argument)."""
     _session: S
 
     def __init__(
