@@ -10,6 +10,7 @@ import re
 import signal
 import subprocess
 import sys
+import textwrap
 import time
 from pathlib import Path
 from typing import Any
@@ -366,3 +367,89 @@ def test_the_help_says_where_the_group_options_go() -> None:
     assert "The options below go before the command or after it" in " ".join(group.stdout.split())
     listing = run_cli("list", "--help")
     assert (listing.returncode, "--verbose" in listing.stdout) == (0, False)  # hidden there
+
+
+# --- item 9: the quickstart and proxies, as the README tells them ----------------------------
+
+README = Path(__file__).parent.parent / "README.md"
+
+
+def readme_section(heading: str) -> str:
+    text = README.read_text("utf-8")
+    return re.split(f"^#+ {re.escape(heading)}\n", text, flags=re.M)[1].split("\n#")[0]
+
+
+def test_the_quickstart_dataframe_example_runs(
+    mock_server: MockServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    section = readme_section("Quickstart with your Mode workspace")
+    assert "*Workspace Settings → Features → API Keys*" in section
+    found = re.search(r"```python\n(.*?)```", section, re.DOTALL)
+    assert found is not None
+    for name, value in {
+        "MODE_API_TOKEN": mock_server.token,
+        "MODE_API_SECRET": mock_server.secret,
+        "MODE_ACCOUNT": mock_server.account,
+        "MODE_BASE_URL": mock_server.base_url,
+    }.items():
+        monkeypatch.setenv(name, value)
+    exec(compile(textwrap.dedent(found[1]), "README quickstart", "exec"), {})
+    assert capsys.readouterr().out.splitlines() == [
+        "     month region        sum",
+        "0  2026-08   emea  182340.50",
+        "1  2026-09   emea  190112.25",
+        "2  2026-10   emea  201877.00",
+    ]
+
+
+def test_the_quickstart_list_prints_what_the_readme_says(mock_server: MockServer) -> None:
+    result = run_cli("list", REPORT, PAGED_RUN, base_url=mock_server.base_url)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0].split() == [
+        "TOKEN", "STATE", "CREATED_AT", "COMPLETED_AT", "QUERY_NAME",
+    ]  # fmt: skip
+    assert result.stdout.splitlines()[2].split()[:3] == [
+        "3f4e5d6c7b8a", "succeeded", "2026-11-01T09:30:05.042Z",
+    ]  # fmt: skip
+
+
+def proxied(
+    mock_server: MockServer, scheme: str, **proxies: str
+) -> subprocess.CompletedProcess[str]:
+    port = mock_server.base_url.split(":")[2].split("/")[0]
+    env = bare_env(
+        MODE_API_TOKEN="demo-token",
+        MODE_API_SECRET="demo-secret",
+        MODE_ACCOUNT="acme",
+        MODE_BASE_URL=f"{scheme}://127.0.0.1:{port}/api",
+        **proxies,
+    )
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):
+        if name not in proxies:
+            env.pop(name, None)
+            env.pop(name.lower(), None)
+    return run_with(env, "list", REPORT, PAGED_RUN, "--max-retries", "0")
+
+
+def test_a_dead_https_proxy_gives_the_error_the_readme_quotes(
+    mock_server: MockServer, closed_port: int
+) -> None:
+    result = proxied(mock_server, "https", HTTPS_PROXY=f"http://127.0.0.1:{closed_port}")
+    port = mock_server.base_url.split(":")[2].split("/")[0]
+    listing = f"https://127.0.0.1:{port}/api/acme/reports/{REPORT}/runs/{PAGED_RUN}/query_runs"
+    expected = f"connection failed: [Errno 111] Connection refused (GET {listing})"
+    assert_one_line_error(result, expected)
+    quoted = f"mode-query-runs: error: {expected}".replace(f"127.0.0.1:{port}", "127.0.0.1:8799")
+    assert quoted in readme_section("Proxies").splitlines()
+
+
+def test_no_proxy_bypasses_a_dead_proxy(mock_server: MockServer, closed_port: int) -> None:
+    dead = f"http://127.0.0.1:{closed_port}"
+    refused = proxied(mock_server, "http", HTTP_PROXY=dead)
+    assert (refused.returncode, "[Errno 111] Connection refused" in refused.stderr) == (1, True)
+    direct = proxied(mock_server, "http", HTTP_PROXY=dead, NO_PROXY="127.0.0.1")
+    assert (direct.returncode, direct.stderr) == (0, "")
+    assert [line.split()[0] for line in direct.stdout.splitlines()[1:]] == PAGED_TOKENS
+    # HTTPS_PROXY is for https:// URLs only.
+    other = proxied(mock_server, "http", HTTPS_PROXY=dead)
+    assert (other.returncode, other.stderr) == (0, "")
