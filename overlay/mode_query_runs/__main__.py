@@ -4,8 +4,10 @@ The command line is the ``cli`` extra (click and rich). Without it, the command 
 line naming the extra to install and exits with status 1, instead of a traceback.
 
 Ctrl-C (SIGINT) ends the command with `mode-query-runs: interrupted` and exit status 130
-from the moment [`main`][mode_query_runs.__main__.main] starts: while the command line is
-still being imported and its arguments parsed as well as once the command runs.
+from the moment `main` starts: while the command line is still being imported and its
+arguments parsed as well as once the command runs. Before that, while Python imports the
+package itself (`mode_query_runs/__init__.py`: httpx, the generated models), none of the
+package's code can run yet, and Python's own `KeyboardInterrupt` traceback is printed.
 """
 
 from __future__ import annotations

@@ -98,8 +98,7 @@ C = TypeVar("C", bound=type)
 
 def named_here(cls: C) -> C:
     """Class decorator: give a public client class its own copy of each function of
-    [`ClientCore`][mode_query_runs.core.ClientCore] it inherits (`__init__` and the
-    public ones), named after it.
+    `ClientCore` it inherits (`__init__` and the public ones), named after it.
 
     So a wrong argument's `TypeError` says `ModeClient.__init__() got an unexpected
     keyword argument 'x'` (or `ModeClient.from_env()`, `ModeClient.with_options()`),
