@@ -234,14 +234,21 @@ sys.addaudithook(_interrupt)
 
 
 @pytest.mark.parametrize(
-    "module", ["mode_query_runs.cli", "mode_query_runs.cli.query_runs", "mode_query_runs.cli.mock"]
+    "module",
+    [
+        "httpx",
+        "mode_api_client.models",
+        "mode_query_runs.client",
+        "mode_query_runs.cli",
+        "mode_query_runs.cli.query_runs",
+    ],
 )
 @pytest.mark.parametrize("how", ["console script", "python -m"])
 def test_ctrl_c_while_the_command_line_loads_exits_130_quietly(
     tmp_path: Path, mock_server: MockServer, module: str, how: str
 ) -> None:
     # A real SIGINT, sent by the process to itself (an audit hook of a sitecustomize) as
-    # the command line is being imported: after the SDK is loaded, before click parses.
+    # the SDK or the command line is being imported, before click parses.
     (tmp_path / "sitecustomize.py").write_text(INTERRUPT_AT_IMPORT)
     script = Path(sys.executable).parent / "mode-query-runs"
     command = (
@@ -268,6 +275,17 @@ def test_ctrl_c_while_the_command_line_loads_exits_130_quietly(
         "",
         "mode-query-runs: interrupted\n",
     )
+
+
+def test_importing_the_package_alone_loads_no_httpx() -> None:
+    code = (
+        "import sys, mode_query_runs.__main__;"
+        " print(sorted({'httpx', 'mode_api_client', 'click'} & set(sys.modules)))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert (result.returncode, result.stdout, result.stderr) == (0, "[]\n", "")
 
 
 def test_ctrl_c_during_a_command_still_exits_130(silent_port: int) -> None:
