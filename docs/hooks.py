@@ -6,8 +6,11 @@
   (``](#contract-tests)``) becomes a link to the page that includes that heading. A
   heading that is not in the README fails the build.
 - Every name in ``mode_query_runs.__all__`` (and ``mode_query_runs.testing.__all__``),
-  and every public method and property of the classes among them, must have a docstring
-  and appear in the API reference: an undocumented one is a warning, which
+  and every public method and property of the classes among them (those they inherit
+  from the package's own classes too, such as ``ModeClient.from_env`` from the private
+  ``ClientCore``), must have a docstring and be rendered in the API reference, under its
+  public name (an anchor ``id="mode_query_runs.ModeClient.from_env"`` in a page of
+  ``reference/``): an undocumented or unrendered one is a warning, which
   ``mkdocs build --strict`` turns into a failure.
 """
 
@@ -102,6 +105,26 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     return re.sub(r"\]\(#([\w-]+)\)", link, text)
 
 
+def _public_members(cls: type) -> list[tuple[str, Any]]:
+    """``(name, function)`` of each public method and property of ``cls``, those it
+    inherits from the package's own classes (private ones too) included; a property is
+    given as its getter."""
+    found: dict[str, Any] = {}
+    for owner in inspect.getmro(cls):
+        if not owner.__module__.startswith("mode_query_runs"):
+            continue  # object, Exception, Generic: not ours to document
+        for member, attribute in vars(owner).items():
+            if member.startswith("_") or member in found:
+                continue
+            if isinstance(attribute, property):
+                found[member] = attribute.fget
+            elif isinstance(attribute, classmethod | staticmethod):
+                found[member] = attribute.__func__
+            elif inspect.isfunction(attribute):
+                found[member] = attribute
+    return list(found.items())
+
+
 def _public_names() -> list[tuple[str, Any]]:
     """``(dotted name, object)`` of each public name and the public members of its class."""
     found: list[tuple[str, Any]] = []
@@ -115,13 +138,14 @@ def _public_names() -> list[tuple[str, Any]]:
                 continue  # constants are documented by the attribute docstrings griffe reads
             found.append((f"{module_name}.{name}", value))
             if inspect.isclass(value) and value.__module__.startswith("mode_query_runs"):
-                for member, attribute in vars(value).items():
-                    if member.startswith("_"):
-                        continue
-                    target = attribute.fget if isinstance(attribute, property) else attribute
-                    if inspect.isfunction(target) or isinstance(attribute, property):
-                        found.append((f"{module_name}.{name}.{member}", target))
+                for member, target in _public_members(value):
+                    found.append((f"{module_name}.{name}.{member}", target))
     return found
+
+
+RENDERED_ID = re.compile(r'\bid="(mode_query_runs\.[\w.]+)"')
+_rendered: set[str] = set()
+"""The anchors of the reference pages built so far (``on_page_content``)."""
 
 
 def on_config(config: Any) -> Any:
@@ -130,6 +154,7 @@ def on_config(config: Any) -> Any:
     reference = "\n".join(
         page.read_text(encoding="utf-8") for page in sorted((DOCS / "reference").glob("*.md"))
     )
+    _rendered.clear()
     for dotted, value in _public_names():
         if not (getattr(value, "__doc__", None) or "").strip():
             log.warning("%s is public and has no docstring", dotted)
@@ -141,3 +166,20 @@ def on_config(config: Any) -> Any:
             log.warning("%s is public and in no page of docs/reference/", owner)
     _included()  # every README marker names a section
     return config
+
+
+def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
+    """Note the anchors of the objects a reference page renders."""
+    if page.file.src_uri.startswith("reference/"):
+        _rendered.update(RENDERED_ID.findall(html))
+    return html
+
+
+def on_post_build(config: Any) -> None:
+    """Warn (a failure under ``--strict``) for each public name or member the reference
+    pages do not render under its public name."""
+    if not _rendered:
+        return  # no reference page was built (``mkdocs serve`` rebuilding one page)
+    for dotted, _value in _public_names():
+        if dotted not in _rendered:
+            log.warning("%s is public and not rendered in the API reference", dotted)

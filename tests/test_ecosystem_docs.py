@@ -156,3 +156,45 @@ def test_a_public_name_on_no_reference_page_is_a_warning(
         caplog.messages
     )
     assert not any("testing" in message for message in caplog.messages)
+
+
+# --- issue 22, item 8: inherited members are documented under the public classes -----------
+
+
+def test_the_check_of_public_names_covers_inherited_members() -> None:
+    names = dict(hooks._public_names())
+    for client in ("ModeClient", "AsyncModeClient"):
+        for member in ("from_env", "with_options", "base_url", "strict"):
+            assert f"mode_query_runs.{client}.{member}" in names
+    assert "mode_query_runs.to_wire" in names
+
+
+def test_a_public_member_not_rendered_in_the_reference_is_a_warning(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rendered = {dotted for dotted, _ in hooks._public_names()}
+    rendered.discard("mode_query_runs.AsyncModeClient.from_env")
+    monkeypatch.setattr(hooks, "_rendered", rendered)
+    with caplog.at_level(logging.WARNING, logger="mkdocs.hooks.mode_query_runs"):
+        hooks.on_post_build({})
+    assert caplog.messages == [
+        "mode_query_runs.AsyncModeClient.from_env is public and not rendered in the API reference"
+    ]
+
+
+def test_the_rendered_reference_holds_the_inherited_members(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path)],
+        cwd=ROOT,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    html = (tmp_path / "reference" / "sdk" / "index.html").read_text(encoding="utf-8")
+    for client in ("ModeClient", "AsyncModeClient"):
+        for member in ("from_env", "with_options", "base_url", "strict", "timeout", "account"):
+            assert f'id="mode_query_runs.{client}.{member}"' in html
+    assert 'id="mode_query_runs.to_wire"' in html
+    assert "A client configured from the environment." in html  # from_env's docstring

@@ -22,7 +22,7 @@ import tenacity
 from mode_api_client.models import Link, QueryRun
 
 from .bulk import DEFAULT_CONCURRENCY, ReportRunQueryRuns, report_run_pairs
-from .core import Call, ClientCore, expected
+from .core import Call, ClientCore, expected, named_here
 from .dataframes import ChunkStream, DataFrame, read_frame, require_pandas
 from .errors import ModeAPIError
 from .links import Variables, follow_target, followed
@@ -45,6 +45,7 @@ __all__ = ["AsyncModeClient"]
 T = TypeVar("T")
 
 
+@named_here
 class AsyncModeClient(ClientCore[AsyncSession]):
     """:class:`~mode_query_runs.ModeClient` for ``asyncio`` (and any anyio backend).
 

@@ -25,7 +25,7 @@ import tenacity
 from mode_api_client.models import Link, QueryRun
 
 from .bulk import DEFAULT_CONCURRENCY, ReportRunQueryRuns, report_run_pairs
-from .core import Call, ClientCore, expected
+from .core import Call, ClientCore, expected, named_here
 from .dataframes import ChunkStream, DataFrame, read_frame, require_pandas
 from .errors import ModeAPIError
 from .links import Variables, follow_target, followed
@@ -48,6 +48,7 @@ __all__ = ["ModeClient"]
 T = TypeVar("T")
 
 
+@named_here
 class ModeClient(ClientCore[Session]):
     """A client for Mode's Query Runs API (``https://app.mode.com/api``).
 

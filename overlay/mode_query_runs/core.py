@@ -12,7 +12,9 @@ tokens, how an answer is parsed (:func:`parsed`), what a link leads to
 from __future__ import annotations
 
 import copy as _copy
+import inspect
 import os
+import types
 from dataclasses import dataclass
 from typing import Any, Generic, Self, TypeVar
 
@@ -39,7 +41,7 @@ from .settings import (
 )
 from .spec import MEDIA_TYPE
 
-__all__ = ["DEFAULT_MAX_RETRIES", "Call", "ClientCore", "expected"]
+__all__ = ["DEFAULT_MAX_RETRIES", "Call", "ClientCore", "expected", "named_here"]
 
 DEFAULT_MAX_RETRIES = 2
 T = TypeVar("T")
@@ -72,9 +74,59 @@ def expected(found: Any, expect: type[T], response: httpx.Response) -> T:
     return found
 
 
+def _renamed(function: types.FunctionType, owner: type) -> types.FunctionType:
+    """A copy of ``function`` named as a method of ``owner`` (in its ``TypeError``s too)."""
+    qualname = f"{owner.__qualname__}.{function.__name__}"
+    copy = types.FunctionType(
+        function.__code__.replace(co_qualname=qualname),
+        function.__globals__,
+        function.__name__,
+        function.__defaults__,
+        function.__closure__,
+    )
+    copy.__kwdefaults__ = function.__kwdefaults__
+    copy.__qualname__ = qualname
+    copy.__doc__ = function.__doc__
+    copy.__module__ = function.__module__
+    copy.__annotations__ = function.__annotations__
+    copy.__dict__.update(function.__dict__)
+    return copy
+
+
+C = TypeVar("C", bound=type)
+
+
+def named_here(cls: C) -> C:
+    """Class decorator: give a public client class its own copy of each function of
+    `ClientCore` it inherits (`__init__` and the public ones), named after it.
+
+    So a wrong argument's `TypeError` says `ModeClient.__init__() got an unexpected
+    keyword argument 'x'` (or `ModeClient.from_env()`, `ModeClient.with_options()`),
+    never the private base class. A function the class overrides is left alone.
+    """
+    for name, found in vars(ClientCore).items():
+        if name.startswith("_") and name != "__init__":
+            continue
+        if inspect.getattr_static(cls, name) is not found:
+            continue  # overridden, or not found through ClientCore
+        if isinstance(found, classmethod):
+            setattr(cls, name, classmethod(_renamed(found.__func__, cls)))  # type: ignore[arg-type]
+        elif isinstance(found, types.FunctionType):
+            setattr(cls, name, _renamed(found, cls))
+    return cls
+
+
 class ClientCore(Generic[S]):
     """Settings and decisions common to both clients; see :class:`ModeClient` for the args."""
 
+    account: str
+    """The Workspace or User username every path starts with."""
+    timeout: float
+    """Seconds to wait to connect and for each read (the `timeout` argument)."""
+    max_retries: int
+    """Retries of a GET that got 429, 502, 503, 504 or no response (0: none)."""
+    page_limit: int
+    """The most pages a listing may have (the `page_limit` argument)."""
     _session: S
 
     def __init__(

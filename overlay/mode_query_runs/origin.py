@@ -128,13 +128,37 @@ class Origin:
         return url
 
     def not_found_hint(self, url: httpx.URL) -> str | None:
-        """A hint for a 404 from ``url``: the base URL may lack Mode's ``/api`` path.
+        """A hint for a 404 from ``url`` when the base URL looks wrong, else ``None``.
+
+        Mode's base URL ends in ``/api`` and every path adds the account after it. So:
+
+        - a base URL whose path ends in the segment the path after it starts with (the
+          account given twice, ``.../api/acme`` + ``/acme/reports/...``): it ends in the
+          account;
+        - one with a path after an ``/api`` segment (``.../api/v1``): that path is extra;
+        - one without an ``/api`` segment: ``/api`` may be missing.
 
         ``None`` when the base URL's path ends in ``/api`` or ``url`` is on another origin.
         """
         if self._base_path.endswith("/api") or not self.is_own_origin(url):
             return None
-        return f"is /api missing from the base URL {without_userinfo(self.base_url)!s}?"
+        base = without_userinfo(self.base_url)
+        segments = self._base_path.split("/")
+        path = url.raw_path.decode("ascii").split("?", 1)[0]
+        after = path[len(self._base_path) :].split("/") if self.is_api_url(url) else []
+        if len(after) > 1 and len(segments) > 1 and after[1] == segments[-1]:
+            shorter = "/".join(segments[:-1]).encode("ascii")
+            return (
+                f"the base URL {base!s} ends in the account {segments[-1]!r}, which every"
+                f" path adds: use {base.copy_with(raw_path=shorter)!s}"
+            )
+        if "api" in segments:
+            api = "/".join(segments[: len(segments) - segments[::-1].index("api")])
+            return (
+                f"the base URL {base!s} goes on after /api: Mode's paths follow /api, as in"
+                f" {base.copy_with(raw_path=api.encode('ascii'))!s}"
+            )
+        return f"is /api missing from the base URL {base!s}?"
 
     def operation_for(self, url: httpx.URL, method: str = "GET") -> Operation | None:
         """The spec operation a request to ``url`` is, if it is one on the API's origin."""

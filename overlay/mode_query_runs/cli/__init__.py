@@ -16,7 +16,7 @@ from types import FrameType
 
 import click
 
-from .app import cli
+from .app import accept_group_options, cli
 from .common import TERMINATED, StdoutError, drop_stdout, fail, stop_quietly
 from .demo import demo_command
 from .drift import drift_command
@@ -38,6 +38,7 @@ for _command in (
     record_command,
 ):
     cli.add_command(_command)
+    accept_group_options(_command)
 
 
 def _terminated(signum: int, frame: FrameType | None) -> None:

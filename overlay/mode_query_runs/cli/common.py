@@ -28,6 +28,7 @@ from ..core import DEFAULT_MAX_RETRIES
 from ..errors import ModeAPIError
 from ..pagination import DEFAULT_PAGE_LIMIT
 from ..results import Download
+from ..settings import check_token
 from .display import printable
 
 if TYPE_CHECKING:
@@ -37,8 +38,10 @@ __all__ = [
     "CLOSED_PIPE",
     "INTERRUPTED",
     "TERMINATED",
+    "TOKEN",
     "Seconds",
     "StdoutError",
+    "Token",
     "check_writable",
     "client_for",
     "credentials",
@@ -181,6 +184,27 @@ class Seconds(click.FloatRange):
         if not math.isfinite(seconds):
             self.fail(f"{seconds} is not a finite number of seconds.", param, ctx)
         return seconds
+
+
+class Token(click.ParamType[str, str]):
+    """A Mode token (of a Report, a Report Run or a Query Run): one path segment.
+
+    `''`, `.` and `..` are click usage errors (exit status 2) naming the argument or
+    option (`Error: Invalid value for 'REPORT': '' is not a valid token.`), never a
+    failure of the client later.
+    """
+
+    name = "token"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        try:
+            return check_token((param and param.name) or "token", value)
+        except ValueError:
+            self.fail(f"{value!r} is not a valid token.", param, ctx)
+
+
+TOKEN = Token()
+"""The type of every token argument and option of the commands."""
 
 
 def listed(names: list[str]) -> str:

@@ -11,6 +11,7 @@ from click.core import ParameterSource
 from ..results import Progress
 from ..wire import to_wire
 from .common import (
+    TOKEN,
     Seconds,
     cannot_write,
     check_writable,
@@ -26,8 +27,8 @@ __all__ = ["get_command", "list_command", "results_command"]
 
 
 @click.command("list")
-@click.argument("report")
-@click.argument("run")
+@click.argument("report", type=TOKEN)
+@click.argument("run", type=TOKEN)
 @click.option("--json", "as_json", is_flag=True, help="One JSON array of every page's runs.")
 @click.pass_context
 @reports_errors
@@ -42,9 +43,9 @@ def list_command(ctx: click.Context, report: str, run: str, as_json: bool) -> No
 
 
 @click.command("get")
-@click.argument("report")
-@click.argument("run")
-@click.argument("query_run")
+@click.argument("report", type=TOKEN)
+@click.argument("run", type=TOKEN)
+@click.argument("query_run", type=TOKEN)
 @click.option("--json", "as_json", is_flag=True, help="The Query Run as a JSON object.")
 @click.option("--wait", is_flag=True, help="Poll until the run's state is final, then show it.")
 @click.option(
@@ -98,9 +99,9 @@ def get_command(
 
 
 @click.command("results")
-@click.argument("report")
-@click.argument("run")
-@click.argument("query_run")
+@click.argument("report", type=TOKEN)
+@click.argument("run", type=TOKEN)
+@click.argument("query_run", type=TOKEN)
 @click.option(
     "--format",
     "form",

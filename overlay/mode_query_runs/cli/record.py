@@ -17,7 +17,7 @@ from ..testing.credentials import DEMO_ACCOUNT
 from ..testing.drift_report import drift_of
 from ..testing.recorder import record_report_run
 from ..testing.scrub import Scrubber
-from .common import credentials, echo, reports_errors
+from .common import TOKEN, credentials, echo, reports_errors
 from .display import counted
 
 __all__ = ["DEFAULT_AS_ACCOUNT", "record_command"]
@@ -27,12 +27,13 @@ DEFAULT_AS_ACCOUNT = DEMO_ACCOUNT
 
 
 @click.command("record")
-@click.argument("report")
-@click.argument("run")
+@click.argument("report", type=TOKEN)
+@click.argument("run", type=TOKEN)
 @click.option(
     "--query-run",
     "query_runs",
     multiple=True,
+    type=TOKEN,
     metavar="TOKEN",
     help="Get only this Query Run (repeatable); default: every listed one.",
 )
