@@ -90,7 +90,7 @@ class AsyncModeClient(ClientCore[AsyncSession]):
 
     async def _pages(self, first: Call[Any], walk: PageWalk) -> AsyncIterator[QueryRun]:
         request = self._operation_request(first)
-        page = await self._read(request, first)
+        page = await self._call(first, request)
         while True:
             for query_run in walk.take(request.url, page):
                 yield query_run
@@ -240,11 +240,8 @@ class AsyncModeClient(ClientCore[AsyncSession]):
         finally:
             await response.aclose()
 
-    async def _call(self, call: Call[T]) -> T:
-        return await self._read(self._operation_request(call), call)
-
-    async def _read(self, request: httpx.Request, call: Call[T]) -> T:
-        response = await self._send(request)
+    async def _call(self, call: Call[T], request: httpx.Request | None = None) -> T:
+        response = await self._send(request or self._operation_request(call))
         return expected(self._session.read(response), call.expect, response)
 
     _loop: object = None

@@ -152,7 +152,7 @@ class ModeClient(ClientCore[Session]):
 
     def _pages(self, first: Call[Any], walk: PageWalk) -> Iterator[QueryRun]:
         request = self._operation_request(first)
-        page = self._read(request, first)
+        page = self._call(first, request)
         while True:
             yield from walk.take(request.url, page)
             url = walk.next_url(page)
@@ -407,11 +407,8 @@ class ModeClient(ClientCore[Session]):
         finally:
             response.close()
 
-    def _call(self, call: Call[T]) -> T:
-        return self._read(self._operation_request(call), call)
-
-    def _read(self, request: httpx.Request, call: Call[T]) -> T:
-        response = self._send(request)
+    def _call(self, call: Call[T], request: httpx.Request | None = None) -> T:
+        response = self._send(request or self._operation_request(call))
         return expected(self._session.read(response), call.expect, response)
 
     def _send(
