@@ -8,7 +8,6 @@ same client for ``asyncio``.
 
 from __future__ import annotations
 
-import functools
 import itertools
 import os
 import time
@@ -26,9 +25,8 @@ from mode_api_client.models import Link, QueryRun
 from .bulk import DEFAULT_CONCURRENCY, ReportRunQueryRuns, report_run_pairs
 from .core import Call, ClientCore, expected
 from .dataframes import ChunkStream, DataFrame, read_frame, require_pandas
-from .errors import ModeAPIError
 from .links import Variables, follow_target, followed
-from .pace import Pace, PacedCalls
+from .pace import paced
 from .pagination import PageWalk, parse_page
 from .results import (
     CHUNK_BYTES,
@@ -180,7 +178,6 @@ class ModeClient(ClientCore[Session]):
     def _many(
         self, pairs: list[tuple[str, str]], concurrency: int
     ) -> Generator[ReportRunQueryRuns]:
-        _ = self._paced  # made before the threads share it
         waiting = iter(pairs)
         ahead: deque[Future[ReportRunQueryRuns]] = deque()
         with ThreadPoolExecutor(concurrency, thread_name_prefix="mode-many") as pool:
@@ -198,7 +195,7 @@ class ModeClient(ClientCore[Session]):
     def _listed(self, report: str, run: str) -> ReportRunQueryRuns:
         try:
             return ReportRunQueryRuns(report, run, list(self.list_query_runs(report, run)))
-        except ModeAPIError as exc:
+        except Exception as exc:  # the pair's, whatever it is: never the others'
             return ReportRunQueryRuns(report, run, error=exc)
 
     def get_query_run(self, report: str, run: str, query_run: str) -> QueryRun:
@@ -414,10 +411,6 @@ class ModeClient(ClientCore[Session]):
 
         return self._retrying(attempt)
 
-    @functools.cached_property
-    def _paced(self) -> PacedCalls:
-        """Every try of this client, at one pace (:mod:`.pace`)."""
-        return PacedCalls(Pace())
-
     def _retrying(self, attempt: Callable[[], T]) -> T:
-        return tenacity.Retrying(**self._retry)(lambda: self._paced(attempt))
+        deadline = self._deadline()
+        return tenacity.Retrying(**self._retry)(lambda: paced(self._pace, attempt, deadline))

@@ -26,6 +26,7 @@ from mode_api_client.models import QueryRun, QueryRunCollection
 from .bodies import STREAMS_BODY
 from .errors import ModeAPIError, ResponseParseError, without_userinfo
 from .links import relation_href
+from .pace import Pace
 from .pagination import DEFAULT_PAGE_LIMIT, PageWalk, check_page_limit
 from .responses import FOLLOWS_REDIRECTS
 from .retries import RetryPolicy
@@ -84,11 +85,16 @@ class ClientCore(Generic[S]):
         strict: bool = False,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         page_limit: int = DEFAULT_PAGE_LIMIT,
+        rate_limit: float | None = None,
     ) -> None:
         self.account = check_token("account", account)
         self.max_retries = max_retries
         self.page_limit = check_page_limit(page_limit)
-        self._retry = (retry_policy or RetryPolicy()).options(max_retries)
+        policy = retry_policy or RetryPolicy()
+        self._retry = policy.options(max_retries)
+        self._total_timeout = policy.total_timeout
+        self._pace = Pace(rate_limit, policy=policy)
+        """Every try of this client, at one pace (:mod:`.pace`)."""
         self._session = self._open_session(
             base_url, token, secret, timeout, strict=strict, max_body_bytes=max_body_bytes
         )
@@ -113,6 +119,7 @@ class ClientCore(Generic[S]):
         strict: bool = False,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         page_limit: int = DEFAULT_PAGE_LIMIT,
+        rate_limit: float | None = None,
     ) -> Self:
         """A client configured from the environment.
 
@@ -140,6 +147,7 @@ class ClientCore(Generic[S]):
             strict=strict,
             max_body_bytes=max_body_bytes,
             page_limit=page_limit,
+            rate_limit=rate_limit,
         )
 
     @property
@@ -162,6 +170,10 @@ class ClientCore(Generic[S]):
             check_token("query_run", query_run),
         )
         return Call(get_query_run_for_report_run, args, QueryRun)
+
+    def _deadline(self) -> float:
+        """When a call starting now must be done waiting (its ``total_timeout``)."""
+        return self._pace.clock() + self._total_timeout
 
     def _walk(self, max_pages: int | None) -> PageWalk:
         """A walk over one listing's pages (raises ``ValueError`` for a bad ``max_pages``)."""

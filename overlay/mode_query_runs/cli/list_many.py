@@ -10,6 +10,7 @@ from typing import Any, TextIO
 import click
 
 from ..bulk import DEFAULT_CONCURRENCY, ReportRunQueryRuns
+from ..errors import ModeAPIError
 from ..results import Progress
 from ..settings import check_token
 from ..wire import to_wire
@@ -47,9 +48,11 @@ def result_line(result: ReportRunQueryRuns) -> dict[str, Any]:
     line: dict[str, Any] = {"report": result.report, "run": result.run}
     if result.error is None:
         line["query_runs"] = [to_wire(query_run) for query_run in result.query_runs]
-    else:
+    elif isinstance(result.error, ModeAPIError):
         error = result.error
         line["error"] = {"status": error.status, "id": error.error_id, "message": error.message}
+    else:  # not an API error (a next_page to another origin): its text
+        line["error"] = {"status": None, "id": None, "message": str(result.error)}
     return line
 
 
