@@ -75,7 +75,7 @@ def simulate(
     """
     clock = _Clock()
     draw = random.Random(seed)
-    policy = RetryPolicy(jitter=0.5)
+    policy = RetryPolicy(jitter=0.0)  # the jitter is drawn here, from ``seed``
     pace = Pace(rate_limit, clock=clock, policy=policy)
     server = LeakyBuckets(RateLimit(bucket.rate, bucket.burst), clock=clock)
     todo = round(bucket.rate * seconds)
@@ -102,7 +102,10 @@ def simulate(
             at, generation = pace.reserve()
             push(at, "start", tries, generation)
         elif what == "start":  # reserved again if an event came meanwhile, as the runners do
-            push(now + bucket.latency if generation == pace.events else now, "answer" if generation == pace.events else "go", tries, generation)
+            if generation == pace.events:
+                push(now + bucket.latency, "answer", tries, generation)
+            else:
+                push(now, "go", tries)
         else:
             wait = server.retry_after("client")
             if outage is not None and outage[0] <= now < outage[1]:
@@ -122,11 +125,14 @@ def simulate(
                     push(now, "go")
                     continue
                 again = policy.delay(tries + 1, exc)
+                if exc.retry_after_seconds is None:
+                    again += draw.uniform(0, 0.5)
                 tries += 1
             push(now + again, "go", tries)
     end = times[-1] if times else 1.0
     half = [t for t in times if t >= end / 2]
-    return Outcome(let_through, limited, failed, end, bucket.rate, len(half) / (end / 2) / bucket.rate)
+    steady = len(half) / (end / 2) / bucket.rate
+    return Outcome(let_through, limited, failed, end, bucket.rate, steady)
 
 
 def _limited(bucket: Bucket, wait: int, now: float, draw: random.Random) -> RateLimitError:

@@ -104,7 +104,8 @@ class Pace:
             items = self._bucket.items if self._bucket is not None else []
             if now is not None:
                 items = [item for item in items if item.timestamp <= now * _MICROS]
-            self._bucket = InMemoryBucket([Rate(1, interval)])
+            # pyrate-limiter spaces items one microsecond more than the rate's interval
+            self._bucket = InMemoryBucket([Rate(1, max(1, interval - 1))])
             self._bucket.items = items[-1:]
             self._interval = interval
 
@@ -188,7 +189,8 @@ class Pace:
                 sent = through if self.rate is None else self.rate
                 kept = sent * self._let_through / (self._let_through + 1)
                 self.high = sent
-                self.low = kept if sent <= self.low or not self.low else max(self.low, kept)
+                if sent <= self.low or not self.low:  # no rate proven, or it fails now
+                    self.low = kept
                 self._set_rate(self.low, now)
             # A 429 with none let through since the latest event starts the count anew: a
             # run of them (an outage, another client) is no measure of the bucket.
