@@ -227,3 +227,40 @@ def test_from_env_takes_a_rate_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MODE_ACCOUNT", "acme")
     with ModeClient.from_env(rate_limit=7.5) as mode:
         assert (mode._pace.rate, mode._pace.limit) == (7.5, 7.5)
+
+
+def test_list_many_takes_a_rate_limit(tmp_path: Path) -> None:
+    from test_scale import scale_cassette
+
+    expected = scale_cassette(tmp_path, 6)
+    stdin = "".join(f"{REPORT} {run}\n" for run in expected)
+    with MockServer(tmp_path, rate_limit="5/2") as server:
+        result = subprocess.run(
+            [sys.executable, "-m", "mode_query_runs", "list-many", "--rate-limit", "4"],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            env=cli_env(server.base_url),
+            timeout=120,
+            check=False,
+        )
+        assert server.buckets is not None and server.buckets.limited == 0
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [[q["token"] for q in line["query_runs"]] for line in lines] == list(expected.values())
+    assert result.returncode == 0
+
+
+def test_list_many_refuses_a_rate_limit_of_zero(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "mode_query_runs", "list-many", "--rate-limit", "0"],
+        input="",
+        capture_output=True,
+        text=True,
+        env=cli_env("http://127.0.0.1:9/api"),
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert (
+        "Invalid value for '--rate-limit': 0.0 is not in the range 0<x<=1000000." in result.stderr
+    )
