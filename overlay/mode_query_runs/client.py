@@ -76,6 +76,9 @@ class ModeClient(ClientCore[Session]):
         page_limit: The most pages a listing may have (default 10,000): a ``next_page``
             past that many pages, each with new Query Runs, raises ``ModeAPIError`` naming
             the limit (a server whose ``next_page`` links never end).
+        rate_limit: Your workspace's limit in requests per second, if you know it: every
+            request of the client starts at that pace and never past it. Default
+            ``None``: the pace is learnt from Mode's ``429`` answers (:mod:`.pace`).
 
     One client holds one connection pool; close it with :meth:`close` or use the client
     as a context manager. Every method raises a :class:`~mode_query_runs.ModeAPIError`
@@ -165,8 +168,10 @@ class ModeClient(ClientCore[Session]):
 
         Returns:
             A generator of :class:`~mode_query_runs.ReportRunQueryRuns`, in input order:
-            its ``query_runs``, or the ``ModeAPIError`` that ended the pair's listing
-            (after retries) as ``error``; one pair's failure never stops the others.
+            its ``query_runs``, or what ended the pair's listing (after retries) as
+            ``error``: a ``ModeAPIError``, or any other exception the pair raised (a
+            ``ValueError`` for a ``next_page`` to another origin); one pair's failure
+            never stops the others.
 
         Raises:
             ValueError: ``concurrency`` is below 1, or a pair is not two valid tokens

@@ -1,29 +1,33 @@
 """One pace per client: every request of a client keeps the rate Mode allows.
 
 Mode rate-limits with a leaky bucket and answers ``429`` (with ``Retry-After``) past it.
-All requests of a client share one :class:`Pace`: requests start at most ``rate`` per
-second, spaced by a token bucket of ``pyrate-limiter`` (``rate=None``: as fast as they
-come, until the first ``429`` or a ``rate_limit`` given by the user).
+All requests of a client share one :class:`Pace`: they start at most ``rate`` a second,
+spaced by a token bucket of ``pyrate-limiter`` (``InMemoryBucket``). The rate is open
+until the first ``429``, or it is the user's ``rate_limit``, never exceeded.
 
-The rate follows one rule, additive increase and multiplicative decrease on the measured
-drain rate. A ``429`` is an *event* when an answer that was not ``429`` came since the
-previous event (a run of ``429`` answers with none let through between is one event). At
-the first event the rate is the rate answers were let through since the first request;
-at each later one it is what the bucket let through since the previous event (both
-moments at a full bucket: its drain rate) with ``SHARE`` to spare, but at least half and
-at most ``DECREASE`` times the rate before. Each answer let through raises the rate by
-``SHARE * (1 - DECREASE)`` of itself, so that over a cycle about ``SHARE`` of the answers
-are ``429``.
+The rate is kept in a bracket, one rule:
 
-A ``429`` whose request started before the latest event (sent at a pace since corrected)
-is waited out (its ``Retry-After``) and sent again by the pace; the others are left to
-the client's retries (which wait the same ``Retry-After``). Nothing waits past the caller's
-deadline: a ``Retry-After`` beyond it raises ``RateLimitError`` at once, and holds every
-request of the client until then, each one that cannot wait that long raising
-``RateLimitError`` (with ``retry_after_seconds``) at once, for at most as long as the
-caller of the ``429`` allowed.
+- ``low`` is the highest rate *proven*: ``1 / SHARE`` answers in a row let through at
+  it (a rate ``SHARE`` too fast fills one request's room in the bucket in as many);
+- ``high`` is the rate of the latest *event*: a ``429`` after at least one answer let
+  through since the previous event (a run of ``429`` with none let through between is
+  no measure of the bucket: an outage, another client).
 
-The policy is :class:`Pace` (no I/O, any clock). :func:`paced` runs one try under it with
+At an event the pace goes back to ``low``, or, with none proven yet or ``low`` itself
+failing, to what the bucket let through (the rate times the share of answers let through
+since the previous event; at the first event, answers let through per second). Each
+proof moves the rate halfway to ``high``; once the two are within ``2 * SHARE``, to
+``SHARE`` past ``low``, so that a bucket that grows is followed.
+
+A request reserved before the latest event is reserved again; one answered ``429`` since
+(sent at a pace corrected since) is sent again by the pace after its ``Retry-After``. The
+others are the client's retries to decide (they wait the same ``Retry-After``): no
+``429`` pauses the whole client. Nothing waits past the caller's deadline: a
+``Retry-After`` beyond it raises ``RateLimitError`` at once, and until that call's
+deadline every request that would have to wait past its own raises ``RateLimitError``
+(with ``retry_after_seconds``) at once, unsent.
+
+The policy is :class:`Pace` (no I/O, any clock); :func:`paced` runs one try under it with
 ``time.sleep``, :func:`apaced` with ``anyio.sleep``.
 """
 
@@ -43,13 +47,11 @@ from .retries import RetryPolicy
 if TYPE_CHECKING:
     from pyrate_limiter import InMemoryBucket
 
-__all__ = ["GROWTH", "SHARE", "Pace", "apaced", "paced"]
+__all__ = ["SHARE", "Pace", "apaced", "paced"]
 
 T = TypeVar("T")
 SHARE = 0.01
 """The share of answers that may be ``429`` while the pace probes the bucket's rate."""
-GROWTH = SHARE * SHARE
-"""How much of itself the rate grows by at each answer let through."""
 _MICROS = 1_000_000
 
 
