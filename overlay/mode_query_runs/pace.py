@@ -86,10 +86,14 @@ class Pace:
         """How many ``429`` answers changed the rate."""
         self._since: float | None = None  # the first start, then the latest event
         self._let_through = 0  # answers that were not 429 since then
+        self._proving = 0  # and since the rate was set
+        self._started = 0  # requests started since then
         self.low = 0.0
         """The highest rate proven (``0``: none yet)."""
         self.high = math.inf
         """The rate of the latest event (too fast)."""
+        self.burst = 1
+        """How many requests the bucket let through from a cold start before a ``429``."""
         self._hold: tuple[float, float, RateLimitError] | None = None
         self.limit = math.inf if rate is None else float(rate)
         """The rate never exceeded: the user's ``rate_limit``."""
@@ -101,6 +105,7 @@ class Pace:
         from pyrate_limiter import InMemoryBucket, Rate
 
         self.rate = rate = min(rate, self.limit)
+        self._proving = 0
         interval = max(1, round(_MICROS / rate))
         if interval != self._interval or now is not None:
             items = self._bucket.items if self._bucket is not None else []
@@ -133,6 +138,7 @@ class Pace:
                     at = until
             if self._since is None:
                 self._since = now
+            self._started += 1
             if self._bucket is not None:
                 at = self._slot(at, now)
             if at > deadline:
@@ -156,11 +162,16 @@ class Pace:
             if generation != self.events:
                 return
             self._let_through += 1
-            if self.rate is None or self._let_through * SHARE < 1:
+            self._proving += 1
+            rate = self.rate
+            # Proven: a rate x too fast fills the bucket (``burst`` requests) in burst / x
+            # answers, where x is at most how far ``high`` is (and at least SHARE).
+            if (
+                rate is None
+                or self._proving * max(SHARE, min(1, self.high / rate - 1) / self.burst) < 1
+            ):
                 return
-            # Proven: 1 / SHARE answers without a 429. Probe halfway to the rate of the
-            # latest event (or, that one being near, SHARE past the proven).
-            self.low, self._let_through = max(self.low, self.rate), 0
+            self.low = max(self.low, rate)
             self.high = max(self.high, self.low * (1 + 2 * SHARE))
             self._set_rate((self.low + self.high) / 2)
 
@@ -182,21 +193,27 @@ class Pace:
                 if self._hold is None or held[0] > self._hold[0]:
                     self._hold = held
                 raise exc
-            if generation != self.events:  # sent at a pace corrected since
-                return wait
+            if generation != self.events or (self.events and not self._let_through):
+                return wait  # sent at a pace corrected since, or part of the latest event
             if self._let_through:  # an event: the bucket let through A, then this 429
                 self.events += 1
                 since = self._since if self._since is not None else now
-                through = self._let_through / max(now - since, 1e-6)
+                seconds = max(now - since, 1e-6)
+                through = self._let_through / seconds
                 sent = through if self.rate is None else self.rate
-                kept = sent * self._let_through / (self._let_through + 1)
-                self.high = sent
+                if self.rate is None:  # from a cold start: about what the bucket holds
+                    self.burst = self._let_through
+                # What the bucket let through: by the share of answers (too high when the
+                # bucket had room for a while) and by the second (too low then): between.
+                share = self._let_through / (self._let_through + 1)
+                kept = math.sqrt(min(through, sent) * sent * share)
+                self.high = self._started / seconds if self.rate is None else sent
                 if sent <= self.low or not self.low:  # no rate proven, or it fails now
                     self.low = kept
                 self._set_rate(self.low, now)
             # A 429 with none let through since the latest event starts the count anew: a
             # run of them (an outage, another client) is no measure of the bucket.
-            self._since, self._let_through = now, 0
+            self._since, self._let_through, self._started = now, 0, 0
             return -1
 
 
