@@ -7,25 +7,30 @@ until the first ``429``, or it is the user's ``rate_limit``, never exceeded.
 
 The rate is kept in a bracket, one rule:
 
-- ``low`` is the highest rate *proven*: ``1 / SHARE`` answers in a row let through at
-  it (a rate ``SHARE`` too fast fills one request's room in the bucket in as many);
+- ``low`` is the highest rate *proven*: as many answers in a row let through at it as a
+  rate ``x`` too fast would need to fill the bucket (``burst / x``, where ``x`` is how far
+  below ``high`` it is, at least ``SHARE``; at most ``1 / SHARE`` answers);
 - ``high`` is the rate of the latest *event*: a ``429`` after at least one answer let
-  through since the previous event (a run of ``429`` with none let through between is
-  no measure of the bucket: an outage, another client).
+  through since the previous event (``429`` answers with none let through between are
+  one event: an outage, another client; the first event's ``high`` is the rate requests
+  were sent at).
 
-At an event the pace goes back to ``low``, or, with none proven yet or ``low`` itself
-failing, to what the bucket let through (the rate times the share of answers let through
-since the previous event; at the first event, answers let through per second). Each
-proof moves the rate halfway to ``high``; once the two are within ``2 * SHARE``, to
-``SHARE`` past ``low``, so that a bucket that grows is followed.
+At an event the pace goes back to ``low``; with none proven yet, or ``low`` itself
+failing, to what the bucket let through since the previous event: between what the
+share of answers let through says and what answers let through per second say (their
+geometric mean: the first is too high, the second too low, when the client left the
+bucket idle for a while). Each proof moves the rate halfway to ``high``; once the two
+are within ``2 * SHARE``, to ``SHARE`` past ``low``, so that a bucket that grows is
+followed. ``burst`` is what the bucket let through from a cold start before a ``429``.
 
-A request reserved before the latest event is reserved again; one answered ``429`` since
-(sent at a pace corrected since) is sent again by the pace after its ``Retry-After``. The
-others are the client's retries to decide (they wait the same ``Retry-After``): no
-``429`` pauses the whole client. Nothing waits past the caller's deadline: a
-``Retry-After`` beyond it raises ``RateLimitError`` at once, and until that call's
-deadline every request that would have to wait past its own raises ``RateLimitError``
-(with ``retry_after_seconds``) at once, unsent.
+A request reserved before the latest event is reserved again. A ``429`` to a request sent
+at a pace corrected since, or with nothing let through since the latest event (part of
+it), is sent again by the pace after its ``Retry-After``; the others are the client's
+retries to decide (they wait the same ``Retry-After``). No ``429`` pauses the whole client.
+Nothing waits past the caller's deadline: a ``Retry-After`` beyond it raises
+``RateLimitError`` at once, and until that call's deadline every request that would have
+to wait past its own raises ``RateLimitError`` (with ``retry_after_seconds``) at once,
+unsent.
 
 The policy is :class:`Pace` (no I/O, any clock); :func:`paced` runs one try under it with
 ``time.sleep``, :func:`apaced` with ``anyio.sleep``.
