@@ -90,10 +90,9 @@ class ClientCore(Generic[S]):
         self.account = check_token("account", account)
         self.max_retries = max_retries
         self.page_limit = check_page_limit(page_limit)
-        policy = retry_policy or RetryPolicy()
-        self._retry = policy.options(max_retries)
-        self._total_timeout = policy.total_timeout
-        self._pace = Pace(rate_limit, policy=policy)
+        self._retry_policy = retry_policy or RetryPolicy()
+        self._retry = self._retry_policy.options(max_retries)
+        self._pace = Pace(rate_limit, policy=self._retry_policy)
         """Every try of this client, at one pace (:mod:`.pace`)."""
         self._session = self._open_session(
             base_url, token, secret, timeout, strict=strict, max_body_bytes=max_body_bytes
@@ -173,7 +172,7 @@ class ClientCore(Generic[S]):
 
     def _deadline(self) -> float:
         """When a call starting now must be done waiting (its ``total_timeout``)."""
-        return self._pace.clock() + self._total_timeout
+        return self._pace.clock() + self._retry_policy.total_timeout
 
     def _walk(self, max_pages: int | None) -> PageWalk:
         """A walk over one listing's pages (raises ``ValueError`` for a bad ``max_pages``)."""
