@@ -23,8 +23,6 @@ from mode_query_runs import (
     RateLimitError,
     ReportRunQueryRuns,
 )
-from mode_query_runs.pace import STALE_RETRIES, Pace, Ticket
-from mode_query_runs.retries import RetryPolicy
 from mode_query_runs.testing.cassette import bundled_directory, dump_cassette, load_directory
 from mode_query_runs.testing.ratelimit import LeakyBuckets, RateLimit, parse_rate_limit
 from mode_query_runs.testing.server import DEMO_ACCOUNT, DEMO_SECRET, DEMO_TOKEN, MockServer
@@ -235,8 +233,8 @@ def test_the_pace_applies_to_every_method(tmp_path: Path) -> None:
         assert [q.token for q in mode.list_query_runs(REPORT, "rr0000000001")] == tokens
         page = mode.follow(url)  # the bucket is full: 429, Retry-After 1, then retried
         assert [q["token"] for q in page.to_dict()["_embedded"]["query_runs"]] == tokens
-        pace = mode._paced.pace
-        assert pace.slowdowns == 1
+        pace = mode._pace
+        assert pace.events == 1  # the 429 after two answers let through: a rate is set
         assert pace.rate is not None
         assert server.buckets is not None and server.buckets.limited == 1
 
@@ -302,167 +300,6 @@ def test_list_query_runs_many_stops_early(tmp_path: Path) -> None:
             results.close()
         # Only the pairs fetched ahead were requested, not all 31.
         assert len(server.requests) < 20
-
-
-# --- the pace's policy ------------------------------------------------------------------
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def _limited(retry_after: str | None = "1") -> RateLimitError:
-    return RateLimitError(
-        "Too many requests",
-        status=429,
-        error_id="rate_limited",
-        method="GET",
-        url="https://app.mode.com/api/acme",
-        retry_after=retry_after,
-    )
-
-
-def _started(pace: Pace) -> Ticket:
-    ticket = pace.reserve()
-    assert pace.start(ticket)
-    return ticket
-
-
-def test_pace_a_429_pauses_halves_in_flight_and_sets_a_rate() -> None:
-    clock = Clock()
-    pace = Pace(8, clock=clock)
-    tickets = []
-    for _ in range(8):
-        pace.enter()
-        tickets.append(_started(pace))
-        clock.now += 0.01
-    assert pace.limit() is None and pace.rate is None
-    assert pace.rate_limited(tickets[5], _limited("2")) is True
-    assert pace.resume_at == clock.now + 2
-    assert pace.limit() == 4
-    assert pace.rate == pytest.approx(5 / 0.05 / 2)  # half the rate it was sending at
-    rate = pace.rate
-    assert rate is not None
-    # Requests already in flight that get 429 too are stale: no further slow-down.
-    assert pace.rate_limited(tickets[6], _limited("1")) is False
-    assert pace.settle(tickets[7], _limited("1"), 0) is True
-    assert pace.settle(tickets[7], _limited("1"), STALE_RETRIES) is False
-    assert pace.slowdowns == 1
-    assert pace.limit() == 4
-    # Every later request waits out the pause, then starts 1 / rate apart.
-    first, second = pace.reserve(), pace.reserve()
-    assert first.at == clock.now + 2
-    assert second.at == pytest.approx(first.at + 1 / rate)
-
-
-def test_pace_without_retry_after_backs_off() -> None:
-    clock = Clock()
-    pace = Pace(clock=clock, policy=RetryPolicy(backoff_initial=0.5, jitter=0))
-    pace.enter()
-    pace.rate_limited(_started(pace), _limited(None))
-    assert pace.resume_at == clock.now + 0.5
-    clock.now += 1
-    pace.rate_limited(_started(pace), _limited(None))
-    assert pace.resume_at == clock.now + 1.0  # the second slow-down in a row: doubled
-
-
-def test_pace_in_flight_climbs_back_and_is_lifted() -> None:
-    clock = Clock()
-    pace = Pace(4, clock=clock)
-    for _ in range(4):
-        pace.enter()
-    pace.rate_limited(_started(pace), _limited())
-    assert pace.limit() == 2
-    assert not pace.may_enter()
-    windows = []
-    for _ in range(6):
-        pace.answered()
-        windows.append(pace.limit())
-    assert windows == [2, 2, 3, 3, 3, None]  # +1 per window's worth, lifted at 4
-
-
-def test_pace_a_reservation_made_before_a_429_is_made_again() -> None:
-    clock = Clock()
-    pace = Pace(clock=clock)
-    pace.enter()
-    early = pace.reserve()
-    pace.rate_limited(_started(pace), _limited("3"))
-    assert not pace.start(early)
-    assert pace.reserve().at == clock.now + 3
-
-
-def _stretch(pace: Pace, clock: Clock, count: int, seconds: float, pause: float) -> None:
-    """``count`` requests in ``seconds`` after ``pause``, then a 429 to the next one."""
-    clock.now += pause
-    first = _started(pace)
-    for _ in range(count - 1):
-        _started(pace)
-    clock.now = first.at + seconds
-    pace.rate_limited(_started(pace), _limited())
-
-
-def test_pace_far_too_fast_restarts_at_twice_what_came_through() -> None:
-    """8 requests in 0.1 s after a 1.5 s pause: 10 per second, not 85% of 80."""
-    clock = Clock()
-    pace = Pace(clock=clock)
-    pace.enter()
-    _stretch(pace, clock, 160, 1.0, 0.0)  # the first stretch: half of 160 per second
-    assert pace.rate == pytest.approx(80)
-    _stretch(pace, clock, 8, 0.1, 1.5)
-    assert pace.rate == pytest.approx(2 * 8 / 1.6)
-
-
-def test_pace_a_steady_stretch_measures_the_buckets_rate() -> None:
-    """Sent steadily at 150/s from an empty bucket of 12, full after 0.4 s: 120/s."""
-    clock = Clock()
-    pace = Pace(clock=clock)
-    pace.enter()
-    _stretch(pace, clock, 12, 0.04, 0.0)  # 300/s: the bucket holds about 12
-    assert pace.rate == pytest.approx(150)
-    _stretch(pace, clock, 60, 0.4, 0.5)
-    assert pace.rate == pytest.approx(150 - 12 / 0.4)
-    rate = pace.rate
-    assert rate is not None
-    for _ in range(10):
-        pace.answered()
-    assert pace.rate == pytest.approx(rate + 10 * 0.01)  # at its measure: probing slowly
-
-
-def test_pace_climbs_back_quickly_to_near_where_the_429_came() -> None:
-    clock = Clock()
-    pace = Pace(clock=clock)
-    pace.enter()
-    _stretch(pace, clock, 10, 0.1, 0.0)
-    assert pace.rate == pytest.approx(50)
-    pace.answered()
-    assert pace.rate == pytest.approx(50.1)  # no 429 at a pace yet: quickly
-    _stretch(pace, clock, 200, 4.0, 1.0)  # a 429 at 50.1/s: 85% of it
-    assert pace.rate == pytest.approx(0.85 * 50.1)
-    for _ in range(100):
-        pace.answered()
-    # 26 quick steps (0.1/s each) to 90% of 50.1, then 74 slow ones (0.01/s each).
-    assert pace.rate == pytest.approx(0.85 * 50.1 + 26 * 0.1 + 74 * 0.01)
-
-
-def test_pace_a_429_to_the_first_request_after_a_pause_halves_the_rate() -> None:
-    clock = Clock()
-    pace = Pace(clock=clock)
-    pace.enter()
-    _stretch(pace, clock, 10, 0.1, 0.0)
-    assert pace.rate == pytest.approx(50)
-    clock.now += 1.0
-    pace.rate_limited(_started(pace), _limited())  # another client took the bucket
-    assert pace.rate == pytest.approx(25)
-
-
-def test_pace_refuses_a_concurrency_below_one() -> None:
-    with pytest.raises(ValueError) as caught:
-        Pace(0)
-    assert str(caught.value) == "concurrency must be at least 1, not 0"
 
 
 def test_readme_many_report_runs_example(

@@ -8,7 +8,6 @@ lives here; every decision is made by the code both clients share (:mod:`.core`)
 
 from __future__ import annotations
 
-import functools
 import os
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterable
 from types import TracebackType
@@ -26,7 +25,7 @@ from .core import Call, ClientCore, expected, named_here
 from .dataframes import ChunkStream, DataFrame, read_frame, require_pandas
 from .errors import ModeAPIError
 from .links import Variables, follow_target, followed
-from .pace import AsyncPacedCalls, Pace
+from .pace import apaced
 from .pagination import PageWalk, parse_page
 from .results import (
     CHUNK_BYTES,
@@ -125,7 +124,7 @@ class AsyncModeClient(ClientCore[AsyncSession]):
             try:
                 runs = [query_run async for query_run in self.list_query_runs(report, run)]
                 results[index] = ReportRunQueryRuns(report, run, runs)
-            except ModeAPIError as exc:
+            except Exception as exc:  # the pair's, whatever it is: never the others'
                 results[index] = ReportRunQueryRuns(report, run, error=exc)
             done[index].set()
 
@@ -274,13 +273,10 @@ class AsyncModeClient(ClientCore[AsyncSession]):
 
         return await self._retrying(attempt)
 
-    @functools.cached_property
-    def _paced(self) -> AsyncPacedCalls:
-        """Every try of this client, at one pace (:mod:`.pace`)."""
-        return AsyncPacedCalls(Pace())
-
     async def _retrying(self, attempt: Callable[[], Awaitable[T]]) -> T:
+        deadline = self._deadline()
+
         async def paced() -> T:
-            return await self._paced(attempt)
+            return await apaced(self._pace, attempt, deadline)
 
         return await tenacity.AsyncRetrying(**self._retry)(paced)

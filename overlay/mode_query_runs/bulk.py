@@ -2,7 +2,7 @@
 
 Both clients' ``list_query_runs_many`` take their pairs through :func:`report_run_pairs`
 and give :class:`ReportRunQueryRuns` results, in input order; a pair whose listing fails
-gives its error and never stops the others.
+gives its error (whatever it raised) and never stops the others.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 
 from mode_api_client.models import QueryRun
 
-from .errors import ModeAPIError
 from .settings import check_token
 
 __all__ = ["DEFAULT_CONCURRENCY", "ReportRunQueryRuns", "report_run_pairs"]
@@ -30,13 +29,15 @@ class ReportRunQueryRuns:
         run: Report Run token.
         query_runs: Every Query Run of the Report Run (every page), in the order Mode
             sends them; empty when ``error`` is set.
-        error: The ``ModeAPIError`` that ended the listing (after retries), or ``None``.
+        error: What ended the listing (after retries): a ``ModeAPIError``, or any other
+            exception the pair raised (a ``ValueError`` for a ``next_page`` to another
+            origin); ``None`` when every page was listed.
     """
 
     report: str
     run: str
     query_runs: list[QueryRun] = field(default_factory=list)
-    error: ModeAPIError | None = None
+    error: Exception | None = None
 
     @property
     def ok(self) -> bool:

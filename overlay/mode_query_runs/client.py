@@ -9,7 +9,6 @@ read by the SDK's session (:mod:`.session`, :mod:`.reader`), not by the generate
 
 from __future__ import annotations
 
-import functools
 import itertools
 import os
 import time
@@ -27,9 +26,8 @@ from mode_api_client.models import Link, QueryRun
 from .bulk import DEFAULT_CONCURRENCY, ReportRunQueryRuns, report_run_pairs
 from .core import Call, ClientCore, expected, named_here
 from .dataframes import ChunkStream, DataFrame, read_frame, require_pandas
-from .errors import ModeAPIError
 from .links import Variables, follow_target, followed
-from .pace import Pace, PacedCalls
+from .pace import paced
 from .pagination import PageWalk, parse_page
 from .results import (
     CHUNK_BYTES,
@@ -88,6 +86,9 @@ class ModeClient(ClientCore[Session]):
             the client open: it is yours to close, and so is its cookie policy. Default: a
             client of the SDK's own, which keeps no cookies (Mode is called by token).
             ``TypeError`` for anything else (an ``httpx.AsyncClient`` included).
+        rate_limit: Your workspace's limit in requests per second, if you know it: every
+            request of the client starts at that pace and never past it. Default
+            ``None``: the pace is learnt from Mode's ``429`` answers (:mod:`.pace`).
 
     One client holds one connection pool; close it with :meth:`close` or use the client
     as a context manager. :meth:`with_options` gives a copy with another ``timeout`` or
@@ -178,8 +179,10 @@ class ModeClient(ClientCore[Session]):
 
         Returns:
             A generator of :class:`~mode_query_runs.ReportRunQueryRuns`, in input order:
-            its ``query_runs``, or the ``ModeAPIError`` that ended the pair's listing
-            (after retries) as ``error``; one pair's failure never stops the others.
+            its ``query_runs``, or what ended the pair's listing (after retries) as
+            ``error``: a ``ModeAPIError``, or any other exception the pair raised (a
+            ``ValueError`` for a ``next_page`` to another origin); one pair's failure
+            never stops the others.
 
         Raises:
             ValueError: ``concurrency`` is below 1, or a pair is not two valid tokens
@@ -191,7 +194,6 @@ class ModeClient(ClientCore[Session]):
     def _many(
         self, pairs: list[tuple[str, str]], concurrency: int
     ) -> Generator[ReportRunQueryRuns]:
-        _ = self._paced  # made before the threads share it
         waiting = iter(pairs)
         ahead: deque[Future[ReportRunQueryRuns]] = deque()
         with ThreadPoolExecutor(concurrency, thread_name_prefix="mode-many") as pool:
@@ -209,7 +211,7 @@ class ModeClient(ClientCore[Session]):
     def _listed(self, report: str, run: str) -> ReportRunQueryRuns:
         try:
             return ReportRunQueryRuns(report, run, list(self.list_query_runs(report, run)))
-        except ModeAPIError as exc:
+        except Exception as exc:  # the pair's, whatever it is: never the others'
             return ReportRunQueryRuns(report, run, error=exc)
 
     def get_query_run(self, report: str, run: str, query_run: str) -> QueryRun:
@@ -422,10 +424,6 @@ class ModeClient(ClientCore[Session]):
 
         return self._retrying(attempt)
 
-    @functools.cached_property
-    def _paced(self) -> PacedCalls:
-        """Every try of this client, at one pace (:mod:`.pace`)."""
-        return PacedCalls(Pace())
-
     def _retrying(self, attempt: Callable[[], T]) -> T:
-        return tenacity.Retrying(**self._retry)(lambda: self._paced(attempt))
+        deadline = self._deadline()
+        return tenacity.Retrying(**self._retry)(lambda: paced(self._pace, attempt, deadline))

@@ -28,6 +28,7 @@ from mode_api_client.models import QueryRun, QueryRunCollection
 
 from .errors import ModeAPIError, ResponseParseError, without_userinfo
 from .links import relation_href
+from .pace import Pace
 from .pagination import DEFAULT_PAGE_LIMIT, PageWalk, check_page_limit
 from .responses import FOLLOWS_REDIRECTS
 from .retries import RetryPolicy
@@ -143,11 +144,14 @@ class ClientCore(Generic[S]):
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         page_limit: int = DEFAULT_PAGE_LIMIT,
         http_client: Any = None,
+        rate_limit: float | None = None,
     ) -> None:
         self.account = check_token("account", account)
         self.page_limit = check_page_limit(page_limit)
         self._retry_policy = retry_policy or RetryPolicy()
         self._set_limits(timeout, max_retries)
+        self._pace = Pace(rate_limit, policy=self._retry_policy)
+        """Every try of this client, at one pace (:mod:`.pace`)."""
         self._session = self._open_session(
             base_url,
             token,
@@ -186,18 +190,13 @@ class ClientCore(Generic[S]):
             ValueError: ``timeout`` is not a finite number above 0; ``max_retries`` is
                 negative.
         """
-        _ = self._paced  # made before the copy, so both share it
-        copy = _copy.copy(self)
+        copy = _copy.copy(self)  # shares the pace (self._pace) and the session
         copy._retry_policy = retry_policy or self._retry_policy
         copy._set_limits(
             self.timeout if timeout is None else timeout,
             self.max_retries if max_retries is None else max_retries,
         )
         return copy
-
-    @property
-    def _paced(self) -> Any:
-        raise NotImplementedError
 
     def _open_session(
         self, base_url: str, token: str, secret: str, timeout: float, **options: Any
@@ -222,6 +221,7 @@ class ClientCore(Generic[S]):
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         page_limit: int = DEFAULT_PAGE_LIMIT,
         http_client: Any = None,
+        rate_limit: float | None = None,
     ) -> Self:
         """A client configured from the environment.
 
@@ -250,6 +250,7 @@ class ClientCore(Generic[S]):
             max_body_bytes=max_body_bytes,
             page_limit=page_limit,
             http_client=http_client,
+            rate_limit=rate_limit,
         )
 
     @property
@@ -286,6 +287,10 @@ class ClientCore(Generic[S]):
                 f"this {type(self).__name__} is closed: make a new client, or use it"
                 " inside its with block"
             )
+
+    def _deadline(self) -> float:
+        """When a call starting now must be done waiting (its ``total_timeout``)."""
+        return self._pace.clock() + self._retry_policy.total_timeout
 
     def _walk(self, max_pages: int | None) -> PageWalk:
         """A walk over one listing's pages (raises ``ValueError`` for a bad ``max_pages``)."""

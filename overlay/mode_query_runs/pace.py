@@ -1,39 +1,39 @@
 """One pace per client: every request of a client keeps the rate Mode allows.
 
 Mode rate-limits with a leaky bucket and answers ``429`` (with ``Retry-After``) past it.
-Requests that each retry on their own stampede: every waiting request wakes at once and
-most get ``429`` again. So all requests of a client share one :class:`Pace`, and a ``429``
-slows the whole client, not just the request that got it:
+All requests of a client share one :class:`Pace`: they start at most ``rate`` a second,
+spaced by a token bucket of ``pyrate-limiter`` (``InMemoryBucket``). The rate is open
+until the first ``429``, or it is the user's ``rate_limit``, never exceeded.
 
-- **Pause.** No request starts until the ``Retry-After`` of the latest ``429`` has passed
-  (seconds or an HTTP date; backoff as :class:`~mode_query_runs.RetryPolicy`'s defaults
-  when the header is absent or unreadable).
-- **In flight.** The number of requests in flight is halved (at least 1) at each ``429``
-  (multiplicative decrease) and grows by one for each window's worth of answers that are
-  not ``429`` (additive increase), back up to ``concurrency``, where the limit is lifted.
-- **Rate.** Requests start at most ``rate`` per second once a ``429`` has been seen. The
-  requests between two slow-downs are a *stretch*, and the ``429`` that ends one says
-  the bucket is full. After the first stretch (sent as fast as the client goes) the rate
-  is half the rate it was sent at, and the bucket is taken to hold about as many
-  requests as it let through. After a stretch sent at a pace (the *ceiling*), the rate
-  is 85% of the ceiling (multiplicative decrease), or less when the stretch says so:
-  twice the requests that came through over the stretch and the pause before it, when
-  the stretch ended long before it could (far too fast); ``ceiling - burst / seconds``
-  when it was sent at a steady pace from an empty bucket that filled in ``seconds``.
-  Each answer that is not ``429`` raises the rate by 0.1 request/s (additive increase)
-  until it reaches 90% of the ceiling, then by 0.01: it comes back quickly to near where
-  the ``429`` came, then probes past it slowly, so the pace follows a bucket that grows
-  without costing a pause often.
+The rate is kept in a bracket, one rule:
 
-Only one ``429`` per stretch slows the client: the requests already in flight at the old
-pace that get one too (a *stale* ``429``) wait out the pause and are sent again, without
-slowing the client further (at most :data:`STALE_RETRIES` times per try; beyond, the
-``429`` is a failed try, retried or raised as the client's retry policy says).
+- ``low`` is the highest rate *proven*: as many answers in a row let through at it as a
+  rate ``x`` too fast would need to fill the bucket (``burst / x``, where ``x`` is how far
+  below ``high`` it is, at least ``SHARE``; at most ``1 / SHARE`` answers);
+- ``high`` is the rate of the latest *event*: a ``429`` after at least one answer let
+  through since the previous event (``429`` answers with none let through between are
+  one event: an outage, another client; the first event's ``high`` is the rate requests
+  were sent at).
 
-The policy is :class:`Pace` (no I/O). :class:`PacedCalls` runs the tries of
-:class:`~mode_query_runs.ModeClient` under it (``time.sleep``, a ``threading.Condition``
-for the in-flight limit) and :class:`AsyncPacedCalls` those of
-:class:`~mode_query_runs.AsyncModeClient` (``anyio.sleep``, an ``anyio.CapacityLimiter``).
+At an event the pace goes back to ``low``; with none proven yet, or ``low`` itself
+failing, to what the bucket let through since the previous event: between what the
+share of answers let through says and what answers let through per second say (their
+geometric mean: the first is too high, the second too low, when the client left the
+bucket idle for a while). Each proof moves the rate halfway to ``high``; once the two
+are within ``2 * SHARE``, to ``SHARE`` past ``low``, so that a bucket that grows is
+followed. ``burst`` is what the bucket let through from a cold start before a ``429``.
+
+A request reserved before the latest event is reserved again. A ``429`` to a request sent
+at a pace corrected since, or with nothing let through since the latest event (part of
+it), is sent again by the pace after its ``Retry-After``; the others are the client's
+retries to decide (they wait the same ``Retry-After``). No ``429`` pauses the whole client.
+Nothing waits past the caller's deadline: a ``Retry-After`` beyond it raises
+``RateLimitError`` at once, and until that call's deadline every request that would have
+to wait past its own raises ``RateLimitError`` (with ``retry_after_seconds``) at once,
+unsent.
+
+The policy is :class:`Pace` (no I/O, any clock); :func:`paced` runs one try under it with
+``time.sleep``, :func:`apaced` with ``anyio.sleep``.
 """
 
 from __future__ import annotations
@@ -42,328 +42,240 @@ import math
 import threading
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import anyio
 
 from .errors import ModeAPIError, RateLimitError
 from .retries import RetryPolicy
 
-__all__ = ["STALE_RETRIES", "AsyncPacedCalls", "Pace", "PacedCalls", "Ticket"]
+if TYPE_CHECKING:
+    from pyrate_limiter import InMemoryBucket
+
+__all__ = ["SHARE", "Pace", "apaced", "paced"]
 
 T = TypeVar("T")
-
-STALE_RETRIES = 3
-"""How many stale ``429`` answers one try may wait out before it counts as a failed try."""
-_FAST_STEP = 0.1
-_SLOW_STEP = 0.01
-_CEILING_MARGIN = 0.9
-_STEADY = 0.05
-_MIN_RATE = 0.1
-_DECREASE = 0.85
-
-
-@dataclass
-class Ticket:
-    """One request's place in the pace.
-
-    Attributes:
-        at: When it may start (``clock`` seconds).
-        generation: The pause generation it was given in; a later ``429`` makes it stale.
-        stretch: The stretch (between two slow-downs) it started in.
-        index: How many requests of that stretch started before it.
-    """
-
-    at: float
-    generation: int
-    stretch: int = 0
-    index: int = 0
+SHARE = 0.01
+"""The share of answers that may be ``429`` while the pace probes the bucket's rate."""
+_MICROS = 1_000_000
 
 
 class Pace:
-    """The shared pace of one client's requests: a pause, an in-flight limit and a rate.
-
-    Thread-safe: its state changes under a lock and it never blocks; the clients sleep.
+    """The shared pace of one client's requests (thread-safe; never blocks).
 
     Args:
-        concurrency: The most requests in flight the limit climbs back to before it is
-            lifted; ``None``: as many as were in flight when the first ``429`` came.
+        rate: Requests per second to start at (``None``: unlimited until the first ``429``).
         clock: Monotonic seconds (``time.monotonic``).
-        policy: The backoff of a pause whose ``429`` has no readable ``Retry-After``.
+        policy: The backoff of a ``429`` without a readable ``Retry-After``.
 
     Raises:
-        ValueError: ``concurrency`` is below 1.
+        ValueError: ``rate`` is not a finite number above 0.
     """
 
     def __init__(
         self,
-        concurrency: int | None = None,
+        rate: float | None = None,
         *,
         clock: Callable[[], float] = time.monotonic,
         policy: RetryPolicy | None = None,
     ) -> None:
-        if concurrency is not None and concurrency < 1:
-            raise ValueError(f"concurrency must be at least 1, not {concurrency}")
-        self.concurrency = concurrency
-        self._clock = clock
+        if rate is not None and not (isinstance(rate, int | float) and 0 < rate < math.inf):
+            raise ValueError(f"rate_limit must be requests per second above 0, not {rate!r}")
+        self.clock = clock
         self._policy = policy or RetryPolicy()
         self._lock = threading.Lock()
-        self.in_flight = 0
-        self.window: float | None = None
-        """Requests allowed in flight (``None``: no limit)."""
         self.rate: float | None = None
-        """Requests started per second at most (``None``: no limit)."""
-        self.resume_at = 0.0
-        self.generation = 0
-        self.stretch = 0
-        self.slowdowns = 0
-        """How many ``429`` answers slowed the client (stale ones not counted)."""
-        self._peak = 0
-        self._next_start = 0.0
-        self._stretch_start: float | None = None
-        self._stretch_starts = 0
-        self._burst: float | None = None
-        self._pauses_in_a_row = 0
-        self._slowed_at: float | None = None
-        self._stretch_rate: float | None = None
-        self._ceiling: float | None = None
+        self._bucket: InMemoryBucket | None = None
+        self._interval = 0
+        self.events = 0
+        """How many ``429`` answers changed the rate."""
+        self._since: float | None = None  # the first start, then the latest event
+        self._let_through = 0  # answers that were not 429 since then
+        self._proving = 0  # and since the rate was set
+        self._started = 0  # requests started since then
+        self.low = 0.0
+        """The highest rate proven (``0``: none yet)."""
+        self.high = math.inf
+        """The rate of the latest event (too fast)."""
+        self.burst = 1
+        """How many requests the bucket let through from a cold start before a ``429``."""
+        self._hold: tuple[float, float, RateLimitError] | None = None
+        self.limit = math.inf if rate is None else float(rate)
+        """The rate never exceeded: the user's ``rate_limit``."""
+        if rate is not None:
+            self._set_rate(float(rate))
 
-    def limit(self) -> int | None:
-        """The in-flight limit as a whole number of requests (``None``: no limit)."""
-        return None if self.window is None else int(self.window)
+    def _set_rate(self, rate: float, now: float | None = None) -> None:
+        """Start requests at ``rate``; ``now``: forget the slots reserved after it."""
+        from pyrate_limiter import InMemoryBucket, Rate
 
-    def may_enter(self) -> bool:
-        """Whether one more request may be in flight now."""
-        with self._lock:
-            return self.window is None or self.in_flight < int(self.window)
+        self.rate = rate = min(rate, self.limit)
+        self._proving = 0
+        interval = max(1, round(_MICROS / rate))
+        if interval != self._interval or now is not None:
+            items = self._bucket.items if self._bucket is not None else []
+            if now is not None:
+                items = [item for item in items if item.timestamp <= now * _MICROS]
+            # pyrate-limiter spaces items one microsecond more than the rate's interval
+            self._bucket = InMemoryBucket([Rate(1, max(1, interval - 1))])
+            self._bucket.items = items[-1:]
+            self._interval = interval
 
-    def enter(self) -> None:
-        """Count a request in flight (the in-flight limit was checked by the caller)."""
-        with self._lock:
-            self.in_flight += 1
-            self._peak = max(self._peak, self.in_flight)
-
-    def leave(self) -> None:
-        """A request is no longer in flight."""
-        with self._lock:
-            self.in_flight -= 1
-
-    def reserve(self) -> Ticket:
-        """A start time for one request: after the pause, spaced ``1 / rate`` from the last."""
-        with self._lock:
-            now = self._clock()
-            at = max(now, self.resume_at)
-            if self.rate is not None:
-                at = max(at, self._next_start)
-                self._next_start = at + 1.0 / self.rate
-            return Ticket(at, self.generation)
-
-    def start(self, ticket: Ticket) -> bool:
-        """Start the request of ``ticket`` now, unless a ``429`` came since it was reserved
-        (then it must be reserved again: ``False``)."""
-        with self._lock:
-            if ticket.generation != self.generation:
-                return False
-            now = self._clock()
-            if self._stretch_start is None:
-                self._stretch_start = now
-                self._stretch_rate = self.rate
-            ticket.at = now
-            ticket.stretch = self.stretch
-            ticket.index = self._stretch_starts
-            self._stretch_starts += 1
-            return True
-
-    def answered(self) -> None:
-        """An answer that is not ``429`` came: climb back (in flight and rate)."""
-        with self._lock:
-            self._pauses_in_a_row = 0
-            if self.window is not None:
-                self.window += 1.0 / self.window
-                if self.window >= (self.concurrency or self._peak):
-                    self.window = None
-            if self.rate is not None:
-                below = self._ceiling is None or self.rate < _CEILING_MARGIN * self._ceiling
-                self.rate += _FAST_STEP if below else _SLOW_STEP
-
-    def rate_limited(self, ticket: Ticket, exc: RateLimitError) -> bool:
-        """A ``429`` answered the request of ``ticket``; whether it slowed the client.
-
-        The first ``429`` of a stretch pauses the client for its ``Retry-After`` (or
-        backoff), halves the in-flight limit and lowers the rate; a stale one (its request
-        started before the latest slow-down) only extends the pause if it asks longer.
-        """
-        with self._lock:
-            now = self._clock()
-            fresh = ticket.stretch == self.stretch
-            if fresh:
-                self._pauses_in_a_row += 1
-            pause = self._policy.delay(max(1, self._pauses_in_a_row), exc)
-            self.resume_at = max(self.resume_at, now + pause)
-            self.generation += 1
-            if not fresh:
-                return False
-            self.slowdowns += 1
-            self.window = max(1.0, (self.window or float(max(1, self.in_flight))) / 2)
-            self._slow_down(ticket)
-            self.stretch += 1
-            self._stretch_start = None
-            self._stretch_starts = 0
-            self._next_start = 0.0
-            return True
-
-    def settle(self, ticket: Ticket, exc: BaseException | None, stale: int) -> bool:
-        """Account for how the request of ``ticket`` ended; whether to send it again now.
-
-        ``exc`` is what it raised (``None``: it succeeded) and ``stale`` how many stale
-        ``429`` answers this try already waited out. Only a stale ``429``, fewer than
-        :data:`STALE_RETRIES` times, is sent again; any other answer counts for
-        :meth:`answered` (a ``429`` for :meth:`rate_limited`), no answer for neither.
-        """
-        if isinstance(exc, RateLimitError):
-            return not self.rate_limited(ticket, exc) and stale < STALE_RETRIES
-        if exc is None or (isinstance(exc, ModeAPIError) and exc.status is not None):
-            self.answered()
-        return False
-
-    def _slow_down(self, ticket: Ticket) -> None:
-        started = self._stretch_start if self._stretch_start is not None else ticket.at
-        seconds = ticket.at - started
-        through = ticket.index  # requests of the stretch the bucket let through
-        sent_at, self._stretch_rate = self._stretch_rate, None
-        paused = started - self._slowed_at if self._slowed_at is not None else 0.0
-        self._slowed_at = self._clock()
-        if self.rate is None:
-            # The first stretch, as fast as the client goes: the bucket let ``through``
-            # requests by in ``seconds``; it holds about that many (at most).
-            self._burst = float(max(1, through))
-            if seconds > 0 and through > 0:
-                self.rate = max(_MIN_RATE, through / seconds / 2)
-            return
-        sent = ceiling = self.rate
-        rate = _DECREASE * sent
-        if through == 0:  # not one request went through: half as fast
-            rate = sent / 2
-        elif paused + seconds > 0 and 2 * through / (paused + seconds) < rate:
-            # Far too fast: the stretch was over long before the pause before it. Twice
-            # what came through over both is a safe new start.
-            rate = ceiling = 2 * through / (paused + seconds)
-        elif sent_at is not None and abs(sent - sent_at) <= _STEADY * sent_at and seconds > 0:
-            # Sent at a steady pace from an empty bucket, which filled in ``seconds``:
-            # (sent - bucket rate) * seconds = burst.
-            estimate = sent - (self._burst or 0.0) / seconds
-            if estimate < rate:
-                rate = ceiling = max(sent / 4, estimate)
-        self._ceiling = ceiling
-        self.rate = max(_MIN_RATE, rate)
-
-    def wait_seconds(self, ticket: Ticket) -> float:
-        """Seconds until ``ticket``'s start time (0 when it is due)."""
-        return max(0.0, ticket.at - self._clock())
-
-
-class PacedCalls:
-    """Tries of :class:`~mode_query_runs.ModeClient` run at one :class:`Pace` (any thread).
-
-    Args:
-        pace: The pace every try of the client shares.
-    """
-
-    def __init__(self, pace: Pace) -> None:
-        self.pace = pace
-        self._room = threading.Condition()
-
-    def __call__(self, attempt: Callable[[], T]) -> T:
-        """Run ``attempt`` (one try of a request) when the pace allows; return its result.
-
-        Waits for room in flight and for the request's start time; a stale ``429`` is
-        waited out and tried again (see the module).
+    def reserve(self, deadline: float = math.inf) -> tuple[float, int]:
+        """When the next request may start (``clock`` seconds), and the pace's generation
+        (:attr:`events`) it was reserved in: if an event comes before it starts, reserve
+        again.
 
         Raises:
-            Exception: what ``attempt`` raised (a ``RateLimitError`` for a ``429`` that
-                slowed the client, or after :data:`STALE_RETRIES` stale ones in a row).
+            RateLimitError: the client is held (a ``Retry-After`` beyond a deadline) until
+                after ``deadline``, or its pace has no room before it.
         """
-        pace = self.pace
-        stale = 0
-        while True:
-            with self._room:
-                self._room.wait_for(pace.may_enter)
-                pace.enter()
-            try:
-                ticket = pace.reserve()
-                while True:
-                    if delay := pace.wait_seconds(ticket):
-                        time.sleep(delay)
-                    if pace.start(ticket):
-                        break
-                    ticket = pace.reserve()
-                try:
-                    result = attempt()
-                except BaseException as exc:
-                    if pace.settle(ticket, exc, stale):
-                        stale += 1
-                        continue
-                    raise
-                pace.settle(ticket, None, stale)
-                return result
-            finally:
-                pace.leave()
-                with self._room:
-                    self._room.notify_all()
+        with self._lock:
+            now = self.clock()
+            at = now
+            if self._hold is not None:
+                until, asked, exc = self._hold
+                if now >= until:
+                    self._hold = None
+                elif asked > deadline:
+                    raise _refused(f"Mode asked to wait {asked - now:.0f} s more", asked - now, exc)
+                else:
+                    at = until
+            if self._since is None:
+                self._since = now
+            self._started += 1
+            if self._bucket is not None:
+                at = self._slot(at, now)
+            if at > deadline:
+                raise _refused(f"the client's pace has no room for {at - now:.1f} s", at - now)
+            return at, self.events
+
+    def _slot(self, at: float, now: float) -> float:
+        from pyrate_limiter import RateItem
+
+        assert self._bucket is not None
+        self._bucket.leak(round(now * _MICROS))
+        stamp = round(at * _MICROS)
+        while not self._bucket.put(RateItem("pace", stamp)):
+            wait = self._bucket.waiting(RateItem("pace", stamp))
+            stamp += max(1, wait if isinstance(wait, int) else 1)
+        return stamp / _MICROS
+
+    def answered(self, generation: int) -> None:
+        """An answer that was not ``429`` came to a request reserved in ``generation``."""
+        with self._lock:
+            if generation != self.events:
+                return
+            self._let_through += 1
+            self._proving += 1
+            rate = self.rate
+            # Proven: a rate x too fast fills the bucket (``burst`` requests) in burst / x
+            # answers, where x is at most how far ``high`` is (and at least SHARE).
+            if (
+                rate is None
+                or self._proving * max(SHARE, min(1, self.high / rate - 1) / self.burst) < 1
+            ):
+                return
+            self.low = max(self.low, rate)
+            self.high = max(self.high, self.low * (1 + 2 * SHARE))
+            self._set_rate((self.low + self.high) / 2)
+
+    def limited(self, generation: int, exc: RateLimitError, deadline: float = math.inf) -> float:
+        """A ``429`` answered a request reserved in ``generation``; seconds before the pace
+        sends it again itself, or ``-1`` when the client's retries decide.
+
+        Raises:
+            RateLimitError: ``exc``, when its wait ends after ``deadline`` (then every
+                request of the client is held until then, at most until ``deadline``).
+        """
+        with self._lock:
+            now = self.clock()
+            wait = exc.retry_after_seconds
+            if wait is None:
+                wait = self._policy.delay(1)
+            if now + wait > deadline:
+                held = (min(now + wait, max(now, deadline)), now + wait, exc)
+                if self._hold is None or held[0] > self._hold[0]:
+                    self._hold = held
+                raise exc
+            if generation != self.events or (self.events and not self._let_through):
+                return wait  # sent at a pace corrected since, or part of the latest event
+            if self._let_through:  # an event: the bucket let through A, then this 429
+                self.events += 1
+                since = self._since if self._since is not None else now
+                seconds = max(now - since, 1e-6)
+                through = self._let_through / seconds
+                sent = through if self.rate is None else self.rate
+                if self.rate is None:  # from a cold start: about what the bucket holds
+                    self.burst = self._let_through
+                # What the bucket let through: by the share of answers (too high when the
+                # bucket had room for a while) and by the second (too low then): between.
+                share = self._let_through / (self._let_through + 1)
+                kept = math.sqrt(min(through, sent) * sent * share)
+                self.high = self._started / seconds if self.rate is None else sent
+                if sent <= self.low or not self.low:  # no rate proven, or it fails now
+                    self.low = kept
+                self._set_rate(self.low, now)
+            # A 429 with none let through since the latest event starts the count anew: a
+            # run of them (an outage, another client) is no measure of the bucket.
+            self._since, self._let_through, self._started = now, 0, 0
+            return -1
 
 
-class AsyncPacedCalls:
-    """Tries of :class:`~mode_query_runs.AsyncModeClient` run at one :class:`Pace`.
+def _refused(reason: str, seconds: float, exc: RateLimitError | None = None) -> RateLimitError:
+    """The ``RateLimitError`` of a request not sent: it would wait ``seconds``, past the
+    call's deadline (``exc``: the ``429`` that asked for the wait)."""
+    error = RateLimitError(
+        f"rate limited, not sent: {reason}, past this call's deadline",
+        status=exc.status if exc else None,
+        error_id=exc.error_id if exc else None,
+        retry_after=exc.retry_after if exc else None,
+    )
+    error.retry_after_seconds = seconds
+    return error
 
-    The in-flight limit is an ``anyio.CapacityLimiter`` made on first use (in the event
-    loop), whose ``total_tokens`` follows :meth:`Pace.limit`.
 
-    Args:
-        pace: The pace every try of the client shares.
-    """
+def _settled(pace: Pace, generation: int, exc: BaseException, deadline: float) -> float:
+    if isinstance(exc, RateLimitError):
+        return pace.limited(generation, exc, deadline)
+    if isinstance(exc, ModeAPIError) and exc.status is not None:
+        pace.answered(generation)
+    return -1
 
-    def __init__(self, pace: Pace) -> None:
-        self.pace = pace
-        self._limiter: anyio.CapacityLimiter | None = None
 
-    def _room(self) -> anyio.CapacityLimiter:
-        if self._limiter is None:
-            self._limiter = anyio.CapacityLimiter(math.inf)
-        limit = self.pace.limit()
-        tokens = math.inf if limit is None else limit
-        if self._limiter.total_tokens != tokens:
-            self._limiter.total_tokens = tokens
-        return self._limiter
+def paced(pace: Pace, attempt: Callable[[], T], deadline: float = math.inf) -> T:
+    """Run ``attempt`` (one try of a request) when ``pace`` allows (``time.sleep``)."""
+    while True:
+        at, generation = pace.reserve(deadline)
+        time.sleep(max(0.0, at - pace.clock()))
+        if generation != pace.events:  # an event came meanwhile: a new place
+            continue
+        try:
+            result = attempt()
+        except Exception as exc:
+            wait = _settled(pace, generation, exc, deadline)
+            if wait < 0:
+                raise
+            time.sleep(wait)
+            continue
+        pace.answered(generation)
+        return result
 
-    async def __call__(self, attempt: Callable[[], Awaitable[T]]) -> T:
-        """Await ``attempt`` (one try of a request) when the pace allows; as
-        :meth:`PacedCalls.__call__`."""
-        pace = self.pace
-        stale = 0
-        while True:
-            limiter = self._room()
-            borrower = object()
-            await limiter.acquire_on_behalf_of(borrower)
-            pace.enter()
-            try:
-                ticket = pace.reserve()
-                while True:
-                    if delay := pace.wait_seconds(ticket):
-                        await anyio.sleep(delay)
-                    if pace.start(ticket):
-                        break
-                    ticket = pace.reserve()
-                try:
-                    result = await attempt()
-                except BaseException as exc:
-                    if pace.settle(ticket, exc, stale):
-                        stale += 1
-                        continue
-                    raise
-                pace.settle(ticket, None, stale)
-                return result
-            finally:
-                pace.leave()
-                limiter.release_on_behalf_of(borrower)
-                self._room()
+
+async def apaced(pace: Pace, attempt: Callable[[], Awaitable[T]], deadline: float = math.inf) -> T:
+    """Await ``attempt`` (one try of a request) when ``pace`` allows (``anyio.sleep``)."""
+    while True:
+        at, generation = pace.reserve(deadline)
+        await anyio.sleep(max(0.0, at - pace.clock()))
+        if generation != pace.events:  # an event came meanwhile: a new place
+            continue
+        try:
+            result = await attempt()
+        except Exception as exc:
+            wait = _settled(pace, generation, exc, deadline)
+            if wait < 0:
+                raise
+            await anyio.sleep(wait)
+            continue
+        pace.answered(generation)
+        return result

@@ -246,6 +246,7 @@ def client_for(ctx: click.Context) -> ModeClient:
         max_retries=ctx.obj.get("max_retries", DEFAULT_MAX_RETRIES),
         page_limit=ctx.obj.get("page_limit", DEFAULT_PAGE_LIMIT),
         strict=ctx.obj.get("strict", False),
+        rate_limit=ctx.obj.get("rate_limit"),
     )
 
 

@@ -10,6 +10,7 @@ from typing import Any, TextIO
 import click
 
 from ..bulk import DEFAULT_CONCURRENCY, ReportRunQueryRuns
+from ..errors import ModeAPIError
 from ..results import Progress
 from ..settings import check_token
 from ..wire import to_wire
@@ -47,9 +48,11 @@ def result_line(result: ReportRunQueryRuns) -> dict[str, Any]:
     line: dict[str, Any] = {"report": result.report, "run": result.run}
     if result.error is None:
         line["query_runs"] = [to_wire(query_run) for query_run in result.query_runs]
-    else:
+    elif isinstance(result.error, ModeAPIError):
         error = result.error
         line["error"] = {"status": error.status, "id": error.error_id, "message": error.message}
+    else:  # not an API error (a next_page to another origin): its text
+        line["error"] = {"status": None, "id": None, "message": str(result.error)}
     return line
 
 
@@ -62,9 +65,18 @@ def result_line(result: ReportRunQueryRuns) -> dict[str, Any]:
     show_default=True,
     help="Report Runs fetched at a time (all at the pace Mode allows).",
 )
+@click.option(
+    "--rate-limit",
+    type=click.FloatRange(min=0, min_open=True, max=1e6),
+    metavar="PER_SECOND",
+    help="Your workspace's limit, in requests per second: start at that pace, never past"
+    " it (default: learn it from Mode's 429 answers).",
+)
 @click.pass_context
 @reports_errors
-def list_many_command(ctx: click.Context, file: TextIO, concurrency: int) -> None:
+def list_many_command(
+    ctx: click.Context, file: TextIO, concurrency: int, rate_limit: float | None
+) -> None:
     """List the Query Runs of every Report Run in FILE (default or '-': stdin).
 
     FILE has one REPORT RUN pair a line (blank lines and # comments are skipped). Writes
@@ -76,6 +88,7 @@ def list_many_command(ctx: click.Context, file: TextIO, concurrency: int) -> Non
     from .progress import terminal_progress
 
     pairs = read_pairs(file)
+    ctx.obj["rate_limit"] = rate_limit
     failed = 0
     bar: contextlib.AbstractContextManager[Progress | None] = contextlib.nullcontext(None)
     if not sys.stdout.isatty():

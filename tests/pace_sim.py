@@ -1,0 +1,144 @@
+"""A simulated clock, leaky bucket and client to run :class:`~mode_query_runs.pace.Pace` on.
+
+No sleeping, no threads: events in time order. ``workers`` requests in flight at most, each
+started when the pace says, answered ``latency`` seconds later by a leaky bucket like
+Mode's (:class:`~mode_query_runs.testing.ratelimit.LeakyBuckets`). A ``429`` the pace does
+not send again itself is retried as the clients' tenacity loop does (``Retry-After``, else
+the policy's backoff, at most ``max_retries`` times), or ends the request as failed.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import math
+import random
+from dataclasses import dataclass
+
+from mode_query_runs import RateLimitError
+from mode_query_runs.pace import Pace
+from mode_query_runs.retries import RetryPolicy
+from mode_query_runs.testing.ratelimit import LeakyBuckets, RateLimit
+
+
+@dataclass(frozen=True)
+class Bucket:
+    rate: float
+    burst: int
+    latency: float
+    retry_after: str  # "seconds", "date" or "absent"
+
+    def __str__(self) -> str:
+        return f"{self.rate:g}/s burst {self.burst}, {self.latency * 1000:g} ms, {self.retry_after}"
+
+
+@dataclass
+class Outcome:
+    let_through: int
+    limited: int
+    failed: int
+    seconds: float
+    rate: float
+    steady: float  # throughput over the second half of the job, as a fraction of the rate
+
+    @property
+    def throughput(self) -> float:
+        return self.let_through / self.seconds / self.rate
+
+    @property
+    def share_429(self) -> float:
+        return self.limited / (self.let_through + self.limited)
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def simulate(
+    bucket: Bucket,
+    seconds: float = 20.0,
+    *,
+    workers: int = 8,
+    max_retries: int = 2,
+    seed: int = 0,
+    rate_limit: float | None = None,
+    outage: tuple[float, float] | None = None,
+) -> Outcome:
+    """Run a job of ``seconds`` of the bucket's time (``rate * seconds`` requests).
+
+    ``outage``: ``(start, end)`` seconds during which every request is answered ``429``
+    (a burst of ``429`` answers, as when another client takes the bucket).
+    """
+    clock = _Clock()
+    draw = random.Random(seed)
+    policy = RetryPolicy(jitter=0.0)  # the jitter is drawn here, from ``seed``
+    pace = Pace(rate_limit, clock=clock, policy=policy)
+    server = LeakyBuckets(RateLimit(bucket.rate, bucket.burst), clock=clock)
+    todo = round(bucket.rate * seconds)
+    # (time, order, what, worker's tries so far, generation): what is "go" (reserve a
+    # place), "start" (its place is due) or "answer"
+    events: list[tuple[float, int, str, int, int]] = []
+    counter = itertools.count()
+    let_through = limited = failed = 0
+    times: list[float] = []
+
+    def push(at: float, what: str, tries: int = 0, generation: int = 0) -> None:
+        heapq.heappush(events, (at, next(counter), what, tries, generation))
+
+    for _ in range(workers):
+        push(0.0, "go")
+    while events:
+        now, _, what, tries, generation = heapq.heappop(events)
+        clock.now = now
+        if what == "go":
+            if tries == 0:
+                if todo == 0:
+                    continue
+                todo -= 1
+            at, generation = pace.reserve()
+            push(at, "start", tries, generation)
+        elif what == "start":  # reserved again if an event came meanwhile, as the runners do
+            if generation == pace.events:
+                push(now + bucket.latency, "answer", tries, generation)
+            else:
+                push(now, "go", tries)
+        else:
+            wait = server.retry_after("client")
+            if outage is not None and outage[0] <= now < outage[1]:
+                wait = wait or math.ceil(outage[1] - now)
+            if wait is None:
+                pace.answered(generation)
+                let_through += 1
+                times.append(now)
+                push(now, "go")
+                continue
+            limited += 1
+            exc = _limited(bucket, wait, now, draw)
+            again = pace.limited(generation, exc)
+            if again < 0:
+                if tries >= max_retries:
+                    failed += 1
+                    push(now, "go")
+                    continue
+                again = policy.delay(tries + 1, exc)
+                if exc.retry_after_seconds is None:
+                    again += draw.uniform(0, 0.5)
+                tries += 1
+            push(now + again, "go", tries)
+    end = times[-1] if times else 1.0
+    half = [t for t in times if t >= end / 2]
+    steady = len(half) / (end / 2) / bucket.rate
+    return Outcome(let_through, limited, failed, end, bucket.rate, steady)
+
+
+def _limited(bucket: Bucket, wait: int, now: float, draw: random.Random) -> RateLimitError:
+    header = None if bucket.retry_after == "absent" else str(wait)
+    exc = RateLimitError("Too many requests", status=429, retry_after=header)
+    if bucket.retry_after == "date":  # whole seconds of a wall clock at a random phase
+        phase = draw.random()
+        exc.retry_after_seconds = math.ceil(now + phase + wait) - (now + phase)
+    return exc
