@@ -14,14 +14,11 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import importlib.util
 import os
 import stat
-import sys
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from types import ModuleType
 from typing import IO
 
 import httpx
@@ -34,7 +31,6 @@ from .origin import shown_url
 
 __all__ = [
     "CHUNK_BYTES",
-    "CSV_FIELD_LIMIT",
     "FORMATS",
     "CsvRows",
     "Download",
@@ -49,9 +45,6 @@ NO_RESULTS = frozenset({"enqueued", "running", "failed", "cancelled"})
 ENDED_WITHOUT_RESULTS = frozenset({"failed", "cancelled"})
 """Of those, the final states: waiting for results cannot help."""
 CHUNK_BYTES = 64 * 1024
-CSV_FIELD_LIMIT = 2**31 - 1
-"""Characters a CSV field of a result may have (the largest C ``long`` of every platform),
-far beyond any result: Mode caps a result at the run's ``max_result_bytes``."""
 Progress = Callable[[int, int | None], object]
 """``progress(bytes_done, bytes_total)``; ``bytes_total`` is ``None`` when not sent."""
 
@@ -292,33 +285,6 @@ class Download:
             self._temporary = None
 
 
-def _own_csv_module() -> ModuleType:
-    """A ``_csv`` module object of this module's own, its field size limit
-    :data:`CSV_FIELD_LIMIT`.
-
-    ``csv.field_size_limit`` (131,072 characters by default) is the state of the ``_csv``
-    module object that ``csv`` imported: changing it would change it for every thread and
-    every other user of ``csv``. CPython's ``_csv`` keeps that state per module object
-    (multi-phase initialisation, PEP 489; see the "Isolating Extension Modules" HOWTO), so
-    a second module object made from its spec has a limit of its own, and ``csv``'s is
-    never touched. Elsewhere than on CPython, ``csv`` itself is used, with its limit.
-    """
-    if sys.implementation.name != "cpython":
-        return csv
-    spec = importlib.util.find_spec("_csv")
-    if spec is None or spec.loader is None:
-        return csv
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    module.field_size_limit(CSV_FIELD_LIMIT)
-    return module
-
-
-_CSV = _own_csv_module()
-_csv_reader: Callable[[Iterable[str]], Iterator[list[str]]] = _CSV.reader
-_CsvError: type[Exception] = _CSV.Error
-
-
 def _ends_quoted(line: str, quoted: bool) -> bool:
     """Whether ``line`` ends inside a quoted field, as the ``csv`` reader sees it.
 
@@ -348,17 +314,118 @@ def _ends_quoted(line: str, quoted: bool) -> bool:
         position = comma + 1
 
 
+_NEWLINES = "\r\n"
+_UNQUOTED_NEWLINE = "new-line character seen in unquoted field"
+
+
+def _end_of_record(record: str, position: int) -> None:
+    """Check that only newlines follow ``position``, where a record's newline begins.
+
+    Raises:
+        ValueError: anything else follows (a carriage return inside an unquoted field).
+    """
+    if record[position:].strip(_NEWLINES):
+        raise ValueError(_UNQUOTED_NEWLINE)
+
+
+def _fields(record: str) -> list[str]:
+    """The fields of one record, as the ``csv`` module's reader splits it (default dialect,
+    ``strict`` off); ``[]`` for a blank record.
+
+    ``record`` is one whole record with its newline, if any (quoted fields may hold
+    newlines). A quote opens a quoted field only at the start of a field; in it ``""`` is a
+    quote, and text after its closing quote, up to the next comma, is added to the field;
+    a quote elsewhere is text. A quoted field still open at the end of the record ends
+    there.
+
+    Raises:
+        ValueError: a carriage return or newline inside an unquoted field, with text after
+            it in the record (the ``csv`` module's "new-line character seen in unquoted
+            field").
+    """
+    body = record.rstrip(_NEWLINES)
+    if '"' not in body and "\r" not in body and "\n" not in body:
+        return body.split(",") if body else []  # the common record: no quotes, one line
+    if record[0] in _NEWLINES:
+        _end_of_record(record, 0)
+        return []
+    fields: list[str] = []
+    size = len(record)
+    position = 0
+    while True:  # at the start of a field
+        text = ""
+        if record.startswith('"', position):
+            parts: list[str] = []
+            position += 1
+            while True:
+                quote = record.find('"', position)
+                if quote < 0:  # still quoted at the end of the record
+                    parts.append(record[position:])
+                    fields.append("".join(parts))
+                    return fields
+                parts.append(record[position:quote])
+                position = quote + 1
+                if not record.startswith('"', position):
+                    break
+                parts.append('"')  # a doubled quote
+                position += 1
+            text = "".join(parts)
+        end = size
+        for stop in (",", "\r", "\n"):
+            found = record.find(stop, position, end)
+            if found >= 0:
+                end = found
+        fields.append(text + record[position:end])
+        if end == size:
+            return fields
+        if record[end] != ",":
+            _end_of_record(record, end)
+            return fields
+        position = end + 1
+
+
+def _split(records: list[str]) -> Iterator[list[str]]:
+    """The fields of each record (see :func:`_fields`), in order, one list per record.
+
+    Records no longer than ``csv.field_size_limit()`` (then no field is longer either) go
+    to the ``csv`` module's reader, as a batch; from a record over it on (or one over a
+    limit another thread lowered meanwhile) :func:`_fields` splits them. Both read the same
+    fields; the ``csv`` module's limit is only read, never changed.
+
+    Raises:
+        ValueError: a record is not CSV (see :func:`_fields`), when its turn comes.
+    """
+    limit = csv.field_size_limit()
+    done = 0
+    for record in records:
+        if len(record) > limit:
+            break
+        done += 1
+    reader = csv.reader(records[:done])
+    for index in range(done):
+        try:
+            yield next(reader)
+        except csv.Error as exc:
+            message = str(exc).split(" - ")[0]  # without the hint, worded per Python
+            if not message.startswith("field larger than field limit"):
+                raise ValueError(message) from None
+            done = index  # the limit was lowered meanwhile: the rest are split here
+            break
+    for record in records[done:]:
+        yield _fields(record)
+
+
 class CsvRows:
     """CSV text fed in chunks, out as complete rows keyed by the header row.
 
     Reads what the ``csv`` module's reader reads (its default dialect): a record ends at a
     newline outside a quoted field, and a field is quoted only when it starts with a quote
     (inside it a quote is doubled); a quote inside an unquoted field (``TV,5" wide``) is
-    text. Only whole records reach the ``csv`` parser, as they arrive. Records may end in
-    CRLF or LF, and quoted fields may hold newlines; a field may be up to
-    :data:`CSV_FIELD_LIMIT` characters long, without changing ``csv.field_size_limit``
-    (see :func:`_own_csv_module`). Values are strings, as CSV has no types. Each
-    character fed is scanned a fixed number of times, however wide a field.
+    text. Records are split into fields here (:func:`_fields`), as they arrive, so a field
+    has no size limit and ``csv.field_size_limit`` (the ``csv`` module's, shared by every
+    thread) is neither met nor changed. Records may end in CRLF or LF, and quoted fields
+    may hold newlines. Values are strings, as CSV has no types. Each character fed is
+    scanned a fixed number of times, however wide a field.
     """
 
     def __init__(self) -> None:
@@ -409,17 +476,16 @@ class CsvRows:
 
     def _rows(self, records: list[str]) -> list[dict[str, str]]:
         rows = []
-        reader = _csv_reader(records)
+        split = _split(records)
         while True:
             try:
-                fields = next(reader)
-            except StopIteration:
-                break
-            except _CsvError as exc:  # e.g. a carriage return in an unquoted field
+                fields = next(split, None)
+            except ValueError as exc:  # a carriage return in an unquoted field
                 raise ResponseParseError(
-                    # Without the hint after " - ", whose wording differs between Pythons.
-                    f"CSV is malformed after {self._count} rows: {str(exc).split(' - ')[0]}"
+                    f"CSV is malformed after {self._count} rows: {exc}"
                 ) from None
+            if fields is None:
+                break
             if not fields:
                 continue
             if self._header is None:
