@@ -421,10 +421,10 @@ class CsvRows:
     Reads what the ``csv`` module's reader reads (its default dialect): a record ends at a
     newline outside a quoted field, and a field is quoted only when it starts with a quote
     (inside it a quote is doubled); a quote inside an unquoted field (``TV,5" wide``) is
-    text. Records are split into fields here (:func:`_fields`), as they arrive, so a field
-    has no size limit and ``csv.field_size_limit`` (the ``csv`` module's, shared by every
-    thread) is neither met nor changed. Records may end in CRLF or LF, and quoted fields
-    may hold newlines. Values are strings, as CSV has no types. Each character fed is
+    text. Whole records are split into fields as they arrive (:func:`_split`): a field has
+    no size limit, and ``csv.field_size_limit`` (the ``csv`` module's, shared by every
+    thread) is never changed. Records may end in CRLF or LF, and quoted fields may hold
+    newlines. Values are strings, as CSV has no types. Each character fed is
     scanned a fixed number of times, however wide a field.
     """
 
