@@ -87,4 +87,5 @@ class BodyLimits:
             status=response.status_code,
             method=request.method,
             url=self.origin.shown_url(request.url),
+            redactor=self.origin.redactor,
         )

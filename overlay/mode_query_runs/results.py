@@ -25,7 +25,7 @@ import httpx
 
 from mode_api_client.models import QueryRun
 
-from .errors import ModeAPIError, ResponseParseError, request_identity
+from .errors import ModeAPIError, Redactor, ResponseParseError, request_identity
 from .links import relation_href
 from .origin import shown_url
 
@@ -74,14 +74,15 @@ def content_href(query_run: QueryRun, format: str) -> str:
     return f"{href.rstrip('/')}/content.{format}"
 
 
-def check_result_response(response: httpx.Response) -> None:
+def check_result_response(response: httpx.Response, redactor: Redactor | None = None) -> None:
     """Refuse a result response that is not the whole result content.
 
     What is left after redirects must be a complete 2xx: a ``206 Partial Content`` is
     part of a result, and anything outside 2xx (a ``304``, a 3xx that was not followed,
     a 1xx) has no result at all. A login or error page of a proxy or storage host comes
     back as ``200 text/html``; writing it into ``results.csv`` would hide the failure.
-    The URL shown hides a storage host's signed query string (``?…``).
+    The URL shown hides a storage host's signed query string (``?…``); ``redactor`` (the
+    client's) hides its credentials.
 
     Raises:
         ModeAPIError: the status is not 2xx, or is ``206``.
@@ -98,6 +99,7 @@ def check_result_response(response: httpx.Response) -> None:
             status=status,
             method=method,
             url=url,
+            redactor=redactor,
         )
     content_type = response.headers.get("Content-Type", "")
     if content_type.split(";", 1)[0].strip().lower() in ("text/html", "application/xhtml+xml"):
@@ -106,6 +108,7 @@ def check_result_response(response: httpx.Response) -> None:
             status=status,
             method=method,
             url=url,
+            redactor=redactor,
         )
 
 
@@ -199,7 +202,7 @@ class Download:
             view = view[stream.write(view) or 0 :]
         stream.flush()
 
-    def start(self, response: httpx.Response) -> None:
+    def start(self, response: httpx.Response, redactor: Redactor | None = None) -> None:
         """Open where the chunks go; take the total from an unencoded ``Content-Length``.
 
         Raises:
@@ -207,7 +210,7 @@ class Download:
                 :func:`check_result_response`); nothing is created or written.
             OSError: the temporary file, or the file written in place, cannot be opened.
         """
-        check_result_response(response)
+        check_result_response(response, redactor)
         length = response.headers.get("Content-Length")
         if length and length.isdigit() and "Content-Encoding" not in response.headers:
             self.total = int(length)

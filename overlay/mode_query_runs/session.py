@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 import httpx
 
 from .bodies import STREAMS_BODY, BodyLimits
-from .errors import credential_forms, forget_secrets, register_secrets, without_userinfo
+from .errors import credential_forms, without_userinfo
 from .jsonbody import decode_json
 from .origin import Origin
 from .reader import SpecReader
@@ -71,23 +71,18 @@ class Rules:
         strict: bool = False,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     ) -> None:
-        self.origin = Origin(base_url)
+        self.origin = Origin(base_url, credential_forms(token, secret))
+        self.redactor = self.origin.redactor
+        """Hides this session's credentials in its errors (:class:`.errors.Redactor`)."""
         self.timeout = check_seconds("timeout", timeout)
         self.checks = ResponseChecks(self.origin, self.timeout)
         self.bodies = BodyLimits(max_body_bytes, self.origin)
         self.reader = SpecReader(strict=strict)
         self.auth = httpx.BasicAuth(token, secret)
-        self._credential_forms = credential_forms(token, secret) + self.origin.userinfo_forms
-        register_secrets(*self._credential_forms)
         self.headers = {"Accept": MEDIA_TYPE, "User-Agent": user_agent()}
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={str(without_userinfo(self.origin.base_url))!r})"
-
-    def forget_credentials(self) -> None:
-        """Stop redacting this session's credentials from errors (it is closed)."""
-        forget_secrets(*self._credential_forms)
-        self._credential_forms = ()
 
     def pool_options(self) -> dict[str, Any]:
         """Keyword arguments for ``httpx.Client`` / ``httpx.AsyncClient``, hooks aside."""
@@ -161,14 +156,13 @@ class Rules:
         return self._closed or self._hooks[0].is_closed
 
     def _unhook(self) -> None:
-        """Take this session's hooks off its client, and stop redacting its credentials."""
+        """Take this session's hooks off its client."""
         self._closed = True
         client, ours = self._hooks
         client.event_hooks = {
             name: [hook for hook in found if hook not in ours]
             for name, found in client.event_hooks.items()
         }
-        self.forget_credentials()
 
     def checks_request(self, request: httpx.Request) -> bool:
         """Whether ``request`` was made by :meth:`request` of this session."""
@@ -188,12 +182,14 @@ class Rules:
 
         Raises:
             ResponseParseError: the body is not JSON, or cannot be read as the spec's
-                model (strict: strays from the spec at all); see :mod:`.reader`.
+                model (strict: strays from the spec at all); see :mod:`.reader`. Its text
+                hides this session's credentials (:attr:`redactor`).
         """
         operation = self.origin.operation_for(response.request.url, response.request.method)
-        if operation is None:
-            return decode_json(response)
-        return self.reader.read(response, operation)
+        with self.redactor.scope():  # the errors of the reader and of decode_json
+            if operation is None:
+                return decode_json(response)
+            return self.reader.read(response, operation)
 
 
 class BodyRead:
