@@ -272,7 +272,7 @@ class AsyncModeClient(ClientCore[AsyncSession]):
 
         async def attempt() -> httpx.Response:
             with self._session.checks.transport_errors():
-                return await self._session.http.send(request, stream=stream, **options)
+                return await self._session.send(request, stream=stream, **options)
 
         return await self._retrying(attempt)
 

@@ -417,7 +417,7 @@ class ModeClient(ClientCore[Session]):
 
         def attempt() -> httpx.Response:
             with self._session.checks.transport_errors():
-                return self._session.http.send(request, stream=stream, **options)
+                return self._session.send(request, stream=stream, **options)
 
         return self._retrying(attempt)
 
