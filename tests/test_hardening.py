@@ -632,6 +632,22 @@ def test_two_clients_in_one_process_each_redact_their_own_credentials() -> None:
     assert caught.value.message == ECHO_REDACTED  # after alpha closed, a new client too
 
 
+def test_two_clients_over_one_http_client_each_redact_their_own_credentials() -> None:
+    with echoing_server() as base_url, httpx.Client() as shared:
+        options: dict[str, Any] = {"base_url": base_url, "max_retries": 0, "http_client": shared}
+        messages = []
+        with ModeClient("acme", "delta-token", "delta-s3cret", **options) as delta:
+            with ModeClient("acme", "omega-token", "omega/s3cret", **options) as omega:
+                for mode in (delta, omega, delta):
+                    with pytest.raises(AuthenticationError) as caught:
+                        mode.get_query_run("r1", "u1", "q1")
+                    messages.append(caught.value.message)
+            with pytest.raises(AuthenticationError) as caught:  # omega closed
+                delta.get_query_run("r1", "u1", "q1")
+            messages.append(caught.value.message)
+    assert messages == [ECHO_REDACTED] * 4
+
+
 def test_redaction_belongs_to_a_redactor_not_to_the_process() -> None:
     with ModeClient("acme", "alpha-token", "alpha-s3cret"):
         assert ModeAPIError("alpha-s3cret").message == "alpha-s3cret"  # nothing per process
