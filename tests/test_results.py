@@ -330,6 +330,16 @@ def test_wide_records_split_as_the_csv_module_splits_every_record() -> None:
     assert own_fields("2026-10-31\r,1187\n") == "new-line character seen in unquoted field"
 
 
+def test_a_limit_lowered_while_records_are_split_hands_them_to_our_splitter(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The limit read is past every record, the csv reader's own is still 131,072: as when
+    # another thread lowers it between the read and the split.
+    monkeypatch.setattr(csv, "field_size_limit", lambda *new: 2**31 - 1)
+    rows = CsvRows()
+    assert rows.feed(WIDE_CSV) + rows.close() == WIDE_ROWS
+
+
 def test_a_ragged_csv_row_is_a_parse_error() -> None:
     with pytest.raises(ResponseParseError, match=r"^CSV row 2 has 3 fields, the header 2$"):
         CsvRows().feed("a,b\n1,2\n1,2,3\n")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import itertools
 import os
 import stat
 import tempfile
@@ -388,34 +389,21 @@ def _fields(record: str) -> list[str]:
 
 
 def _split(records: list[str]) -> Iterator[list[str]]:
-    """The fields of each record (see :func:`_fields`), in order, one list per record.
+    """The fields of each record (see :func:`_fields`), one list per record, in order.
 
     Records no longer than ``csv.field_size_limit()`` (then no field is longer either) go
-    to the ``csv`` module's reader, as a batch; from a record over it on (or one over a
-    limit another thread lowered meanwhile) :func:`_fields` splits them. Both read the same
-    fields; the ``csv`` module's limit is only read, never changed.
-
-    Raises:
-        ValueError: a record is not CSV (see :func:`_fields`), when its turn comes.
+    to the ``csv`` module's reader, as a batch; from the first record over it on,
+    :func:`_fields` splits them. Both read the same fields; the ``csv`` module's limit is
+    only read, never changed. Iterating raises ``csv.Error`` or ``ValueError`` for a record
+    that is not CSV, and ``csv.Error`` ("field larger than field limit") when another
+    thread lowered the limit meanwhile: split the rest again, from that record on, and
+    :func:`_fields` takes it.
     """
     limit = csv.field_size_limit()
-    done = 0
-    for record in records:
-        if len(record) > limit:
-            break
-        done += 1
-    reader = csv.reader(records[:done])
-    for index in range(done):
-        try:
-            yield next(reader)
-        except csv.Error as exc:
-            message = str(exc).split(" - ")[0]  # without the hint, worded per Python
-            if not message.startswith("field larger than field limit"):
-                raise ValueError(message) from None
-            done = index  # the limit was lowered meanwhile: the rest are split here
-            break
-    for record in records[done:]:
-        yield _fields(record)
+    if max(map(len, records), default=0) <= limit:
+        return csv.reader(records)
+    wide = next(index for index, record in enumerate(records) if len(record) > limit)
+    return itertools.chain(csv.reader(records[:wide]), map(_fields, records[wide:]))
 
 
 class CsvRows:
@@ -480,15 +468,21 @@ class CsvRows:
     def _rows(self, records: list[str]) -> list[dict[str, str]]:
         rows = []
         split = _split(records)
+        done = 0  # records split so far
         while True:
             try:
                 fields = next(split, None)
-            except ValueError as exc:  # a carriage return in an unquoted field
+            except (csv.Error, ValueError) as exc:  # e.g. a carriage return, unquoted
+                problem = str(exc).split(" - ")[0]  # without csv's hint, worded per Python
+                if problem.startswith("field larger than field limit"):
+                    split = map(_fields, records[done:])  # the limit was lowered meanwhile
+                    continue
                 raise ResponseParseError(
-                    f"CSV is malformed after {self._count} rows: {exc}"
+                    f"CSV is malformed after {self._count} rows: {problem}"
                 ) from None
             if fields is None:
                 break
+            done += 1
             if not fields:
                 continue
             if self._header is None:
