@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gzip
 import json
 import socket
 import threading
@@ -119,6 +120,43 @@ async def test_the_async_client_has_the_same_limit() -> None:
     assert caught.value.message == (
         "response body of 209715200 bytes (Content-Length) is over the limit of 5000 bytes"
         " (max_body_bytes)"
+    )
+
+
+GZIPPED = gzip.compress(json.dumps({"note": "y" * 1000}).encode())
+
+
+def gzipped_json(conn: socket.socket) -> None:
+    conn.sendall(
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\n"
+        + f"Content-Length: {len(GZIPPED)}\r\n\r\n".encode()
+        + GZIPPED
+    )
+
+
+def test_a_gzip_body_is_read_decoded_and_limited_by_its_decoded_size() -> None:
+    assert len(GZIPPED) < 100
+    with raw_server(gzipped_json) as base_url:
+        with ModeClient("acme", "t", "s", base_url=base_url, max_body_bytes=1100) as mode:
+            assert mode.follow("/api/acme/x") == {"note": "y" * 1000}
+        with ModeClient("acme", "t", "s", base_url=base_url, max_body_bytes=500) as mode:
+            with pytest.raises(ResponseParseError) as caught:
+                mode.follow("/api/acme/x")
+    assert caught.value.message == (
+        "response body read so far is over the limit of 500 bytes (max_body_bytes)"
+    )
+
+
+@pytest.mark.anyio
+async def test_the_async_client_reads_a_gzip_body_decoded() -> None:
+    with raw_server(gzipped_json) as base_url:
+        async with AsyncModeClient("acme", "t", "s", base_url=base_url) as mode:
+            assert await mode.follow("/api/acme/x") == {"note": "y" * 1000}
+        async with AsyncModeClient("acme", "t", "s", base_url=base_url, max_body_bytes=500) as mode:
+            with pytest.raises(ResponseParseError) as caught:
+                await mode.follow("/api/acme/x")
+    assert caught.value.message == (
+        "response body read so far is over the limit of 500 bytes (max_body_bytes)"
     )
 
 

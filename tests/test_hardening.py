@@ -12,9 +12,14 @@ import socket
 import threading
 import time
 import urllib.parse
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import anyio
 import httpx
 import pytest
 from test_body_limit import raw_server
@@ -32,7 +37,7 @@ from mode_query_runs import (
     RetryPolicy,
     ServerError,
 )
-from mode_query_runs.errors import credential_forms, shown_url_text
+from mode_query_runs.errors import Redactor, credential_forms, shown_url_text
 from mode_query_runs.pagination import DEFAULT_PAGE_LIMIT
 from mode_query_runs.results import CsvRows
 from mode_query_runs.wire import ZonelessTimestamp, format_timestamp, to_wire
@@ -144,6 +149,18 @@ def test_an_echoed_credential_after_100_characters_is_redacted_then_cut(form: st
         f"HTTP 401 Unauthorized; body starts '{'x' * 100} {prefix}[REDACTED]'"
         f" (GET {server.url}{ONE})"
     )
+
+
+@pytest.mark.parametrize("form", ["plain secret", "basic"])
+def test_a_2xx_body_that_is_not_json_is_redacted_then_cut(form: str) -> None:
+    body = ("x" * 100 + " " + ECHOED[form] + " " + "y" * 50).encode()
+    answer = Scripted(200, body, {"Content-Type": "text/plain"})
+    with ScriptedServer(answer) as server, client(server) as mode:
+        with pytest.raises(ResponseParseError) as caught:
+            mode.get_query_run("r1", "u1", "q1")
+    prefix = "Basic " if form == "basic" else ""
+    shown = f"{'x' * 100} {prefix}[REDACTED] {'y' * 50}"[:120]
+    assert caught.value.message == f"response is not JSON (text/plain); body starts '{shown}…'"
 
 
 def test_a_long_echo_is_cut_after_redaction() -> None:
@@ -544,6 +561,107 @@ def test_user_info_echoed_by_a_server_is_redacted() -> None:
             with pytest.raises(AuthenticationError) as caught:
                 mode.get_query_run("r1", "u1", "q1")
     assert caught.value.message == "Unauthorized; body starts '[REDACTED] denied'"
+
+
+@contextmanager
+def echoing_server() -> Iterator[str]:
+    """A loopback server refusing every request with 401 and a text body that repeats the
+    ``Authorization`` header it got and the credentials in it; yields the base URL."""
+
+    class Echo(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:
+            header = self.headers.get("Authorization", "")
+            pair = base64.b64decode(header.removeprefix("Basic ")).decode()
+            body = f"denied {header} for {pair}".encode()
+            self.send_response(401)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Echo)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02})
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/api"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+ECHO_REDACTED = "Unauthorized; body starts 'denied Basic [REDACTED] for [REDACTED]:[REDACTED]'"
+
+
+def test_two_clients_in_one_process_each_redact_their_own_credentials() -> None:
+    with echoing_server() as base_url:
+        alpha = ModeClient("acme", "alpha-token", "alpha-s3cret", base_url=base_url, max_retries=0)
+
+        def alpha_error() -> str:
+            with pytest.raises(AuthenticationError) as caught:
+                alpha.get_query_run("r1", "u1", "q1")
+            return caught.value.message
+
+        async def beta_errors(times: int) -> list[str]:
+            messages = []
+            async with AsyncModeClient(
+                "acme", "beta-token", "beta+s3cret", base_url=base_url, max_retries=0
+            ) as beta:
+                for _ in range(times):
+                    with pytest.raises(AuthenticationError) as caught:
+                        await beta.get_query_run("r1", "u1", "q1")
+                    messages.append(caught.value.message)
+            return messages
+
+        with ThreadPoolExecutor(4) as threads:  # both clients at once, alpha in 3 threads
+            alphas = [threads.submit(alpha_error) for _ in range(12)]
+            betas = threads.submit(anyio.run, beta_errors, 12)
+            assert [future.result() for future in alphas] == [ECHO_REDACTED] * 12
+            assert betas.result() == [ECHO_REDACTED] * 12
+        assert alpha_error() == ECHO_REDACTED  # beta is closed: alpha still redacts its own
+        alpha.close()
+        with ModeClient("acme", "gamma-token", "gamma-s3cret", base_url=base_url) as gamma:
+            with pytest.raises(AuthenticationError) as caught:
+                gamma.get_query_run("r1", "u1", "q1")
+    assert caught.value.message == ECHO_REDACTED  # after alpha closed, a new client too
+
+
+def test_two_clients_over_one_http_client_each_redact_their_own_credentials() -> None:
+    with echoing_server() as base_url, httpx.Client() as shared:
+        options: dict[str, Any] = {"base_url": base_url, "max_retries": 0, "http_client": shared}
+        messages = []
+        with ModeClient("acme", "delta-token", "delta-s3cret", **options) as delta:
+            with ModeClient("acme", "omega-token", "omega/s3cret", **options) as omega:
+                for mode in (delta, omega, delta):
+                    with pytest.raises(AuthenticationError) as caught:
+                        mode.get_query_run("r1", "u1", "q1")
+                    messages.append(caught.value.message)
+            with pytest.raises(AuthenticationError) as caught:  # omega closed
+                delta.get_query_run("r1", "u1", "q1")
+            messages.append(caught.value.message)
+    assert messages == [ECHO_REDACTED] * 4
+
+
+def test_redaction_belongs_to_a_redactor_not_to_the_process() -> None:
+    with ModeClient("acme", "alpha-token", "alpha-s3cret"):
+        assert ModeAPIError("alpha-s3cret").message == "alpha-s3cret"  # nothing per process
+    alpha = Redactor(credential_forms("alpha-token", "alpha-s3cret"))
+    assert repr(alpha) == "Redactor(3 forms)"
+    text = "alpha-s3cret beta-s3cret YWxwaGEtdG9rZW46YWxwaGEtczNjcmV0"
+    assert ModeAPIError(text, redactor=alpha).message == "[REDACTED] beta-s3cret [REDACTED]"
+    with alpha.scope():  # for errors built by code given no redactor (the reader)
+        assert ModeAPIError("x alpha-token").message == "x [REDACTED]"
+        with Redactor(["beta-s3cret"]).scope():
+            assert ModeAPIError(text).message == (
+                "alpha-s3cret [REDACTED] YWxwaGEtdG9rZW46YWxwaGEtczNjcmV0"
+            )
+    assert ModeAPIError("x alpha-token").message == "x alpha-token"
 
 
 # --- item 7: error bodies are read at most 64 KiB on every try --------------------------------

@@ -27,7 +27,7 @@ from mode_query_runs import (
     RetryPolicy,
 )
 from mode_query_runs.cli.progress import terminal_progress
-from mode_query_runs.results import CHUNK_BYTES, CsvRows
+from mode_query_runs.results import CHUNK_BYTES, CsvRows, _fields
 from mode_query_runs.testing.cassette import bundled_directory, load_directory
 from mode_query_runs.testing.server import MockServer
 from scripted import Scripted, ScriptedServer
@@ -299,6 +299,45 @@ def test_csv_rows_survive_any_chunk_boundary() -> None:
     unterminated = CsvRows()
     assert unterminated.feed("a\n1") == []
     assert unterminated.close() == [{"a": "1"}]
+
+
+def csv_module_fields(record: str) -> list[str] | str:
+    """The fields the ``csv`` module reads from one record, or its error without the hint."""
+    try:
+        return next(csv.reader([record]), [])
+    except csv.Error as exc:
+        return str(exc).split(" - ")[0]
+
+
+def own_fields(record: str) -> list[str] | str:
+    try:
+        return _fields(record)
+    except ValueError as exc:
+        return str(exc)
+
+
+def test_wide_records_split_as_the_csv_module_splits_every_record() -> None:
+    pieces = ["a", "b", ",", '"', '""', "\r", "\n", "\r\n", " "]
+    records = [
+        "".join(combination)
+        for length in range(5)
+        for combination in itertools.product(pieces, repeat=length)
+    ]
+    assert len(records) == 7381
+    differ = [r for r in records if own_fields(r) != csv_module_fields(r)]
+    assert differ == []
+    assert own_fields('"a"b"c,"d""e"\r\n') == ['ab"c', 'd"e']
+    assert own_fields("2026-10-31\r,1187\n") == "new-line character seen in unquoted field"
+
+
+def test_a_limit_lowered_while_records_are_split_hands_them_to_our_splitter(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The limit read is past every record, the csv reader's own is still 131,072: as when
+    # another thread lowers it between the read and the split.
+    monkeypatch.setattr(csv, "field_size_limit", lambda *new: 2**31 - 1)
+    rows = CsvRows()
+    assert rows.feed(WIDE_CSV) + rows.close() == WIDE_ROWS
 
 
 def test_a_ragged_csv_row_is_a_parse_error() -> None:

@@ -164,7 +164,7 @@ class AsyncModeClient(ClientCore[AsyncSession]):
         poll = Poll(timeout, poll_interval)
         while not is_finished(query_run):
             url = self._self_url(query_run)
-            await anyio.sleep(poll.next_delay(query_run, str(url)))
+            await anyio.sleep(poll.next_delay(query_run, str(url), self._session.redactor))
             found = await self.follow(str(url))
             if not isinstance(found, QueryRun):
                 raise ValueError(f"{url} is not a Query Run's self link")
@@ -189,7 +189,7 @@ class AsyncModeClient(ClientCore[AsyncSession]):
         response = await self._send(request, stream=True)
         try:
             with self._session.checks.transport_errors():
-                download.start(response)
+                download.start(response, self._session.redactor)
                 async for chunk in response.aiter_bytes(download.chunk_bytes):
                     download.write(chunk)
             return download.commit()
@@ -206,7 +206,7 @@ class AsyncModeClient(ClientCore[AsyncSession]):
         rows = CsvRows()
         response = await self._send(request, stream=True)
         try:
-            check_result_response(response)
+            check_result_response(response, self._session.redactor)
             with self._session.checks.transport_errors():
                 async for text in response.aiter_text():
                     for row in rows.feed(text):
@@ -227,7 +227,7 @@ class AsyncModeClient(ClientCore[AsyncSession]):
         request = self._request(url, accept=FORMATS[format], result=True)
         response = await self._send(request, stream=True)
         try:
-            check_result_response(response)
+            check_result_response(response, self._session.redactor)
             chunks = response.aiter_bytes(CHUNK_BYTES)
 
             async def next_chunk() -> bytes:
@@ -235,7 +235,10 @@ class AsyncModeClient(ClientCore[AsyncSession]):
                     return await anext(chunks, b"")
 
             stream = ChunkStream(lambda: anyio.from_thread.run(next_chunk))
-            return await anyio.to_thread.run_sync(read_frame, pd, stream, format, response)
+            redactor = self._session.redactor
+            return await anyio.to_thread.run_sync(
+                read_frame, pd, stream, format, response, redactor
+            )
         finally:
             await response.aclose()
 
@@ -269,7 +272,7 @@ class AsyncModeClient(ClientCore[AsyncSession]):
 
         async def attempt() -> httpx.Response:
             with self._session.checks.transport_errors():
-                return await self._session.http.send(request, stream=stream, **options)
+                return await self._session.send(request, stream=stream, **options)
 
         return await self._retrying(attempt)
 

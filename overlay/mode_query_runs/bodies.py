@@ -1,12 +1,16 @@
 """How much of a response body is read, and when: the body limits.
 
-JSON API bodies (list pages, Query Runs, followed links) are read by the response hook
-within ``max_body_bytes``; a larger declared ``Content-Length`` is refused before reading.
-Of an error body only what an error shows is read. Result content is streamed by the
-caller (``STREAMS_BODY``) and has no limit.
+JSON API bodies (list pages, Query Runs, followed links) are read within
+``max_body_bytes`` when the session sends them (its ``send``, with httpx streaming); a
+larger declared ``Content-Length`` is refused before reading. Of an error body only what
+an error shows is read. Result content is streamed by the caller (``STREAMS_BODY``) and
+has no limit. The body read is carried by a new ``httpx.Response`` (:class:`BodyRead`),
+never written into the streamed one.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import httpx
 
@@ -14,15 +18,15 @@ from .errors import ResponseParseError
 from .origin import Origin
 from .settings import ERROR_BODY_BYTES, check_body_limit
 
-__all__ = ["STREAMS_BODY", "BodyLimits"]
+__all__ = ["STREAMS_BODY", "BodyLimits", "BodyRead"]
 
 STREAMS_BODY = "mode_query_runs.streams_body"
 """Request extension: set to ``True`` on a request whose 2xx body the caller streams (a
-result download); any other body is read by the response hook, within its limit."""
+result download); any other body is read by the session, within its limit."""
 
 
 class BodyLimits:
-    """Which bodies the response hook reads, and how far.
+    """Which bodies the session reads before a response is inspected, and how far.
 
     Args:
         max_body_bytes: The largest 2xx JSON body to read, in bytes.
@@ -38,7 +42,7 @@ class BodyLimits:
         self.origin = origin
 
     def wants_body(self, response: httpx.Response) -> bool:
-        """Whether the response hook must read the body before it is inspected.
+        """Whether the session must read the body before the response is inspected.
 
         An error body is read for Mode's ``id`` and ``message``; a 2xx body unless the
         request streams it (``STREAMS_BODY``: result content, streamed by the caller).
@@ -60,26 +64,11 @@ class BodyLimits:
             return ERROR_BODY_BYTES
         declared = response.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > self.max_body_bytes:
-            raise self._too_large(response, f"of {int(declared)} bytes (Content-Length)")
+            raise self.too_large(response, f"of {int(declared)} bytes (Content-Length)")
         return self.max_body_bytes
 
-    def keep_body(self, response: httpx.Response, chunks: list[bytes], limit: int) -> None:
-        """Keep the chunks read of a body as ``response.content``, at most ``limit`` bytes.
-
-        An error body is cut at the limit (its excerpt shows the start); a 2xx body over
-        it is refused.
-
-        Raises:
-            ResponseParseError: a 2xx body is longer than ``max_body_bytes``.
-        """
-        content = b"".join(chunks)
-        if len(content) > limit:
-            if response.status_code < 400:
-                raise self._too_large(response, "read so far")
-            content = content[:limit]
-        response._content = content  # what httpx's own read() keeps; .content, .json()
-
-    def _too_large(self, response: httpx.Response, size: str) -> ResponseParseError:
+    def too_large(self, response: httpx.Response, size: str) -> ResponseParseError:
+        """The error for a 2xx body over ``max_body_bytes`` (``size`` says how it is known)."""
         request = response.request
         return ResponseParseError(
             f"response body {size} is over the limit of {self.max_body_bytes} bytes"
@@ -87,4 +76,73 @@ class BodyLimits:
             status=response.status_code,
             method=request.method,
             url=self.origin.shown_url(request.url),
+            redactor=self.origin.redactor,
+        )
+
+
+class BodyRead:
+    """The chunks of one streamed body as the session reads them: within the body limit
+    (:meth:`BodyLimits.body_limit`) and the request's overall deadline (``check_deadline``,
+    called before the first chunk and with each one). The sync and async sessions share
+    it; they differ only in how they iterate the chunks.
+
+    Raises:
+        ResponseParseError: a declared ``Content-Length`` over the limit.
+        APITimeoutError: (from ``check_deadline``) the overall deadline has passed.
+    """
+
+    def __init__(
+        self,
+        limits: BodyLimits,
+        check_deadline: Callable[[httpx.Response], None],
+        response: httpx.Response,
+    ) -> None:
+        self._limits = limits
+        self._check_deadline = check_deadline
+        self._response = response
+        self._limit = limits.body_limit(response)
+        self._chunks: list[bytes] = []
+        self._read = 0
+        check_deadline(response)
+
+    def take(self, chunk: bytes) -> bool:
+        """Keep ``chunk``; whether reading must stop (past the limit).
+
+        Raises:
+            APITimeoutError: the request's overall deadline has passed.
+        """
+        self._check_deadline(self._response)
+        self._chunks.append(chunk)
+        self._read += len(chunk)
+        return self._read > self._limit
+
+    def response(self) -> httpx.Response:
+        """A new response like the one streamed, whose content is what was read.
+
+        An error body is cut at the limit (its excerpt shows the start); a 2xx body over
+        it is refused. The chunks were decoded as they were read, so the new response has
+        no ``Content-Encoding`` header (a body that had one gets the decoded length as its
+        ``Content-Length``); every other header, the status, request, extensions and
+        history are the streamed response's.
+
+        Raises:
+            ResponseParseError: a 2xx body is longer than ``max_body_bytes``.
+        """
+        streamed = self._response
+        content = b"".join(self._chunks)
+        if len(content) > self._limit:
+            if streamed.status_code < 400:
+                raise self._limits.too_large(streamed, "read so far")
+            content = content[: self._limit]
+        headers = httpx.Headers(streamed.headers.raw)
+        if "Content-Encoding" in headers:
+            del headers["Content-Encoding"]
+            headers.pop("Content-Length", None)  # the encoded length; set anew below
+        return httpx.Response(
+            streamed.status_code,
+            headers=headers,
+            content=content,
+            request=streamed.request,
+            extensions=streamed.extensions,
+            history=streamed.history,
         )

@@ -290,7 +290,7 @@ class ModeClient(ClientCore[Session]):
         poll = Poll(timeout, poll_interval)
         while not is_finished(query_run):
             url = self._self_url(query_run)
-            time.sleep(poll.next_delay(query_run, str(url)))
+            time.sleep(poll.next_delay(query_run, str(url), self._session.redactor))
             query_run = self._fetch_run(url)
         return query_run
 
@@ -336,7 +336,7 @@ class ModeClient(ClientCore[Session]):
         response = self._send(request, stream=True)
         try:
             with self._session.checks.transport_errors():
-                download.start(response)
+                download.start(response, self._session.redactor)
                 for chunk in response.iter_bytes(download.chunk_bytes):
                     download.write(chunk)
             return download.commit()
@@ -362,7 +362,7 @@ class ModeClient(ClientCore[Session]):
         rows = CsvRows()
         response = self._send(request, stream=True)
         try:
-            check_result_response(response)
+            check_result_response(response, self._session.redactor)
             with self._session.checks.transport_errors():
                 for text in response.iter_text():
                     yield from rows.feed(text)
@@ -398,14 +398,14 @@ class ModeClient(ClientCore[Session]):
         request = self._request(url, accept=FORMATS[format], result=True)
         response = self._send(request, stream=True)
         try:
-            check_result_response(response)
+            check_result_response(response, self._session.redactor)
             chunks = response.iter_bytes(CHUNK_BYTES)
 
             def next_chunk() -> bytes:
                 with self._session.checks.transport_errors():
                     return next(chunks, b"")
 
-            return read_frame(pd, ChunkStream(next_chunk), format, response)
+            return read_frame(pd, ChunkStream(next_chunk), format, response, self._session.redactor)
         finally:
             response.close()
 
@@ -420,7 +420,7 @@ class ModeClient(ClientCore[Session]):
 
         def attempt() -> httpx.Response:
             with self._session.checks.transport_errors():
-                return self._session.http.send(request, stream=stream, **options)
+                return self._session.send(request, stream=stream, **options)
 
         return self._retrying(attempt)
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 import httpx
 
-from .errors import ModeAPIError, ResponseParseError, request_identity
+from .errors import ModeAPIError, Redactor, ResponseParseError, request_identity
 
 if TYPE_CHECKING:
     import pandas
@@ -84,7 +84,11 @@ class ChunkStream(io.RawIOBase):
 
 
 def read_frame(
-    pd: ModuleType, stream: ChunkStream, format: str, response: httpx.Response
+    pd: ModuleType,
+    stream: ChunkStream,
+    format: str,
+    response: httpx.Response,
+    redactor: Redactor | None = None,
 ) -> DataFrame:
     """Parse a result body into a ``pandas.DataFrame``.
 
@@ -95,7 +99,7 @@ def read_frame(
 
     Raises:
         ResponseParseError: the body is not CSV / JSON of that shape (``response`` names
-            the request in the message).
+            the request in the message; ``redactor``, the client's, hides its credentials).
         ModeAPIError: reading the body failed (raised by ``stream``).
     """
     reader = io.BufferedReader(stream)
@@ -119,4 +123,5 @@ def read_frame(
             status=response.status_code,
             method=method,
             url=url,
+            redactor=redactor,
         ) from None

@@ -5,22 +5,28 @@ error ``error_id`` and ``message`` when the body held them (Mode's error body is
 ``{"id": ..., "message": ...}``, see the Error schema in ``openapi/mode.yaml``), and the
 request ``method`` and ``url``. URLs never carry credentials: authentication travels in
 the ``Authorization`` header, which no exception, repr or log line includes.
+
+A server may still repeat a client's credentials in a body; each client's errors are built
+with its own :class:`Redactor`, which hides that client's credentials in every form.
+Nothing about credentials is kept per process.
 """
 
 from __future__ import annotations
 
 import base64
 import contextlib
+import contextvars
 import datetime
 import email.utils
 import json
 import math
 import urllib.parse
-from collections import Counter
+from collections.abc import Iterable, Iterator
 
 import httpx
 
 __all__ = [
+    "NO_REDACTION",
     "RETRY_AFTER_STATUSES",
     "APIConnectionError",
     "APITimeoutError",
@@ -29,8 +35,10 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "Redactor",
     "ResponseParseError",
     "ServerError",
+    "current_redactor",
     "error_for_response",
     "retry_after_seconds",
 ]
@@ -39,7 +47,6 @@ _MAX_BODY_EXCERPT = 120
 _MAX_LINE = 500
 _MIN_SECRET = 4
 _REDACTED = "[REDACTED]"
-_SECRETS: Counter[str] = Counter()
 
 
 def credential_forms(token: str, secret: str) -> tuple[str, ...]:
@@ -72,30 +79,60 @@ def userinfo_forms(url: httpx.URL) -> tuple[str, ...]:
     return tuple(dict.fromkeys(forms))
 
 
-def register_secrets(*values: str) -> None:
-    """Have every error redact ``values`` from now on (until :func:`forget_secrets`).
+class Redactor:
+    """The credentials one client's errors hide, each replaced by ``[REDACTED]``.
 
-    Values shorter than 4 characters are not registered: redacting them would garble
-    messages without hiding anything guessable.
+    Args:
+        forms: The strings to hide (see :func:`credential_forms` and
+            :func:`userinfo_forms`). Those shorter than 4 characters are left out:
+            redacting them would garble messages without hiding anything guessable.
+
+    A redactor never changes once made, so threads share it freely. Errors are built
+    with the redactor of the client whose request they are about (``redactor=``); code
+    that is given none builds them with the redactor of the innermost :meth:`scope`
+    around it in the current thread or task (none: nothing is hidden).
     """
-    _SECRETS.update(v for v in values if len(v) >= _MIN_SECRET)
+
+    def __init__(self, forms: Iterable[str] = ()) -> None:
+        kept = dict.fromkeys(form for form in forms if len(form) >= _MIN_SECRET)
+        self._forms = tuple(sorted(kept, key=len, reverse=True))  # the longest first
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({len(self._forms)} forms)"
+
+    def __bool__(self) -> bool:
+        return bool(self._forms)
+
+    def redact(self, text: str) -> str:
+        """``text`` with every form replaced by ``[REDACTED]``.
+
+        Redact before cutting text short: a cut credential is no longer found.
+        """
+        for form in self._forms:
+            text = text.replace(form, _REDACTED)
+        return text
+
+    @contextlib.contextmanager
+    def scope(self) -> Iterator[None]:
+        """Within the block, errors built without a redactor (in this thread or task)
+        use this one. Never hold a scope open across a ``yield``."""
+        token = _SCOPED.set(self)
+        try:
+            yield
+        finally:
+            _SCOPED.reset(token)
 
 
-def forget_secrets(*values: str) -> None:
-    """Undo one :func:`register_secrets` of ``values``."""
-    _SECRETS.subtract(v for v in values if len(v) >= _MIN_SECRET)
-    for value in [v for v, count in _SECRETS.items() if count <= 0]:
-        del _SECRETS[value]
+NO_REDACTION = Redactor()
+"""The redactor that hides nothing."""
+_SCOPED: contextvars.ContextVar[Redactor] = contextvars.ContextVar(
+    "mode_query_runs.redactor", default=NO_REDACTION
+)
 
 
-def redact(text: str) -> str:
-    """``text`` with every registered credential replaced by ``[REDACTED]``.
-
-    Redact before cutting text short: a cut credential is no longer found.
-    """
-    for value in sorted(_SECRETS, key=len, reverse=True):
-        text = text.replace(value, _REDACTED)
-    return text
+def current_redactor(redactor: Redactor | None = None) -> Redactor:
+    """``redactor`` if given, else the one of the innermost :meth:`Redactor.scope`."""
+    return redactor if redactor is not None else _SCOPED.get()
 
 
 def shown_url_text(url: str) -> str:
@@ -123,9 +160,10 @@ class ModeAPIError(Exception):
             by :func:`retry_after_seconds` (an HTTP date in the past is ``0.0``). ``None``
             when the header is absent, negative or unreadable.
 
-    The API token and secret of every open client (and their Basic auth form) are
-    replaced by ``[REDACTED]`` in all of these, even when a server repeats them. ``str()``
-    of the error is one line of at most 500 characters; ``message`` keeps the whole text.
+    The API token and secret of the client that made the request (and their Basic auth
+    and percent-encoded forms) are replaced by ``[REDACTED]`` in all of these, even when a
+    server repeats them (the client's :class:`Redactor`, ``redactor``). ``str()`` of the
+    error is one line of at most 500 characters; ``message`` keeps the whole text.
     """
 
     def __init__(
@@ -137,7 +175,9 @@ class ModeAPIError(Exception):
         method: str | None = None,
         url: str | None = None,
         retry_after: str | None = None,
+        redactor: Redactor | None = None,
     ) -> None:
+        redact = current_redactor(redactor).redact
         self.status = status
         self.error_id = redact(error_id) if error_id is not None else None
         self.message = redact(message)
@@ -265,12 +305,14 @@ def _mode_error_body(response: httpx.Response) -> tuple[str | None, str | None]:
     )
 
 
-def body_excerpt(response: httpx.Response) -> str:
+def body_excerpt(response: httpx.Response, redactor: Redactor | None = None) -> str:
     """The start of a response body on one line, for messages about bodies that are not JSON.
 
-    Credentials are redacted (:func:`redact`) before the text is cut to 120 characters.
+    Credentials are redacted (``redactor``, else the scope's, see :class:`Redactor`) before
+    the text is cut to 120 characters.
     """
-    text = redact(" ".join(response.content.decode("utf-8", errors="replace").split()))
+    text = " ".join(response.content.decode("utf-8", errors="replace").split())
+    text = current_redactor(redactor).redact(text)
     if not text:
         return "empty body"
     if len(text) > _MAX_BODY_EXCERPT:
@@ -279,7 +321,11 @@ def body_excerpt(response: httpx.Response) -> str:
 
 
 def error_for_response(
-    response: httpx.Response, *, url: str | None = None, hint: str | None = None
+    response: httpx.Response,
+    *,
+    url: str | None = None,
+    hint: str | None = None,
+    redactor: Redactor | None = None,
 ) -> ModeAPIError:
     """The typed error for a response whose status is 400 or above.
 
@@ -287,27 +333,37 @@ def error_for_response(
     otherwise (an HTML page from a proxy, an empty body) the message names the status's
     reason phrase and the start of the body. ``url`` replaces the request URL shown;
     ``hint`` is added to the message in parentheses. The ``Retry-After`` header of a 429 or
-    503 is kept (``retry_after``).
+    503 is kept (``retry_after``). ``redactor``: the requesting client's (see
+    :class:`Redactor`).
     """
+    redactor = current_redactor(redactor)
     method, request_url = request_identity(response.request)
     url = url or request_url
     status = response.status_code
     error_id, message = _mode_error_body(response)
     if message is None:
-        message = f"{response.reason_phrase or 'error'}; {body_excerpt(response)}"
+        message = f"{response.reason_phrase or 'error'}; {body_excerpt(response, redactor)}"
     if hint:
         message = f"{message} ({hint})"
     cls = _BY_STATUS.get(status, ServerError if status >= 500 else ModeAPIError)
     retry_after = response.headers.get("Retry-After") if status in RETRY_AFTER_STATUSES else None
     return cls(
-        message, status=status, error_id=error_id, method=method, url=url, retry_after=retry_after
+        message,
+        status=status,
+        error_id=error_id,
+        method=method,
+        url=url,
+        retry_after=retry_after,
+        redactor=redactor,
     )
 
 
-def error_for_transport(exc: httpx.TransportError, *, url: str | None = None) -> APIConnectionError:
+def error_for_transport(
+    exc: httpx.TransportError, *, url: str | None = None, redactor: Redactor | None = None
+) -> APIConnectionError:
     """The typed error for an httpx transport failure (timeout, refused, reset).
 
-    ``url`` replaces the request URL shown.
+    ``url`` replaces the request URL shown; ``redactor``: the requesting client's.
     """
     method: str | None = None
     with contextlib.suppress(RuntimeError):  # raised without a request attached
@@ -315,5 +371,7 @@ def error_for_transport(exc: httpx.TransportError, *, url: str | None = None) ->
         url = url or request_url
     detail = str(exc) or type(exc).__name__
     if isinstance(exc, httpx.TimeoutException):
-        return APITimeoutError(f"timed out: {detail}", method=method, url=url)
-    return APIConnectionError(f"connection failed: {detail}", method=method, url=url)
+        return APITimeoutError(f"timed out: {detail}", method=method, url=url, redactor=redactor)
+    return APIConnectionError(
+        f"connection failed: {detail}", method=method, url=url, redactor=redactor
+    )

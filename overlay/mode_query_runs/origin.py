@@ -9,9 +9,11 @@ user-info, and another origin's query string (a storage host's signature) is hid
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import httpx
 
-from .errors import ResponseParseError, userinfo_forms, without_userinfo
+from .errors import Redactor, ResponseParseError, userinfo_forms, without_userinfo
 from .spec import Operation, match_operation
 
 __all__ = ["Origin", "shown_url"]
@@ -41,18 +43,23 @@ class Origin:
             ``Authorization`` header): ``base_url`` and every URL built from it have none,
             so neither the SDK's log lines nor httpx's show it. ``userinfo_forms`` keeps
             the forms to redact (:func:`~mode_query_runs.errors.userinfo_forms`).
+        secrets: The forms of the API credentials
+            (:func:`~mode_query_runs.errors.credential_forms`). ``redactor`` hides them
+            and ``userinfo_forms`` in the errors of requests to this origin
+            (:class:`~mode_query_runs.errors.Redactor`).
 
     Raises:
         ValueError: ``base_url`` is not an http(s) URL, has a query or fragment, or a port
             out of range.
     """
 
-    def __init__(self, base_url: str) -> None:
+    def __init__(self, base_url: str, secrets: Iterable[str] = ()) -> None:
         try:
             given = httpx.URL(base_url.rstrip("/"))
         except httpx.InvalidURL as exc:
             raise ValueError(f"base URL is not a valid URL: {exc}") from None
         self.userinfo_forms = userinfo_forms(given)
+        self.redactor = Redactor((*secrets, *self.userinfo_forms))
         self.base_url = without_userinfo(given)
         shown = str(self.base_url)
         if self.base_url.scheme not in ("http", "https") or not self.base_url.host:
@@ -99,7 +106,8 @@ class Origin:
             if relation is None:
                 raise ValueError(f"not a valid URL: {href!r} ({exc})") from None
             raise ResponseParseError(
-                f"the {relation} href of the response is not a valid URL: {href!r} ({exc})"
+                f"the {relation} href of the response is not a valid URL: {href!r} ({exc})",
+                redactor=self.redactor,
             ) from None
 
     def is_api_url(self, url: httpx.URL) -> bool:

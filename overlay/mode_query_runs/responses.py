@@ -39,8 +39,9 @@ class ResponseChecks:
     """Logging and error mapping for the requests of one session.
 
     Args:
-        origin: The API's origin, to show URLs without credentials.
-        timeout: Seconds a request whose body the response hook reads may take in all,
+        origin: The API's origin, to show URLs without credentials; its ``redactor``
+            hides the client's credentials in every error made here.
+        timeout: Seconds a request whose body the session reads may take in all,
             from its start (before connecting) to the last byte (see
             :meth:`check_deadline`); ``None``: no overall deadline.
     """
@@ -66,6 +67,7 @@ class ResponseChecks:
                 f"timed out: no complete response within {timeout:g} s (timeout)",
                 method=request.method,
                 url=self.origin.shown_url(request.url),
+                redactor=self.origin.redactor,
             )
 
     def transport_error(self, exc: httpx.TransportError) -> APIConnectionError:
@@ -75,7 +77,7 @@ class ResponseChecks:
             request = exc.request
             shown = self.origin.shown_url(request.url)
             LOGGER.debug("%s %s -> %s", request.method, shown, type(exc).__name__)
-        return error_for_transport(exc, url=shown)
+        return error_for_transport(exc, url=shown, redactor=self.origin.redactor)
 
     @contextlib.contextmanager
     def transport_errors(self) -> Iterator[None]:
@@ -94,7 +96,10 @@ class ResponseChecks:
         except (httpx.TooManyRedirects, httpx.DecodingError) as exc:
             request = exc.request
             raise ModeAPIError(
-                str(exc), method=request.method, url=self.origin.shown_url(request.url)
+                str(exc),
+                method=request.method,
+                url=self.origin.shown_url(request.url),
+                redactor=self.origin.redactor,
             ) from None
 
     def on_request(self, request: httpx.Request) -> None:
@@ -122,7 +127,7 @@ class ResponseChecks:
         LOGGER.debug("%s %s -> %d (%.3f s)", request.method, shown, status, elapsed)
         if status >= 400:
             hint = self.origin.not_found_hint(request.url) if status == 404 else None
-            raise error_for_response(response, url=shown, hint=hint)
+            raise error_for_response(response, url=shown, hint=hint, redactor=self.origin.redactor)
         if 200 <= status < 300:
             return
         reason = response.reason_phrase or "no reason given"
@@ -132,6 +137,7 @@ class ResponseChecks:
                 status=status,
                 method=request.method,
                 url=shown,
+                redactor=self.origin.redactor,
             )
         location = response.headers["Location"]
         try:
@@ -142,6 +148,7 @@ class ResponseChecks:
                 status=status,
                 method=request.method,
                 url=shown,
+                redactor=self.origin.redactor,
             ) from None
         if not request.extensions.get(FOLLOWS_REDIRECTS):
             raise ModeAPIError(
@@ -149,4 +156,5 @@ class ResponseChecks:
                 status=status,
                 method=request.method,
                 url=shown,
+                redactor=self.origin.redactor,
             )

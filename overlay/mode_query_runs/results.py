@@ -14,27 +14,24 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import importlib.util
+import itertools
 import os
 import stat
-import sys
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from types import ModuleType
 from typing import IO
 
 import httpx
 
 from mode_api_client.models import QueryRun
 
-from .errors import ModeAPIError, ResponseParseError, request_identity
+from .errors import ModeAPIError, Redactor, ResponseParseError, request_identity
 from .links import relation_href
 from .origin import shown_url
 
 __all__ = [
     "CHUNK_BYTES",
-    "CSV_FIELD_LIMIT",
     "FORMATS",
     "CsvRows",
     "Download",
@@ -49,9 +46,6 @@ NO_RESULTS = frozenset({"enqueued", "running", "failed", "cancelled"})
 ENDED_WITHOUT_RESULTS = frozenset({"failed", "cancelled"})
 """Of those, the final states: waiting for results cannot help."""
 CHUNK_BYTES = 64 * 1024
-CSV_FIELD_LIMIT = 2**31 - 1
-"""Characters a CSV field of a result may have (the largest C ``long`` of every platform),
-far beyond any result: Mode caps a result at the run's ``max_result_bytes``."""
 Progress = Callable[[int, int | None], object]
 """``progress(bytes_done, bytes_total)``; ``bytes_total`` is ``None`` when not sent."""
 
@@ -81,14 +75,15 @@ def content_href(query_run: QueryRun, format: str) -> str:
     return f"{href.rstrip('/')}/content.{format}"
 
 
-def check_result_response(response: httpx.Response) -> None:
+def check_result_response(response: httpx.Response, redactor: Redactor | None = None) -> None:
     """Refuse a result response that is not the whole result content.
 
     What is left after redirects must be a complete 2xx: a ``206 Partial Content`` is
     part of a result, and anything outside 2xx (a ``304``, a 3xx that was not followed,
     a 1xx) has no result at all. A login or error page of a proxy or storage host comes
     back as ``200 text/html``; writing it into ``results.csv`` would hide the failure.
-    The URL shown hides a storage host's signed query string (``?…``).
+    The URL shown hides a storage host's signed query string (``?…``); ``redactor`` (the
+    client's) hides its credentials.
 
     Raises:
         ModeAPIError: the status is not 2xx, or is ``206``.
@@ -105,6 +100,7 @@ def check_result_response(response: httpx.Response) -> None:
             status=status,
             method=method,
             url=url,
+            redactor=redactor,
         )
     content_type = response.headers.get("Content-Type", "")
     if content_type.split(";", 1)[0].strip().lower() in ("text/html", "application/xhtml+xml"):
@@ -113,6 +109,7 @@ def check_result_response(response: httpx.Response) -> None:
             status=status,
             method=method,
             url=url,
+            redactor=redactor,
         )
 
 
@@ -206,7 +203,7 @@ class Download:
             view = view[stream.write(view) or 0 :]
         stream.flush()
 
-    def start(self, response: httpx.Response) -> None:
+    def start(self, response: httpx.Response, redactor: Redactor | None = None) -> None:
         """Open where the chunks go; take the total from an unencoded ``Content-Length``.
 
         Raises:
@@ -214,7 +211,7 @@ class Download:
                 :func:`check_result_response`); nothing is created or written.
             OSError: the temporary file, or the file written in place, cannot be opened.
         """
-        check_result_response(response)
+        check_result_response(response, redactor)
         length = response.headers.get("Content-Length")
         if length and length.isdigit() and "Content-Encoding" not in response.headers:
             self.total = int(length)
@@ -292,33 +289,6 @@ class Download:
             self._temporary = None
 
 
-def _own_csv_module() -> ModuleType:
-    """A ``_csv`` module object of this module's own, its field size limit
-    :data:`CSV_FIELD_LIMIT`.
-
-    ``csv.field_size_limit`` (131,072 characters by default) is the state of the ``_csv``
-    module object that ``csv`` imported: changing it would change it for every thread and
-    every other user of ``csv``. CPython's ``_csv`` keeps that state per module object
-    (multi-phase initialisation, PEP 489; see the "Isolating Extension Modules" HOWTO), so
-    a second module object made from its spec has a limit of its own, and ``csv``'s is
-    never touched. Elsewhere than on CPython, ``csv`` itself is used, with its limit.
-    """
-    if sys.implementation.name != "cpython":
-        return csv
-    spec = importlib.util.find_spec("_csv")
-    if spec is None or spec.loader is None:
-        return csv
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    module.field_size_limit(CSV_FIELD_LIMIT)
-    return module
-
-
-_CSV = _own_csv_module()
-_csv_reader: Callable[[Iterable[str]], Iterator[list[str]]] = _CSV.reader
-_CsvError: type[Exception] = _CSV.Error
-
-
 def _ends_quoted(line: str, quoted: bool) -> bool:
     """Whether ``line`` ends inside a quoted field, as the ``csv`` reader sees it.
 
@@ -348,17 +318,105 @@ def _ends_quoted(line: str, quoted: bool) -> bool:
         position = comma + 1
 
 
+_NEWLINES = "\r\n"
+_UNQUOTED_NEWLINE = "new-line character seen in unquoted field"
+
+
+def _end_of_record(record: str, position: int) -> None:
+    """Check that only newlines follow ``position``, where a record's newline begins.
+
+    Raises:
+        ValueError: anything else follows (a carriage return inside an unquoted field).
+    """
+    if record[position:].strip(_NEWLINES):
+        raise ValueError(_UNQUOTED_NEWLINE)
+
+
+def _fields(record: str) -> list[str]:
+    """The fields of one record, as the ``csv`` module's reader splits it (default dialect,
+    ``strict`` off); ``[]`` for a blank record.
+
+    ``record`` is one whole record with its newline, if any (quoted fields may hold
+    newlines). A quote opens a quoted field only at the start of a field; in it ``""`` is a
+    quote, and text after its closing quote, up to the next comma, is added to the field;
+    a quote elsewhere is text. A quoted field still open at the end of the record ends
+    there.
+
+    Raises:
+        ValueError: a carriage return or newline inside an unquoted field, with text after
+            it in the record (the ``csv`` module's "new-line character seen in unquoted
+            field").
+    """
+    body = record.rstrip(_NEWLINES)
+    if '"' not in body and "\r" not in body and "\n" not in body:
+        return body.split(",") if body else []  # the common record: no quotes, one line
+    if record[0] in _NEWLINES:
+        _end_of_record(record, 0)
+        return []
+    fields: list[str] = []
+    size = len(record)
+    position = 0
+    while True:  # at the start of a field
+        text = ""
+        if record.startswith('"', position):
+            parts: list[str] = []
+            position += 1
+            while True:
+                quote = record.find('"', position)
+                if quote < 0:  # still quoted at the end of the record
+                    parts.append(record[position:])
+                    fields.append("".join(parts))
+                    return fields
+                parts.append(record[position:quote])
+                position = quote + 1
+                if not record.startswith('"', position):
+                    break
+                parts.append('"')  # a doubled quote
+                position += 1
+            text = "".join(parts)
+        end = size
+        for stop in (",", "\r", "\n"):
+            found = record.find(stop, position, end)
+            if found >= 0:
+                end = found
+        fields.append(text + record[position:end])
+        if end == size:
+            return fields
+        if record[end] != ",":
+            _end_of_record(record, end)
+            return fields
+        position = end + 1
+
+
+def _split(records: list[str]) -> Iterator[list[str]]:
+    """The fields of each record (see :func:`_fields`), one list per record, in order.
+
+    Records no longer than ``csv.field_size_limit()`` (then no field is longer either) go
+    to the ``csv`` module's reader, as a batch; from the first record over it on,
+    :func:`_fields` splits them. Both read the same fields; the ``csv`` module's limit is
+    only read, never changed. Iterating raises ``csv.Error`` or ``ValueError`` for a record
+    that is not CSV, and ``csv.Error`` ("field larger than field limit") when another
+    thread lowered the limit meanwhile: split the rest again, from that record on, and
+    :func:`_fields` takes it.
+    """
+    limit = csv.field_size_limit()
+    if max(map(len, records), default=0) <= limit:
+        return csv.reader(records)
+    wide = next(index for index, record in enumerate(records) if len(record) > limit)
+    return itertools.chain(csv.reader(records[:wide]), map(_fields, records[wide:]))
+
+
 class CsvRows:
     """CSV text fed in chunks, out as complete rows keyed by the header row.
 
     Reads what the ``csv`` module's reader reads (its default dialect): a record ends at a
     newline outside a quoted field, and a field is quoted only when it starts with a quote
     (inside it a quote is doubled); a quote inside an unquoted field (``TV,5" wide``) is
-    text. Only whole records reach the ``csv`` parser, as they arrive. Records may end in
-    CRLF or LF, and quoted fields may hold newlines; a field may be up to
-    :data:`CSV_FIELD_LIMIT` characters long, without changing ``csv.field_size_limit``
-    (see :func:`_own_csv_module`). Values are strings, as CSV has no types. Each
-    character fed is scanned a fixed number of times, however wide a field.
+    text. Whole records are split into fields as they arrive (:func:`_split`): a field has
+    no size limit, and ``csv.field_size_limit`` (the ``csv`` module's, shared by every
+    thread) is never changed. Records may end in CRLF or LF, and quoted fields may hold
+    newlines. Values are strings, as CSV has no types. Each character fed is
+    scanned a fixed number of times, however wide a field.
     """
 
     def __init__(self) -> None:
@@ -409,17 +467,22 @@ class CsvRows:
 
     def _rows(self, records: list[str]) -> list[dict[str, str]]:
         rows = []
-        reader = _csv_reader(records)
+        split = _split(records)
+        done = 0  # records split so far
         while True:
             try:
-                fields = next(reader)
-            except StopIteration:
-                break
-            except _CsvError as exc:  # e.g. a carriage return in an unquoted field
+                fields = next(split, None)
+            except (csv.Error, ValueError) as exc:  # e.g. a carriage return, unquoted
+                problem = str(exc).split(" - ")[0]  # without csv's hint, worded per Python
+                if problem.startswith("field larger than field limit"):
+                    split = map(_fields, records[done:])  # the limit was lowered meanwhile
+                    continue
                 raise ResponseParseError(
-                    # Without the hint after " - ", whose wording differs between Pythons.
-                    f"CSV is malformed after {self._count} rows: {str(exc).split(' - ')[0]}"
+                    f"CSV is malformed after {self._count} rows: {problem}"
                 ) from None
+            if fields is None:
+                break
+            done += 1
             if not fields:
                 continue
             if self._header is None:

@@ -9,13 +9,14 @@ gathers the rules, each in the module named for it, free of I/O:
 - ``checks`` (:class:`~mode_query_runs.responses.ResponseChecks`): one DEBUG log line per
   response, and the typed error for a failure status or for no response;
 - ``bodies`` (:class:`~mode_query_runs.bodies.BodyLimits`): which bodies are read, and how
-  far;
+  far (``send`` streams each response and reads those bodies itself);
 - ``reader`` (:class:`~mode_query_runs.reader.SpecReader`): a body of a spec operation as
   its model, tolerant of spec drift or strict;
 - Basic auth with the API token and secret, and the ``Accept`` / ``User-Agent`` headers.
 
 :class:`Session` (``httpx.Client``) and :class:`AsyncSession` (``httpx.AsyncClient``)
-only differ in how they read a body.
+only differ in how they iterate a body's chunks (one shared
+:class:`~mode_query_runs.bodies.BodyRead`).
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ from typing import Any, TypeVar
 
 import httpx
 
-from .bodies import STREAMS_BODY, BodyLimits
-from .errors import credential_forms, forget_secrets, register_secrets, without_userinfo
+from .bodies import STREAMS_BODY, BodyLimits, BodyRead
+from .errors import credential_forms, without_userinfo
 from .jsonbody import decode_json
 from .origin import Origin
 from .reader import SpecReader
@@ -51,7 +52,7 @@ class Rules:
         token: Mode API token (the Basic auth user name).
         secret: Mode API secret (the Basic auth password).
         timeout: Seconds to wait to connect and for each read; a JSON API request (its
-            body read by the response hook) whose body is still arriving this long after
+            body read by :meth:`Session.send`) whose body is still arriving this long after
             the request started is an ``APITimeoutError``.
         strict: Refuse a body that strays from the spec (see :mod:`.reader`).
         max_body_bytes: The largest 2xx JSON body to read, in bytes.
@@ -71,23 +72,18 @@ class Rules:
         strict: bool = False,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     ) -> None:
-        self.origin = Origin(base_url)
+        self.origin = Origin(base_url, credential_forms(token, secret))
+        self.redactor = self.origin.redactor
+        """Hides this session's credentials in its errors (:class:`.errors.Redactor`)."""
         self.timeout = check_seconds("timeout", timeout)
         self.checks = ResponseChecks(self.origin, self.timeout)
         self.bodies = BodyLimits(max_body_bytes, self.origin)
         self.reader = SpecReader(strict=strict)
         self.auth = httpx.BasicAuth(token, secret)
-        self._credential_forms = credential_forms(token, secret) + self.origin.userinfo_forms
-        register_secrets(*self._credential_forms)
         self.headers = {"Accept": MEDIA_TYPE, "User-Agent": user_agent()}
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={str(without_userinfo(self.origin.base_url))!r})"
-
-    def forget_credentials(self) -> None:
-        """Stop redacting this session's credentials from errors (it is closed)."""
-        forget_secrets(*self._credential_forms)
-        self._credential_forms = ()
 
     def pool_options(self) -> dict[str, Any]:
         """Keyword arguments for ``httpx.Client`` / ``httpx.AsyncClient``, hooks aside."""
@@ -161,68 +157,54 @@ class Rules:
         return self._closed or self._hooks[0].is_closed
 
     def _unhook(self) -> None:
-        """Take this session's hooks off its client, and stop redacting its credentials."""
+        """Take this session's hooks off its client."""
         self._closed = True
         client, ours = self._hooks
         client.event_hooks = {
             name: [hook for hook in found if hook not in ours]
             for name, found in client.event_hooks.items()
         }
-        self.forget_credentials()
 
     def checks_request(self, request: httpx.Request) -> bool:
         """Whether ``request`` was made by :meth:`request` of this session."""
         return request.extensions.get(_SESSION) is self
 
-    def body_read(self, response: httpx.Response) -> BodyRead:
-        """A read of ``response``'s body by the response hook, within its limits.
+    def body_read(self, response: httpx.Response) -> BodyRead | None:
+        """A read of ``response``'s body within its limits, if :meth:`send` reads it
+        (``None``: the response hook inspects the response as it comes).
 
         Raises:
             ResponseParseError: a declared ``Content-Length`` over the limit.
             APITimeoutError: the request's overall deadline has passed.
         """
-        return BodyRead(self, response)
+        if not self.checks_request(response.request) or not self.bodies.wants_body(response):
+            return None
+        return BodyRead(self.bodies, self.checks.check_deadline, response)
+
+    def finish(self, read: BodyRead) -> httpx.Response:
+        """The response carrying the body ``read``, inspected (:meth:`.ResponseChecks.inspect`).
+
+        Raises:
+            ModeAPIError: as :meth:`.ResponseChecks.inspect`; ``ResponseParseError`` for a
+                2xx body over the limit.
+        """
+        response = read.response()
+        self.checks.inspect(response)
+        return response
 
     def read(self, response: httpx.Response) -> Any:
         """A read 2xx response's body: the spec's model for a spec operation, else JSON.
 
         Raises:
             ResponseParseError: the body is not JSON, or cannot be read as the spec's
-                model (strict: strays from the spec at all); see :mod:`.reader`.
+                model (strict: strays from the spec at all); see :mod:`.reader`. Its text
+                hides this session's credentials (:attr:`redactor`).
         """
         operation = self.origin.operation_for(response.request.url, response.request.method)
-        if operation is None:
-            return decode_json(response)
-        return self.reader.read(response, operation)
-
-
-class BodyRead:
-    """The chunks of one body as the response hook reads them: within the body limit
-    (:class:`~mode_query_runs.bodies.BodyLimits`) and the overall deadline
-    (:meth:`~mode_query_runs.responses.ResponseChecks.check_deadline`)."""
-
-    def __init__(self, rules: Rules, response: httpx.Response) -> None:
-        self._rules = rules
-        self._response = response
-        self._limit = rules.bodies.body_limit(response)
-        self._chunks: list[bytes] = []
-        self._read = 0
-        rules.checks.check_deadline(response)
-
-    def take(self, chunk: bytes) -> bool:
-        """Keep ``chunk``; whether reading must stop (past the limit).
-
-        Raises:
-            APITimeoutError: the request's overall deadline has passed.
-        """
-        self._rules.checks.check_deadline(self._response)
-        self._chunks.append(chunk)
-        self._read += len(chunk)
-        return self._read > self._limit
-
-    def keep(self) -> None:
-        """Keep what was read as the response's content (see ``BodyLimits.keep_body``)."""
-        self._rules.bodies.keep_body(self._response, self._chunks, self._limit)
+        with self.redactor.scope():  # the errors of the reader and of decode_json
+            if operation is None:
+                return decode_json(response)
+            return self.reader.read(response, operation)
 
 
 class Session(Rules):
@@ -261,25 +243,42 @@ class Session(Rules):
         if self.checks_request(request):
             self.checks.on_request(request)
 
-    def check_response(self, response: httpx.Response) -> None:
-        """Response hook: read the body if needed, then :meth:`.ResponseChecks.inspect`.
+    def send(
+        self, request: httpx.Request, *, stream: bool = False, **options: Any
+    ) -> httpx.Response:
+        """Send a request made by :meth:`request`; its response, checked.
 
-        The body is read within its limit and the request's overall deadline
-        (:meth:`.ResponseChecks.check_deadline`). Requests not made by :meth:`request`
-        pass untouched.
+        The response is streamed; a body the session reads (:meth:`body_read`) is read
+        here, within its limit and the request's overall deadline, and the response
+        returned carries it. ``stream``: leave any other body unread. ``options`` go to
+        ``http.send``.
+
+        Raises:
+            ModeAPIError: as :meth:`.ResponseChecks.inspect`, and a body over its limit.
+            httpx.HTTPError: as ``httpx.Client.send``.
         """
-        if not self.checks_request(response.request):
-            return
-        if self.bodies.wants_body(response):
-            body = self.body_read(response)
-            try:
-                for chunk in response.iter_bytes():
-                    if body.take(chunk):
-                        break
-            finally:
-                response.close()
-            body.keep()
-        self.checks.inspect(response)
+        response = self.http.send(request, stream=True, **options)
+        try:
+            read = self.body_read(response)
+            if read is None:
+                if not stream:
+                    response.read()
+                return response
+            for chunk in response.iter_bytes():
+                if read.take(chunk):
+                    break
+        except BaseException:
+            response.close()
+            raise
+        response.close()
+        return self.finish(read)
+
+    def check_response(self, response: httpx.Response) -> None:
+        """Response hook: :meth:`.ResponseChecks.inspect` a response whose body the session
+        does not read (:meth:`send` inspects the others once read). Requests not made by
+        :meth:`request` pass untouched."""
+        if self.checks_request(response.request) and not self.bodies.wants_body(response):
+            self.checks.inspect(response)
 
 
 class AsyncSession(Rules):
@@ -316,22 +315,33 @@ class AsyncSession(Rules):
         if self.checks_request(request):
             self.checks.on_request(request)
 
-    async def check_response(self, response: httpx.Response) -> None:
-        """Response hook: read the body if needed, then :meth:`.ResponseChecks.inspect`.
+    async def send(
+        self, request: httpx.Request, *, stream: bool = False, **options: Any
+    ) -> httpx.Response:
+        """Send a request made by :meth:`request`; its response, checked (as
+        :meth:`Session.send`).
 
-        The body is read within its limit and the request's overall deadline
-        (:meth:`.ResponseChecks.check_deadline`). Requests not made by :meth:`request`
-        pass untouched.
+        Raises:
+            ModeAPIError: as :meth:`.ResponseChecks.inspect`, and a body over its limit.
+            httpx.HTTPError: as ``httpx.AsyncClient.send``.
         """
-        if not self.checks_request(response.request):
-            return
-        if self.bodies.wants_body(response):
-            body = self.body_read(response)
-            try:
-                async for chunk in response.aiter_bytes():
-                    if body.take(chunk):
-                        break
-            finally:
-                await response.aclose()
-            body.keep()
-        self.checks.inspect(response)
+        response = await self.http.send(request, stream=True, **options)
+        try:
+            read = self.body_read(response)
+            if read is None:
+                if not stream:
+                    await response.aread()
+                return response
+            async for chunk in response.aiter_bytes():
+                if read.take(chunk):
+                    break
+        except BaseException:
+            await response.aclose()
+            raise
+        await response.aclose()
+        return self.finish(read)
+
+    async def check_response(self, response: httpx.Response) -> None:
+        """Response hook: as :meth:`Session.check_response`."""
+        if self.checks_request(response.request) and not self.bodies.wants_body(response):
+            self.checks.inspect(response)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from mode_api_client.models import QueryRun
 
-from .errors import APITimeoutError
+from .errors import APITimeoutError, Redactor
 from .settings import check_seconds
 
 __all__ = ["TERMINAL_STATES", "Poll", "is_finished"]
@@ -58,11 +58,12 @@ class Poll:
         self._interval = poll_interval
         self._max_interval = max(max_interval, poll_interval)
 
-    def next_delay(self, query_run: QueryRun, url: str) -> float:
+    def next_delay(self, query_run: QueryRun, url: str, redactor: Redactor | None = None) -> float:
         """Seconds to sleep before looking at ``query_run`` (not finished) again.
 
         Raises:
-            APITimeoutError: the deadline has passed; names the run, its state and ``url``.
+            APITimeoutError: the deadline has passed; names the run, its state and ``url``
+                (hiding the credentials ``redactor``, the client's, hides).
         """
         remaining = self._deadline - self._clock()
         if remaining <= 0:
@@ -71,6 +72,7 @@ class Poll:
                 f" {self.timeout:g} s",
                 method="GET",
                 url=url,
+                redactor=redactor,
             )
         delay = min(self._interval, remaining)
         self._interval = min(self._interval * BACKOFF, self._max_interval)

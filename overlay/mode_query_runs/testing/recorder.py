@@ -63,7 +63,7 @@ def _getter(session: Session, retrying: tenacity.Retrying) -> Callable[[httpx.UR
     def get(url: httpx.URL) -> httpx.Response:
         def attempt() -> httpx.Response:
             with session.checks.transport_errors():
-                return session.http.send(session.request(url), auth=session.auth)
+                return session.send(session.request(url), auth=session.auth)
 
         return retrying(attempt)
 
