@@ -52,6 +52,12 @@ DEFAULT_AS_ACCOUNT = DEMO_ACCOUNT
 @click.option(
     "--redact-sql", is_flag=True, help="Replace raw_source and rendered_source by a placeholder."
 )
+@click.option(
+    "--results",
+    "with_results",
+    is_flag=True,
+    help="Also record the CSV result (content.csv) of each Query Run that has one.",
+)
 @click.pass_context
 @reports_errors
 def record_command(
@@ -62,10 +68,12 @@ def record_command(
     cassette: Path,
     as_account: str,
     redact_sql: bool,
+    with_results: bool = False,
 ) -> None:
     """Record Report Run RUN of Report REPORT into a scrubbed cassette.
 
-    Lists every page of the Report Run's Query Runs and gets each Query Run, removes
+    Lists every page of the Report Run's Query Runs and gets each Query Run (with
+    --results, the CSV result content of each that succeeded too), removes
     credentials and cookies, replaces the account by --as-account and email addresses and
     user names by placeholders, then writes the cassette `mode-query-runs mock serve
     --cassettes DIR` replays.
@@ -75,13 +83,19 @@ def record_command(
     secrets = (*credential_forms(token, secret), *session.origin.userinfo_forms)
     scrubber = Scrubber(account, as_account, secrets=secrets, redact_sql=redact_sql)
     try:
-        written = record_report_run(session, account, report, run, cassette, scrubber, query_runs)
+        written = record_report_run(
+            session, account, report, run, cassette, scrubber, query_runs, results=with_results
+        )
     finally:
         session.close()
     pages = sum(1 for i in written if i.uri.split("?")[0].endswith("/query_runs"))
+    contents = sum(1 for i in written if i.uri.split("?")[0].endswith("/content.csv"))
+    parts = [counted(pages, "page"), counted(len(written) - pages - contents, "Query Run")]
+    if with_results:
+        parts.append(counted(contents, "result"))
     echo(
-        f"Recorded {counted(len(written), 'interaction')} ({counted(pages, 'page')},"
-        f" {counted(len(written) - pages, 'Query Run')}) to {cassette} as account {as_account}"
+        f"Recorded {counted(len(written), 'interaction')} ({', '.join(parts)})"
+        f" to {cassette} as account {as_account}"
     )
     drifts = drift_of([cassette])
     if drifts:
