@@ -26,11 +26,14 @@ from .errors import (
     ServerError,
 )
 from .links import expand_link, relation_link, web_links
+from .logswitch import configure_from_env as _configure_logging_from_env
 from .retries import RetryPolicy
 from .waiting import TERMINAL_STATES
 
 # A library logs only where the application configured logging.
 logging.getLogger(__name__).addHandler(logging.NullHandler())
+# MODE_QUERY_RUNS_LOG=debug|info: the request log on stderr without code (as OPENAI_LOG).
+_configure_logging_from_env()
 
 __all__ = [
     "TERMINAL_STATES",
