@@ -27,6 +27,7 @@ from .errors import (
 )
 from .links import expand_link, relation_link, web_links
 from .logswitch import configure_from_env as _configure_logging_from_env
+from .mode_urls import ModeURL, parse_mode_url
 from .retries import RetryPolicy
 from .waiting import TERMINAL_STATES
 
@@ -44,6 +45,7 @@ __all__ = [
     "Link",
     "ModeAPIError",
     "ModeClient",
+    "ModeURL",
     "NotFoundError",
     "PermissionDeniedError",
     "QueryRun",
@@ -56,6 +58,7 @@ __all__ = [
     "SpecDriftWarning",
     "__version__",
     "expand_link",
+    "parse_mode_url",
     "relation_link",
     "web_links",
 ]

@@ -21,18 +21,25 @@ from .common import (
     writing_stdout,
 )
 from .display import format_query_run, format_table
+from .targets import query_run_target, report_run_target
 
 __all__ = ["get_command", "list_command", "results_command"]
 
 
 @click.command("list")
-@click.argument("report")
-@click.argument("run")
+@click.argument("report", metavar="REPORT|URL")
+@click.argument("run", required=False)
 @click.option("--json", "as_json", is_flag=True, help="One JSON array of every page's runs.")
 @click.pass_context
 @reports_errors
-def list_command(ctx: click.Context, report: str, run: str, as_json: bool) -> None:
-    """List every Query Run of Report Run RUN of Report REPORT."""
+def list_command(ctx: click.Context, report: str, run: str | None, as_json: bool) -> None:
+    """List every Query Run of Report Run RUN of Report REPORT.
+
+    URL: a Mode URL of the Report Run (or of one of its Query Runs) instead of REPORT RUN,
+    e.g. https://app.mode.com/ACCOUNT/reports/REPORT/runs/RUN; its ACCOUNT is used unless
+    --account is given.
+    """
+    report, run = report_run_target(ctx, report, run)
     with client_for(ctx) as client:
         runs = list(client.list_query_runs(report, run))
     if as_json:
@@ -42,9 +49,9 @@ def list_command(ctx: click.Context, report: str, run: str, as_json: bool) -> No
 
 
 @click.command("get")
-@click.argument("report")
-@click.argument("run")
-@click.argument("query_run")
+@click.argument("report", metavar="REPORT|URL")
+@click.argument("run", required=False)
+@click.argument("query_run", required=False)
 @click.option("--json", "as_json", is_flag=True, help="The Query Run as a JSON object.")
 @click.option("--wait", is_flag=True, help="Poll until the run's state is final, then show it.")
 @click.option(
@@ -68,14 +75,20 @@ def list_command(ctx: click.Context, report: str, run: str, as_json: bool) -> No
 def get_command(
     ctx: click.Context,
     report: str,
-    run: str,
-    query_run: str,
+    run: str | None,
+    query_run: str | None,
     as_json: bool,
     wait: bool,
     wait_timeout: float,
     poll_interval: float,
 ) -> None:
-    """Show Query Run QUERY_RUN of Report Run RUN of Report REPORT."""
+    """Show Query Run QUERY_RUN of Report Run RUN of Report REPORT.
+
+    URL: a Mode URL of the Query Run (.../runs/RUN/query_runs/QUERY_RUN[/results])
+    instead of REPORT RUN QUERY_RUN, or of the Report Run followed by QUERY_RUN; its
+    ACCOUNT is used unless --account is given.
+    """
+    report, run, query_run = query_run_target(ctx, report, run, query_run)
     if not wait:
         alone = [
             f"--{name.replace('_', '-')}"
@@ -98,9 +111,9 @@ def get_command(
 
 
 @click.command("results")
-@click.argument("report")
-@click.argument("run")
-@click.argument("query_run")
+@click.argument("report", metavar="REPORT|URL")
+@click.argument("run", required=False)
+@click.argument("query_run", required=False)
 @click.option(
     "--format",
     "form",
@@ -122,13 +135,20 @@ def get_command(
 @click.pass_context
 @reports_errors
 def results_command(
-    ctx: click.Context, report: str, run: str, query_run: str, form: str, output: str | None
+    ctx: click.Context,
+    report: str,
+    run: str | None,
+    query_run: str | None,
+    form: str,
+    output: str | None,
 ) -> None:
     """Download the result of Query Run QUERY_RUN of Report Run RUN of Report REPORT.
 
+    URL: a Mode URL of the Query Run instead of REPORT RUN QUERY_RUN, as for get.
     A progress bar is drawn on stderr when it is a terminal and the result does not go to
     that terminal too (it is written to --output PATH, or stdout is not a terminal).
     """
+    report, run, query_run = query_run_target(ctx, report, run, query_run)
     from .progress import terminal_progress
 
     to_file = output is not None and output != "-"

@@ -19,6 +19,7 @@ from ..testing.recorder import record_report_run
 from ..testing.scrub import Scrubber
 from .common import credentials, echo, reports_errors
 from .display import counted
+from .targets import report_run_target
 
 __all__ = ["DEFAULT_AS_ACCOUNT", "record_command"]
 
@@ -27,8 +28,8 @@ DEFAULT_AS_ACCOUNT = DEMO_ACCOUNT
 
 
 @click.command("record")
-@click.argument("report")
-@click.argument("run")
+@click.argument("report", metavar="REPORT|URL")
+@click.argument("run", required=False)
 @click.option(
     "--query-run",
     "query_runs",
@@ -63,7 +64,7 @@ DEFAULT_AS_ACCOUNT = DEMO_ACCOUNT
 def record_command(
     ctx: click.Context,
     report: str,
-    run: str,
+    run: str | None,
     query_runs: tuple[str, ...],
     cassette: Path,
     as_account: str,
@@ -76,8 +77,10 @@ def record_command(
     --results, the CSV result content of each that succeeded too), removes
     credentials and cookies, replaces the account by --as-account and email addresses and
     user names by placeholders, then writes the cassette `mode-query-runs mock serve
-    --cassettes DIR` replays.
+    --cassettes DIR` replays. URL: a Mode URL of the Report Run instead of REPORT RUN, as
+    for list.
     """
+    report, run = report_run_target(ctx, report, run)
     account, token, secret = credentials(ctx)
     session = Session(ctx.obj["base_url"], token, secret, ctx.obj["timeout"])
     secrets = (*credential_forms(token, secret), *session.origin.userinfo_forms)
