@@ -99,6 +99,29 @@ class AsyncModeClient(ClientCore[AsyncSession]):
             request = self._request(url)
             page = parse_page(self._session, await self._send(request))
 
+    def list_query_run_pages(
+        self, report: str, run: str, *, max_pages: int | None = None
+    ) -> AsyncIterator[list[QueryRun]]:
+        """The Query Runs of a Report Run page by page, lazily: ``async for`` it.
+
+        As [ModeClient.list_query_run_pages][mode_query_runs.ModeClient.list_query_run_pages];
+        bad tokens raise ``ValueError`` at once.
+        """
+        return self._page_lists(self._list_call(report, run), self._walk(max_pages))
+
+    async def _page_lists(self, first: Call[Any], walk: PageWalk) -> AsyncIterator[list[QueryRun]]:
+        request = self._operation_request(first)
+        page = await self._read(request, first)
+        while True:
+            new = walk.take(request.url, page)
+            if new:
+                yield new
+            url = walk.next_url(page)
+            if url is None:
+                return
+            request = self._request(url)
+            page = parse_page(self._session, await self._send(request))
+
     def list_query_runs_many(
         self, report_runs: Iterable[tuple[str, str]], *, concurrency: int = DEFAULT_CONCURRENCY
     ) -> AsyncGenerator[ReportRunQueryRuns]:

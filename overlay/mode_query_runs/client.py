@@ -160,6 +160,44 @@ class ModeClient(ClientCore[Session]):
             request = self._request(url)
             page = parse_page(self._session, self._send(request))
 
+    def list_query_run_pages(
+        self, report: str, run: str, *, max_pages: int | None = None
+    ) -> Iterator[list[QueryRun]]:
+        """The Query Runs of a Report Run page by page, lazily: for output written as each
+        page arrives (the command's ``list`` prints each page so).
+
+        The same requests, Query Runs and ending as
+        [list_query_runs][mode_query_runs.ModeClient.list_query_runs] (Mode's
+        ``_links.next_page``, each Query Run once); each item is the list of the new Query
+        Runs of one page, in Mode's order, and the next page is fetched only when asked
+        for. A page bringing no new Query Run gives no item.
+
+        Args:
+            report: Report token.
+            run: Report Run token.
+            max_pages: Stop after this many pages (``None``: all of them).
+
+        Raises:
+            ValueError: as [list_query_runs][mode_query_runs.ModeClient.list_query_runs]
+                (bad tokens or ``max_pages`` at once).
+            ModeAPIError: per page, as
+                [list_query_runs][mode_query_runs.ModeClient.list_query_runs].
+        """
+        return self._page_lists(self._list_call(report, run), self._walk(max_pages))
+
+    def _page_lists(self, first: Call[Any], walk: PageWalk) -> Iterator[list[QueryRun]]:
+        request = self._operation_request(first)
+        page = self._read(request, first)
+        while True:
+            new = walk.take(request.url, page)
+            if new:
+                yield new
+            url = walk.next_url(page)
+            if url is None:
+                return
+            request = self._request(url)
+            page = parse_page(self._session, self._send(request))
+
     def list_query_runs_many(
         self, report_runs: Iterable[tuple[str, str]], *, concurrency: int = DEFAULT_CONCURRENCY
     ) -> Generator[ReportRunQueryRuns]:

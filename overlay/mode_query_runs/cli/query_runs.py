@@ -18,34 +18,85 @@ from .common import (
     dump_json,
     echo,
     reports_errors,
+    write_out,
     writing_stdout,
 )
-from .display import format_query_run, format_table
+from .display import JsonArrayWriter, JsonLinesWriter, TableWriter, format_query_run
 from .targets import query_run_target, report_run_target
 
 __all__ = ["get_command", "list_command", "results_command"]
 
 
+def _states(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> frozenset[str]:
+    """``--state`` values, surrounding whitespace removed; an empty one is a usage error."""
+    states = {value.strip() for value in values}
+    if "" in states:
+        raise click.BadParameter("a state cannot be empty", ctx, param)
+    return frozenset(states)
+
+
 @click.command("list")
 @click.argument("report", metavar="REPORT|URL")
 @click.argument("run", required=False)
-@click.option("--json", "as_json", is_flag=True, help="One JSON array of every page's runs.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="One JSON array of the runs, written page by page."
+)
+@click.option(
+    "--jsonl",
+    "as_jsonl",
+    is_flag=True,
+    help="JSON Lines: one Query Run a line, written page by page.",
+)
+@click.option(
+    "--state",
+    "states",
+    multiple=True,
+    metavar="STATE",
+    callback=_states,
+    help=(
+        "Only Query Runs in this state (repeatable): enqueued, running, succeeded,"
+        " failed, cancelled, completed, or any other Mode sends."
+    ),
+)
 @click.pass_context
 @reports_errors
-def list_command(ctx: click.Context, report: str, run: str | None, as_json: bool) -> None:
+def list_command(
+    ctx: click.Context,
+    report: str,
+    run: str | None,
+    as_json: bool,
+    as_jsonl: bool,
+    states: frozenset[str],
+) -> None:
     """List every Query Run of Report Run RUN of Report REPORT.
 
     URL: a Mode URL of the Report Run (or of one of its Query Runs) instead of REPORT RUN,
     e.g. https://app.mode.com/ACCOUNT/reports/REPORT/runs/RUN; its ACCOUNT is used unless
     --account is given.
+
+    The table's ERROR column shows, for a run that failed, its error_code and the start
+    of its error_message. Rows are written as each page arrives, so Ctrl-C keeps what was
+    printed.
     """
+    if as_json and as_jsonl:
+        raise click.UsageError("--json and --jsonl cannot be used together", ctx)
     report, run = report_run_target(ctx, report, run)
+    writer: TableWriter | JsonArrayWriter | JsonLinesWriter = (
+        JsonArrayWriter() if as_json else JsonLinesWriter() if as_jsonl else TableWriter()
+    )
     with client_for(ctx) as client:
-        runs = list(client.list_query_runs(report, run))
-    if as_json:
-        dump_json([to_wire(r) for r in runs])
-    else:
-        echo(format_table(runs))
+        for page in client.list_query_run_pages(report, run):
+            shown = [query_run for query_run in page if not states or query_run.state in states]
+            if shown:
+                _write(writer.page(shown) + ("\n" if isinstance(writer, TableWriter) else ""))
+    ending = writer.end()
+    if ending:
+        _write(ending + ("\n" if isinstance(writer, TableWriter) else ""))
+
+
+def _write(text: str) -> None:
+    """``text`` on stdout, in its encoding, flushed (see ``write_out``)."""
+    write_out(text.encode(sys.stdout.encoding, sys.stdout.errors or "strict"))
 
 
 @click.command("get")
