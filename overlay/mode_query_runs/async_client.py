@@ -38,7 +38,7 @@ from .results import (
     content_href,
 )
 from .session import AsyncSession
-from .waiting import Poll, is_finished
+from .waiting import Poll, ReportRunWait, is_finished
 
 __all__ = ["AsyncModeClient"]
 
@@ -193,6 +193,23 @@ class AsyncModeClient(ClientCore[AsyncSession]):
                 raise ValueError(f"{url} is not a Query Run's self link")
             query_run = found
         return query_run
+
+    async def wait_for_report_run(
+        self, report: str, run: str, *, timeout: float = 300.0, poll_interval: float = 1.0
+    ) -> list[QueryRun]:
+        """Wait until every Query Run of a Report Run is final; return them all.
+
+        As [ModeClient.wait_for_report_run][mode_query_runs.ModeClient.wait_for_report_run],
+        sleeping with ``anyio.sleep``.
+        """
+        url = self._operation_request(self._list_call(report, run)).url
+        waiting = ReportRunWait(report, run, timeout, poll_interval, str(url))
+        while True:
+            query_runs = [query_run async for query_run in self.list_query_runs(report, run)]
+            delay = waiting.next_delay(query_runs)
+            if delay is None:
+                return query_runs
+            await anyio.sleep(delay)
 
     async def download_result(
         self,

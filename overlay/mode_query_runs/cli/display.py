@@ -18,6 +18,7 @@ from typing import Any
 from mode_api_client.models import QueryRun
 from mode_api_client.types import Unset
 
+from ..waiting import error_summary as waiting_error_summary
 from ..wire import format_timestamp, to_wire
 
 __all__ = [
@@ -116,31 +117,16 @@ MIN_WIDTHS = {"token": 12, "state": 9, "created_at": 24, "completed_at": 24}
 """Widths the ``list`` table starts with: Mode's 12-character tokens, the longest known
 state (``succeeded``), an ISO 8601 timestamp with milliseconds; so a page arriving later
 lines up with the first."""
-ERROR_MESSAGE_START = 60
-"""How many characters of ``error_message`` the ``ERROR`` column shows (then ``…``)."""
 
 
 def error_summary(run: QueryRun) -> str:
-    """``<error_code>: <start of error_message>`` of a run whose state is ``failed``, else
-    ``-``.
-
-    Mode's ``error_type`` is always ``"generic"``; the reason is in ``error_code`` (e.g.
-    ``SqlUnknownColumn``) and ``error_message`` (``mode-api-facts.md``). The message's first
-    line is shown, cut to :data:`ERROR_MESSAGE_START` characters with ``…``; a missing
-    part is left out (a failed run with neither shows ``-``). Control characters are
-    escaped (:func:`printable`).
-    """
+    """The ``ERROR`` cell: ``<error_code>: <start of error_message>`` of a run whose state
+    is ``failed`` (see [error_summary][mode_query_runs.waiting.error_summary]: the first
+    line, cut to 60 characters with ``…``), else ``-`` (also for a failed run with
+    neither). Control characters are escaped (:func:`printable`)."""
     if _field(run, "state") != "failed":
         return "-"
-    code, message = _field(run, "error_code"), _field(run, "error_message")
-    parts = []
-    if code is not None and not isinstance(code, Unset):
-        parts.append(_text(code))
-    if isinstance(message, str) and message.strip():
-        first = message.strip().splitlines()[0]
-        cut = first if len(first) <= ERROR_MESSAGE_START else first[:ERROR_MESSAGE_START] + "…"
-        parts.append(printable(cut))
-    return ": ".join(parts) or "-"
+    return printable(waiting_error_summary(run)) or "-"
 
 
 def _cell(run: QueryRun, column: str) -> str:

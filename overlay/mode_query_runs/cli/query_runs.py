@@ -9,6 +9,7 @@ import click
 from click.core import ParameterSource
 
 from ..results import Progress
+from ..waiting import ended_without_results, not_finished_line
 from ..wire import to_wire
 from .common import (
     Seconds,
@@ -17,6 +18,7 @@ from .common import (
     client_for,
     dump_json,
     echo,
+    fail,
     reports_errors,
     write_out,
     writing_stdout,
@@ -104,7 +106,14 @@ def _write(text: str) -> None:
 @click.argument("run", required=False)
 @click.argument("query_run", required=False)
 @click.option("--json", "as_json", is_flag=True, help="The Query Run as a JSON object.")
-@click.option("--wait", is_flag=True, help="Poll until the run's state is final, then show it.")
+@click.option(
+    "--wait",
+    is_flag=True,
+    help=(
+        "Poll until the run's state is final, then show it; exit 1 if it ended without"
+        " results (failed, cancelled)."
+    ),
+)
 @click.option(
     "--wait-timeout",
     type=Seconds(),
@@ -138,6 +147,10 @@ def get_command(
     URL: a Mode URL of the Query Run (.../runs/RUN/query_runs/QUERY_RUN[/results])
     instead of REPORT RUN QUERY_RUN, or of the Report Run followed by QUERY_RUN; its
     ACCOUNT is used unless --account is given.
+
+    With --wait, a run that ended without results (failed, cancelled) is shown, then one
+    line on stderr names its state and error (error_code: start of error_message), and
+    the exit status is 1, so `get --wait ... && results ...` stops there.
     """
     report, run, query_run = query_run_target(ctx, report, run, query_run)
     if not wait:
@@ -159,6 +172,8 @@ def get_command(
         dump_json(to_wire(found))
     else:
         echo(format_query_run(found))
+    if wait and ended_without_results(found):
+        fail(not_finished_line(found))
 
 
 @click.command("results")
