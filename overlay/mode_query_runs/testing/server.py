@@ -357,8 +357,14 @@ class MockServer:
             time.sleep(0.01)
 
     def wait(self) -> None:
-        """Block until the server stops; a signal handler may interrupt the wait."""
-        self._thread.join()
+        """Block until the server stops; a signal handler may interrupt the wait.
+
+        The main thread wakes up every 0.2 s: a signal the kernel delivers to the server's
+        thread (SIGTERM, SIGINT) does not interrupt a join in the main thread, and Python
+        runs its handler only once the main thread runs again.
+        """
+        while self._thread.is_alive():
+            self._thread.join(0.2)
 
     def serve_forever(self) -> None:
         """Start, serve until interrupted (SIGINT / SIGTERM in the calling thread), stop.
