@@ -4,7 +4,7 @@ are final and how often to look.
 Mode's ``state`` is open-ended (``shared/reference/mode-api-facts.md``): ``succeeded``,
 ``failed``, ``cancelled`` and ``completed`` are final; ``enqueued``, ``running`` and any
 state Mode adds later count as not finished. Both clients poll the run's ``self`` link
-(a Report Run: its listing) and ask :class:`Poll` (:class:`ReportRunWait`) how long to
+(a Report Run: its listing) and ask ``Poll`` (``ReportRunWait``) how long to
 sleep before the next look; only the requests and the sleeping are theirs.
 """
 
@@ -38,7 +38,7 @@ BACKOFF = 1.5
 
 
 ERROR_MESSAGE_START = 60
-"""How many characters of ``error_message`` :func:`error_summary` keeps (then ``…``)."""
+"""How many characters of ``error_message`` ``error_summary`` keeps (then ``…``)."""
 
 
 def _value(query_run: QueryRun, name: str) -> object:
@@ -148,8 +148,8 @@ class ReportRunWait:
     """The decisions of waiting for every Query Run of a Report Run to be final.
 
     Both clients' ``wait_for_report_run`` list the Report Run's Query Runs (every page),
-    hand them to :meth:`next_delay` and sleep what it says, until it says ``None``. The
-    schedule is :class:`Poll`'s: ``poll_interval`` growing by ``BACKOFF`` up to 10 s,
+    hand them to ``next_delay`` and sleep what it says, until it says ``None``. The
+    schedule is ``Poll``'s: ``poll_interval`` growing by ``BACKOFF`` up to 10 s,
     within ``timeout``.
 
     Args:

@@ -1,7 +1,7 @@
 """``mode-query-runs``: the command-line tool, one module per command group.
 
 - :mod:`.app`: the group and its global options;
-- :mod:`.query_runs`: ``list``, ``get``, ``results``; :mod:`.wait`: ``wait``;
+- :mod:`.query_runs`: ``list``, ``get``, ``results``; ``.wait``: ``wait``;
 - :mod:`.record`: ``record``; :mod:`.drift`: ``drift``; :mod:`.mock`: ``mock serve``;
   :mod:`.demo`: ``demo``;
 - :mod:`.common`: credentials, the client, error reporting and exit statuses, output;

@@ -112,7 +112,7 @@ def format_query_run(run: QueryRun) -> str:
 
 
 LIST_COLUMNS = ("token", "state", "created_at", "completed_at", "query_name", "error")
-"""The columns of ``list``: :data:`TABLE_COLUMNS` and ``ERROR`` (see :func:`error_summary`)."""
+"""The columns of ``list``: ``TABLE_COLUMNS`` and ``ERROR`` (see ``error_summary``)."""
 MIN_WIDTHS = {"token": 12, "state": 9, "created_at": 24, "completed_at": 24}
 """Widths the ``list`` table starts with: Mode's 12-character tokens, the longest known
 state (``succeeded``), an ISO 8601 timestamp with milliseconds; so a page arriving later
@@ -123,7 +123,7 @@ def error_summary(run: QueryRun) -> str:
     """The ``ERROR`` cell: ``<error_code>: <start of error_message>`` of a run whose state
     is ``failed`` (see [error_summary][mode_query_runs.waiting.error_summary]: the first
     line, cut to 60 characters with ``…``), else ``-`` (also for a failed run with
-    neither). Control characters are escaped (:func:`printable`)."""
+    neither). Control characters are escaped (``printable``)."""
     if _field(run, "state") != "failed":
         return "-"
     return printable(waiting_error_summary(run)) or "-"
@@ -137,7 +137,7 @@ class TableWriter:
     """The ``list`` table written page by page, as the pages arrive.
 
     Each column is as wide as its widest value so far (header included), and the columns
-    of known width start at :data:`MIN_WIDTHS`: the first page sets the widths, and a
+    of known width start at ``MIN_WIDTHS``: the first page sets the widths, and a
     later page with a longer value (a query name) widens that column from there on. When
     every Query Run comes in one page (Mode's usual answer) the table is aligned
     throughout.

@@ -84,7 +84,7 @@ class Replay:
 
     A request recorded ``n`` times is answered with its recordings in order (cassette
     files by name, then order within a file); from the ``n``-th request on, the last one
-    repeats. Each :class:`MockServer` (each :func:`create_app`) keeps its own positions.
+    repeats. Each ``MockServer`` (each ``create_app``) keeps its own positions.
 
     Args:
         interactions: What to replay.
@@ -131,7 +131,7 @@ def create_app(
     """The ASGI application replaying ``interactions``.
 
     Args:
-        interactions: What to replay, or a :class:`Replay` of them (to rewind it later).
+        interactions: What to replay, or a ``Replay`` of them (to rewind it later).
             A request recorded several times gets its recordings in order, the last one
             repeating.
         token: The API token requests must authenticate with.
