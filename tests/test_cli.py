@@ -66,7 +66,14 @@ def test_list_prints_a_table_of_every_page(mock_server: MockServer) -> None:
     result = run_cli("list", REPORT, PAGED_RUN, base_url=mock_server.base_url)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["TOKEN", "STATE", "CREATED_AT", "COMPLETED_AT", "QUERY_NAME"]
+    assert lines[0].split() == [
+        "TOKEN",
+        "STATE",
+        "CREATED_AT",
+        "COMPLETED_AT",
+        "QUERY_NAME",
+        "ERROR",
+    ]
     assert [line.split()[0] for line in lines[1:]] == PAGED_TOKENS
     assert lines[4].split()[:4] == [
         "7d8e9f0a1b2c",

@@ -84,11 +84,12 @@ def test_requests_recorded_twice_are_named_with_the_recording_served(tmp_path: P
     shutil.copy(source, tmp_path / "a-first.yaml")
     with serving("--cassettes", str(tmp_path), lines=5) as lines:
         assert lines[2:] == [
-            f"GET {LISTING} is recorded 2 times; serving a-first.yaml#0, not b-later.yaml#0\n",
+            f"GET {LISTING} is recorded 2 times; serving a-first.yaml#0, then b-later.yaml#0"
+            " (the last repeating)\n",
             f"GET {LISTING}/{SINGLE_TOKENS[0]} is recorded 2 times;"
-            " serving a-first.yaml#1, not b-later.yaml#1\n",
+            " serving a-first.yaml#1, then b-later.yaml#1 (the last repeating)\n",
             f"GET {LISTING}/{SINGLE_TOKENS[1]} is recorded 2 times;"
-            " serving a-first.yaml#2, not b-later.yaml#2\n",
+            " serving a-first.yaml#2, then b-later.yaml#2 (the last repeating)\n",
         ]
 
 

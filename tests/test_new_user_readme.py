@@ -66,7 +66,7 @@ def test_the_readme_documents_what_a_new_user_ran_into() -> None:
         "serves `self`, `next_page` and `prev_page`",
         "`query`, `report_run`",
         "not results: after replaying one, `results` gets Mode's 404 body",
-        "is answered with its first recording",
-        "recorded 2 times; serving a.yaml#0",
+        "is answered with its recordings in order, the last one repeating",
+        "recorded 2 times; serving a.yaml#0, then b.yaml#0",
     ]:
         assert words in mock, words

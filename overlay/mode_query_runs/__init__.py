@@ -14,6 +14,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
+from .logswitch import configure_from_env as _configure_logging_from_env
 
 if TYPE_CHECKING:
     from mode_api_client.models import Link, QueryRun, QueryRunCollection
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
         ServerError,
     )
     from .links import expand_link, relation_link, web_links
+    from .mode_urls import ModeURL, parse_mode_url
     from .retries import RetryPolicy
     from .waiting import TERMINAL_STATES
     from .wire import to_wire
@@ -59,6 +61,7 @@ _MODULE_OF = {
         ".errors",
     ),
     **dict.fromkeys(["expand_link", "relation_link", "web_links"], ".links"),
+    **dict.fromkeys(["ModeURL", "parse_mode_url"], ".mode_urls"),
     "RetryPolicy": ".retries",
     "TERMINAL_STATES": ".waiting",
     "to_wire": ".wire",
@@ -81,6 +84,8 @@ def __dir__() -> list[str]:
 
 # A library logs only where the application configured logging.
 logging.getLogger(__name__).addHandler(logging.NullHandler())
+# MODE_QUERY_RUNS_LOG=debug|info: the request log on stderr without code (as OPENAI_LOG).
+_configure_logging_from_env()
 
 __all__ = [
     "TERMINAL_STATES",
@@ -91,6 +96,7 @@ __all__ = [
     "Link",
     "ModeAPIError",
     "ModeClient",
+    "ModeURL",
     "NotFoundError",
     "PermissionDeniedError",
     "QueryRun",
@@ -103,6 +109,7 @@ __all__ = [
     "SpecDriftWarning",
     "__version__",
     "expand_link",
+    "parse_mode_url",
     "relation_link",
     "to_wire",
     "web_links",

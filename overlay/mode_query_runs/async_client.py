@@ -37,7 +37,7 @@ from .results import (
     content_href,
 )
 from .session import AsyncSession
-from .waiting import Poll, is_finished
+from .waiting import Poll, ReportRunWait, is_finished
 
 __all__ = ["AsyncModeClient"]
 
@@ -88,11 +88,27 @@ class AsyncModeClient(ClientCore[AsyncSession]):
         return self._pages(self._list_call(report, run), self._walk(max_pages))
 
     async def _pages(self, first: Call[Any], walk: PageWalk) -> AsyncIterator[QueryRun]:
+        async for runs in self._page_lists(first, walk):
+            for query_run in runs:
+                yield query_run
+
+    def list_query_run_pages(
+        self, report: str, run: str, *, max_pages: int | None = None
+    ) -> AsyncIterator[list[QueryRun]]:
+        """The Query Runs of a Report Run page by page, lazily: ``async for`` it.
+
+        As [ModeClient.list_query_run_pages][mode_query_runs.ModeClient.list_query_run_pages];
+        bad tokens raise ``ValueError`` at once.
+        """
+        return self._page_lists(self._list_call(report, run), self._walk(max_pages))
+
+    async def _page_lists(self, first: Call[Any], walk: PageWalk) -> AsyncIterator[list[QueryRun]]:
         request = self._operation_request(first)
         page = await self._call(first, request)
         while True:
-            for query_run in walk.take(request.url, page):
-                yield query_run
+            new = walk.take(request.url, page)
+            if new:
+                yield new
             url = walk.next_url(page)
             if url is None:
                 return
@@ -170,6 +186,23 @@ class AsyncModeClient(ClientCore[AsyncSession]):
                 raise ValueError(f"{url} is not a Query Run's self link")
             query_run = found
         return query_run
+
+    async def wait_for_report_run(
+        self, report: str, run: str, *, timeout: float = 300.0, poll_interval: float = 1.0
+    ) -> list[QueryRun]:
+        """Wait until every Query Run of a Report Run is final; return them all.
+
+        As [ModeClient.wait_for_report_run][mode_query_runs.ModeClient.wait_for_report_run],
+        sleeping with ``anyio.sleep``.
+        """
+        url = self._operation_request(self._list_call(report, run)).url
+        waiting = ReportRunWait(report, run, timeout, poll_interval, str(url))
+        while True:
+            query_runs = [query_run async for query_run in self.list_query_runs(report, run)]
+            delay = waiting.next_delay(query_runs)
+            if delay is None:
+                return query_runs
+            await anyio.sleep(delay)
 
     async def download_result(
         self,

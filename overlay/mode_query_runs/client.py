@@ -39,7 +39,7 @@ from .results import (
     content_href,
 )
 from .session import Session
-from .waiting import Poll, is_finished
+from .waiting import Poll, ReportRunWait, is_finished
 
 __all__ = ["ModeClient"]
 
@@ -152,10 +152,41 @@ class ModeClient(ClientCore[Session]):
         return self._pages(self._list_call(report, run), self._walk(max_pages))
 
     def _pages(self, first: Call[Any], walk: PageWalk) -> Iterator[QueryRun]:
+        for runs in self._page_lists(first, walk):
+            yield from runs
+
+    def list_query_run_pages(
+        self, report: str, run: str, *, max_pages: int | None = None
+    ) -> Iterator[list[QueryRun]]:
+        """The Query Runs of a Report Run page by page, lazily: for output written as each
+        page arrives (the command's ``list`` prints each page so).
+
+        The same requests, Query Runs and ending as
+        [list_query_runs][mode_query_runs.ModeClient.list_query_runs] (Mode's
+        ``_links.next_page``, each Query Run once); each item is the list of the new Query
+        Runs of one page, in Mode's order, and the next page is fetched only when asked
+        for. A page bringing no new Query Run gives no item.
+
+        Args:
+            report: Report token.
+            run: Report Run token.
+            max_pages: Stop after this many pages (``None``: all of them).
+
+        Raises:
+            ValueError: as [list_query_runs][mode_query_runs.ModeClient.list_query_runs]
+                (bad tokens or ``max_pages`` at once).
+            ModeAPIError: per page, as
+                [list_query_runs][mode_query_runs.ModeClient.list_query_runs].
+        """
+        return self._page_lists(self._list_call(report, run), self._walk(max_pages))
+
+    def _page_lists(self, first: Call[Any], walk: PageWalk) -> Iterator[list[QueryRun]]:
         request = self._operation_request(first)
         page = self._call(first, request)
         while True:
-            yield from walk.take(request.url, page)
+            new = walk.take(request.url, page)
+            if new:
+                yield new
             url = walk.next_url(page)
             if url is None:
                 return
@@ -293,6 +324,47 @@ class ModeClient(ClientCore[Session]):
             time.sleep(poll.next_delay(query_run, str(url), self._session.redactor))
             query_run = self._fetch_run(url)
         return query_run
+
+    def wait_for_report_run(
+        self, report: str, run: str, *, timeout: float = 300.0, poll_interval: float = 1.0
+    ) -> list[QueryRun]:
+        """Wait until every Query Run of a Report Run is final; return them all.
+
+        Lists the Report Run's Query Runs (every page, as
+        [list_query_runs][mode_query_runs.ModeClient.list_query_runs]) until each one's
+        state is final (``succeeded``, ``failed``, ``cancelled``, ``completed``; any other
+        state, even one Mode adds later, is waited on), sleeping between listings as
+        ``wait_for_completion`` does between polls. A Report Run whose Query Runs are all
+        final (or that has none) is returned after one listing. Whether each ended with
+        results is the caller's to check:
+        ``[q for q in runs if q.state in ("failed", "cancelled")]``.
+
+        Args:
+            report: Report token.
+            run: Report Run token.
+            timeout: Seconds to wait in all.
+            poll_interval: Seconds before the second listing; each next one waits 1.5
+                times longer, up to 10 s.
+
+        Returns:
+            The Query Runs of the last listing, in Mode's order, every one final.
+
+        Raises:
+            ValueError: a token is empty, ``.`` or ``..``; ``timeout`` or
+                ``poll_interval`` is not a finite number of seconds above 0 (before any
+                request).
+            APITimeoutError: Query Runs are still not final after ``timeout`` seconds;
+                the message names the Report Run and the states waited on.
+            ModeAPIError: a listing failed, as the class describes.
+        """
+        url = self._operation_request(self._list_call(report, run)).url
+        waiting = ReportRunWait(report, run, timeout, poll_interval, str(url))
+        while True:
+            query_runs = list(self.list_query_runs(report, run))
+            delay = waiting.next_delay(query_runs)
+            if delay is None:
+                return query_runs
+            time.sleep(delay)
 
     def _fetch_run(self, url: httpx.URL) -> QueryRun:
         found = self.follow(str(url))

@@ -1,26 +1,82 @@
-"""Waiting for a Query Run to finish: which states are final and how often to look.
+"""Waiting for a Query Run, or every Query Run of a Report Run, to finish: which states
+are final and how often to look.
 
 Mode's ``state`` is open-ended (``shared/reference/mode-api-facts.md``): ``succeeded``,
 ``failed``, ``cancelled`` and ``completed`` are final; ``enqueued``, ``running`` and any
 state Mode adds later count as not finished. Both clients poll the run's ``self`` link
-and ask :class:`Poll` how long to sleep before the next look.
+(a Report Run: its listing) and ask ``Poll`` (``ReportRunWait``) how long to
+sleep before the next look; only the requests and the sleeping are theirs.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Sequence
 
 from mode_api_client.models import QueryRun
+from mode_api_client.types import Unset
 
 from .errors import APITimeoutError, Redactor
+from .results import ENDED_WITHOUT_RESULTS
 from .settings import check_seconds
 
-__all__ = ["TERMINAL_STATES", "Poll", "is_finished"]
+__all__ = [
+    "ENDED_WITHOUT_RESULTS",
+    "TERMINAL_STATES",
+    "Poll",
+    "ReportRunWait",
+    "ended_without_results",
+    "error_summary",
+    "is_finished",
+    "not_finished_line",
+]
 
 TERMINAL_STATES = frozenset({"succeeded", "failed", "cancelled", "completed"})
 BACKOFF = 1.5
 """Each poll interval is this many times the one before, up to ``max_interval``."""
+
+
+ERROR_MESSAGE_START = 60
+"""How many characters of ``error_message`` ``error_summary`` keeps (then ``…``)."""
+
+
+def _value(query_run: QueryRun, name: str) -> object:
+    """A field as Mode sent it: the typed attribute, or the value a tolerant read kept."""
+    value = getattr(query_run, name)
+    return query_run.additional_properties.get(name) if isinstance(value, Unset) else value
+
+
+def error_summary(query_run: QueryRun, limit: int = ERROR_MESSAGE_START) -> str:
+    """``<error_code>: <start of error_message>``, or ``""`` when the run carries neither.
+
+    Mode's ``error_type`` is always ``"generic"``; the reason is in ``error_code`` (e.g.
+    ``SqlUnknownColumn``) and ``error_message`` (``mode-api-facts.md``). Of the message
+    the first line is kept, cut to ``limit`` characters with ``…``; a missing part is
+    left out.
+    """
+    code, message = _value(query_run, "error_code"), _value(query_run, "error_message")
+    parts = [str(code)] if code is not None and not isinstance(code, Unset) else []
+    if isinstance(message, str) and message.strip():
+        first = message.strip().splitlines()[0]
+        parts.append(first if len(first) <= limit else first[:limit] + "…")
+    return ": ".join(parts)
+
+
+def ended_without_results(query_run: QueryRun) -> bool:
+    """Whether the run is final without results (``failed``, ``cancelled``)."""
+    return query_run.state in ENDED_WITHOUT_RESULTS
+
+
+def not_finished_line(query_run: QueryRun) -> str:
+    """One line on a run that ended without results, naming it, its state and error:
+    ``Query Run 6c3d9e2f1a7b (Churn by plan) ended failed: 42P01: relation ... does not
+    exist``, or ``... ended cancelled, without results`` when it carries no error."""
+    name = _value(query_run, "query_name")
+    named = f" ({name})" if isinstance(name, str) and name else ""
+    error = error_summary(query_run)
+    end = f": {error}" if error else ", without results"
+    return f"Query Run {query_run.token}{named} ended {query_run.state}{end}"
 
 
 def is_finished(query_run: QueryRun) -> bool:
@@ -65,11 +121,25 @@ class Poll:
             APITimeoutError: the deadline has passed; names the run, its state and ``url``
                 (hiding the credentials ``redactor``, the client's, hides).
         """
+        return self.delay_or_timeout(
+            f"Query Run {query_run.token} is still {query_run.state!r}", url, redactor
+        )
+
+    def delay_or_timeout(self, still: str, url: str, redactor: Redactor | None = None) -> float:
+        """Seconds to sleep before the next look at what is not finished yet.
+
+        Args:
+            still: What is not finished, for the error (``Query Run x is still 'running'``).
+            url: The URL polled, for the error.
+            redactor: The client's, to hide its credentials in the error.
+
+        Raises:
+            APITimeoutError: the deadline has passed: ``<still> after waiting <timeout> s``.
+        """
         remaining = self._deadline - self._clock()
         if remaining <= 0:
             raise APITimeoutError(
-                f"Query Run {query_run.token} is still {query_run.state!r} after waiting"
-                f" {self.timeout:g} s",
+                f"{still} after waiting {self.timeout:g} s",
                 method="GET",
                 url=url,
                 redactor=redactor,
@@ -77,3 +147,62 @@ class Poll:
         delay = min(self._interval, remaining)
         self._interval = min(self._interval * BACKOFF, self._max_interval)
         return delay
+
+
+class ReportRunWait:
+    """The decisions of waiting for every Query Run of a Report Run to be final.
+
+    Both clients' ``wait_for_report_run`` list the Report Run's Query Runs (every page),
+    hand them to ``next_delay`` and sleep what it says, until it says ``None``. The
+    schedule is ``Poll``'s: ``poll_interval`` growing by ``BACKOFF`` up to 10 s,
+    within ``timeout``.
+
+    Args:
+        report: Report token.
+        run: Report Run token.
+        timeout: Seconds to wait in all.
+        poll_interval: Seconds before the second listing.
+        url: The listing's URL, for the timeout error.
+        clock: Monotonic seconds (``time.monotonic``).
+
+    Raises:
+        ValueError: ``timeout`` or ``poll_interval`` is not a finite number of seconds
+            above 0.
+    """
+
+    def __init__(
+        self,
+        report: str,
+        run: str,
+        timeout: float,
+        poll_interval: float,
+        url: str,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.report = report
+        self.run = run
+        self.url = url
+        self._poll = Poll(timeout, poll_interval, clock=clock)
+
+    def next_delay(self, query_runs: Sequence[QueryRun]) -> float | None:
+        """``None`` when every one of ``query_runs`` is final (a Report Run without Query
+        Runs included); else the seconds to sleep before listing again.
+
+        Raises:
+            APITimeoutError: the deadline has passed; names the Report Run and how many of
+                its Query Runs are in each state not final
+                (``Report Run r of Report p still has 2 Query Runs not finished (running:
+                1, enqueued: 1) after waiting 300 s``).
+        """
+        waiting = Counter(str(q.state) for q in query_runs if not is_finished(q))
+        if not waiting:
+            return None
+        count = sum(waiting.values())
+        states = ", ".join(f"{state}: {n}" for state, n in waiting.items())
+        plural = "Query Run" if count == 1 else "Query Runs"
+        still = (
+            f"Report Run {self.run} of Report {self.report} still has {count} {plural}"
+            f" not finished ({states})"
+        )
+        return self._poll.delay_or_timeout(still, self.url)

@@ -1,7 +1,7 @@
 """``mode-query-runs``: the command-line tool, one module per command group.
 
 - :mod:`.app`: the group and its global options;
-- :mod:`.query_runs`: ``list``, ``get``, ``results``;
+- :mod:`.query_runs`: ``list``, ``get``, ``results``; ``.wait``: ``wait``;
 - :mod:`.record`: ``record``; :mod:`.drift`: ``drift``; :mod:`.mock`: ``mock serve``;
   :mod:`.demo`: ``demo``;
 - :mod:`.common`: credentials, the client, error reporting and exit statuses, output;
@@ -24,6 +24,7 @@ from .list_many import list_many_command
 from .mock import mock_group
 from .query_runs import get_command, list_command, results_command
 from .record import record_command
+from .wait import wait_command
 
 __all__ = ["cli", "main"]
 
@@ -36,6 +37,7 @@ for _command in (
     demo_command,
     drift_command,
     record_command,
+    wait_command,
 ):
     cli.add_command(_command)
     accept_group_options(_command)

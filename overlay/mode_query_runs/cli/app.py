@@ -116,6 +116,7 @@ def cli(
     handler.setFormatter(PrintableFormatter("mode-query-runs: %(message)s"))
     LOGGER.addHandler(handler)
     LOGGER.setLevel(logging.DEBUG if verbose else logging.WARNING)
+    _log_switch(verbose)
 
 
 def _setting_after_command(original: click.Option) -> Callable[..., Any]:
@@ -166,3 +167,15 @@ def accept_group_options(command: click.Command) -> None:
             **kind,
         )
         command.params.append(late)
+
+
+def _log_switch(verbose: bool) -> None:
+    """``MODE_QUERY_RUNS_LOG`` in the command: its level (unless ``-v`` asks for more),
+    through the command's own stderr handler (the switch's would repeat each line)."""
+    from ..logswitch import installed_handler
+
+    switched = installed_handler()
+    if switched is None:
+        return
+    LOGGER.removeHandler(switched)
+    LOGGER.setLevel(logging.DEBUG if verbose else min(switched.level, logging.WARNING))

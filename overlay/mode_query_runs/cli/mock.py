@@ -62,8 +62,9 @@ def mock_serve(
     """Serve recorded interactions until interrupted (Ctrl-C or SIGTERM).
 
     Prints where it serves, a line to paste into a shell (export MODE_API_TOKEN=...
-    MODE_BASE_URL=...), and each request recorded more than once, with the recording
-    served: the first, in cassette files sorted by name.
+    MODE_BASE_URL=...), and each request recorded more than once, with its recordings in
+    the order they are served (cassette files sorted by name, then order in the file; the
+    last one repeats).
     """
     serving = mock_server_class()
     try:
@@ -107,16 +108,16 @@ def _rate_limit(value: str | None) -> str | None:
 
 
 def recorded_twice(interactions: Iterable[Interaction]) -> list[str]:
-    """A line per request recorded more than once, naming the recording served (the first,
-    as the server replays: cassette files in name order, then order in the file) and the
-    others: ``GET /api/... is recorded 2 times; serving a.yaml#0, not b.yaml#3``.
-    Empty when every request is recorded once."""
+    """A line per request recorded more than once, naming its recordings in the order the
+    server answers with them (cassette files in name order, then order in the file; the
+    last one repeats): ``GET /api/... is recorded 2 times; serving a.yaml#0, then
+    b.yaml#3 (the last repeating)``. Empty when every request is recorded once."""
     sources: defaultdict[tuple[str, str], list[str]] = defaultdict(list)
     for interaction in interactions:
         sources[interaction.key].append(interaction.source)
     return [
         f"{method} {target} is recorded {len(found)} times;"
-        f" serving {found[0]}, not {', '.join(found[1:])}"
+        f" serving {found[0]}, then {', '.join(found[1:])} (the last repeating)"
         for (method, target), found in sources.items()
         if len(found) > 1
     ]

@@ -9,45 +9,111 @@ import click
 from click.core import ParameterSource
 
 from ..results import Progress
+from ..waiting import ended_without_results, not_finished_line
 from ..wire import to_wire
 from .common import (
-    TOKEN,
     Seconds,
     cannot_write,
     check_writable,
     client_for,
     dump_json,
     echo,
+    fail,
     reports_errors,
+    write_out,
     writing_stdout,
 )
-from .display import format_query_run, format_table
+from .display import JsonArrayWriter, JsonLinesWriter, TableWriter, format_query_run
+from .targets import query_run_target, report_run_target
 
 __all__ = ["get_command", "list_command", "results_command"]
 
 
+def _states(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> frozenset[str]:
+    """``--state`` values, surrounding whitespace removed; an empty one is a usage error."""
+    states = {value.strip() for value in values}
+    if "" in states:
+        raise click.BadParameter("a state cannot be empty", ctx, param)
+    return frozenset(states)
+
+
 @click.command("list")
-@click.argument("report", type=TOKEN)
-@click.argument("run", type=TOKEN)
-@click.option("--json", "as_json", is_flag=True, help="One JSON array of every page's runs.")
+@click.argument("report", metavar="REPORT|URL")
+@click.argument("run", required=False)
+@click.option(
+    "--json", "as_json", is_flag=True, help="One JSON array of the runs, written page by page."
+)
+@click.option(
+    "--jsonl",
+    "as_jsonl",
+    is_flag=True,
+    help="JSON Lines: one Query Run a line, written page by page.",
+)
+@click.option(
+    "--state",
+    "states",
+    multiple=True,
+    metavar="STATE",
+    callback=_states,
+    help=(
+        "Only Query Runs in this state (repeatable): enqueued, running, succeeded,"
+        " failed, cancelled, completed, or any other Mode sends."
+    ),
+)
 @click.pass_context
 @reports_errors
-def list_command(ctx: click.Context, report: str, run: str, as_json: bool) -> None:
-    """List every Query Run of Report Run RUN of Report REPORT."""
+def list_command(
+    ctx: click.Context,
+    report: str,
+    run: str | None,
+    as_json: bool,
+    as_jsonl: bool,
+    states: frozenset[str],
+) -> None:
+    """List every Query Run of Report Run RUN of Report REPORT.
+
+    URL: a Mode URL of the Report Run (or of one of its Query Runs) instead of REPORT RUN,
+    e.g. https://app.mode.com/ACCOUNT/reports/REPORT/runs/RUN; its ACCOUNT is used unless
+    --account is given.
+
+    The table's ERROR column shows, for a run that failed, its error_code and the start
+    of its error_message. Rows are written as each page arrives, so Ctrl-C keeps what was
+    printed.
+    """
+    if as_json and as_jsonl:
+        raise click.UsageError("--json and --jsonl cannot be used together", ctx)
+    report, run = report_run_target(ctx, report, run)
+    writer: TableWriter | JsonArrayWriter | JsonLinesWriter = (
+        JsonArrayWriter() if as_json else JsonLinesWriter() if as_jsonl else TableWriter()
+    )
     with client_for(ctx) as client:
-        runs = list(client.list_query_runs(report, run))
-    if as_json:
-        dump_json([to_wire(r) for r in runs])
-    else:
-        echo(format_table(runs))
+        for page in client.list_query_run_pages(report, run):
+            shown = [query_run for query_run in page if not states or query_run.state in states]
+            if shown:
+                _write(writer.page(shown) + ("\n" if isinstance(writer, TableWriter) else ""))
+    ending = writer.end()
+    if ending:
+        _write(ending + ("\n" if isinstance(writer, TableWriter) else ""))
+
+
+def _write(text: str) -> None:
+    """``text`` on stdout, in its encoding, flushed (see ``write_out``)."""
+    write_out(text.encode(sys.stdout.encoding, sys.stdout.errors or "strict"))
 
 
 @click.command("get")
-@click.argument("report", type=TOKEN)
-@click.argument("run", type=TOKEN)
-@click.argument("query_run", type=TOKEN)
+@click.argument("report", metavar="REPORT|URL")
+@click.argument("run", required=False)
+@click.argument("query_run", required=False)
 @click.option("--json", "as_json", is_flag=True, help="The Query Run as a JSON object.")
-@click.option("--wait", is_flag=True, help="Poll until the run's state is final, then show it.")
+@click.option(
+    "--wait",
+    is_flag=True,
+    help=(
+        "Poll until the run's state is final, then show it; exit 1 if it ended without"
+        " results (failed, cancelled)."
+    ),
+)
 @click.option(
     "--wait-timeout",
     type=Seconds(),
@@ -69,14 +135,24 @@ def list_command(ctx: click.Context, report: str, run: str, as_json: bool) -> No
 def get_command(
     ctx: click.Context,
     report: str,
-    run: str,
-    query_run: str,
+    run: str | None,
+    query_run: str | None,
     as_json: bool,
     wait: bool,
     wait_timeout: float,
     poll_interval: float,
 ) -> None:
-    """Show Query Run QUERY_RUN of Report Run RUN of Report REPORT."""
+    """Show Query Run QUERY_RUN of Report Run RUN of Report REPORT.
+
+    URL: a Mode URL of the Query Run (.../runs/RUN/query_runs/QUERY_RUN[/results])
+    instead of REPORT RUN QUERY_RUN, or of the Report Run followed by QUERY_RUN; its
+    ACCOUNT is used unless --account is given.
+
+    With --wait, a run that ended without results (failed, cancelled) is shown, then one
+    line on stderr names its state and error (error_code: start of error_message), and
+    the exit status is 1, so `get --wait ... && results ...` stops there.
+    """
+    report, run, query_run = query_run_target(ctx, report, run, query_run)
     if not wait:
         alone = [
             f"--{name.replace('_', '-')}"
@@ -96,12 +172,14 @@ def get_command(
         dump_json(to_wire(found))
     else:
         echo(format_query_run(found))
+    if wait and ended_without_results(found):
+        fail(not_finished_line(found))
 
 
 @click.command("results")
-@click.argument("report", type=TOKEN)
-@click.argument("run", type=TOKEN)
-@click.argument("query_run", type=TOKEN)
+@click.argument("report", metavar="REPORT|URL")
+@click.argument("run", required=False)
+@click.argument("query_run", required=False)
 @click.option(
     "--format",
     "form",
@@ -123,13 +201,20 @@ def get_command(
 @click.pass_context
 @reports_errors
 def results_command(
-    ctx: click.Context, report: str, run: str, query_run: str, form: str, output: str | None
+    ctx: click.Context,
+    report: str,
+    run: str | None,
+    query_run: str | None,
+    form: str,
+    output: str | None,
 ) -> None:
     """Download the result of Query Run QUERY_RUN of Report Run RUN of Report REPORT.
 
+    URL: a Mode URL of the Query Run instead of REPORT RUN QUERY_RUN, as for get.
     A progress bar is drawn on stderr when it is a terminal and the result does not go to
     that terminal too (it is written to --output PATH, or stdout is not a terminal).
     """
+    report, run, query_run = query_run_target(ctx, report, run, query_run)
     from .progress import terminal_progress
 
     to_file = output is not None and output != "-"

@@ -10,11 +10,13 @@ configured. It provides two fixtures:
 - ``mode_mock_server`` (module scope): the mock server replaying them on a free port of
   127.0.0.1, as a :class:`ModeMock` carrying its ``base_url``, ``account``, ``token``,
   ``secret`` and ``env`` (the ``MODE_*`` environment variables that point a client or the
-  command at it). The account is the ``mode_account`` ini option if set, else the one the
-  server found in the cassettes' ``/api/<account>/`` paths (a recording made with
-  ``--as-account demo`` gives ``demo``), else ``acme``. The ``mode_rate_limit`` ini option
-  or ``--mode-rate-limit RATE[/BURST]`` makes it rate-limit like Mode (a leaky bucket per
-  credential answering ``429`` with ``Retry-After``).
+  command at it), which it also sets in ``os.environ`` for the test module (restored after
+  it, as ``monkeypatch`` restores), so code that calls ``ModeClient.from_env()`` or runs
+  the command talks to the mock. The account is the ``mode_account`` ini option if set,
+  else the one the server found in the cassettes' ``/api/<account>/`` paths (a recording
+  made with ``--as-account demo`` gives ``demo``), else ``acme``. The ``mode_rate_limit``
+  ini option or ``--mode-rate-limit RATE[/BURST]`` makes it rate-limit like Mode (a leaky
+  bucket per credential answering ``429`` with ``Retry-After``).
 
 The plugin is registered by installing the package, with or without the ``testing`` extra
 (Starlette, uvicorn): it loads without them, so a test suite that does not use the
@@ -115,6 +117,11 @@ def mode_mock_server(
 ) -> Iterator[ModeMock]:
     """The mock server replaying ``mode_cassettes`` on a free loopback port.
 
+    While it runs, ``MODE_API_TOKEN``, ``MODE_API_SECRET``, ``MODE_ACCOUNT`` and
+    ``MODE_BASE_URL`` are set to its ``env`` (through a ``pytest.MonkeyPatch`` of the
+    fixture's own, undone at the end of the module: the variables get back the values
+    they had, or are removed). A test's own ``monkeypatch`` may change them for that test.
+
     Fails (a setup error) when the ``testing`` extra is not installed, naming it:
     ``mode_mock_server: the mock server needs starlette, which is not installed: pip
     install "mode-query-runs[testing]"``.
@@ -127,14 +134,20 @@ def mode_mock_server(
     if isinstance(serving, str):
         pytest.fail(f"mode_mock_server: {serving}", pytrace=False)
     rate_limit = pytestconfig.getoption("mode_rate_limit") or pytestconfig.getini("mode_rate_limit")
-    with serving(mode_cassettes, rate_limit=rate_limit or None) as server:
-        yield ModeMock(
+    with (
+        serving(mode_cassettes, rate_limit=rate_limit or None) as server,
+        pytest.MonkeyPatch.context() as patch,
+    ):
+        mock = ModeMock(
             base_url=server.base_url,
             account=str(pytestconfig.getini("mode_account")) or server.account,
             token=server.token,
             secret=server.secret,
             server=server,
         )
+        for name, value in mock.env.items():
+            patch.setenv(name, value)
+        yield mock
 
 
 def _mock_server_class() -> type[MockServer] | str:

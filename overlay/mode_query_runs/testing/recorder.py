@@ -7,7 +7,11 @@ lists and gets Query Runs:
 1. ``GET /{account}/reports/{report}/runs/{run}/query_runs`` and every further page, by
    following ``_links.next_page`` (Mode's pagination, ``mode-api-facts.md``);
 2. ``GET /{account}/reports/{report}/runs/{run}/query_runs/{query_run}`` for every listed
-   Query Run, or for the ones asked for.
+   Query Run, or for the ones asked for;
+3. with ``results=True``, ``GET {result href}/content.csv`` of each of those that has
+   results (``succeeded``, ``completed``), redirects followed (to a storage host without
+   ``Authorization``), recorded as the answer of the API URL asked for: what
+   ``results``, ``download_result`` and ``iter_result_rows`` ask the mock server.
 
 Each response becomes an :class:`~mode_query_runs.testing.cassette.Interaction` holding the
 body text as sent, then :class:`~mode_query_runs.testing.scrub.Scrubber` scrubs them all in
@@ -18,15 +22,20 @@ replays. Recording the same data again writes a byte-identical file.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import httpx
 import tenacity
 
+from mode_api_client.models import QueryRun
+
 from ..core import DEFAULT_MAX_RETRIES
 from ..errors import without_userinfo
 from ..pagination import PageWalk, parse_page
+from ..results import FORMATS, NO_RESULTS, check_result_response, content_href
 from ..retries import RetryPolicy
 from ..session import Session
 from ..settings import check_token
@@ -70,6 +79,41 @@ def _getter(session: Session, retrying: tenacity.Retrying) -> Callable[[httpx.UR
     return get
 
 
+def _result_getter(
+    session: Session, retrying: tenacity.Retrying
+) -> Callable[[httpx.URL], Interaction]:
+    """GET of a result's content (redirects followed), recorded under the URL asked for."""
+
+    def get(url: httpx.URL) -> Interaction:
+        def attempt() -> httpx.Response:
+            request = session.request(url, accept=FORMATS["csv"], result=True)
+            with session.checks.transport_errors():
+                response = session.http.send(
+                    request, auth=session.auth, follow_redirects=True, stream=True
+                )
+                try:
+                    response.read()
+                finally:
+                    response.close()
+            return response
+
+        response = retrying(attempt)
+        check_result_response(response)
+        return replace(_interaction(response), uri=str(without_userinfo(url)), request_headers={})
+
+    return get
+
+
+def _result_url(session: Session, query_run: Any) -> httpx.URL | None:
+    """The ``content.csv`` URL of a Query Run that has results, else ``None``."""
+    if not isinstance(query_run, QueryRun) or query_run.state in NO_RESULTS:
+        return None
+    try:
+        return session.origin.resolve(content_href(query_run, "csv"), relation="result")
+    except ValueError:  # no result link
+        return None
+
+
 def fetch_report_run(
     session: Session,
     account: str,
@@ -79,6 +123,7 @@ def fetch_report_run(
     *,
     max_retries: int = DEFAULT_MAX_RETRIES,
     retry_policy: RetryPolicy = DEFAULT_POLICY,
+    results: bool = False,
 ) -> list[Interaction]:
     """The unscrubbed interactions of listing a Report Run's Query Runs and getting each.
 
@@ -91,9 +136,13 @@ def fetch_report_run(
         max_retries: Retries of a request that got 429, 502, 503, 504 or no response,
             as the client retries (only the final response is recorded).
         retry_policy: How those retries back off.
+        results: Also GET the CSV result content (``content.csv``) of each Query Run
+            got that has results (``succeeded``, ``completed``, an unknown state with a
+            ``result`` link).
 
     Returns:
-        The list pages, in order, then the Query Runs, in listing (or given) order.
+        The list pages, in order, then the Query Runs, in listing (or given) order, then
+        (``results``) their result contents, in the same order.
 
     Raises:
         ValueError: a token is empty, ``.`` or ``..``; a ``next_page`` link leaves the
@@ -122,10 +171,17 @@ def fetch_report_run(
         listed.extend(run.token for run in walk.take(url, page) if isinstance(run.token, str))
         url = walk.next_url(page)
     wanted = [check_token("query_run", token) for token in query_runs] or listed
+    contents: list[httpx.URL] = []
     for token in dict.fromkeys(wanted):
         response = get(httpx.URL(f"{listing}/{quote(token, safe='')}"))
-        session.read(response)  # refused as get_query_run refuses it (not JSON, too deep)
+        # Refused as get_query_run refuses it (not JSON, too deep).
+        found = session.read(response)
         recorded.append(_interaction(response))
+        content = _result_url(session, found) if results else None
+        if content is not None:
+            contents.append(content)
+    get_result = _result_getter(session, tenacity.Retrying(**retry_policy.options(max_retries)))
+    recorded.extend(get_result(url) for url in contents)
     return recorded
 
 
@@ -140,6 +196,7 @@ def record_report_run(
     *,
     max_retries: int = DEFAULT_MAX_RETRIES,
     retry_policy: RetryPolicy = DEFAULT_POLICY,
+    results: bool = False,
 ) -> list[Interaction]:
     """Fetch a Report Run's Query Runs, scrub them and write them to ``cassette``.
 
@@ -166,6 +223,7 @@ def record_report_run(
             query_runs,
             max_retries=max_retries,
             retry_policy=retry_policy,
+            results=results,
         )
     )
     cassette.parent.mkdir(parents=True, exist_ok=True)

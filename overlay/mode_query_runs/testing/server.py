@@ -4,7 +4,10 @@ A Starlette application served by uvicorn. Every request must carry HTTP Basic a
 the demo credentials (``DEMO_TOKEN`` / ``DEMO_SECRET``), else it gets Mode's ``401``
 error body. A request is matched on its method, path and query string against the
 cassettes' interactions (scheme and host are ignored) and answered with the recorded
-status, headers and body; anything not recorded gets Mode's ``404`` error body.
+status, headers and body; anything not recorded gets Mode's ``404`` error body. A request
+recorded several times is answered with its recordings in order, the last one repeating
+(as VCR.py replays a cassette with ``allow_playback_repeats``): a Query Run recorded
+``running`` then ``succeeded`` is ``running`` to the first poll, then ``succeeded``.
 """
 
 from __future__ import annotations
@@ -48,7 +51,7 @@ except ModuleNotFoundError as missing:  # the `testing` extra is not installed
 from .ratelimit import LeakyBuckets, RateLimit, parse_rate_limit
 from .storage import STORAGE_HOST, redirect_targets, relocate, storage_refusal
 
-__all__ = ["DEMO_ACCOUNT", "DEMO_SECRET", "DEMO_TOKEN", "MockServer", "create_app"]
+__all__ = ["DEMO_ACCOUNT", "DEMO_SECRET", "DEMO_TOKEN", "MockServer", "Replay", "create_app"]
 
 MEDIA_TYPE = "application/hal+json"
 _STARTUP_SECONDS = 10.0
@@ -76,8 +79,47 @@ def _authorized(request: Request, token: str, secret: str) -> bool:
     )
 
 
+class Replay:
+    """The recordings of each request and which one answers it next.
+
+    A request recorded ``n`` times is answered with its recordings in order (cassette
+    files by name, then order within a file); from the ``n``-th request on, the last one
+    repeats. Each ``MockServer`` (each ``create_app``) keeps its own positions.
+
+    Args:
+        interactions: What to replay.
+    """
+
+    def __init__(self, interactions: list[Interaction]) -> None:
+        self.interactions = list(interactions)
+        self._recorded: dict[tuple[str, str], list[Interaction]] = {}
+        for interaction in interactions:
+            self._recorded.setdefault(interaction.key, []).append(interaction)
+        self._served: dict[tuple[str, str], int] = {}
+        self._lock = threading.Lock()
+
+    def __contains__(self, key: tuple[str, str]) -> bool:
+        return key in self._recorded
+
+    def next(self, key: tuple[str, str]) -> Interaction | None:
+        """The recording answering this request of ``key`` (``(METHOD, path?query)``),
+        or ``None`` when it is not recorded."""
+        found = self._recorded.get(key)
+        if not found:
+            return None
+        with self._lock:
+            served = self._served.get(key, 0)
+            self._served[key] = served + 1
+        return found[min(served, len(found) - 1)]
+
+    def rewind(self) -> None:
+        """Start every request over at its first recording."""
+        with self._lock:
+            self._served.clear()
+
+
 def create_app(
-    interactions: list[Interaction],
+    interactions: list[Interaction] | Replay,
     *,
     token: str = DEMO_TOKEN,
     secret: str = DEMO_SECRET,
@@ -86,10 +128,12 @@ def create_app(
     storage: tuple[str, int] | None = None,
     buckets: LeakyBuckets | None = None,
 ) -> Starlette:
-    """The ASGI application replaying ``interactions`` (the first recording of a request wins).
+    """The ASGI application replaying ``interactions``.
 
     Args:
-        interactions: What to replay.
+        interactions: What to replay, or a ``Replay`` of them (to rewind it later).
+            A request recorded several times gets its recordings in order, the last one
+            repeating.
         token: The API token requests must authenticate with.
         secret: The API secret requests must authenticate with.
         log: If given, ``(method, path?query)`` of every request received is appended.
@@ -100,11 +144,9 @@ def create_app(
         buckets: If given, API requests over their credential's leaky bucket get Mode's
             ``429`` with ``Retry-After`` (see :mod:`.ratelimit`).
     """
-    targets = redirect_targets(interactions)
+    replay_of = interactions if isinstance(interactions, Replay) else Replay(interactions)
+    targets = redirect_targets(replay_of.interactions)
     storage_origin = f"http://{storage[0]}:{storage[1]}" if storage else ""
-    table: dict[tuple[str, str], Interaction] = {}
-    for interaction in interactions:
-        table.setdefault(interaction.key, interaction)
 
     async def replay(request: Request) -> Response:
         # The request target as sent, read from the scope alone: building request.url (or
@@ -134,7 +176,7 @@ def create_app(
                 return Response("<Error><Code>NoSuchKey</Code></Error>", 404)
         elif not _authorized(request, token, secret):
             return _error(401, "unauthorized", "Unauthorized")
-        recorded = table.get(key) if on_storage or key not in targets else None
+        recorded = replay_of.next(key) if on_storage or key not in targets else None
         if recorded is None:
             return _error(404, "not_found", "Not found")
         headers = {
@@ -225,8 +267,9 @@ class MockServer:
         self.account = recorded_account(interactions) or DEMO_ACCOUNT
         """The account in the served cassettes' ``/api/<account>/`` paths when they all name
         the same one, else ``DEMO_ACCOUNT``."""
+        self._replay = Replay(interactions)
         app = create_app(
-            interactions,
+            self._replay,
             log=self.requests,
             latency=latency,
             storage=(storage_host, self.storage_port),
@@ -254,6 +297,16 @@ class MockServer:
     def storage_url(self) -> str:
         """``http://<storage_host>:<storage_port>``: the storage origin."""
         return f"http://{self.storage_host}:{self.storage_port}"
+
+    def rewind(self) -> None:
+        """Answer every request with its first recording again, as a new server would.
+
+        A request recorded several times gets its recordings in order, the last one
+        repeating; positions are kept per server for as long as it runs (the pytest
+        fixture's server lives for a test module): rewind between tests that each expect
+        the sequence from its start.
+        """
+        self._replay.rewind()
 
     def _listen(self) -> list[socket.socket]:
         sockets: list[socket.socket] = []
@@ -304,8 +357,14 @@ class MockServer:
             time.sleep(0.01)
 
     def wait(self) -> None:
-        """Block until the server stops; a signal handler may interrupt the wait."""
-        self._thread.join()
+        """Block until the server stops; a signal handler may interrupt the wait.
+
+        The main thread wakes up every 0.2 s: a signal the kernel delivers to the server's
+        thread (SIGTERM, SIGINT) does not interrupt a join in the main thread, and Python
+        runs its handler only once the main thread runs again.
+        """
+        while self._thread.is_alive():
+            self._thread.join(0.2)
 
     def serve_forever(self) -> None:
         """Start, serve until interrupted (SIGINT / SIGTERM in the calling thread), stop.
