@@ -168,10 +168,22 @@ def on_config(config: Any) -> Any:
     return config
 
 
+UNRENDERED = re.compile(
+    r":(?:py:)?(?:class|meth|func|mod|attr|data|exc|obj):(?:<code>|`)|[^:\s]::</p>"
+)
+"""Markup of Sphinx (reStructuredText) that mkdocstrings shows as raw text: a role such as
+``:class:`X``` or a ``::`` that was to start a literal block."""
+
+
 def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
-    """Note the anchors of the objects a reference page renders."""
+    """Note the anchors of the objects a reference page renders; warn (a failure under
+    ``--strict``) for each piece of Sphinx markup left raw on any page."""
     if page.file.src_uri.startswith("reference/"):
         _rendered.update(RENDERED_ID.findall(html))
+    for raw in UNRENDERED.finditer(html):
+        start = max(0, raw.start() - 60)
+        excerpt = re.sub(r"<[^>]+>", "", html[start : raw.end() + 40])
+        log.warning("%s: Sphinx markup shown raw: ...%s...", page.file.src_uri, excerpt)
     return html
 
 

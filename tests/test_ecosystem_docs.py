@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 import logging
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -198,3 +199,32 @@ def test_the_rendered_reference_holds_the_inherited_members(tmp_path: Path) -> N
             assert f'id="mode_query_runs.{client}.{member}"' in html
     assert 'id="mode_query_runs.to_wire"' in html
     assert "A client configured from the environment." in html  # from_env's docstring
+
+
+# --- issue 22, item 7: no Sphinx markup shown raw -------------------------------------------
+
+
+def test_sphinx_markup_left_raw_on_a_page_is_a_warning(caplog: pytest.LogCaptureFixture) -> None:
+    html = (
+        "<p>Raises <code>ModeAPIError</code>; see :class:<code>ModeAPIError</code>"
+        " and :meth:`ModeClient.follow`.</p><p>Use it as a context manager::</p>"
+        "<p>A fine <code>a::b</code> and a plain sentence: done.</p>"
+    )
+    with caplog.at_level(logging.WARNING, logger="mkdocs.hooks.mode_query_runs"):
+        assert hooks.on_page_content(html, page("errors.md"), None, None) == html
+    assert [message.split(": Sphinx markup shown raw: ")[0] for message in caplog.messages] == [
+        "errors.md",
+        "errors.md",
+        "errors.md",
+    ]
+
+
+def test_no_docstring_of_the_package_uses_sphinx_roles() -> None:
+    role = hooks.UNRENDERED.pattern.split("(?:<code>")[0]
+    found = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in sorted((ROOT / "overlay").rglob("*.py"))
+        for number, line in enumerate(path.read_text("utf-8").splitlines(), 1)
+        if re.search(role + "`", line)
+    ]
+    assert found == []

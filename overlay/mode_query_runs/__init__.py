@@ -2,7 +2,7 @@
 
 ``ModeClient`` lists and gets the Query Runs of a Report Run as typed models (generated
 from ``openapi/mode.yaml`` into ``mode_api_client``) and follows HAL links; every failure
-is a :class:`ModeAPIError`.
+is a ``ModeAPIError``.
 
 Each name is imported where it is defined when first used, so ``import mode_query_runs``
 alone loads neither httpx nor the generated models (the ``mode-query-runs`` command handles

@@ -24,7 +24,7 @@ CLI_PACKAGES = ("click", "rich")
 
 
 def missing_cli_package() -> str | None:
-    """The first of :data:`CLI_PACKAGES` that cannot be imported, or ``None``."""
+    """The first of ``CLI_PACKAGES`` that cannot be imported, or ``None``."""
     for name in CLI_PACKAGES:
         try:
             found = importlib.util.find_spec(name)

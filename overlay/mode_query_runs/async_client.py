@@ -1,9 +1,9 @@
-"""``AsyncModeClient``: :class:`~mode_query_runs.ModeClient` for ``async`` code.
+"""``AsyncModeClient``: ``ModeClient`` for ``async`` code.
 
 The same methods, arguments, results and errors, over ``httpx.AsyncClient`` (requests
-built as :class:`~mode_query_runs.ModeClient` builds them): ``async for`` over
-:meth:`list_query_runs` and :meth:`iter_result_rows`, ``await`` for the rest. Only I/O
-lives here; every decision is made by the code both clients share (:mod:`.core`).
+built as ``ModeClient`` builds them): ``async for`` over
+``list_query_runs`` and ``iter_result_rows``, ``await`` for the rest. Only I/O
+lives here; every decision is made by the code both clients share (``core``).
 """
 
 from __future__ import annotations
@@ -46,16 +46,18 @@ T = TypeVar("T")
 
 @named_here
 class AsyncModeClient(ClientCore[AsyncSession]):
-    """:class:`~mode_query_runs.ModeClient` for ``asyncio`` (and any anyio backend).
+    """``ModeClient`` for ``asyncio`` (and any anyio backend).
 
     Takes the same arguments and raises the same errors; ``http_client`` is then an
-    ``httpx.AsyncClient``. Close it with ``await
-    client.aclose()`` or use it as an ``async with`` context manager::
+    ``httpx.AsyncClient``. Close it with ``await client.aclose()`` or use it as an
+    ``async with`` context manager:
 
-        async with AsyncModeClient.from_env() as mode:
-            async for run in mode.list_query_runs(report, run):
-                ...
-            query_run = await mode.get_query_run(report, run, token)
+    ```python
+    async with AsyncModeClient.from_env() as mode:
+        async for run in mode.list_query_runs(report, run):
+            ...
+        query_run = await mode.get_query_run(report, run, token)
+    ```
     """
 
     def _open_session(
@@ -83,7 +85,7 @@ class AsyncModeClient(ClientCore[AsyncSession]):
     ) -> AsyncIterator[QueryRun]:
         """Every Query Run of a Report Run, over all pages, lazily: ``async for`` it.
 
-        As :meth:`ModeClient.list_query_runs`; bad tokens raise ``ValueError`` at once.
+        As ``ModeClient.list_query_runs``; bad tokens raise ``ValueError`` at once.
         """
         return self._pages(self._list_call(report, run), self._walk(max_pages))
 
@@ -120,7 +122,7 @@ class AsyncModeClient(ClientCore[AsyncSession]):
     ) -> AsyncGenerator[ReportRunQueryRuns]:
         """The Query Runs of many Report Runs, one result per pair: ``async for`` it.
 
-        As :meth:`ModeClient.list_query_runs_many`, with tasks of the caller's event loop
+        As ``ModeClient.list_query_runs_many``, with tasks of the caller's event loop
         instead of threads (up to ``concurrency`` pairs at a time, ahead of the results
         consumed). To stop before the end, iterate inside ``contextlib.aclosing(...)``,
         which cancels the pairs in flight. Bad pairs or ``concurrency`` raise
@@ -158,7 +160,7 @@ class AsyncModeClient(ClientCore[AsyncSession]):
                     return
 
     async def get_query_run(self, report: str, run: str, query_run: str) -> QueryRun:
-        """One Query Run; as :meth:`ModeClient.get_query_run`."""
+        """One Query Run; as ``ModeClient.get_query_run``."""
         return await self._call(self._get_call(report, run, query_run))
 
     async def follow(
@@ -168,7 +170,7 @@ class AsyncModeClient(ClientCore[AsyncSession]):
         other_origin: bool = False,
         variables: Variables | None = None,
     ) -> Any:
-        """GET a HAL link; as :meth:`ModeClient.follow`."""
+        """GET a HAL link; as ``ModeClient.follow``."""
         target = follow_target(self._session, link, other_origin=other_origin, variables=variables)
         response = await self._send(self._request(target.url), credentials=target.credentials)
         return followed(self._session, response)
@@ -176,7 +178,7 @@ class AsyncModeClient(ClientCore[AsyncSession]):
     async def wait_for_completion(
         self, query_run: QueryRun, *, timeout: float = 300.0, poll_interval: float = 1.0
     ) -> QueryRun:
-        """Poll until the run's state is final; as :meth:`ModeClient.wait_for_completion`."""
+        """Poll until the run's state is final; as ``ModeClient.wait_for_completion``."""
         poll = Poll(timeout, poll_interval)
         while not is_finished(query_run):
             url = self._self_url(query_run)
@@ -212,7 +214,7 @@ class AsyncModeClient(ClientCore[AsyncSession]):
         format: str = "csv",
         progress: Progress | None = None,
     ) -> int:
-        """Stream the result content to ``path``; as :meth:`ModeClient.download_result`.
+        """Stream the result content to ``path``; as ``ModeClient.download_result``.
 
         Chunks are written to the file from the event loop (64 KiB at a time).
         """
@@ -231,7 +233,7 @@ class AsyncModeClient(ClientCore[AsyncSession]):
             await response.aclose()
 
     def iter_result_rows(self, query_run: QueryRun) -> AsyncIterator[dict[str, str]]:
-        """The rows of the CSV result, streamed; as :meth:`ModeClient.iter_result_rows`."""
+        """The rows of the CSV result, streamed; as ``ModeClient.iter_result_rows``."""
         url = self._session.origin.resolve(content_href(query_run, "csv"), relation="result")
         return self._rows(self._request(url, accept=FORMATS["csv"], result=True))
 
@@ -250,7 +252,7 @@ class AsyncModeClient(ClientCore[AsyncSession]):
             await response.aclose()
 
     async def result_dataframe(self, query_run: QueryRun, format: str = "csv") -> DataFrame:
-        """The result as a ``pandas.DataFrame``; as :meth:`ModeClient.result_dataframe`.
+        """The result as a ``pandas.DataFrame``; as ``ModeClient.result_dataframe``.
 
         pandas parses in a worker thread (``anyio.to_thread``) that takes each 64 KiB
         chunk from the event loop as it arrives, so the loop keeps running meanwhile.
@@ -282,7 +284,7 @@ class AsyncModeClient(ClientCore[AsyncSession]):
     _loop: object = None
 
     def _check_usable(self) -> None:
-        """As :meth:`ModeClient._check_usable`, and refuse an event loop other than the
+        """As ``ModeClient._check_usable``, and refuse an event loop other than the
         first one the client was used in (its connections belong to that loop).
 
         Raises:

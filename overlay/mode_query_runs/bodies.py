@@ -4,7 +4,7 @@ JSON API bodies (list pages, Query Runs, followed links) are read within
 ``max_body_bytes`` when the session sends them (its ``send``, with httpx streaming); a
 larger declared ``Content-Length`` is refused before reading. Of an error body only what
 an error shows is read. Result content is streamed by the caller (``STREAMS_BODY``) and
-has no limit. The body read is carried by a new ``httpx.Response`` (:class:`BodyRead`),
+has no limit. The body read is carried by a new ``httpx.Response`` (``BodyRead``),
 never written into the streamed one.
 """
 
@@ -46,7 +46,7 @@ class BodyLimits:
 
         An error body is read for Mode's ``id`` and ``message``; a 2xx body unless the
         request streams it (``STREAMS_BODY``: result content, streamed by the caller).
-        Either is read within :meth:`body_limit`.
+        Either is read within ``body_limit``.
         """
         status = response.status_code
         if status >= 400:
@@ -54,7 +54,7 @@ class BodyLimits:
         return 200 <= status < 300 and not response.request.extensions.get(STREAMS_BODY)
 
     def body_limit(self, response: httpx.Response) -> int:
-        """How many bytes of ``response``'s body to read (:meth:`wants_body` said to).
+        """How many bytes of ``response``'s body to read (``wants_body`` said to).
 
         Raises:
             ResponseParseError: a 2xx response declares a ``Content-Length`` over
@@ -82,7 +82,7 @@ class BodyLimits:
 
 class BodyRead:
     """The chunks of one streamed body as the session reads them: within the body limit
-    (:meth:`BodyLimits.body_limit`) and the request's overall deadline (``check_deadline``,
+    (``BodyLimits.body_limit``) and the request's overall deadline (``check_deadline``,
     called before the first chunk and with each one). The sync and async sessions share
     it; they differ only in how they iterate the chunks.
 

@@ -1,7 +1,7 @@
 """Bulk listing: the Query Runs of many Report Runs, one result per ``(report, run)`` pair.
 
-Both clients' ``list_query_runs_many`` take their pairs through :func:`report_run_pairs`
-and give :class:`ReportRunQueryRuns` results, in input order; a pair whose listing fails
+Both clients' ``list_query_runs_many`` take their pairs through ``report_run_pairs``
+and give ``ReportRunQueryRuns`` results, in input order; a pair whose listing fails
 gives its error (whatever it raised) and never stops the others.
 """
 

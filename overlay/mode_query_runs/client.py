@@ -2,9 +2,9 @@
 
 Built on the generated low-level client (``mode_api_client``): its models, and the path
 of each spec operation (the generated module builds it); the request is sent, retried and
-read by the SDK's session (:mod:`.session`, :mod:`.reader`), not by the generated
-``sync_detailed``. This is the blocking shell over :mod:`.core`;
-:class:`~mode_query_runs.AsyncModeClient` is the same client for ``asyncio``.
+read by the SDK's session (``session``, ``reader``), not by the generated
+``sync_detailed``. This is the blocking shell over ``core``;
+``AsyncModeClient`` is the same client for ``asyncio``.
 """
 
 from __future__ import annotations
@@ -57,19 +57,19 @@ class ModeClient(ClientCore[Session]):
         base_url: API base URL; default ``https://app.mode.com/api``.
         timeout: Seconds to wait to connect and for each read; default 30. A JSON API
             request (a list page, a Query Run, a followed link, each poll of
-            :meth:`wait_for_completion`) whose body is still arriving this long after the
+            ``wait_for_completion``) whose body is still arriving this long after the
             request started raises ``APITimeoutError``; a result download has only the
             per-read timeout.
         max_retries: Retries of a GET that got 429, 502, 503, 504 or no response
             (default 2; 0 turns retries off).
         retry_policy: Backoff, jitter and total time cap of retries
-            (:class:`~mode_query_runs.RetryPolicy`; default 0.5 s doubling up to 8 s, at
+            (``RetryPolicy``; default 0.5 s doubling up to 8 s, at
             most 60 s in all). ``Retry-After`` is honoured.
         strict: Raise ``ResponseParseError`` for a body that strays from the spec in any
             way. Default ``False``: read it tolerantly, keep every value the server sent
             (values of unexpected types in the model's ``additional_properties``, the
             typed attribute ``UNSET``) and report each distinct deviation once per client
-            as a :class:`~mode_query_runs.SpecDriftWarning` and a WARNING log line.
+            as a ``SpecDriftWarning`` and a WARNING log line.
         max_body_bytes: The largest JSON API body (a list page, a Query Run, a followed
             link) to read, in bytes; default 32 MiB. A larger one raises
             ``ResponseParseError`` naming the limit, before reading when its
@@ -82,17 +82,17 @@ class ModeClient(ClientCore[Session]):
             limits, a transport). The SDK's rules still apply to its own requests:
             credentials, headers, ``timeout``, redirects, body limits, errors and logging
             are set per request, and the SDK's response hooks, added to the client's,
-            leave every other request alone. :meth:`close` takes the hooks off and leaves
+            leave every other request alone. ``close`` takes the hooks off and leaves
             the client open: it is yours to close, and so is its cookie policy. Default: a
             client of the SDK's own, which keeps no cookies (Mode is called by token).
             ``TypeError`` for anything else (an ``httpx.AsyncClient`` included).
         rate_limit: Your workspace's limit in requests per second, if you know it: every
             request of the client starts at that pace and never past it. Default
-            ``None``: the pace is learnt from Mode's ``429`` answers (:mod:`.pace`).
+            ``None``: the pace is learnt from Mode's ``429`` answers (``pace``).
 
-    One client holds one connection pool; close it with :meth:`close` or use the client
-    as a context manager. :meth:`with_options` gives a copy with another ``timeout`` or
-    ``max_retries`` over the same pool. Every method raises a :class:`~mode_query_runs.ModeAPIError`
+    One client holds one connection pool; close it with ``close`` or use the client
+    as a context manager. ``with_options`` gives a copy with another ``timeout`` or
+    ``max_retries`` over the same pool. Every method raises a ``ModeAPIError``
     subclass on failure: ``AuthenticationError`` (401), ``PermissionDeniedError`` (403),
     ``NotFoundError`` (404), ``RateLimitError`` (429), ``ServerError`` (5xx),
     ``ResponseParseError`` (a body that is not the JSON the spec describes),
@@ -131,7 +131,7 @@ class ModeClient(ClientCore[Session]):
         before it have been consumed. Each Query Run is given once (by ``token``, at its
         first place), and the listing ends by itself at a page without ``next_page``,
         without new Query Runs, whose ``pagination`` counters say it is the last, or whose
-        ``next_page`` leads to a page already fetched (:mod:`.pagination`).
+        ``next_page`` leads to a page already fetched (``pagination``).
 
         Args:
             report: Report token.
@@ -198,7 +198,7 @@ class ModeClient(ClientCore[Session]):
     ) -> Generator[ReportRunQueryRuns]:
         """The Query Runs of many Report Runs: one result per ``(report, run)`` pair.
 
-        Each pair's listing (every page, as :meth:`list_query_runs`) runs in a worker
+        Each pair's listing (every page, as ``list_query_runs``) runs in a worker
         thread of this client, up to ``concurrency`` at a time and ahead of the results
         consumed; all of them keep the client's one pace (a ``429`` slows them all).
         Needs no event loop. Closing the iterator early cancels the pairs not started
@@ -209,7 +209,7 @@ class ModeClient(ClientCore[Session]):
             concurrency: The most pairs fetched at a time (at least 1; default 8).
 
         Returns:
-            A generator of :class:`~mode_query_runs.ReportRunQueryRuns`, in input order:
+            A generator of ``ReportRunQueryRuns``, in input order:
             its ``query_runs``, or what ended the pair's listing (after retries) as
             ``error``: a ``ModeAPIError``, or any other exception the pair raised (a
             ``ValueError`` for a ``next_page`` to another origin); one pair's failure
@@ -289,7 +289,7 @@ class ModeClient(ClientCore[Session]):
         Raises:
             ValueError: the link points to another origin and ``other_origin`` is false
                 (credentials are never sent there); it is a ``*_web`` browser URL (see
-                :func:`~mode_query_runs.web_links`); ``variables`` are given for a link
+                ``web_links``); ``variables`` are given for a link
                 that is not templated, or name a variable the template lacks.
             ResponseParseError: the body is not JSON, or breaks the spec for a spec path.
             ModeAPIError: any other failure, as the class describes.
@@ -392,7 +392,7 @@ class ModeClient(ClientCore[Session]):
             path: Where to write; its directory must exist. A regular file is replaced
                 atomically, through a symbolic link; a device or FIFO is written in
                 place; an open binary stream is written as chunks arrive, left open
-                (see :class:`~mode_query_runs.results.Download`).
+                (see ``Download``).
             format: ``"csv"`` or ``"json"``.
             progress: ``progress(bytes_done, bytes_total)`` after each chunk;
                 ``bytes_total`` is ``None`` when the server sends no length.
@@ -419,7 +419,7 @@ class ModeClient(ClientCore[Session]):
     def iter_result_rows(self, query_run: QueryRun) -> Iterator[dict[str, str]]:
         """The rows of a Query Run's CSV result, streamed, as ``{column: value}`` dicts.
 
-        ``GET {result href}/content.csv``, following redirects as :meth:`download_result`
+        ``GET {result href}/content.csv``, following redirects as ``download_result``
         does; the body is decoded and parsed as it arrives. Values are strings.
 
         Raises:
@@ -446,7 +446,7 @@ class ModeClient(ClientCore[Session]):
         """A Query Run's result as a ``pandas.DataFrame``, streamed into pandas' reader.
 
         ``GET {result href}/content.csv`` (or ``.json``), following redirects as
-        :meth:`download_result` does (a redirect to another origin, a storage host, is
+        ``download_result`` does (a redirect to another origin, a storage host, is
         followed without ``Authorization``). The body goes to pandas in chunks of 64 KiB
         as it arrives; no other copy of it is kept. ``"csv"``: columns get pandas' CSV
         type inference (``int64``, ``float64``, ``NaN`` for an empty field); ``"json"``:

@@ -1,12 +1,12 @@
-"""What :class:`~mode_query_runs.ModeClient` and :class:`~mode_query_runs.AsyncModeClient` share.
+"""What ``ModeClient`` and ``AsyncModeClient`` share.
 
 The two clients are thin shells that only do I/O: one with ``httpx.Client``, ``time.sleep``
 and ``tenacity.Retrying``, the other with ``httpx.AsyncClient``, ``anyio.sleep`` and
 ``tenacity.AsyncRetrying``. Every decision is made once, here and in the modules it uses:
 settings and their validation, which generated operation a method calls and with which
-tokens, how an answer is parsed (:func:`parsed`), what a link leads to
-(:mod:`.links`), the pages of a listing (:mod:`.pagination`), retries
-(:mod:`.retries`), waiting (:mod:`.waiting`) and results (:mod:`.results`).
+tokens, how an answer is parsed (``parsed``), what a link leads to
+(``links``), the pages of a listing (``pagination``), retries
+(``retries``), waiting (``waiting``) and results (``results``).
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ class Call(Generic[T]):
 
     Attributes:
         operation: The generated module; its ``_get_kwargs`` gives the method and the
-            percent-encoded path. The body is read by :mod:`.reader`, not by the
+            percent-encoded path. The body is read by ``reader``, not by the
             generated ``_parse_response``, so a body that strays from the spec is kept.
         args: Its path parameters, in order.
         expect: The model a success is read into.
@@ -118,7 +118,7 @@ def named_here(cls: C) -> C:
 
 
 class ClientCore(Generic[S]):
-    """Settings and decisions common to both clients; see :class:`ModeClient` for the args."""
+    """Settings and decisions common to both clients; see ``ModeClient`` for the args."""
 
     account: str
     """The Workspace or User username every path starts with."""
@@ -151,7 +151,7 @@ class ClientCore(Generic[S]):
         self._retry_policy = retry_policy or RetryPolicy()
         self._set_limits(timeout, max_retries)
         self._pace = Pace(rate_limit, policy=self._retry_policy)
-        """Every try of this client, at one pace (:mod:`.pace`)."""
+        """Every try of this client, at one pace (``pace``)."""
         self._session = self._open_session(
             base_url,
             token,
@@ -278,8 +278,8 @@ class ClientCore(Generic[S]):
         """Refuse a request on a closed client, naming the cause.
 
         Raises:
-            ModeAPIError: :meth:`close` (``aclose``) was called on this client or on a
-                copy of it from :meth:`with_options` (they share one connection pool),
+            ModeAPIError: ``close`` (``aclose``) was called on this client or on a
+                copy of it from ``with_options`` (they share one connection pool),
                 or the ``http_client`` it was given was closed.
         """
         if self._session.is_closed:
@@ -330,7 +330,7 @@ class ClientCore(Generic[S]):
 
         Raises:
             ModeAPIError: the client is closed, or cannot send from here (see
-                :meth:`_check_usable`).
+                ``_check_usable``).
         """
         self._check_usable()
         return {

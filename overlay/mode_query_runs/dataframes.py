@@ -1,11 +1,11 @@
 """Query Run results as ``pandas.DataFrame``s (the optional ``pandas`` extra).
 
 Both clients' ``result_dataframe`` stream the result content (``content.csv`` or
-``content.json``) straight into pandas' readers through :class:`ChunkStream`, a file
+``content.json``) straight into pandas' readers through ``ChunkStream``, a file
 object over the response's chunks: the SDK keeps at most one chunk (64 KiB) of the body;
 pandas holds what it needs to build the frame. pandas is imported only when a frame is
 asked for, so the SDK works without it. Free of I/O on the network, shared by
-:class:`~mode_query_runs.ModeClient` and :class:`~mode_query_runs.AsyncModeClient`.
+``ModeClient`` and ``AsyncModeClient``.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ def require_pandas() -> ModuleType:
     """The ``pandas`` module.
 
     Raises:
-        ImportError: pandas is not installed; the message (:data:`PANDAS_MISSING`) names
+        ImportError: pandas is not installed; the message (``PANDAS_MISSING``) names
             the ``pandas`` extra that installs it.
     """
     try:
@@ -53,7 +53,7 @@ class ChunkStream(io.RawIOBase):
     Args:
         next_chunk: Returns the next chunk of the body (``bytes``), ``b""`` at its end.
             Its exceptions (such as ``APIConnectionError`` when the connection drops)
-            propagate out of :meth:`readinto`.
+            propagate out of ``readinto``.
 
     Holds at most the rest of one chunk; wrap it in ``io.BufferedReader`` for ``read``
     calls of any size.

@@ -4,10 +4,10 @@ The spec is our best knowledge of what Mode sends, not a contract Mode signed. A
 breaks a response schema is described as a list of deviations: the JSON path, what the
 spec expects there and the JSON type of what came — never the value itself, which may be
 private data. The clients read them from the generated models (which record them while
-reading, see :mod:`.reader`) and report them as :class:`SpecDriftWarning` (or raise them
+reading, see ``reader``) and report them as ``SpecDriftWarning`` (or raise them
 in strict mode). Here the spec's JSON Schema validator (jsonschema-rs) finds them in any
 body, for ``mode-query-runs drift`` over recordings and for the contract tests:
-:func:`deviations`.
+``deviations``.
 
 A value that fails an ``anyOf`` is described where it really strays: when one branch has
 the value's own type (an object where the spec allows a Link object or an array), the
@@ -181,7 +181,7 @@ def deviations(
     """Where ``body`` breaks the spec's schema for ``operation`` answering ``status``.
 
     Returns:
-        One :class:`Deviation` per problem, ordered by JSON path (array positions by
+        One ``Deviation`` per problem, ordered by JSON path (array positions by
         number, object keys by name); empty when the body fits
         or the spec gives no schema for that status and media type.
     """
@@ -235,5 +235,5 @@ def _missing(node: Any, instance: Any) -> list[str]:
 def schema_problems(
     operation: Operation, status: int, body: Any, media_type: str = MEDIA_TYPE
 ) -> list[str]:
-    """:func:`deviations` as ``"<JSON path>: the spec expects ..., found <type>"`` lines."""
+    """``deviations`` as ``"<JSON path>: the spec expects ..., found <type>"`` lines."""
     return [str(deviation) for deviation in deviations(operation, status, body, media_type)]

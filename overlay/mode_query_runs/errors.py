@@ -7,7 +7,7 @@ request ``method`` and ``url``. URLs never carry credentials: authentication tra
 the ``Authorization`` header, which no exception, repr or log line includes.
 
 A server may still repeat a client's credentials in a body; each client's errors are built
-with its own :class:`Redactor`, which hides that client's credentials in every form.
+with its own ``Redactor``, which hides that client's credentials in every form.
 Nothing about credentials is kept per process.
 """
 
@@ -70,7 +70,7 @@ def userinfo_forms(url: httpx.URL) -> tuple[str, ...]:
     """The strings that reveal a URL's ``user:password@`` part (none when it has none).
 
     The user-info as written (percent-encoded) and decoded, and the user name and password
-    in the forms of :func:`credential_forms`.
+    in the forms of ``credential_forms``.
     """
     if not url.userinfo:
         return ()
@@ -83,13 +83,13 @@ class Redactor:
     """The credentials one client's errors hide, each replaced by ``[REDACTED]``.
 
     Args:
-        forms: The strings to hide (see :func:`credential_forms` and
-            :func:`userinfo_forms`). Those shorter than 4 characters are left out:
+        forms: The strings to hide (see ``credential_forms`` and
+            ``userinfo_forms``). Those shorter than 4 characters are left out:
             redacting them would garble messages without hiding anything guessable.
 
     A redactor never changes once made, so threads share it freely. Errors are built
     with the redactor of the client whose request they are about (``redactor=``); code
-    that is given none builds them with the redactor of the innermost :meth:`scope`
+    that is given none builds them with the redactor of the innermost ``scope``
     around it in the current thread or task (none: nothing is hidden).
     """
 
@@ -131,7 +131,7 @@ _SCOPED: contextvars.ContextVar[Redactor] = contextvars.ContextVar(
 
 
 def current_redactor(redactor: Redactor | None = None) -> Redactor:
-    """``redactor`` if given, else the one of the innermost :meth:`Redactor.scope`."""
+    """``redactor`` if given, else the one of the innermost ``Redactor.scope``."""
     return redactor if redactor is not None else _SCOPED.get()
 
 
@@ -157,12 +157,12 @@ class ModeAPIError(Exception):
             kept for a 429 and a 503, the statuses that may carry it.
         retry_after_seconds: How long the server asks to wait before the next request, in
             seconds (a float), counted from when the error was made: ``Retry-After`` read
-            by :func:`retry_after_seconds` (an HTTP date in the past is ``0.0``). ``None``
+            by ``retry_after_seconds`` (an HTTP date in the past is ``0.0``). ``None``
             when the header is absent, negative or unreadable.
 
     The API token and secret of the client that made the request (and their Basic auth
     and percent-encoded forms) are replaced by ``[REDACTED]`` in all of these, even when a
-    server repeats them (the client's :class:`Redactor`, ``redactor``). ``str()`` of the
+    server repeats them (the client's ``Redactor``, ``redactor``). ``str()`` of the
     error is one line of at most 500 characters; ``message`` keeps the whole text.
     """
 
@@ -251,7 +251,7 @@ def retry_after_seconds(value: str | None, *, now: datetime.datetime | None = No
 
 class RateLimitError(ModeAPIError):
     """429: over Mode's rate limit; ``retry_after`` / ``retry_after_seconds`` say how long
-    Mode asks to wait (see :class:`ModeAPIError`)."""
+    Mode asks to wait (see ``ModeAPIError``)."""
 
 
 class ServerError(ModeAPIError):
@@ -308,7 +308,7 @@ def _mode_error_body(response: httpx.Response) -> tuple[str | None, str | None]:
 def body_excerpt(response: httpx.Response, redactor: Redactor | None = None) -> str:
     """The start of a response body on one line, for messages about bodies that are not JSON.
 
-    Credentials are redacted (``redactor``, else the scope's, see :class:`Redactor`) before
+    Credentials are redacted (``redactor``, else the scope's, see ``Redactor``) before
     the text is cut to 120 characters.
     """
     text = " ".join(response.content.decode("utf-8", errors="replace").split())
@@ -334,7 +334,7 @@ def error_for_response(
     reason phrase and the start of the body. ``url`` replaces the request URL shown;
     ``hint`` is added to the message in parentheses. The ``Retry-After`` header of a 429 or
     503 is kept (``retry_after``). ``redactor``: the requesting client's (see
-    :class:`Redactor`).
+    ``Redactor``).
     """
     redactor = current_redactor(redactor)
     method, request_url = request_identity(response.request)

@@ -4,7 +4,7 @@ Mode's hrefs are absolute paths that include the base path (``/api/acme/...``); 
 relations are browser URLs on app.mode.com, for people, not for the API client
 (``shared/reference/mode-api-facts.md``, HAL shape). Credentials go only to the base
 URL's origin. A relation whose href is a spec operation comes back as the generated model
-the spec names for its response, read as :mod:`.reader` does (a Query Run's ``self`` is a
+the spec names for its response, read as ``reader`` does (a Query Run's ``self`` is a
 ``QueryRun``, a collection's ``self`` or ``next_page`` a ``QueryRunCollection``); anything
 else as decoded JSON.
 """
@@ -88,7 +88,7 @@ def relation_link(resource: Any, relation: str) -> Link | None:
 
 
 def relation_href(resource: Any, relation: str) -> str | None:
-    """The ``href`` of :func:`relation_link` (``None`` when there is no such relation)."""
+    """The ``href`` of ``relation_link`` (``None`` when there is no such relation)."""
     link = relation_link(resource, relation)
     return None if link is None else link.href
 
@@ -165,10 +165,10 @@ def follow_target(
         rules: The session's rules (base URL, origin).
         link: A ``Link`` model, an array of one (a relation's value), or an ``href``.
         other_origin: Allow a link on another origin; it is fetched without credentials.
-        variables: Values for a templated link's variables (see :func:`expand_link`).
+        variables: Values for a templated link's variables (see ``expand_link``).
 
     Raises:
-        ValueError: as :func:`expand_link`; the link is on another origin and
+        ValueError: as ``expand_link``; the link is on another origin and
             ``other_origin`` is false; or it is on the API's origin but outside the API's
             path (a ``*_web`` browser URL, which is shown to people, never fetched).
     """
@@ -191,7 +191,7 @@ def followed(rules: Rules, response: httpx.Response) -> Any:
 
     Raises:
         ResponseParseError: the body is not JSON, or cannot be read as the model the spec
-            names for its path (see :mod:`.reader`).
+            names for its path (see ``reader``).
     """
     return rules.read(response)
 

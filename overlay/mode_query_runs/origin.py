@@ -42,11 +42,11 @@ class Origin:
             ``user:password@`` in it is dropped (the API's credentials travel in the
             ``Authorization`` header): ``base_url`` and every URL built from it have none,
             so neither the SDK's log lines nor httpx's show it. ``userinfo_forms`` keeps
-            the forms to redact (:func:`~mode_query_runs.errors.userinfo_forms`).
+            the forms to redact (``userinfo_forms``).
         secrets: The forms of the API credentials
-            (:func:`~mode_query_runs.errors.credential_forms`). ``redactor`` hides them
+            (``credential_forms``). ``redactor`` hides them
             and ``userinfo_forms`` in the errors of requests to this origin
-            (:class:`~mode_query_runs.errors.Redactor`).
+            (``Redactor``).
 
     Raises:
         ValueError: ``base_url`` is not an http(s) URL, has a query or fragment, or a port
@@ -124,7 +124,7 @@ class Origin:
         Raises:
             ValueError: ``href`` points to another origin than the base URL's, where the
                 API credentials must not be sent.
-            ResponseParseError: ``href`` is not a valid URL (see :meth:`join`).
+            ResponseParseError: ``href`` is not a valid URL (see ``join``).
         """
         url = self.join(href, relation=relation)
         if not self.is_own_origin(url):
@@ -179,6 +179,6 @@ class Origin:
         """``url`` as logs and errors show it: no userinfo; another origin's query hidden.
 
         Storage hosts that serve results sign their URLs in the query string; the
-        signature is a credential, so it is replaced by ``?…`` (see :func:`shown_url`).
+        signature is a credential, so it is replaced by ``?…`` (see ``shown_url``).
         """
         return shown_url(url, self.base_url)

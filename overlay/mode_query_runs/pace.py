@@ -1,7 +1,7 @@
 """One pace per client: every request of a client keeps the rate Mode allows.
 
 Mode rate-limits with a leaky bucket and answers ``429`` (with ``Retry-After``) past it.
-All requests of a client share one :class:`Pace`: they start at most ``rate`` a second,
+All requests of a client share one ``Pace``: they start at most ``rate`` a second,
 spaced by a token bucket of ``pyrate-limiter`` (``InMemoryBucket``). The rate is open
 until the first ``429``, or it is the user's ``rate_limit``, never exceeded.
 
@@ -32,8 +32,8 @@ Nothing waits past the caller's deadline: a ``Retry-After`` beyond it raises
 to wait past its own raises ``RateLimitError`` (with ``retry_after_seconds``) at once,
 unsent.
 
-The policy is :class:`Pace` (no I/O, any clock); :func:`paced` runs one try under it with
-``time.sleep``, :func:`apaced` with ``anyio.sleep``.
+The policy is ``Pace`` (no I/O, any clock); ``paced`` runs one try under it with
+``time.sleep``, ``apaced`` with ``anyio.sleep``.
 """
 
 from __future__ import annotations
@@ -123,7 +123,7 @@ class Pace:
 
     def reserve(self, deadline: float = math.inf) -> tuple[float, int]:
         """When the next request may start (``clock`` seconds), and the pace's generation
-        (:attr:`events`) it was reserved in: if an event comes before it starts, reserve
+        (``events``) it was reserved in: if an event comes before it starts, reserve
         again.
 
         Raises:

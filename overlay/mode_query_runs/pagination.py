@@ -4,7 +4,7 @@ Mode links the pages of a collection with ``_links.next_page``, but a client can
 on the link alone to end a listing (``shared/reference/mode-api-facts.md``, "What clients
 of the live API report"): Mode emits ``next_page`` past the end of a collection, and some
 collections ignore the page number and answer every page with the whole collection. A
-:class:`PageWalk` therefore gives each Query Run once (by token) and ends a listing, without
+``PageWalk`` therefore gives each Query Run once (by token) and ends a listing, without
 an error, at the first page that
 
 - has no ``next_page`` link;
@@ -82,7 +82,7 @@ class PageWalk:
     def take(self, url: httpx.URL, page: QueryRunCollection) -> list[QueryRun]:
         """The Query Runs of the page fetched from ``url`` not given before, in page order.
 
-        A run without a string ``token`` is always new. Call :meth:`next_url` next.
+        A run without a string ``token`` is always new. Call ``next_url`` next.
         """
         self.pages += 1
         self._url = url
@@ -177,7 +177,7 @@ def _counter(page: QueryRunCollection, name: str) -> int | None:
 
 
 def parse_page(rules: Rules, response: httpx.Response) -> QueryRunCollection:
-    """A read ``next_page`` response as a ``QueryRunCollection`` (read as :mod:`.reader` does).
+    """A read ``next_page`` response as a ``QueryRunCollection`` (read as ``reader`` does).
 
     Raises:
         ResponseParseError: the body is not JSON or cannot be read as a Query Run

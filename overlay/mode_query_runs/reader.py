@@ -1,24 +1,24 @@
 """Reading the bodies of spec operations: tolerant by default, strict on demand.
 
 Every 2xx JSON body of a spec operation (a list page, a Query Run, a followed ``self``)
-becomes the generated model the spec names for it through :class:`SpecReader`. The
+becomes the generated model the spec names for it through ``SpecReader``. The
 generated models read tolerantly themselves (``from_dict``: a value of a type the spec does
 not expect is kept in its model's ``additional_properties`` and the typed attribute is
 ``UNSET``; timestamps, zone-less ones as UTC, are read where they are read) and record
 where the body strays (``mode_api_client.types.deviations_of``). Here those records become:
 
 * **tolerant** (the default): each distinct deviation (operation, place in the schema) is
-  reported once per client as a :class:`~mode_query_runs.drift.SpecDriftWarning` and a
+  reported once per client as a ``SpecDriftWarning`` and a
   WARNING log line under the ``mode_query_runs`` logger, naming the operation, the JSON
   path, what the spec expects and the JSON type that came, never the value;
-* **strict**: any deviation is a :class:`~mode_query_runs.errors.ResponseParseError`
+* **strict**: any deviation is a ``ResponseParseError``
   naming the JSON path.
 
 Some bodies cannot be read either way, and fail in both modes: a body that is not JSON,
 a top level that is not an object, ``_embedded.query_runs`` present but not an array (or
 ``null``), an item of it that is not an object, and a straying value (or the object missing
 a property, or the relation holding either) nested more than
-:data:`~mode_query_runs.drift.MAX_DEPTH` levels deep (the limit of the spec validator that
+``MAX_DEPTH`` levels deep (the limit of the spec validator that
 ``mode-query-runs drift`` uses).
 """
 
@@ -125,7 +125,7 @@ def _step(node: Any, part: str | int) -> Any:
 def _too_deep(read: Any, found: Iterable[Deviation]) -> bool:
     """Whether a straying value, the object missing a property, or the relation holding
     either (the values the spec validator's report would hold) is nested more than
-    :data:`MAX_DEPTH` levels deep."""
+    ``MAX_DEPTH`` levels deep."""
     for deviation in found:
         if deviation.found in _SCALARS and "_links" not in deviation.parts:
             continue  # a number, string, boolean or null is not nested at all
@@ -144,7 +144,7 @@ class SpecReader:
     """Turns the bodies of spec operations into generated models, for one client.
 
     Args:
-        strict: Raise :class:`ResponseParseError` for any deviation from the spec
+        strict: Raise ``ResponseParseError`` for any deviation from the spec
             instead of reporting it.
     """
 

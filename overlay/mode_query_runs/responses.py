@@ -1,9 +1,9 @@
 """What a response means: one log line per response, and the typed error for a failure.
 
 Every response is logged at DEBUG under the ``mode_query_runs`` logger (method, URL,
-status, seconds); a status of 400 or above becomes the :mod:`.errors` subclass for it, a
-redirect nobody asked to follow a :class:`~mode_query_runs.errors.ModeAPIError`, and a
-request that got no response an :class:`~mode_query_runs.errors.APIConnectionError`.
+status, seconds); a status of 400 or above becomes the ``errors`` subclass for it, a
+redirect nobody asked to follow a ``ModeAPIError``, and a
+request that got no response an ``APIConnectionError``.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ FOLLOWS_REDIRECTS = "mode_query_runs.follows_redirects"
 _STARTED = "mode_query_runs.started"
 TIMEOUT = "mode_query_runs.timeout"
 """Request extension: the seconds the whole request may take (see
-:meth:`ResponseChecks.check_deadline`); without it, the session's ``timeout``."""
+``ResponseChecks.check_deadline``); without it, the session's ``timeout``."""
 
 
 class ResponseChecks:
@@ -43,7 +43,7 @@ class ResponseChecks:
             hides the client's credentials in every error made here.
         timeout: Seconds a request whose body the session reads may take in all,
             from its start (before connecting) to the last byte (see
-            :meth:`check_deadline`); ``None``: no overall deadline.
+            ``check_deadline``); ``None``: no overall deadline.
     """
 
     def __init__(self, origin: Origin, timeout: float | None = None) -> None:
@@ -85,7 +85,7 @@ class ResponseChecks:
 
         Raises:
             APIConnectionError: (or ``APITimeoutError``) no response, see
-                :meth:`transport_error`.
+                ``transport_error``.
             ModeAPIError: more than 20 redirects, or a body that cannot be decoded
                 (a broken ``Content-Encoding``).
         """
@@ -109,7 +109,7 @@ class ResponseChecks:
     def inspect(self, response: httpx.Response) -> None:
         """Log the response; raise the typed error for a failure.
 
-        The body must have been read when :meth:`.BodyLimits.wants_body` says so.
+        The body must have been read when ``BodyLimits.wants_body`` says so.
 
         Raises:
             ModeAPIError: (a subclass per status) for a status of 400 or above (a 404 with

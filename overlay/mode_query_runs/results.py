@@ -4,10 +4,10 @@ A finished Query Run's results are ``GET {result href}/content.csv`` or
 ``.../content.json`` (``shared/reference/mode-api-facts.md``, Results; the spec's
 ``getQueryRunResultCsv`` and ``getQueryRunResultJson``). They can be as large as the
 run's ``max_result_bytes`` and may be served through a redirect to a storage host, so
-both clients stream them: :class:`Download` writes chunks to a temporary file beside the
-target and renames it on success; :class:`CsvRows` turns text chunks into rows. Both are
-free of I/O on the network, shared by :class:`~mode_query_runs.ModeClient` and
-:class:`~mode_query_runs.AsyncModeClient`.
+both clients stream them: ``Download`` writes chunks to a temporary file beside the
+target and renames it on success; ``CsvRows`` turns text chunks into rows. Both are
+free of I/O on the network, shared by ``ModeClient`` and
+``AsyncModeClient``.
 """
 
 from __future__ import annotations
@@ -141,8 +141,8 @@ class Download:
             flushed chunk by chunk, and left open.
         progress: Called after each chunk with bytes written so far and the total.
 
-    Use :meth:`start` with the response, :meth:`write` each chunk, then :meth:`commit`;
-    on any failure :meth:`abort` removes the temporary file, so a replaced file is either
+    Use ``start`` with the response, ``write`` each chunk, then ``commit``;
+    on any failure ``abort`` removes the temporary file, so a replaced file is either
     the whole result or untouched (what was written in place or to a stream stays).
     """
 
@@ -166,8 +166,8 @@ class Download:
 
     @property
     def chunk_bytes(self) -> int | None:
-        """The size of the chunks to feed :meth:`write`, in bytes, once started:
-        :data:`CHUNK_BYTES` for a file replaced, ``None`` (each piece as it arrives) for
+        """The size of the chunks to feed ``write``, in bytes, once started:
+        ``CHUNK_BYTES`` for a file replaced, ``None`` (each piece as it arrives) for
         a stream or what is written in place."""
         return None if self._stream is not None else CHUNK_BYTES
 
@@ -208,7 +208,7 @@ class Download:
 
         Raises:
             ResponseParseError: the response is a web page (see
-                :func:`check_result_response`); nothing is created or written.
+                ``check_result_response``); nothing is created or written.
             OSError: the temporary file, or the file written in place, cannot be opened.
         """
         check_result_response(response, redactor)
@@ -389,15 +389,15 @@ def _fields(record: str) -> list[str]:
 
 
 def _split(records: list[str]) -> Iterator[list[str]]:
-    """The fields of each record (see :func:`_fields`), one list per record, in order.
+    """The fields of each record (see ``_fields``), one list per record, in order.
 
     Records no longer than ``csv.field_size_limit()`` (then no field is longer either) go
     to the ``csv`` module's reader, as a batch; from the first record over it on,
-    :func:`_fields` splits them. Both read the same fields; the ``csv`` module's limit is
+    ``_fields`` splits them. Both read the same fields; the ``csv`` module's limit is
     only read, never changed. Iterating raises ``csv.Error`` or ``ValueError`` for a record
     that is not CSV, and ``csv.Error`` ("field larger than field limit") when another
     thread lowered the limit meanwhile: split the rest again, from that record on, and
-    :func:`_fields` takes it.
+    ``_fields`` takes it.
     """
     limit = csv.field_size_limit()
     if max(map(len, records), default=0) <= limit:
@@ -412,7 +412,7 @@ class CsvRows:
     Reads what the ``csv`` module's reader reads (its default dialect): a record ends at a
     newline outside a quoted field, and a field is quoted only when it starts with a quote
     (inside it a quote is doubled); a quote inside an unquoted field (``TV,5" wide``) is
-    text. Whole records are split into fields as they arrive (:func:`_split`): a field has
+    text. Whole records are split into fields as they arrive (``_split``): a field has
     no size limit, and ``csv.field_size_limit`` (the ``csv`` module's, shared by every
     thread) is never changed. Records may end in CRLF or LF, and quoted fields may hold
     newlines. Values are strings, as CSV has no types. Each character fed is
@@ -457,7 +457,7 @@ class CsvRows:
         """The last rows, at the end of the text (a last record may lack its newline).
 
         Raises:
-            ResponseParseError: as :meth:`feed`.
+            ResponseParseError: as ``feed``.
         """
         tail = "".join(self._pending) + "".join(self._line)
         self._pending.clear()

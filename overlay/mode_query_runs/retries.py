@@ -6,8 +6,8 @@ Transport). Gateways in front of it answer 502, 503 and 504, and connections fai
 out; a ``503 Service Unavailable`` may say when to come back with ``Retry-After`` too, and
 is honoured the same way. GETs of both clients are retried on those, with exponential
 backoff and jitter, at most ``max_retries`` times and within a total time cap. The loop is
-tenacity's (``Retrying`` in :class:`~mode_query_runs.ModeClient`, ``AsyncRetrying`` in
-:class:`~mode_query_runs.AsyncModeClient`), configured by one :class:`RetryPolicy`.
+tenacity's (``Retrying`` in ``ModeClient``, ``AsyncRetrying`` in
+``AsyncModeClient``), configured by one ``RetryPolicy``.
 """
 
 from __future__ import annotations

@@ -1,22 +1,22 @@
 """The HTTP sessions under the clients: one connection pool and the rules every request meets.
 
 Everything here is shared by every request either client makes, whether through a
-generated operation, by following a HAL link or by downloading a result. :class:`Rules`
+generated operation, by following a HAL link or by downloading a result. ``Rules``
 gathers the rules, each in the module named for it, free of I/O:
 
-- ``origin`` (:class:`~mode_query_runs.origin.Origin`): where credentials may go, how a
+- ``origin`` (``Origin``): where credentials may go, how a
   HAL href resolves, how URLs are shown in logs and errors;
-- ``checks`` (:class:`~mode_query_runs.responses.ResponseChecks`): one DEBUG log line per
+- ``checks`` (``ResponseChecks``): one DEBUG log line per
   response, and the typed error for a failure status or for no response;
-- ``bodies`` (:class:`~mode_query_runs.bodies.BodyLimits`): which bodies are read, and how
+- ``bodies`` (``BodyLimits``): which bodies are read, and how
   far (``send`` streams each response and reads those bodies itself);
-- ``reader`` (:class:`~mode_query_runs.reader.SpecReader`): a body of a spec operation as
+- ``reader`` (``SpecReader``): a body of a spec operation as
   its model, tolerant of spec drift or strict;
 - Basic auth with the API token and secret, and the ``Accept`` / ``User-Agent`` headers.
 
-:class:`Session` (``httpx.Client``) and :class:`AsyncSession` (``httpx.AsyncClient``)
+``Session`` (``httpx.Client``) and ``AsyncSession`` (``httpx.AsyncClient``)
 only differ in how they iterate a body's chunks (one shared
-:class:`~mode_query_runs.bodies.BodyRead`).
+``BodyRead``).
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ __all__ = ["AsyncSession", "Rules", "Session"]
 
 H = TypeVar("H", httpx.Client, httpx.AsyncClient)
 _SESSION = "mode_query_runs.session"
-"""Request extension: the :class:`Rules` whose hooks check the request (another request
+"""Request extension: the ``Rules`` whose hooks check the request (another request
 sent through a caller's own ``http_client`` passes the hooks untouched)."""
 
 
@@ -52,9 +52,9 @@ class Rules:
         token: Mode API token (the Basic auth user name).
         secret: Mode API secret (the Basic auth password).
         timeout: Seconds to wait to connect and for each read; a JSON API request (its
-            body read by :meth:`Session.send`) whose body is still arriving this long after
+            body read by ``Session.send``) whose body is still arriving this long after
             the request started is an ``APITimeoutError``.
-        strict: Refuse a body that strays from the spec (see :mod:`.reader`).
+        strict: Refuse a body that strays from the spec (see ``reader``).
         max_body_bytes: The largest 2xx JSON body to read, in bytes.
 
     Raises:
@@ -74,7 +74,7 @@ class Rules:
     ) -> None:
         self.origin = Origin(base_url, credential_forms(token, secret))
         self.redactor = self.origin.redactor
-        """Hides this session's credentials in its errors (:class:`.errors.Redactor`)."""
+        """Hides this session's credentials in its errors (``errors.Redactor``)."""
         self.timeout = check_seconds("timeout", timeout)
         self.checks = ResponseChecks(self.origin, self.timeout)
         self.bodies = BodyLimits(max_body_bytes, self.origin)
@@ -166,11 +166,11 @@ class Rules:
         }
 
     def checks_request(self, request: httpx.Request) -> bool:
-        """Whether ``request`` was made by :meth:`request` of this session."""
+        """Whether ``request`` was made by ``request`` of this session."""
         return request.extensions.get(_SESSION) is self
 
     def body_read(self, response: httpx.Response) -> BodyRead | None:
-        """A read of ``response``'s body within its limits, if :meth:`send` reads it
+        """A read of ``response``'s body within its limits, if ``send`` reads it
         (``None``: the response hook inspects the response as it comes).
 
         Raises:
@@ -182,10 +182,10 @@ class Rules:
         return BodyRead(self.bodies, self.checks.check_deadline, response)
 
     def finish(self, read: BodyRead) -> httpx.Response:
-        """The response carrying the body ``read``, inspected (:meth:`.ResponseChecks.inspect`).
+        """The response carrying the body ``read``, inspected (``ResponseChecks.inspect``).
 
         Raises:
-            ModeAPIError: as :meth:`.ResponseChecks.inspect`; ``ResponseParseError`` for a
+            ModeAPIError: as ``ResponseChecks.inspect``; ``ResponseParseError`` for a
                 2xx body over the limit.
         """
         response = read.response()
@@ -197,8 +197,8 @@ class Rules:
 
         Raises:
             ResponseParseError: the body is not JSON, or cannot be read as the spec's
-                model (strict: strays from the spec at all); see :mod:`.reader`. Its text
-                hides this session's credentials (:attr:`redactor`).
+                model (strict: strays from the spec at all); see ``reader``. Its text
+                hides this session's credentials (``redactor``).
         """
         operation = self.origin.operation_for(response.request.url, response.request.method)
         with self.redactor.scope():  # the errors of the reader and of decode_json
@@ -208,12 +208,12 @@ class Rules:
 
 
 class Session(Rules):
-    """:class:`Rules` over one ``httpx.Client`` connection pool (``http``).
+    """``Rules`` over one ``httpx.Client`` connection pool (``http``).
 
     Args:
         http: A caller's own ``httpx.Client`` to send through (its transport, proxies,
             certificates and limits); the session's hooks are added to it and check only
-            the session's own requests, and :meth:`close` leaves it open. Default: a
+            the session's own requests, and ``close`` leaves it open. Default: a
             client of the session's own.
 
     Raises:
@@ -246,15 +246,15 @@ class Session(Rules):
     def send(
         self, request: httpx.Request, *, stream: bool = False, **options: Any
     ) -> httpx.Response:
-        """Send a request made by :meth:`request`; its response, checked.
+        """Send a request made by ``request``; its response, checked.
 
-        The response is streamed; a body the session reads (:meth:`body_read`) is read
+        The response is streamed; a body the session reads (``body_read``) is read
         here, within its limit and the request's overall deadline, and the response
         returned carries it. ``stream``: leave any other body unread. ``options`` go to
         ``http.send``.
 
         Raises:
-            ModeAPIError: as :meth:`.ResponseChecks.inspect`, and a body over its limit.
+            ModeAPIError: as ``ResponseChecks.inspect``, and a body over its limit.
             httpx.HTTPError: as ``httpx.Client.send``.
         """
         response = self.http.send(request, stream=True, **options)
@@ -274,18 +274,18 @@ class Session(Rules):
         return self.finish(read)
 
     def check_response(self, response: httpx.Response) -> None:
-        """Response hook: :meth:`.ResponseChecks.inspect` a response whose body the session
-        does not read (:meth:`send` inspects the others once read). Requests not made by
-        :meth:`request` pass untouched."""
+        """Response hook: ``ResponseChecks.inspect`` a response whose body the session
+        does not read (``send`` inspects the others once read). Requests not made by
+        ``request`` pass untouched."""
         if self.checks_request(response.request) and not self.bodies.wants_body(response):
             self.checks.inspect(response)
 
 
 class AsyncSession(Rules):
-    """:class:`Rules` over one ``httpx.AsyncClient`` connection pool (``http``).
+    """``Rules`` over one ``httpx.AsyncClient`` connection pool (``http``).
 
     Args:
-        http: A caller's own ``httpx.AsyncClient``, as :class:`Session` takes an
+        http: A caller's own ``httpx.AsyncClient``, as ``Session`` takes an
             ``httpx.Client``.
 
     Raises:
@@ -318,11 +318,11 @@ class AsyncSession(Rules):
     async def send(
         self, request: httpx.Request, *, stream: bool = False, **options: Any
     ) -> httpx.Response:
-        """Send a request made by :meth:`request`; its response, checked (as
-        :meth:`Session.send`).
+        """Send a request made by ``request``; its response, checked (as
+        ``Session.send``).
 
         Raises:
-            ModeAPIError: as :meth:`.ResponseChecks.inspect`, and a body over its limit.
+            ModeAPIError: as ``ResponseChecks.inspect``, and a body over its limit.
             httpx.HTTPError: as ``httpx.AsyncClient.send``.
         """
         response = await self.http.send(request, stream=True, **options)
@@ -342,6 +342,6 @@ class AsyncSession(Rules):
         return self.finish(read)
 
     async def check_response(self, response: httpx.Response) -> None:
-        """Response hook: as :meth:`Session.check_response`."""
+        """Response hook: as ``Session.check_response``."""
         if self.checks_request(response.request) and not self.bodies.wants_body(response):
             self.checks.inspect(response)

@@ -85,7 +85,7 @@ def check_body_limit(value: int) -> int:
 def check_seconds(name: str, value: float) -> float:
     """Return ``value`` if it is a usable duration in seconds; raise ``ValueError`` otherwise.
 
-    Usable means a finite number above 0 and at most :data:`MAX_SECONDS`: ``0``, negative
+    Usable means a finite number above 0 and at most ``MAX_SECONDS``: ``0``, negative
     numbers, ``nan`` and ``inf`` would fail later, deep inside the socket layer.
     """
     if isinstance(value, bool) or not isinstance(value, int | float):

@@ -2,8 +2,8 @@
 
 The spec shipped inside the package (``mode_query_runs/mode.yaml``, the same file as
 ``openapi/mode.yaml``) is the single source of truth. Here: its operations, which one a
-request is, and its response schemas (compiled into validators for :mod:`.drift`, which
-checks recorded bodies; the clients' :mod:`.reader` needs no validator: the generated
+request is, and its response schemas (compiled into validators for ``drift``, which
+checks recorded bodies; the clients' ``reader`` needs no validator: the generated
 models record where a body strays while reading it).
 """
 
@@ -133,7 +133,7 @@ def response_schema(
 
 @functools.cache
 def response_validator(operation_id: str, status: int, media_type: str = MEDIA_TYPE) -> Any:
-    """A compiled validator of :func:`response_schema` (``None`` where there is none)."""
+    """A compiled validator of ``response_schema`` (``None`` where there is none)."""
     import jsonschema_rs  # only the drift report and the contract tests validate bodies
 
     schema = response_schema(operation_id, status, media_type)

@@ -95,7 +95,7 @@ class Poll:
 
     Raises:
         ValueError: ``timeout`` or ``poll_interval`` is not a finite number of seconds
-            above 0 (see :func:`~mode_query_runs.session.check_seconds`).
+            above 0 (see ``check_seconds``).
     """
 
     def __init__(

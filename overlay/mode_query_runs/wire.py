@@ -4,7 +4,7 @@ The generated models write themselves back (``to_dict()``): every value read, th
 unexpected types and unknown keys included (kept in ``additional_properties``), and each
 timestamp as the text the server sent (``2020-05-04T20:17:55.387Z``, a zone-less
 ``2026-11-01 09:30:02`` too). A datetime set in code is written in Mode's form: UTC,
-``Z``, milliseconds (:func:`format_timestamp`).
+``Z``, milliseconds (``format_timestamp``).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ __all__ = ["ZonelessTimestamp", "format_timestamp", "to_wire"]
 
 class ZonelessTimestamp(datetime.datetime):
     """A timestamp sent without a zone, as UTC: a timezone-aware ``datetime`` that
-    :func:`format_timestamp` writes as the text it was sent as.
+    ``format_timestamp`` writes as the text it was sent as.
 
     Compares, hashes and computes as the UTC ``datetime`` it is (arithmetic gives plain
     ``datetime`` values, written in Mode's form).

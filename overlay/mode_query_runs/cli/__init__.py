@@ -1,11 +1,11 @@
 """``mode-query-runs``: the command-line tool, one module per command group.
 
-- :mod:`.app`: the group and its global options;
-- :mod:`.query_runs`: ``list``, ``get``, ``results``; ``.wait``: ``wait``;
-- :mod:`.record`: ``record``; :mod:`.drift`: ``drift``; :mod:`.mock`: ``mock serve``;
-  :mod:`.demo`: ``demo``;
-- :mod:`.common`: credentials, the client, error reporting and exit statuses, output;
-  :mod:`.display` and :mod:`.progress`: what the commands print.
+- ``app``: the group and its global options;
+- ``query_runs``: ``list``, ``get``, ``results``; ``.wait``: ``wait``;
+- ``record``: ``record``; ``drift``: ``drift``; ``mock``: ``mock serve``;
+  ``demo``: ``demo``;
+- ``common``: credentials, the client, error reporting and exit statuses, output;
+  ``display`` and ``progress``: what the commands print.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ def _terminated(signum: int, frame: FrameType | None) -> None:
 
 def main(argv: Sequence[str] | None = None) -> None:
     """The ``mode-query-runs`` command (the console script runs it through
-    :func:`mode_query_runs.__main__.main`, which first checks the ``cli`` extra).
+    ``mode_query_runs.__main__.main``, which first checks the ``cli`` extra).
 
     SIGTERM raises ``SystemExit(143)`` in the main thread, so a download in progress
     removes its temporary file as on any other failure. A stdout that cannot be written

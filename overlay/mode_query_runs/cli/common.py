@@ -74,7 +74,7 @@ def fail(message: str) -> NoReturn:
 
 
 def mock_server_class() -> type[MockServer]:
-    """The testing kit's :class:`~mode_query_runs.testing.server.MockServer`, imported now
+    """The testing kit's ``MockServer``, imported now
     (uvicorn and Starlette load only for the commands that serve).
 
     Without the ``testing`` extra: one line naming it and exit status 1
@@ -91,7 +91,7 @@ def mock_server_class() -> type[MockServer]:
 
 
 def stop_quietly() -> NoReturn:
-    """Exit with :data:`CLOSED_PIPE` and no message: stdout's reader is gone.
+    """Exit with ``CLOSED_PIPE`` and no message: stdout's reader is gone.
 
     Python would flush what is still buffered for stdout at exit, fail again and print
     ``Exception ignored ... BrokenPipeError``; stdout's descriptor is pointed at the null
@@ -145,7 +145,7 @@ def cannot_write(output: str, exc: OSError) -> ValueError:
 def check_writable(output: str) -> None:
     """Refuse an output path that cannot be written, before anything is downloaded.
 
-    The same test a download makes (see :class:`~mode_query_runs.results.Download`): a
+    The same test a download makes (see ``Download``): a
     file created beside the regular file replaced (through a symbolic link, to its
     target), or write permission on what is written in place (a device, a FIFO).
 
@@ -252,7 +252,7 @@ def client_for(ctx: click.Context) -> ModeClient:
 
 def write_out(data: bytes) -> None:
     """Write all of ``data`` to stdout and flush it (see
-    :meth:`~mode_query_runs.results.Download.write_all`: a closed pipe always ends in
+    ``write_all``: a closed pipe always ends in
     ``BrokenPipeError``, never in output dropped silently).
 
     Raises:
@@ -294,7 +294,7 @@ def writing_stdout() -> Iterator[None]:
 
 
 def echo(text: str) -> None:
-    """Print ``text`` and a newline on stdout, in its encoding (see :func:`write_out`)."""
+    """Print ``text`` and a newline on stdout, in its encoding (see ``write_out``)."""
     write_out(f"{text}\n".encode(sys.stdout.encoding, sys.stdout.errors or "strict"))
 
 

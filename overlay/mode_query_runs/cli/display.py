@@ -1,6 +1,6 @@
 """Query Runs for people: the plain-text table and detail view the CLI prints.
 
-Text from the server is printed through :func:`printable`: its control characters are
+Text from the server is printed through ``printable``: its control characters are
 shown as escapes (``\\x1b``), so a value cannot move the cursor, retitle the terminal or
 reorder what follows it. ``--json`` output is JSON, escaped by the JSON encoder instead.
 """
@@ -50,7 +50,7 @@ def printable(text: str) -> str:
 
 
 class PrintableFormatter(logging.Formatter):
-    """A log formatter whose lines go through :func:`printable` (spec drift paths and
+    """A log formatter whose lines go through ``printable`` (spec drift paths and
     ``--verbose`` URLs carry text from the server)."""
 
     def format(self, record: logging.LogRecord) -> str:

@@ -1,6 +1,6 @@
 """``mode-query-runs record``: capture a Report Run's Query Runs into a scrubbed cassette.
 
-Registered on the ``mode-query-runs`` group by :mod:`mode_query_runs.cli`. Credentials come
+Registered on the ``mode-query-runs`` group by ``mode_query_runs.cli``. Credentials come
 only from the environment (``MODE_API_TOKEN``, ``MODE_API_SECRET``); the account and base
 URL from the group's ``--account`` / ``MODE_ACCOUNT`` and ``--base-url`` / ``MODE_BASE_URL``.
 """

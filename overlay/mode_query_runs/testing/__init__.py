@@ -2,19 +2,19 @@
 
 What users import to test code that uses the SDK (the SDK itself never imports it):
 
-- :class:`MockServer` (:mod:`.server`): a real HTTP server replaying VCR.py cassettes, the
-  bundled ones (:func:`bundled_directory`) or your own; demo credentials
-  :data:`DEMO_TOKEN` / :data:`DEMO_SECRET`, account :data:`DEMO_ACCOUNT`.
-- The pytest plugin (:mod:`.pytest_plugin`, registered by installing the package): the
+- ``MockServer`` (``server``): a real HTTP server replaying VCR.py cassettes, the
+  bundled ones (``bundled_directory``) or your own; demo credentials
+  ``DEMO_TOKEN`` / ``DEMO_SECRET``, account ``DEMO_ACCOUNT``.
+- The pytest plugin (``pytest_plugin``, registered by installing the package): the
   ``mode_mock_server`` and ``mode_cassettes`` fixtures.
-- The recorder (:mod:`.recorder`) and its scrubbing (:class:`Scrubber`, :mod:`.scrub`),
-  which ``mode-query-runs record`` uses; cassettes (:mod:`.cassette`); spec drift of
-  recordings (:func:`drift_of`, :mod:`.drift_report`).
+- The recorder (``recorder``) and its scrubbing (``Scrubber``, ``scrub``),
+  which ``mode-query-runs record`` uses; cassettes (``cassette``); spec drift of
+  recordings (``drift_of``, ``drift_report``).
 
 Names are imported on first use, so ``import mode_query_runs.testing`` does not load the
-HTTP server (uvicorn, Starlette) until :class:`MockServer` is asked for. The server is the
+HTTP server (uvicorn, Starlette) until ``MockServer`` is asked for. The server is the
 ``testing`` extra (``pip install "mode-query-runs[testing]"``); without it, asking for
-:class:`MockServer` raises ``ModuleNotFoundError`` naming the extra, and the rest of the
+``MockServer`` raises ``ModuleNotFoundError`` naming the extra, and the rest of the
 kit works.
 """
 

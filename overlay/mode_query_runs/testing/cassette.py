@@ -272,7 +272,7 @@ def dump_cassette(interactions: Iterable[Interaction], path: Path) -> None:
 
     The same interactions always give byte-identical files: keys are sorted and nothing
     about the moment of writing is stored. ``path`` is written as ``results -o`` writes a
-    download (:class:`~mode_query_runs.results.Download`): a regular file, or the file a
+    download (``Download``): a regular file, or the file a
     symbolic link points to, through a temporary file beside it (``.<name>.<random>.part``)
     renamed over it, so a write that fails (a full disk, a file size limit) leaves the file
     that was there as it was; a FIFO or a device (``/dev/null``) is written in place.

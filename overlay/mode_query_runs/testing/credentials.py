@@ -1,7 +1,7 @@
 """The mock server's demo account and credentials.
 
 A module of constants only: the pytest plugin, loaded at every pytest start, reads
-:data:`DEMO_ACCOUNT` from here without loading PyYAML or the server.
+``DEMO_ACCOUNT`` from here without loading PyYAML or the server.
 """
 
 __all__ = ["DEMO_ACCOUNT", "DEMO_SECRET", "DEMO_TOKEN"]

@@ -2,7 +2,7 @@
 
 ``mode-query-runs drift PATH...`` and the end of ``mode-query-runs record`` use this: every
 recorded 2xx response of a spec operation whose status has a JSON schema is checked as the
-clients check a live one (:func:`mode_query_runs.drift.deviations`), and each distinct
+clients check a live one (``mode_query_runs.drift.deviations``), and each distinct
 deviation — operation, JSON path with array positions as ``[*]``, what the spec expects,
 the JSON type found — is counted once, with where it first occurs. The loop that keeps the
 spec true: record, ``drift``, edit the spec, ``nox -s generate``, ``nox``.

@@ -8,7 +8,7 @@ configured. It provides two fixtures:
   ``mode_cassettes`` ini option (a path relative to the ini file) or ``--mode-cassettes
   DIR``, or override the fixture in a ``conftest.py`` or test module.
 - ``mode_mock_server`` (module scope): the mock server replaying them on a free port of
-  127.0.0.1, as a :class:`ModeMock` carrying its ``base_url``, ``account``, ``token``,
+  127.0.0.1, as a ``ModeMock`` carrying its ``base_url``, ``account``, ``token``,
   ``secret`` and ``env`` (the ``MODE_*`` environment variables that point a client or the
   command at it), which it also sets in ``os.environ`` for the test module (restored after
   it, as ``monkeypatch`` restores), so code that calls ``ModeClient.from_env()`` or runs
@@ -52,7 +52,7 @@ class ModeMock:
             else the server's ``account``.
         token: The API token the server accepts (``demo-token``).
         secret: The API secret the server accepts (``demo-secret``).
-        server: The :class:`~mode_query_runs.testing.server.MockServer`; its ``requests``
+        server: The ``MockServer``; its ``requests``
             lists ``(method, path?query)`` of every request received.
     """
 
@@ -151,7 +151,7 @@ def mode_mock_server(
 
 
 def _mock_server_class() -> type[MockServer] | str:
-    """:class:`MockServer`, imported now; without the ``testing`` extra, the message of the
+    """``MockServer``, imported now; without the ``testing`` extra, the message of the
     ``ModuleNotFoundError`` naming it."""
     try:
         from .server import MockServer

@@ -49,7 +49,7 @@ class RateLimit:
 
 
 def parse_rate_limit(text: str) -> RateLimit:
-    """``RATE[/BURST]`` (requests per second, requests) as a :class:`RateLimit`.
+    """``RATE[/BURST]`` (requests per second, requests) as a ``RateLimit``.
 
     ``BURST`` defaults to one second's worth of requests (``RATE`` rounded up).
 

@@ -1,6 +1,6 @@
 """Recording a Report Run's Query Runs from a live API into a scrubbed cassette.
 
-The recorder fetches, through one :class:`~mode_query_runs.session.Session` (Basic auth,
+The recorder fetches, through one ``Session`` (Basic auth,
 typed errors, spec validation of every body), exactly what the client asks for when it
 lists and gets Query Runs:
 
@@ -13,8 +13,8 @@ lists and gets Query Runs:
    ``Authorization``), recorded as the answer of the API URL asked for: what
    ``results``, ``download_result`` and ``iter_result_rows`` ask the mock server.
 
-Each response becomes an :class:`~mode_query_runs.testing.cassette.Interaction` holding the
-body text as sent, then :class:`~mode_query_runs.testing.scrub.Scrubber` scrubs them all in
+Each response becomes an ``Interaction`` holding the
+body text as sent, then ``Scrubber`` scrubs them all in
 memory, and only then is the cassette written, in VCR.py's format, which the mock server
 replays. Recording the same data again writes a byte-identical file.
 """
@@ -150,7 +150,7 @@ def fetch_report_run(
         ModeAPIError: any failed request (the subclass per status), a body that does not
             fit the spec or that ``get_query_run`` would refuse (``ResponseParseError``:
             not JSON, nested too deeply), or ``next_page`` links past the page limit;
-            nothing is returned then. The pages end as a listing's do (:mod:`..pagination`).
+            nothing is returned then. The pages end as a listing's do (``pagination``).
     """
     segments = [
         check_token(name, value)
@@ -200,17 +200,17 @@ def record_report_run(
 ) -> list[Interaction]:
     """Fetch a Report Run's Query Runs, scrub them and write them to ``cassette``.
 
-    Arguments are those of :func:`fetch_report_run`; ``scrubber`` says what to replace.
+    Arguments are those of ``fetch_report_run``; ``scrubber`` says what to replace.
     The file (and missing parent directories) is written only once everything was
     fetched and scrubbed, to a temporary file beside it that is then renamed over it
-    (:func:`~mode_query_runs.testing.cassette.dump_cassette`): a failed write leaves the
+    (``dump_cassette``): a failed write leaves the
     cassette that was there intact. Recorded URIs never carry user-info.
 
     Returns:
         The scrubbed interactions written.
 
     Raises:
-        ValueError, ModeAPIError: as :func:`fetch_report_run`; no file is written then.
+        ValueError, ModeAPIError: as ``fetch_report_run``; no file is written then.
             ``ValueError`` also for a body too deeply nested to scrub.
         OSError: the cassette cannot be written (the file that was there is kept).
     """

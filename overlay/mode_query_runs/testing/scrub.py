@@ -1,9 +1,9 @@
 """Scrubbing recorded interactions before they are written to a cassette.
 
-A :class:`Scrubber` takes the interactions of one recording, as fetched, and returns them
+A ``Scrubber`` takes the interactions of one recording, as fetched, and returns them
 with nothing that identifies the account or its people:
 
-- of the response headers only :data:`RECORDED_RESPONSE_HEADERS` are kept (``Content-Type``,
+- of the response headers only ``RECORDED_RESPONSE_HEADERS`` are kept (``Content-Type``,
   ``Location``, ``Retry-After``, ...): a header that carries credentials or echoes the
   request (``Authorization``, ``Set-Cookie``, ``X-Echo-Auth``, ...) or changes on every
   request (``Date``, ``X-Request-Id``, ...) is never written, so recording the same data
@@ -27,7 +27,7 @@ with nothing that identifies the account or its people:
   ``executed_by`` relation is ``/api/<account>/users/<username>``) and the values of
   ``username`` fields; they and the account are matched as text and percent-encoded;
 - with ``redact_sql``, string values of ``raw_source`` / ``rendered_source`` become
-  :data:`SQL_PLACEHOLDER` (``null`` stays ``null``).
+  ``SQL_PLACEHOLDER`` (``null`` stays ``null``).
 
 JSON bodies are scrubbed value by value and written back as JSON with the same key order
 and layout (compact or indented by two spaces), so they still fit the spec; other bodies
@@ -147,7 +147,7 @@ class Scrubber:
             user-info of the base URL); each of 4 characters or more is replaced by
             ``REDACTED`` wherever it appears, as text, percent-encoded or inside base64
             text.
-        redact_sql: Replace ``raw_source`` / ``rendered_source`` by :data:`SQL_PLACEHOLDER`.
+        redact_sql: Replace ``raw_source`` / ``rendered_source`` by ``SQL_PLACEHOLDER``.
 
     Raises:
         ValueError: ``account`` or ``as_account`` is empty.
@@ -220,7 +220,7 @@ class Scrubber:
         )
 
     def headers(self, headers: dict[str, list[str]]) -> dict[str, list[str]]:
-        """Only the :data:`RECORDED_RESPONSE_HEADERS` of ``headers``, names in
+        """Only the ``RECORDED_RESPONSE_HEADERS`` of ``headers``, names in
         ``Title-Case``, values scrubbed."""
         return {
             _header_name(name): [self.text(v) for v in values]

@@ -139,10 +139,10 @@ def create_app(
         log: If given, ``(method, path?query)`` of every request received is appended.
         latency: Seconds to wait before answering each request (to simulate a network).
         storage: ``(host, port)`` of the storage origin, where the targets of recorded
-            redirects are served without auth (see :mod:`.storage`); requests that arrive
+            redirects are served without auth (see ``storage``); requests that arrive
             there are logged with that origin before the path.
         buckets: If given, API requests over their credential's leaky bucket get Mode's
-            ``429`` with ``Retry-After`` (see :mod:`.ratelimit`).
+            ``429`` with ``Retry-After`` (see ``ratelimit``).
     """
     replay_of = interactions if isinstance(interactions, Replay) else Replay(interactions)
     targets = redirect_targets(replay_of.interactions)
@@ -226,15 +226,15 @@ class MockServer:
         latency: Seconds added before every answer (``0``: none).
         storage_host: Loopback address of the second origin serving redirected results
             (``storage_url``, on a free port), which rejects ``Authorization``.
-        rate_limit: A leaky bucket per credential, as a :class:`.RateLimit` or
+        rate_limit: A leaky bucket per credential, as a ``RateLimit`` or
             ``"RATE[/BURST]"`` (requests per second, burst): requests over it get Mode's
             ``429`` with ``Retry-After`` in whole seconds (``None``: no limit).
 
-    Use as a context manager, or call :meth:`start` and :meth:`stop`. ``base_url`` is the
+    Use as a context manager, or call ``start`` and ``stop``. ``base_url`` is the
     API base URL to give a client (``http://127.0.0.1:<port>/api``).
 
     Raises:
-        ValueError: a cassette cannot be loaded (see :func:`.cassette.load_cassette`); a
+        ValueError: a cassette cannot be loaded (see ``cassette.load_cassette``); a
             ``rate_limit`` that is not ``RATE[/BURST]``.
         RuntimeError: no free port can be picked on ``host`` or ``storage_host`` (the
             message names the address and the reason).
@@ -370,7 +370,7 @@ class MockServer:
         """Start, serve until interrupted (SIGINT / SIGTERM in the calling thread), stop.
 
         Raises:
-            RuntimeError: as :meth:`start`.
+            RuntimeError: as ``start``.
         """
         with self:
             self.wait()
