@@ -51,6 +51,7 @@ __all__ = [
     "mock_server_class",
     "os_problem",
     "reports_errors",
+    "wait_options",
     "write_out",
     "writing_stdout",
 ]
@@ -201,6 +202,32 @@ class Token(click.ParamType[str, str]):
             return check_token((param and param.name) or "token", value)
         except ValueError:
             self.fail(f"{value!r} is not a valid token.", param, ctx)
+
+
+def wait_options(prefix: str = "") -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The ``--wait-timeout`` and ``--poll-interval`` options (seconds) of a command that
+    polls; ``prefix`` starts their help (``"With --wait: "``)."""
+
+    def add(command: Callable[..., Any]) -> Callable[..., Any]:
+        interval = click.option(
+            "--poll-interval",
+            type=Seconds(),
+            default=1.0,
+            show_default=True,
+            metavar="SECONDS",
+            help=f"{prefix}first interval between looks (then growing, up to 10 s).",
+        )
+        timeout = click.option(
+            "--wait-timeout",
+            type=Seconds(),
+            default=300.0,
+            show_default=True,
+            metavar="SECONDS",
+            help=f"{prefix}give up (exit 1) after this long.",
+        )
+        return timeout(interval(command))
+
+    return add
 
 
 TOKEN = Token()

@@ -12,7 +12,6 @@ from ..results import Progress
 from ..waiting import ended_without_results, not_finished_line
 from ..wire import to_wire
 from .common import (
-    Seconds,
     cannot_write,
     check_writable,
     client_for,
@@ -20,6 +19,7 @@ from .common import (
     echo,
     fail,
     reports_errors,
+    wait_options,
     write_out,
     writing_stdout,
 )
@@ -114,22 +114,7 @@ def _write(text: str) -> None:
         " results (failed, cancelled)."
     ),
 )
-@click.option(
-    "--wait-timeout",
-    type=Seconds(),
-    default=300.0,
-    show_default=True,
-    metavar="SECONDS",
-    help="With --wait: give up (exit 1) after this long.",
-)
-@click.option(
-    "--poll-interval",
-    type=Seconds(),
-    default=1.0,
-    show_default=True,
-    metavar="SECONDS",
-    help="With --wait: first interval between polls (then growing, up to 10 s).",
-)
+@wait_options("With --wait: ")
 @click.pass_context
 @reports_errors
 def get_command(

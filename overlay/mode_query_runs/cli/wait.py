@@ -8,7 +8,7 @@ import click
 
 from ..waiting import ended_without_results, not_finished_line
 from ..wire import to_wire
-from .common import Seconds, client_for, dump_json, echo, reports_errors
+from .common import client_for, dump_json, echo, reports_errors, wait_options
 from .display import TableWriter, printable
 from .targets import report_run_target
 
@@ -19,22 +19,7 @@ __all__ = ["wait_command"]
 @click.argument("report", metavar="REPORT|URL")
 @click.argument("run", required=False)
 @click.option("--json", "as_json", is_flag=True, help="The final Query Runs as a JSON array.")
-@click.option(
-    "--wait-timeout",
-    type=Seconds(),
-    default=300.0,
-    show_default=True,
-    metavar="SECONDS",
-    help="Give up (exit 1) after this long.",
-)
-@click.option(
-    "--poll-interval",
-    type=Seconds(),
-    default=1.0,
-    show_default=True,
-    metavar="SECONDS",
-    help="First interval between listings (then growing, up to 10 s).",
-)
+@wait_options()
 @click.pass_context
 @reports_errors
 def wait_command(
