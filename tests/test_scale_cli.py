@@ -71,6 +71,25 @@ def test_list_many_writes_json_lines_in_input_order_and_exits_1_on_a_failure(
             assert [q["token"] for q in line["query_runs"]] == expected[line["run"]]
 
 
+def test_list_many_takes_mode_urls_and_their_account(mock_server: MockServer) -> None:
+    pairs = f"{REPORT} {PAGED_RUN}\n{REPORT} {SINGLE_RUN}\n"
+    urls = (
+        f"https://app.mode.com/acme/reports/{REPORT}/runs/{PAGED_RUN}\n"
+        f"app.mode.com/acme/reports/{REPORT}/runs/{SINGLE_RUN}/query_runs/{SINGLE_TOKENS[0]}\n"
+    )
+    by_pairs = run_many(base_url=mock_server.base_url, stdin=pairs)
+    by_urls = run_many(base_url=mock_server.base_url, stdin=urls)
+    assert (by_urls.returncode, by_urls.stderr) == (0, "")
+    assert by_urls.stdout == by_pairs.stdout
+    other = run_many(
+        "--account", "northwind", base_url=mock_server.base_url, stdin=urls
+    )  # the URLs' account against --account
+    assert (other.returncode, other.stderr.splitlines()[-1]) == (
+        2,
+        "Error: the URLs name the account 'acme', not --account 'northwind'",
+    )
+
+
 def test_list_many_reads_stdin_and_writes_modes_bodies(mock_server: MockServer) -> None:
     stdin = f"{REPORT} {PAGED_RUN}\n# a comment\n\n{REPORT} {SINGLE_RUN}\n"
     result = run_many(base_url=mock_server.base_url, stdin=stdin)
@@ -87,8 +106,26 @@ def test_list_many_reads_stdin_and_writes_modes_bodies(mock_server: MockServer) 
 @pytest.mark.parametrize(
     ("stdin", "message"),
     [
-        (f"{REPORT} {PAGED_RUN}\n\n{REPORT}\n", "line 3: expected REPORT RUN, found 1 field(s)"),
-        (f"# x\n{REPORT} {PAGED_RUN} extra\n", "line 2: expected REPORT RUN, found 3 field(s)"),
+        (
+            f"{REPORT} {PAGED_RUN}\n\n{REPORT}\n",
+            "line 3: expected REPORT RUN or a Mode URL, found 1 field(s)",
+        ),
+        (
+            f"# x\n{REPORT} {PAGED_RUN} extra\n",
+            "line 2: expected REPORT RUN or a Mode URL, found 3 field(s)",
+        ),
+        (
+            "https://example.com/acme/reports/r/runs/u\n",
+            "line 1: 'https://example.com/acme/"
+            "reports/r/runs/u' is not a Mode URL of a Report Run or Query Run (the host is"
+            " 'example.com', not app.mode.com): expected https://app.mode.com/ACCOUNT/reports/"
+            "REPORT/runs/RUN, optionally followed by /query_runs/QUERY_RUN or"
+            " /query_runs/QUERY_RUN/results",
+        ),
+        (
+            "https://app.mode.com/acme/reports/r/runs/u\nhttps://app.mode.com/other/reports/r/runs/v\n",
+            "the URLs name more than one account: acme, other",
+        ),
         (f"{REPORT} {PAGED_RUN}\n{REPORT} ..\n", "line 2: run '..' is not a valid token"),
         (". run\n", "line 1: report '.' is not a valid token"),
     ],

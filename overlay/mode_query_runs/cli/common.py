@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, ParamSpec, TypeVar
 
 import click
+from click.core import ParameterSource
 
 from ..client import ModeClient
 from ..core import DEFAULT_MAX_RETRIES
@@ -42,6 +43,7 @@ __all__ = [
     "Seconds",
     "StdoutError",
     "Token",
+    "account_given",
     "check_writable",
     "client_for",
     "credentials",
@@ -202,6 +204,14 @@ class Token(click.ParamType[str, str]):
             return check_token((param and param.name) or "token", value)
         except ValueError:
             self.fail(f"{value!r} is not a valid token.", param, ctx)
+
+
+def account_given(ctx: click.Context) -> bool:
+    """Whether ``--account`` was given on the command line, before or after the command."""
+    return any(
+        context.get_parameter_source("account") is ParameterSource.COMMANDLINE
+        for context in (ctx, ctx.find_root())
+    )
 
 
 def wait_options(prefix: str = "") -> Callable[[Callable[..., Any]], Callable[..., Any]]:

@@ -11,35 +11,68 @@ import click
 
 from ..bulk import DEFAULT_CONCURRENCY, ReportRunQueryRuns
 from ..errors import ModeAPIError
+from ..mode_urls import looks_like_url, parse_mode_url
 from ..results import Progress
 from ..settings import check_token
 from ..wire import to_wire
-from .common import client_for, fail, reports_errors, write_out
+from .common import account_given, client_for, fail, reports_errors, write_out
 
 __all__ = ["list_many_command", "read_pairs"]
 
 
-def read_pairs(lines: TextIO) -> list[tuple[str, str]]:
-    """The ``REPORT RUN`` pairs of ``lines``, one a line; blank lines and ``#`` comments
-    are skipped.
+def read_pairs(lines: TextIO) -> tuple[list[tuple[str, str]], set[str]]:
+    """The ``REPORT RUN`` pairs of ``lines``, one a line (or a Mode URL of a Report Run or
+    Query Run, see [parse_mode_url][mode_query_runs.parse_mode_url]); blank lines and
+    ``#`` comments are skipped. Also the accounts the URLs name.
 
     Raises:
-        click.UsageError: a line is not two tokens separated by white space, or a token
-            is empty, ``.`` or ``..`` (the message names the line number, from 1).
+        click.UsageError: a line is not two tokens separated by white space nor one Mode
+            URL, or a token is empty, ``.`` or ``..`` (the message names the line number,
+            from 1).
     """
     pairs: list[tuple[str, str]] = []
+    accounts: set[str] = set()
     for number, line in enumerate(lines, start=1):
         text = line.strip()
         if not text or text.startswith("#"):
             continue
         fields = text.split()
         try:
+            if len(fields) == 1 and looks_like_url(fields[0]):
+                found = parse_mode_url(fields[0])
+                accounts.add(found.account)
+                pairs.append(found.report_run)
+                continue
             if len(fields) != 2:
-                raise ValueError(f"expected REPORT RUN, found {len(fields)} field(s)")
+                raise ValueError(f"expected REPORT RUN or a Mode URL, found {len(fields)} field(s)")
             pairs.append((check_token("report", fields[0]), check_token("run", fields[1])))
         except ValueError as exc:
             raise click.UsageError(f"line {number}: {exc}") from None
-    return pairs
+    return pairs, accounts
+
+
+def _url_account(ctx: click.Context, accounts: set[str]) -> None:
+    """The URLs' account becomes the command's, unless ``--account`` was given on the
+    command line (then it must be theirs).
+
+    Raises:
+        click.UsageError: the URLs name more than one account, or another than
+            ``--account`` (one client lists every Report Run).
+    """
+    if not accounts:
+        return
+    if len(accounts) > 1:
+        raise click.UsageError(
+            f"the URLs name more than one account: {', '.join(sorted(accounts))}"
+        )
+    (account,) = accounts
+    if account_given(ctx):
+        if ctx.obj["account"] != account:
+            raise click.UsageError(
+                f"the URLs name the account {account!r}, not --account {ctx.obj['account']!r}"
+            )
+        return
+    ctx.obj["account"] = account
 
 
 def result_line(result: ReportRunQueryRuns) -> dict[str, Any]:
@@ -79,7 +112,8 @@ def list_many_command(
 ) -> None:
     """List the Query Runs of every Report Run in FILE (default or '-': stdin).
 
-    FILE has one REPORT RUN pair a line (blank lines and # comments are skipped). Writes
+    FILE has one REPORT RUN pair a line, or a Mode URL of a Report Run (blank lines and
+    # comments are skipped; the URLs' account is used unless --account names it). Writes
     one JSON object a line, in input order: {"report", "run", "query_runs": [...]} or
     {"report", "run", "error": {"status", "id", "message"}}. A progress bar is drawn on
     stderr when it is a terminal and the lines do not go to that terminal too. Exits 1 if
@@ -87,7 +121,8 @@ def list_many_command(
     """
     from .progress import terminal_progress
 
-    pairs = read_pairs(file)
+    pairs, accounts = read_pairs(file)
+    _url_account(ctx, accounts)
     ctx.obj["rate_limit"] = rate_limit
     failed = 0
     bar: contextlib.AbstractContextManager[Progress | None] = contextlib.nullcontext(None)

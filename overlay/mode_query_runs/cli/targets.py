@@ -13,10 +13,10 @@ Mode's is a usage error (exit status 2) naming the shapes expected.
 from __future__ import annotations
 
 import click
-from click.core import ParameterSource
 
 from ..mode_urls import ModeURL, looks_like_url, parse_mode_url
 from ..settings import check_token
+from .common import account_given
 
 __all__ = ["query_run_target", "report_run_target"]
 
@@ -27,8 +27,7 @@ def _parsed(ctx: click.Context, text: str) -> ModeURL:
         found = parse_mode_url(text)
     except ValueError as exc:
         raise click.UsageError(str(exc), ctx) from None
-    root = ctx.find_root()
-    if root.get_parameter_source("account") is not ParameterSource.COMMANDLINE:
+    if not account_given(ctx):
         ctx.ensure_object(dict)["account"] = found.account
     return found
 
