@@ -69,8 +69,8 @@ def numbered(n: int) -> str:
 
 
 class PagingServer:
-    """Answers GET ``LIST?page=N`` (no ``page``: 1) with ``answer(N)``, ``LIST/TOKEN`` with
-    that Query Run; keeps every path requested."""
+    """Answers GET ``LIST/TOKEN`` with that Query Run, any other path with ``answer(N)`` for
+    its ``?page=N`` (no ``page``: 1); keeps every path requested."""
 
     def __init__(self, answer: Page) -> None:
         self.paths: list[str] = []
@@ -83,10 +83,10 @@ class PagingServer:
                 owner.paths.append(self.path)
                 url = urlsplit(self.path)
                 number = int(parse_qs(url.query).get("page", ["1"])[0])
-                if url.path == LIST:
-                    found: dict[str, Any] = answer(number)
-                else:  # one Query Run, as the recorder gets each
-                    found = query_run(url.path.removeprefix(f"{LIST}/"))
+                if url.path.startswith(f"{LIST}/"):  # one Query Run, as the recorder gets each
+                    found: dict[str, Any] = query_run(url.path.removeprefix(f"{LIST}/"))
+                else:  # a page; any other path too, as a mock of Swagger's example answers
+                    found = answer(number)
                 body = json.dumps(found).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/hal+json")
@@ -128,6 +128,17 @@ def swagger_example(n: int) -> dict[str, Any]:
     return page(["a"], next_page="string", self_href="string")
 
 
+def nonsense_counters(n: int) -> dict[str, Any]:
+    counters: list[dict[str, Any]] = [
+        {"page": 0, "total_pages": 0},
+        {"page": -1, "total_pages": -1},
+        {"page": "9" * 5000, "total_pages": "1"},
+        {},
+    ]
+    return page([f"{'abcd'[n - 1]}"] if n < 4 else [], next_page=numbered(n + 1),
+                pagination=counters[n - 1])  # fmt: skip
+
+
 def counters_say_last(n: int) -> dict[str, Any]:
     tokens = {1: ["a", "b"], 2: ["c"]}.get(n, ["x"])
     counters = {"page": n, "total_pages": 2, "per_page": 2, "total_count": 3}
@@ -159,6 +170,7 @@ CASES = {
         whole_collection_on_every_page, list("abcde"), 2
     ),
     "Mode's Swagger example (next_page equals self)": Case(swagger_example, ["a"], 1),
+    "counters of 0, negative or too long are ignored": Case(nonsense_counters, list("abc"), 4),
     "pagination counters say last": Case(counters_say_last, list("abc"), 2),
     "pagination counters as integer strings": Case(counters_as_strings, list("abc"), 2),
     "next_page back to the first page, no self links": Case(
@@ -215,7 +227,7 @@ def test_list_query_runs_many_ends_each_listing(case: tuple[Case, PagingServer])
 
 
 def listing_requests(server: PagingServer) -> int:
-    return sum(urlsplit(path).path == LIST for path in server.paths)
+    return sum(not urlsplit(path).path.startswith(f"{LIST}/") for path in server.paths)
 
 
 def cli(*args: str, base_url: str) -> subprocess.CompletedProcess[str]:

@@ -9,9 +9,10 @@ an error, at the first page that
 
 - has no ``next_page`` link;
 - has no Query Runs, or only Query Runs already given (a page that repeats);
-- its ``pagination`` counters call the last (``page`` >= ``total_pages``, integers or
-  integer strings), whatever the links say;
-- links with ``next_page`` to itself or to a page already fetched.
+- its ``pagination`` counters call the last (``page`` >= ``total_pages``, whole numbers
+  from 1 or strings of their digits), whatever the links say;
+- links with ``next_page`` to itself or to a page already fetched (a page is known by the
+  URL fetched and by its ``self`` link).
 
 Page numbers are never computed from the ``pagination`` object.
 """
@@ -162,17 +163,20 @@ def _ending(page: QueryRunCollection, found: int, new: int) -> str | None:
 
 
 def _counter(page: QueryRunCollection, name: str) -> int | None:
-    """A ``pagination`` counter as an int: an integer, or a string of digits; else ``None``."""
+    """A ``pagination`` counter as a page number: a whole number from 1 (an integer, or a
+    string of at most 18 digits); anything else (``0``, negative, a float, a boolean, a
+    longer string) is ``None`` and ends nothing."""
     pagination: Any = page.pagination
     if pagination is None or isinstance(pagination, Unset):
         return None
     value = getattr(pagination, name, None)
     if value is None or isinstance(value, Unset):
         value = pagination.additional_properties.get(name)
-    if isinstance(value, int) and not isinstance(value, bool):
+    if isinstance(value, str):
+        text = value.strip()
+        value = int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
         return value
-    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
-        return int(value.strip())
     return None
 
 
