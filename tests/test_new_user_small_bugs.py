@@ -162,6 +162,12 @@ def test_a_blank_mode_account_is_named_with_the_other_settings(mock_server: Mock
 # --- item 13: a wrong keyword names the public class ------------------------------------------
 
 
+def without_suggestion(error: BaseException) -> str:
+    """The message of a keyword ``TypeError`` without the ``. Did you mean 'x'?`` that
+    Python 3.13 adds."""
+    return str(error).split(". Did you mean ")[0]
+
+
 @pytest.mark.parametrize("client_class", [ModeClient, AsyncModeClient])
 def test_a_wrong_keyword_names_the_public_class(
     client_class: type[ModeClient] | type[AsyncModeClient], monkeypatch: pytest.MonkeyPatch
@@ -169,7 +175,9 @@ def test_a_wrong_keyword_names_the_public_class(
     name = client_class.__name__
     with pytest.raises(TypeError) as init:
         client_class("acme", "t", "s", timout=5)  # type: ignore[call-arg]
-    assert str(init.value) == f"{name}.__init__() got an unexpected keyword argument 'timout'"
+    assert without_suggestion(init.value) == (
+        f"{name}.__init__() got an unexpected keyword argument 'timout'"
+    )
     with pytest.raises(TypeError) as missing:
         client_class("acme", "t")  # type: ignore[call-arg]
     assert (
@@ -180,12 +188,14 @@ def test_a_wrong_keyword_names_the_public_class(
     monkeypatch.setenv("MODE_ACCOUNT", "acme")
     with pytest.raises(TypeError) as from_env:
         client_class.from_env(timout=5)  # type: ignore[call-arg]
-    assert str(from_env.value) == f"{name}.from_env() got an unexpected keyword argument 'timout'"
+    assert without_suggestion(from_env.value) == (
+        f"{name}.from_env() got an unexpected keyword argument 'timout'"
+    )
     client = client_class.from_env(timeout=5)
     assert (type(client), client.timeout, client.account) == (client_class, 5.0, "acme")
     with pytest.raises(TypeError) as with_options:
         client.with_options(timout=5)  # type: ignore[call-arg]
-    assert str(with_options.value) == (
+    assert without_suggestion(with_options.value) == (
         f"{name}.with_options() got an unexpected keyword argument 'timout'"
     )
     copy = client.with_options(max_retries=0)
@@ -203,7 +213,9 @@ def test_a_subclass_of_the_client_keeps_its_own_methods() -> None:
 
     with pytest.raises(TypeError) as caught:
         Mine("acme", "t", "s", timout=5)  # type: ignore[call-arg]
-    assert str(caught.value) == "ModeClient.__init__() got an unexpected keyword argument 'timout'"
+    assert without_suggestion(caught.value) == (
+        "ModeClient.__init__() got an unexpected keyword argument 'timout'"
+    )
     with Mine("acme", "t", "s") as mine:
         assert mine.with_options(anything=1) is mine
 
