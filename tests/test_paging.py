@@ -24,7 +24,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from mode_query_runs import AsyncModeClient, ModeAPIError, ModeClient
-from mode_query_runs.session import Session
+from mode_query_runs.engine import Session
 from mode_query_runs.testing.recorder import fetch_report_run
 
 ACCOUNT, REPORT, RUN = "acme", "r1", "u1"

@@ -14,8 +14,8 @@ import pytest
 
 from mode_query_runs.cli.record import DEFAULT_AS_ACCOUNT
 from mode_query_runs.drift import schema_problems
+from mode_query_runs.engine import Session
 from mode_query_runs.retries import RetryPolicy
-from mode_query_runs.session import Session
 from mode_query_runs.spec import match_operation
 from mode_query_runs.testing.cassette import Interaction, dump_cassette, load_cassette
 from mode_query_runs.testing.recorder import fetch_report_run, record_report_run

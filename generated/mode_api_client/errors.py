@@ -1,5 +1,7 @@
 """Contains shared errors types that can be raised from API functions"""
 
+from typing import Any
+
 
 class UnexpectedStatus(Exception):
     """Raised by api functions when the response status an undocumented status and Client.raise_on_unexpected_status is True"""
@@ -24,11 +26,14 @@ class UnreadableBody(ValueError):
     Attributes:
         found: The JSON type of a body that is JSON (``"array"``), ``None`` for one that
             is not JSON.
+        response: The ``httpx.Response`` whose body it is, when an api function read it
+            (``None`` from ``Model.from_json``).
     """
 
     def __init__(self, message: str, found: str | None = None) -> None:
         super().__init__(message)
         self.found = found
+        self.response: Any = None
 
 
 __all__ = ["UnexpectedStatus", "UnreadableBody"]

@@ -23,6 +23,7 @@ from collections.abc import Mapping, MutableMapping
 from http import HTTPStatus
 from typing import IO, Any, BinaryIO, Generic, Literal, TypeVar
 
+import httpx
 import orjson
 from attrs import define
 
@@ -65,12 +66,17 @@ T = TypeVar("T")
 
 @define
 class Response(Generic[T]):
-    """A response from an endpoint"""
+    """A response from an endpoint.
+
+    Attributes:
+        request: The ``httpx.Request`` sent (its method and URL), ``None`` when unknown.
+    """
 
     status_code: HTTPStatus
     content: bytes
     headers: MutableMapping[str, str]
     parsed: T | None
+    request: httpx.Request | None = None
 
 
 # --- decoding ----------------------------------------------------------------------------

@@ -1,51 +1,53 @@
 """``AsyncModeClient``: ``ModeClient`` for ``async`` code.
 
-The same methods, arguments, results and errors, over ``httpx.AsyncClient`` (requests
-built as ``ModeClient`` builds them): ``async for`` over
-``list_query_runs`` and ``iter_result_rows``, ``await`` for the rest. Only I/O
-lives here; every decision is made by the code both clients share (``core``).
+The same methods, arguments, results and errors, over ``asyncio_detailed`` and
+``httpx.AsyncClient``: ``async for`` over ``list_query_runs`` and ``iter_result_rows``,
+``await`` for the rest. Each method's work is written once (``core``); here it is run
+with async I/O.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncGenerator, AsyncIterator, Iterable
 from types import TracebackType
 from typing import IO, Any, Self, TypeVar
 
 import anyio
 import anyio.lowlevel
 import httpx
-import tenacity
 
 from mode_api_client.models import Link, QueryRun
 
 from .bulk import DEFAULT_CONCURRENCY, ReportRunQueryRuns, report_run_pairs
-from .core import Call, ClientCore, expected, named_here
+from .core import (
+    Call,
+    Chunks,
+    ClientCore,
+    Item,
+    Next,
+    Send,
+    Sleep,
+    Steps,
+    Warn,
+    boxed,
+    named_here,
+)
 from .dataframes import ChunkStream, DataFrame, read_frame, require_pandas
 from .errors import ModeAPIError
-from .links import Variables, follow_target, followed
-from .pace import apaced
-from .pagination import PageWalk, parse_page
-from .results import (
-    CHUNK_BYTES,
-    FORMATS,
-    CsvRows,
-    Download,
-    Progress,
-    check_result_response,
-    content_href,
-)
-from .session import AsyncSession
-from .waiting import Poll, ReportRunWait, is_finished
+from .links import Variables
+from .results import CHUNK_BYTES, Download, Progress, check_result_response
+from .waiting import Poll, ReportRunWait
 
 __all__ = ["AsyncModeClient"]
 
 T = TypeVar("T")
+_DIRECT, _RUN = 3, 5
+"""Frames from ``_do`` up to the caller's line (as ``ModeClient``'s)."""
 
 
 @named_here
-class AsyncModeClient(ClientCore[AsyncSession]):
+class AsyncModeClient(ClientCore):
     """``ModeClient`` for ``asyncio`` (and any anyio backend).
 
     Takes the same arguments and raises the same errors; ``http_client`` is then an
@@ -60,10 +62,7 @@ class AsyncModeClient(ClientCore[AsyncSession]):
     ```
     """
 
-    def _open_session(
-        self, base_url: str, token: str, secret: str, timeout: float, **options: Any
-    ) -> AsyncSession:
-        return AsyncSession(base_url, token, secret, timeout, **options)
+    _http_kind = httpx.AsyncClient
 
     async def aclose(self) -> None:
         """Close the connection pool."""
@@ -87,12 +86,8 @@ class AsyncModeClient(ClientCore[AsyncSession]):
 
         As ``ModeClient.list_query_runs``; bad tokens raise ``ValueError`` at once.
         """
-        return self._pages(self._list_call(report, run), self._walk(max_pages))
-
-    async def _pages(self, first: Call[Any], walk: PageWalk) -> AsyncIterator[QueryRun]:
-        async for runs in self._page_lists(first, walk):
-            for query_run in runs:
-                yield query_run
+        call, walk = self._list_call(report, run), self._walk(max_pages)
+        return self._iterate(self._pages(call, walk, flat=True), _DIRECT)
 
     def list_query_run_pages(
         self, report: str, run: str, *, max_pages: int | None = None
@@ -102,20 +97,8 @@ class AsyncModeClient(ClientCore[AsyncSession]):
         As [ModeClient.list_query_run_pages][mode_query_runs.ModeClient.list_query_run_pages];
         bad tokens raise ``ValueError`` at once.
         """
-        return self._page_lists(self._list_call(report, run), self._walk(max_pages))
-
-    async def _page_lists(self, first: Call[Any], walk: PageWalk) -> AsyncIterator[list[QueryRun]]:
-        request = self._operation_request(first)
-        page = await self._call(first, request)
-        while True:
-            new = walk.take(request.url, page)
-            if new:
-                yield new
-            url = walk.next_url(page)
-            if url is None:
-                return
-            request = self._request(url)
-            page = parse_page(self._session, await self._send(request))
+        call, walk = self._list_call(report, run), self._walk(max_pages)
+        return self._iterate(self._pages(call, walk), _DIRECT)
 
     def list_query_runs_many(
         self, report_runs: Iterable[tuple[str, str]], *, concurrency: int = DEFAULT_CONCURRENCY
@@ -161,7 +144,7 @@ class AsyncModeClient(ClientCore[AsyncSession]):
 
     async def get_query_run(self, report: str, run: str, query_run: str) -> QueryRun:
         """One Query Run; as ``ModeClient.get_query_run``."""
-        return await self._call(self._get_call(report, run, query_run))
+        return await self._run(self._get(self._get_call(report, run, query_run)))
 
     async def follow(
         self,
@@ -171,23 +154,14 @@ class AsyncModeClient(ClientCore[AsyncSession]):
         variables: Variables | None = None,
     ) -> Any:
         """GET a HAL link; as ``ModeClient.follow``."""
-        target = follow_target(self._session, link, other_origin=other_origin, variables=variables)
-        response = await self._send(self._request(target.url), credentials=target.credentials)
-        return followed(self._session, response)
+        return await self._run(self._follow(link, other_origin, variables))
 
     async def wait_for_completion(
         self, query_run: QueryRun, *, timeout: float = 300.0, poll_interval: float = 1.0
     ) -> QueryRun:
         """Poll until the run's state is final; as ``ModeClient.wait_for_completion``."""
         poll = Poll(timeout, poll_interval)
-        while not is_finished(query_run):
-            url = self._self_url(query_run)
-            await anyio.sleep(poll.next_delay(query_run, str(url), self._session.redactor))
-            found = await self.follow(str(url))
-            if not isinstance(found, QueryRun):
-                raise ValueError(f"{url} is not a Query Run's self link")
-            query_run = found
-        return query_run
+        return await self._run(self._wait_for_completion(query_run, poll))
 
     async def wait_for_report_run(
         self, report: str, run: str, *, timeout: float = 300.0, poll_interval: float = 1.0
@@ -197,14 +171,8 @@ class AsyncModeClient(ClientCore[AsyncSession]):
         As [ModeClient.wait_for_report_run][mode_query_runs.ModeClient.wait_for_report_run],
         sleeping with ``anyio.sleep``.
         """
-        url = self._operation_request(self._list_call(report, run)).url
-        waiting = ReportRunWait(report, run, timeout, poll_interval, str(url))
-        while True:
-            query_runs = [query_run async for query_run in self.list_query_runs(report, run)]
-            delay = waiting.next_delay(query_runs)
-            if delay is None:
-                return query_runs
-            await anyio.sleep(delay)
+        wait = ReportRunWait(report, run, timeout, poll_interval, "")
+        return await self._run(self._wait_for_report_run(self._list_call(report, run), wait))
 
     async def download_result(
         self,
@@ -218,38 +186,12 @@ class AsyncModeClient(ClientCore[AsyncSession]):
 
         Chunks are written to the file from the event loop (64 KiB at a time).
         """
-        url = self._session.origin.resolve(content_href(query_run, format), relation="result")
-        request = self._request(url, accept=FORMATS[format], result=True)
-        download = Download(path, progress)
-        response = await self._send(request, stream=True)
-        try:
-            with self._session.checks.transport_errors():
-                download.start(response, self._session.redactor)
-                async for chunk in response.aiter_bytes(download.chunk_bytes):
-                    download.write(chunk)
-            return download.commit()
-        finally:
-            download.abort()
-            await response.aclose()
+        request = self._result_request(query_run, format)
+        return await self._run(self._download(request, Download(path, progress)))
 
     def iter_result_rows(self, query_run: QueryRun) -> AsyncIterator[dict[str, str]]:
         """The rows of the CSV result, streamed; as ``ModeClient.iter_result_rows``."""
-        url = self._session.origin.resolve(content_href(query_run, "csv"), relation="result")
-        return self._rows(self._request(url, accept=FORMATS["csv"], result=True))
-
-    async def _rows(self, request: httpx.Request) -> AsyncIterator[dict[str, str]]:
-        rows = CsvRows()
-        response = await self._send(request, stream=True)
-        try:
-            check_result_response(response, self._session.redactor)
-            with self._session.checks.transport_errors():
-                async for text in response.aiter_text():
-                    for row in rows.feed(text):
-                        yield row
-            for row in rows.close():
-                yield row
-        finally:
-            await response.aclose()
+        return self._iterate(self._rows(self._result_request(query_run, "csv")), _DIRECT)
 
     async def result_dataframe(self, query_run: QueryRun, format: str = "csv") -> DataFrame:
         """The result as a ``pandas.DataFrame``; as ``ModeClient.result_dataframe``.
@@ -257,10 +199,9 @@ class AsyncModeClient(ClientCore[AsyncSession]):
         pandas parses in a worker thread (``anyio.to_thread``) that takes each 64 KiB
         chunk from the event loop as it arrives, so the loop keeps running meanwhile.
         """
-        url = self._session.origin.resolve(content_href(query_run, format), relation="result")
+        request = self._result_request(query_run, format)
         pd = require_pandas()
-        request = self._request(url, accept=FORMATS[format], result=True)
-        response = await self._send(request, stream=True)
+        response = await self._do(Send(request, stream=True), [], _RUN)
         try:
             check_result_response(response, self._session.redactor)
             chunks = response.aiter_bytes(CHUNK_BYTES)
@@ -276,10 +217,6 @@ class AsyncModeClient(ClientCore[AsyncSession]):
             )
         finally:
             await response.aclose()
-
-    async def _call(self, call: Call[T], request: httpx.Request | None = None) -> T:
-        response = await self._send(request or self._operation_request(call))
-        return expected(self._session.read(response), call.expect, response)
 
     _loop: object = None
 
@@ -300,21 +237,60 @@ class AsyncModeClient(ClientCore[AsyncSession]):
                 " connections it holds: make one client per event loop (asyncio.run)"
             )
 
-    async def _send(
-        self, request: httpx.Request, *, credentials: bool = True, stream: bool = False
-    ) -> httpx.Response:
-        options = self._send_options(request, credentials)
+    # --- the I/O of the steps (``core.Steps``) ------------------------------------------
 
-        async def attempt() -> httpx.Response:
-            with self._session.checks.transport_errors():
-                return await self._session.send(request, stream=stream, **options)
+    async def _run(self, steps: Steps[T]) -> T:
+        """What ``steps`` return, once each step is done (``_do``)."""
+        box: list[T] = []
+        async for _ in self._iterate(boxed(steps, box), _RUN):
+            pass
+        return box[0]
 
-        return await self._retrying(attempt)
+    async def _iterate(self, steps: Steps[Any], depth: int) -> AsyncGenerator[Any]:
+        """As ``ModeClient._iterate``, awaiting each step."""
+        opened: list[httpx.Response] = []
+        reply: Any = None
+        error: Exception | None = None
+        try:
+            while True:
+                try:
+                    step = steps.send(reply) if error is None else steps.throw(error)
+                except StopIteration:
+                    return
+                reply, error = None, None
+                if isinstance(step, Item):
+                    yield step.value
+                    continue
+                try:
+                    reply = await self._do(step, opened, depth)
+                except Exception as exc:  # thrown into the steps, which may handle it
+                    error = exc
+        finally:
+            steps.close()
+            for response in opened:
+                await response.aclose()
 
-    async def _retrying(self, attempt: Callable[[], Awaitable[T]]) -> T:
-        deadline = self._deadline()
-
-        async def paced() -> T:
-            return await apaced(self._pace, attempt, deadline)
-
-        return await tenacity.AsyncRetrying(**self._retry)(paced)
+    async def _do(self, step: Any, opened: list[httpx.Response], depth: int) -> Any:
+        """One step's I/O, awaited."""
+        if isinstance(step, Sleep):
+            return await anyio.sleep(step.seconds)
+        if isinstance(step, Warn):
+            return self._session.reader.warn(step.notes, depth)
+        with self._session.checks.transport_errors():
+            if isinstance(step, Next):
+                return await anext(step.chunks, None)
+            if isinstance(step, Chunks):
+                response = step.response
+                return response.aiter_text() if step.text else response.aiter_bytes(step.size)
+            self._check_usable()
+            if isinstance(step, Call):
+                return await step.operation.asyncio_detailed(*step.args, client=self._api)
+            response = await self._http.send(
+                step.request,
+                stream=step.stream,
+                follow_redirects=step.stream,
+                auth=httpx.USE_CLIENT_DEFAULT if step.credentials else None,
+            )
+            if step.stream:
+                opened.append(response)
+            return response

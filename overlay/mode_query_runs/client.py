@@ -1,10 +1,9 @@
 """``ModeClient``: the Query Runs of a Mode Report Run, as typed models.
 
-Built on the generated low-level client (``mode_api_client``): its models, and the path
-of each spec operation (the generated module builds it); the request is sent, retried and
-read by the SDK's session (``session``, ``reader``), not by the generated
-``sync_detailed``. This is the blocking shell over ``core``;
-``AsyncModeClient`` is the same client for ``asyncio``.
+Built on the generated low-level client (``mode_api_client``): each spec operation is its
+``sync_detailed``, over an httpx client whose transport applies the SDK's rules
+(``engine``). Each method's work is written once (``core``); here it is run with
+blocking I/O. ``AsyncModeClient`` is the same client for ``asyncio``.
 """
 
 from __future__ import annotations
@@ -13,41 +12,43 @@ import itertools
 import os
 import time
 from collections import deque
-from collections.abc import Callable, Generator, Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from types import TracebackType
 from typing import IO, Any, Self, TypeVar
 
 import httpx
-import tenacity
 
 from mode_api_client.models import Link, QueryRun
 
 from .bulk import DEFAULT_CONCURRENCY, ReportRunQueryRuns, report_run_pairs
-from .core import Call, ClientCore, expected, named_here
-from .dataframes import ChunkStream, DataFrame, read_frame, require_pandas
-from .links import Variables, follow_target, followed
-from .pace import paced
-from .pagination import PageWalk, parse_page
-from .results import (
-    CHUNK_BYTES,
-    FORMATS,
-    CsvRows,
-    Download,
-    Progress,
-    check_result_response,
-    content_href,
+from .core import (
+    Call,
+    Chunks,
+    ClientCore,
+    Item,
+    Next,
+    Send,
+    Sleep,
+    Steps,
+    Warn,
+    boxed,
+    named_here,
 )
-from .session import Session
-from .waiting import Poll, ReportRunWait, is_finished
+from .dataframes import ChunkStream, DataFrame, read_frame, require_pandas
+from .links import Variables
+from .results import CHUNK_BYTES, Download, Progress, check_result_response
+from .waiting import Poll, ReportRunWait
 
 __all__ = ["ModeClient"]
 
 T = TypeVar("T")
+_DIRECT, _RUN = 3, 5
+"""Frames from ``_do`` up to the caller's line: iterating ``_iterate`` itself, or ``_run``."""
 
 
 @named_here
-class ModeClient(ClientCore[Session]):
+class ModeClient(ClientCore):
     """A client for Mode's Query Runs API (``https://app.mode.com/api``).
 
     Args:
@@ -101,11 +102,6 @@ class ModeClient(ClientCore[Session]):
     (method, URL, status, seconds), never with credentials.
     """
 
-    def _open_session(
-        self, base_url: str, token: str, secret: str, timeout: float, **options: Any
-    ) -> Session:
-        return Session(base_url, token, secret, timeout, **options)
-
     def close(self) -> None:
         """Close the connection pool."""
         self._session.close()
@@ -149,11 +145,8 @@ class ModeClient(ClientCore[Session]):
                 Query Runs; ``ResponseParseError`` for a ``next_page`` href that is not a
                 valid URL.
         """
-        return self._pages(self._list_call(report, run), self._walk(max_pages))
-
-    def _pages(self, first: Call[Any], walk: PageWalk) -> Iterator[QueryRun]:
-        for runs in self._page_lists(first, walk):
-            yield from runs
+        call, walk = self._list_call(report, run), self._walk(max_pages)
+        return self._iterate(self._pages(call, walk, flat=True), _DIRECT)
 
     def list_query_run_pages(
         self, report: str, run: str, *, max_pages: int | None = None
@@ -178,20 +171,8 @@ class ModeClient(ClientCore[Session]):
             ModeAPIError: per page, as
                 [list_query_runs][mode_query_runs.ModeClient.list_query_runs].
         """
-        return self._page_lists(self._list_call(report, run), self._walk(max_pages))
-
-    def _page_lists(self, first: Call[Any], walk: PageWalk) -> Iterator[list[QueryRun]]:
-        request = self._operation_request(first)
-        page = self._call(first, request)
-        while True:
-            new = walk.take(request.url, page)
-            if new:
-                yield new
-            url = walk.next_url(page)
-            if url is None:
-                return
-            request = self._request(url)
-            page = parse_page(self._session, self._send(request))
+        call, walk = self._list_call(report, run), self._walk(max_pages)
+        return self._iterate(self._pages(call, walk), _DIRECT)
 
     def list_query_runs_many(
         self, report_runs: Iterable[tuple[str, str]], *, concurrency: int = DEFAULT_CONCURRENCY
@@ -260,7 +241,7 @@ class ModeClient(ClientCore[Session]):
             NotFoundError: no such Report, Report Run or Query Run.
             ModeAPIError: any other failure, as the class describes.
         """
-        return self._call(self._get_call(report, run, query_run))
+        return self._run(self._get(self._get_call(report, run, query_run)))
 
     def follow(
         self,
@@ -294,9 +275,7 @@ class ModeClient(ClientCore[Session]):
             ResponseParseError: the body is not JSON, or breaks the spec for a spec path.
             ModeAPIError: any other failure, as the class describes.
         """
-        target = follow_target(self._session, link, other_origin=other_origin, variables=variables)
-        response = self._send(self._request(target.url), credentials=target.credentials)
-        return followed(self._session, response)
+        return self._run(self._follow(link, other_origin, variables))
 
     def wait_for_completion(
         self, query_run: QueryRun, *, timeout: float = 300.0, poll_interval: float = 1.0
@@ -318,12 +297,7 @@ class ModeClient(ClientCore[Session]):
             APITimeoutError: the run is not final after ``timeout`` seconds.
             ModeAPIError: a poll failed, as the class describes.
         """
-        poll = Poll(timeout, poll_interval)
-        while not is_finished(query_run):
-            url = self._self_url(query_run)
-            time.sleep(poll.next_delay(query_run, str(url), self._session.redactor))
-            query_run = self._fetch_run(url)
-        return query_run
+        return self._run(self._wait_for_completion(query_run, Poll(timeout, poll_interval)))
 
     def wait_for_report_run(
         self, report: str, run: str, *, timeout: float = 300.0, poll_interval: float = 1.0
@@ -357,20 +331,8 @@ class ModeClient(ClientCore[Session]):
                 the message names the Report Run and the states waited on.
             ModeAPIError: a listing failed, as the class describes.
         """
-        url = self._operation_request(self._list_call(report, run)).url
-        waiting = ReportRunWait(report, run, timeout, poll_interval, str(url))
-        while True:
-            query_runs = list(self.list_query_runs(report, run))
-            delay = waiting.next_delay(query_runs)
-            if delay is None:
-                return query_runs
-            time.sleep(delay)
-
-    def _fetch_run(self, url: httpx.URL) -> QueryRun:
-        found = self.follow(str(url))
-        if not isinstance(found, QueryRun):
-            raise ValueError(f"{url} is not a Query Run's self link")
-        return found
+        wait = ReportRunWait(report, run, timeout, poll_interval, "")
+        return self._run(self._wait_for_report_run(self._list_call(report, run), wait))
 
     def download_result(
         self,
@@ -402,19 +364,8 @@ class ModeClient(ClientCore[Session]):
             ModeAPIError: the request failed, as the class describes.
             OSError: the file could not be written.
         """
-        url = self._session.origin.resolve(content_href(query_run, format), relation="result")
-        request = self._request(url, accept=FORMATS[format], result=True)
-        download = Download(path, progress)
-        response = self._send(request, stream=True)
-        try:
-            with self._session.checks.transport_errors():
-                download.start(response, self._session.redactor)
-                for chunk in response.iter_bytes(download.chunk_bytes):
-                    download.write(chunk)
-            return download.commit()
-        finally:
-            download.abort()
-            response.close()
+        request = self._result_request(query_run, format)
+        return self._run(self._download(request, Download(path, progress)))
 
     def iter_result_rows(self, query_run: QueryRun) -> Iterator[dict[str, str]]:
         """The rows of a Query Run's CSV result, streamed, as ``{column: value}`` dicts.
@@ -427,20 +378,7 @@ class ModeClient(ClientCore[Session]):
             ResponseParseError: a row's field count differs from the header's.
             ModeAPIError: the request failed, as the class describes.
         """
-        url = self._session.origin.resolve(content_href(query_run, "csv"), relation="result")
-        return self._rows(self._request(url, accept=FORMATS["csv"], result=True))
-
-    def _rows(self, request: httpx.Request) -> Iterator[dict[str, str]]:
-        rows = CsvRows()
-        response = self._send(request, stream=True)
-        try:
-            check_result_response(response, self._session.redactor)
-            with self._session.checks.transport_errors():
-                for text in response.iter_text():
-                    yield from rows.feed(text)
-            yield from rows.close()
-        finally:
-            response.close()
+        return self._iterate(self._rows(self._result_request(query_run, "csv")), _DIRECT)
 
     def result_dataframe(self, query_run: QueryRun, format: str = "csv") -> DataFrame:
         """A Query Run's result as a ``pandas.DataFrame``, streamed into pandas' reader.
@@ -465,10 +403,9 @@ class ModeClient(ClientCore[Session]):
             ResponseParseError: the body is a web page, or not CSV / a JSON array of rows.
             ModeAPIError: the request failed, as the class describes.
         """
-        url = self._session.origin.resolve(content_href(query_run, format), relation="result")
+        request = self._result_request(query_run, format)
         pd = require_pandas()
-        request = self._request(url, accept=FORMATS[format], result=True)
-        response = self._send(request, stream=True)
+        response = self._do(Send(request, stream=True), [], _RUN)
         try:
             check_result_response(response, self._session.redactor)
             chunks = response.iter_bytes(CHUNK_BYTES)
@@ -481,21 +418,62 @@ class ModeClient(ClientCore[Session]):
         finally:
             response.close()
 
-    def _call(self, call: Call[T], request: httpx.Request | None = None) -> T:
-        response = self._send(request or self._operation_request(call))
-        return expected(self._session.read(response), call.expect, response)
+    # --- the I/O of the steps (``core.Steps``) ------------------------------------------
 
-    def _send(
-        self, request: httpx.Request, *, credentials: bool = True, stream: bool = False
-    ) -> httpx.Response:
-        options = self._send_options(request, credentials)
+    def _run(self, steps: Steps[T]) -> T:
+        """What ``steps`` return, once each step is done (``_do``)."""
+        box: list[T] = []
+        for _ in self._iterate(boxed(steps, box), _RUN):
+            pass
+        return box[0]
 
-        def attempt() -> httpx.Response:
-            with self._session.checks.transport_errors():
-                return self._session.send(request, stream=stream, **options)
+    def _iterate(self, steps: Steps[Any], depth: int) -> Iterator[Any]:
+        """The ``Item`` values of ``steps``, each other step done as it comes (its result
+        sent back, its error thrown in); streamed responses are closed at the end.
+        ``depth``: frames from ``_do`` up to the caller, for warnings."""
+        opened: list[httpx.Response] = []
+        reply: Any = None
+        error: Exception | None = None
+        try:
+            while True:
+                try:
+                    step = steps.send(reply) if error is None else steps.throw(error)
+                except StopIteration:
+                    return
+                reply, error = None, None
+                if isinstance(step, Item):
+                    yield step.value
+                    continue
+                try:
+                    reply = self._do(step, opened, depth)
+                except Exception as exc:  # thrown into the steps, which may handle it
+                    error = exc
+        finally:
+            steps.close()
+            for response in opened:
+                response.close()
 
-        return self._retrying(attempt)
-
-    def _retrying(self, attempt: Callable[[], T]) -> T:
-        deadline = self._deadline()
-        return tenacity.Retrying(**self._retry)(lambda: paced(self._pace, attempt, deadline))
+    def _do(self, step: Any, opened: list[httpx.Response], depth: int) -> Any:
+        """One step's I/O, blocking."""
+        if isinstance(step, Sleep):
+            return time.sleep(step.seconds)
+        if isinstance(step, Warn):
+            return self._session.reader.warn(step.notes, depth)
+        with self._session.checks.transport_errors():
+            if isinstance(step, Next):
+                return next(step.chunks, None)
+            if isinstance(step, Chunks):
+                response = step.response
+                return response.iter_text() if step.text else response.iter_bytes(step.size)
+            self._check_usable()
+            if isinstance(step, Call):
+                return step.operation.sync_detailed(*step.args, client=self._api)
+            response = self._http.send(
+                step.request,
+                stream=step.stream,
+                follow_redirects=step.stream,
+                auth=httpx.USE_CLIENT_DEFAULT if step.credentials else None,
+            )
+            if step.stream:
+                opened.append(response)
+            return response

@@ -1,12 +1,12 @@
-"""What ``ModeClient`` and ``AsyncModeClient`` share.
+"""What ``ModeClient`` and ``AsyncModeClient`` share: settings, and each method's work.
 
-The two clients are thin shells that only do I/O: one with ``httpx.Client``, ``time.sleep``
-and ``tenacity.Retrying``, the other with ``httpx.AsyncClient``, ``anyio.sleep`` and
-``tenacity.AsyncRetrying``. Every decision is made once, here and in the modules it uses:
-settings and their validation, which generated operation a method calls and with which
-tokens, how an answer is parsed (``parsed``), what a link leads to
-(``links``), the pages of a listing (``pagination``), retries
-(``retries``), waiting (``waiting``) and results (``results``).
+Each method is written once, here, as a generator of steps (``Steps``): call a generated
+operation, send a request, take a chunk of a body, sleep, warn. ``ModeClient`` runs the
+steps with ``sync_detailed``, ``httpx.Client`` and ``time.sleep``; ``AsyncModeClient``
+with ``asyncio_detailed``, ``httpx.AsyncClient`` and ``anyio.sleep``. The rules every
+request meets (pace, retries, body limits, errors) are the transport's (``engine``); the
+pages of a listing are ``pagination``'s, links ``links``', waiting ``waiting``'s and
+results ``results``'.
 """
 
 from __future__ import annotations
@@ -15,24 +15,28 @@ import copy as _copy
 import inspect
 import os
 import types
+from collections.abc import Generator
 from dataclasses import dataclass
 from typing import Any, Generic, Self, TypeVar
 
 import httpx
 
+from mode_api_client import Client
 from mode_api_client.api.query_runs import (
     get_query_run_for_report_run,
     list_query_runs_for_report_run,
 )
-from mode_api_client.models import QueryRun, QueryRunCollection
+from mode_api_client.errors import UnreadableBody
+from mode_api_client.models import Link, QueryRun, QueryRunCollection
 
+from .engine import Session
 from .errors import ModeAPIError, ResponseParseError, without_userinfo
-from .links import relation_href
+from .links import Variables, follow_target, relation_href
 from .pace import Pace
-from .pagination import DEFAULT_PAGE_LIMIT, PageWalk, check_page_limit
-from .responses import FOLLOWS_REDIRECTS
+from .pagination import DEFAULT_PAGE_LIMIT, PageWalk, check_page_limit, parse_page
+from .reader import Notes
+from .results import FORMATS, CsvRows, Download, check_result_response, content_href
 from .retries import RetryPolicy
-from .session import Rules
 from .settings import (
     DEFAULT_BASE_URL,
     DEFAULT_MAX_BODY_BYTES,
@@ -40,39 +44,91 @@ from .settings import (
     check_seconds,
     check_token,
 )
-from .spec import MEDIA_TYPE
+from .spec import Operation, operation_by_id
+from .waiting import Poll, ReportRunWait, is_finished
 
-__all__ = ["DEFAULT_MAX_RETRIES", "Call", "ClientCore", "expected", "named_here"]
+__all__ = ["DEFAULT_MAX_RETRIES", "Call", "ClientCore", "Item", "Steps", "named_here"]
 
 DEFAULT_MAX_RETRIES = 2
 T = TypeVar("T")
-S = TypeVar("S", bound=Rules)
+
+
+Steps = Generator[Any, Any, T]
+"""A method's work, written once for both clients: a generator that yields steps of I/O
+(``Call``, ``Send``, ``Chunks``, ``Next``, ``Sleep``, ``Warn``) and receives what each
+gave, and yields ``Item`` for each value an iterator gives its caller."""
 
 
 @dataclass(frozen=True)
 class Call(Generic[T]):
-    """One call of a generated operation.
+    """Step: call a generated operation (``sync_detailed`` / ``asyncio_detailed``) with
+    ``args``; gives its ``mode_api_client.types.Response``.
 
     Attributes:
-        operation: The generated module; its ``_get_kwargs`` gives the method and the
-            percent-encoded path. The body is read by ``reader``, not by the
-            generated ``_parse_response``, so a body that strays from the spec is kept.
+        operation: The generated module (``list_query_runs_for_report_run``).
+        spec: The spec's operation (its ``operationId`` names it in errors).
         args: Its path parameters, in order.
         expect: The model a success is read into.
     """
 
     operation: Any
+    spec: Operation
     args: tuple[str, ...]
     expect: type[T]
 
 
-def expected(found: Any, expect: type[T], response: httpx.Response) -> T:
-    """``found`` (a read body) if it is an ``expect``; else ``ModeAPIError``."""
-    if not isinstance(found, expect):
-        raise ModeAPIError(
-            f"unexpected response {response.status_code}", status=response.status_code
-        )
-    return found
+@dataclass(frozen=True)
+class Send:
+    """Step: send ``request`` (``Session.request``); gives the ``httpx.Response``, its body
+    read, or streamed (``stream``: a result, whose redirects are followed; closed when the
+    method ends). ``credentials``: with the client's Basic auth."""
+
+    request: httpx.Request
+    credentials: bool = True
+    stream: bool = False
+
+
+@dataclass(frozen=True)
+class Chunks:
+    """Step: the chunks of a streamed response's body (bytes of ``size``; ``text``:
+    decoded text); gives an iterator for ``Next``."""
+
+    response: httpx.Response
+    size: int | None = None
+    text: bool = False
+
+
+@dataclass(frozen=True)
+class Next:
+    """Step: the next chunk from a ``Chunks`` iterator; ``None`` at the end."""
+
+    chunks: Any
+
+
+@dataclass(frozen=True)
+class Sleep:
+    """Step: sleep ``seconds``."""
+
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Warn:
+    """Step: warn ``SpecDriftWarning``s (``SpecReader.warn``) at the caller's line."""
+
+    notes: Notes
+
+
+@dataclass(frozen=True)
+class Item:
+    """Step: give ``value`` to the caller of an iterator."""
+
+    value: Any
+
+
+def boxed(steps: Steps[T], box: list[T]) -> Steps[None]:
+    """``steps``, with what they return put in ``box`` (for a driver that iterates)."""
+    box.append((yield from steps))
 
 
 def _renamed(function: types.FunctionType, owner: type) -> types.FunctionType:
@@ -117,8 +173,8 @@ def named_here(cls: C) -> C:
     return cls
 
 
-class ClientCore(Generic[S]):
-    """Settings and decisions common to both clients; see ``ModeClient`` for the args."""
+class ClientCore:
+    """Settings and the methods' work, common to both clients; see ``ModeClient``."""
 
     account: str
     """The Workspace or User username every path starts with."""
@@ -128,7 +184,7 @@ class ClientCore(Generic[S]):
     """Retries of a GET that got 429, 502, 503, 504 or no response (0: none)."""
     page_limit: int
     """The most pages a listing may have (the `page_limit` argument)."""
-    _session: S
+    _http_kind: type[httpx.Client] | type[httpx.AsyncClient] = httpx.Client
 
     def __init__(
         self,
@@ -149,10 +205,10 @@ class ClientCore(Generic[S]):
         self.account = check_token("account", account)
         self.page_limit = check_page_limit(page_limit)
         self._retry_policy = retry_policy or RetryPolicy()
-        self._set_limits(timeout, max_retries)
-        self._pace = Pace(rate_limit, policy=self._retry_policy)
-        """Every try of this client, at one pace (``pace``)."""
-        self._session = self._open_session(
+        self.timeout = check_seconds("timeout", timeout)
+        self._retry_policy.options(max_retries)  # ValueError for a negative one, first
+        self.max_retries = max_retries
+        self._session = Session(
             base_url,
             token,
             secret,
@@ -160,12 +216,22 @@ class ClientCore(Generic[S]):
             strict=strict,
             max_body_bytes=max_body_bytes,
             http=http_client,
+            pace=Pace(rate_limit, policy=self._retry_policy),
+            retry_policy=self._retry_policy,
+            max_retries=max_retries,
+            kind=self._http_kind,
         )
+        self._use(self._session.http)
 
-    def _set_limits(self, timeout: float, max_retries: int) -> None:
-        self.timeout = check_seconds("timeout", timeout)
-        self._retry = self._retry_policy.options(max_retries)
-        self.max_retries = max_retries
+    def _use(self, http: Any) -> None:
+        """Send through ``http`` (an httpx client of the session), and the generated
+        operations through a generated ``Client`` over it."""
+        self._http = http
+        self._api = Client(base_url=str(self._session.origin.base_url))
+        if isinstance(http, httpx.Client):
+            self._api.set_httpx_client(http)
+        else:
+            self._api.set_async_httpx_client(http)
 
     def with_options(
         self,
@@ -190,20 +256,12 @@ class ClientCore(Generic[S]):
             ValueError: ``timeout`` is not a finite number above 0; ``max_retries`` is
                 negative.
         """
-        copy = _copy.copy(self)  # shares the pace (self._pace) and the session
+        copy = _copy.copy(self)
         copy._retry_policy = retry_policy or self._retry_policy
-        copy._set_limits(
-            self.timeout if timeout is None else timeout,
-            self.max_retries if max_retries is None else max_retries,
-        )
+        copy.timeout = check_seconds("timeout", self.timeout if timeout is None else timeout)
+        copy.max_retries = self.max_retries if max_retries is None else max_retries
+        copy._use(self._session.client(copy.timeout, copy._retry_policy, copy.max_retries))
         return copy
-
-    def _open_session(
-        self, base_url: str, token: str, secret: str, timeout: float, **options: Any
-    ) -> S:
-        """The session of this client (``options``: ``strict``, ``max_body_bytes``,
-        ``http`` — the caller's own httpx client, or ``None``)."""
-        raise NotImplementedError
 
     @property
     def strict(self) -> bool:
@@ -261,19 +319,6 @@ class ClientCore(Generic[S]):
     def __repr__(self) -> str:
         return f"{type(self).__name__}(account={self.account!r}, base_url={self.base_url!r})"
 
-    def _list_call(self, report: str, run: str) -> Call[QueryRunCollection]:
-        args = (self.account, check_token("report", report), check_token("run", run))
-        return Call(list_query_runs_for_report_run, args, QueryRunCollection)
-
-    def _get_call(self, report: str, run: str, query_run: str) -> Call[QueryRun]:
-        args = (
-            self.account,
-            check_token("report", report),
-            check_token("run", run),
-            check_token("query_run", query_run),
-        )
-        return Call(get_query_run_for_report_run, args, QueryRun)
-
     def _check_usable(self) -> None:
         """Refuse a request on a closed client, naming the cause.
 
@@ -282,58 +327,150 @@ class ClientCore(Generic[S]):
                 copy of it from ``with_options`` (they share one connection pool),
                 or the ``http_client`` it was given was closed.
         """
-        if self._session.is_closed:
+        session, name = self._session, type(self).__name__
+        if session.is_closed and not session._closed:
             raise ModeAPIError(
-                f"this {type(self).__name__} is closed: make a new client, or use it"
-                " inside its with block"
+                f"the http_client this {name} was given is closed: give it an open one"
+            )
+        if session.is_closed:
+            raise ModeAPIError(
+                f"this {name} is closed: make a new client, or use it inside its with block"
             )
 
-    def _deadline(self) -> float:
-        """When a call starting now must be done waiting (its ``total_timeout``)."""
-        return self._pace.clock() + self._retry_policy.total_timeout
+    # --- the methods' work, as steps (see ``Steps``) ------------------------------------
+
+    def _list_call(self, report: str, run: str) -> Call[QueryRunCollection]:
+        args = (self.account, check_token("report", report), check_token("run", run))
+        return Call(list_query_runs_for_report_run, _LIST, args, QueryRunCollection)
+
+    def _get_call(self, report: str, run: str, query_run: str) -> Call[QueryRun]:
+        args = (
+            self.account,
+            check_token("report", report),
+            check_token("run", run),
+            check_token("query_run", query_run),
+        )
+        return Call(get_query_run_for_report_run, _GET, args, QueryRun)
 
     def _walk(self, max_pages: int | None) -> PageWalk:
         """A walk over one listing's pages (raises ``ValueError`` for a bad ``max_pages``)."""
         return PageWalk(self._session.origin, max_pages, self.page_limit)
 
-    def _self_url(self, query_run: QueryRun) -> httpx.URL:
-        """The URL of a Query Run's ``self`` link, to poll it.
+    def _call(self, call: Call[T]) -> Steps[tuple[T, httpx.Request]]:
+        """A generated operation's model (read as ``reader`` reads) and its request.
 
         Raises:
-            ResponseParseError: the run has no ``self`` link, it is not one Link, or its
-                href is not a valid URL.
-            ValueError: the link is on another origin.
+            ResponseParseError: as ``SpecReader.check``.
+            ModeAPIError: a 2xx other than the spec's.
         """
-        href = relation_href(query_run, "self")
-        if href is None:
-            raise ResponseParseError("the Query Run has no self link to poll")
-        return self._session.origin.resolve(href, relation="self")
+        reader = self._session.reader
+        try:
+            answer = yield call
+        except UnreadableBody as error:
+            with self._session.redactor.scope():
+                raise reader.unreadable(error, error.response, call.spec) from None
+        request, status = answer.request, int(answer.status_code)
+        if not isinstance(answer.parsed, call.expect):
+            raise ModeAPIError(f"unexpected response {status}", status=status)
+        notes: Notes = []
+        with self._session.redactor.scope():
+            found = reader.check(answer.parsed, request, status, call.spec, notes)
+        if notes:
+            yield Warn(notes)
+        return found, request
 
-    def _operation_request(self, call: Call[Any]) -> httpx.Request:
-        """The GET of a generated operation (its percent-encoded path on the base URL)."""
-        path = call.operation._get_kwargs(*call.args)["url"]
-        return self._request(self._session.origin.base_url.copy_with(raw_path=self._raw_path(path)))
+    def _read(self, response: httpx.Response) -> Steps[Any]:
+        """A read response's body, as ``Session.read`` reads it (its warnings warned)."""
+        notes: Notes = []
+        found = self._session.read(response, notes)
+        if notes:
+            yield Warn(notes)
+        return found
 
-    def _raw_path(self, path: str) -> bytes:
-        return self._session.origin.base_url.raw_path.rstrip(b"/") + path.encode("ascii")
+    def _pages(
+        self, first: Call[QueryRunCollection], walk: PageWalk, *, flat: bool = False
+    ) -> Steps[list[QueryRun]]:
+        """A listing's new Query Runs page by page (``flat``: one by one) as ``Item``s;
+        returns them all."""
+        page, request = yield from self._call(first)
+        url, every = request.url, []
+        while True:
+            new = walk.take(url, page)
+            every.extend(new)
+            for item in new if flat else [new] if new else []:
+                yield Item(item)
+            next_url = walk.next_url(page)
+            if next_url is None:
+                return every
+            response = yield Send(self._session.request(next_url))
+            page = parse_page((yield from self._read(response)), response)
+            url = next_url
 
-    def _request(
-        self, url: httpx.URL, *, accept: str = MEDIA_TYPE, result: bool = False
-    ) -> httpx.Request:
-        """A GET of ``url`` within this client's ``timeout`` (see ``Rules.request``)."""
-        return self._session.request(url, accept=accept, result=result, timeout=self.timeout)
+    def _get(self, call: Call[QueryRun]) -> Steps[QueryRun]:
+        run, _request = yield from self._call(call)
+        return run
 
-    def _send_options(self, request: httpx.Request, credentials: bool) -> dict[str, Any]:
-        """Keyword arguments of ``send``: no auth unless ``credentials``; redirects if allowed.
+    def _follow(
+        self, link: Link | list[Link] | str, other_origin: bool, variables: Variables | None
+    ) -> Steps[Any]:
+        target = follow_target(
+            self._session.origin, link, other_origin=other_origin, variables=variables
+        )
+        response = yield Send(self._session.request(target.url), credentials=target.credentials)
+        return (yield from self._read(response))
 
-        httpx drops ``Authorization`` itself on a redirect to another origin.
+    def _wait_for_completion(self, query_run: QueryRun, poll: Poll) -> Steps[QueryRun]:
+        while not is_finished(query_run):
+            href = relation_href(query_run, "self")
+            if href is None:
+                raise ResponseParseError("the Query Run has no self link to poll")
+            url = self._session.origin.resolve(href, relation="self")
+            yield Sleep(poll.next_delay(query_run, str(url), self._session.redactor))
+            found = yield from self._follow(str(url), False, None)
+            if not isinstance(found, QueryRun):
+                raise ValueError(f"{url} is not a Query Run's self link")
+            query_run = found
+        return query_run
 
-        Raises:
-            ModeAPIError: the client is closed, or cannot send from here (see
-                ``_check_usable``).
-        """
-        self._check_usable()
-        return {
-            "follow_redirects": bool(request.extensions.get(FOLLOWS_REDIRECTS)),
-            "auth": self._session.auth if credentials else None,
-        }
+    def _wait_for_report_run(
+        self, call: Call[QueryRunCollection], wait: ReportRunWait
+    ) -> Steps[list[QueryRun]]:
+        while True:
+            walk = self._walk(None)
+            query_runs = yield from self._pages(call, walk)
+            wait.url = str(walk.first_url)
+            delay = wait.next_delay(query_runs)
+            if delay is None:
+                return query_runs
+            yield Sleep(delay)
+
+    def _result_request(self, query_run: QueryRun, format: str) -> httpx.Request:
+        """The GET of a Query Run's result content (``ValueError`` as ``content_href``)."""
+        url = self._session.origin.resolve(content_href(query_run, format), relation="result")
+        return self._session.request(url, accept=FORMATS[format], result=True)
+
+    def _download(self, request: httpx.Request, download: Download) -> Steps[int]:
+        try:
+            response = yield Send(request, stream=True)
+            download.start(response, self._session.redactor)
+            chunks = yield Chunks(response, download.chunk_bytes)
+            while (chunk := (yield Next(chunks))) is not None:
+                download.write(chunk)
+            return download.commit()
+        finally:
+            download.abort()
+
+    def _rows(self, request: httpx.Request) -> Steps[None]:
+        rows = CsvRows()
+        response = yield Send(request, stream=True)
+        check_result_response(response, self._session.redactor)
+        texts = yield Chunks(response, text=True)
+        while (text := (yield Next(texts))) is not None:
+            for row in rows.feed(text):
+                yield Item(row)
+        for row in rows.close():
+            yield Item(row)
+
+
+_LIST = operation_by_id("listQueryRunsForReportRun")
+_GET = operation_by_id("getQueryRunForReportRun")

@@ -22,7 +22,7 @@ from mode_api_client.models import Link
 from mode_api_client.types import Unset
 
 from .errors import ResponseParseError
-from .session import Rules
+from .origin import Origin
 from .wire import to_wire
 
 __all__ = [
@@ -30,7 +30,6 @@ __all__ = [
     "Variables",
     "expand_link",
     "follow_target",
-    "followed",
     "relation_href",
     "relation_link",
     "web_links",
@@ -153,7 +152,7 @@ def expand_link(link: Link | list[Link] | str, variables: Variables | None = Non
 
 
 def follow_target(
-    rules: Rules,
+    origin: Origin,
     link: Link | list[Link] | str,
     *,
     other_origin: bool = False,
@@ -162,7 +161,7 @@ def follow_target(
     """Where following ``link`` goes.
 
     Args:
-        rules: The session's rules (base URL, origin).
+        origin: The API's origin (its base URL).
         link: A ``Link`` model, an array of one (a relation's value), or an ``href``.
         other_origin: Allow a link on another origin; it is fetched without credentials.
         variables: Values for a templated link's variables (see ``expand_link``).
@@ -173,27 +172,17 @@ def follow_target(
             path (a ``*_web`` browser URL, which is shown to people, never fetched).
     """
     href = expand_link(link, variables)
-    url = rules.origin.join(href)
-    if not rules.origin.is_own_origin(url):
+    url = origin.join(href)
+    if not origin.is_own_origin(url):
         if not other_origin:
-            rules.origin.resolve(href)  # raises the refusal
+            origin.resolve(href)  # raises the refusal
         return Target(url, credentials=False)
-    if not rules.origin.is_api_url(url):
+    if not origin.is_api_url(url):
         raise ValueError(
-            f"{rules.origin.shown_url(url)} is a browser URL (a *_web relation), not an API URL:"
+            f"{origin.shown_url(url)} is a browser URL (a *_web relation), not an API URL:"
             " open it in a browser"
         )
     return Target(url, credentials=True)
-
-
-def followed(rules: Rules, response: httpx.Response) -> Any:
-    """The body of a read response to a followed link: the spec's model, or decoded JSON.
-
-    Raises:
-        ResponseParseError: the body is not JSON, or cannot be read as the model the spec
-            names for its path (see ``reader``).
-    """
-    return rules.read(response)
 
 
 def web_links(resource: Any) -> dict[str, str]:

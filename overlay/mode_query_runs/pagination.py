@@ -30,7 +30,6 @@ from mode_api_client.types import Unset
 from .errors import ModeAPIError, ResponseParseError
 from .links import relation_href
 from .origin import Origin
-from .session import Rules
 
 __all__ = ["DEFAULT_PAGE_LIMIT", "PageWalk", "check_page_limit", "parse_page", "query_runs_of"]
 
@@ -78,6 +77,8 @@ class PageWalk:
         self._fetched: set[httpx.URL] = set()
         self._given: set[str] = set()
         self._url: httpx.URL | None = None
+        self.first_url: httpx.URL | None = None
+        """The URL of the listing's first page, once taken."""
         self._ending: str | None = None
 
     def take(self, url: httpx.URL, page: QueryRunCollection) -> list[QueryRun]:
@@ -86,6 +87,8 @@ class PageWalk:
         A run without a string ``token`` is always new. Call ``next_url`` next.
         """
         self.pages += 1
+        if self.first_url is None:
+            self.first_url = url
         self._url = url
         self._fetched.add(url)
         self_url = self._self_url(page)
@@ -180,14 +183,13 @@ def _counter(page: QueryRunCollection, name: str) -> int | None:
     return None
 
 
-def parse_page(rules: Rules, response: httpx.Response) -> QueryRunCollection:
-    """A read ``next_page`` response as a ``QueryRunCollection`` (read as ``reader`` does).
+def parse_page(page: Any, response: httpx.Response) -> QueryRunCollection:
+    """``page``, the read body of a ``next_page`` ``response``, as a ``QueryRunCollection``.
 
     Raises:
-        ResponseParseError: the body is not JSON or cannot be read as a Query Run
-            collection (a ``next_page`` that leads elsewhere than a list of Query Runs).
+        ResponseParseError: it is not one (a ``next_page`` that leads elsewhere than a
+            list of Query Runs).
     """
-    page = rules.read(response)
     if not isinstance(page, QueryRunCollection):
         raise ResponseParseError(
             "next_page does not lead to a page of Query Runs", status=response.status_code

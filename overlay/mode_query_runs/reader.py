@@ -73,10 +73,8 @@ def _inner_files() -> tuple[str, ...]:
     return (*(_package_dir(package) for package in packages), str(contextlib.__file__))
 
 
-# On Python 3.11 (no skip_file_prefixes) the caller is a fixed number of frames up:
-# warn <- SpecReader._report <- SpecReader.read <- Session.read <- the client's call helper
-# (or links.followed) <- the client's method <- the caller.
-_CALLER_LEVEL = 6
+Notes = list[tuple[tuple[str, str], str]]
+"""Warnings not yet warned: ``((operation, place in the schema), message)``."""
 
 
 @functools.cache
@@ -153,7 +151,9 @@ class SpecReader:
         self._reported: set[tuple[str, str]] = set()
         self._lock = threading.Lock()
 
-    def read(self, response: httpx.Response, operation: Operation) -> Any:
+    def read(
+        self, response: httpx.Response, operation: Operation, notes: Notes | None = None
+    ) -> Any:
         """The model of a read 2xx ``response`` to ``operation`` (decoded JSON if none).
 
         Raises:
@@ -166,23 +166,53 @@ class SpecReader:
         try:
             read = model.from_json(response.content)
         except UnreadableBody as error:
-            if error.found is None:
-                raise not_json(response) from None
-            top = Deviation((), "object", error.found, "type")
-            raise self._error(response, operation, [top]) from None
+            raise self.unreadable(error, response, operation) from None
+        return self.check(read, response.request, response.status_code, operation, notes)
+
+    def unreadable(
+        self, error: UnreadableBody, response: httpx.Response, operation: Operation
+    ) -> ResponseParseError:
+        """The error for a body no model can be read from (``from_json`` refused it)."""
+        if error.found is None:
+            return not_json(response)
+        top = Deviation((), "object", error.found, "type")
+        return self._error(response.request, response.status_code, operation, [top])
+
+    def check(
+        self,
+        read: Any,
+        request: httpx.Request,
+        status: int,
+        operation: Operation,
+        notes: Notes | None = None,
+    ) -> Any:
+        """``read`` (a model from the generated code) once its deviations are reported,
+        or the error they make. New deviations are logged, and their warnings added to
+        ``notes`` for the caller to ``warn`` (default: warned here).
+
+        Raises:
+            ResponseParseError: it cannot be read (see the module); or, when strict, it
+                strays from the spec in any way.
+        """
         found = deviations_of(read)
         if not found:
             return read
         if _too_deep(read, found):
-            raise self._error(response, operation, [_TOO_DEEP])
+            raise self._error(request, status, operation, [_TOO_DEEP])
         fatal = [deviation for deviation in found if _unreadable(deviation)]
         if fatal or self.strict:
-            raise self._error(response, operation, fatal or list(found))
-        self._report(operation.operation_id, found)
+            raise self._error(request, status, operation, fatal or list(found))
+        new = self._new(operation.operation_id, found)
+        if notes is None:
+            self.warn(new)
+        else:
+            notes.extend(new)
         return read
 
-    def _report(self, operation_id: str, found: Iterable[Deviation]) -> None:
-        """Warn and log each deviation whose (operation, place in the schema) is new here."""
+    def _new(self, operation_id: str, found: Iterable[Deviation]) -> Notes:
+        """Log each deviation whose (operation, place in the schema) is new here; their
+        warnings, to ``warn``."""
+        new: Notes = []
         for deviation in found:
             key = (operation_id, deviation.rule)
             with self._lock:
@@ -191,27 +221,34 @@ class SpecReader:
             kept = "" if deviation.found == "missing" else "; kept in additional_properties"
             message = f"{operation_id}: {deviation}{kept}"
             LOGGER.warning("spec drift: %s", message)
+            new.append((key, message))
+        return new
+
+    def warn(self, notes: Notes, stacklevel: int = 2) -> None:
+        """Warn ``SpecDriftWarning`` for each note, pointing at the caller's line
+        (``stacklevel`` frames up on Python 3.11: the SDK's frames are skipped from 3.12)."""
+        for key, message in notes:
             # Marked reported only once warned: a filter that turns the warning into an
             # error fails every response that strays, not just the first.
             if sys.version_info >= (3, 12):
                 warnings.warn(message, SpecDriftWarning, skip_file_prefixes=_inner_files())
             else:
-                warnings.warn(message, SpecDriftWarning, stacklevel=_CALLER_LEVEL)
+                warnings.warn(message, SpecDriftWarning, stacklevel=stacklevel + 1)
             with self._lock:
                 self._reported.add(key)
 
     @staticmethod
     def _error(
-        response: httpx.Response, operation: Operation, found: list[Deviation]
+        request: httpx.Request, status: int, operation: Operation, found: list[Deviation]
     ) -> ResponseParseError:
-        method, url = request_identity(response.request)
+        method, url = request_identity(request)
         first = str(found[0])
         if len(first) > _MAX_PROBLEM:
             first = first[:_MAX_PROBLEM] + "…"
         more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
         return ResponseParseError(
             f"response does not match the spec's {operation.operation_id} schema: {first}{more}",
-            status=response.status_code,
+            status=status,
             method=method,
             url=url,
         )

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import click
 
+from ..engine import Session
 from ..errors import credential_forms
-from ..session import Session
 from ..testing.credentials import DEMO_ACCOUNT
 from ..testing.drift_report import drift_of
 from ..testing.recorder import record_report_run

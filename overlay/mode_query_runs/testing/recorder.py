@@ -28,16 +28,17 @@ from typing import Any
 from urllib.parse import quote
 
 import httpx
-import tenacity
 
 from mode_api_client.models import QueryRun
 
+from ..bodies import STREAMS_BODY
 from ..core import DEFAULT_MAX_RETRIES
+from ..engine import Session
 from ..errors import without_userinfo
 from ..pagination import PageWalk, parse_page
+from ..responses import FOLLOWS_REDIRECTS
 from ..results import FORMATS, NO_RESULTS, check_result_response, content_href
 from ..retries import RetryPolicy
-from ..session import Session
 from ..settings import check_token
 from .cassette import Interaction, dump_cassette
 from .scrub import Scrubber
@@ -68,36 +69,19 @@ def _interaction(response: httpx.Response) -> Interaction:
     )
 
 
-def _getter(session: Session, retrying: tenacity.Retrying) -> Callable[[httpx.URL], httpx.Response]:
-    def get(url: httpx.URL) -> httpx.Response:
-        def attempt() -> httpx.Response:
-            with session.checks.transport_errors():
-                return session.send(session.request(url), auth=session.auth)
-
-        return retrying(attempt)
-
-    return get
+def _getter(http: httpx.Client) -> Callable[[httpx.URL], httpx.Response]:
+    """GET of an API URL (retried by ``http``'s transport; only the final answer kept)."""
+    return lambda url: http.send(http.build_request("GET", url))
 
 
-def _result_getter(
-    session: Session, retrying: tenacity.Retrying
-) -> Callable[[httpx.URL], Interaction]:
+def _result_getter(http: httpx.Client) -> Callable[[httpx.URL], Interaction]:
     """GET of a result's content (redirects followed), recorded under the URL asked for."""
 
     def get(url: httpx.URL) -> Interaction:
-        def attempt() -> httpx.Response:
-            request = session.request(url, accept=FORMATS["csv"], result=True)
-            with session.checks.transport_errors():
-                response = session.http.send(
-                    request, auth=session.auth, follow_redirects=True, stream=True
-                )
-                try:
-                    response.read()
-                finally:
-                    response.close()
-            return response
-
-        response = retrying(attempt)
+        headers = {"Accept": FORMATS["csv"]}
+        extensions = {FOLLOWS_REDIRECTS: True, STREAMS_BODY: True}
+        request = http.build_request("GET", url, headers=headers, extensions=extensions)
+        response = http.send(request, follow_redirects=True)
         check_result_response(response)
         return replace(_interaction(response), uri=str(without_userinfo(url)), request_headers={})
 
@@ -162,12 +146,14 @@ def fetch_report_run(
     recorded: list[Interaction] = []
     listed: list[str] = []
     walk = PageWalk(session.origin)
-    get = _getter(session, tenacity.Retrying(**retry_policy.options(max_retries)))
+    http = session.client(session.timeout, retry_policy, max_retries)
+    assert isinstance(http, httpx.Client)
+    get = _getter(http)
     url: httpx.URL | None = httpx.URL(listing)
     while url is not None:
         response = get(url)
         recorded.append(_interaction(response))
-        page = parse_page(session, response)
+        page = parse_page(session.read(response), response)
         listed.extend(run.token for run in walk.take(url, page) if isinstance(run.token, str))
         url = walk.next_url(page)
     wanted = [check_token("query_run", token) for token in query_runs] or listed
@@ -180,7 +166,7 @@ def fetch_report_run(
         content = _result_url(session, found) if results else None
         if content is not None:
             contents.append(content)
-    get_result = _result_getter(session, tenacity.Retrying(**retry_policy.options(max_retries)))
+    get_result = _result_getter(http)
     recorded.extend(get_result(url) for url in contents)
     return recorded
 

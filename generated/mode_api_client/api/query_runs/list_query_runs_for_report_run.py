@@ -57,11 +57,17 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[Error | QueryRunCollection]:
+    try:
+        parsed = _parse_response(client=client, response=response)
+    except errors.UnreadableBody as error:
+        error.response = response
+        raise
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
+        parsed=parsed,
+        request=response.request,
     )
 
 

@@ -1,0 +1,272 @@
+"""The policy layer: one connection pool per client, and an httpx transport that applies
+every rule to every request, sync and async alike.
+
+A client's requests go through an httpx client (``Session.http``) whose transport is
+``ModeTransport`` (``AsyncModeTransport``): the generated operations
+(``sync_detailed`` / ``asyncio_detailed``), followed links and result downloads alike.
+For each request the transport, in this order:
+
+- keeps the client's pace (``pace``) and retries a GET that got ``429``, ``502``,
+  ``503``, ``504`` or no response (``retries``, with tenacity);
+- sends it through the connection pool (``Session.pool``: the SDK's own httpx client,
+  or the caller's ``http_client`` with its proxies, certificates and transport);
+- reads a JSON body within ``max_body_bytes`` and the request's overall deadline, an
+  error body within what an error shows (``bodies``); result content is left to stream;
+- logs the response and raises the typed error for a failure (``responses``), with the
+  client's credentials hidden (``Origin.redactor``).
+
+Above the transport, httpx adds Basic auth, the ``Accept`` / ``User-Agent`` headers, and
+follows a result's redirects (dropping ``Authorization`` on another origin). The two
+transports differ only in how they send, sleep and iterate a body's chunks.
+"""
+
+from __future__ import annotations
+
+from http.cookiejar import CookieJar, DefaultCookiePolicy
+from typing import Any
+
+import httpx
+import tenacity
+
+from .bodies import STREAMS_BODY, BodyLimits, BodyRead
+from .errors import credential_forms, without_userinfo
+from .jsonbody import decode_json
+from .origin import Origin
+from .pace import Pace, apaced, paced
+from .reader import Notes, SpecReader
+from .responses import FOLLOWS_REDIRECTS, TIMEOUT, ResponseChecks
+from .retries import RetryPolicy
+from .settings import DEFAULT_MAX_BODY_BYTES, check_seconds, user_agent
+from .spec import MEDIA_TYPE
+
+__all__ = ["AsyncModeTransport", "ModeTransport", "Session"]
+
+
+def _no_cookies() -> CookieJar:
+    """Authenticated by token: no cookie is kept, so none can follow a redirect to storage
+    (cookies ignore ports) nor come back to the API."""
+    return CookieJar(DefaultCookiePolicy(allowed_domains=[]))
+
+
+class Session:
+    """One client's connection pool and the rules every request of it meets.
+
+    Args:
+        base_url: The API's base URL, e.g. ``https://app.mode.com/api``.
+        token: Mode API token (the Basic auth user name).
+        secret: Mode API secret (the Basic auth password).
+        timeout: Seconds to wait to connect and for each read; a JSON body still
+            arriving this long after its request started is an ``APITimeoutError``.
+        strict: Refuse a body that strays from the spec (see ``reader``).
+        max_body_bytes: The largest 2xx JSON body to read, in bytes.
+        http: A caller's own ``kind`` to send through (its transport, proxies,
+            certificates and limits; its default headers, auth and cookies are not used);
+            ``close`` leaves it open. Default: a pool of the session's own.
+        pace: The pace of the client's requests (default: unlimited until a ``429``).
+        retry_policy: How retries back off (default ``RetryPolicy()``).
+        max_retries: Retries of ``http``'s requests (a copy: ``client``).
+        kind: ``httpx.Client`` (default) or ``httpx.AsyncClient``.
+
+    Raises:
+        TypeError: ``http`` is not a ``kind``.
+        ValueError: ``base_url`` is not an http(s) URL; ``timeout``, ``max_body_bytes`` or
+            ``max_retries`` is out of range.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        token: str,
+        secret: str,
+        timeout: float,
+        *,
+        kind: type[httpx.Client] | type[httpx.AsyncClient] = httpx.Client,
+        strict: bool = False,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        http: httpx.Client | httpx.AsyncClient | None = None,
+        pace: Pace | None = None,
+        retry_policy: RetryPolicy | None = None,
+        max_retries: int = 2,
+    ) -> None:
+        if http is not None and not isinstance(http, kind):
+            raise TypeError(
+                f"http_client must be an httpx.{kind.__name__}, not {type(http).__name__}"
+            )
+        self.kind = kind
+        self.origin = Origin(base_url, credential_forms(token, secret))
+        self.redactor = self.origin.redactor
+        """Hides this session's credentials in its errors (``errors.Redactor``)."""
+        self.timeout = check_seconds("timeout", timeout)
+        self.checks = ResponseChecks(self.origin, self.timeout)
+        self.bodies = BodyLimits(max_body_bytes, self.origin)
+        self.reader = SpecReader(strict=strict)
+        self.pace = pace or Pace(None, policy=retry_policy)
+        self.auth = httpx.BasicAuth(token, secret)
+        self.headers = {"Accept": MEDIA_TYPE, "User-Agent": user_agent()}
+        self.owns_pool = http is None
+        self.pool = kind(follow_redirects=False, cookies=_no_cookies()) if http is None else http
+        """Where requests are sent: the caller's ``http_client``, or the session's own."""
+        self._closed = False
+        self.http = self.client(self.timeout, retry_policy or RetryPolicy(), max_retries)
+
+    def __repr__(self) -> str:
+        return f"Session(base_url={str(without_userinfo(self.origin.base_url))!r})"
+
+    def client(
+        self, timeout: float, retry_policy: RetryPolicy, max_retries: int
+    ) -> httpx.Client | httpx.AsyncClient:
+        """An httpx client over this session's pool whose requests meet its rules, with
+        these limits (``with_options`` makes one per copy of a client)."""
+        kind, retry = self.kind, retry_policy.options(max_retries)
+        transport: Any = (ModeTransport if kind is httpx.Client else AsyncModeTransport)(
+            self, timeout, retry_policy, retry
+        )
+        return kind(
+            transport=transport,
+            base_url=self.origin.base_url,
+            auth=self.auth,
+            headers=self.headers,
+            timeout=httpx.Timeout(timeout),
+            follow_redirects=False,
+            cookies=_no_cookies(),
+        )
+
+    @property
+    def is_closed(self) -> bool:
+        """Whether no request may be sent: the session or its pool was closed."""
+        return self._closed or self.pool.is_closed
+
+    def close(self) -> None:
+        """Close the connection pool (a caller's own ``http`` is left open)."""
+        self._closed = True
+        if self.owns_pool and isinstance(self.pool, httpx.Client):
+            self.pool.close()
+
+    async def aclose(self) -> None:
+        """Close the connection pool of an async session (a caller's own is left open)."""
+        self._closed = True
+        if self.owns_pool and isinstance(self.pool, httpx.AsyncClient):
+            await self.pool.aclose()
+
+    def request(
+        self, url: httpx.URL, *, accept: str = MEDIA_TYPE, result: bool = False
+    ) -> httpx.Request:
+        """A GET of ``url`` for ``http``; ``result``: a result download, whose redirects
+        httpx follows and whose body the caller streams (no body limit)."""
+        extensions = {FOLLOWS_REDIRECTS: True, STREAMS_BODY: True} if result else {}
+        return self.http.build_request(
+            "GET", url, headers={"Accept": accept}, extensions=extensions
+        )
+
+    def read(self, response: httpx.Response, notes: Notes | None = None) -> Any:
+        """A read 2xx response's body: the spec's model for a spec operation, else JSON.
+
+        Raises:
+            ResponseParseError: the body is not JSON, or cannot be read as the spec's
+                model (strict: strays from the spec at all); see ``reader``.
+        """
+        operation = self.origin.operation_for(response.request.url, response.request.method)
+        with self.redactor.scope():
+            if operation is None:
+                return decode_json(response)
+            return self.reader.read(response, operation, notes)
+
+
+class _Transport:
+    """What both transports share: the session, the limits of one httpx client."""
+
+    def __init__(
+        self,
+        session: Session,
+        timeout: float,
+        retry_policy: RetryPolicy,
+        retry: dict[str, Any],
+    ) -> None:
+        self.session = session
+        self.timeout = timeout
+        self.retry_policy = retry_policy
+        self.retry = retry
+
+    def _deadline(self, request: httpx.Request) -> float:
+        """When the request's retries must be done (its ``total_timeout``)."""
+        request.extensions.setdefault(TIMEOUT, self.timeout)
+        return self.session.pace.clock() + self.retry_policy.total_timeout
+
+    def _body_read(self, response: httpx.Response) -> BodyRead | None:
+        """A read of ``response``'s body within its limits, or ``None`` (checked as it is:
+        a result's content is streamed by the caller).
+
+        Raises:
+            ModeAPIError: as ``ResponseChecks.inspect`` for a response not read.
+        """
+        session = self.session
+        if not session.bodies.wants_body(response):
+            session.checks.inspect(response)
+            return None
+        return BodyRead(session.bodies, session.checks.check_deadline, response)
+
+    def _finish(self, read: BodyRead) -> httpx.Response:
+        response = read.response()
+        self.session.checks.inspect(response)
+        return response
+
+
+class ModeTransport(_Transport, httpx.BaseTransport):
+    """The rules over a blocking pool (``Session.pool``, an ``httpx.Client``)."""
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        deadline = self._deadline(request)
+        pool = self.session.pool
+        assert isinstance(pool, httpx.Client)
+
+        def attempt() -> httpx.Response:
+            self.session.checks.on_request(request)
+            with self.session.checks.transport_errors():
+                response = pool.send(request, stream=True, auth=None, follow_redirects=False)
+                streamed = False
+                try:
+                    read = self._body_read(response)
+                    if read is None:
+                        streamed = True  # a result's content, or a redirect to follow
+                        return response
+                    for chunk in response.iter_bytes():
+                        if read.take(chunk):
+                            break
+                finally:
+                    if not streamed:
+                        response.close()
+            return self._finish(read)
+
+        return tenacity.Retrying(**self.retry)(lambda: paced(self.session.pace, attempt, deadline))
+
+
+class AsyncModeTransport(_Transport, httpx.AsyncBaseTransport):
+    """The rules over an async pool (``Session.pool``, an ``httpx.AsyncClient``)."""
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        deadline = self._deadline(request)
+        pool = self.session.pool
+        assert isinstance(pool, httpx.AsyncClient)
+
+        async def attempt() -> httpx.Response:
+            self.session.checks.on_request(request)
+            with self.session.checks.transport_errors():
+                response = await pool.send(request, stream=True, auth=None, follow_redirects=False)
+                streamed = False
+                try:
+                    read = self._body_read(response)
+                    if read is None:
+                        streamed = True  # a result's content, or a redirect to follow
+                        return response
+                    async for chunk in response.aiter_bytes():
+                        if read.take(chunk):
+                            break
+                finally:
+                    if not streamed:
+                        await response.aclose()
+            return self._finish(read)
+
+        async def paced_attempt() -> httpx.Response:
+            return await apaced(self.session.pace, attempt, deadline)
+
+        return await tenacity.AsyncRetrying(**self.retry)(paced_attempt)
