@@ -38,9 +38,12 @@ def test_a_closed_http_client_of_your_own(mock_server: MockServer) -> None:
     mode = sync_client(mock_server, http_client=own)
     assert mode.get_query_run(REPORT, PAGED_RUN, PAGED_TOKENS[0]).token == PAGED_TOKENS[0]
     own.close()
-    with pytest.raises(ModeAPIError, match=CLOSED):
+    with pytest.raises(ModeAPIError) as closed:
         mode.get_query_run(REPORT, PAGED_RUN, PAGED_TOKENS[0])
-    # Closing the SDK's client takes its hooks off yours: it sends nothing unchecked later.
+    assert str(closed.value) == (
+        "the http_client this ModeClient was given is closed: give it an open one"
+    )
+    # Closing the SDK's client leaves yours open.
     second = httpx.Client()
     mode = sync_client(mock_server, http_client=second)
     mode.close()

@@ -22,6 +22,8 @@ transports differ only in how they send, sleep and iterate a body's chunks.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from typing import Any
 
@@ -29,7 +31,7 @@ import httpx
 import tenacity
 
 from .bodies import STREAMS_BODY, BodyLimits, BodyRead
-from .errors import credential_forms, without_userinfo
+from .errors import APIConnectionError, ModeAPIError, credential_forms, without_userinfo
 from .jsonbody import decode_json
 from .origin import Origin
 from .pace import Pace, apaced, paced
@@ -192,6 +194,26 @@ class _Transport:
         request.extensions.setdefault(TIMEOUT, self.timeout)
         return self.session.pace.clock() + self.retry_policy.total_timeout
 
+    @contextlib.contextmanager
+    def _sending(self, request: httpx.Request) -> Iterator[None]:
+        """Map what the pool raises: a redirect whose ``Location`` is not a URL (httpx
+        refuses it while the pool reads the answer) is the server's error, not retried;
+        no response is ``APIConnectionError`` (``transport_errors``)."""
+        try:
+            with self.session.checks.transport_errors():
+                yield
+        except APIConnectionError as error:
+            cause = error.__cause__ or error.__context__
+            if isinstance(cause, httpx.RemoteProtocolError) and "location header" in str(cause):
+                origin = self.session.origin
+                raise ModeAPIError(
+                    f"redirect to an invalid URL ({str(cause).rstrip('.')})",
+                    method=request.method,
+                    url=origin.shown_url(request.url),
+                    redactor=origin.redactor,
+                ) from None
+            raise
+
     def _body_read(self, response: httpx.Response) -> BodyRead | None:
         """A read of ``response``'s body within its limits, or ``None`` (checked as it is:
         a result's content is streamed by the caller).
@@ -221,7 +243,7 @@ class ModeTransport(_Transport, httpx.BaseTransport):
 
         def attempt() -> httpx.Response:
             self.session.checks.on_request(request)
-            with self.session.checks.transport_errors():
+            with self._sending(request):
                 response = pool.send(request, stream=True, auth=None, follow_redirects=False)
                 streamed = False
                 try:
@@ -250,7 +272,7 @@ class AsyncModeTransport(_Transport, httpx.AsyncBaseTransport):
 
         async def attempt() -> httpx.Response:
             self.session.checks.on_request(request)
-            with self.session.checks.transport_errors():
+            with self._sending(request):
                 response = await pool.send(request, stream=True, auth=None, follow_redirects=False)
                 streamed = False
                 try:

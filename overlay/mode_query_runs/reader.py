@@ -216,7 +216,7 @@ class SpecReader:
         for deviation in found:
             key = (operation_id, deviation.rule)
             with self._lock:
-                if key in self._reported:
+                if key in self._reported or any(key == seen for seen, _ in new):
                     continue
             kept = "" if deviation.found == "missing" else "; kept in additional_properties"
             message = f"{operation_id}: {deviation}{kept}"
