@@ -28,4 +28,6 @@ def test_a_cookie_from_the_api_does_not_follow_a_result_redirect(tmp_path: Path)
         with ScriptedServer(moved) as server, client(server) as mode:
             written = mode.download_result(run_with_links(result=RESULT), tmp_path / "r.csv")
     assert written == 8
-    assert [sorted(seen.headers) for seen in storage.seen] == [["Accept", "Accept-Encoding", "Connection", "Host", "User-Agent"]]
+    assert [sorted(seen.headers) for seen in storage.seen] == [
+        ["Accept", "Accept-Encoding", "Connection", "Host", "User-Agent"]
+    ]

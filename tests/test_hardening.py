@@ -244,7 +244,9 @@ def test_a_location_that_is_not_a_url_is_an_error_and_not_retried(tmp_path: Path
             "redirect to an invalid URL (Invalid URL in location header: Invalid port: 'abc')"
             f" (GET {server.url}{RESULT}/content.csv)"
         )
-        with pytest.raises(ModeAPIError, match=r"^redirect to an invalid URL \(Invalid URL in location header"):
+        with pytest.raises(
+            ModeAPIError, match=r"^redirect to an invalid URL \(Invalid URL in location header"
+        ):
             mode.get_query_run("r1", "u1", "q1")
     assert len(server.seen) == 2
     assert list(tmp_path.iterdir()) == []

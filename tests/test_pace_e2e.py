@@ -226,7 +226,7 @@ def test_from_env_takes_a_rate_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MODE_API_SECRET", "s")
     monkeypatch.setenv("MODE_ACCOUNT", "acme")
     with ModeClient.from_env(rate_limit=7.5) as mode:
-        assert (mode._pace.rate, mode._pace.limit) == (7.5, 7.5)
+        assert (mode._session.pace.rate, mode._session.pace.limit) == (7.5, 7.5)
 
 
 def test_list_many_takes_a_rate_limit(tmp_path: Path) -> None:

@@ -233,7 +233,7 @@ def test_the_pace_applies_to_every_method(tmp_path: Path) -> None:
         assert [q.token for q in mode.list_query_runs(REPORT, "rr0000000001")] == tokens
         page = mode.follow(url)  # the bucket is full: 429, Retry-After 1, then retried
         assert [q["token"] for q in page.to_dict()["_embedded"]["query_runs"]] == tokens
-        pace = mode._pace
+        pace = mode._session.pace
         assert pace.events == 1  # the 429 after two answers let through: a rate is set
         assert pace.rate is not None
         assert server.buckets is not None and server.buckets.limited == 1

@@ -29,12 +29,14 @@ from mode_api_client.api.query_runs import (
 from mode_api_client.errors import UnreadableBody
 from mode_api_client.models import Link, QueryRun, QueryRunCollection
 
+from .bodies import STREAMS_BODY
 from .engine import Session
 from .errors import ModeAPIError, ResponseParseError, without_userinfo
 from .links import Variables, follow_target, relation_href
 from .pace import Pace
 from .pagination import DEFAULT_PAGE_LIMIT, PageWalk, check_page_limit, parse_page
 from .reader import Notes
+from .responses import FOLLOWS_REDIRECTS
 from .results import FORMATS, CsvRows, Download, check_result_response, content_href
 from .retries import RetryPolicy
 from .settings import (
@@ -44,7 +46,7 @@ from .settings import (
     check_seconds,
     check_token,
 )
-from .spec import Operation, operation_by_id
+from .spec import MEDIA_TYPE
 from .waiting import Poll, ReportRunWait, is_finished
 
 __all__ = ["DEFAULT_MAX_RETRIES", "Call", "ClientCore", "Item", "Steps", "named_here"]
@@ -66,13 +68,13 @@ class Call(Generic[T]):
 
     Attributes:
         operation: The generated module (``list_query_runs_for_report_run``).
-        spec: The spec's operation (its ``operationId`` names it in errors).
+        spec: The spec's ``operationId`` for it (it names it in errors and warnings).
         args: Its path parameters, in order.
         expect: The model a success is read into.
     """
 
     operation: Any
-    spec: Operation
+    spec: str
     args: tuple[str, ...]
     expect: type[T]
 
@@ -319,6 +321,17 @@ class ClientCore:
     def __repr__(self) -> str:
         return f"{type(self).__name__}(account={self.account!r}, base_url={self.base_url!r})"
 
+    def _request(
+        self, url: httpx.URL, *, accept: str = MEDIA_TYPE, result: bool = False
+    ) -> httpx.Request:
+        """A GET of ``url`` with this client's headers and ``timeout`` (``result``: a
+        result download, whose redirects are followed and whose body is streamed)."""
+        extensions = {FOLLOWS_REDIRECTS: True, STREAMS_BODY: True} if result else {}
+        request: httpx.Request = self._http.build_request(
+            "GET", url, headers={"Accept": accept}, extensions=extensions
+        )
+        return request
+
     def _check_usable(self) -> None:
         """Refuse a request on a closed client, naming the cause.
 
@@ -402,7 +415,7 @@ class ClientCore:
             next_url = walk.next_url(page)
             if next_url is None:
                 return every
-            response = yield Send(self._session.request(next_url))
+            response = yield Send(self._request(next_url))
             page = parse_page((yield from self._read(response)), response)
             url = next_url
 
@@ -416,7 +429,7 @@ class ClientCore:
         target = follow_target(
             self._session.origin, link, other_origin=other_origin, variables=variables
         )
-        response = yield Send(self._session.request(target.url), credentials=target.credentials)
+        response = yield Send(self._request(target.url), credentials=target.credentials)
         return (yield from self._read(response))
 
     def _wait_for_completion(self, query_run: QueryRun, poll: Poll) -> Steps[QueryRun]:
@@ -447,7 +460,7 @@ class ClientCore:
     def _result_request(self, query_run: QueryRun, format: str) -> httpx.Request:
         """The GET of a Query Run's result content (``ValueError`` as ``content_href``)."""
         url = self._session.origin.resolve(content_href(query_run, format), relation="result")
-        return self._session.request(url, accept=FORMATS[format], result=True)
+        return self._request(url, accept=FORMATS[format], result=True)
 
     def _download(self, request: httpx.Request, download: Download) -> Steps[int]:
         try:
@@ -472,5 +485,5 @@ class ClientCore:
             yield Item(row)
 
 
-_LIST = operation_by_id("listQueryRunsForReportRun")
-_GET = operation_by_id("getQueryRunForReportRun")
+_LIST = "listQueryRunsForReportRun"
+_GET = "getQueryRunForReportRun"

@@ -30,13 +30,13 @@ from typing import Any
 import httpx
 import tenacity
 
-from .bodies import STREAMS_BODY, BodyLimits, BodyRead
+from .bodies import BodyLimits, BodyRead
 from .errors import APIConnectionError, ModeAPIError, credential_forms, without_userinfo
 from .jsonbody import decode_json
 from .origin import Origin
 from .pace import Pace, apaced, paced
 from .reader import Notes, SpecReader
-from .responses import FOLLOWS_REDIRECTS, TIMEOUT, ResponseChecks
+from .responses import TIMEOUT, ResponseChecks
 from .retries import RetryPolicy
 from .settings import DEFAULT_MAX_BODY_BYTES, check_seconds, user_agent
 from .spec import MEDIA_TYPE
@@ -149,16 +149,6 @@ class Session:
         self._closed = True
         if self.owns_pool and isinstance(self.pool, httpx.AsyncClient):
             await self.pool.aclose()
-
-    def request(
-        self, url: httpx.URL, *, accept: str = MEDIA_TYPE, result: bool = False
-    ) -> httpx.Request:
-        """A GET of ``url`` for ``http``; ``result``: a result download, whose redirects
-        httpx follows and whose body the caller streams (no body limit)."""
-        extensions = {FOLLOWS_REDIRECTS: True, STREAMS_BODY: True} if result else {}
-        return self.http.build_request(
-            "GET", url, headers={"Accept": accept}, extensions=extensions
-        )
 
     def read(self, response: httpx.Response, notes: Notes | None = None) -> Any:
         """A read 2xx response's body: the spec's model for a spec operation, else JSON.

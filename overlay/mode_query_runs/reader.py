@@ -166,24 +166,26 @@ class SpecReader:
         try:
             read = model.from_json(response.content)
         except UnreadableBody as error:
-            raise self.unreadable(error, response, operation) from None
-        return self.check(read, response.request, response.status_code, operation, notes)
+            raise self.unreadable(error, response, operation.operation_id) from None
+        return self.check(
+            read, response.request, response.status_code, operation.operation_id, notes
+        )
 
     def unreadable(
-        self, error: UnreadableBody, response: httpx.Response, operation: Operation
+        self, error: UnreadableBody, response: httpx.Response, operation_id: str
     ) -> ResponseParseError:
         """The error for a body no model can be read from (``from_json`` refused it)."""
         if error.found is None:
             return not_json(response)
         top = Deviation((), "object", error.found, "type")
-        return self._error(response.request, response.status_code, operation, [top])
+        return self._error(response.request, response.status_code, operation_id, [top])
 
     def check(
         self,
         read: Any,
         request: httpx.Request,
         status: int,
-        operation: Operation,
+        operation_id: str,
         notes: Notes | None = None,
     ) -> Any:
         """``read`` (a model from the generated code) once its deviations are reported,
@@ -198,11 +200,11 @@ class SpecReader:
         if not found:
             return read
         if _too_deep(read, found):
-            raise self._error(request, status, operation, [_TOO_DEEP])
+            raise self._error(request, status, operation_id, [_TOO_DEEP])
         fatal = [deviation for deviation in found if _unreadable(deviation)]
         if fatal or self.strict:
-            raise self._error(request, status, operation, fatal or list(found))
-        new = self._new(operation.operation_id, found)
+            raise self._error(request, status, operation_id, fatal or list(found))
+        new = self._new(operation_id, found)
         if notes is None:
             self.warn(new)
         else:
@@ -239,7 +241,7 @@ class SpecReader:
 
     @staticmethod
     def _error(
-        request: httpx.Request, status: int, operation: Operation, found: list[Deviation]
+        request: httpx.Request, status: int, operation_id: str, found: list[Deviation]
     ) -> ResponseParseError:
         method, url = request_identity(request)
         first = str(found[0])
@@ -247,7 +249,7 @@ class SpecReader:
             first = first[:_MAX_PROBLEM] + "…"
         more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
         return ResponseParseError(
-            f"response does not match the spec's {operation.operation_id} schema: {first}{more}",
+            f"response does not match the spec's {operation_id} schema: {first}{more}",
             status=status,
             method=method,
             url=url,
