@@ -279,6 +279,11 @@ class MockServer:
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread()
         self._failure: BaseException | None = None
+        # Set while no server thread runs. wait() and stop() wait on it, not on the thread:
+        # on Python 3.11 a join interrupted by a signal handler's exception can leave the
+        # thread marked dead while it still runs (CPython issue 90882).
+        self._stopped = threading.Event()
+        self._stopped.set()
 
     token = DEMO_TOKEN
     secret = DEMO_SECRET
@@ -334,6 +339,7 @@ class MockServer:
         finally:
             for listener in sockets:
                 listener.close()
+            self._stopped.set()
 
     def start(self) -> None:
         """Bind both origins, start serving in a background thread; return once the server
@@ -345,13 +351,18 @@ class MockServer:
                 within 10 seconds.
         """
         sockets = self._listen()
+        self._stopped.clear()
         self._thread = threading.Thread(
             target=self._run, args=(sockets,), name="mode-mock", daemon=True
         )
-        self._thread.start()
+        try:
+            self._thread.start()
+        except BaseException:
+            self._stopped.set()
+            raise
         deadline = time.monotonic() + _STARTUP_SECONDS
         while not self._server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
+            if self._stopped.is_set() or time.monotonic() > deadline:
                 reason = f": {self._failure!r}" if self._failure is not None else ""
                 raise RuntimeError(f"mock server failed to start on {self.url}{reason}")
             time.sleep(0.01)
@@ -363,8 +374,8 @@ class MockServer:
         thread (SIGTERM, SIGINT) does not interrupt a join in the main thread, and Python
         runs its handler only once the main thread runs again.
         """
-        while self._thread.is_alive():
-            self._thread.join(0.2)
+        while not self._stopped.wait(0.2):
+            pass
 
     def serve_forever(self) -> None:
         """Start, serve until interrupted (SIGINT / SIGTERM in the calling thread), stop.
@@ -376,9 +387,9 @@ class MockServer:
             self.wait()
 
     def stop(self) -> None:
-        """Stop serving and wait for the server thread to end."""
+        """Stop serving and wait for the server thread to end (up to 10 seconds)."""
         self._server.should_exit = True
-        if self._thread.is_alive():
+        if self._stopped.wait(timeout=_STARTUP_SECONDS) and self._thread.ident is not None:
             self._thread.join(timeout=_STARTUP_SECONDS)
 
     def __enter__(self) -> Self:
