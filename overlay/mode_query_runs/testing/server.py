@@ -16,6 +16,7 @@ import asyncio
 import base64
 import binascii
 import json
+import logging
 import os
 import secrets
 import socket
@@ -49,12 +50,20 @@ except ModuleNotFoundError as missing:  # the `testing` extra is not installed
     ) from missing
 
 from .ratelimit import LeakyBuckets, RateLimit, parse_rate_limit
+from .repeats import OncePerInterval, log_loop_errors
 from .storage import STORAGE_HOST, redirect_targets, relocate, storage_refusal
 
 __all__ = ["DEMO_ACCOUNT", "DEMO_SECRET", "DEMO_TOKEN", "MockServer", "Replay", "create_app"]
 
 MEDIA_TYPE = "application/hal+json"
 _STARTUP_SECONDS = 10.0
+REPEAT_SECONDS = 10.0
+"""Seconds between two log lines of the same server warning or error (``repeats``)."""
+
+LOG = logging.getLogger("uvicorn.error.mock")
+"""Where the mock server logs (through uvicorn's handler, to stderr): the same message at
+most once per ``REPEAT_SECONDS``."""
+LOG.addFilter(OncePerInterval(REPEAT_SECONDS))
 
 
 def _error(status: int, error_id: str, message: str) -> Response:
@@ -216,6 +225,14 @@ def _free_port_or_refuse(host: str) -> int:
         raise RuntimeError(f"mock server cannot listen on {host}: {reason}") from None
 
 
+class _Server(uvicorn.Server):
+    """uvicorn's server, logging its event loop's errors through ``LOG`` (``repeats``)."""
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        asyncio.get_running_loop().set_exception_handler(log_loop_errors(LOG))
+        await super().startup(sockets=sockets)
+
+
 class MockServer:
     """The mock server running in a background thread, for demos and tests.
 
@@ -229,6 +246,10 @@ class MockServer:
         rate_limit: A leaky bucket per credential, as a ``RateLimit`` or
             ``"RATE[/BURST]"`` (requests per second, burst): requests over it get Mode's
             ``429`` with ``Retry-After`` in whole seconds (``None``: no limit).
+
+    An origin that cannot accept a connection for lack of file descriptors stops accepting
+    for a second at a time (asyncio's back-off) and logs it once per ``REPEAT_SECONDS``
+    (10 s), not once per attempt.
 
     Use as a context manager, or call ``start`` and ``stop``. ``base_url`` is the
     API base URL to give a client (``http://127.0.0.1:<port>/api``).
@@ -276,7 +297,7 @@ class MockServer:
             buckets=self.buckets,
         )
         config = uvicorn.Config(app, host=host, port=self.port, log_level="warning", lifespan="off")
-        self._server = uvicorn.Server(config)
+        self._server = _Server(config)
         self._thread = threading.Thread()
         self._failure: BaseException | None = None
         # Set while no server thread runs. wait() and stop() wait on it, not on the thread:
