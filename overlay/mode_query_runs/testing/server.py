@@ -8,6 +8,11 @@ status, headers and body; anything not recorded gets Mode's ``404`` error body. 
 recorded several times is answered with its recordings in order, the last one repeating
 (as VCR.py replays a cassette with ``allow_playback_repeats``): a Query Run recorded
 ``running`` then ``succeeded`` is ``running`` to the first poll, then ``succeeded``.
+
+Under load (``MockServer``'s limits): a connection that sends nothing, or its request line
+and headers too slowly, is closed (``deadlines``); a request past a number of connections
+or requests in progress gets ``503``; the server's errors, such as an accept that fails for
+lack of file descriptors, are logged once per 10 seconds, not per attempt (``repeats``).
 """
 
 from __future__ import annotations
@@ -49,6 +54,7 @@ except ModuleNotFoundError as missing:  # the `testing` extra is not installed
         name=missing.name,
     ) from missing
 
+from .deadlines import DeadlineConfig
 from .ratelimit import LeakyBuckets, RateLimit, parse_rate_limit
 from .repeats import OncePerInterval, log_loop_errors
 from .storage import STORAGE_HOST, redirect_targets, relocate, storage_refusal
@@ -57,12 +63,14 @@ __all__ = ["DEMO_ACCOUNT", "DEMO_SECRET", "DEMO_TOKEN", "MockServer", "Replay", 
 
 MEDIA_TYPE = "application/hal+json"
 _STARTUP_SECONDS = 10.0
+_SHUTDOWN_SECONDS = 5
+"""Seconds a stopping server waits for requests in progress before cancelling them."""
 REPEAT_SECONDS = 10.0
 """Seconds between two log lines of the same server warning or error (``repeats``)."""
 
 LOG = logging.getLogger("uvicorn.error.mock")
-"""Where the mock server logs (through uvicorn's handler, to stderr): the same message at
-most once per ``REPEAT_SECONDS``."""
+"""Where the mock server's event loop and connections log (through uvicorn's handler, to
+stderr): the same message at most once per ``REPEAT_SECONDS``."""
 LOG.addFilter(OncePerInterval(REPEAT_SECONDS))
 
 
@@ -246,17 +254,30 @@ class MockServer:
         rate_limit: A leaky bucket per credential, as a ``RateLimit`` or
             ``"RATE[/BURST]"`` (requests per second, burst): requests over it get Mode's
             ``429`` with ``Retry-After`` in whole seconds (``None``: no limit).
+        idle_timeout: Seconds a connection with no request in progress (just opened, or
+            after a response) may stay silent before it is closed (5 s by default;
+            uvicorn's keep-alive timeout, here also before the first request).
+        request_timeout: Seconds such a connection has to send its next request line and
+            headers whole, however steadily the bytes come, before it is closed (10 s).
+            Neither timeout applies while a request is answered (``latency`` included).
+        limit_concurrency: A request arriving while this many connections are open (its
+            own included, idle ones too) or requests are in progress is answered ``503
+            Service Unavailable`` (uvicorn's ``limit_concurrency``; 1,000 by default,
+            ``None``: no limit).
+        backlog: Connections the kernel keeps waiting to be accepted, per origin (128);
+            past it, it drops new ones until the server catches up (their clients retry).
 
-    An origin that cannot accept a connection for lack of file descriptors stops accepting
-    for a second at a time (asyncio's back-off) and logs it once per ``REPEAT_SECONDS``
-    (10 s), not once per attempt.
+    Each origin accepts connections until the process runs out of file descriptors; it
+    then stops accepting for a second at a time (asyncio's back-off) and logs it once per
+    ``REPEAT_SECONDS`` (10 s), not once per attempt, until idle connections time out.
 
     Use as a context manager, or call ``start`` and ``stop``. ``base_url`` is the
     API base URL to give a client (``http://127.0.0.1:<port>/api``).
 
     Raises:
         ValueError: a cassette cannot be loaded (see ``cassette.load_cassette``); a
-            ``rate_limit`` that is not ``RATE[/BURST]``.
+            ``rate_limit`` that is not ``RATE[/BURST]``; a timeout that is not a positive
+            number of seconds, a ``limit_concurrency`` or ``backlog`` below 1.
         RuntimeError: no free port can be picked on ``host`` or ``storage_host`` (the
             message names the address and the reason).
     """
@@ -270,7 +291,17 @@ class MockServer:
         latency: float = 0.0,
         storage_host: str = STORAGE_HOST,
         rate_limit: RateLimit | str | None = None,
+        idle_timeout: float = 5.0,
+        request_timeout: float = 10.0,
+        limit_concurrency: int | None = 1000,
+        backlog: int = 128,
     ) -> None:
+        for name, seconds in (("idle_timeout", idle_timeout), ("request_timeout", request_timeout)):
+            if not 0 < seconds < float("inf"):
+                raise ValueError(f"{name} must be a positive number of seconds, not {seconds!r}")
+        for name, count in (("limit_concurrency", limit_concurrency), ("backlog", backlog)):
+            if count is not None and count < 1:
+                raise ValueError(f"{name} must be at least 1, not {count!r}")
         if isinstance(rate_limit, str):
             rate_limit = parse_rate_limit(rate_limit)
         self.buckets = LeakyBuckets(rate_limit) if rate_limit is not None else None
@@ -296,7 +327,19 @@ class MockServer:
             storage=(storage_host, self.storage_port),
             buckets=self.buckets,
         )
-        config = uvicorn.Config(app, host=host, port=self.port, log_level="warning", lifespan="off")
+        config = DeadlineConfig(
+            app,
+            idle_timeout=idle_timeout,
+            request_timeout=request_timeout,
+            logger=LOG,
+            host=host,
+            port=self.port,
+            log_level="warning",
+            lifespan="off",
+            limit_concurrency=limit_concurrency,
+            backlog=backlog,
+            timeout_graceful_shutdown=_SHUTDOWN_SECONDS,
+        )
         self._server = _Server(config)
         self._thread = threading.Thread()
         self._failure: BaseException | None = None
@@ -408,7 +451,8 @@ class MockServer:
             self.wait()
 
     def stop(self) -> None:
-        """Stop serving and wait for the server thread to end (up to 10 seconds)."""
+        """Stop serving and wait for the server thread to end (up to 10 seconds: open
+        connections are closed, requests in progress get 5 seconds to finish)."""
         self._server.should_exit = True
         if self._stopped.wait(timeout=_STARTUP_SECONDS) and self._thread.ident is not None:
             self._thread.join(timeout=_STARTUP_SECONDS)
