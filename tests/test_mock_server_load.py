@@ -119,6 +119,15 @@ def test_a_connection_idle_after_a_response_is_closed_after_the_idle_timeout(
             assert closed_by_server(conn, 0.5 + MARGIN)
 
 
+def test_a_connection_silent_after_part_of_its_request_is_closed_after_the_idle_timeout(
+    ping_cassettes: Path,
+) -> None:
+    with MockServer(ping_cassettes, idle_timeout=0.5, request_timeout=30) as server:
+        with socket.create_connection(("127.0.0.1", server.port)) as silent:
+            silent.sendall(f"GET {PING} HTTP/1.1\r\nHost: mo".encode())
+            assert closed_by_server(silent, 0.5 + MARGIN)  # well before the request timeout
+
+
 def test_a_request_trickling_its_headers_is_cut_off_after_the_request_timeout(
     ping_cassettes: Path,
 ) -> None:

@@ -7,7 +7,7 @@ that sends nothing, or its request line and headers a byte at a time, stays open
 (just opened, or after a response):
 
 - idle: no byte for ``idle_timeout`` seconds closes it (uvicorn's own keep-alive timer,
-  armed from the start too);
+  armed from the start too, and again after each byte);
 - request: the next request's line and headers not received whole within
   ``request_timeout`` seconds close it, however steadily the bytes come.
 
@@ -91,6 +91,19 @@ class DeadlineH11Protocol(H11Protocol):
             self.timeout_keep_alive, self.timeout_keep_alive_handler
         )
         self._await_request()
+
+    def data_received(self, data: bytes) -> None:
+        super().data_received(data)  # cancels the keep-alive timer, may start a request
+        # uvicorn re-arms it only after a response: part of a request head, then silence,
+        # would be timed out by the request timer alone.
+        if (
+            self.timeout_keep_alive_task is None
+            and not self.transport.is_closing()
+            and self._no_request_in_progress()
+        ):
+            self.timeout_keep_alive_task = self.loop.call_later(
+                self.timeout_keep_alive, self.timeout_keep_alive_handler
+            )
 
     def on_response_complete(self) -> None:
         super().on_response_complete()  # arms the keep-alive timer, starts a pipelined request
