@@ -29,7 +29,9 @@ __all__ = ["DeadlineConfig", "DeadlineH11Protocol"]
 
 
 class DeadlineConfig(Config):
-    """uvicorn's ``Config`` serving with ``DeadlineH11Protocol``.
+    """uvicorn's ``Config`` serving with ``DeadlineH11Protocol``, without WebSockets (an
+    upgrade would hand the connection to a protocol the deadlines know nothing of; uvicorn
+    then warns and answers the request as plain HTTP).
 
     Args:
         app: The ASGI application.
@@ -39,7 +41,7 @@ class DeadlineConfig(Config):
             must send the next request's line and headers whole.
         logger: Where connections log their warnings and errors (uvicorn's
             ``uvicorn.error`` by default).
-        options: Any other ``uvicorn.Config`` argument (not ``http``,
+        options: Any other ``uvicorn.Config`` argument (not ``http``, ``ws``,
             ``timeout_keep_alive``).
     """
 
@@ -55,6 +57,7 @@ class DeadlineConfig(Config):
         super().__init__(
             app,
             http=DeadlineH11Protocol,
+            ws="none",
             # uvicorn types it int for its command line; it only passes it to
             # loop.call_later, which takes float seconds.
             timeout_keep_alive=idle_timeout,  # type: ignore[arg-type]
