@@ -8,6 +8,11 @@ status, headers and body; anything not recorded gets Mode's ``404`` error body. 
 recorded several times is answered with its recordings in order, the last one repeating
 (as VCR.py replays a cassette with ``allow_playback_repeats``): a Query Run recorded
 ``running`` then ``succeeded`` is ``running`` to the first poll, then ``succeeded``.
+
+Under load (``MockServer``'s limits): a connection that sends nothing, or its request line
+and headers too slowly, is closed (``deadlines``); a request past a number of connections
+or requests in progress gets ``503``; the server's errors, such as an accept that fails for
+lack of file descriptors, are logged once per 10 seconds, not per attempt (``repeats``).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import asyncio
 import base64
 import binascii
 import json
+import logging
 import os
 import secrets
 import socket
@@ -48,13 +54,24 @@ except ModuleNotFoundError as missing:  # the `testing` extra is not installed
         name=missing.name,
     ) from missing
 
+from .deadlines import DeadlineConfig
 from .ratelimit import LeakyBuckets, RateLimit, parse_rate_limit
+from .repeats import OncePerInterval, log_loop_errors
 from .storage import STORAGE_HOST, redirect_targets, relocate, storage_refusal
 
 __all__ = ["DEMO_ACCOUNT", "DEMO_SECRET", "DEMO_TOKEN", "MockServer", "Replay", "create_app"]
 
 MEDIA_TYPE = "application/hal+json"
 _STARTUP_SECONDS = 10.0
+_SHUTDOWN_SECONDS = 5
+"""Seconds a stopping server waits for requests in progress before cancelling them."""
+REPEAT_SECONDS = 10.0
+"""Seconds between two log lines of the same server warning or error (``repeats``)."""
+
+LOG = logging.getLogger("uvicorn.error.mock")
+"""Where the mock server's event loop and connections log (through uvicorn's handler, to
+stderr): the same message at most once per ``REPEAT_SECONDS``."""
+LOG.addFilter(OncePerInterval(REPEAT_SECONDS))
 
 
 def _error(status: int, error_id: str, message: str) -> Response:
@@ -216,6 +233,14 @@ def _free_port_or_refuse(host: str) -> int:
         raise RuntimeError(f"mock server cannot listen on {host}: {reason}") from None
 
 
+class _Server(uvicorn.Server):
+    """uvicorn's server, logging its event loop's errors through ``LOG`` (``repeats``)."""
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        asyncio.get_running_loop().set_exception_handler(log_loop_errors(LOG))
+        await super().startup(sockets=sockets)
+
+
 class MockServer:
     """The mock server running in a background thread, for demos and tests.
 
@@ -229,13 +254,30 @@ class MockServer:
         rate_limit: A leaky bucket per credential, as a ``RateLimit`` or
             ``"RATE[/BURST]"`` (requests per second, burst): requests over it get Mode's
             ``429`` with ``Retry-After`` in whole seconds (``None``: no limit).
+        idle_timeout: Seconds a connection with no request in progress (just opened, or
+            after a response) may stay silent before it is closed (5 s by default;
+            uvicorn's keep-alive timeout, here also before the first request).
+        request_timeout: Seconds such a connection has to send its next request line and
+            headers whole, however steadily the bytes come, before it is closed (10 s).
+            Neither timeout applies while a request is answered (``latency`` included).
+        limit_concurrency: A request arriving while this many connections are open (its
+            own included, idle ones too) or requests are in progress is answered ``503
+            Service Unavailable`` (uvicorn's ``limit_concurrency``; 1,000 by default,
+            ``None``: no limit).
+        backlog: Connections the kernel keeps waiting to be accepted, per origin (128);
+            past it, it drops new ones until the server catches up (their clients retry).
+
+    Each origin accepts connections until the process runs out of file descriptors; it
+    then stops accepting for a second at a time (asyncio's back-off) and logs it once per
+    ``REPEAT_SECONDS`` (10 s), not once per attempt, until idle connections time out.
 
     Use as a context manager, or call ``start`` and ``stop``. ``base_url`` is the
     API base URL to give a client (``http://127.0.0.1:<port>/api``).
 
     Raises:
         ValueError: a cassette cannot be loaded (see ``cassette.load_cassette``); a
-            ``rate_limit`` that is not ``RATE[/BURST]``.
+            ``rate_limit`` that is not ``RATE[/BURST]``; a timeout that is not a positive
+            number of seconds, a ``limit_concurrency`` or ``backlog`` below 1.
         RuntimeError: no free port can be picked on ``host`` or ``storage_host`` (the
             message names the address and the reason).
     """
@@ -249,7 +291,17 @@ class MockServer:
         latency: float = 0.0,
         storage_host: str = STORAGE_HOST,
         rate_limit: RateLimit | str | None = None,
+        idle_timeout: float = 5.0,
+        request_timeout: float = 10.0,
+        limit_concurrency: int | None = 1000,
+        backlog: int = 128,
     ) -> None:
+        for name, seconds in (("idle_timeout", idle_timeout), ("request_timeout", request_timeout)):
+            if not 0 < seconds < float("inf"):
+                raise ValueError(f"{name} must be a positive number of seconds, not {seconds!r}")
+        for name, count in (("limit_concurrency", limit_concurrency), ("backlog", backlog)):
+            if count is not None and count < 1:
+                raise ValueError(f"{name} must be at least 1, not {count!r}")
         if isinstance(rate_limit, str):
             rate_limit = parse_rate_limit(rate_limit)
         self.buckets = LeakyBuckets(rate_limit) if rate_limit is not None else None
@@ -275,10 +327,27 @@ class MockServer:
             storage=(storage_host, self.storage_port),
             buckets=self.buckets,
         )
-        config = uvicorn.Config(app, host=host, port=self.port, log_level="warning", lifespan="off")
-        self._server = uvicorn.Server(config)
+        config = DeadlineConfig(
+            app,
+            idle_timeout=idle_timeout,
+            request_timeout=request_timeout,
+            logger=LOG,
+            host=host,
+            port=self.port,
+            log_level="warning",
+            lifespan="off",
+            limit_concurrency=limit_concurrency,
+            backlog=backlog,
+            timeout_graceful_shutdown=_SHUTDOWN_SECONDS,
+        )
+        self._server = _Server(config)
         self._thread = threading.Thread()
         self._failure: BaseException | None = None
+        # Set while no server thread runs. wait() and stop() wait on it, not on the thread:
+        # on Python 3.11 a join interrupted by a signal handler's exception can leave the
+        # thread marked dead while it still runs (CPython issue 90882).
+        self._stopped = threading.Event()
+        self._stopped.set()
 
     token = DEMO_TOKEN
     secret = DEMO_SECRET
@@ -334,6 +403,7 @@ class MockServer:
         finally:
             for listener in sockets:
                 listener.close()
+            self._stopped.set()
 
     def start(self) -> None:
         """Bind both origins, start serving in a background thread; return once the server
@@ -345,13 +415,18 @@ class MockServer:
                 within 10 seconds.
         """
         sockets = self._listen()
+        self._stopped.clear()
         self._thread = threading.Thread(
             target=self._run, args=(sockets,), name="mode-mock", daemon=True
         )
-        self._thread.start()
+        try:
+            self._thread.start()
+        except BaseException:
+            self._stopped.set()
+            raise
         deadline = time.monotonic() + _STARTUP_SECONDS
         while not self._server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
+            if self._stopped.is_set() or time.monotonic() > deadline:
                 reason = f": {self._failure!r}" if self._failure is not None else ""
                 raise RuntimeError(f"mock server failed to start on {self.url}{reason}")
             time.sleep(0.01)
@@ -363,8 +438,8 @@ class MockServer:
         thread (SIGTERM, SIGINT) does not interrupt a join in the main thread, and Python
         runs its handler only once the main thread runs again.
         """
-        while self._thread.is_alive():
-            self._thread.join(0.2)
+        while not self._stopped.wait(0.2):
+            pass
 
     def serve_forever(self) -> None:
         """Start, serve until interrupted (SIGINT / SIGTERM in the calling thread), stop.
@@ -376,9 +451,10 @@ class MockServer:
             self.wait()
 
     def stop(self) -> None:
-        """Stop serving and wait for the server thread to end."""
+        """Stop serving and wait for the server thread to end (up to 10 seconds: open
+        connections are closed, requests in progress get 5 seconds to finish)."""
         self._server.should_exit = True
-        if self._thread.is_alive():
+        if self._stopped.wait(timeout=_STARTUP_SECONDS) and self._thread.ident is not None:
             self._thread.join(timeout=_STARTUP_SECONDS)
 
     def __enter__(self) -> Self:
