@@ -33,7 +33,6 @@ __all__ = [
     "printable",
 ]
 
-TABLE_COLUMNS = ("token", "state", "created_at", "completed_at", "query_name")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 """C0 and C1 controls and DEL, line and paragraph separators, bidirectional controls."""
 
@@ -87,17 +86,6 @@ def _hrefs(value: Any) -> str:
     return _text(value)
 
 
-def format_table(runs: Iterable[QueryRun]) -> str:
-    """Query Runs as a plain-text table, one run per line under a header."""
-    rows = [[c.upper() for c in TABLE_COLUMNS]]
-    rows += [[_text(_field(run, c)) for c in TABLE_COLUMNS] for run in runs]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(TABLE_COLUMNS))]
-    return "\n".join(
-        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
-        for row in rows
-    )
-
-
 def format_query_run(run: QueryRun) -> str:
     """One Query Run as ``field: value`` lines, then its links."""
     body = to_wire(run)
@@ -112,7 +100,8 @@ def format_query_run(run: QueryRun) -> str:
 
 
 LIST_COLUMNS = ("token", "state", "created_at", "completed_at", "query_name", "error")
-"""The columns of ``list``: ``TABLE_COLUMNS`` and ``ERROR`` (see ``error_summary``)."""
+"""The columns of the table of ``list``, ``wait`` and ``demo``: the fields of those names,
+then ``ERROR`` (see ``error_summary``)."""
 MIN_WIDTHS = {"token": 12, "state": 9, "created_at": 24, "completed_at": 24}
 """Widths the ``list`` table starts with: Mode's 12-character tokens, the longest known
 state (``succeeded``), an ISO 8601 timestamp with milliseconds; so a page arriving later
@@ -164,6 +153,14 @@ class TableWriter:
     def end(self) -> str | None:
         """The header alone when no page had a row to show, else ``None``."""
         return None if self._started else self.page([])
+
+
+def format_table(runs: Iterable[QueryRun]) -> str:
+    """Query Runs as the table ``list`` prints (``TableWriter``, every run in one page):
+    the header, then one line per run, without a final newline; the header alone when
+    there is none. ``wait`` and ``demo`` print it too."""
+    writer = TableWriter()
+    return writer.page(runs)
 
 
 class JsonArrayWriter:
