@@ -31,6 +31,7 @@ __all__ = [
     "format_query_run",
     "format_table",
     "printable",
+    "state_text",
 ]
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
@@ -116,6 +117,12 @@ def error_summary(run: QueryRun) -> str:
     if _field(run, "state") != "failed":
         return "-"
     return printable(waiting_error_summary(run)) or "-"
+
+
+def state_text(run: QueryRun) -> str:
+    """The ``STATE`` cell of a run: its state (``printable``), or ``-`` when it is
+    missing, or its JSON when it is not text."""
+    return _text(_field(run, "state"))
 
 
 def _cell(run: QueryRun, column: str) -> str:
