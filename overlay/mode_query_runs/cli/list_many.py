@@ -11,11 +11,12 @@ import click
 
 from ..bulk import DEFAULT_CONCURRENCY, ReportRunQueryRuns
 from ..errors import ModeAPIError
-from ..mode_urls import looks_like_url, parse_mode_url
+from ..mode_urls import looks_like_url
 from ..results import Progress
 from ..settings import check_token
 from ..wire import to_wire
 from .common import account_given, client_for, fail, reports_errors, write_out
+from .targets import mode_url
 
 __all__ = ["list_many_command", "read_pairs"]
 
@@ -27,8 +28,8 @@ def read_pairs(lines: TextIO) -> tuple[list[tuple[str, str]], set[str]]:
 
     Raises:
         click.UsageError: a line is not two tokens separated by white space nor one Mode
-            URL, or a token is empty, ``.`` or ``..`` (the message names the line number,
-            from 1).
+            URL alone (text after a URL, or a URL in place of a token, is refused), or a
+            token is empty, ``.`` or ``..`` (the message names the line number, from 1).
     """
     pairs: list[tuple[str, str]] = []
     accounts: set[str] = set()
@@ -38,11 +39,16 @@ def read_pairs(lines: TextIO) -> tuple[list[tuple[str, str]], set[str]]:
             continue
         fields = text.split()
         try:
-            if len(fields) == 1 and looks_like_url(fields[0]):
-                found = parse_mode_url(fields[0])
+            if looks_like_url(fields[0]):
+                found = mode_url(text)  # refuses text after the URL
                 accounts.add(found.account)
                 pairs.append(found.report_run)
                 continue
+            for field in fields[1:]:
+                if looks_like_url(field):
+                    raise ValueError(
+                        f"{field!r} is a URL, not a token: give a Mode URL alone on its line"
+                    )
             if len(fields) != 2:
                 raise ValueError(f"expected REPORT RUN or a Mode URL, found {len(fields)} field(s)")
             pairs.append((check_token("report", fields[0]), check_token("run", fields[1])))
