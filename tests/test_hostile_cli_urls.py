@@ -4,6 +4,7 @@ URL in place of a token, is a usage error naming the argument, never part of a t
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from mode_query_runs.testing.server import DEMO_SECRET, DEMO_TOKEN, MockServer
-from support import PAGED_RUN, PAGED_TOKENS, REPORT
+from support import PAGED_RUN, PAGED_TOKENS, REPORT, SINGLE_RUN, SINGLE_TOKENS
 
 RUN_URL = f"https://app.mode.com/acme/reports/{REPORT}/runs/{PAGED_RUN}"
 QUERY_RUN_URL = f"{RUN_URL}/query_runs/{PAGED_TOKENS[2]}"
@@ -105,4 +106,60 @@ def test_list_many_refuses_text_after_a_url_on_a_line(
     assert result.returncode == 2
     assert result.stdout == ""
     assert result.stderr.splitlines()[-1] == message
+    assert mock_server.requests == []
+
+
+def test_list_many_lists_each_pair_in_its_own_account(mock_server: MockServer) -> None:
+    other = f"https://app.mode.com/other/reports/{REPORT}/runs/{SINGLE_RUN}"
+    stdin = f"{REPORT} {PAGED_RUN}\n{other}\n{RUN_URL}\n{REPORT} {SINGLE_RUN}\n"
+    mock_server.requests.clear()
+    result = mode_cli("list-many", "--concurrency", "1", base_url=mock_server.base_url, stdin=stdin)
+    assert result.returncode == 1
+    assert result.stderr == "mode-query-runs: error: 1 of 4 Report Run(s) failed\n"
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(line["report"], line["run"]) for line in lines] == [
+        (REPORT, PAGED_RUN), (REPORT, SINGLE_RUN), (REPORT, PAGED_RUN), (REPORT, SINGLE_RUN),
+    ]  # fmt: skip
+    assert [run["token"] for run in lines[0]["query_runs"]] == PAGED_TOKENS
+    assert lines[1]["error"]["status"] == 404
+    assert lines[2]["query_runs"] == lines[0]["query_runs"]
+    assert [run["token"] for run in lines[3]["query_runs"]] == SINGLE_TOKENS
+    listed = sorted({path for _, path in mock_server.requests if "page=" not in path})
+    assert listed == sorted(
+        [
+            f"/api/acme/reports/{REPORT}/runs/{PAGED_RUN}/query_runs",
+            f"/api/acme/reports/{REPORT}/runs/{SINGLE_RUN}/query_runs",
+            f"/api/other/reports/{REPORT}/runs/{SINGLE_RUN}/query_runs",
+        ]
+    )
+
+
+def test_list_many_of_urls_alone_needs_no_account(mock_server: MockServer) -> None:
+    stdin = f"{RUN_URL}\n{QUERY_RUN_URL}\n"
+    result = mode_cli("list-many", base_url=mock_server.base_url, stdin=stdin, account=None)
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [[run["token"] for run in line["query_runs"]] for line in lines] == [PAGED_TOKENS] * 2
+
+
+def test_list_many_pairs_without_an_account_name_what_is_missing(mock_server: MockServer) -> None:
+    stdin = f"{RUN_URL}\n{REPORT} {PAGED_RUN}\n"
+    mock_server.requests.clear()
+    result = mode_cli("list-many", base_url=mock_server.base_url, stdin=stdin, account=None)
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr == "mode-query-runs: error: give --account or set MODE_ACCOUNT\n"
+    assert mock_server.requests == []
+
+
+def test_list_many_account_option_and_a_url_of_another_account_is_a_usage_error(
+    mock_server: MockServer,
+) -> None:
+    stdin = f"{REPORT} {PAGED_RUN}\n{RUN_URL}\n"
+    mock_server.requests.clear()
+    result = mode_cli("--account", "other", "list-many", base_url=mock_server.base_url, stdin=stdin)
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1] == (
+        "Error: a URL names the account 'acme', not --account 'other'"
+    )
     assert mock_server.requests == []
