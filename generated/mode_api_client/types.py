@@ -103,7 +103,7 @@ class WireNumber(float):
     (``1e400``, ``-1e400``) or an integer of more than :data:`MAX_INT_DIGITS` digits.
 
     A ``float`` (``inf`` or ``-inf``, the value Python reads the text as) that keeps the
-    text: write ``wire_text`` back as JSON (``json.dumps`` would write ``Infinity``, which
+    text, which ``str`` gives: write ``wire_text`` back as JSON (``json.dumps`` would write ``Infinity``, which
     is not JSON). The models read it as a JSON number: where the spec expects an integer
     it is kept in ``additional_properties``, as any number that is not an integer.
 
@@ -135,6 +135,10 @@ class WireNumber(float):
             self.wire_text if len(self.wire_text) <= 40 else self.wire_text[:37] + "..."
         )
         return f"WireNumber({text!r})"
+
+    def __str__(self) -> str:
+        """The number as sent (``"1e400"``; ``f"{number}"`` too), not ``inf``."""
+        return self.wire_text
 
 
 # Text of at most this many digits converts to an int under any int-to-str limit (640 is

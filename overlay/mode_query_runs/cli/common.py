@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import json
 import math
 import os
 import sys
@@ -30,7 +29,7 @@ from ..errors import ModeAPIError
 from ..pagination import DEFAULT_PAGE_LIMIT
 from ..results import Download
 from ..settings import check_token
-from .display import printable
+from .display import json_text, printable
 
 if TYPE_CHECKING:
     from ..testing.server import MockServer
@@ -343,4 +342,11 @@ def echo(text: str) -> None:
 
 
 def dump_json(value: Any) -> None:
-    echo(json.dumps(value, indent=2, ensure_ascii=False))
+    """Print ``value`` on stdout as indented JSON (``json_text``: RFC 8259 JSON, each
+    number as the server sent it) and a newline.
+
+    Raises:
+        ValueError: ``value`` holds no JSON (see ``json_text``), or stdout cannot be
+            written (see ``write_out``).
+    """
+    echo(json_text(value, indent=2, ensure_ascii=False))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import sys
 from collections.abc import Generator
 from typing import Any, TextIO, cast
@@ -18,6 +17,7 @@ from ..results import Progress
 from ..settings import check_token
 from ..wire import to_wire
 from .common import account_given, client_for, credentials, fail, reports_errors, write_out
+from .display import json_text
 from .targets import mode_url
 
 __all__ = ["Line", "list_many_command", "read_pairs"]
@@ -174,7 +174,7 @@ def list_many_command(
         for done, result in enumerate(results):
             failed += not result.ok
             # ASCII JSON (non-ASCII characters escaped): whatever stdout's encoding is.
-            write_out(json.dumps(result_line(result)).encode("ascii") + b"\n")
+            write_out(json_text(result_line(result)).encode("ascii") + b"\n")
             if progress is not None:
                 progress(done + 1, len(pairs))
     if failed:
