@@ -79,9 +79,10 @@ def test_the_table_shows_a_query_name_with_its_escapes_neutralised() -> None:
         with ModeClient(ACCOUNT, "tok-1234", "sec-5678", base_url=f"{upstream.url}/api") as mode:
             runs = list(mode.list_query_runs(REPORT, RUN))
     assert format_table(runs) == (
-        "TOKEN         STATE   CREATED_AT                COMPLETED_AT              QUERY_NAME\n"
-        "aa11bb22cc33  failed  2026-10-02T08:00:01.250Z  2026-10-02T08:00:03.500Z"
-        "  Orders\\x1b]0;pwned\\x07"
+        "TOKEN         STATE      CREATED_AT                COMPLETED_AT"
+        "              QUERY_NAME              ERROR\n"
+        "aa11bb22cc33  failed     2026-10-02T08:00:01.250Z  2026-10-02T08:00:03.500Z"
+        "  Orders\\x1b]0;pwned\\x07  bad\\u202eevil"
     )
 
 

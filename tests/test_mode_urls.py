@@ -150,10 +150,12 @@ def test_results_takes_a_query_run_url(mock_server: MockServer) -> None:
     ("args", "message"),
     [
         (["list", "https://example.com/acme/reports/r1/runs/u2"],
-         "Error: 'https://example.com/acme/reports/r1/runs/u2' is not a Mode URL of a Report Run"
+         "Error: Invalid value for 'REPORT|URL': 'https://example.com/acme/reports/r1/runs/u2'"
+         " is not a Mode URL of a Report Run"
          f" or Query Run (the host is 'example.com', not app.mode.com): {EXPECTED}"),
         (["get", f"https://app.mode.com/acme/reports/{REPORT}"],
-         f"Error: 'https://app.mode.com/acme/reports/{REPORT}' is not a Mode URL of a Report Run"
+         f"Error: Invalid value for 'REPORT|URL': 'https://app.mode.com/acme/reports/{REPORT}'"
+         " is not a Mode URL of a Report Run"
          f" or Query Run (it names no Report Run): {EXPECTED}"),
         (["list", RUN_URL, SINGLE_RUN],
          f"Error: Got unexpected extra argument ({SINGLE_RUN}): the URL names the Report Run"),

@@ -4,8 +4,10 @@ Written by the repository's custom template (``templates/types.py.jinja``); the 
 are those of the models' ``from_dict`` (``templates/model.py.jinja``):
 
 * :func:`decode_json`: JSON bytes to Python values (orjson; the standard library for what
-  orjson cannot give exactly), :class:`~.errors.UnreadableBody` for anything that is not
-  JSON (RFC 8259: no ``NaN`` or ``Infinity``);
+  orjson cannot give exactly, integers of any length up to :data:`MAX_INT_DIGITS` digits
+  included), :class:`~.errors.UnreadableBody` for anything that is not JSON (RFC 8259: no
+  ``NaN`` or ``Infinity``); a number no Python number holds as sent (``1e400``) is a
+  :class:`WireNumber`, which keeps its text;
 * :class:`Deviation` and :func:`deviations_of`: where a body read into a model strays from
   the spec's schema (JSON path, what the spec expects, the JSON type found; never the value);
 * :func:`wire_timestamp` and :func:`format_timestamp`: timestamps written back as the text
@@ -18,7 +20,9 @@ from __future__ import annotations
 
 import datetime
 import json
+import math
 import re
+import sys
 from collections.abc import Mapping, MutableMapping
 from http import HTTPStatus
 from typing import IO, Any, BinaryIO, Generic, Literal, TypeVar
@@ -90,13 +94,106 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
+_JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
+
+MAX_INT_DIGITS = 100_000
+"""The most digits of an integer :func:`decode_json` reads as an ``int``; a longer one is
+read as a :class:`WireNumber`. Python refuses to convert text of more than
+``sys.get_int_max_str_digits()`` digits (4300 by default) to an ``int``, as the time it
+takes grows faster than the text; up to this many digits the integer is converted in
+parts instead (well under a second), whatever that setting."""
+
+
+class WireNumber(float):
+    """A JSON number no Python number holds as sent: one beyond the range of a float
+    (``1e400``, ``-1e400``) or an integer of more than :data:`MAX_INT_DIGITS` digits.
+
+    A ``float`` (``inf`` or ``-inf``, the value Python reads the text as) that keeps the
+    text, which ``str`` gives: write ``wire_text`` back as JSON (``json.dumps`` would write ``Infinity``, which
+    is not JSON). The models read it as a JSON number: where the spec expects an integer
+    it is kept in ``additional_properties``, as any number that is not an integer.
+
+    Args:
+        text: A JSON number (RFC 8259 grammar).
+
+    Attributes:
+        wire_text: The number as the server sent it (``"1e400"``).
+
+    Raises:
+        ValueError: ``text`` is not a JSON number.
+    """
+
+    __slots__ = ("wire_text",)
+    wire_text: str
+
+    def __new__(cls, text: str) -> WireNumber:
+        if not isinstance(text, str) or not _JSON_NUMBER.fullmatch(text):
+            raise ValueError(f"not a JSON number: {text!r}"[:200])
+        number = super().__new__(cls, text)
+        number.wire_text = text
+        return number
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.wire_text,))
+
+    def __repr__(self) -> str:
+        text = (
+            self.wire_text if len(self.wire_text) <= 40 else self.wire_text[:37] + "..."
+        )
+        return f"WireNumber({text!r})"
+
+    def __str__(self) -> str:
+        """The number as sent (``"1e400"``; ``f"{number}"`` too), not ``inf``."""
+        return self.wire_text
+
+
+# Text of at most this many digits converts to an int under any int-to-str limit (640 is
+# the lowest sys.set_int_max_str_digits accepts).
+_INT_PART = sys.int_info.str_digits_check_threshold
+
+
+def _digits_value(digits: str) -> int:
+    """The ``int`` of a string of decimal digits of any length: its halves converted apart
+    (each part short enough for any int-to-str limit), then joined."""
+    if len(digits) <= _INT_PART:
+        return int(digits)
+    low = len(digits) // 2
+    value: int = _digits_value(digits[:-low]) * 10**low + _digits_value(digits[-low:])
+    return value
+
+
+def _read_int(text: str) -> int | WireNumber:
+    """A JSON integer: an ``int``, also past Python's int-to-str limit (up to
+    :data:`MAX_INT_DIGITS` digits); a :class:`WireNumber` beyond."""
+    try:
+        return int(text)
+    except ValueError:  # more digits than sys.get_int_max_str_digits()
+        pass
+    digits = text.removeprefix("-")
+    if len(digits) > MAX_INT_DIGITS:
+        return WireNumber(text)
+    value = _digits_value(digits)
+    return -value if text.startswith("-") else value
+
+
+def _read_float(text: str) -> float:
+    """A JSON number with a fraction or exponent: a ``float``; a :class:`WireNumber` when
+    it is beyond the range of a float (``1e400``)."""
+    value = float(text)
+    return value if math.isfinite(value) else WireNumber(text)
+
+
 def decode_json(content: bytes | str) -> Any:
     """The JSON value of a response body (``bytes`` as sent, or text).
 
     Decoded with orjson; a body orjson refuses or cannot give exactly (UTF-16, a byte order
     mark, a lone surrogate escape, an integer beyond 64 bits, a number beyond the range of
     a float) is decoded by the standard library's ``json`` instead, so every body decodes
-    to the values ``json.loads`` gives.
+    to the values ``json.loads`` gives, except: an integer past Python's int-to-str limit
+    (``sys.get_int_max_str_digits()``) is an ``int`` all the same, up to
+    :data:`MAX_INT_DIGITS` digits; a longer one, and a number beyond the range of a float
+    (``1e400``, which ``json.loads`` reads as ``inf``), is a :class:`WireNumber`, which
+    keeps its text.
 
     Raises:
         UnreadableBody: the body is not JSON (``NaN`` and ``Infinity`` are not JSON), or is
@@ -115,7 +212,12 @@ def decode_json(content: bytes | str) -> Any:
         if raw.translate(_DIGITS).find(_LONG_NUMBER) < 0:
             return value
     try:
-        return json.loads(raw, parse_constant=_refuse_constant)
+        return json.loads(
+            raw,
+            parse_constant=_refuse_constant,
+            parse_int=_read_int,
+            parse_float=_read_float,
+        )
     except (ValueError, RecursionError) as error:
         raise UnreadableBody("the body is not JSON") from error
 
@@ -348,6 +450,7 @@ def wire_value(value: Any) -> Any:
 
 
 __all__ = [
+    "MAX_INT_DIGITS",
     "UNSET",
     "Deviation",
     "File",
@@ -355,6 +458,7 @@ __all__ = [
     "RequestFiles",
     "Response",
     "Unset",
+    "WireNumber",
     "decode_fast",
     "decode_json",
     "deviations_of",

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import json
 import math
 import os
 import sys
@@ -30,7 +29,7 @@ from ..errors import ModeAPIError
 from ..pagination import DEFAULT_PAGE_LIMIT
 from ..results import Download
 from ..settings import check_token
-from .display import printable
+from .display import json_text, printable
 
 if TYPE_CHECKING:
     from ..testing.server import MockServer
@@ -249,9 +248,10 @@ def listed(names: list[str]) -> str:
     return " and ".join(filter(None, [", ".join(names[:-1]), names[-1]]))
 
 
-def credentials(ctx: click.Context) -> tuple[str, str, str]:
-    """``(account, token, secret)``: ``--account`` / ``MODE_ACCOUNT``, ``MODE_API_TOKEN``
-    and ``MODE_API_SECRET``, surrounding whitespace stripped.
+def credentials(ctx: click.Context, account: str | None = None) -> tuple[str, str, str]:
+    """``(account, token, secret)``: ``account`` if given (a URL's), else ``--account`` /
+    ``MODE_ACCOUNT``; ``MODE_API_TOKEN`` and ``MODE_API_SECRET``; surrounding whitespace
+    stripped.
 
     Raises:
         ValueError: one or more are unset or empty; every missing one is named (never a
@@ -259,7 +259,7 @@ def credentials(ctx: click.Context) -> tuple[str, str, str]:
     """
     token = os.environ.get("MODE_API_TOKEN", "").strip()
     secret = os.environ.get("MODE_API_SECRET", "").strip()
-    account = (ctx.obj["account"] or "").strip()
+    account = (account if account is not None else ctx.obj["account"] or "").strip()
     missing = [n for n, v in (("MODE_API_TOKEN", token), ("MODE_API_SECRET", secret)) if not v]
     if not account and not missing:
         raise ValueError("give --account or set MODE_ACCOUNT")
@@ -272,8 +272,14 @@ def credentials(ctx: click.Context) -> tuple[str, str, str]:
     return account, token, secret
 
 
-def client_for(ctx: click.Context) -> ModeClient:
-    account, token, secret = credentials(ctx)
+def client_for(ctx: click.Context, account: str | None = None) -> ModeClient:
+    """A client with the command's settings, of ``account`` if given (a URL's), else of
+    ``--account`` / ``MODE_ACCOUNT``.
+
+    Raises:
+        ValueError: a credential or the account is missing (see ``credentials``).
+    """
+    account, token, secret = credentials(ctx, account)
     return ModeClient(
         account,
         token,
@@ -336,4 +342,11 @@ def echo(text: str) -> None:
 
 
 def dump_json(value: Any) -> None:
-    echo(json.dumps(value, indent=2, ensure_ascii=False))
+    """Print ``value`` on stdout as indented JSON (``json_text``: RFC 8259 JSON, each
+    number as the server sent it) and a newline.
+
+    Raises:
+        ValueError: ``value`` holds no JSON (see ``json_text``), or stdout cannot be
+            written (see ``write_out``).
+    """
+    echo(json_text(value, indent=2, ensure_ascii=False))

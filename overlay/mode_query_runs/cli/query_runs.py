@@ -8,6 +8,8 @@ import sys
 import click
 from click.core import ParameterSource
 
+from mode_api_client.models import QueryRun
+
 from ..results import Progress
 from ..waiting import ended_without_results, not_finished_line
 from ..wire import to_wire
@@ -23,18 +25,41 @@ from .common import (
     write_out,
     writing_stdout,
 )
-from .display import JsonArrayWriter, JsonLinesWriter, TableWriter, format_query_run
+from .display import (
+    JsonArrayWriter,
+    JsonLinesWriter,
+    TableWriter,
+    format_query_run,
+    printable,
+    state_text,
+)
 from .targets import query_run_target, report_run_target
 
 __all__ = ["get_command", "list_command", "results_command"]
 
 
 def _states(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> frozenset[str]:
-    """``--state`` values, surrounding whitespace removed; an empty one is a usage error."""
-    states = {value.strip() for value in values}
+    """``--state`` values as matched: surrounding whitespace removed, case folded
+    (``" Failed"`` matches ``failed``); an empty one is a usage error."""
+    states = {value.strip().casefold() for value in values}
     if "" in states:
         raise click.BadParameter("a state cannot be empty", ctx, param)
     return frozenset(states)
+
+
+def _state_key(query_run: QueryRun) -> str | None:
+    """The run's state as ``--state`` values are matched (stripped, case folded); ``None``
+    for a state that is not text (missing, or of another JSON type)."""
+    state = query_run.state
+    return state.strip().casefold() if isinstance(state, str) else None
+
+
+def _no_match_hint(states: frozenset[str], seen: dict[str, None]) -> str:
+    """The line on stderr when no Query Run is in any ``--state`` given: the states asked
+    for and those the listing had, each as ``printable`` shows it."""
+    asked = " or ".join(printable(state) for state in sorted(states))
+    had = f"the states seen: {', '.join(seen)}" if seen else "the Report Run has no Query Runs"
+    return f"mode-query-runs: no Query Run is in state {asked}; {had}"
 
 
 @click.command("list")
@@ -56,8 +81,9 @@ def _states(ctx: click.Context, param: click.Parameter, values: tuple[str, ...])
     metavar="STATE",
     callback=_states,
     help=(
-        "Only Query Runs in this state (repeatable): enqueued, running, succeeded,"
-        " failed, cancelled, completed, or any other Mode sends."
+        "Only Query Runs in this state (repeatable; any case): enqueued, running,"
+        " succeeded, failed, cancelled, completed, or any other Mode sends. When none is,"
+        " a line on stderr names the states seen."
     ),
 )
 @click.pass_context
@@ -86,14 +112,23 @@ def list_command(
     writer: TableWriter | JsonArrayWriter | JsonLinesWriter = (
         JsonArrayWriter() if as_json else JsonLinesWriter() if as_jsonl else TableWriter()
     )
+    seen: dict[str, None] = {}  # the states listed, in order, as state_text shows them
+    matched = False
     with client_for(ctx) as client:
         for page in client.list_query_run_pages(report, run):
-            shown = [query_run for query_run in page if not states or query_run.state in states]
+            shown = [
+                query_run for query_run in page if not states or _state_key(query_run) in states
+            ]
+            if states:
+                seen.update(dict.fromkeys(state_text(query_run) for query_run in page))
+                matched = matched or bool(shown)
             if shown:
                 _write(writer.page(shown) + ("\n" if isinstance(writer, TableWriter) else ""))
     ending = writer.end()
     if ending:
         _write(ending + ("\n" if isinstance(writer, TableWriter) else ""))
+    if states and not matched:
+        click.echo(_no_match_hint(states, seen), err=True)
 
 
 def _write(text: str) -> None:

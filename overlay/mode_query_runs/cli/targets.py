@@ -7,10 +7,14 @@ Query Run's for ``REPORT RUN`` (of a Query Run, its Report Run is meant); a Quer
 ``REPORT RUN QUERY_RUN``, or a Report Run's followed by ``QUERY_RUN``. The account is the
 URL's unless ``--account`` is given on the command line (it wins over the URL, and the URL
 over ``MODE_ACCOUNT``). An argument holding a ``/`` is read as a URL; one that is not
-Mode's is a usage error (exit status 2) naming the shapes expected.
+Mode's, or that goes on after the URL (``".../runs/RUN extra"``: white space or a control
+character anywhere in it), is a usage error (exit status 2) naming the argument; so is a
+URL given in place of a token (``REPORT URL``), which would otherwise become a token.
 """
 
 from __future__ import annotations
+
+import re
 
 import click
 
@@ -18,15 +22,51 @@ from ..mode_urls import ModeURL, looks_like_url, parse_mode_url
 from ..settings import check_token
 from .common import account_given
 
-__all__ = ["query_run_target", "report_run_target"]
+__all__ = ["URL_ARGUMENT", "mode_url", "query_run_target", "report_run_target"]
+
+URL_ARGUMENT = "'REPORT|URL'"
+"""How usage errors name the argument that may be a URL."""
+_NOT_IN_URL = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
+"""White space and control characters: none is part of a Mode URL (they are
+percent-encoded in one), so one of them starts text after the URL."""
+
+
+def mode_url(text: str) -> ModeURL:
+    """The account and tokens of a Mode URL given alone
+    ([parse_mode_url][mode_query_runs.parse_mode_url]; surrounding white space is removed).
+
+    Raises:
+        ValueError: ``text`` goes on after the URL (white space or a control character
+            inside it: ``"https://app.mode.com/acme/reports/r/runs/u extra"``, a message
+            naming what follows); a percent-encoded token holds white space or a control
+            character; or ``text`` is not a Mode URL of a Report Run or Query Run.
+    """
+    stripped = text.strip()
+    extra = _NOT_IN_URL.search(stripped)
+    if extra is not None:
+        raise ValueError(
+            f"{text!r} is not a Mode URL alone: {stripped[extra.start() :]!r} follows"
+            f" {stripped[: extra.start()]!r}"
+        )
+    found = parse_mode_url(stripped)
+    named = {"ACCOUNT": found.account, "REPORT": found.report, "RUN": found.run}
+    named["QUERY_RUN"] = found.query_run or ""
+    for name, token in named.items():
+        if _NOT_IN_URL.search(token):
+            raise ValueError(f"{text!r} is not a Mode URL: its {name} {token!r} is not a token")
+    return found
 
 
 def _parsed(ctx: click.Context, text: str) -> ModeURL:
-    """The URL's tokens; its account becomes the command's unless ``--account`` was given."""
+    """The URL's tokens; its account becomes the command's unless ``--account`` was given.
+
+    Raises:
+        click.BadParameter: see ``mode_url``; the message names the argument (exit 2).
+    """
     try:
-        found = parse_mode_url(text)
+        found = mode_url(text)
     except ValueError as exc:
-        raise click.UsageError(str(exc), ctx) from None
+        raise click.BadParameter(str(exc), ctx=ctx, param_hint=URL_ARGUMENT) from None
     if not account_given(ctx):
         ctx.ensure_object(dict)["account"] = found.account
     return found
@@ -41,14 +81,22 @@ def _extra(ctx: click.Context, value: str, taken: str) -> click.UsageError:
 
 
 def _tokens(ctx: click.Context, **tokens: str) -> None:
-    """Refuse an empty, ``.`` or ``..`` token as a usage error naming its argument
-    (``Error: Invalid value for 'REPORT': '' is not a valid token.``, exit status 2)."""
+    """Refuse an empty, ``.`` or ``..`` token, or a URL in place of a token, as a usage
+    error naming its argument (``Error: Invalid value for 'REPORT': '' is not a valid
+    token.``, exit status 2)."""
     for name, value in tokens.items():
+        hint = f"'{name.upper()}'"
+        if looks_like_url(value):
+            raise click.BadParameter(
+                f"{value!r} is a URL, not a token: give a Mode URL alone, in place of the tokens",
+                ctx=ctx,
+                param_hint=hint,
+            )
         try:
             check_token(name, value)
         except ValueError:
             raise click.BadParameter(
-                f"{value!r} is not a valid token.", ctx=ctx, param_hint=f"'{name.upper()}'"
+                f"{value!r} is not a valid token.", ctx=ctx, param_hint=hint
             ) from None
 
 
@@ -57,7 +105,8 @@ def report_run_target(ctx: click.Context, report: str, run: str | None) -> tuple
 
     Raises:
         click.UsageError: ``RUN`` is missing; a URL is followed by ``RUN``; a URL is not
-            one of Mode's; a token is empty, ``.`` or ``..`` (exit status 2).
+            one of Mode's or goes on after it (see ``mode_url``); a token is empty, ``.``
+            or ``..``, or a URL (exit status 2).
     """
     if looks_like_url(report):
         found = _parsed(ctx, report)
@@ -78,7 +127,8 @@ def query_run_target(
 
     Raises:
         click.UsageError: an argument is missing or one too many; a URL is not one of
-            Mode's; a token is empty, ``.`` or ``..`` (exit status 2).
+            Mode's or goes on after it (see ``mode_url``); a token is empty, ``.`` or
+            ``..``, or a URL (exit status 2).
     """
     if looks_like_url(report):
         found = _parsed(ctx, report)

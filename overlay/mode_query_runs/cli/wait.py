@@ -9,7 +9,7 @@ import click
 from ..waiting import ended_without_results, not_finished_line
 from ..wire import to_wire
 from .common import client_for, dump_json, echo, reports_errors, wait_options
-from .display import TableWriter, printable
+from .display import format_table, printable
 from .targets import report_run_target
 
 __all__ = ["wait_command"]
@@ -46,8 +46,7 @@ def wait_command(
     if as_json:
         dump_json([to_wire(query_run) for query_run in query_runs])
     else:
-        table = TableWriter()
-        echo(table.page(query_runs) if query_runs else table.end() or "")
+        echo(format_table(query_runs))
     ended = [query_run for query_run in query_runs if ended_without_results(query_run)]
     for query_run in ended:
         click.echo(f"mode-query-runs: error: {printable(not_finished_line(query_run))}", err=True)
