@@ -93,3 +93,10 @@ def test_links_results_and_waiting_example(
         "2026-10 201877.0",
     ]
     assert (tmp_path / "revenue.csv").read_text().startswith("month,region,sum,note\n")
+
+
+def test_generated_client_example(
+    mock_server: MockServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    lines = run("The generated client", mock_server, monkeypatch, tmp_path)
+    assert lines == ["200 6c3d9e2f1a7b failed", "()"]
