@@ -128,6 +128,12 @@ def swagger_example(n: int) -> dict[str, Any]:
     return page(["a"], next_page="string", self_href="string")
 
 
+def self_names_the_next_page(n: int) -> dict[str, Any]:
+    # A server bug: self is not to be trusted to name the page it is on.
+    return page(["abc"[n - 1]], next_page=numbered(n + 1) if n < 3 else None,
+                self_href=numbered(n + 1))  # fmt: skip
+
+
 def nonsense_counters(n: int) -> dict[str, Any]:
     counters: list[dict[str, Any]] = [
         {"page": 0, "total_pages": 0},
@@ -169,7 +175,8 @@ CASES = {
     "every page number answers the whole collection": Case(
         whole_collection_on_every_page, list("abcde"), 2
     ),
-    "Mode's Swagger example (next_page equals self)": Case(swagger_example, ["a"], 1),
+    "Mode's Swagger example (next_page equals self)": Case(swagger_example, ["a"], 2),
+    "each page's self names the next page": Case(self_names_the_next_page, list("abc"), 3),
     "counters of 0, negative or too long are ignored": Case(nonsense_counters, list("abc"), 4),
     "pagination counters say last": Case(counters_say_last, list("abc"), 2),
     "pagination counters as integer strings": Case(counters_as_strings, list("abc"), 2),

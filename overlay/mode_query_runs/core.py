@@ -34,7 +34,7 @@ from .engine import Session
 from .errors import ModeAPIError, ResponseParseError, without_userinfo
 from .links import Variables, follow_target, relation_href
 from .pace import Pace
-from .pagination import DEFAULT_PAGE_LIMIT, PageWalk, check_page_limit, parse_page
+from .pagination import DEFAULT_PAGE_LIMIT, PageWalk, check_page_limit
 from .reader import Notes
 from .responses import FOLLOWS_REDIRECTS
 from .results import FORMATS, CsvRows, Download, check_result_response, content_href
@@ -416,7 +416,10 @@ class ClientCore:
             if next_url is None:
                 return every
             response = yield Send(self._request(next_url))
-            page = parse_page((yield from self._read(response)), response)
+            notes: Notes = []
+            page = self._session.reader.read_as(QueryRunCollection, response, _LIST, notes)
+            if notes:
+                yield Warn(notes)
             url = next_url
 
     def _get(self, call: Call[QueryRun]) -> Steps[QueryRun]:

@@ -12,7 +12,7 @@ an error, at the first page that
 - its ``pagination`` counters call the last (``page`` >= ``total_pages``, whole numbers
   from 1 or strings of their digits), whatever the links say;
 - links with ``next_page`` to itself or to a page already fetched (a page is known by the
-  URL fetched and by its ``self`` link).
+  URL it was fetched from: a ``self`` link is not trusted to name it).
 
 Page numbers are never computed from the ``pagination`` object.
 """
@@ -27,11 +27,11 @@ import httpx
 from mode_api_client.models import QueryRun, QueryRunCollection, QueryRunCollectionEmbedded
 from mode_api_client.types import Unset
 
-from .errors import ModeAPIError, ResponseParseError
+from .errors import ModeAPIError
 from .links import relation_href
 from .origin import Origin
 
-__all__ = ["DEFAULT_PAGE_LIMIT", "PageWalk", "check_page_limit", "parse_page", "query_runs_of"]
+__all__ = ["DEFAULT_PAGE_LIMIT", "PageWalk", "check_page_limit", "query_runs_of"]
 
 LOGGER = logging.getLogger("mode_query_runs")
 
@@ -91,9 +91,6 @@ class PageWalk:
             self.first_url = url
         self._url = url
         self._fetched.add(url)
-        self_url = self._self_url(page)
-        if self_url is not None:
-            self._fetched.add(self_url)
         runs = query_runs_of(page)
         new = [run for run in runs if self._is_new(run)]
         self._ending = _ending(page, len(runs), len(new))
@@ -140,18 +137,6 @@ class PageWalk:
         self._given.add(token)
         return True
 
-    def _self_url(self, page: QueryRunCollection) -> httpx.URL | None:
-        """The page's ``self`` URL, a second name of the page, if it has a valid one.
-
-        Raises:
-            ResponseParseError: ``self`` is not one Link with a string ``href``.
-        """
-        href = relation_href(page, "self")
-        try:
-            return None if href is None else self.origin.join(href)
-        except ValueError:
-            return None  # the URL fetched still names the page
-
 
 def _ending(page: QueryRunCollection, found: int, new: int) -> str | None:
     """Why the listing ends at ``page`` despite its ``next_page`` link, if it does."""
@@ -181,20 +166,6 @@ def _counter(page: QueryRunCollection, name: str) -> int | None:
     if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
         return value
     return None
-
-
-def parse_page(page: Any, response: httpx.Response) -> QueryRunCollection:
-    """``page``, the read body of a ``next_page`` ``response``, as a ``QueryRunCollection``.
-
-    Raises:
-        ResponseParseError: it is not one (a ``next_page`` that leads elsewhere than a
-            list of Query Runs).
-    """
-    if not isinstance(page, QueryRunCollection):
-        raise ResponseParseError(
-            "next_page does not lead to a page of Query Runs", status=response.status_code
-        )
-    return page
 
 
 def query_runs_of(page: QueryRunCollection) -> list[QueryRun]:

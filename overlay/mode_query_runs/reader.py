@@ -163,13 +163,22 @@ class SpecReader:
         model = model_for(operation)
         if model is None:
             return decode_json(response)
+        return self.read_as(model, response, operation.operation_id, notes)
+
+    def read_as(
+        self, model: Any, response: httpx.Response, operation_id: str, notes: Notes | None = None
+    ) -> Any:
+        """A read 2xx ``response`` as ``model`` (a generated model), as ``operation_id``'s
+        body, checked as ``check`` does.
+
+        Raises:
+            ResponseParseError: as ``read``.
+        """
         try:
             read = model.from_json(response.content)
         except UnreadableBody as error:
-            raise self.unreadable(error, response, operation.operation_id) from None
-        return self.check(
-            read, response.request, response.status_code, operation.operation_id, notes
-        )
+            raise self.unreadable(error, response, operation_id) from None
+        return self.check(read, response.request, response.status_code, operation_id, notes)
 
     def unreadable(
         self, error: UnreadableBody, response: httpx.Response, operation_id: str

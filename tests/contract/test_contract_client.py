@@ -315,8 +315,8 @@ def given_once(runs: list[Any]) -> list[tuple[int, Any]]:
 
 
 def unlistable(page: dict[str, Any]) -> str | None:
-    """The relation that stops listing the page (``self``, then ``next_page``), if any."""
-    return next((name for name in ("self", "next_page") if unfollowable(page, name)), None)
+    """The relation that stops listing the page (``next_page``), if any."""
+    return "next_page" if unfollowable(page, "next_page") else None
 
 
 def token_of(run: dict[str, Any]) -> Any:

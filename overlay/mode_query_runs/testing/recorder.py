@@ -29,13 +29,13 @@ from urllib.parse import quote
 
 import httpx
 
-from mode_api_client.models import QueryRun
+from mode_api_client.models import QueryRun, QueryRunCollection
 
 from ..bodies import STREAMS_BODY
 from ..core import DEFAULT_MAX_RETRIES
 from ..engine import Session
 from ..errors import without_userinfo
-from ..pagination import PageWalk, parse_page
+from ..pagination import PageWalk
 from ..responses import FOLLOWS_REDIRECTS
 from ..results import FORMATS, NO_RESULTS, check_result_response, content_href
 from ..retries import RetryPolicy
@@ -153,7 +153,7 @@ def fetch_report_run(
     while url is not None:
         response = get(url)
         recorded.append(_interaction(response))
-        page = parse_page(session.read(response), response)
+        page = session.reader.read_as(QueryRunCollection, response, "listQueryRunsForReportRun")
         listed.extend(run.token for run in walk.take(url, page) if isinstance(run.token, str))
         url = walk.next_url(page)
     wanted = [check_token("query_run", token) for token in query_runs] or listed
