@@ -118,23 +118,25 @@ def sdk_page_reader(*, strict: bool = False) -> Iterator[Callable[[bytes], Seque
     reader) is set up here, before yielding, and not timed.
 
     THIS IS THE FUNCTION TO RETARGET when the engine changes how the clients read a page;
-    the rest of the page read case stays as it is. Today: the sync session's response
-    hook (``Session.check_response``: reads the body within its limits and checks the
-    status), then ``pagination.parse_page`` (decodes the JSON, checks it against the spec
-    and builds the generated models, tolerant or strict) and ``query_runs_of``.
+    the rest of the page read case stays as it is. Today: the transport's checks of the
+    answer (``ResponseChecks.inspect``), then the generated model's ``from_json`` (orjson,
+    the tolerant reading that records deviations) and the reader's look at them
+    (``SpecReader.read_as``, tolerant or strict), and ``query_runs_of``.
     """
-    from mode_query_runs.pagination import parse_page, query_runs_of
-    from mode_query_runs.session import Session
+    from mode_api_client.models import QueryRunCollection
+    from mode_query_runs.engine import Session
+    from mode_query_runs.pagination import query_runs_of
 
     base_url = "https://app.mode.com/api"
     session = Session(base_url, "token", "secret", 30.0, strict=strict)
     request = httpx.Request("GET", f"{base_url}/acme/reports/{REPORT}/runs/{RUN}/query_runs")
     headers = {"Content-Type": "application/hal+json"}
+    operation = "listQueryRunsForReportRun"
 
     def read(body: bytes) -> Sequence[object]:
         response = httpx.Response(200, content=body, headers=headers, request=request)
-        session.check_response(response)
-        return query_runs_of(parse_page(session, response))
+        session.checks.inspect(response)
+        return query_runs_of(session.reader.read_as(QueryRunCollection, response, operation))
 
     try:
         yield read

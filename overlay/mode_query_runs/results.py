@@ -29,6 +29,7 @@ from mode_api_client.models import QueryRun
 from .errors import ModeAPIError, Redactor, ResponseParseError, request_identity
 from .links import relation_href
 from .origin import shown_url
+from .states import ended_without_results, states_without_results
 
 __all__ = [
     "CHUNK_BYTES",
@@ -41,10 +42,6 @@ __all__ = [
 
 FORMATS = {"csv": "text/csv", "json": "application/json"}
 """Result formats and the media type each is requested with."""
-NO_RESULTS = frozenset({"enqueued", "running", "failed", "cancelled"})
-"""Known states in which a Query Run has no results (an unknown state is tried)."""
-ENDED_WITHOUT_RESULTS = frozenset({"failed", "cancelled"})
-"""Of those, the final states: waiting for results cannot help."""
 CHUNK_BYTES = 64 * 1024
 Progress = Callable[[int, int | None], object]
 """``progress(bytes_done, bytes_total)``; ``bytes_total`` is ``None`` when not sent."""
@@ -60,11 +57,11 @@ def content_href(query_run: QueryRun, format: str) -> str:
     """
     if format not in FORMATS:
         raise ValueError(f"format must be 'csv' or 'json', not {format!r}")
-    if query_run.state in ENDED_WITHOUT_RESULTS:  # waiting cannot help
+    if query_run.state in ended_without_results():  # waiting cannot help
         raise ValueError(
             f"Query Run {query_run.token} is {query_run.state}: it ended without results"
         )
-    if query_run.state in NO_RESULTS:
+    if query_run.state in states_without_results():
         raise ValueError(
             f"Query Run {query_run.token} is {query_run.state}: it has no results"
             " (wait for it to succeed)"

@@ -1,9 +1,10 @@
 """Waiting for a Query Run, or every Query Run of a Report Run, to finish: which states
 are final and how often to look.
 
-Mode's ``state`` is open-ended (``shared/reference/mode-api-facts.md``): ``succeeded``,
-``failed``, ``cancelled`` and ``completed`` are final; ``enqueued``, ``running`` and any
-state Mode adds later count as not finished. Both clients poll the run's ``self`` link
+Mode's ``state`` is open-ended (``shared/reference/mode-api-facts.md``); the spec says
+which states are final (``states``: ``succeeded``, ``failed``, ``cancelled`` and
+``completed``); ``enqueued``, ``running`` and any state Mode adds later count as not
+finished. Both clients poll the run's ``self`` link
 (a Report Run: its listing) and ask ``Poll`` (``ReportRunWait``) how long to
 sleep before the next look; only the requests and the sleeping are theirs.
 """
@@ -18,11 +19,11 @@ from mode_api_client.models import QueryRun
 from mode_api_client.types import Unset
 
 from .errors import APITimeoutError, Redactor
-from .results import ENDED_WITHOUT_RESULTS
 from .settings import check_seconds
+from .states import ended_without_results as _ended_without_results
+from .states import final_states
 
 __all__ = [
-    "ENDED_WITHOUT_RESULTS",
     "TERMINAL_STATES",
     "Poll",
     "ReportRunWait",
@@ -32,7 +33,21 @@ __all__ = [
     "not_finished_line",
 ]
 
-TERMINAL_STATES = frozenset({"succeeded", "failed", "cancelled", "completed"})
+
+TERMINAL_STATES: frozenset[str]
+"""The final states of a Query Run, from the spec's ``x-final-states`` (``succeeded``,
+``failed``, ``cancelled``, ``completed``); any other state, even one Mode adds later, is
+waited on. Read from the spec when first asked for (``states.final_states``)."""
+
+
+def __getattr__(name: str) -> frozenset[str]:
+    """``TERMINAL_STATES``: the spec's final states (``states.final_states``), read when
+    first asked for."""
+    if name == "TERMINAL_STATES":
+        return final_states()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 BACKOFF = 1.5
 """Each poll interval is this many times the one before, up to ``max_interval``."""
 
@@ -65,7 +80,7 @@ def error_summary(query_run: QueryRun, limit: int = ERROR_MESSAGE_START) -> str:
 
 def ended_without_results(query_run: QueryRun) -> bool:
     """Whether the run is final without results (``failed``, ``cancelled``)."""
-    return query_run.state in ENDED_WITHOUT_RESULTS
+    return query_run.state in _ended_without_results()
 
 
 def not_finished_line(query_run: QueryRun) -> str:
@@ -81,7 +96,7 @@ def not_finished_line(query_run: QueryRun) -> str:
 
 def is_finished(query_run: QueryRun) -> bool:
     """Whether the run's ``state`` is final (an unknown state is not)."""
-    return query_run.state in TERMINAL_STATES
+    return query_run.state in final_states()
 
 
 class Poll:

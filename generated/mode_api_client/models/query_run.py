@@ -58,7 +58,8 @@ class QueryRun:
         id (int | str): Numeric id (an integer on the wire; a string is accepted).
         token (str): The Query Run token.
         state (str): Open-ended. Seen: `enqueued`, `running`, `succeeded`, `failed`, `cancelled`, `completed`; Mode adds
-            states over time.
+            states over time. The SDK waits on a run until its state is one of `x-final-states`, and fetches no results of a
+            run whose state is one of `x-states-without-results`; any other state is waited on and its results are tried.
         created_at (datetime.datetime | str): ISO 8601 date-time with milliseconds and `Z` as Mode sends it
             (`2020-05-04T20:17:55.387Z`); any other string (such as the reference page's placeholder `YYYY-MM-
             DDTHH:MM:SS.msZ`) is kept as text.

@@ -37,9 +37,10 @@ from ..engine import Session
 from ..errors import without_userinfo
 from ..pagination import PageWalk
 from ..responses import FOLLOWS_REDIRECTS
-from ..results import FORMATS, NO_RESULTS, check_result_response, content_href
+from ..results import FORMATS, check_result_response, content_href
 from ..retries import RetryPolicy
 from ..settings import check_token
+from ..states import states_without_results
 from .cassette import Interaction, dump_cassette
 from .scrub import Scrubber
 
@@ -90,7 +91,7 @@ def _result_getter(http: httpx.Client) -> Callable[[httpx.URL], Interaction]:
 
 def _result_url(session: Session, query_run: Any) -> httpx.URL | None:
     """The ``content.csv`` URL of a Query Run that has results, else ``None``."""
-    if not isinstance(query_run, QueryRun) or query_run.state in NO_RESULTS:
+    if not isinstance(query_run, QueryRun) or query_run.state in states_without_results():
         return None
     try:
         return session.origin.resolve(content_href(query_run, "csv"), relation="result")

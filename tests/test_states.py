@@ -1,0 +1,93 @@
+"""The states the SDK treats specially come from the spec (``x-final-states``,
+``x-states-without-results`` on ``QueryRun.state``), not from lists in the code: a spec
+edit moves a state in or out."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+import mode_query_runs
+from mode_api_client.models import QueryRun
+from mode_query_runs import spec, states
+from mode_query_runs.results import content_href
+from mode_query_runs.waiting import ended_without_results, is_finished
+
+RESULT = "/api/acme/reports/r1/runs/u1/query_runs/q1/results"
+
+
+def run_in(state: str) -> QueryRun:
+    return QueryRun.from_dict(
+        {
+            "id": 1,
+            "token": "q1",
+            "state": state,
+            "created_at": "2026-11-02T08:15:04.112Z",
+            "_links": {"self": {"href": "/x"}, "result": {"href": RESULT}},
+        }
+    )
+
+
+def refusal(state: str) -> str | None:
+    try:
+        content_href(run_in(state), "csv")
+    except ValueError as error:
+        return str(error)
+    return None
+
+
+@pytest.fixture
+def edited_spec(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
+    """A copy of the spec that ``load_spec`` returns instead, for the test to edit."""
+    edited = copy.deepcopy(spec.load_spec())
+    monkeypatch.setattr(states, "load_spec", lambda: edited)
+    for cached in (states.final_states, states.states_without_results):
+        cached.cache_clear()
+    states.ended_without_results.cache_clear()
+    yield edited
+    for cached in (states.final_states, states.states_without_results):
+        cached.cache_clear()
+    states.ended_without_results.cache_clear()
+
+
+def test_the_spec_names_the_final_states_and_those_without_results() -> None:
+    schema = spec.load_spec()["components"]["schemas"]["QueryRun"]["properties"]["state"]
+    assert schema["x-final-states"] == ["succeeded", "failed", "cancelled", "completed"]
+    assert schema["x-states-without-results"] == ["enqueued", "running", "failed", "cancelled"]
+    assert frozenset(schema["x-final-states"]) == mode_query_runs.TERMINAL_STATES
+    finished = {s: is_finished(run_in(s)) for s in [*schema["x-final-states"], "running", "x"]}
+    assert finished == {
+        "succeeded": True,
+        "failed": True,
+        "cancelled": True,
+        "completed": True,
+        "running": False,
+        "x": False,
+    }
+    assert [s for s in ("failed", "cancelled", "running") if ended_without_results(run_in(s))] == [
+        "failed",
+        "cancelled",
+    ]
+    assert refusal("failed") == "Query Run q1 is failed: it ended without results"
+    assert (
+        refusal("enqueued")
+        == "Query Run q1 is enqueued: it has no results (wait for it to succeed)"
+    )
+    assert refusal("succeeded") is None
+    assert refusal("a state Mode adds later") is None
+
+
+def test_a_state_added_to_the_spec_needs_no_code_change(edited_spec: dict[str, Any]) -> None:
+    state = edited_spec["components"]["schemas"]["QueryRun"]["properties"]["state"]
+    state["x-states-without-results"].append("queued")
+    state["x-final-states"].append("expired")
+    state["x-states-without-results"].append("expired")
+    assert refusal("queued") == "Query Run q1 is queued: it has no results (wait for it to succeed)"
+    assert not is_finished(run_in("queued"))
+    assert is_finished(run_in("expired"))
+    assert ended_without_results(run_in("expired"))
+    assert refusal("expired") == "Query Run q1 is expired: it ended without results"
+    assert states.final_states() == {"succeeded", "failed", "cancelled", "completed", "expired"}
