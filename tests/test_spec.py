@@ -98,7 +98,10 @@ def test_bundled_cassettes_are_what_the_build_script_writes(
     written = sorted(p.name for p in tmp_path.iterdir())
     assert written == sorted(p.name for p in bundled_directory().glob("*.yaml"))
     for name in written:
-        assert (tmp_path / name).read_bytes() == (bundled_directory() / name).read_bytes(), name
+        assert (tmp_path / name).read_bytes() == (bundled_directory() / name).read_bytes(), (
+            f"{name} is not what the spec's demo data gives: run python"
+            " scripts/build_demo_cassettes.py"
+        )
 
 
 def test_console_script_is_installed() -> None:

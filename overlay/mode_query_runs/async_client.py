@@ -24,6 +24,7 @@ from .core import (
     Call,
     Chunks,
     ClientCore,
+    GeneratedOperation,
     Item,
     Next,
     Send,
@@ -145,6 +146,10 @@ class AsyncModeClient(ClientCore):
     async def get_query_run(self, report: str, run: str, query_run: str) -> QueryRun:
         """One Query Run; as ``ModeClient.get_query_run``."""
         return await self._run(self._get(self._get_call(report, run, query_run)))
+
+    async def call(self, operation: GeneratedOperation[T], *args: str) -> T:
+        """Call any generated operation; as ``ModeClient.call``."""
+        return await self._run(self._get(self._operation_call(operation, args)))
 
     async def follow(
         self,

@@ -26,6 +26,7 @@ from .core import (
     Call,
     Chunks,
     ClientCore,
+    GeneratedOperation,
     Item,
     Next,
     Send,
@@ -242,6 +243,31 @@ class ModeClient(ClientCore):
             ModeAPIError: any other failure, as the class describes.
         """
         return self._run(self._get(self._get_call(report, run, query_run)))
+
+    def call(self, operation: GeneratedOperation[T], *args: str) -> T:
+        """Call any generated operation of the spec on this client's account, with the
+        client's rules (pace, retries, limits, errors, tolerant reading).
+
+        ``mode.call(get_query_run_for_report_run, report, run, query_run)`` is
+        ``get_query_run``; an operation added to the spec is callable this way once
+        ``nox -s generate`` has generated its module, with no method written for it.
+
+        Args:
+            operation: A generated operation module
+                (``from mode_api_client.api.query_runs import ...``); its path
+                parameters after ``account`` are ``args``.
+            args: Its path parameters after ``account`` (tokens), in the spec's order.
+
+        Returns:
+            The operation's 2xx model (``Response.parsed``), read as the clients read
+            (a body that strays is kept and reported, or refused when strict).
+
+        Raises:
+            ValueError: a token is empty, ``.`` or ``..``.
+            ModeAPIError: any failure, as the class describes; also a 2xx whose body the
+                spec does not describe.
+        """
+        return self._run(self._get(self._operation_call(operation, args)))
 
     def follow(
         self,

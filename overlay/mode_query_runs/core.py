@@ -15,9 +15,9 @@ import copy as _copy
 import inspect
 import os
 import types
-from collections.abc import Generator
+from collections.abc import Awaitable, Callable, Generator
 from dataclasses import dataclass
-from typing import Any, Generic, Self, TypeVar
+from typing import Any, Generic, Protocol, Self, TypeVar
 
 import httpx
 
@@ -28,6 +28,7 @@ from mode_api_client.api.query_runs import (
 )
 from mode_api_client.errors import UnreadableBody
 from mode_api_client.models import Link, QueryRun, QueryRunCollection
+from mode_api_client.types import Response
 
 from .bodies import STREAMS_BODY
 from .engine import Session
@@ -53,6 +54,20 @@ __all__ = ["DEFAULT_MAX_RETRIES", "Call", "ClientCore", "Item", "Steps", "named_
 
 DEFAULT_MAX_RETRIES = 2
 T = TypeVar("T")
+
+
+class GeneratedOperation(Protocol[T]):
+    """A generated operation: a module of ``mode_api_client.api`` (every spec operation
+    is one, named after its ``operationId``)."""
+
+    @property
+    def __name__(self) -> str: ...
+
+    @property
+    def sync_detailed(self) -> Callable[..., Response[T]]: ...
+
+    @property
+    def asyncio_detailed(self) -> Callable[..., Awaitable[Response[T]]]: ...
 
 
 Steps = Generator[Any, Any, T]
@@ -365,6 +380,18 @@ class ClientCore:
         )
         return Call(get_query_run_for_report_run, _GET, args, QueryRun)
 
+    def _operation_call(self, operation: GeneratedOperation[T], args: tuple[str, ...]) -> Call[T]:
+        """A ``Call`` of any generated operation, on this client's account; its
+        ``operationId`` is the module's name in camelCase, as the generator names modules.
+
+        Raises:
+            ValueError: a token is empty, ``.`` or ``..``.
+        """
+        first, *rest = operation.__name__.rpartition(".")[2].split("_")
+        operation_id = first + "".join(word[:1].upper() + word[1:] for word in rest)
+        tokens = tuple(check_token("token", arg) for arg in args)
+        return Call(operation, operation_id, (self.account, *tokens), object)  # type: ignore[arg-type]
+
     def _walk(self, max_pages: int | None) -> PageWalk:
         """A walk over one listing's pages (raises ``ValueError`` for a bad ``max_pages``)."""
         return PageWalk(self._session.origin, max_pages, self.page_limit)
@@ -383,7 +410,7 @@ class ClientCore:
             with self._session.redactor.scope():
                 raise reader.unreadable(error, error.response, call.spec) from None
         request, status = answer.request, int(answer.status_code)
-        if not isinstance(answer.parsed, call.expect):
+        if answer.parsed is None or not isinstance(answer.parsed, call.expect):
             raise ModeAPIError(f"unexpected response {status}", status=status)
         notes: Notes = []
         with self._session.redactor.scope():
@@ -422,7 +449,7 @@ class ClientCore:
                 yield Warn(notes)
             url = next_url
 
-    def _get(self, call: Call[QueryRun]) -> Steps[QueryRun]:
+    def _get(self, call: Call[T]) -> Steps[T]:
         run, _request = yield from self._call(call)
         return run
 
