@@ -1,0 +1,104 @@
+"""Decoding a body's ``Content-Encoding`` in bounded pieces.
+
+httpx decodes each chunk it reads whole: a few kilobytes of gzip (or ``gzip, gzip``) can
+become gigabytes in one piece, whatever limit the reader then applies. The SDK reads the
+raw bytes instead and decodes them here, where no piece is longer than ``CHUNK_BYTES``:
+a JSON body is refused once past its limit, an error body cut at its excerpt, a result
+written piece by piece, and memory stays bounded for all three. The codings are those the
+SDK asks for (``Accept-Encoding: gzip, deflate``), in any chain; ``identity`` is none.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterator
+
+__all__ = ["ACCEPT_ENCODING", "CHUNK_BYTES", "Decoding", "UnsupportedEncoding"]
+
+CHUNK_BYTES = 64 * 1024
+"""The longest piece of decoded body, in bytes."""
+ACCEPT_ENCODING = "gzip, deflate"
+"""What the SDK asks for: the codings ``Decoding`` decodes."""
+_GZIP_OR_ZLIB = zlib.MAX_WBITS | 32  # either header, detected
+_RAW_DEFLATE = -zlib.MAX_WBITS  # some servers send deflate without the zlib header
+
+
+class UnsupportedEncoding(ValueError):
+    """A ``Content-Encoding`` the SDK did not ask for and cannot decode (``br``, ``zstd``,
+    an unknown name), or a body that is not what its coding says."""
+
+
+class _Stage:
+    """One coding's decoder, giving at most ``CHUNK_BYTES`` per piece."""
+
+    def __init__(self, coding: str) -> None:
+        self.coding = coding
+        self._decoder = zlib.decompressobj(_GZIP_OR_ZLIB)
+        self._started = False
+
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        while data:
+            try:
+                piece = self._decoder.decompress(data, CHUNK_BYTES)
+            except zlib.error as error:
+                if self._started or self.coding != "deflate":
+                    raise UnsupportedEncoding(f"body is not valid {self.coding}: {error}") from None
+                self._decoder = zlib.decompressobj(_RAW_DEFLATE)
+                self._started = True
+                continue
+            self._started = True
+            data = self._decoder.unconsumed_tail
+            if piece:
+                yield piece
+
+    def flush(self) -> bytes:
+        """What the decoder holds back (at most its window, 32 KiB)."""
+        try:
+            return self._decoder.flush()
+        except zlib.error as error:
+            raise UnsupportedEncoding(f"body is not valid {self.coding}: {error}") from None
+
+
+class Decoding:
+    """The decoding of one body, fed its raw bytes as they arrive.
+
+    Args:
+        content_encoding: The ``Content-Encoding`` header (``None``: none): codings in the
+            order they were applied, comma-separated.
+
+    Raises:
+        UnsupportedEncoding: a coding other than ``gzip``, ``x-gzip``, ``deflate`` and
+            ``identity``.
+    """
+
+    def __init__(self, content_encoding: str | None) -> None:
+        codings = [c.strip().lower() for c in (content_encoding or "").split(",")]
+        codings = ["gzip" if c == "x-gzip" else c for c in codings if c and c != "identity"]
+        unknown = [c for c in codings if c not in ("gzip", "deflate")]
+        if unknown:
+            raise UnsupportedEncoding(
+                f"Content-Encoding {', '.join(unknown)} was not asked for (only {ACCEPT_ENCODING})"
+            )
+        self._stages = [_Stage(coding) for coding in reversed(codings)]
+
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        """The decoded pieces of ``data``, the next raw bytes of the body.
+
+        Raises:
+            UnsupportedEncoding: the bytes are not what the coding says.
+        """
+        return self._through(0, data)
+
+    def close(self) -> Iterator[bytes]:
+        """The last decoded pieces, once the raw body has ended (a coded stream cut
+        short gives what it held; the body's reader finds it incomplete)."""
+        for index, stage in enumerate(self._stages):
+            yield from self._through(index + 1, stage.flush())
+
+    def _through(self, index: int, data: bytes) -> Iterator[bytes]:
+        if index == len(self._stages):
+            for start in range(0, len(data), CHUNK_BYTES):
+                yield data[start : start + CHUNK_BYTES]
+            return
+        for piece in self._stages[index].feed(data):
+            yield from self._through(index + 1, piece)

@@ -1,0 +1,76 @@
+"""Bounded decoding of ``Content-Encoding`` (``decoding``): no piece is longer than
+``CHUNK_BYTES``, so a small coded body cannot take memory the size it decodes to."""
+
+from __future__ import annotations
+
+import gzip
+import tracemalloc
+import zlib
+
+import pytest
+
+from mode_query_runs.decoding import CHUNK_BYTES, Decoding, UnsupportedEncoding
+
+
+def decoded(coding: str | None, raw: bytes, feed: int = 4096) -> list[bytes]:
+    decoding = Decoding(coding)
+    pieces: list[bytes] = []
+    for start in range(0, len(raw), feed):
+        pieces.extend(decoding.feed(raw[start : start + feed]))
+    pieces.extend(decoding.close())
+    return pieces
+
+
+def test_each_coding_and_chain_gives_the_body_back() -> None:
+    body = b'{"token": "q1", "rows": "' + b"x" * 200_000 + b'"}'
+    raw_deflate = zlib.compressobj(wbits=-zlib.MAX_WBITS)
+    raw = raw_deflate.compress(body) + raw_deflate.flush()
+    cases = {
+        None: body,
+        "identity": body,
+        "gzip": gzip.compress(body),
+        "x-gzip": gzip.compress(body),
+        "deflate": zlib.compress(body),
+        "gzip, gzip": gzip.compress(gzip.compress(body)),
+        "deflate, gzip": gzip.compress(zlib.compress(body)),
+    }
+    for coding, coded in cases.items():
+        pieces = decoded(coding, coded)
+        assert b"".join(pieces) == body, coding
+        assert max(map(len, pieces)) <= CHUNK_BYTES, coding
+    assert b"".join(decoded("deflate", raw)) == body
+
+
+def test_a_double_gzip_bomb_decodes_in_bounded_pieces() -> None:
+    size = 200 * 1024 * 1024
+    bomb = gzip.compress(gzip.compress(b"\0" * size, 9), 9)
+    assert len(bomb) < 300_000
+    decoding = Decoding("gzip, gzip")
+    total = longest = 0
+    tracemalloc.start()
+    try:
+        for start in range(0, len(bomb), 65536):
+            for piece in decoding.feed(bomb[start : start + 65536]):
+                total += len(piece)
+                longest = max(longest, len(piece))
+        for piece in decoding.close():
+            total += len(piece)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert (total, longest) == (size, CHUNK_BYTES)
+    assert peak < 4 * 1024 * 1024  # a few pieces at a time, never the 200 MiB
+
+
+def test_codings_not_asked_for_are_refused() -> None:
+    for coding, named in [("br", "br"), ("gzip, zstd", "zstd"), ("compress", "compress")]:
+        with pytest.raises(UnsupportedEncoding) as caught:
+            Decoding(coding)
+        assert str(caught.value) == (
+            f"Content-Encoding {named} was not asked for (only gzip, deflate)"
+        )
+
+
+def test_bytes_that_are_not_the_coding_are_refused() -> None:
+    with pytest.raises(UnsupportedEncoding, match=r"^body is not valid gzip: Error -3"):
+        decoded("gzip", b"this is not gzip at all")
