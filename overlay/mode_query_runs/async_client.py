@@ -29,6 +29,7 @@ from .core import (
     Next,
     Send,
     Sleep,
+    Stepping,
     Steps,
     Warn,
     boxed,
@@ -253,26 +254,19 @@ class AsyncModeClient(ClientCore):
 
     async def _iterate(self, steps: Steps[Any], depth: int) -> AsyncGenerator[Any]:
         """As ``ModeClient._iterate``, awaiting each step."""
-        opened: list[httpx.Response] = []
-        reply: Any = None
-        error: Exception | None = None
+        run = Stepping(steps)
         try:
-            while True:
-                try:
-                    step = steps.send(reply) if error is None else steps.throw(error)
-                except StopIteration:
-                    return
-                reply, error = None, None
+            while (step := run.next()) is not None:
                 if isinstance(step, Item):
                     yield step.value
                     continue
                 try:
-                    reply = await self._do(step, opened, depth)
+                    run.reply = await self._do(step, run.opened, depth)
                 except Exception as exc:  # thrown into the steps, which may handle it
-                    error = exc
+                    run.error = exc
         finally:
             steps.close()
-            for response in opened:
+            for response in run.opened:
                 await response.aclose()
 
     async def _do(self, step: Any, opened: list[httpx.Response], depth: int) -> Any:

@@ -31,6 +31,7 @@ from .core import (
     Next,
     Send,
     Sleep,
+    Stepping,
     Steps,
     Warn,
     boxed,
@@ -457,26 +458,19 @@ class ModeClient(ClientCore):
         """The ``Item`` values of ``steps``, each other step done as it comes (its result
         sent back, its error thrown in); streamed responses are closed at the end.
         ``depth``: frames from ``_do`` up to the caller, for warnings."""
-        opened: list[httpx.Response] = []
-        reply: Any = None
-        error: Exception | None = None
+        run = Stepping(steps)
         try:
-            while True:
-                try:
-                    step = steps.send(reply) if error is None else steps.throw(error)
-                except StopIteration:
-                    return
-                reply, error = None, None
+            while (step := run.next()) is not None:
                 if isinstance(step, Item):
                     yield step.value
                     continue
                 try:
-                    reply = self._do(step, opened, depth)
+                    run.reply = self._do(step, run.opened, depth)
                 except Exception as exc:  # thrown into the steps, which may handle it
-                    error = exc
+                    run.error = exc
         finally:
             steps.close()
-            for response in opened:
+            for response in run.opened:
                 response.close()
 
     def _do(self, step: Any, opened: list[httpx.Response], depth: int) -> Any:

@@ -50,7 +50,7 @@ from .settings import (
 from .spec import MEDIA_TYPE
 from .waiting import Poll, ReportRunWait, is_finished
 
-__all__ = ["DEFAULT_MAX_RETRIES", "Call", "ClientCore", "Item", "Steps", "named_here"]
+__all__ = ["DEFAULT_MAX_RETRIES", "Call", "ClientCore", "Item", "Stepping", "Steps", "named_here"]
 
 DEFAULT_MAX_RETRIES = 2
 T = TypeVar("T")
@@ -141,6 +141,27 @@ class Item:
     """Step: give ``value`` to the caller of an iterator."""
 
     value: Any
+
+
+class Stepping:
+    """One run of ``steps`` by a driver: the next step, given what the last one gave or
+    raised, and the streamed responses to close when the run ends."""
+
+    def __init__(self, steps: Steps[Any]) -> None:
+        self.steps = steps
+        self.reply: Any = None
+        self.error: Exception | None = None
+        self.opened: list[httpx.Response] = []
+
+    def next(self) -> Any:
+        """The next step: ``reply`` sent in, or ``error`` thrown in (the steps may handle
+        it); ``None`` once the steps have ended."""
+        reply, error = self.reply, self.error
+        self.reply = self.error = None
+        try:
+            return self.steps.send(reply) if error is None else self.steps.throw(error)
+        except StopIteration:
+            return None
 
 
 def boxed(steps: Steps[T], box: list[T]) -> Steps[None]:
