@@ -40,6 +40,7 @@ import email.utils
 import gc
 import json
 import logging
+import math
 import os
 import random
 import socket
@@ -57,7 +58,6 @@ from typing import Any
 
 import anyio
 import httpx
-import tenacity
 import uvicorn
 import yaml
 
@@ -853,12 +853,30 @@ def _retry_after_as(style: str, app: Any) -> Any:
     return wrapped
 
 
+class _NoPace:
+    """A pace that never holds a request back: each 429 is left to the request's own
+    retries (``Retry-After``), as ``Pace``'s interface asks."""
+
+    events = 0
+    clock = staticmethod(time.monotonic)
+
+    def reserve(self, deadline: float = math.inf) -> tuple[float, int]:
+        return self.clock(), 0
+
+    def answered(self, generation: int) -> None:
+        pass
+
+    def limited(self, generation: int, exc: Exception, deadline: float = math.inf) -> float:
+        return -1
+
+
 class _Naive(AsyncModeClient):
     """The naive baseline: each request retries on its own (tenacity, Retry-After), with
     no shared pace."""
 
-    async def _retrying(self, attempt: Callable[[], Any]) -> Any:
-        return await tenacity.AsyncRetrying(**self._retry)(attempt)
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._session.pace = _NoPace()  # type: ignore[assignment]
 
 
 async def _sdk_job(
