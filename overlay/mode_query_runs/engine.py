@@ -12,8 +12,9 @@ For each request the transport, in this order:
   or the caller's ``http_client`` with its proxies, certificates and transport);
 - reads a JSON body within ``max_body_bytes`` and the request's overall deadline, an
   error body within what an error shows (``bodies``); result content is left to stream;
-- logs the response and raises the typed error for a failure (``responses``), with the
-  client's credentials hidden (``Origin.redactor``).
+- maps every exception httpx raises to the SDK's errors (``_sending``) and raises the
+  typed error for a failure (``responses``), with the client's credentials hidden
+  (``Origin.redactor``).
 
 Above the transport, httpx adds Basic auth, the ``Accept`` / ``User-Agent`` headers, and
 follows a result's redirects (dropping ``Authorization`` on another origin). The two
@@ -23,6 +24,7 @@ transports differ only in how they send, sleep and iterate a body's chunks.
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterator
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from typing import Any
@@ -31,7 +33,12 @@ import httpx
 import tenacity
 
 from .bodies import BodyLimits, BodyRead
-from .errors import APIConnectionError, ModeAPIError, credential_forms, without_userinfo
+from .errors import (
+    APIConnectionError,
+    ModeAPIError,
+    credential_forms,
+    without_userinfo,
+)
 from .jsonbody import decode_json
 from .origin import Origin
 from .pace import Pace, apaced, paced
@@ -42,6 +49,33 @@ from .settings import DEFAULT_MAX_BODY_BYTES, check_seconds, user_agent
 from .spec import MEDIA_TYPE
 
 __all__ = ["AsyncModeTransport", "ModeTransport", "Session"]
+
+
+_ENVIRONMENT = ("ALL_PROXY", "HTTPS_PROXY", "HTTP_PROXY", "SSL_CERT_FILE", "SSL_CERT_DIR")
+"""What httpx reads from the environment when it makes a pool (in either case)."""
+
+
+def _own_pool(kind: type[httpx.Client] | type[httpx.AsyncClient], origin: Origin) -> Any:
+    """The session's own pool: redirects not followed, no cookies kept.
+
+    Raises:
+        ModeAPIError: httpx cannot make a pool with the proxies or certificates the
+            environment names (a ``socks5://`` proxy without ``socksio``, a proxy URL
+            that is not one, a missing ``SSL_CERT_FILE``).
+    """
+    try:
+        pool = kind(follow_redirects=False, cookies=_no_cookies())
+    except (ImportError, ValueError, OSError, httpx.InvalidURL) as exc:
+        named = [
+            name for name in _ENVIRONMENT if os.environ.get(name) or os.environ.get(name.lower())
+        ]
+        settings = ", ".join(named) or "proxy and certificate settings"
+        raise ModeAPIError(
+            f"cannot make a connection pool with the environment's {settings}:"
+            f" {str(exc) or type(exc).__name__}",
+            redactor=origin.redactor,
+        ) from None
+    return pool
 
 
 def _no_cookies() -> CookieJar:
@@ -73,6 +107,8 @@ class Session:
         TypeError: ``http`` is not a ``kind``.
         ValueError: ``base_url`` is not an http(s) URL; ``timeout``, ``max_body_bytes`` or
             ``max_retries`` is out of range.
+        ModeAPIError: no pool can be made with the proxies or certificates the
+            environment names (see ``_own_pool``).
     """
 
     def __init__(
@@ -106,7 +142,7 @@ class Session:
         self.auth = httpx.BasicAuth(token, secret)
         self.headers = {"Accept": MEDIA_TYPE, "User-Agent": user_agent()}
         self.owns_pool = http is None
-        self.pool = kind(follow_redirects=False, cookies=_no_cookies()) if http is None else http
+        self.pool = _own_pool(kind, self.origin) if http is None else http
         """Where requests are sent: the caller's ``http_client``, or the session's own."""
         self._closed = False
         self.http = self.client(self.timeout, retry_policy or RetryPolicy(), max_retries)
@@ -186,9 +222,10 @@ class _Transport:
 
     @contextlib.contextmanager
     def _sending(self, request: httpx.Request) -> Iterator[None]:
-        """Map what the pool raises: a redirect whose ``Location`` is not a URL (httpx
-        refuses it while the pool reads the answer) is the server's error, not retried;
-        no response is ``APIConnectionError`` (``transport_errors``)."""
+        """Map what the pool raises (every exception of httpx, see ``transport_errors``):
+        a redirect whose ``Location`` is not a URL (httpx refuses it while the pool reads
+        the answer) is the server's error, not retried; no response is
+        ``APIConnectionError``."""
         try:
             with self.session.checks.transport_errors():
                 yield
