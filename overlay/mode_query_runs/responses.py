@@ -52,6 +52,26 @@ class ResponseChecks:
         self.origin = origin
         self.timeout = timeout
 
+    def seconds_left(self, request: httpx.Request) -> float | None:
+        """Seconds before ``request``'s overall deadline (``timeout`` from its start; may be
+        negative), or ``None`` when it has none (not started, or no ``timeout``)."""
+        started = request.extensions.get(_STARTED)
+        timeout = request.extensions.get(TIMEOUT, self.timeout)
+        if timeout is None or not isinstance(started, float):
+            return None
+        left: float = timeout - (time.perf_counter() - started)
+        return left
+
+    def deadline_error(self, request: httpx.Request) -> APITimeoutError:
+        """The error for a request whose overall deadline has passed."""
+        timeout = request.extensions.get(TIMEOUT, self.timeout)
+        return APITimeoutError(
+            f"timed out: no complete response within {timeout:g} s (timeout)",
+            method=request.method,
+            url=self.origin.shown_url(request.url),
+            redactor=self.origin.redactor,
+        )
+
     def check_deadline(self, response: httpx.Response) -> None:
         """Refuse a response that is still arriving ``timeout`` seconds after its request
         started (a body trickled byte by byte); call it as each piece of the body arrives.
@@ -59,18 +79,9 @@ class ResponseChecks:
         Raises:
             APITimeoutError: more than ``timeout`` seconds have passed.
         """
-        request = response.request
-        started = request.extensions.get(_STARTED)
-        timeout = request.extensions.get(TIMEOUT, self.timeout)
-        if timeout is None or not isinstance(started, float):
-            return
-        if time.perf_counter() - started > timeout:
-            raise APITimeoutError(
-                f"timed out: no complete response within {timeout:g} s (timeout)",
-                method=request.method,
-                url=self.origin.shown_url(request.url),
-                redactor=self.origin.redactor,
-            )
+        left = self.seconds_left(response.request)
+        if left is not None and left < 0:
+            raise self.deadline_error(response.request)
 
     def transport_error(self, exc: httpx.TransportError) -> APIConnectionError:
         """The typed error for a request that got no response (logged at DEBUG)."""
