@@ -212,12 +212,17 @@ def deviations(
     except ValueError:  # jsonschema-rs reads at most MAX_DEPTH levels ("Recursion limit")
         expected = f"a body nested at most {MAX_DEPTH} levels deep"
         return [Deviation(operation.operation_id, (), expected, "one nested deeper", "")]
+    rules: dict[tuple[Any, ...], tuple[Any, str, str, str]] = {}  # per schema rule
     for error in _leaves(errors):
-        evaluation_path = list(error.evaluation_path)
+        evaluation_path = tuple(error.evaluation_path)
         parts = _body_parts(copy, renamed, tuple(error.instance_path))
-        node = _at(root, evaluation_path)
-        keyword = evaluation_path[-1] if evaluation_path else ""
-        location = "/" + "/".join(str(part) for part in evaluation_path)
+        if evaluation_path not in rules:  # the items of one array share their rules
+            node = _at(root, list(evaluation_path))
+            described = _describe(node)
+            keyword = str(evaluation_path[-1]) if evaluation_path else ""
+            location = "/" + "/".join(str(part) for part in evaluation_path)
+            rules[evaluation_path] = (node, described, keyword, location)
+        node, described, keyword, location = rules[evaluation_path]
         if keyword == "required":
             for missing in _missing(node, error.instance):
                 deviation = Deviation(
@@ -230,7 +235,7 @@ def deviations(
                 found[(deviation.parts, location)] = deviation
             continue
         deviation = Deviation(
-            operation.operation_id, parts, _describe(node), json_type(error.instance), location
+            operation.operation_id, parts, described, json_type(error.instance), location
         )
         found[(parts, location)] = deviation
     return sorted(found.values(), key=_document_order)
