@@ -38,7 +38,14 @@ from .core import (
 from .dataframes import ChunkStream, DataFrame, read_frame, require_pandas
 from .errors import ModeAPIError
 from .links import Variables
-from .results import CHUNK_BYTES, Download, Progress, check_result_response
+from .results import (
+    CHUNK_BYTES,
+    Download,
+    Progress,
+    check_result_response,
+    text_encoding,
+    undecodable,
+)
 from .waiting import Poll, ReportRunWait
 
 __all__ = ["AsyncModeClient"]
@@ -277,10 +284,16 @@ class AsyncModeClient(ClientCore):
             return self._session.reader.warn(step.notes, depth)
         with self._session.checks.transport_errors():
             if isinstance(step, Next):
-                return await anext(step.chunks, None)
+                try:
+                    return await anext(step.chunks, None)
+                except UnicodeError as exc:  # result text its charset cannot decode
+                    raise undecodable(exc, self._session.redactor) from None
             if isinstance(step, Chunks):
                 response = step.response
-                return response.aiter_text() if step.text else response.aiter_bytes(step.size)
+                if not step.text:
+                    return response.aiter_bytes(step.size)
+                response.encoding = text_encoding(response)
+                return response.aiter_text()
             self._check_usable()
             if isinstance(step, Call):
                 return await step.operation.asyncio_detailed(*step.args, client=self._api)

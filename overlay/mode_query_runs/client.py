@@ -39,7 +39,14 @@ from .core import (
 )
 from .dataframes import ChunkStream, DataFrame, read_frame, require_pandas
 from .links import Variables
-from .results import CHUNK_BYTES, Download, Progress, check_result_response
+from .results import (
+    CHUNK_BYTES,
+    Download,
+    Progress,
+    check_result_response,
+    text_encoding,
+    undecodable,
+)
 from .waiting import Poll, ReportRunWait
 
 __all__ = ["ModeClient"]
@@ -481,10 +488,16 @@ class ModeClient(ClientCore):
             return self._session.reader.warn(step.notes, depth)
         with self._session.checks.transport_errors():
             if isinstance(step, Next):
-                return next(step.chunks, None)
+                try:
+                    return next(step.chunks, None)
+                except UnicodeError as exc:  # result text its charset cannot decode
+                    raise undecodable(exc, self._session.redactor) from None
             if isinstance(step, Chunks):
                 response = step.response
-                return response.iter_text() if step.text else response.iter_bytes(step.size)
+                if not step.text:
+                    return response.iter_bytes(step.size)
+                response.encoding = text_encoding(response)
+                return response.iter_text()
             self._check_usable()
             if isinstance(step, Call):
                 return step.operation.sync_detailed(*step.args, client=self._api)

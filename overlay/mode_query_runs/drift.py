@@ -16,6 +16,7 @@ deviation is the one inside that branch (``$._links.self.href``), not the whole 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -98,51 +99,66 @@ def _at(root: Any, evaluation_path: list[str | int]) -> Any:
     return resolve(node) if evaluation_path[-1:] != ["$ref"] else node
 
 
-def _true_parts(body: Any, reported: tuple[str | int, ...], instance: Any) -> tuple[Any, ...]:
-    """The JSON path of ``instance`` in ``body``, from the validator's reported path.
+_MARK = "\uffff"
+"""Starts each key ``_plain_keys`` gives an object in place of one the validator would
+report wrongly (a key that starts with it is replaced too, so none is taken twice)."""
+_REPORTED_AS_INDEX = re.compile(r"\+?[0-9]+")
+"""Keys the validator reports as a number (``"0"``, ``"01"`` and ``"+1"`` all as ``1``)."""
 
-    The validator reports an object key that looks like an integer (``"0"``) as a number
-    and leaves out an empty key (``""``); following ``body`` puts both right.
+
+def _plain_keys(body: Any) -> tuple[Any, dict[int, dict[str, str]]]:
+    """A copy of ``body`` whose every object key the validator reports as it is, and for
+    each copied object (by ``id``) the keys it was given instead of those of ``body``.
+
+    The validator (jsonschema-rs) reports an object key that looks like an array index as
+    a number and leaves out an empty key; such keys (and those starting with ``_MARK``)
+    are given ``_MARK`` and their position instead. The spec names no such property, so
+    the copy breaks the schema exactly where ``body`` does. One pass, without recursion:
+    the path of each deviation then maps back in one step per part (``_body_parts``).
     """
-
-    def walk(node: Any, rest: tuple[str | int, ...]) -> tuple[Any, ...] | None:
-        if not rest:
-            if node == instance:
-                return ()
-            return _empty_key_step(node, rest)
-        part = rest[0]
-        if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-            found = walk(node[part], rest[1:])
-            return None if found is None else (part, *found)
-        if isinstance(node, dict):
-            for key in _keys_for(node, part):
-                found = walk(node[key], rest[1:])
-                if found is not None:
-                    return (key, *found)
-            return _empty_key_step(node, rest)
-        return None
-
-    def _empty_key_step(node: Any, rest: tuple[str | int, ...]) -> tuple[Any, ...] | None:
-        if isinstance(node, dict) and "" in node:
-            found = walk(node[""], rest)
-            return None if found is None else ("", *found)
-        return None
-
-    return walk(body, reported) or reported
+    renamed: dict[int, dict[str, str]] = {}
+    root: list[Any] = [body]
+    stack: list[tuple[Any, Any]] = [(root, 0)]  # (container in the copy, key or index)
+    while stack:
+        holder, place = stack.pop()
+        value = holder[place]
+        if isinstance(value, dict):
+            copy: dict[str, Any] = {}
+            given: dict[str, str] = {}
+            for position, (key, item) in enumerate(value.items()):
+                if not key or key.startswith(_MARK) or _REPORTED_AS_INDEX.fullmatch(key):
+                    given[f"{_MARK}{position}"] = key
+                    key = f"{_MARK}{position}"
+                copy[key] = item
+                stack.append((copy, key))
+            if given:
+                renamed[id(copy)] = given
+            holder[place] = copy
+        elif isinstance(value, list):
+            items = list(value)
+            holder[place] = items
+            stack.extend((items, index) for index in range(len(items)))
+    return root[0], renamed
 
 
-def _keys_for(node: dict[str, Any], part: str | int) -> list[str]:
-    """The keys of ``node`` a reported path step can stand for (``1``: ``"1"``, ``"+1"``)."""
-    if not isinstance(part, int):
-        return [part] if part in node else []
-    return [key for key in node if key == str(part) or _as_int(key) == part]
-
-
-def _as_int(key: str) -> int | None:
-    try:
-        return int(key)
-    except ValueError:
-        return None
+def _body_parts(
+    copy: Any, renamed: dict[int, dict[str, str]], reported: tuple[str | int, ...]
+) -> tuple[str | int, ...]:
+    """The JSON path in the body of a path the validator reported in its ``_plain_keys``
+    copy: each key given in the copy back to the body's own."""
+    parts: list[str | int] = []
+    node = copy
+    for part in reported:
+        if isinstance(node, dict) and isinstance(part, str) and part in node:
+            parts.append(renamed.get(id(node), {}).get(part, part))
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            parts.append(part)
+            node = node[part]
+        else:  # not in the copy: kept as reported
+            parts.append(part)
+            node = None
+    return tuple(parts)
 
 
 def _is_same_type_branch(branch: list[Any], path: tuple[str | int, ...]) -> bool:
@@ -190,17 +206,23 @@ def deviations(
         return []
     root = response_schema(operation.operation_id, status, media_type)
     found: dict[tuple[tuple[str | int, ...], str], Deviation] = {}
+    copy, renamed = _plain_keys(body)
     try:
-        errors = validator.iter_errors(body)
+        errors = validator.iter_errors(copy)
     except ValueError:  # jsonschema-rs reads at most MAX_DEPTH levels ("Recursion limit")
         expected = f"a body nested at most {MAX_DEPTH} levels deep"
         return [Deviation(operation.operation_id, (), expected, "one nested deeper", "")]
+    rules: dict[tuple[Any, ...], tuple[Any, str, str, str]] = {}  # per schema rule
     for error in _leaves(errors):
-        evaluation_path = list(error.evaluation_path)
-        parts = _true_parts(body, tuple(error.instance_path), error.instance)
-        node = _at(root, evaluation_path)
-        keyword = evaluation_path[-1] if evaluation_path else ""
-        location = "/" + "/".join(str(part) for part in evaluation_path)
+        evaluation_path = tuple(error.evaluation_path)
+        parts = _body_parts(copy, renamed, tuple(error.instance_path))
+        if evaluation_path not in rules:  # the items of one array share their rules
+            node = _at(root, list(evaluation_path))
+            described = _describe(node)
+            keyword = str(evaluation_path[-1]) if evaluation_path else ""
+            location = "/" + "/".join(str(part) for part in evaluation_path)
+            rules[evaluation_path] = (node, described, keyword, location)
+        node, described, keyword, location = rules[evaluation_path]
         if keyword == "required":
             for missing in _missing(node, error.instance):
                 deviation = Deviation(
@@ -213,7 +235,7 @@ def deviations(
                 found[(deviation.parts, location)] = deviation
             continue
         deviation = Deviation(
-            operation.operation_id, parts, _describe(node), json_type(error.instance), location
+            operation.operation_id, parts, described, json_type(error.instance), location
         )
         found[(parts, location)] = deviation
     return sorted(found.values(), key=_document_order)

@@ -10,10 +10,16 @@ For each request the transport, in this order:
   ``503``, ``504`` or no response (``retries``, with tenacity);
 - sends it through the connection pool (``Session.pool``: the SDK's own httpx client,
   or the caller's ``http_client`` with its proxies, certificates and transport);
-- reads a JSON body within ``max_body_bytes`` and the request's overall deadline, an
-  error body within what an error shows (``bodies``); result content is left to stream;
-- logs the response and raises the typed error for a failure (``responses``), with the
-  client's credentials hidden (``Origin.redactor``).
+- reads a JSON body within ``max_body_bytes``, an error body within what an error shows
+  (``bodies``); result content is left to stream;
+- holds the exchange to the request's overall deadline (its ``timeout``, from its start):
+  connecting, sending, the status line, headers and any ``1xx`` answers, and a body it
+  reads. Async: ``anyio.fail_after`` around it. Sync: every read and write of a pool of
+  the session's own ends by the deadline (``_DeadlineBackend``); over a caller's
+  ``http_client`` only a body read is checked, chunk by chunk (``check_deadline``);
+- maps every exception httpx raises to the SDK's errors (``_sending``) and raises the
+  typed error for a failure (``responses``), with the client's credentials hidden
+  (``Origin.redactor``).
 
 Above the transport, httpx adds Basic auth, the ``Accept`` / ``User-Agent`` headers, and
 follows a result's redirects (dropping ``Authorization`` on another origin). The two
@@ -23,15 +29,26 @@ transports differ only in how they send, sleep and iterate a body's chunks.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+import contextvars
+import os
+import time
+from collections.abc import Iterable, Iterator
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from typing import Any
 
+import anyio
+import httpcore
 import httpx
 import tenacity
 
 from .bodies import BodyLimits, BodyRead
-from .errors import APIConnectionError, ModeAPIError, credential_forms, without_userinfo
+from .errors import (
+    APIConnectionError,
+    APITimeoutError,
+    ModeAPIError,
+    credential_forms,
+    without_userinfo,
+)
 from .jsonbody import decode_json
 from .origin import Origin
 from .pace import Pace, apaced, paced
@@ -42,6 +59,129 @@ from .settings import DEFAULT_MAX_BODY_BYTES, check_seconds, user_agent
 from .spec import MEDIA_TYPE
 
 __all__ = ["AsyncModeTransport", "ModeTransport", "Session"]
+
+
+_ENVIRONMENT = ("ALL_PROXY", "HTTPS_PROXY", "HTTP_PROXY", "SSL_CERT_FILE", "SSL_CERT_DIR")
+"""What httpx reads from the environment when it makes a pool (in either case)."""
+_DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+    "mode_query_runs.deadline", default=None
+)
+"""The overall deadline (``time.perf_counter()``) of the request the current thread is
+sending through a pool of the session's own, while it is sent and its body read."""
+
+
+def _left(timeout: float | None, expired: type[Exception]) -> float | None:
+    """A socket operation's timeout, cut to what is left before ``_DEADLINE``.
+
+    Raises:
+        expired: the deadline has passed (the httpcore timeout for the operation).
+    """
+    deadline = _DEADLINE.get()
+    if deadline is None:
+        return timeout
+    left = deadline - time.perf_counter()
+    if left <= 0:
+        raise expired("the request's overall deadline has passed")
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A connection whose every read and write ends by the overall deadline (``_left``):
+    a status line, headers or ``1xx`` answers trickled byte by byte cannot restart it."""
+
+    def __init__(self, stream: httpcore.NetworkStream) -> None:
+        self._stream = stream
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._stream.read(max_bytes, _left(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._stream.write(buffer, _left(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(
+        self,
+        ssl_context: Any,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.NetworkStream:
+        left = _left(timeout, httpcore.ConnectTimeout)
+        return _DeadlineStream(self._stream.start_tls(ssl_context, server_hostname, left))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._stream.get_extra_info(info)
+
+
+class _DeadlineBackend(httpcore.NetworkBackend):
+    """httpcore's network backend, whose connections are ``_DeadlineStream``s."""
+
+    def __init__(self, backend: httpcore.NetworkBackend) -> None:
+        self._backend = backend
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        left = _left(timeout, httpcore.ConnectTimeout)
+        stream = self._backend.connect_tcp(host, port, left, local_address, socket_options)
+        return _DeadlineStream(stream)
+
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> httpcore.NetworkStream:
+        left = _left(timeout, httpcore.ConnectTimeout)
+        return _DeadlineStream(self._backend.connect_unix_socket(path, left, socket_options))
+
+    def sleep(self, seconds: float) -> None:
+        self._backend.sleep(seconds)
+
+
+def _bound_by_deadlines(pool: httpx.Client) -> None:
+    """Give the httpcore pools of ``pool``'s transports (the default one and those of
+    proxies from the environment) the ``_DeadlineBackend``.
+
+    httpx 0.28 has no public way to pass a network backend; where its internals differ
+    (another httpx), nothing is changed and only the body is bound by the deadline
+    (``check_deadline``, chunk by chunk).
+    """
+    transports = [getattr(pool, "_transport", None), *getattr(pool, "_mounts", {}).values()]
+    for transport in transports:
+        core = getattr(transport, "_pool", None)
+        backend = getattr(core, "_network_backend", None)
+        if isinstance(backend, httpcore.NetworkBackend):
+            setattr(core, "_network_backend", _DeadlineBackend(backend))  # noqa: B010
+
+
+def _own_pool(kind: type[httpx.Client] | type[httpx.AsyncClient], origin: Origin) -> Any:
+    """The session's own pool: redirects not followed, no cookies kept, and (sync) each
+    request bound by its overall deadline (``_bound_by_deadlines``).
+
+    Raises:
+        ModeAPIError: httpx cannot make a pool with the proxies or certificates the
+            environment names (a ``socks5://`` proxy without ``socksio``, a proxy URL
+            that is not one, a missing ``SSL_CERT_FILE``).
+    """
+    try:
+        pool = kind(follow_redirects=False, cookies=_no_cookies())
+    except (ImportError, ValueError, OSError, httpx.InvalidURL) as exc:
+        named = [
+            name for name in _ENVIRONMENT if os.environ.get(name) or os.environ.get(name.lower())
+        ]
+        settings = ", ".join(named) or "proxy and certificate settings"
+        raise ModeAPIError(
+            f"cannot make a connection pool with the environment's {settings}:"
+            f" {str(exc) or type(exc).__name__}",
+            redactor=origin.redactor,
+        ) from None
+    if isinstance(pool, httpx.Client):
+        _bound_by_deadlines(pool)
+    return pool
 
 
 def _no_cookies() -> CookieJar:
@@ -73,6 +213,8 @@ class Session:
         TypeError: ``http`` is not a ``kind``.
         ValueError: ``base_url`` is not an http(s) URL; ``timeout``, ``max_body_bytes`` or
             ``max_retries`` is out of range.
+        ModeAPIError: no pool can be made with the proxies or certificates the
+            environment names (see ``_own_pool``).
     """
 
     def __init__(
@@ -106,7 +248,7 @@ class Session:
         self.auth = httpx.BasicAuth(token, secret)
         self.headers = {"Accept": MEDIA_TYPE, "User-Agent": user_agent()}
         self.owns_pool = http is None
-        self.pool = kind(follow_redirects=False, cookies=_no_cookies()) if http is None else http
+        self.pool = _own_pool(kind, self.origin) if http is None else http
         """Where requests are sent: the caller's ``http_client``, or the session's own."""
         self._closed = False
         self.http = self.client(self.timeout, retry_policy or RetryPolicy(), max_retries)
@@ -186,12 +328,23 @@ class _Transport:
 
     @contextlib.contextmanager
     def _sending(self, request: httpx.Request) -> Iterator[None]:
-        """Map what the pool raises: a redirect whose ``Location`` is not a URL (httpx
-        refuses it while the pool reads the answer) is the server's error, not retried;
-        no response is ``APIConnectionError`` (``transport_errors``)."""
+        """Map what the pool raises (every exception of httpx, see ``transport_errors``):
+        a redirect whose ``Location`` is not a URL (httpx refuses it while the pool reads
+        the answer) is the server's error, not retried; no response is
+        ``APIConnectionError``; a timeout once the overall deadline has passed is the
+        ``APITimeoutError`` naming it. While in the block, the current thread's reads and
+        writes through a pool of the session's own end by that deadline (``_DEADLINE``)."""
+        checks = self.session.checks
+        left = checks.seconds_left(request)
+        token = _DEADLINE.set(None if left is None else time.perf_counter() + left)
         try:
-            with self.session.checks.transport_errors():
+            with checks.transport_errors():
                 yield
+        except APITimeoutError:
+            left = checks.seconds_left(request)
+            if left is not None and left <= 0:
+                raise checks.deadline_error(request) from None
+            raise
         except APIConnectionError as error:
             cause = error.__cause__ or error.__context__
             if isinstance(cause, httpx.RemoteProtocolError) and "location header" in str(cause):
@@ -203,6 +356,8 @@ class _Transport:
                     redactor=origin.redactor,
                 ) from None
             raise
+        finally:
+            _DEADLINE.reset(token)
 
     def _body_read(self, response: httpx.Response) -> BodyRead | None:
         """A read of ``response``'s body within its limits, or ``None`` (checked as it is:
@@ -261,22 +416,33 @@ class AsyncModeTransport(_Transport, httpx.AsyncBaseTransport):
         assert isinstance(pool, httpx.AsyncClient)
 
         async def attempt() -> httpx.Response:
-            self.session.checks.on_request(request)
+            checks = self.session.checks
+            checks.on_request(request)
+            left = checks.seconds_left(request)
             with self._sending(request):
-                response = await pool.send(request, stream=True, auth=None, follow_redirects=False)
-                streamed = False
                 try:
-                    read = self._body_read(response)
-                    if read is None:
-                        streamed = True  # a result's content, or a redirect to follow
-                        return response
-                    async for chunk in response.aiter_bytes():
-                        if read.take(chunk):
-                            break
-                finally:
-                    if not streamed:
-                        await response.aclose()
-            return self._finish(read)
+                    # The whole exchange, interim answers and a trickled head included.
+                    with anyio.fail_after(None if left is None else max(left, 0.0)):
+                        response, read = await exchange()
+                except TimeoutError:
+                    raise checks.deadline_error(request) from None
+            return response if read is None else self._finish(read)
+
+        async def exchange() -> tuple[httpx.Response, BodyRead | None]:
+            response = await pool.send(request, stream=True, auth=None, follow_redirects=False)
+            streamed = False
+            try:
+                read = self._body_read(response)
+                if read is None:
+                    streamed = True  # a result's content, or a redirect to follow
+                    return response, None
+                async for chunk in response.aiter_bytes():
+                    if read.take(chunk):
+                        break
+                return response, read
+            finally:
+                if not streamed:
+                    await response.aclose()
 
         async def paced_attempt() -> httpx.Response:
             return await apaced(self.session.pace, attempt, deadline)

@@ -30,6 +30,8 @@ LOGGER = logging.getLogger("mode_query_runs")
 FOLLOWS_REDIRECTS = "mode_query_runs.follows_redirects"
 """Request extension: set to ``True`` on a request whose redirects httpx may follow."""
 _STARTED = "mode_query_runs.started"
+_OTHER_HTTPX_ERRORS = (httpx.HTTPError, httpx.InvalidURL, httpx.CookieConflict, httpx.StreamError)
+"""What httpx raises besides a ``TransportError`` (which is an ``httpx.HTTPError`` too)."""
 TIMEOUT = "mode_query_runs.timeout"
 """Request extension: the seconds the whole request may take (see
 ``ResponseChecks.check_deadline``); without it, the session's ``timeout``."""
@@ -50,6 +52,26 @@ class ResponseChecks:
         self.origin = origin
         self.timeout = timeout
 
+    def seconds_left(self, request: httpx.Request) -> float | None:
+        """Seconds before ``request``'s overall deadline (``timeout`` from its start; may be
+        negative), or ``None`` when it has none (not started, or no ``timeout``)."""
+        started = request.extensions.get(_STARTED)
+        timeout = request.extensions.get(TIMEOUT, self.timeout)
+        if timeout is None or not isinstance(started, float):
+            return None
+        left: float = timeout - (time.perf_counter() - started)
+        return left
+
+    def deadline_error(self, request: httpx.Request) -> APITimeoutError:
+        """The error for a request whose overall deadline has passed."""
+        timeout = request.extensions.get(TIMEOUT, self.timeout)
+        return APITimeoutError(
+            f"timed out: no complete response within {timeout:g} s (timeout)",
+            method=request.method,
+            url=self.origin.shown_url(request.url),
+            redactor=self.origin.redactor,
+        )
+
     def check_deadline(self, response: httpx.Response) -> None:
         """Refuse a response that is still arriving ``timeout`` seconds after its request
         started (a body trickled byte by byte); call it as each piece of the body arrives.
@@ -57,18 +79,9 @@ class ResponseChecks:
         Raises:
             APITimeoutError: more than ``timeout`` seconds have passed.
         """
-        request = response.request
-        started = request.extensions.get(_STARTED)
-        timeout = request.extensions.get(TIMEOUT, self.timeout)
-        if timeout is None or not isinstance(started, float):
-            return
-        if time.perf_counter() - started > timeout:
-            raise APITimeoutError(
-                f"timed out: no complete response within {timeout:g} s (timeout)",
-                method=request.method,
-                url=self.origin.shown_url(request.url),
-                redactor=self.origin.redactor,
-            )
+        left = self.seconds_left(response.request)
+        if left is not None and left < 0:
+            raise self.deadline_error(response.request)
 
     def transport_error(self, exc: httpx.TransportError) -> APIConnectionError:
         """The typed error for a request that got no response (logged at DEBUG)."""
@@ -81,26 +94,38 @@ class ResponseChecks:
 
     @contextlib.contextmanager
     def transport_errors(self) -> Iterator[None]:
-        """Turn httpx failures inside the block into the SDK's errors.
+        """Turn every exception httpx raises inside the block into the SDK's errors.
 
         Raises:
             APIConnectionError: (or ``APITimeoutError``) no response, see
                 ``transport_error``.
-            ModeAPIError: more than 20 redirects, or a body that cannot be decoded
-                (a broken ``Content-Encoding``).
+            ModeAPIError: any other ``httpx.HTTPError`` (more than 20 redirects, a body
+                that cannot be decoded: a broken ``Content-Encoding``), an
+                ``httpx.InvalidURL`` (a URL over 65,536 characters, a redirect to a
+                ``data:`` URL), ``httpx.CookieConflict`` or ``httpx.StreamError``.
         """
         try:
             yield
         except httpx.TransportError as exc:
             raise self.transport_error(exc) from None
-        except (httpx.TooManyRedirects, httpx.DecodingError) as exc:
-            request = exc.request
-            raise ModeAPIError(
-                str(exc),
-                method=request.method,
-                url=self.origin.shown_url(request.url),
-                redactor=self.origin.redactor,
-            ) from None
+        except _OTHER_HTTPX_ERRORS as exc:
+            raise self.httpx_error(exc) from None
+
+    def httpx_error(self, exc: Exception) -> ModeAPIError:
+        """The ``ModeAPIError`` for an httpx exception other than a ``TransportError``:
+        its class and message, and the request when one is attached."""
+        method = url = None
+        with contextlib.suppress(RuntimeError, AttributeError):  # no request attached
+            request = exc.request  # type: ignore[attr-defined]
+            method, url = request.method, self.origin.shown_url(request.url)
+        detail = str(exc) or "no detail"
+        if isinstance(exc, httpx.InvalidURL):
+            message = f"invalid URL ({detail})"
+        elif isinstance(exc, httpx.TooManyRedirects | httpx.DecodingError):
+            message = detail
+        else:
+            message = f"{detail} ({type(exc).__name__})"
+        return ModeAPIError(message, method=method, url=url, redactor=self.origin.redactor)
 
     def on_request(self, request: httpx.Request) -> None:
         """Request hook: note when the request started, for the log line."""

@@ -12,6 +12,7 @@ free of I/O on the network, shared by ``ModeClient`` and
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
 import itertools
@@ -38,6 +39,8 @@ __all__ = [
     "Download",
     "Progress",
     "content_href",
+    "text_encoding",
+    "undecodable",
 ]
 
 FORMATS = {"csv": "text/csv", "json": "application/json"}
@@ -108,6 +111,33 @@ def check_result_response(response: httpx.Response, redactor: Redactor | None = 
             url=url,
             redactor=redactor,
         )
+
+
+def text_encoding(response: httpx.Response) -> str:
+    """The codec a result's text is decoded with: its ``charset`` when that names a text
+    encoding, else UTF-8.
+
+    A ``charset`` Python does not know is ignored, as httpx ignores it; so is one naming a
+    codec that is not a text encoding (``base64``, ``rot13``, ``zlib``: bytes to bytes or
+    text to text, which ``str.encode`` refuses too).
+    """
+    charset = response.charset_encoding
+    if not charset:
+        return "utf-8"
+    try:
+        codec = codecs.lookup(charset)
+    except (LookupError, ValueError):  # unknown, or a NUL in the name
+        return "utf-8"
+    return codec.name if getattr(codec, "_is_text_encoding", True) else "utf-8"
+
+
+def undecodable(exc: UnicodeError, redactor: Redactor | None = None) -> ResponseParseError:
+    """The error for result text its codec cannot decode (``idna`` takes no
+    ``errors="replace"``; UTF-32 without a byte order mark)."""
+    return ResponseParseError(
+        f"the result cannot be decoded as text: {str(exc) or type(exc).__name__}",
+        redactor=redactor,
+    )
 
 
 def _file_mode(path: Path) -> int:

@@ -214,9 +214,10 @@ def load_cassette(path: Path) -> list[Interaction]:
     """The interactions of one cassette file.
 
     Raises:
-        ValueError: the file is not UTF-8 YAML, not a version-1 VCR.py cassette with an
-            ``interactions`` list, or an interaction holds a value the mock server could
-            not serve: one line naming the file, the interaction (its index) and the field
+        ValueError: the file is not UTF-8 YAML (or is nested too deeply to read), not a
+            version-1 VCR.py cassette with an ``interactions`` list, or an interaction holds
+            a value the mock server could not serve: one line naming the file, the
+            interaction (its index) and the field
             (``<file>: interaction 3: response.body.string must be text, not int``). A
             field must be: ``request.method`` an HTTP token, ``request.uri`` and any
             ``Location`` a URL, ``response.status.code`` an integer from 200 to 599,
@@ -231,6 +232,8 @@ def load_cassette(path: Path) -> list[Interaction]:
         raise ValueError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     except yaml.YAMLError as exc:
         raise ValueError(f"{path}: not valid YAML: {_yaml_problem(exc)}") from None
+    except RecursionError:
+        raise ValueError(f"{path}: YAML nested too deeply to read") from None
     if not isinstance(document, dict) or document.get("version") != CASSETTE_VERSION:
         raise ValueError(f"{path}: not a version {CASSETTE_VERSION} VCR.py cassette")
     if not isinstance(document.get("interactions"), list):

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ..drift import deviations
+from ..drift import MAX_DEPTH, deviations
 from ..spec import MEDIA_TYPE, has_body_schema, json_path, load_spec, match_operation
 from .cassette import Interaction, load_cassette
 
@@ -91,6 +91,9 @@ def _found_in(interaction: Interaction) -> list[tuple[str, str, str, str]]:
         body = json.loads(interaction.body)
     except ValueError:
         return [(operation.operation_id, "$", "a JSON body", "text")]
+    except RecursionError:  # JSON nested deeper than Python decodes
+        expected = f"a body nested at most {MAX_DEPTH} levels deep"
+        return [(operation.operation_id, "$", expected, "one nested deeper")]
     return [
         (
             operation.operation_id,

@@ -1,0 +1,153 @@
+"""Issue 21, item 2: the overall deadline covers the whole exchange.
+
+A status line and headers trickled byte by byte, or ``102 Processing`` answers sent one
+after another, restart a per-read timeout with every byte; the request's ``timeout`` is
+the deadline of the whole exchange all the same (sync: every read and write of the SDK's
+pool ends by it; async: ``anyio.fail_after`` around the exchange).
+"""
+
+from __future__ import annotations
+
+import socket
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import anyio
+import httpx
+import pytest
+from test_body_limit import raw_server
+from test_hardening import RESULT, run_with_links
+
+from mode_query_runs import APITimeoutError, AsyncModeClient, ModeClient
+
+TIMEOUT = 1.0
+SERVED = 5.0
+"""How long each hostile answer goes on (a client without the deadline waits this long)."""
+CAP = TIMEOUT + 0.8
+"""The most a call may take: the timeout, and slack for a shared machine."""
+
+
+def trickled_head(conn: socket.socket) -> None:
+    """A status line and headers, one byte every 20 ms, for ``SERVED`` seconds."""
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: application/hal+json\r\nX-Pad: " + b"a" * 10_000
+    end = time.monotonic() + SERVED
+    for byte in head:
+        if time.monotonic() > end:
+            return
+        conn.sendall(bytes([byte]))
+        time.sleep(0.02)
+
+
+def endless_processing(conn: socket.socket) -> None:
+    """``102 Processing`` every 20 ms for ``SERVED`` seconds, never a final answer."""
+    end = time.monotonic() + SERVED
+    while time.monotonic() < end:
+        conn.sendall(b"HTTP/1.1 102 Processing\r\n\r\n")
+        time.sleep(0.02)
+
+
+def trickled_status_line(conn: socket.socket) -> None:
+    """The status line alone, one byte every 200 ms (each well within the read timeout)."""
+    end = time.monotonic() + SERVED
+    for byte in b"HTTP/1.1 200 OK" * 10:
+        if time.monotonic() > end:
+            return
+        conn.sendall(bytes([byte]))
+        time.sleep(0.2)
+
+
+HOSTILE: dict[str, Callable[[socket.socket], None]] = {
+    "trickled head": trickled_head,
+    "endless 102": endless_processing,
+    "trickled status line": trickled_status_line,
+}
+
+
+def message(base_url: str) -> str:
+    url = f"{base_url}/acme/reports/r1/runs/u1/query_runs/q1"
+    return f"timed out: no complete response within 1 s (timeout) (GET {url})"
+
+
+@pytest.mark.parametrize("case", HOSTILE, ids=list(HOSTILE))
+def test_the_deadline_covers_the_status_line_headers_and_1xx(case: str) -> None:
+    with raw_server(HOSTILE[case]) as base_url:
+        with ModeClient(
+            "acme", "t", "s", base_url=base_url, timeout=TIMEOUT, max_retries=0
+        ) as mode:
+            started = time.perf_counter()
+            with pytest.raises(APITimeoutError) as caught:
+                mode.get_query_run("r1", "u1", "q1")
+            took = time.perf_counter() - started
+    assert str(caught.value) == message(base_url)
+    assert TIMEOUT <= took < CAP
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("case", HOSTILE, ids=list(HOSTILE))
+async def test_async_the_deadline_covers_the_status_line_headers_and_1xx(case: str) -> None:
+    with raw_server(HOSTILE[case]) as base_url:
+        async with AsyncModeClient(
+            "acme", "t", "s", base_url=base_url, timeout=TIMEOUT, max_retries=0
+        ) as mode:
+            started = time.perf_counter()
+            with pytest.raises(APITimeoutError) as caught:
+                await mode.get_query_run("r1", "u1", "q1")
+            took = time.perf_counter() - started
+    assert str(caught.value) == message(base_url)
+    assert TIMEOUT <= took < CAP
+
+
+@pytest.mark.anyio
+async def test_async_the_deadline_holds_over_a_callers_own_http_client() -> None:
+    with raw_server(endless_processing) as base_url:
+        async with httpx.AsyncClient() as pool:
+            async with AsyncModeClient(
+                "acme",
+                "t",
+                "s",
+                base_url=base_url,
+                timeout=TIMEOUT,
+                max_retries=0,
+                http_client=pool,
+            ) as mode:
+                with anyio.fail_after(CAP):
+                    with pytest.raises(APITimeoutError) as caught:
+                        await mode.get_query_run("r1", "u1", "q1")
+    assert str(caught.value) == message(base_url)
+
+
+def test_a_result_download_whose_head_trickles_times_out(tmp_path: Path) -> None:
+    with raw_server(trickled_head) as base_url:
+        with ModeClient(
+            "acme", "t", "s", base_url=base_url, timeout=TIMEOUT, max_retries=0
+        ) as mode:
+            started = time.perf_counter()
+            with pytest.raises(APITimeoutError) as caught:
+                mode.download_result(run_with_links(result=RESULT), tmp_path / "out.csv")
+            took = time.perf_counter() - started
+    url = f"{base_url[:-4]}{RESULT}/content.csv"
+    assert str(caught.value) == f"timed out: no complete response within 1 s (timeout) (GET {url})"
+    assert took < CAP
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_timely_answer_after_a_slow_one_on_the_same_client_is_read() -> None:
+    """The deadline is the request's own: the next request on the client starts afresh."""
+    body = b'{"ok": true}'
+
+    def answer(conn: socket.socket) -> None:
+        time.sleep(0.6)
+        conn.sendall(
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+            + str(len(body)).encode()
+            + b"\r\n\r\n"
+            + body
+        )
+
+    with raw_server(answer) as base_url:
+        with ModeClient(
+            "acme", "t", "s", base_url=base_url, timeout=TIMEOUT, max_retries=0
+        ) as mode:
+            assert mode.follow(f"{base_url}/other") == {"ok": True}
+            assert mode.follow(f"{base_url}/other") == {"ok": True}
