@@ -14,9 +14,9 @@ For each request the transport, in this order:
   (``bodies``); result content is left to stream;
 - holds the exchange to the request's overall deadline (its ``timeout``, from its start):
   connecting, sending, the status line, headers and any ``1xx`` answers, and a body it
-  reads. Async: ``anyio.fail_after`` around it. Sync: every read and write of a pool of
-  the session's own ends by the deadline (``_DeadlineBackend``); over a caller's
-  ``http_client`` only a body read is checked, chunk by chunk (``check_deadline``);
+  reads. Async: ``anyio.fail_after`` around it. Sync: a body read is checked chunk by
+  chunk (``check_deadline``), the rest has the per-read timeout (httpx offers no public
+  way to bound a blocking exchange as a whole);
 - maps every exception httpx raises to the SDK's errors (``_sending``) and raises the
   typed error for a failure (``responses``), with the client's credentials hidden
   (``Origin.redactor``).
@@ -29,15 +29,12 @@ transports differ only in how they send, sleep and iterate a body's chunks.
 from __future__ import annotations
 
 import contextlib
-import contextvars
 import os
-import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from typing import Any
 
 import anyio
-import httpcore
 import httpx
 import tenacity
 
@@ -63,104 +60,10 @@ __all__ = ["AsyncModeTransport", "ModeTransport", "Session"]
 
 _ENVIRONMENT = ("ALL_PROXY", "HTTPS_PROXY", "HTTP_PROXY", "SSL_CERT_FILE", "SSL_CERT_DIR")
 """What httpx reads from the environment when it makes a pool (in either case)."""
-_DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar(
-    "mode_query_runs.deadline", default=None
-)
-"""The overall deadline (``time.perf_counter()``) of the request the current thread is
-sending through a pool of the session's own, while it is sent and its body read."""
-
-
-def _left(timeout: float | None, expired: type[Exception]) -> float | None:
-    """A socket operation's timeout, cut to what is left before ``_DEADLINE``.
-
-    Raises:
-        expired: the deadline has passed (the httpcore timeout for the operation).
-    """
-    deadline = _DEADLINE.get()
-    if deadline is None:
-        return timeout
-    left = deadline - time.perf_counter()
-    if left <= 0:
-        raise expired("the request's overall deadline has passed")
-    return left if timeout is None else min(timeout, left)
-
-
-class _DeadlineStream(httpcore.NetworkStream):
-    """A connection whose every read and write ends by the overall deadline (``_left``):
-    a status line, headers or ``1xx`` answers trickled byte by byte cannot restart it."""
-
-    def __init__(self, stream: httpcore.NetworkStream) -> None:
-        self._stream = stream
-
-    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return self._stream.read(max_bytes, _left(timeout, httpcore.ReadTimeout))
-
-    def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self._stream.write(buffer, _left(timeout, httpcore.WriteTimeout))
-
-    def close(self) -> None:
-        self._stream.close()
-
-    def start_tls(
-        self,
-        ssl_context: Any,
-        server_hostname: str | None = None,
-        timeout: float | None = None,
-    ) -> httpcore.NetworkStream:
-        left = _left(timeout, httpcore.ConnectTimeout)
-        return _DeadlineStream(self._stream.start_tls(ssl_context, server_hostname, left))
-
-    def get_extra_info(self, info: str) -> Any:
-        return self._stream.get_extra_info(info)
-
-
-class _DeadlineBackend(httpcore.NetworkBackend):
-    """httpcore's network backend, whose connections are ``_DeadlineStream``s."""
-
-    def __init__(self, backend: httpcore.NetworkBackend) -> None:
-        self._backend = backend
-
-    def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[Any] | None = None,
-    ) -> httpcore.NetworkStream:
-        left = _left(timeout, httpcore.ConnectTimeout)
-        stream = self._backend.connect_tcp(host, port, left, local_address, socket_options)
-        return _DeadlineStream(stream)
-
-    def connect_unix_socket(
-        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
-    ) -> httpcore.NetworkStream:
-        left = _left(timeout, httpcore.ConnectTimeout)
-        return _DeadlineStream(self._backend.connect_unix_socket(path, left, socket_options))
-
-    def sleep(self, seconds: float) -> None:
-        self._backend.sleep(seconds)
-
-
-def _bound_by_deadlines(pool: httpx.Client) -> None:
-    """Give the httpcore pools of ``pool``'s transports (the default one and those of
-    proxies from the environment) the ``_DeadlineBackend``.
-
-    httpx 0.28 has no public way to pass a network backend; where its internals differ
-    (another httpx), nothing is changed and only the body is bound by the deadline
-    (``check_deadline``, chunk by chunk).
-    """
-    transports = [getattr(pool, "_transport", None), *getattr(pool, "_mounts", {}).values()]
-    for transport in transports:
-        core = getattr(transport, "_pool", None)
-        backend = getattr(core, "_network_backend", None)
-        if isinstance(backend, httpcore.NetworkBackend):
-            setattr(core, "_network_backend", _DeadlineBackend(backend))  # noqa: B010
 
 
 def _own_pool(kind: type[httpx.Client] | type[httpx.AsyncClient], origin: Origin) -> Any:
-    """The session's own pool: redirects not followed, no cookies kept, and (sync) each
-    request bound by its overall deadline (``_bound_by_deadlines``).
+    """The session's own pool: redirects not followed, no cookies kept.
 
     Raises:
         ModeAPIError: httpx cannot make a pool with the proxies or certificates the
@@ -179,8 +82,6 @@ def _own_pool(kind: type[httpx.Client] | type[httpx.AsyncClient], origin: Origin
             f" {str(exc) or type(exc).__name__}",
             redactor=origin.redactor,
         ) from None
-    if isinstance(pool, httpx.Client):
-        _bound_by_deadlines(pool)
     return pool
 
 
@@ -332,11 +233,8 @@ class _Transport:
         a redirect whose ``Location`` is not a URL (httpx refuses it while the pool reads
         the answer) is the server's error, not retried; no response is
         ``APIConnectionError``; a timeout once the overall deadline has passed is the
-        ``APITimeoutError`` naming it. While in the block, the current thread's reads and
-        writes through a pool of the session's own end by that deadline (``_DEADLINE``)."""
+        ``APITimeoutError`` naming it."""
         checks = self.session.checks
-        left = checks.seconds_left(request)
-        token = _DEADLINE.set(None if left is None else time.perf_counter() + left)
         try:
             with checks.transport_errors():
                 yield
@@ -356,8 +254,6 @@ class _Transport:
                     redactor=origin.redactor,
                 ) from None
             raise
-        finally:
-            _DEADLINE.reset(token)
 
     def _body_read(self, response: httpx.Response) -> BodyRead | None:
         """A read of ``response``'s body within its limits, or ``None`` (checked as it is:
