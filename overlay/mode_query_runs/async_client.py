@@ -39,12 +39,9 @@ from .dataframes import ChunkStream, DataFrame, read_frame, require_pandas
 from .errors import ModeAPIError
 from .links import Variables
 from .results import (
-    CHUNK_BYTES,
     Download,
     Progress,
     check_result_response,
-    text_encoding,
-    undecodable,
 )
 from .waiting import Poll, ReportRunWait
 
@@ -217,13 +214,12 @@ class AsyncModeClient(ClientCore):
         response = await self._do(Send(request, stream=True), [], _RUN)
         try:
             check_result_response(response, self._session.redactor)
-            chunks = response.aiter_bytes(CHUNK_BYTES)
+            pieces = self._iterate(self._body(response, lambda piece: (piece,)), _DIRECT)
 
-            async def next_chunk() -> bytes:
-                with self._session.checks.transport_errors():
-                    return await anext(chunks, b"")
+            async def next_piece() -> bytes:
+                return await anext(pieces, b"")
 
-            stream = ChunkStream(lambda: anyio.from_thread.run(next_chunk))
+            stream = ChunkStream(lambda: anyio.from_thread.run(next_piece))
             redactor = self._session.redactor
             return await anyio.to_thread.run_sync(
                 read_frame, pd, stream, format, response, redactor
@@ -284,16 +280,9 @@ class AsyncModeClient(ClientCore):
             return self._session.reader.warn(step.notes, depth)
         with self._session.checks.transport_errors():
             if isinstance(step, Next):
-                try:
-                    return await anext(step.chunks, None)
-                except UnicodeError as exc:  # result text its charset cannot decode
-                    raise undecodable(exc, self._session.redactor) from None
+                return await anext(step.chunks, None)
             if isinstance(step, Chunks):
-                response = step.response
-                if not step.text:
-                    return response.aiter_bytes(step.size)
-                response.encoding = text_encoding(response)
-                return response.aiter_text()
+                return step.response.aiter_raw()
             self._check_usable()
             if isinstance(step, Call):
                 return await step.operation.asyncio_detailed(*step.args, client=self._api)

@@ -10,10 +10,11 @@ never written into the streamed one.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import httpx
 
+from .decoding import Decoding, UnsupportedEncoding
 from .errors import ResponseParseError
 from .origin import Origin
 from .settings import ERROR_BODY_BYTES, check_body_limit
@@ -104,23 +105,67 @@ class BodyRead:
         self._chunks: list[bytes] = []
         self._read = 0
         check_deadline(response)
+        self._decoding: Decoding | None = None
+        try:
+            self._decoding = Decoding(response.headers.get("Content-Encoding"))
+        except UnsupportedEncoding as error:
+            self._refuse(error)
 
-    def take(self, chunk: bytes) -> bool:
-        """Keep ``chunk``; whether reading must stop (past the limit).
+    def take(self, raw: bytes) -> bool:
+        """Decode and keep ``raw``, the next raw bytes of the body, in pieces of at most
+        64 KiB (no coded body decodes past the limit in memory); whether reading must stop:
+        past the limit, or an error body whose coding cannot be read (``finish`` then).
 
         Raises:
             APITimeoutError: the request's overall deadline has passed.
+            ResponseParseError: a 2xx body's bytes are not what its ``Content-Encoding``
+                says.
         """
         self._check_deadline(self._response)
-        self._chunks.append(chunk)
-        self._read += len(chunk)
-        return self._read > self._limit
+        return self._keep(self._decoding.feed(raw) if self._decoding else None)
+
+    def finish(self) -> None:
+        """Keep what the decoding held back, once the raw body has ended."""
+        if self._decoding is not None and self._read <= self._limit:
+            self._keep(self._decoding.close())
+
+    def _keep(self, pieces: Iterator[bytes] | None) -> bool:
+        if pieces is None:
+            return True
+        try:
+            for piece in pieces:
+                self._chunks.append(piece)
+                self._read += len(piece)
+                if self._read > self._limit:
+                    return True
+        except UnsupportedEncoding as error:
+            self._refuse(error)
+            return True
+        return False
+
+    def _refuse(self, error: UnsupportedEncoding) -> None:
+        """A coding that cannot be read: a 2xx is refused; of an error body, what was read
+        is kept (the error names the status all the same).
+
+        Raises:
+            ResponseParseError: the response is not an error.
+        """
+        self._decoding = None
+        if self._response.status_code < 400:
+            request = self._response.request
+            raise ResponseParseError(
+                str(error),
+                status=self._response.status_code,
+                method=request.method,
+                url=self._limits.origin.shown_url(request.url),
+                redactor=self._limits.origin.redactor,
+            )
 
     def response(self) -> httpx.Response:
         """A new response like the one streamed, whose content is what was read.
 
         An error body is cut at the limit (its excerpt shows the start); a 2xx body over
-        it is refused. The chunks were decoded as they were read, so the new response has
+        it is refused. The body was decoded as it was read, so the new response has
         no ``Content-Encoding`` header (a body that had one gets the decoded length as its
         ``Content-Length``); every other header, the status, request, extensions and
         history are the streamed response's.

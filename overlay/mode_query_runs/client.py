@@ -40,12 +40,9 @@ from .core import (
 from .dataframes import ChunkStream, DataFrame, read_frame, require_pandas
 from .links import Variables
 from .results import (
-    CHUNK_BYTES,
     Download,
     Progress,
     check_result_response,
-    text_encoding,
-    undecodable,
 )
 from .waiting import Poll, ReportRunWait
 
@@ -442,13 +439,9 @@ class ModeClient(ClientCore):
         response = self._do(Send(request, stream=True), [], _RUN)
         try:
             check_result_response(response, self._session.redactor)
-            chunks = response.iter_bytes(CHUNK_BYTES)
-
-            def next_chunk() -> bytes:
-                with self._session.checks.transport_errors():
-                    return next(chunks, b"")
-
-            return read_frame(pd, ChunkStream(next_chunk), format, response, self._session.redactor)
+            pieces = self._iterate(self._body(response, lambda piece: (piece,)), _DIRECT)
+            stream = ChunkStream(lambda: next(pieces, b""))
+            return read_frame(pd, stream, format, response, self._session.redactor)
         finally:
             response.close()
 
@@ -488,16 +481,9 @@ class ModeClient(ClientCore):
             return self._session.reader.warn(step.notes, depth)
         with self._session.checks.transport_errors():
             if isinstance(step, Next):
-                try:
-                    return next(step.chunks, None)
-                except UnicodeError as exc:  # result text its charset cannot decode
-                    raise undecodable(exc, self._session.redactor) from None
+                return next(step.chunks, None)
             if isinstance(step, Chunks):
-                response = step.response
-                if not step.text:
-                    return response.iter_bytes(step.size)
-                response.encoding = text_encoding(response)
-                return response.iter_text()
+                return step.response.iter_raw()
             self._check_usable()
             if isinstance(step, Call):
                 return step.operation.sync_detailed(*step.args, client=self._api)

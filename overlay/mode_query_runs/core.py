@@ -11,11 +11,13 @@ results ``results``'.
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import copy as _copy
 import inspect
 import os
 import types
-from collections.abc import Awaitable, Callable, Generator
+from collections.abc import Awaitable, Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, Self, TypeVar
 
@@ -31,6 +33,7 @@ from mode_api_client.models import Link, QueryRun, QueryRunCollection
 from mode_api_client.types import Response
 
 from .bodies import STREAMS_BODY
+from .decoding import Decoding, UnsupportedEncoding
 from .engine import Session
 from .errors import ModeAPIError, ResponseParseError, without_userinfo
 from .links import Variables, follow_target, relation_href
@@ -38,7 +41,15 @@ from .pace import Pace
 from .pagination import DEFAULT_PAGE_LIMIT, PageWalk, check_page_limit
 from .reader import Notes
 from .responses import FOLLOWS_REDIRECTS
-from .results import FORMATS, CsvRows, Download, check_result_response, content_href
+from .results import (
+    FORMATS,
+    CsvRows,
+    Download,
+    check_result_response,
+    content_href,
+    text_encoding,
+    undecodable,
+)
 from .retries import RetryPolicy
 from .settings import (
     DEFAULT_BASE_URL,
@@ -107,12 +118,10 @@ class Send:
 
 @dataclass(frozen=True)
 class Chunks:
-    """Step: the chunks of a streamed response's body (bytes of ``size``; ``text``:
-    decoded text); gives an iterator for ``Next``."""
+    """Step: the raw bytes of a streamed response's body, as they arrive (its
+    ``Content-Encoding`` not decoded: see ``decoding``); gives an iterator for ``Next``."""
 
     response: httpx.Response
-    size: int | None = None
-    text: bool = False
 
 
 @dataclass(frozen=True)
@@ -514,12 +523,14 @@ class ClientCore:
         return self._request(url, accept=FORMATS[format], result=True)
 
     def _download(self, request: httpx.Request, download: Download) -> Steps[int]:
+        def write(piece: bytes) -> tuple[()]:
+            download.write(piece)
+            return ()
+
         try:
             response = yield Send(request, stream=True)
             download.start(response, self._session.redactor)
-            chunks = yield Chunks(response, download.chunk_bytes)
-            while (chunk := (yield Next(chunks))) is not None:
-                download.write(chunk)
+            yield from self._body(response, write)
             return download.commit()
         finally:
             download.abort()
@@ -528,12 +539,68 @@ class ClientCore:
         rows = CsvRows()
         response = yield Send(request, stream=True)
         check_result_response(response, self._session.redactor)
-        texts = yield Chunks(response, text=True)
-        while (text := (yield Next(texts))) is not None:
-            for row in rows.feed(text):
-                yield Item(row)
-        for row in rows.close():
+        text = codecs.getincrementaldecoder(text_encoding(response))(errors="replace")
+        try:
+            yield from self._body(response, lambda piece: rows.feed(text.decode(piece)))
+            rest = text.decode(b"", final=True)
+        except UnicodeError as exc:  # result text its codec cannot decode
+            raise undecodable(exc, self._session.redactor) from None
+        for row in [*rows.feed(rest), *rows.close()]:
             yield Item(row)
+
+    def _body(
+        self, response: httpx.Response, each: Callable[[bytes], Iterable[Any]]
+    ) -> Steps[None]:
+        """A streamed body's decoded pieces (at most 64 KiB each, see ``decoding``) handed
+        to ``each`` as they arrive; an ``Item`` for each value it gives back.
+
+        Raises:
+            ResponseParseError: a ``Content-Encoding`` the SDK did not ask for, or bytes
+                that are not what it says.
+        """
+        raw, decoding = (yield Chunks(response)), self._decoding(response)
+        while True:
+            data = yield Next(raw)
+            for piece in self._pieces(response, decoding, data):
+                for value in each(piece):
+                    yield Item(value)
+            if data is None:
+                return
+
+    def _decoding(self, response: httpx.Response) -> Decoding:
+        """The decoding of a streamed result's ``Content-Encoding`` (see ``decoding``).
+
+        Raises:
+            ResponseParseError: a coding the SDK did not ask for (``br``, ``zstd``).
+        """
+        with self._coding_errors(response):
+            return Decoding(response.headers.get("Content-Encoding"))
+
+    def _pieces(
+        self, response: httpx.Response, decoding: Decoding, data: bytes | None
+    ) -> Iterator[bytes]:
+        """The decoded pieces (at most 64 KiB each) of ``data``, the next raw bytes of a
+        streamed body (``None``: its end).
+
+        Raises:
+            ResponseParseError: the bytes are not what the ``Content-Encoding`` says.
+        """
+        with self._coding_errors(response):
+            yield from (decoding.close() if data is None else decoding.feed(data))
+
+    @contextlib.contextmanager
+    def _coding_errors(self, response: httpx.Response) -> Iterator[None]:
+        try:
+            yield
+        except UnsupportedEncoding as error:
+            origin, request = self._session.origin, response.request
+            raise ResponseParseError(
+                str(error),
+                status=response.status_code,
+                method=request.method,
+                url=origin.shown_url(request.url),
+                redactor=origin.redactor,
+            ) from None
 
 
 _LIST = "listQueryRunsForReportRun"

@@ -11,12 +11,12 @@ SDK asks for (``Accept-Encoding: gzip, deflate``), in any chain; ``identity`` is
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 __all__ = ["ACCEPT_ENCODING", "CHUNK_BYTES", "Decoding", "UnsupportedEncoding"]
 
 CHUNK_BYTES = 64 * 1024
-"""The longest piece of decoded body, in bytes."""
+"""The length of each piece of decoded body, in bytes (the last one may be shorter)."""
 ACCEPT_ENCODING = "gzip, deflate"
 """What the SDK asks for: the codings ``Decoding`` decodes."""
 _GZIP_OR_ZLIB = zlib.MAX_WBITS | 32  # either header, detected
@@ -80,6 +80,7 @@ class Decoding:
                 f"Content-Encoding {', '.join(unknown)} was not asked for (only {ACCEPT_ENCODING})"
             )
         self._stages = [_Stage(coding) for coding in reversed(codings)]
+        self._held = b""
 
     def feed(self, data: bytes) -> Iterator[bytes]:
         """The decoded pieces of ``data``, the next raw bytes of the body.
@@ -94,11 +95,25 @@ class Decoding:
         short gives what it held; the body's reader finds it incomplete)."""
         for index, stage in enumerate(self._stages):
             yield from self._through(index + 1, stage.flush())
+        if self._held:
+            yield self._held
+            self._held = b""
 
     def _through(self, index: int, data: bytes) -> Iterator[bytes]:
-        if index == len(self._stages):
-            for start in range(0, len(data), CHUNK_BYTES):
-                yield data[start : start + CHUNK_BYTES]
+        if index == len(self._stages):  # decoded: given in pieces of exactly CHUNK_BYTES
+            held = self._held + data
+            whole = len(held) - len(held) % CHUNK_BYTES
+            self._held = held[whole:]
+            for start in range(0, whole, CHUNK_BYTES):
+                yield held[start : start + CHUNK_BYTES]
             return
         for piece in self._stages[index].feed(data):
             yield from self._through(index + 1, piece)
+
+
+def decoded(raw: Iterable[bytes], content_encoding: str | None) -> Iterator[bytes]:
+    """The decoded pieces of a body whose raw bytes ``raw`` gives (see ``Decoding``)."""
+    decoding = Decoding(content_encoding)
+    for data in raw:
+        yield from decoding.feed(data)
+    yield from decoding.close()

@@ -39,6 +39,7 @@ import httpx
 import tenacity
 
 from .bodies import BodyLimits, BodyRead
+from .decoding import ACCEPT_ENCODING
 from .errors import (
     APIConnectionError,
     APITimeoutError,
@@ -147,7 +148,11 @@ class Session:
         self.reader = SpecReader(strict=strict)
         self.pace = pace or Pace(None, policy=retry_policy)
         self.auth = httpx.BasicAuth(token, secret)
-        self.headers = {"Accept": MEDIA_TYPE, "User-Agent": user_agent()}
+        self.headers = {
+            "Accept": MEDIA_TYPE,
+            "Accept-Encoding": ACCEPT_ENCODING,
+            "User-Agent": user_agent(),
+        }
         self.owns_pool = http is None
         self.pool = _own_pool(kind, self.origin) if http is None else http
         """Where requests are sent: the caller's ``http_client``, or the session's own."""
@@ -292,9 +297,11 @@ class ModeTransport(_Transport, httpx.BaseTransport):
                     if read is None:
                         streamed = True  # a result's content, or a redirect to follow
                         return response
-                    for chunk in response.iter_bytes():
-                        if read.take(chunk):
+                    for raw in response.iter_raw():
+                        if read.take(raw):
                             break
+                    else:
+                        read.finish()
                 finally:
                     if not streamed:
                         response.close()
@@ -332,9 +339,11 @@ class AsyncModeTransport(_Transport, httpx.AsyncBaseTransport):
                 if read is None:
                     streamed = True  # a result's content, or a redirect to follow
                     return response, None
-                async for chunk in response.aiter_bytes():
-                    if read.take(chunk):
+                async for raw in response.aiter_raw():
+                    if read.take(raw):
                         break
+                else:
+                    read.finish()
                 return response, read
             finally:
                 if not streamed:
