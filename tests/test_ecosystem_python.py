@@ -13,9 +13,9 @@ import pytest
 from test_results import scripted_client
 
 from mode_query_runs import ResponseParseError
-from mode_query_runs.drift import MAX_DEPTH, schema_problems
 from mode_query_runs.results import CsvRows
 from mode_query_runs.spec import operation_by_id
+from mode_query_runs.testing.schema_check import MAX_DEPTH, schema_problems
 from scripted import Scripted, ScriptedServer
 
 NESTED = "[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1)  # decoded by every Python

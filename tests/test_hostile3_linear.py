@@ -2,7 +2,7 @@
 
 A Query Run whose ``_links`` holds thousands of relations named ``"0"``, ``"1"``, ...
 (keys the spec validator reports as array indexes) took time quadratic in their number to
-describe (``drift.deviations``). Each path from a body to a result is timed here at one
+describe (``schema_check.deviations``). Each path from a body to a result is timed here at one
 size and at ten times it, in the same run: the larger may cost at most 15 times as much.
 """
 
@@ -23,15 +23,15 @@ from test_hostile3_errors import cassette_with_body
 
 from mode_api_client.models import QueryRun
 from mode_query_runs import ModeClient, ResponseParseError, SpecDriftWarning
-from mode_query_runs.drift import deviations
 from mode_query_runs.spec import operation_by_id
 from mode_query_runs.testing.drift_report import drift_of
+from mode_query_runs.testing.schema_check import deviations
 from scripted import Scripted, ScriptedServer
 
 SMALL = 1000
 """The smaller size; the larger is ten times it."""
 DRIFT_SMALL = 4000
-"""The smaller size for ``drift.deviations``: the validator's cost per relation still
+"""The smaller size for ``schema_check.deviations``: the validator's cost per relation still
 grows by half from 1,000 relations to 4,000 (the data leaves the processor's caches),
 then stays flat to 64,000 and beyond."""
 RATIO = 15.0

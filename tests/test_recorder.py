@@ -13,12 +13,12 @@ from typing import Any
 import pytest
 
 from mode_query_runs.cli.record import DEFAULT_AS_ACCOUNT
-from mode_query_runs.drift import schema_problems
 from mode_query_runs.engine import Session
 from mode_query_runs.retries import RetryPolicy
 from mode_query_runs.spec import match_operation
 from mode_query_runs.testing.cassette import Interaction, dump_cassette, load_cassette
 from mode_query_runs.testing.recorder import fetch_report_run, record_report_run
+from mode_query_runs.testing.schema_check import schema_problems
 from mode_query_runs.testing.scrub import SQL_PLACEHOLDER, Scrubber
 from mode_query_runs.testing.server import DEMO_ACCOUNT, DEMO_SECRET, DEMO_TOKEN, MockServer
 from scripted import Scripted, ScriptedServer

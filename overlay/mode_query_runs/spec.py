@@ -1,10 +1,10 @@
 """The OpenAPI spec at run time: which operation a request is, and whether a body fits it.
 
 The spec shipped inside the package (``mode_query_runs/mode.yaml``, the same file as
-``openapi/mode.yaml``) is the single source of truth. Here: its operations, which one a
-request is, and its response schemas (compiled into validators for ``drift``, which
-checks recorded bodies; the clients' ``reader`` needs no validator: the generated
-models record where a body strays while reading it).
+``openapi/mode.yaml``) is the single source of truth. Here: its operations and which one a
+request is. (Its response schemas, compiled into validators, are the testing kit's:
+``testing.schema_check``; the clients' ``reader`` needs none: the generated models record
+where a body strays while reading it.)
 """
 
 from __future__ import annotations
@@ -18,15 +18,11 @@ from mode_api_client.types import json_path
 
 __all__ = [
     "Operation",
-    "has_body_schema",
     "json_path",
     "load_spec",
     "match_operation",
     "operation_by_id",
     "operations",
-    "resolve",
-    "response_schema",
-    "response_validator",
 ]
 
 MEDIA_TYPE = "application/hal+json"
@@ -97,49 +93,3 @@ def operation_by_id(operation_id: str) -> Operation:
         if operation.operation_id == operation_id:
             return operation
     raise KeyError(operation_id)
-
-
-def resolve(node: Any) -> Any:
-    """The schema a ``{"$ref": "#/..."}`` node of the spec points to (followed to the end);
-    any other node as it is."""
-    while isinstance(node, dict) and "$ref" in node:
-        target: Any = load_spec()
-        for key in node["$ref"].removeprefix("#/").split("/"):
-            target = target[key]
-        node = target
-    return node
-
-
-@functools.cache
-def response_schema(
-    operation_id: str, status: int, media_type: str = MEDIA_TYPE
-) -> dict[str, Any] | None:
-    """The JSON Schema of a response body, with the spec's ``components`` beside it.
-
-    ``None`` when the spec gives no schema for that status and media type. The result is
-    shared: do not change it.
-    """
-    spec = load_spec()
-    operation = operation_by_id(operation_id)
-    responses = spec["paths"][operation.path][operation.method.lower()]["responses"]
-    response = responses.get(str(status))
-    if response is None:
-        return None
-    schema = resolve(response).get("content", {}).get(media_type, {}).get("schema")
-    if schema is None:
-        return None
-    return {**schema, "components": spec["components"]}
-
-
-@functools.cache
-def response_validator(operation_id: str, status: int, media_type: str = MEDIA_TYPE) -> Any:
-    """A compiled validator of ``response_schema`` (``None`` where there is none)."""
-    import jsonschema_rs  # only the drift report and the contract tests validate bodies
-
-    schema = response_schema(operation_id, status, media_type)
-    return None if schema is None else jsonschema_rs.Draft202012Validator(schema)
-
-
-def has_body_schema(operation: Operation, status: int) -> bool:
-    """Whether the spec gives a JSON (``application/hal+json``) schema for this response."""
-    return response_schema(operation.operation_id, status) is not None

@@ -24,8 +24,8 @@ the generated layer).
   every value comes back through :func:`to_wire`, each run's ``token`` attribute is the
   token sent when it is a string (else ``UNSET``), and a fresh client warns and logs once
   per distinct (operation, schema location) of the body's
-  :func:`~mode_query_runs.drift.deviations` (so not at all for a body the spec allows),
-  and not again for the same body. The failures fuzzing found are kept as regression
+  :func:`~mode_query_runs.testing.schema_check.deviations` (so not at all for a body the
+  spec allows), and not again for the same body. The failures fuzzing found are kept as regression
   tests at the end.
 
 Result contents (``content.json`` rows, ``content.csv`` text) must download byte for byte,
@@ -70,14 +70,18 @@ from mode_query_runs import (
     SpecDriftWarning,
     relation_link,
 )
-from mode_query_runs.drift import Deviation, deviations, schema_problems
 from mode_query_runs.spec import (
     MEDIA_TYPE,
     json_path,
     load_spec,
     operation_by_id,
+)
+from mode_query_runs.testing.schema_check import (
+    Deviation,
+    deviations,
     resolve,
     response_schema,
+    schema_problems,
 )
 from mode_query_runs.wire import format_timestamp, to_wire
 

@@ -19,16 +19,18 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from mode_query_runs.drift import schema_problems
 from mode_query_runs.spec import (
     Operation,
     load_spec,
     match_operation,
     operation_by_id,
     operations,
-    resolve,
 )
 from mode_query_runs.testing.cassette import Interaction, bundled_directory, load_directory
+from mode_query_runs.testing.schema_check import (
+    resolve,
+    schema_problems,
+)
 from support import recorded
 
 LIST = operation_by_id("listQueryRunsForReportRun")

@@ -2,7 +2,7 @@
 
 ``mode-query-runs drift PATH...`` and the end of ``mode-query-runs record`` use this: every
 recorded 2xx response of a spec operation whose status has a JSON schema is checked as the
-clients check a live one (``mode_query_runs.drift.deviations``), and each distinct
+clients check a live one (``testing.schema_check.deviations``), and each distinct
 deviation — operation, JSON path with array positions as ``[*]``, what the spec expects,
 the JSON type found — is counted once, with where it first occurs. The loop that keeps the
 spec true: record, ``drift``, edit the spec, ``nox -s generate``, ``nox``.
@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ..drift import MAX_DEPTH, deviations
-from ..spec import MEDIA_TYPE, has_body_schema, json_path, load_spec, match_operation
+from ..spec import MEDIA_TYPE, json_path, load_spec, match_operation
 from .cassette import Interaction, load_cassette
+from .schema_check import MAX_DEPTH, deviations, has_body_schema
 
 __all__ = ["Drift", "cassette_files", "drift_of"]
 
