@@ -12,8 +12,8 @@ import pytest
 from mode_query_runs.decoding import CHUNK_BYTES, Decoding, UnsupportedEncoding
 
 
-def decoded(coding: str | None, raw: bytes, feed: int = 4096) -> list[bytes]:
-    decoding = Decoding(coding)
+def decoded(coding: str | None, raw: bytes, feed: int = 4096, whole: bool = False) -> list[bytes]:
+    decoding = Decoding(coding, whole=whole)
     pieces: list[bytes] = []
     for start in range(0, len(raw), feed):
         pieces.extend(decoding.feed(raw[start : start + feed]))
@@ -74,3 +74,12 @@ def test_codings_not_asked_for_are_refused() -> None:
 def test_bytes_that_are_not_the_coding_are_refused() -> None:
     with pytest.raises(UnsupportedEncoding, match=r"^body is not valid gzip: Error -3"):
         decoded("gzip", b"this is not gzip at all")
+
+
+def test_pieces_are_given_as_decoded_or_whole() -> None:
+    body = b"y" * (3 * CHUNK_BYTES + 5)
+    assert [len(p) for p in decoded(None, body, feed=1000)][:2] == [1000, 1000]
+    assert [len(p) for p in decoded(None, body, feed=1000, whole=True)] == [CHUNK_BYTES] * 3 + [5]
+    assert [len(p) for p in decoded("gzip", gzip.compress(body), whole=True)] == [
+        CHUNK_BYTES
+    ] * 3 + [5]

@@ -530,7 +530,7 @@ class ClientCore:
         try:
             response = yield Send(request, stream=True)
             download.start(response, self._session.redactor)
-            yield from self._body(response, write)
+            yield from self._body(response, write, whole=download.chunk_bytes is not None)
             return download.commit()
         finally:
             download.abort()
@@ -549,16 +549,21 @@ class ClientCore:
             yield Item(row)
 
     def _body(
-        self, response: httpx.Response, each: Callable[[bytes], Iterable[Any]]
+        self,
+        response: httpx.Response,
+        each: Callable[[bytes], Iterable[Any]],
+        *,
+        whole: bool = False,
     ) -> Steps[None]:
-        """A streamed body's decoded pieces (at most 64 KiB each, see ``decoding``) handed
-        to ``each`` as they arrive; an ``Item`` for each value it gives back.
+        """A streamed body's decoded pieces (at most 64 KiB each, see ``decoding``; with
+        ``whole``, 64 KiB each but the last) handed to ``each`` as they arrive; an ``Item``
+        for each value it gives back.
 
         Raises:
             ResponseParseError: a ``Content-Encoding`` the SDK did not ask for, or bytes
                 that are not what it says.
         """
-        raw, decoding = (yield Chunks(response)), self._decoding(response)
+        raw, decoding = (yield Chunks(response)), self._decoding(response, whole)
         while True:
             data = yield Next(raw)
             for piece in self._pieces(response, decoding, data):
@@ -567,14 +572,14 @@ class ClientCore:
             if data is None:
                 return
 
-    def _decoding(self, response: httpx.Response) -> Decoding:
+    def _decoding(self, response: httpx.Response, whole: bool) -> Decoding:
         """The decoding of a streamed result's ``Content-Encoding`` (see ``decoding``).
 
         Raises:
             ResponseParseError: a coding the SDK did not ask for (``br``, ``zstd``).
         """
         with self._coding_errors(response):
-            return Decoding(response.headers.get("Content-Encoding"))
+            return Decoding(response.headers.get("Content-Encoding"), whole=whole)
 
     def _pieces(
         self, response: httpx.Response, decoding: Decoding, data: bytes | None

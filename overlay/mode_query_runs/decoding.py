@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 __all__ = ["ACCEPT_ENCODING", "CHUNK_BYTES", "Decoding", "UnsupportedEncoding"]
 
 CHUNK_BYTES = 64 * 1024
-"""The length of each piece of decoded body, in bytes (the last one may be shorter)."""
+"""The longest piece of decoded body, in bytes (with ``whole``: the length of each)."""
 ACCEPT_ENCODING = "gzip, deflate"
 """What the SDK asks for: the codings ``Decoding`` decodes."""
 _GZIP_OR_ZLIB = zlib.MAX_WBITS | 32  # either header, detected
@@ -65,13 +65,15 @@ class Decoding:
     Args:
         content_encoding: The ``Content-Encoding`` header (``None``: none): codings in the
             order they were applied, comma-separated.
+        whole: Give pieces of exactly ``CHUNK_BYTES`` (the last one shorter), holding
+            back what is short of one; default: each piece as soon as it is decoded.
 
     Raises:
         UnsupportedEncoding: a coding other than ``gzip``, ``x-gzip``, ``deflate`` and
             ``identity``.
     """
 
-    def __init__(self, content_encoding: str | None) -> None:
+    def __init__(self, content_encoding: str | None, *, whole: bool = False) -> None:
         codings = [c.strip().lower() for c in (content_encoding or "").split(",")]
         codings = ["gzip" if c == "x-gzip" else c for c in codings if c and c != "identity"]
         unknown = [c for c in codings if c not in ("gzip", "deflate")]
@@ -80,6 +82,7 @@ class Decoding:
                 f"Content-Encoding {', '.join(unknown)} was not asked for (only {ACCEPT_ENCODING})"
             )
         self._stages = [_Stage(coding) for coding in reversed(codings)]
+        self._whole = whole
         self._held = b""
 
     def feed(self, data: bytes) -> Iterator[bytes]:
@@ -100,9 +103,9 @@ class Decoding:
             self._held = b""
 
     def _through(self, index: int, data: bytes) -> Iterator[bytes]:
-        if index == len(self._stages):  # decoded: given in pieces of exactly CHUNK_BYTES
+        if index == len(self._stages):  # decoded: given in pieces of CHUNK_BYTES at most
             held = self._held + data
-            whole = len(held) - len(held) % CHUNK_BYTES
+            whole = len(held) - len(held) % CHUNK_BYTES if self._whole else len(held)
             self._held = held[whole:]
             for start in range(0, whole, CHUNK_BYTES):
                 yield held[start : start + CHUNK_BYTES]
