@@ -40,6 +40,7 @@ import email.utils
 import gc
 import json
 import logging
+import math
 import os
 import random
 import socket
@@ -57,12 +58,18 @@ from typing import Any
 
 import anyio
 import httpx
-import tenacity
 import uvicorn
 import yaml
 
 from mode_api_client.models import QueryRunCollection
-from mode_query_runs import AsyncModeClient, ModeAPIError, ModeClient, SpecDriftWarning
+from mode_query_runs import (
+    AsyncModeClient,
+    ModeAPIError,
+    ModeClient,
+    RateLimitError,
+    SpecDriftWarning,
+)
+from mode_query_runs.pace import Pace
 from mode_query_runs.testing.cassette import Interaction, bundled_directory
 from mode_query_runs.testing.ratelimit import LeakyBuckets, parse_rate_limit
 from mode_query_runs.testing.server import DEMO_SECRET, DEMO_TOKEN, create_app
@@ -851,12 +858,30 @@ def _retry_after_as(style: str, app: Any) -> Any:
     return wrapped
 
 
+class _Unpaced(Pace):
+    """No shared pace: every request starts at once, and each ``429`` is its own request's
+    to retry (``Retry-After``, else the backoff); one past the deadline raises."""
+
+    def reserve(self, deadline: float = math.inf) -> tuple[float, int]:
+        return self.clock(), 0
+
+    def answered(self, generation: int) -> None:
+        pass
+
+    def limited(self, generation: int, exc: RateLimitError, deadline: float = math.inf) -> float:
+        wait = exc.retry_after_seconds
+        if wait is not None and self.clock() + wait > deadline:
+            raise exc
+        return -1
+
+
 class _Naive(AsyncModeClient):
     """The naive baseline: each request retries on its own (tenacity, Retry-After), with
-    no shared pace."""
+    no shared pace (the transport's pace is one that never waits)."""
 
-    async def _retrying(self, attempt: Callable[[], Any]) -> Any:
-        return await tenacity.AsyncRetrying(**self._retry)(attempt)
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._session.pace = _Unpaced()
 
 
 async def _sdk_job(
