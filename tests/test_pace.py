@@ -184,6 +184,19 @@ def test_the_answers_let_through_prove_a_rate() -> None:
     assert pace.low == pytest.approx(54 / 1.575)
 
 
+def test_the_answers_since_a_429_prove_a_rate() -> None:
+    """The bucket was full at the 429: 10 answers let through in the 1 s since (the first
+    perhaps before the 429 reached it) drained at least (10 - 2) / 1 a second."""
+    clock = Clock()
+    pace = _after_a_cold_start(clock)
+    clock.now += 60.0
+    assert pace.limited(1, _limited()) == 1.0  # nothing let through since the event: part of it
+    for _ in range(10):
+        clock.now += 0.1
+        pace.answered(1)
+    assert pace.low == pytest.approx(8.0)
+
+
 def test_a_proven_rate_that_fails_is_forgotten() -> None:
     clock = Clock()
     pace = _after_a_cold_start(clock)

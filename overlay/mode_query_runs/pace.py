@@ -12,9 +12,11 @@ two measures of the bucket:
 
 - ``low``, the rate the answers let through *prove*: ``m`` of them in ``t`` seconds, the
   last one into a bucket of at most ``burst``, mean ``r >= (m - burst) / t`` (over the
-  last 2, 4, 8, ... answers). ``burst`` is what the bucket let through before the first
-  ``429``, and at each event at most the bucket's level then (what answers let through
-  since any moment, less what ``low`` drained since) — each sharpens the other;
+  last 2, 4, 8, ... answers), and ``m`` since a ``429`` (the bucket full then) mean
+  ``r >= (m - 2) / t`` (less one: the first may have reached the bucket before the
+  ``429``). ``burst`` is what the bucket let through before the first ``429``, and at
+  each event at most the bucket's level then (what answers let through since any
+  moment, less what ``low`` drained since) — each sharpens the other;
 - ``proven``, the highest rate answered for as long as a rate ``x`` too fast would take
   to fill the bucket (``burst * (1 + x) / x`` answers in a row, where ``x`` is how far
   below ``high`` it is, at least ``SHARE``), at that rate (not held back by a request
@@ -67,6 +69,7 @@ SHARE = 0.01
 """The share of answers that may be ``429`` while the pace probes the bucket's rate."""
 _MICROS = 1_000_000
 _KEPT = 4096  # answers let through kept to prove a rate
+_ANCHORS = 16  # latest 429s kept to prove a rate from
 _POLL = 0.001  # before the first reply, the slow start asks again at most this often
 
 
@@ -110,6 +113,8 @@ class Pace:
         self._through: deque[float] = deque(maxlen=_KEPT)  # when answers were let through
         self._start: float | None = None  # the first request
         self._answers = 0  # answers let through
+        self._refused: deque[tuple[float, int]] = deque(maxlen=_ANCHORS)  # 429s: when, and
+        # how many answers had been let through then
         self._replies = 0  # tries finished, whatever their outcome
         self._since_event = 0  # answers let through since the latest event, of its rate
         self._event = (0.0, 0)  # when the latest event (or the first request) was, and
@@ -198,13 +203,19 @@ class Pace:
     def _proven(self, now: float) -> float:
         """The highest rate the answers let through prove: ``m`` of them in ``t`` seconds,
         the last into a bucket of at most ``burst``, so it drains at least
-        ``(m - burst) / t`` a second (over the last 2, 4, 8, ... answers)."""
+        ``(m - burst) / t`` a second (over the last 2, 4, 8, ... answers); ``m`` of them
+        since a ``429`` (the bucket full then), ``(m - 1) / t``, less one in case the
+        first reached the bucket before the ``429`` did."""
         through, proven, m = self._through, 0.0, 2
         while m <= len(through):
             span = now - through[-m]
             if m > self.burst and span > 0:
                 proven = max(proven, (m - self.burst) / span)
             m *= 2
+        for at, count in self._refused:
+            m = self._answers - count
+            if m > 2 and now > at:  # the first may have reached the bucket before the 429
+                proven = max(proven, (m - 2) / (now - at))
         return proven
 
     def _held(self, now: float) -> float:
@@ -267,6 +278,7 @@ class Pace:
         with self._lock:
             now = self.clock()
             self._replies += 1
+            self._refused.append((now, self._answers))
             wait = exc.retry_after_seconds
             if wait is None:
                 wait = self._policy.delay(1)
