@@ -304,9 +304,11 @@ class Pace:
                 self.burst = min(self.burst, self._held(now))
             if self.proven >= sent:  # the proven rate fails: the bucket got slower
                 self.proven = 0.0
-            if self.low >= sent:
+            if self.low >= sent:  # what proved it no longer holds: start anew from this 429
                 self.low = sent * (1 - 2 * SHARE)
                 self._through.clear()
+                self._refused.clear()
+                self._refused.append((now, self._answers))
             self.high = sent
             # Below the rate of the event: back to the rate proven, or else halfway in
             # ratio to what the bucket let through per second since the previous event
