@@ -62,7 +62,14 @@ import uvicorn
 import yaml
 
 from mode_api_client.models import QueryRunCollection
-from mode_query_runs import AsyncModeClient, ModeAPIError, ModeClient, SpecDriftWarning
+from mode_query_runs import (
+    AsyncModeClient,
+    ModeAPIError,
+    ModeClient,
+    RateLimitError,
+    SpecDriftWarning,
+)
+from mode_query_runs.pace import Pace
 from mode_query_runs.testing.cassette import Interaction, bundled_directory
 from mode_query_runs.testing.ratelimit import LeakyBuckets, parse_rate_limit
 from mode_query_runs.testing.server import DEMO_SECRET, DEMO_TOKEN, create_app
@@ -853,12 +860,9 @@ def _retry_after_as(style: str, app: Any) -> Any:
     return wrapped
 
 
-class _NoPace:
-    """A pace that never holds a request back: each 429 is left to the request's own
-    retries (``Retry-After``), as ``Pace``'s interface asks."""
-
-    events = 0
-    clock = staticmethod(time.monotonic)
+class _Unpaced(Pace):
+    """No shared pace: every request starts at once, and each ``429`` is its own request's
+    to retry (``Retry-After``, else the backoff); one past the deadline raises."""
 
     def reserve(self, deadline: float = math.inf) -> tuple[float, int]:
         return self.clock(), 0
@@ -866,17 +870,20 @@ class _NoPace:
     def answered(self, generation: int) -> None:
         pass
 
-    def limited(self, generation: int, exc: Exception, deadline: float = math.inf) -> float:
+    def limited(self, generation: int, exc: RateLimitError, deadline: float = math.inf) -> float:
+        wait = exc.retry_after_seconds
+        if wait is not None and self.clock() + wait > deadline:
+            raise exc
         return -1
 
 
 class _Naive(AsyncModeClient):
     """The naive baseline: each request retries on its own (tenacity, Retry-After), with
-    no shared pace."""
+    no shared pace (the transport's pace is one that never waits)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._session.pace = _NoPace()  # type: ignore[assignment]
+        self._session.pace = _Unpaced()
 
 
 async def _sdk_job(

@@ -67,11 +67,19 @@ def simulate(
     seed: int = 0,
     rate_limit: float | None = None,
     outage: tuple[float, float] | None = None,
+    jitter: float = 0.0,
+    in_order: bool = True,
 ) -> Outcome:
     """Run a job of ``seconds`` of the bucket's time (``rate * seconds`` requests).
 
-    ``outage``: ``(start, end)`` seconds during which every request is answered ``429``
-    (a burst of ``429`` answers, as when another client takes the bucket).
+    ``in_order``: as ``list_query_runs_many`` does, request ``i`` starts only once every
+    request before ``i - workers`` is done (results are given in input order, ``workers``
+    ahead at most), so one request waiting out a ``Retry-After`` holds the others back;
+    else each worker takes the next request as soon as it is free. ``outage``: ``(start,
+    end)`` seconds during which every request is answered ``429`` (a burst of ``429``
+    answers, as when another client takes the bucket). ``jitter``: the mean of a random
+    delay (exponential) added to each request on its way to the bucket, as a busy event
+    loop, scheduler or network adds on loopback.
     """
     clock = _Clock()
     draw = random.Random(seed)
@@ -79,33 +87,44 @@ def simulate(
     pace = Pace(rate_limit, clock=clock, policy=policy)
     server = LeakyBuckets(RateLimit(bucket.rate, bucket.burst), clock=clock)
     todo = round(bucket.rate * seconds)
-    # (time, order, what, worker's tries so far, generation): what is "go" (reserve a
-    # place), "start" (its place is due) or "answer"
-    events: list[tuple[float, int, str, int, int]] = []
+    # (time, order, what, request, its tries so far, generation): what is "go" (reserve
+    # a place), "start" (its place is due) or "answer"
+    events: list[tuple[float, int, str, int, int, int]] = []
     counter = itertools.count()
     let_through = limited = failed = 0
     times: list[float] = []
+    done = [False] * todo
+    head = launched = 0  # the first request not done; requests started so far
 
-    def push(at: float, what: str, tries: int = 0, generation: int = 0) -> None:
-        heapq.heappush(events, (at, next(counter), what, tries, generation))
+    def push(at: float, what: str, request: int, tries: int = 0, generation: int = 0) -> None:
+        heapq.heappush(events, (at, next(counter), what, request, tries, generation))
 
-    for _ in range(workers):
-        push(0.0, "go")
+    def finish(now: float, request: int) -> None:
+        nonlocal head, launched
+        done[request] = True
+        while head < todo and done[head]:
+            head += 1
+        while launched < todo and (not in_order or launched < head + workers):
+            push(now, "go", launched)
+            launched += 1
+            if not in_order:
+                break
+
+    for _ in range(min(workers, todo)):
+        push(0.0, "go", launched)
+        launched += 1
     while events:
-        now, _, what, tries, generation = heapq.heappop(events)
+        now, _, what, request, tries, generation = heapq.heappop(events)
         clock.now = now
         if what == "go":
-            if tries == 0:
-                if todo == 0:
-                    continue
-                todo -= 1
             at, generation = pace.reserve()
-            push(at, "start", tries, generation)
+            push(at, "start", request, tries, generation)
         elif what == "start":  # reserved again if an event came meanwhile, as the runners do
             if generation == pace.events:
-                push(now + bucket.latency, "answer", tries, generation)
+                late = draw.expovariate(1 / jitter) if jitter else 0.0
+                push(now + bucket.latency + late, "answer", request, tries, generation)
             else:
-                push(now, "go", tries)
+                push(now, "go", request, tries)
         else:
             wait = server.retry_after("client")
             if outage is not None and outage[0] <= now < outage[1]:
@@ -114,7 +133,7 @@ def simulate(
                 pace.answered(generation)
                 let_through += 1
                 times.append(now)
-                push(now, "go")
+                finish(now, request)
                 continue
             limited += 1
             exc = _limited(bucket, wait, now, draw)
@@ -122,13 +141,13 @@ def simulate(
             if again < 0:
                 if tries >= max_retries:
                     failed += 1
-                    push(now, "go")
+                    finish(now, request)
                     continue
                 again = policy.delay(tries + 1, exc)
                 if exc.retry_after_seconds is None:
                     again += draw.uniform(0, 0.5)
                 tries += 1
-            push(now + again, "go", tries)
+            push(now + again, "go", request, tries)
     end = times[-1] if times else 1.0
     half = [t for t in times if t >= end / 2]
     steady = len(half) / (end / 2) / bucket.rate

@@ -1,27 +1,36 @@
 """One pace per client: every request of a client keeps the rate Mode allows.
 
-Mode rate-limits with a leaky bucket and answers ``429`` (with ``Retry-After``) past it.
-All requests of a client share one ``Pace``: they start at most ``rate`` a second,
-spaced by a token bucket of ``pyrate-limiter`` (``InMemoryBucket``). The rate is open
-until the first ``429``, or it is the user's ``rate_limit``, never exceeded.
+Mode rate-limits with a leaky bucket (rate ``r``, holding ``b`` requests) and answers
+``429`` (with ``Retry-After``) past it; the client sees only answers let through and
+``429``. All requests of a client share one ``Pace``: they start at most ``rate`` a
+second, spaced by a token bucket of ``pyrate-limiter`` (``InMemoryBucket``), or at the
+user's ``rate_limit``, never exceeded.
 
-The rate is kept in a bracket, one rule:
+Without a ``rate_limit`` the pace *slow-starts*: one request, then twice the rate answers
+come back at, until the first ``429``. From then on the rate follows one rule, between
+two measures of the bucket:
 
-- ``low`` is the highest rate *proven*: as many answers in a row let through at it as a
-  rate ``x`` too fast would need to fill the bucket (``burst / x``, where ``x`` is how far
-  below ``high`` it is, at least ``SHARE``; at most ``1 / SHARE`` answers);
-- ``high`` is the rate of the latest *event*: a ``429`` after at least one answer let
-  through since the previous event (``429`` answers with none let through between are
-  one event: an outage, another client; the first event's ``high`` is the rate requests
-  were sent at).
+- ``low``, the rate the answers let through *prove*: ``m`` of them in ``t`` seconds, the
+  last one into a bucket of at most ``burst``, mean ``r >= (m - burst) / t`` (over the
+  last 2, 4, 8, ... answers), and ``m`` since a ``429`` (the bucket full then) mean
+  ``r >= (m - 2) / t`` (less one: the first may have reached the bucket before the
+  ``429``). ``burst`` is what the bucket let through before the first ``429``, and at
+  each event at most the bucket's level then (what answers let through since any
+  moment, less what ``low`` drained since) — each sharpens the other;
+- ``proven``, the highest rate answered for as long as a rate ``x`` too fast would take
+  to fill the bucket (``burst * (1 + x) / x`` answers in a row, where ``x`` is how far
+  below ``high`` it is, at least ``SHARE``), at that rate (not held back by a request
+  waiting out a ``Retry-After``).
 
-At an event the pace goes back to ``low``; with none proven yet, or ``low`` itself
-failing, to what the bucket let through since the previous event: between what the
-share of answers let through says and what answers let through per second say (their
-geometric mean: the first is too high, the second too low, when the client left the
-bucket idle for a while). Each proof moves the rate halfway to ``high``; once the two
-are within ``2 * SHARE``, to ``SHARE`` past ``low``, so that a bucket that grows is
-followed. ``burst`` is what the bucket let through from a cold start before a ``429``.
+An *event* is a ``429`` after at least one answer let through since the previous one, to
+a request sent at the current rate (``429`` answers with none let through between are one
+event: an outage, another client). ``high`` becomes the rate it came at, and the pace goes
+back to the best of ``low`` and ``proven`` (``proven`` forgotten if it failed), or with
+none yet halfway in ratio between what the bucket let through per second since the
+previous event and ``high`` (at most half ``high``). It stays there until staying below
+``high`` lost as many answers as the ``429`` waited (``Retry-After * rate / (high -
+rate)`` seconds), then each proof moves it halfway to ``high`` (at most doubling it); once
+within ``2 * SHARE`` of it, ``SHARE`` past it, so that a bucket that grows is followed.
 
 A request reserved before the latest event is reserved again. A ``429`` to a request sent
 at a pace corrected since, or with nothing let through since the latest event (part of
@@ -41,6 +50,7 @@ from __future__ import annotations
 import math
 import threading
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, TypeVar
 
@@ -58,13 +68,16 @@ T = TypeVar("T")
 SHARE = 0.01
 """The share of answers that may be ``429`` while the pace probes the bucket's rate."""
 _MICROS = 1_000_000
+_KEPT = 4096  # answers let through kept to prove a rate
+_ANCHORS = 16  # latest 429s kept to prove a rate from
+_POLL = 0.001  # before the first reply, the slow start asks again at most this often
 
 
 class Pace:
     """The shared pace of one client's requests (thread-safe; never blocks).
 
     Args:
-        rate: Requests per second to start at (``None``: unlimited until the first ``429``).
+        rate: Requests per second to start at (``None``: learnt, from a slow start).
         clock: Monotonic seconds (``time.monotonic``).
         policy: The backoff of a ``429`` without a readable ``Retry-After``.
 
@@ -85,32 +98,43 @@ class Pace:
         self._policy = policy or RetryPolicy()
         self._lock = threading.Lock()
         self.rate: float | None = None
+        """Requests per second (``None``: the slow start, before the first event)."""
         self._bucket: InMemoryBucket | None = None
         self._interval = 0
+        self._spacing = math.inf  # the rate requests are spaced at
         self.events = 0
         """How many ``429`` answers changed the rate."""
-        self._since: float | None = None  # the first start, then the latest event
-        self._let_through = 0  # answers that were not 429 since then
-        self._proving = 0  # and since the rate was set
-        self._started = 0  # requests started since then
         self.low = 0.0
-        """The highest rate proven (``0``: none yet)."""
+        """The highest rate the answers let through prove the bucket drains (``0``: none)."""
         self.high = math.inf
-        """The rate of the latest event (too fast)."""
-        self.burst = 1
-        """How many requests the bucket let through from a cold start before a ``429``."""
+        """The rate requests were sent at when the latest event came (too fast)."""
+        self.burst = math.inf
+        """At most what the bucket holds: let through before the first event."""
+        self._through: deque[float] = deque(maxlen=_KEPT)  # when answers were let through
+        self._start: float | None = None  # the first request
+        self._answers = 0  # answers let through
+        self._refused: deque[tuple[float, int]] = deque(maxlen=_ANCHORS)  # 429s: when, and
+        # how many answers had been let through then
+        self._replies = 0  # tries finished, whatever their outcome
+        self._since_event = 0  # answers let through since the latest event, of its rate
+        self._event = (0.0, 0)  # when the latest event (or the first request) was, and
+        # how many answers had been let through then
+        self._proving = 0  # answers let through in a row at this rate
+        self._proof_start = 0.0  # when the first of them was
+        self.proven = 0.0
+        """The highest rate answered for as long as would fill the bucket were it too fast."""
+        self._probe = 0.0  # when the rate may be raised again
         self._hold: tuple[float, float, RateLimitError] | None = None
         self.limit = math.inf if rate is None else float(rate)
         """The rate never exceeded: the user's ``rate_limit``."""
         if rate is not None:
             self._set_rate(float(rate))
 
-    def _set_rate(self, rate: float, now: float | None = None) -> None:
-        """Start requests at ``rate``; ``now``: forget the slots reserved after it."""
+    def _space(self, rate: float, now: float | None = None) -> None:
+        """Space requests at ``rate``; ``now``: forget the slots reserved after it."""
         from pyrate_limiter import InMemoryBucket, Rate
 
-        self.rate = rate = min(rate, self.limit)
-        self._proving = 0
+        self._spacing = rate = min(rate, self.limit)
         interval = max(1, round(_MICROS / rate))
         if interval != self._interval or now is not None:
             items = self._bucket.items if self._bucket is not None else []
@@ -121,10 +145,15 @@ class Pace:
             self._bucket.items = items[-1:]
             self._interval = interval
 
+    def _set_rate(self, rate: float, now: float | None = None) -> None:
+        self._space(rate, now)
+        self.rate = self._spacing
+        self._proving = 0
+
     def reserve(self, deadline: float = math.inf) -> tuple[float, int]:
         """When the next request may start (``clock`` seconds), and the pace's generation
-        (``events``) it was reserved in: if an event comes before it starts, reserve
-        again.
+        (``events``) it was reserved in: if an event comes before it starts (or the
+        generation is ``-1``: the slow start has no room yet), reserve again.
 
         Raises:
             RateLimitError: the client is held (a ``Retry-After`` beyond a deadline) until
@@ -141,9 +170,19 @@ class Pace:
                     raise _refused(f"Mode asked to wait {asked - now:.0f} s more", asked - now, exc)
                 else:
                     at = until
-            if self._since is None:
-                self._since = now
-            self._started += 1
+            if self._start is None:
+                self._start = now
+                self._event = (now, 0)
+            elif self.rate is None and self.limit == math.inf:
+                # The slow start: twice the rate answers have come back at; before the
+                # first reply, one request only (ask again, after as long as it took).
+                answers, took = self._answers, now - self._start
+                if not self._replies:
+                    again = now + max(took, _POLL)
+                    if again <= deadline:
+                        return again, -1
+                elif answers and took > 0:
+                    self._space(2 * answers / took)
             if self._bucket is not None:
                 at = self._slot(at, now)
             if at > deadline:
@@ -161,24 +200,72 @@ class Pace:
             stamp += max(1, wait if isinstance(wait, int) else 1)
         return stamp / _MICROS
 
+    def _proven(self, now: float) -> float:
+        """The highest rate the answers let through prove: ``m`` of them in ``t`` seconds,
+        the last into a bucket of at most ``burst``, so it drains at least
+        ``(m - burst) / t`` a second (over the last 2, 4, 8, ... answers); ``m`` of them
+        since a ``429`` (the bucket full then), ``(m - 1) / t``, less one in case the
+        first reached the bucket before the ``429`` did."""
+        through, proven, m = self._through, 0.0, 2
+        while m <= len(through):
+            span = now - through[-m]
+            if m > self.burst and span > 0:
+                proven = max(proven, (m - self.burst) / span)
+            m *= 2
+        for at, count in self._refused:
+            m = self._answers - count
+            if m > 2 and now > at:  # the first may have reached the bucket before the 429
+                proven = max(proven, (m - 2) / (now - at))
+        return proven
+
+    def _held(self, now: float) -> float:
+        """At most what the bucket holds, from this ``429``: its level is the most that
+        the answers let through since any moment added, less what ``low`` drained since;
+        a request was refused, so the bucket holds less than that level and one more."""
+        level = 0.0
+        for k, at in enumerate(reversed(self._through), 1):
+            level = max(level, k - self.low * (now - at))
+        return max(1.0, math.ceil(level - 1e-9))
+
+    def failed(self) -> None:
+        """A try ended without an answer (no response, or not one to measure the bucket by)."""
+        with self._lock:
+            self._replies += 1
+
     def answered(self, generation: int) -> None:
         """An answer that was not ``429`` came to a request reserved in ``generation``."""
         with self._lock:
+            now = self.clock()
+            self._through.append(now)
+            self._answers += 1
+            self._replies += 1
+            self.low = max(self.low, self._proven(now))
             if generation != self.events:
                 return
-            self._let_through += 1
-            self._proving += 1
+            self._since_event += 1
             rate = self.rate
-            # Proven: a rate x too fast fills the bucket (``burst`` requests) in burst / x
-            # answers, where x is at most how far ``high`` is (and at least SHARE).
-            if (
-                rate is None
-                or self._proving * max(SHARE, min(1, self.high / rate - 1) / self.burst) < 1
-            ):
+            if rate is None or now < self._probe:
                 return
-            self.low = max(self.low, rate)
-            self.high = max(self.high, self.low * (1 + 2 * SHARE))
-            self._set_rate((self.low + self.high) / 2)
+            # Proven: a rate x too fast (``x`` its share past the bucket's) fills the
+            # bucket in burst * (1 + x) / x answers, where x is at most how far ``high`` is;
+            # answered at that rate (not held back by a request waiting out a 429).
+            if not self._proving:
+                self._proof_start = now
+            self._proving += 1
+            gap = max(SHARE, min(1, self.high / rate - 1))
+            if self._proving < self.burst * (1 + gap) / gap:
+                return
+            if (self._proving - 1) / max(now - self._proof_start, 1e-9) < rate / (1 + gap):
+                self._proving = 0  # answered slower than the rate: no proof of it
+                return
+            self.proven = max(self.proven, rate)
+            if self.high - rate > 2 * SHARE * rate:
+                target = min(2 * rate, (rate + self.high) / 2)
+            else:  # within reach of ``high``: a step past it, so a bucket that grows is followed
+                target = rate * (1 + SHARE)
+                self.high = max(self.high, target)
+            if target <= self.limit:
+                self._set_rate(target)
 
     def limited(self, generation: int, exc: RateLimitError, deadline: float = math.inf) -> float:
         """A ``429`` answered a request reserved in ``generation``; seconds before the pace
@@ -190,6 +277,8 @@ class Pace:
         """
         with self._lock:
             now = self.clock()
+            self._replies += 1
+            self._refused.append((now, self._answers))
             wait = exc.retry_after_seconds
             if wait is None:
                 wait = self._policy.delay(1)
@@ -198,27 +287,40 @@ class Pace:
                 if self._hold is None or held[0] > self._hold[0]:
                     self._hold = held
                 raise exc
-            if generation != self.events or (self.events and not self._let_through):
-                return wait  # sent at a pace corrected since, or part of the latest event
-            if self._let_through:  # an event: the bucket let through A, then this 429
-                self.events += 1
-                since = self._since if self._since is not None else now
-                seconds = max(now - since, 1e-6)
-                through = self._let_through / seconds
-                sent = through if self.rate is None else self.rate
-                if self.rate is None:  # from a cold start: about what the bucket holds
-                    self.burst = self._let_through
-                # What the bucket let through: by the share of answers (too high when the
-                # bucket had room for a while) and by the second (too low then): between.
-                share = self._let_through / (self._let_through + 1)
-                kept = math.sqrt(min(through, sent) * sent * share)
-                self.high = self._started / seconds if self.rate is None else sent
-                if sent <= self.low or not self.low:  # no rate proven, or it fails now
-                    self.low = kept
-                self._set_rate(self.low, now)
-            # A 429 with none let through since the latest event starts the count anew: a
-            # run of them (an outage, another client) is no measure of the bucket.
-            self._since, self._let_through, self._started = now, 0, 0
+            if generation != self.events or not self._since_event:
+                # Sent at a pace corrected since, or part of the latest event (a run of
+                # 429s with nothing let through between is one: an outage, another client).
+                return wait if self.events else -1
+            self.events += 1
+            sent = (
+                self._spacing
+                if self._spacing < math.inf
+                else self._since_event / max(now - (self._start or now), 1e-6)
+            )
+            if self.burst == math.inf:  # the first event: the bucket held at most this many
+                self.burst = float(self._since_event)
+            for _ in range(2):  # what the bucket holds and the proven rate, each from the other
+                self.low = max(self.low, self._proven(now))
+                self.burst = min(self.burst, self._held(now))
+            if self.proven >= sent:  # the proven rate fails: the bucket got slower
+                self.proven = 0.0
+            if self.low >= sent:  # what proved it no longer holds: start anew from this 429
+                self.low = sent * (1 - 2 * SHARE)
+                self._through.clear()
+                self._refused.clear()
+                self._refused.append((now, self._answers))
+            self.high = sent
+            # Below the rate of the event: back to the rate proven, or else halfway in
+            # ratio to what the bucket let through per second since the previous event
+            # (at most half the rate of this one).
+            then, count = self._event
+            through = (self._answers - count) / max(now - then, 1e-6)
+            rate = max(self.low, self.proven or min(sent / 2, math.sqrt(through * sent)))
+            self._event = (now, self._answers)
+            self._set_rate(rate, now)
+            # Raise it again once staying below ``high`` lost as many answers as a 429 waits.
+            self._probe = now + wait * rate / max(self.high - rate, SHARE * rate)
+            self._since_event = 0
             return -1
 
 
@@ -240,6 +342,8 @@ def _settled(pace: Pace, generation: int, exc: BaseException, deadline: float) -
         return pace.limited(generation, exc, deadline)
     if isinstance(exc, ModeAPIError) and exc.status is not None:
         pace.answered(generation)
+    else:
+        pace.failed()
     return -1
 
 
@@ -258,6 +362,9 @@ def paced(pace: Pace, attempt: Callable[[], T], deadline: float = math.inf) -> T
                 raise
             time.sleep(wait)
             continue
+        except BaseException:  # cancelled, interrupted: a reply all the same
+            pace.failed()
+            raise
         pace.answered(generation)
         return result
 
@@ -277,5 +384,8 @@ async def apaced(pace: Pace, attempt: Callable[[], Awaitable[T]], deadline: floa
                 raise
             await anyio.sleep(wait)
             continue
+        except BaseException:  # cancelled, interrupted: a reply all the same
+            pace.failed()
+            raise
         pace.answered(generation)
         return result
