@@ -19,7 +19,7 @@ import httpx
 
 from mode_api_client.models import Link, QueryRun
 
-from .bulk import DEFAULT_CONCURRENCY, ReportRunQueryRuns, report_run_pairs
+from .bulk import AHEAD, DEFAULT_CONCURRENCY, ReportRunQueryRuns, report_run_pairs
 from .core import (
     Call,
     Chunks,
@@ -112,10 +112,10 @@ class AsyncModeClient(ClientCore):
         """The Query Runs of many Report Runs, one result per pair: ``async for`` it.
 
         As ``ModeClient.list_query_runs_many``, with tasks of the caller's event loop
-        instead of threads (up to ``concurrency`` pairs at a time, ahead of the results
-        consumed). To stop before the end, iterate inside ``contextlib.aclosing(...)``,
-        which cancels the pairs in flight. Bad pairs or ``concurrency`` raise
-        ``ValueError`` at once.
+        instead of threads (up to ``concurrency`` pairs at a time, each next pair taken by
+        the first task free, up to ``4 * concurrency`` ahead of the result consumed). To
+        stop before the end, iterate inside ``contextlib.aclosing(...)``, which cancels the
+        pairs in flight. Bad pairs or ``concurrency`` raise ``ValueError`` at once.
         """
         pairs = report_run_pairs(report_runs, concurrency)
         return self._many(pairs, concurrency)
@@ -125,23 +125,26 @@ class AsyncModeClient(ClientCore):
     ) -> AsyncGenerator[ReportRunQueryRuns]:
         results: dict[int, ReportRunQueryRuns] = {}
         done = [anyio.Event() for _ in pairs]
+        workers = anyio.CapacityLimiter(concurrency)  # the next pair goes to a free one
+        ahead = AHEAD * concurrency
 
         async def listed(index: int) -> None:
             report, run = pairs[index]
-            try:
-                runs = [query_run async for query_run in self.list_query_runs(report, run)]
-                results[index] = ReportRunQueryRuns(report, run, runs)
-            except Exception as exc:  # the pair's, whatever it is: never the others'
-                results[index] = ReportRunQueryRuns(report, run, error=exc)
+            async with workers:
+                try:
+                    runs = [query_run async for query_run in self.list_query_runs(report, run)]
+                    results[index] = ReportRunQueryRuns(report, run, runs)
+                except Exception as exc:  # the pair's, whatever it is: never the others'
+                    results[index] = ReportRunQueryRuns(report, run, error=exc)
             done[index].set()
 
         async with anyio.create_task_group() as group:
-            for index in range(min(len(pairs), concurrency)):
+            for index in range(min(len(pairs), ahead)):
                 group.start_soon(listed, index)
             for index in range(len(pairs)):
                 await done[index].wait()
-                if index + concurrency < len(pairs):
-                    group.start_soon(listed, index + concurrency)
+                if index + ahead < len(pairs):
+                    group.start_soon(listed, index + ahead)
                 try:
                     yield results.pop(index)
                 except GeneratorExit:  # closed early: the pairs in flight are cancelled

@@ -14,10 +14,14 @@ from mode_api_client.models import QueryRun
 
 from .settings import check_token
 
-__all__ = ["DEFAULT_CONCURRENCY", "ReportRunQueryRuns", "report_run_pairs"]
+__all__ = ["AHEAD", "DEFAULT_CONCURRENCY", "ReportRunQueryRuns", "report_run_pairs"]
 
 DEFAULT_CONCURRENCY = 8
 """How many Report Runs ``list_query_runs_many`` fetches at a time by default."""
+AHEAD = 4
+"""How many times ``concurrency`` pairs may be started ahead of the result the caller
+waits for: a pair waiting out a ``429`` holds no worker back until that many results wait
+behind it (results are given in input order)."""
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ import httpx
 
 from mode_api_client.models import Link, QueryRun
 
-from .bulk import DEFAULT_CONCURRENCY, ReportRunQueryRuns, report_run_pairs
+from .bulk import AHEAD, DEFAULT_CONCURRENCY, ReportRunQueryRuns, report_run_pairs
 from .core import (
     Call,
     Chunks,
@@ -186,8 +186,10 @@ class ModeClient(ClientCore):
         """The Query Runs of many Report Runs: one result per ``(report, run)`` pair.
 
         Each pair's listing (every page, as ``list_query_runs``) runs in a worker
-        thread of this client, up to ``concurrency`` at a time and ahead of the results
-        consumed; all of them keep the client's one pace (a ``429`` slows them all).
+        thread of this client, up to ``concurrency`` at a time, each worker taking the next
+        pair as soon as it is free (up to ``4 * concurrency`` pairs ahead of the result
+        consumed: a pair waiting out a ``429`` does not idle the others); all of them keep
+        the client's one pace.
         Needs no event loop. Closing the iterator early cancels the pairs not started
         and waits for those in flight.
 
@@ -214,9 +216,11 @@ class ModeClient(ClientCore):
     ) -> Generator[ReportRunQueryRuns]:
         waiting = iter(pairs)
         ahead: deque[Future[ReportRunQueryRuns]] = deque()
+        # ``concurrency`` workers take the pairs submitted as each frees up; up to AHEAD
+        # times as many wait their turn, so one slow pair does not idle the others.
         with ThreadPoolExecutor(concurrency, thread_name_prefix="mode-many") as pool:
             try:
-                for report, run in itertools.islice(waiting, concurrency):
+                for report, run in itertools.islice(waiting, AHEAD * concurrency):
                     ahead.append(pool.submit(self._listed, report, run))
                 while ahead:
                     result = ahead.popleft().result()
