@@ -351,7 +351,8 @@ def paced(pace: Pace, attempt: Callable[[], T], deadline: float = math.inf) -> T
     """Run ``attempt`` (one try of a request) when ``pace`` allows (``time.sleep``)."""
     while True:
         at, generation = pace.reserve(deadline)
-        time.sleep(max(0.0, at - pace.clock()))
+        if (delay := at - pace.clock()) > 0:
+            time.sleep(delay)
         if generation != pace.events:  # an event came meanwhile: a new place
             continue
         try:
