@@ -104,7 +104,8 @@ def test_the_slow_start_sends_one_then_twice_as_fast_as_answers_come_back() -> N
     assert pace.reserve() == pytest.approx((100.2, -1))  # after as long as it took
     pace.answered(0)  # one answer in 0.1 s: two requests per 0.1 s
     assert pace.rate is None
-    assert [pace.reserve()[0] for _ in range(3)] == pytest.approx([100.1, 100.15, 100.2])
+    # none in flight: the first goes at once; the next two, with it in flight, spaced
+    assert [pace.reserve()[0] for _ in range(3)] == pytest.approx([100.1, 100.1, 100.15])
     assert pace.events == 0
 
 
@@ -117,7 +118,8 @@ def _after_a_cold_start(clock: Clock) -> Pace:
     clock.now += 0.1
     for _ in range(9):
         pace.answered(0)
-    pace.reserve()  # spaced at 2 * 10 / 0.2 s
+    pace.reserve()  # none in flight: at once
+    pace.reserve()  # one in flight: spaced at 2 * 10 / 0.2 s
     assert pace.limited(0, _limited()) == -1  # the first event: the client's retries decide
     return pace
 
@@ -246,3 +248,16 @@ def test_a_retry_after_within_the_deadline_holds_only_its_request() -> None:
     pace.reserve()
     assert pace.limited(0, _limited("30"), deadline=clock.now + 60) == -1
     assert pace.reserve(deadline=clock.now + 60) == (clock.now, 0)
+
+
+def test_one_call_after_another_is_never_held_back() -> None:
+    """Before any 429 a request with none in flight goes at once, however few answers
+    came back since the first request (a client idle between calls, a slow caller)."""
+    clock = Clock()
+    pace = Pace(clock=clock)
+    for second in range(5):
+        clock.now = 100.0 + 60 * second  # a call a minute
+        assert pace.reserve() == (clock.now, 0)
+        clock.now += 0.05
+        pace.answered(0)
+    assert pace.rate is None

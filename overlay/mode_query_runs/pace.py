@@ -7,7 +7,8 @@ second, spaced by a token bucket of ``pyrate-limiter`` (``InMemoryBucket``), or 
 user's ``rate_limit``, never exceeded.
 
 Without a ``rate_limit`` the pace *slow-starts*: one request, then twice the rate answers
-come back at, until the first ``429``. From then on the rate follows one rule, between
+come back at, until the first ``429``; a request with none in flight always goes at once
+(a client used one call after another is never held back). From then on the rate follows one rule, between
 two measures of the bucket:
 
 - ``low``, the rate the answers let through *prove*: ``m`` of them in ``t`` seconds, the
@@ -116,6 +117,7 @@ class Pace:
         self._refused: deque[tuple[float, int]] = deque(maxlen=_ANCHORS)  # 429s: when, and
         # how many answers had been let through then
         self._replies = 0  # tries finished, whatever their outcome
+        self._flying = 0  # in the slow start: tries started and not finished
         self._since_event = 0  # answers let through since the latest event, of its rate
         self._event = (0.0, 0)  # when the latest event (or the first request) was, and
         # how many answers had been let through then
@@ -173,20 +175,28 @@ class Pace:
             if self._start is None:
                 self._start = now
                 self._event = (now, 0)
-            elif self.rate is None and self.limit == math.inf:
+            alone = False
+            if self.rate is None and self.limit == math.inf:
                 # The slow start: twice the rate answers have come back at; before the
-                # first reply, one request only (ask again, after as long as it took).
+                # first reply, one request only (ask again, after as long as it took). A
+                # request with none in flight goes at once: one call after another is
+                # never held back.
+                alone = not self._flying
                 answers, took = self._answers, now - self._start
-                if not self._replies:
+                if alone:
+                    pass
+                elif not self._replies:
                     again = now + max(took, _POLL)
                     if again <= deadline:
                         return again, -1
                 elif answers and took > 0:
                     self._space(2 * answers / took)
-            if self._bucket is not None:
+            if self._bucket is not None and not alone:
                 at = self._slot(at, now)
             if at > deadline:
                 raise _refused(f"the client's pace has no room for {at - now:.1f} s", at - now)
+            if self.rate is None and self.limit == math.inf:
+                self._flying += 1  # before the first event: no reservation is redone
             return at, self.events
 
     def _slot(self, at: float, now: float) -> float:
@@ -231,6 +241,7 @@ class Pace:
         """A try ended without an answer (no response, or not one to measure the bucket by)."""
         with self._lock:
             self._replies += 1
+            self._flying = max(0, self._flying - 1)
 
     def answered(self, generation: int) -> None:
         """An answer that was not ``429`` came to a request reserved in ``generation``."""
@@ -239,6 +250,7 @@ class Pace:
             self._through.append(now)
             self._answers += 1
             self._replies += 1
+            self._flying = max(0, self._flying - 1)
             self.low = max(self.low, self._proven(now))
             if generation != self.events:
                 return
@@ -278,6 +290,7 @@ class Pace:
         with self._lock:
             now = self.clock()
             self._replies += 1
+            self._flying = max(0, self._flying - 1)
             self._refused.append((now, self._answers))
             wait = exc.retry_after_seconds
             if wait is None:
