@@ -8,8 +8,8 @@ user's ``rate_limit``, never exceeded.
 
 Without a ``rate_limit`` the pace *slow-starts*: one request, then twice the rate answers
 come back at, until the first ``429``; a request with none in flight always goes at once
-(a client used one call after another is never held back). From then on the rate follows one rule, between
-two measures of the bucket:
+(a client used one call after another is never held back). From then on the rate follows
+one rule, between two measures of the bucket:
 
 - ``low``, the rate the answers let through *prove*: ``m`` of them in ``t`` seconds, the
   last one into a bucket of at most ``burst``, mean ``r >= (m - burst) / t`` (over the
