@@ -31,12 +31,16 @@ MATRIX = [
     Bucket(30, 3, 0.050, "date"),
     Bucket(100, 5, 0.001, "seconds"),
 ]
-SLOW = [
+SLOW = [  # their cold start's 429s are 3-5% of a minute's requests (SLOW_429)
     Bucket(5, 1, 0.100, "seconds"),
     Bucket(8, 2, 0.100, "seconds"),
     Bucket(12, 1, 0.020, "absent"),
     Bucket(70, 1, 0.020, "date"),
 ]
+SLOW_429 = 0.05
+"""The 429 share of the slow buckets over a minute: the slow start doubles what is in
+flight each round trip until the first 429, so the requests in flight then (up to twice
+what the bucket let through) are answered 429, a larger share of a slow bucket's minute."""
 
 
 @pytest.mark.parametrize("bucket", MATRIX + SLOW, ids=str)
@@ -47,7 +51,7 @@ def test_the_policy_fills_a_bucket_it_knows_nothing_about(bucket: Bucket) -> Non
     found = simulate(bucket, 60.0, in_order=False)
     assert found.failed == 0
     assert found.throughput >= 0.9
-    assert found.share_429 <= 0.03
+    assert found.share_429 <= (0.03 if bucket in MATRIX else SLOW_429)
 
 
 @pytest.mark.parametrize("bucket", MATRIX + SLOW, ids=str)
@@ -57,7 +61,7 @@ def test_in_input_order_the_policy_fills_a_bucket_once_it_has_learnt_it(bucket: 
     that long. The minute as a whole reaches 0.84-0.97 of the rate; its second half 0.9."""
     found = simulate(bucket, 60.0)
     assert found.failed == 0
-    assert found.share_429 <= 0.03
+    assert found.share_429 <= (0.03 if bucket in MATRIX else SLOW_429)
     assert found.steady >= 0.9
     assert found.throughput >= 0.8
 
@@ -95,31 +99,30 @@ def _limited(retry_after: str | None = "1") -> RateLimitError:
     return RateLimitError("Too many requests", status=429, method="GET", retry_after=retry_after)
 
 
-def test_the_slow_start_sends_one_then_twice_as_fast_as_answers_come_back() -> None:
+def test_the_slow_start_has_one_more_in_flight_than_answers_came_back() -> None:
     clock = Clock()
     pace = Pace(clock=clock)
     assert pace.reserve() == (100.0, 0)
-    assert pace.reserve() == (100.001, -1)  # before its reply: ask again
+    assert pace.reserve() == (100.001, -1)  # one in flight, no answer yet: ask again
     clock.now = 100.1
-    assert pace.reserve() == pytest.approx((100.2, -1))  # after as long as it took
-    pace.answered(0)  # one answer in 0.1 s: two requests per 0.1 s
-    assert pace.rate is None
-    # none in flight: the first goes at once; the next two, with it in flight, spaced
-    assert [pace.reserve()[0] for _ in range(3)] == pytest.approx([100.1, 100.1, 100.15])
-    assert pace.events == 0
+    pace.answered(0)  # none in flight: the next goes at once, then one more beside it
+    assert [pace.reserve() for _ in range(3)] == [(100.1, 0), (100.1, 0), (100.101, -1)]
+    pace.answered(0)
+    pace.answered(0)  # three answers, none in flight: up to four at once
+    assert [pace.reserve()[1] for _ in range(5)] == [0, 0, 0, 0, -1]
+    assert (pace.rate, pace.events) == (None, 0)
 
 
 def _after_a_cold_start(clock: Clock) -> Pace:
-    """A pace whose slow start got 10 answers in 0.2 s, then a 429 at 100 requests/s."""
+    """A pace whose slow start got 10 answers in 0.1 s, then a 429 (sent at 100/s)."""
     pace = Pace(clock=clock)
     pace.reserve()
-    clock.now += 0.1
+    clock.now += 0.05
     pace.answered(0)
-    clock.now += 0.1
+    clock.now += 0.05
     for _ in range(9):
         pace.answered(0)
-    pace.reserve()  # none in flight: at once
-    pace.reserve()  # one in flight: spaced at 2 * 10 / 0.2 s
+    pace.reserve()
     assert pace.limited(0, _limited()) == -1  # the first event: the client's retries decide
     return pace
 

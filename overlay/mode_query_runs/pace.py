@@ -6,10 +6,11 @@ Mode rate-limits with a leaky bucket (rate ``r``, holding ``b`` requests) and an
 second, spaced by a token bucket of ``pyrate-limiter`` (``InMemoryBucket``), or at the
 user's ``rate_limit``, never exceeded.
 
-Without a ``rate_limit`` the pace *slow-starts*: one request, then twice the rate answers
-come back at, until the first ``429``; a request with none in flight always goes at once
-(a client used one call after another is never held back). From then on the rate follows
-one rule, between two measures of the bucket:
+Without a ``rate_limit`` the pace *slow-starts* until the first ``429``: as many requests
+in flight as answers came back, and one more (one, then twice as many each round trip);
+a request with none in flight always goes at once (a client used one call after another,
+or after a pause, is never held back). From then on the rate follows one rule, between
+two measures of the bucket:
 
 - ``low``, the rate the answers let through *prove*: ``m`` of them in ``t`` seconds, the
   last one into a bucket of at most ``burst``, mean ``r >= (m - burst) / t`` (over the
@@ -175,23 +176,15 @@ class Pace:
             if self._start is None:
                 self._start = now
                 self._event = (now, 0)
-            alone = False
-            if self.rate is None and self.limit == math.inf:
-                # The slow start: twice the rate answers have come back at; before the
-                # first reply, one request only (ask again, after as long as it took). A
-                # request with none in flight goes at once: one call after another is
-                # never held back.
-                alone = not self._flying
-                answers, took = self._answers, now - self._start
-                if alone:
-                    pass
-                elif not self._replies:
-                    again = now + max(took, _POLL)
-                    if again <= deadline:
-                        return again, -1
-                elif answers and took > 0:
-                    self._space(2 * answers / took)
-            if self._bucket is not None and not alone:
+            if self.rate is None and self.limit == math.inf and self._flying > self._answers:
+                # The slow start: as many requests in flight as answers came back, and one
+                # more (one, then twice as many each round trip); a request with none in
+                # flight always goes (one call after another, or after a pause, is never
+                # held back).
+                again = now + _POLL
+                if again <= deadline:
+                    return again, -1
+            if self._bucket is not None:
                 at = self._slot(at, now)
             if at > deadline:
                 raise _refused(f"the client's pace has no room for {at - now:.1f} s", at - now)
