@@ -10,6 +10,7 @@ command line.
 
 from __future__ import annotations
 
+import codecs
 import encodings
 import encodings.aliases
 import json
@@ -276,11 +277,20 @@ def stdlib_codecs() -> list[str]:
 
 
 CODECS = stdlib_codecs()
-UNDECODABLE = {
-    "idna": "the result cannot be decoded as text: Unsupported error handling replace",
-    "undefined": "the result cannot be decoded as text: undefined encoding",
-    "utf_32": "the result cannot be decoded as text: UTF-32 stream does not start with BOM",
-}
+
+
+def codec_refusal(name: str) -> str:
+    """What this Python's codec ``name`` says when asked to decode ``CSV`` (its wording
+    changes between CPython versions: idna's on 3.13 is ``unsupported error handling:
+    {errors}``)."""
+    try:
+        codecs.getincrementaldecoder(name)(errors="replace").decode(CSV, final=True)
+    except (UnicodeError, ValueError, LookupError) as exc:
+        return f"the result cannot be decoded as text: {exc}"
+    raise AssertionError(f"{name} decodes {CSV!r}")
+
+
+UNDECODABLE = {name: codec_refusal(name) for name in ("idna", "undefined", "utf_32")}
 
 
 def answers() -> list[Scripted]:
