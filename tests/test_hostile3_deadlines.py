@@ -2,9 +2,9 @@
 
 A status line and headers trickled byte by byte, or ``102 Processing`` answers sent one
 after another, restart a per-read timeout with every byte; the request's ``timeout`` is
-the deadline of the whole exchange all the same for ``AsyncModeClient``
-(``anyio.fail_after`` around the exchange). ``ModeClient`` holds only a body to it, chunk
-by chunk: httpx has no public way to bound a blocking exchange as a whole.
+the deadline of the whole exchange all the same: ``AsyncModeClient`` runs the exchange
+in ``anyio.fail_after``; ``ModeClient``'s own pool gives each socket operation what is
+left of the deadline (``deadline.py``).
 """
 
 from __future__ import annotations
@@ -81,6 +81,57 @@ async def test_async_the_deadline_covers_the_status_line_headers_and_1xx(case: s
             took = time.perf_counter() - started
     assert str(caught.value) == message(base_url)
     assert TIMEOUT <= took < CAP
+
+
+@pytest.mark.parametrize("case", HOSTILE, ids=list(HOSTILE))
+def test_the_deadline_covers_the_status_line_headers_and_1xx(case: str) -> None:
+    with raw_server(HOSTILE[case]) as base_url:
+        with ModeClient(
+            "acme", "t", "s", base_url=base_url, timeout=TIMEOUT, max_retries=0
+        ) as mode:
+            started = time.perf_counter()
+            with pytest.raises(APITimeoutError) as caught:
+                mode.get_query_run("r1", "u1", "q1")
+            took = time.perf_counter() - started
+    assert str(caught.value) == message(base_url)
+    assert TIMEOUT <= took < CAP
+
+
+def test_each_retry_has_a_deadline_of_its_own() -> None:
+    """Each attempt has its own deadline: a retry after a timed-out one gets the whole
+    ``timeout`` again (two attempts: about twice the timeout, not one)."""
+    with raw_server(endless_processing) as base_url:
+        with ModeClient(
+            "acme", "t", "s", base_url=base_url, timeout=TIMEOUT, max_retries=1
+        ) as mode:
+            started = time.perf_counter()
+            with pytest.raises(APITimeoutError) as caught:
+                mode.get_query_run("r1", "u1", "q1")
+            took = time.perf_counter() - started
+    assert str(caught.value) == message(base_url)
+    assert 2 * TIMEOUT <= took < 2 * CAP + 1.5  # the retry's backoff is at most 1.5 s here
+
+
+def test_a_proxy_the_environment_names_is_still_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The deadline-bound pool serves only unproxied clients: with ``HTTP_PROXY`` set, the
+    request goes to the proxy (httpx's own pool), as it did before."""
+    body = b'{"ok": true}'
+    seen: list[bytes] = []
+
+    def proxy(conn: socket.socket) -> None:
+        seen.append(b"answered")
+        conn.sendall(
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+            + str(len(body)).encode()
+            + b"\r\n\r\n"
+            + body
+        )
+
+    with raw_server(proxy) as proxy_url:
+        monkeypatch.setenv("HTTP_PROXY", proxy_url.removesuffix("/api"))
+        with ModeClient("acme", "t", "s", base_url="http://mode.test/api", max_retries=0) as mode:
+            assert mode.follow("http://mode.test/api/other") == {"ok": True}
+    assert seen == [b"answered"]
 
 
 @pytest.mark.anyio

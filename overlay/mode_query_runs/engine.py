@@ -14,9 +14,10 @@ For each request the transport, in this order:
   (``bodies``); result content is left to stream;
 - holds the exchange to the request's overall deadline (its ``timeout``, from its start):
   connecting, sending, the status line, headers and any ``1xx`` answers, and a body it
-  reads. Async: ``anyio.fail_after`` around it. Sync: a body read is checked chunk by
-  chunk (``check_deadline``), the rest has the per-read timeout (httpx offers no public
-  way to bound a blocking exchange as a whole);
+  reads. Async: ``anyio.fail_after`` around it. Sync: each socket operation of the
+  SDK's own pool gets what is left (``deadline``); through a caller's ``http_client`` or
+  a proxy, a body read is checked chunk by chunk (``check_deadline``) and the rest has
+  the per-read timeout;
 - maps every exception httpx raises to the SDK's errors (``_sending``) and raises the
   typed error for a failure (``responses``), with the client's credentials hidden
   (``Origin.redactor``).
@@ -30,6 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import urllib.request
 from collections.abc import Iterator
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from typing import Any
@@ -39,6 +41,7 @@ import httpx
 import tenacity
 
 from .bodies import BodyLimits, BodyRead
+from .deadline import DeadlineTransport, bounded
 from .decoding import ACCEPT_ENCODING
 from .errors import (
     APIConnectionError,
@@ -64,7 +67,9 @@ _ENVIRONMENT = ("ALL_PROXY", "HTTPS_PROXY", "HTTP_PROXY", "SSL_CERT_FILE", "SSL_
 
 
 def _own_pool(kind: type[httpx.Client] | type[httpx.AsyncClient], origin: Origin) -> Any:
-    """The session's own pool: redirects not followed, no cookies kept.
+    """The session's own pool: redirects not followed, no cookies kept; a blocking one
+    bounded by each exchange's deadline (``deadline``) unless the environment names a
+    proxy.
 
     Raises:
         ModeAPIError: httpx cannot make a pool with the proxies or certificates the
@@ -72,6 +77,10 @@ def _own_pool(kind: type[httpx.Client] | type[httpx.AsyncClient], origin: Origin
             that is not one, a missing ``SSL_CERT_FILE``).
     """
     try:
+        if kind is httpx.Client and not urllib.request.getproxies():
+            return httpx.Client(
+                transport=DeadlineTransport(), follow_redirects=False, cookies=_no_cookies()
+            )
         pool = kind(follow_redirects=False, cookies=_no_cookies())
     except (ImportError, ValueError, OSError, httpx.InvalidURL) as exc:
         named = [
@@ -288,8 +297,9 @@ class ModeTransport(_Transport, httpx.BaseTransport):
         assert isinstance(pool, httpx.Client)
 
         def attempt() -> httpx.Response:
-            self.session.checks.on_request(request)
-            with self._sending(request):
+            checks = self.session.checks
+            checks.on_request(request)
+            with self._sending(request), bounded(checks.seconds_left(request)):
                 response = pool.send(request, stream=True, auth=None, follow_redirects=False)
                 streamed = False
                 try:

@@ -1,0 +1,172 @@
+"""A blocking connection pool whose every connect, write and read ends at the deadline of
+the exchange it serves (issue 21, item 2).
+
+httpx bounds each read of a blocking request by itself, so a status line or headers
+trickled a byte at a time, or ``102 Processing`` answers one after another, hold a request
+for as long as the server keeps sending. ``ModeTransport`` runs each exchange inside
+``bounded(seconds)``; this pool's network streams (httpcore's public backend interface)
+then give each socket operation what is left of those seconds, and raise
+``httpcore.ReadTimeout`` (``WriteTimeout``, ``ConnectTimeout``) once nothing is left. The
+pool speaks to httpx through its public transport interface; httpcore's exceptions become
+httpx's of the same name, as they do in httpx's own transport.
+
+It serves the SDK's own blocking pool when the environment names no proxy (a proxied
+pool is httpx's own, whose reads are bounded one by one); a caller's ``http_client`` is
+theirs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
+from typing import Any
+
+import httpcore
+import httpx
+
+__all__ = ["DeadlineTransport", "bounded"]
+
+_DEADLINE: ContextVar[float | None] = ContextVar("mode_query_runs.deadline", default=None)
+"""``time.monotonic()`` at which the current exchange must be over, or ``None``."""
+
+
+@contextlib.contextmanager
+def bounded(seconds: float | None) -> Iterator[None]:
+    """Hold the socket operations of this thread (task) to ``seconds`` from now
+    (``None``: no bound beyond each operation's own timeout)."""
+    token = _DEADLINE.set(None if seconds is None else time.monotonic() + max(seconds, 0.0))
+    try:
+        yield
+    finally:
+        _DEADLINE.reset(token)
+
+
+def _within(timeout: float | None, timed_out: type[httpcore.TimeoutException]) -> float | None:
+    """``timeout`` (seconds) cut to what is left before the deadline.
+
+    Raises:
+        httpcore.TimeoutException: (``timed_out``) the deadline has passed.
+    """
+    deadline = _DEADLINE.get()
+    if deadline is None:
+        return timeout
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise timed_out("the exchange's deadline has passed")
+    return left if timeout is None else min(timeout, left)
+
+
+class _Stream(httpcore.NetworkStream):
+    def __init__(self, stream: httpcore.NetworkStream) -> None:
+        self._stream = stream
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._stream.read(max_bytes, _within(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._stream.write(buffer, _within(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(
+        self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None
+    ) -> _Stream:
+        bound = _within(timeout, httpcore.ConnectTimeout)
+        return _Stream(self._stream.start_tls(ssl_context, server_hostname, bound))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._stream.get_extra_info(info)
+
+
+class _Backend(httpcore.NetworkBackend):
+    def __init__(self) -> None:
+        self._backend = httpcore.SyncBackend()
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> _Stream:
+        bound = _within(timeout, httpcore.ConnectTimeout)
+        return _Stream(self._backend.connect_tcp(host, port, bound, local_address, socket_options))
+
+    def sleep(self, seconds: float) -> None:
+        self._backend.sleep(seconds)
+
+
+@contextlib.contextmanager
+def _httpx_errors() -> Iterator[None]:
+    """httpcore's exceptions as httpx's of the same name (each has one)."""
+    try:
+        yield
+    except Exception as exc:
+        named = type(exc).__module__.startswith("httpcore") and getattr(
+            httpx, type(exc).__name__, None
+        )
+        if isinstance(named, type) and issubclass(named, httpx.TransportError):
+            raise named(str(exc)) from exc
+        raise
+
+
+class _Body(httpx.SyncByteStream):
+    def __init__(self, stream: Iterable[bytes]) -> None:
+        self._stream = stream
+
+    def __iter__(self) -> Iterator[bytes]:
+        with _httpx_errors():
+            yield from self._stream
+
+    def close(self) -> None:
+        close = getattr(self._stream, "close", None)
+        if close is not None:
+            with _httpx_errors():
+                close()
+
+
+class DeadlineTransport(httpx.BaseTransport):
+    """httpx's blocking transport (HTTP/1.1, its default limits and certificates, the
+    environment's ``SSL_CERT_FILE`` / ``SSL_CERT_DIR``) over sockets bounded by
+    ``bounded``.
+
+    Raises:
+        OSError: the environment's certificate file cannot be read.
+    """
+
+    def __init__(self) -> None:
+        limits = httpx.Limits()
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(),
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            network_backend=_Backend(),
+        )
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        url = request.url
+        sent = httpcore.Request(
+            method=request.method,
+            url=httpcore.URL(
+                scheme=url.raw_scheme, host=url.raw_host, port=url.port, target=url.raw_path
+            ),
+            headers=request.headers.raw,
+            content=request.stream,
+            extensions=request.extensions,
+        )
+        with _httpx_errors():
+            answer = self._pool.handle_request(sent)
+        return httpx.Response(
+            answer.status,
+            headers=answer.headers,
+            stream=_Body(answer.stream),  # type: ignore[arg-type]
+            extensions=answer.extensions,
+        )
+
+    def close(self) -> None:
+        self._pool.close()
