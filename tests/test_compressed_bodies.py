@@ -26,6 +26,7 @@ BOMB = gzip.compress(gzip.compress(b"\0" * DECODED, 9), 9)
 BOUND = 8 * 1024 * 1024
 """The most the client may hold at once while reading a body decoding to 40 MiB."""
 DOUBLE = {"Content-Encoding": "gzip, gzip"}
+GZIP = {"Content-Encoding": "gzip"}
 
 
 @contextmanager
@@ -101,3 +102,48 @@ def test_the_sdk_asks_for_gzip_and_deflate_only() -> None:
         with scripted_client(server) as mode:
             assert mode.get_query_run("r1", "u1", "q1").token == "q1"
     assert server.seen[0].headers["Accept-Encoding"] == "gzip, deflate"
+
+
+def test_a_redirects_body_is_read_within_the_error_excerpt_in_bounded_memory(
+    tmp_path: Path,
+) -> None:
+    """httpx reads a redirect's body whole (decoded by its own decoders) before following
+    it; the SDK reads it first, bounded: a gzip bomb, and 30 MB of plain bytes."""
+    plain = b"x" * (30 * 1024 * 1024)
+    for headers, body in [(DOUBLE, BOMB), ({}, plain)]:
+        redirect = Scripted(302, body, {"Location": "/storage/r.csv", **headers})
+        result = Scripted(200, b"a,b\n1,2\n", {"Content-Type": "text/csv"})
+        with ScriptedServer(redirect, result) as server, scripted_client(server) as mode:
+            with peak() as held:
+                written = mode.download_result(scripted_run(), tmp_path / "r.csv")
+            assert [seen.path for seen in server.seen][-1] == "/storage/r.csv"
+        assert (written, (tmp_path / "r.csv").read_bytes()) == (8, b"a,b\n1,2\n")
+        assert held[0] < BOUND
+
+
+def test_a_truncated_gzip_result_is_an_error_and_leaves_no_file(tmp_path: Path) -> None:
+    """The HTTP framing is whole (``Content-Length`` matches) but the gzip stream is cut."""
+    coded = gzip.compress(b"a,b\n" + b"1,2\n" * 200_000)
+    cut = Scripted(200, coded[: len(coded) * 3 // 4], {"Content-Type": "text/csv", **GZIP})
+    with ScriptedServer(cut, cut) as server, scripted_client(server) as mode:
+        with pytest.raises(ResponseParseError) as caught:
+            mode.download_result(scripted_run(), tmp_path / "r.csv")
+        with pytest.raises(ResponseParseError) as caught_rows:
+            list(mode.iter_result_rows(scripted_run()))
+    run = "/api/acme/reports/a1b2c3d4e5f6/runs/8f3e2d1c0b9a/query_runs/q1"
+    url = f"{server.url}{run}/results/content.csv"
+    message = (
+        f"HTTP 200 body is not valid gzip: the body ends before its coded stream does (GET {url})"
+    )
+    assert str(caught.value) == str(caught_rows.value) == message
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_gzip_result_of_several_members_is_read_whole() -> None:
+    """RFC 1952: a gzip file is a series of members; each is read, in order."""
+    first, second = b"a,b\n" + b"1,2\n" * 10, b"3,4\n" * 10
+    coded = gzip.compress(first) + gzip.compress(second)
+    answer = Scripted(200, coded, {"Content-Type": "text/csv", **GZIP})
+    with ScriptedServer(answer) as server, scripted_client(server) as mode:
+        rows = list(mode.iter_result_rows(scripted_run()))
+    assert rows == [{"a": "1", "b": "2"}] * 10 + [{"a": "3", "b": "4"}] * 10

@@ -83,3 +83,45 @@ def test_pieces_are_given_as_decoded_or_whole() -> None:
     assert [len(p) for p in decoded("gzip", gzip.compress(body), whole=True)] == [
         CHUNK_BYTES
     ] * 3 + [5]
+
+
+def test_each_format_is_read_whatever_the_chunks() -> None:
+    """Whether ``deflate`` is raw or zlib-wrapped is known from the first two bytes, even
+    when they arrive one at a time."""
+    body = b"hello, " * 1000
+    raw_deflate = zlib.compressobj(wbits=-zlib.MAX_WBITS)
+    cases = {
+        "deflate": [zlib.compress(body), raw_deflate.compress(body) + raw_deflate.flush()],
+        "gzip": [gzip.compress(body), zlib.compress(body)],  # zlib labelled gzip: read too
+    }
+    for coding, coded_forms in cases.items():
+        for coded in coded_forms:
+            for feed in (1, 2, 3, 4096):
+                assert b"".join(decoded(coding, coded, feed=feed)) == body, (coding, feed)
+
+
+def test_gzip_members_are_read_in_turn() -> None:
+    coded = gzip.compress(b"first ") + gzip.compress(b"second")
+    for feed in (1, 7, 4096):
+        assert b"".join(decoded("gzip", coded, feed=feed)) == b"first second"
+
+
+@pytest.mark.parametrize(
+    ("coding", "coded", "reason"),
+    [
+        ("gzip", gzip.compress(b"x" * 1000)[:-9], "the body ends before its coded stream does"),
+        ("gzip", gzip.compress(b"x") + b"G", "the body ends before its coded stream does"),
+        ("gzip", gzip.compress(b"x") + b"GARBAGE", "Error -3 while decompressing data: "),
+        ("deflate", zlib.compress(b"x" * 1000)[:-2], "the body ends before its coded stream does"),
+    ],
+    ids=["cut", "one byte after", "garbage after", "deflate cut"],
+)
+def test_a_cut_stream_or_bytes_after_it_are_refused(coding: str, coded: bytes, reason: str) -> None:
+    with pytest.raises(UnsupportedEncoding) as caught:
+        decoded(coding, coded)
+    assert str(caught.value).startswith(f"body is not valid {coding}: {reason}")
+
+
+def test_an_empty_coded_body_is_empty() -> None:
+    assert decoded("gzip", b"") == []
+    assert decoded("gzip, deflate", b"") == []

@@ -12,11 +12,14 @@ from __future__ import annotations
 import socket
 import time
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import anyio
 import httpx
 import pytest
 from test_body_limit import raw_server
+from test_hardening import run_with_links
 
 from mode_query_runs import APITimeoutError, AsyncModeClient, ModeClient
 
@@ -56,10 +59,23 @@ def trickled_status_line(conn: socket.socket) -> None:
         time.sleep(0.2)
 
 
+def trickled_redirect_body(conn: socket.socket) -> None:
+    """A ``302`` to storage whose body (httpx reads it before following) comes a byte
+    every 50 ms."""
+    conn.sendall(
+        b"HTTP/1.1 302 Found\r\nLocation: /storage/r.csv\r\nContent-Length: 100000\r\n\r\n"
+    )
+    end = time.monotonic() + SERVED
+    while time.monotonic() < end:
+        conn.sendall(b"x")
+        time.sleep(0.05)
+
+
 HOSTILE: dict[str, Callable[[socket.socket], None]] = {
     "trickled head": trickled_head,
     "endless 102": endless_processing,
     "trickled status line": trickled_status_line,
+    "trickled redirect body": trickled_redirect_body,
 }
 
 
@@ -159,3 +175,25 @@ def test_a_timely_answer_after_a_slow_one_on_the_same_client_is_read() -> None:
         ) as mode:
             assert mode.follow(f"{base_url}/other") == {"ok": True}
             assert mode.follow(f"{base_url}/other") == {"ok": True}
+
+
+@pytest.mark.anyio
+async def test_a_result_redirects_trickled_body_ends_at_the_deadline(tmp_path: Path) -> None:
+    """The redirect to storage is an exchange of the download's, held to its deadline (sync
+    and async); only the result's own body has the per-read timeout."""
+    with raw_server(trickled_redirect_body) as base_url:
+        run = run_with_links(result=f"{base_url}/acme/reports/r1/runs/u1/query_runs/q1/results")
+        url = f"{base_url}/acme/reports/r1/runs/u1/query_runs/q1/results/content.csv"
+        expected = f"timed out: no complete response within 1 s (timeout) (GET {url})"
+        options: dict[str, Any] = {"base_url": base_url, "timeout": TIMEOUT, "max_retries": 0}
+        with ModeClient("acme", "t", "s", **options) as mode:
+            started = time.perf_counter()
+            with pytest.raises(APITimeoutError) as caught:
+                mode.download_result(run, tmp_path / "r.csv")
+            assert (str(caught.value), time.perf_counter() - started < CAP) == (expected, True)
+        async with AsyncModeClient("acme", "t", "s", **options) as amode:
+            started = time.perf_counter()
+            with pytest.raises(APITimeoutError) as caught:
+                await amode.download_result(run, tmp_path / "r.csv")
+            assert (str(caught.value), time.perf_counter() - started < CAP) == (expected, True)
+    assert list(tmp_path.iterdir()) == []

@@ -2,10 +2,11 @@
 
 JSON API bodies (list pages, Query Runs, followed links) are read within
 ``max_body_bytes`` when the session sends them (its ``send``, with httpx streaming); a
-larger declared ``Content-Length`` is refused before reading. Of an error body only what
-an error shows is read. Result content is streamed by the caller (``STREAMS_BODY``) and
-has no limit. The body read is carried by a new ``httpx.Response`` (``BodyRead``),
-never written into the streamed one.
+larger declared ``Content-Length`` is refused before reading. Of an error body, and of a
+redirect's, only what an error shows is read (httpx would otherwise read a redirect's
+body whole before following it). Result content is streamed by the caller
+(``STREAMS_BODY``) and has no limit. The body read is carried by a new
+``httpx.Response`` (``BodyRead``), never written into the streamed one.
 """
 
 from __future__ import annotations
@@ -45,14 +46,14 @@ class BodyLimits:
     def wants_body(self, response: httpx.Response) -> bool:
         """Whether the session must read the body before the response is inspected.
 
-        An error body is read for Mode's ``id`` and ``message``; a 2xx body unless the
-        request streams it (``STREAMS_BODY``: result content, streamed by the caller).
-        Either is read within ``body_limit``.
+        An error body is read for Mode's ``id`` and ``message``, a redirect's to be done
+        with it before the redirect is followed; a 2xx body unless the request streams it
+        (``STREAMS_BODY``: result content, streamed by the caller). Each is read within
+        ``body_limit``.
         """
-        status = response.status_code
-        if status >= 400:
+        if response.status_code >= 300:
             return True
-        return 200 <= status < 300 and not response.request.extensions.get(STREAMS_BODY)
+        return response.status_code >= 200 and not response.request.extensions.get(STREAMS_BODY)
 
     def body_limit(self, response: httpx.Response) -> int:
         """How many bytes of ``response``'s body to read (``wants_body`` said to).
@@ -61,7 +62,7 @@ class BodyLimits:
             ResponseParseError: a 2xx response declares a ``Content-Length`` over
                 ``max_body_bytes``; nothing is read.
         """
-        if response.status_code >= 400:
+        if response.status_code >= 300:
             return ERROR_BODY_BYTES
         declared = response.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > self.max_body_bytes:
@@ -144,14 +145,14 @@ class BodyRead:
         return False
 
     def _refuse(self, error: UnsupportedEncoding) -> None:
-        """A coding that cannot be read: a 2xx is refused; of an error body, what was read
-        is kept (the error names the status all the same).
+        """A coding that cannot be read: a 2xx is refused; of an error's or a redirect's
+        body, what was read is kept (the error names the status all the same).
 
         Raises:
-            ResponseParseError: the response is not an error.
+            ResponseParseError: the response is a 2xx.
         """
         self._decoding = None
-        if self._response.status_code < 400:
+        if self._response.status_code < 300:
             request = self._response.request
             raise ResponseParseError(
                 str(error),
@@ -164,11 +165,11 @@ class BodyRead:
     def response(self) -> httpx.Response:
         """A new response like the one streamed, whose content is what was read.
 
-        An error body is cut at the limit (its excerpt shows the start); a 2xx body over
-        it is refused. The body was decoded as it was read, so the new response has
-        no ``Content-Encoding`` header (a body that had one gets the decoded length as its
-        ``Content-Length``); every other header, the status, request, extensions and
-        history are the streamed response's.
+        An error's or a redirect's body is cut at the limit (an error's excerpt shows the
+        start); a 2xx body over it is refused. The body was decoded as it was read, so
+        the new response has no ``Content-Encoding`` header (a body that had one gets the
+        decoded length as its ``Content-Length``); every other header, the status,
+        request, extensions and history are the streamed response's.
 
         Raises:
             ResponseParseError: a 2xx body is longer than ``max_body_bytes``.
@@ -176,7 +177,7 @@ class BodyRead:
         streamed = self._response
         content = b"".join(self._chunks)
         if len(content) > self._limit:
-            if streamed.status_code < 400:
+            if streamed.status_code < 300:
                 raise self._limits.too_large(streamed, "read so far")
             content = content[: self._limit]
         headers = httpx.Headers(streamed.headers.raw)

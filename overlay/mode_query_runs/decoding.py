@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 __all__ = ["ACCEPT_ENCODING", "CHUNK_BYTES", "Decoding", "UnsupportedEncoding"]
 
@@ -19,7 +20,8 @@ CHUNK_BYTES = 64 * 1024
 """The longest piece of decoded body, in bytes (with ``whole``: the length of each)."""
 ACCEPT_ENCODING = "gzip, deflate"
 """What the SDK asks for: the codings ``Decoding`` decodes."""
-_GZIP_OR_ZLIB = zlib.MAX_WBITS | 32  # either header, detected
+_GZIP = 16 + zlib.MAX_WBITS
+_ZLIB = zlib.MAX_WBITS
 _RAW_DEFLATE = -zlib.MAX_WBITS  # some servers send deflate without the zlib header
 
 
@@ -28,35 +30,58 @@ class UnsupportedEncoding(ValueError):
     an unknown name), or a body that is not what its coding says."""
 
 
+def _format(coding: str, head: bytes) -> int:
+    """The zlib format of a coded stream, from its first two bytes: gzip's magic number,
+    else a zlib header, else (``deflate`` only) raw deflate."""
+    if head.startswith(b"\x1f\x8b"):
+        return _GZIP
+    zlib_header = head[0] & 0x0F == 8 and (head[0] << 8 | head[1]) % 31 == 0
+    return _ZLIB if zlib_header or coding != "deflate" else _RAW_DEFLATE
+
+
 class _Stage:
-    """One coding's decoder, giving at most ``CHUNK_BYTES`` per piece."""
+    """One coding's decoder, giving at most ``CHUNK_BYTES`` per piece.
+
+    The body is one coded stream or several one after another (gzip's members); each
+    must end, and nothing may follow the last one.
+    """
 
     def __init__(self, coding: str) -> None:
         self.coding = coding
-        self._decoder = zlib.decompressobj(_GZIP_OR_ZLIB)
-        self._started = False
+        self._decoder: Any = None  # the stream under way; made from its first two bytes
+        self._head = b""
 
     def feed(self, data: bytes) -> Iterator[bytes]:
         while data:
+            if self._decoder is None:
+                data, self._head = self._head + data, b""
+                if len(data) < 2:
+                    self._head = data
+                    return
+                self._decoder = zlib.decompressobj(_format(self.coding, data))
             try:
                 piece = self._decoder.decompress(data, CHUNK_BYTES)
             except zlib.error as error:
-                if self._started or self.coding != "deflate":
-                    raise UnsupportedEncoding(f"body is not valid {self.coding}: {error}") from None
-                self._decoder = zlib.decompressobj(_RAW_DEFLATE)
-                self._started = True
-                continue
-            self._started = True
+                raise self._invalid(str(error)) from None
             data = self._decoder.unconsumed_tail
             if piece:
                 yield piece
+            if self._decoder.eof:  # a next stream (member) may follow
+                data, self._decoder = self._decoder.unused_data + data, None
+            elif not data and len(piece) < CHUNK_BYTES:
+                return  # all taken, nothing held back
 
-    def flush(self) -> bytes:
-        """What the decoder holds back (at most its window, 32 KiB)."""
-        try:
-            return self._decoder.flush()
-        except zlib.error as error:
-            raise UnsupportedEncoding(f"body is not valid {self.coding}: {error}") from None
+    def end(self) -> None:
+        """Check that the body ended where a coded stream did (none at all: empty).
+
+        Raises:
+            UnsupportedEncoding: the last stream was cut short.
+        """
+        if self._decoder is not None or self._head:
+            raise self._invalid("the body ends before its coded stream does")
+
+    def _invalid(self, reason: str) -> UnsupportedEncoding:
+        return UnsupportedEncoding(f"body is not valid {self.coding}: {reason}")
 
 
 class Decoding:
@@ -94,10 +119,13 @@ class Decoding:
         return self._through(0, data)
 
     def close(self) -> Iterator[bytes]:
-        """The last decoded pieces, once the raw body has ended (a coded stream cut
-        short gives what it held; the body's reader finds it incomplete)."""
-        for index, stage in enumerate(self._stages):
-            yield from self._through(index + 1, stage.flush())
+        """The last decoded piece, once the raw body has ended.
+
+        Raises:
+            UnsupportedEncoding: a coded stream was cut short.
+        """
+        for stage in self._stages:
+            stage.end()
         if self._held:
             yield self._held
             self._held = b""

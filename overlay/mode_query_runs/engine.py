@@ -10,8 +10,8 @@ For each request the transport, in this order:
   ``503``, ``504`` or no response (``retries``, with tenacity);
 - sends it through the connection pool (``Session.pool``: the SDK's own httpx client,
   or the caller's ``http_client`` with its proxies, certificates and transport);
-- reads a JSON body within ``max_body_bytes``, an error body within what an error shows
-  (``bodies``); result content is left to stream;
+- reads a JSON body within ``max_body_bytes``, an error's or a redirect's body within
+  what an error shows (``bodies``); result content is left to stream;
 - holds the exchange to the request's overall deadline (its ``timeout``, from its start):
   connecting, sending, the status line, headers and any ``1xx`` answers, and a body it
   reads. Async: ``anyio.fail_after`` around it. Sync: each socket operation of the
@@ -305,7 +305,7 @@ class ModeTransport(_Transport, httpx.BaseTransport):
                 try:
                     read = self._body_read(response)
                     if read is None:
-                        streamed = True  # a result's content, or a redirect to follow
+                        streamed = True  # a result's content, streamed by the caller
                         return response
                     for raw in response.iter_raw():
                         if read.take(raw):
@@ -347,7 +347,7 @@ class AsyncModeTransport(_Transport, httpx.AsyncBaseTransport):
             try:
                 read = self._body_read(response)
                 if read is None:
-                    streamed = True  # a result's content, or a redirect to follow
+                    streamed = True  # a result's content, streamed by the caller
                     return response, None
                 async for raw in response.aiter_raw():
                     if read.take(raw):
