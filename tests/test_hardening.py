@@ -756,3 +756,28 @@ def test_httpx_logs_no_user_info_of_the_base_url(caplog: pytest.LogCaptureFixtur
     logged = [record.getMessage() for record in caplog.records]
     assert f'HTTP Request: GET http://127.0.0.1:{server.port}{ONE} "HTTP/1.1 200 OK"' in logged
     assert not [line for line in logged if "proxyuser" in line or "PROXYPASS" in line]
+
+
+def test_a_credential_a_server_echoes_into_a_redirect_is_in_no_log_line_nor_error(
+    caplog: pytest.LogCaptureFixture, tmp_path: Path
+) -> None:
+    """A storage URL holding the secret and the Basic value in its path is logged with
+    them hidden; a host holding the secret is shown lower-cased by httpx, and hidden all
+    the same (the redactor ignores case)."""
+    basic = base64.b64encode(f"{TOKEN}:{SECRET}".encode()).decode()
+    echoed = f"/bucket/{urllib.parse.quote(SECRET, safe='')}/{basic}/x.csv"
+    redirect = Scripted(302, b"", {"Location": echoed})
+    result = Scripted(200, b"a,b\n1,2\n", {"Content-Type": "text/csv"})
+    caplog.set_level(logging.DEBUG, logger="mode_query_runs")
+    with ScriptedServer(redirect, result) as server:
+        base_url = f"http://127.0.0.1:{server.port}/api"
+        with ModeClient("acme", TOKEN, SECRET, base_url=base_url, max_retries=0) as mode:
+            assert mode.download_result(run_with_links(result=RESULT), tmp_path / "r.csv") == 8
+    logged = [r.getMessage() for r in caplog.records if r.name == "mode_query_runs"]
+    storage = f"GET http://127.0.0.1:{server.port}/bucket/[REDACTED]/[REDACTED]/x.csv -> 200"
+    assert [line for line in logged if line.startswith(storage)] != []
+    assert not [line for line in logged if SECRET in line or basic in line]
+    redactor = Redactor(credential_forms("Tok-Value", "Sec-SECRET"))
+    assert redactor.redact("GET http://sec-secret:9/x (tok-value)") == (
+        "GET http://[REDACTED]:9/x ([REDACTED])"
+    )

@@ -20,6 +20,7 @@ import datetime
 import email.utils
 import json
 import math
+import re
 import urllib.parse
 from collections.abc import Iterable, Iterator
 
@@ -96,6 +97,8 @@ class Redactor:
     def __init__(self, forms: Iterable[str] = ()) -> None:
         kept = dict.fromkeys(form for form in forms if len(form) >= _MIN_SECRET)
         self._forms = tuple(sorted(kept, key=len, reverse=True))  # the longest first
+        # In any case: httpx lower-cases a URL's host, where a server may echo a secret.
+        self._pattern = re.compile("|".join(map(re.escape, self._forms)), re.IGNORECASE)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({len(self._forms)} forms)"
@@ -104,13 +107,11 @@ class Redactor:
         return bool(self._forms)
 
     def redact(self, text: str) -> str:
-        """``text`` with every form replaced by ``[REDACTED]``.
+        """``text`` with every form, in any case, replaced by ``[REDACTED]``.
 
         Redact before cutting text short: a cut credential is no longer found.
         """
-        for form in self._forms:
-            text = text.replace(form, _REDACTED)
-        return text
+        return self._pattern.sub(_REDACTED, text) if self._forms else text
 
     @contextlib.contextmanager
     def scope(self) -> Iterator[None]:

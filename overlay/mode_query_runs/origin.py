@@ -179,6 +179,8 @@ class Origin:
         """``url`` as logs and errors show it: no userinfo; another origin's query hidden.
 
         Storage hosts that serve results sign their URLs in the query string; the
-        signature is a credential, so it is replaced by ``?…`` (see ``shown_url``).
+        signature is a credential, so it is replaced by ``?…`` (see ``shown_url``). The
+        client's credentials are hidden wherever they are (a server may echo them into a
+        redirect's path or host).
         """
-        return shown_url(url, self.base_url)
+        return self.redactor.redact(shown_url(url, self.base_url))
