@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from test_results import scripted_client, scripted_run
 
-from mode_query_runs import ResponseParseError, ServerError
+from mode_query_runs import ModeAPIError, NotFoundError, ResponseParseError, ServerError
 from scripted import Scripted, ScriptedServer
 
 DECODED = 40 * 1024 * 1024
@@ -147,3 +147,21 @@ def test_a_gzip_result_of_several_members_is_read_whole() -> None:
     with ScriptedServer(answer) as server, scripted_client(server) as mode:
         rows = list(mode.iter_result_rows(scripted_run()))
     assert rows == [{"a": "1", "b": "2"}] * 10 + [{"a": "3", "b": "4"}] * 10
+
+
+def test_an_error_body_in_a_coding_not_asked_for_is_shown_as_it_came() -> None:
+    answer = Scripted(404, b"no such report here", {"Content-Encoding": "br"})
+    with ScriptedServer(answer) as server, scripted_client(server, max_retries=0) as mode:
+        with pytest.raises(NotFoundError) as caught:
+            mode.get_query_run("r1", "u1", "q1")
+    assert "body starts 'no such report here'" in str(caught.value)
+
+
+def test_a_status_the_spec_gives_no_model_for_names_the_request() -> None:
+    with ScriptedServer(Scripted(204)) as server, scripted_client(server) as mode:
+        with pytest.raises(ModeAPIError) as caught:
+            mode.get_query_run("r1", "u1", "q1")
+    url = f"{server.url}/api/acme/reports/r1/runs/u1/query_runs/q1"
+    assert str(caught.value) == (
+        f"HTTP 204 unexpected response: no QueryRun for this status in the spec (GET {url})"
+    )

@@ -115,7 +115,7 @@ class BodyRead:
     def take(self, raw: bytes) -> bool:
         """Decode and keep ``raw``, the next raw bytes of the body, in pieces of at most
         64 KiB (no coded body decodes past the limit in memory); whether reading must stop:
-        past the limit, or an error body whose coding cannot be read (``finish`` then).
+        past the limit.
 
         Raises:
             APITimeoutError: the request's overall deadline has passed.
@@ -123,16 +123,14 @@ class BodyRead:
                 says.
         """
         self._check_deadline(self._response)
-        return self._keep(self._decoding.feed(raw) if self._decoding else None)
+        return self._keep(self._decoding.feed(raw) if self._decoding else iter((raw,)))
 
     def finish(self) -> None:
         """Keep what the decoding held back, once the raw body has ended."""
         if self._decoding is not None and self._read <= self._limit:
             self._keep(self._decoding.close())
 
-    def _keep(self, pieces: Iterator[bytes] | None) -> bool:
-        if pieces is None:
-            return True
+    def _keep(self, pieces: Iterator[bytes]) -> bool:
         try:
             for piece in pieces:
                 self._chunks.append(piece)
@@ -141,12 +139,12 @@ class BodyRead:
                     return True
         except UnsupportedEncoding as error:
             self._refuse(error)
-            return True
         return False
 
     def _refuse(self, error: UnsupportedEncoding) -> None:
         """A coding that cannot be read: a 2xx is refused; of an error's or a redirect's
-        body, what was read is kept (the error names the status all the same).
+        body, what was decoded is kept and the rest read as it came (the error names the
+        status and shows the body's start all the same).
 
         Raises:
             ResponseParseError: the response is a 2xx.

@@ -441,7 +441,14 @@ class ClientCore:
                 raise reader.unreadable(error, error.response, call.spec) from None
         request, status = answer.request, int(answer.status_code)
         if answer.parsed is None or not isinstance(answer.parsed, call.expect):
-            raise ModeAPIError(f"unexpected response {status}", status=status)
+            origin = self._session.origin
+            raise ModeAPIError(
+                f"unexpected response: no {call.expect.__name__} for this status in the spec",
+                status=status,
+                method=request.method,
+                url=origin.shown_url(request.url),
+                redactor=origin.redactor,
+            )
         notes: Notes = []
         with self._session.redactor.scope():
             found = reader.check(answer.parsed, request, status, call.spec, notes)
