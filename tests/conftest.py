@@ -2,17 +2,32 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import psutil
 import pytest
 
 from mode_query_runs import ModeClient
 from mode_query_runs.testing.cassette import Interaction, dump_cassette
 from mode_query_runs.testing.server import DEMO_ACCOUNT, DEMO_SECRET, DEMO_TOKEN, MockServer
+
+
+@pytest.fixture(autouse=True)
+def no_process_outlives_its_test() -> Iterator[None]:
+    """What a test started (a command, a mock server, and any process of theirs) ends
+    with the test: one that failed or timed out (pytest-timeout) leaves nothing behind to
+    hold a port or the machine's two cores."""
+    yield
+    left = psutil.Process().children(recursive=True)
+    for process in left:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            process.kill()
+    psutil.wait_procs(left, timeout=10)
 
 
 @pytest.fixture(scope="session")
