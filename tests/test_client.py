@@ -203,7 +203,7 @@ def test_from_env_defaults_base_url_and_names_missing_variables(
 def test_one_connection_pool_is_reused(client: ModeClient, mock_server: MockServer) -> None:
     list(client.list_query_runs(REPORT, PAGED_RUN))
     client.get_query_run(REPORT, PAGED_RUN, PAGED_TOKENS[0])
-    pool = client._session.pool._transport._pool  # type: ignore[union-attr]
+    pool = client._session.pool._pool  # type: ignore[union-attr]
     assert len(pool.connections) == 1
 
 

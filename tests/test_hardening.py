@@ -241,11 +241,11 @@ def test_a_location_that_is_not_a_url_is_an_error_and_not_retried(tmp_path: Path
         with pytest.raises(ModeAPIError) as caught:
             mode.download_result(run_with_links(result=RESULT), tmp_path / "out.csv")
         assert str(caught.value) == (
-            "redirect to an invalid URL (Invalid URL in location header: Invalid port: 'abc')"
+            "HTTP 302 redirect to an invalid URL: 'http://h:abc/x' (Invalid port: 'abc')"
             f" (GET {server.url}{RESULT}/content.csv)"
         )
         with pytest.raises(
-            ModeAPIError, match=r"^redirect to an invalid URL \(Invalid URL in location header"
+            ModeAPIError, match=r"^HTTP 302 redirect to an invalid URL: 'http://h:abc/x'"
         ):
             mode.get_query_run("r1", "u1", "q1")
     assert len(server.seen) == 2
@@ -781,3 +781,25 @@ def test_a_credential_a_server_echoes_into_a_redirect_is_in_no_log_line_nor_erro
     assert redactor.redact("GET http://sec-secret:9/x (tok-value)") == (
         "GET http://[REDACTED]:9/x ([REDACTED])"
     )
+
+
+def test_httpx_logs_each_request_of_the_sdks_own_pool_once(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The SDK's own pool is a transport under its one httpx client: one ``HTTP Request``
+    line per request (a caller's ``http_client`` logs its own as well)."""
+    ok = Scripted(200, json.dumps(run_body()).encode())
+    caplog.set_level(logging.INFO, logger="httpx")
+    with ScriptedServer(ok, ok) as server:
+        with ModeClient("acme", TOKEN, SECRET, base_url=f"{server.url}/api") as mode:
+            mode.get_query_run("r1", "u1", "q1")
+        with (
+            httpx.Client() as own,
+            ModeClient(
+                "acme", TOKEN, SECRET, base_url=f"{server.url}/api", http_client=own
+            ) as mode,
+        ):
+            mode.get_query_run("r1", "u1", "q1")
+    logged = [r.getMessage() for r in caplog.records if r.name == "httpx"]
+    line = f'HTTP Request: GET {server.url}{ONE} "HTTP/1.1 200 OK"'
+    assert logged == [line, line, line]

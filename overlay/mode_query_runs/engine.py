@@ -8,8 +8,9 @@ For each request the transport, in this order:
 
 - keeps the client's pace (``pace``) and retries a GET that got ``429``, ``502``,
   ``503``, ``504`` or no response (``retries``, with tenacity);
-- sends it through the connection pool (``Session.pool``: the SDK's own httpx client,
-  or the caller's ``http_client`` with its proxies, certificates and transport);
+- sends it through the connection pool (``Session.pool``: the SDK's own transport, an
+  httpx client when the environment names proxies, or the caller's ``http_client`` with
+  its proxies, certificates and transport);
 - reads a JSON body within ``max_body_bytes``, an error's or a redirect's body within
   what an error shows (``bodies``); result content is left to stream;
 - holds the exchange to the request's overall deadline (its ``timeout``, from its start):
@@ -67,9 +68,9 @@ _ENVIRONMENT = ("ALL_PROXY", "HTTPS_PROXY", "HTTP_PROXY", "SSL_CERT_FILE", "SSL_
 
 
 def _own_pool(kind: type[httpx.Client] | type[httpx.AsyncClient], origin: Origin) -> Any:
-    """The session's own pool: redirects not followed, no cookies kept; a blocking one
-    bounded by each exchange's deadline (``deadline``) unless the environment names a
-    proxy.
+    """The session's own pool. Unless the environment names a proxy, a transport sent to
+    directly (a blocking one bounded by each exchange's deadline: ``deadline``); else
+    httpx's client with the proxies, redirects not followed, no cookies kept.
 
     Raises:
         ModeAPIError: httpx cannot make a pool with the proxies or certificates the
@@ -77,10 +78,8 @@ def _own_pool(kind: type[httpx.Client] | type[httpx.AsyncClient], origin: Origin
             that is not one, a missing ``SSL_CERT_FILE``).
     """
     try:
-        if kind is httpx.Client and not urllib.request.getproxies():
-            return httpx.Client(
-                transport=DeadlineTransport(), follow_redirects=False, cookies=_no_cookies()
-            )
+        if not urllib.request.getproxies():
+            return DeadlineTransport() if kind is httpx.Client else httpx.AsyncHTTPTransport()
         pool = kind(follow_redirects=False, cookies=_no_cookies())
     except (ImportError, ValueError, OSError, httpx.InvalidURL) as exc:
         named = [
@@ -99,6 +98,16 @@ def _no_cookies() -> CookieJar:
     """Authenticated by token: no cookie is kept, so none can follow a redirect to storage
     (cookies ignore ports) nor come back to the API."""
     return CookieJar(DefaultCookiePolicy(allowed_domains=[]))
+
+
+@contextlib.contextmanager
+def _about(request: httpx.Request) -> Iterator[None]:
+    """An httpx error raised by a transport names ``request`` (as httpx's client does)."""
+    try:
+        yield
+    except httpx.HTTPError as exc:
+        exc.request = request
+        raise
 
 
 class Session:
@@ -164,7 +173,8 @@ class Session:
         }
         self.owns_pool = http is None
         self.pool = _own_pool(kind, self.origin) if http is None else http
-        """Where requests are sent: the caller's ``http_client``, or the session's own."""
+        """Where requests are sent: the caller's ``http_client``, or the session's own (a
+        transport, or with proxies an httpx client: ``_own_pool``)."""
         self._closed = False
         self.http = self.client(self.timeout, retry_policy or RetryPolicy(), max_retries)
 
@@ -193,19 +203,39 @@ class Session:
     @property
     def is_closed(self) -> bool:
         """Whether no request may be sent: the session or its pool was closed."""
-        return self._closed or self.pool.is_closed
+        return self._closed or bool(getattr(self.pool, "is_closed", False))
 
     def close(self) -> None:
         """Close the connection pool (a caller's own ``http`` is left open)."""
         self._closed = True
-        if self.owns_pool and isinstance(self.pool, httpx.Client):
+        if self.owns_pool and isinstance(self.pool, (httpx.Client, httpx.BaseTransport)):
             self.pool.close()
 
     async def aclose(self) -> None:
         """Close the connection pool of an async session (a caller's own is left open)."""
         self._closed = True
-        if self.owns_pool and isinstance(self.pool, httpx.AsyncClient):
+        if self.owns_pool and isinstance(self.pool, (httpx.AsyncClient, httpx.AsyncBaseTransport)):
             await self.pool.aclose()
+
+    def send(self, request: httpx.Request) -> httpx.Response:
+        """Send ``request`` through a blocking pool, its body left to stream."""
+        if isinstance(self.pool, httpx.BaseTransport):
+            with _about(request):
+                response = self.pool.handle_request(request)
+            response.request = request
+            return response
+        assert isinstance(self.pool, httpx.Client)
+        return self.pool.send(request, stream=True, auth=None, follow_redirects=False)
+
+    async def asend(self, request: httpx.Request) -> httpx.Response:
+        """Send ``request`` through an async pool, its body left to stream."""
+        if isinstance(self.pool, httpx.AsyncBaseTransport):
+            with _about(request):
+                response = await self.pool.handle_async_request(request)
+            response.request = request
+            return response
+        assert isinstance(self.pool, httpx.AsyncClient)
+        return await self.pool.send(request, stream=True, auth=None, follow_redirects=False)
 
     def read(self, response: httpx.Response, notes: Notes | None = None) -> Any:
         """A read 2xx response's body: the spec's model for a spec operation, else JSON.
@@ -293,14 +323,12 @@ class ModeTransport(_Transport, httpx.BaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         deadline = self._deadline(request)
-        pool = self.session.pool
-        assert isinstance(pool, httpx.Client)
 
         def attempt() -> httpx.Response:
             checks = self.session.checks
             checks.on_request(request)
             with self._sending(request), bounded(checks.seconds_left(request)):
-                response = pool.send(request, stream=True, auth=None, follow_redirects=False)
+                response = self.session.send(request)
                 streamed = False
                 try:
                     read = self._body_read(response)
@@ -325,8 +353,6 @@ class AsyncModeTransport(_Transport, httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         deadline = self._deadline(request)
-        pool = self.session.pool
-        assert isinstance(pool, httpx.AsyncClient)
 
         async def attempt() -> httpx.Response:
             checks = self.session.checks
@@ -342,7 +368,7 @@ class AsyncModeTransport(_Transport, httpx.AsyncBaseTransport):
             return response if read is None else self._finish(read)
 
         async def exchange() -> tuple[httpx.Response, BodyRead | None]:
-            response = await pool.send(request, stream=True, auth=None, follow_redirects=False)
+            response = await self.session.asend(request)
             streamed = False
             try:
                 read = self._body_read(response)
