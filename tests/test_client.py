@@ -10,7 +10,13 @@ import re
 import pytest
 
 from mode_api_client.models import Link, QueryRun, QueryRunParametersType0
-from mode_query_runs import AuthenticationError, ModeAPIError, ModeClient, NotFoundError
+from mode_query_runs import (
+    AsyncModeClient,
+    AuthenticationError,
+    ModeAPIError,
+    ModeClient,
+    NotFoundError,
+)
 from mode_query_runs.links import relation_href
 from mode_query_runs.testing.server import MockServer
 from support import (
@@ -245,3 +251,23 @@ def test_version_is_the_installed_distribution_version() -> None:
 
     assert mode_query_runs.__version__ == importlib.metadata.version("mode-query-runs")
     assert mode_query_runs.__version__ != "0+unknown"
+
+
+def test_text_utf8_cannot_encode_is_refused_naming_the_argument_not_its_value(
+    client: ModeClient,
+) -> None:
+    """A lone surrogate (bytes decoded with ``surrogateescape``, e.g. from ``os.environ``)
+    in a credential or a token is a ``ValueError`` before any request, for both clients;
+    a credential's value is never shown."""
+    url = "http://127.0.0.1:9/api"
+    for arguments, name in [(("t\udc80k", "s"), "token"), (("t", "se\udcffcret"), "secret")]:
+        for kind in (ModeClient, AsyncModeClient):
+            with pytest.raises(ValueError) as caught:
+                kind("acme", *arguments, base_url=url)
+            position = 2 if name == "token" else 3
+            assert str(caught.value) == (
+                f"{name} cannot be encoded as UTF-8: character {position} is a lone surrogate"
+            )
+    with pytest.raises(ValueError) as caught:
+        client.get_query_run("r\udc801", "u1", "q1")
+    assert str(caught.value) == "report cannot be encoded as UTF-8: character 2 is a lone surrogate"

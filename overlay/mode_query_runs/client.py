@@ -60,13 +60,14 @@ class ModeClient(ClientCore):
     Args:
         account: The Workspace or User username every path starts with.
         token: Mode API token (HTTP Basic user name).
-        secret: Mode API secret (HTTP Basic password).
+        secret: Mode API secret (HTTP Basic password). Either one that UTF-8 cannot
+            encode (a lone surrogate) is a ``ValueError`` that does not show it.
         base_url: API base URL; default ``https://app.mode.com/api``.
-        timeout: Seconds to wait to connect and for each read; default 30. A JSON API
-            request (a list page, a Query Run, a followed link, each poll of
-            ``wait_for_completion``) whose body is still arriving this long after the
-            request started raises ``APITimeoutError``; a result download has only the
-            per-read timeout.
+        timeout: Seconds to wait to connect and for each read; default 30. A request
+            (a list page, a Query Run, a followed link, each poll of
+            ``wait_for_completion``, a result's redirect and head) still under way this
+            long after it started raises ``APITimeoutError``; a result's body has only
+            the per-read timeout.
         max_retries: Retries of a GET that got 429, 502, 503, 504 or no response
             (default 2; 0 turns retries off).
         retry_policy: Backoff, jitter and total time cap of retries

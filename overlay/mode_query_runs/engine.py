@@ -57,7 +57,7 @@ from .pace import Pace, apaced, paced
 from .reader import Notes, SpecReader
 from .responses import TIMEOUT, ResponseChecks
 from .retries import RetryPolicy
-from .settings import DEFAULT_MAX_BODY_BYTES, check_seconds, user_agent
+from .settings import DEFAULT_MAX_BODY_BYTES, check_seconds, check_text, user_agent
 from .spec import MEDIA_TYPE
 
 __all__ = ["AsyncModeTransport", "ModeTransport", "Session"]
@@ -130,9 +130,10 @@ class Session:
         kind: ``httpx.Client`` (default) or ``httpx.AsyncClient``.
 
     Raises:
-        TypeError: ``http`` is not a ``kind``.
+        TypeError: ``http`` is not a ``kind``; ``token`` or ``secret`` is not a ``str``.
         ValueError: ``base_url`` is not an http(s) URL; ``timeout``, ``max_body_bytes`` or
-            ``max_retries`` is out of range.
+            ``max_retries`` is out of range; ``token`` or ``secret`` cannot be encoded as
+            UTF-8 (``check_text``).
         ModeAPIError: no pool can be made with the proxies or certificates the
             environment names (see ``_own_pool``).
     """
@@ -157,6 +158,7 @@ class Session:
                 f"http_client must be an httpx.{kind.__name__}, not {type(http).__name__}"
             )
         self.kind = kind
+        token, secret = check_text("token", token), check_text("secret", secret)
         self.origin = Origin(base_url, credential_forms(token, secret))
         self.redactor = self.origin.redactor
         """Hides this session's credentials in its errors (``errors.Redactor``)."""

@@ -42,16 +42,34 @@ def user_agent() -> str:
     return f"mode-query-runs/{package_version()} httpx/{httpx.__version__} python/{python}"
 
 
+def check_text(name: str, value: str) -> str:
+    """Return ``value`` if it is a ``str`` UTF-8 can encode (sent in a path or the Basic
+    auth header); the error names ``name``, never the value (it may be a credential).
+
+    Raises:
+        TypeError: ``value`` is not a ``str``.
+        ValueError: it holds a lone surrogate (``"\\udc80"``, from bytes decoded with
+            ``surrogateescape``).
+    """
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, not {type(value).__name__}")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError(
+            f"{name} cannot be encoded as UTF-8: character {exc.start + 1} is a lone surrogate"
+        ) from None
+    return value
+
+
 def check_token(name: str, value: str) -> str:
     """Return ``value`` if it can be a path segment; raise ``ValueError`` otherwise.
 
     Tokens are percent-encoded by the generated operations, so ``/``, ``?`` and ``#``
     cannot change the path; ``""``, ``"."`` and ``".."`` would still be read as path
-    navigation, so they are refused.
+    navigation, so they are refused, as is text UTF-8 cannot encode (``check_text``).
     """
-    if not isinstance(value, str):
-        raise TypeError(f"{name} must be a str, not {type(value).__name__}")
-    if value in ("", ".", ".."):
+    if check_text(name, value) in ("", ".", ".."):
         raise ValueError(f"{name} {value!r} is not a valid token")
     return value
 
