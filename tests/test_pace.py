@@ -6,6 +6,8 @@ figures every run) and step by step. End to end: ``test_pace_e2e.py``.
 
 from __future__ import annotations
 
+import math
+
 import pytest
 from pace_sim import Bucket, simulate
 
@@ -88,8 +90,8 @@ def test_a_known_rate_starts_at_that_pace(bucket: Bucket) -> None:
 
 
 class Clock:
-    def __init__(self) -> None:
-        self.now = 100.0
+    def __init__(self, now: float = 100.0) -> None:
+        self.now = now
 
     def __call__(self) -> float:
         return self.now
@@ -127,13 +129,16 @@ def _after_a_cold_start(clock: Clock) -> Pace:
     return pace
 
 
-def test_an_event_goes_back_halfway_in_ratio_to_what_the_bucket_let_through() -> None:
-    clock = Clock()
+@pytest.mark.parametrize("start", [100.0, 0.0])
+def test_an_event_goes_back_halfway_in_ratio_to_what_the_bucket_let_through(start: float) -> None:
+    """Whatever the clock read at the first request (the simulator's starts at 0)."""
+    clock = Clock(start)
     pace = _after_a_cold_start(clock)
     assert pace.events == 1
-    assert pace.high == pytest.approx(100.0)  # the rate the 429 came at
+    # The slow start sends what may be in flight at once: its 429 bounds no rate.
+    assert pace.high == math.inf
     assert pace.burst == 10  # the bucket held at most what it let through before it
-    # Nothing proven yet: between 50/s let through and 100/s sent, in ratio (at most half).
+    # Nothing proven yet: half the rate the slow start got through (100/s on average).
     assert pace.rate == pytest.approx(50.0)
     # Requests reserved before the event and answered 429 since are stale, and a 429 with
     # nothing let through since the event is part of it: the pace sends them again after
@@ -143,13 +148,11 @@ def test_an_event_goes_back_halfway_in_ratio_to_what_the_bucket_let_through() ->
     assert pace.events == 1
 
 
-def test_a_rate_answered_long_enough_is_proven_then_raised_halfway_to_high() -> None:
-    clock = Clock()
+def _proven_twice_too_fast(clock: Clock) -> Pace:
+    """After the cold start, 50/s answered for as long as a rate twice too fast (x = 1)
+    would take to fill the bucket (10 * (1 + 1) / 1 = 20 answers): doubled (no ``high``
+    bounds it yet), then a 429 at 100/s."""
     pace = _after_a_cold_start(clock)
-    # It stays at 50/s until staying below 100/s lost as many answers as the 429 waited
-    # (1 s * 50 / (100 - 50)); then a rate twice too fast (x = 1) would fill the bucket
-    # in 10 * (1 + 1) / 1 = 20 answers.
-    clock.now += 1.0
     for _ in range(19):
         clock.now += 0.02
         pace.answered(1)
@@ -158,10 +161,26 @@ def test_a_rate_answered_long_enough_is_proven_then_raised_halfway_to_high() -> 
     clock.now += 0.02
     pace.answered(1)
     assert pace.proven == pytest.approx(50.0)
-    assert pace.rate == pytest.approx(75.0)
-    # A 429 at 75/s: back to the proven rate, 75/s the new high.
+    assert pace.rate == pytest.approx(100.0)
     pace.limited(1, _limited())
     assert pace.events == 2
+    assert (pace.high, pace.rate) == pytest.approx((100.0, 50.0))  # back to the proven rate
+    return pace
+
+
+def test_a_rate_answered_long_enough_is_proven_then_raised_halfway_to_high() -> None:
+    clock = Clock()
+    pace = _proven_twice_too_fast(clock)
+    # It stays at 50/s until staying below 100/s lost as many answers as the 429 waited
+    # (1 s * 50 / (100 - 50)), then proves it again (20 answers) and goes halfway.
+    clock.now += 1.0
+    for _ in range(20):
+        clock.now += 0.02
+        pace.answered(2)
+    assert pace.rate == pytest.approx(75.0)
+    # A 429 at 75/s: back to the proven rate, 75/s the new high.
+    pace.limited(2, _limited())
+    assert pace.events == 3
     assert (pace.high, pace.rate) == pytest.approx((75.0, 50.0))
 
 
@@ -204,12 +223,7 @@ def test_the_answers_since_a_429_prove_a_rate() -> None:
 
 def test_a_proven_rate_that_fails_is_forgotten() -> None:
     clock = Clock()
-    pace = _after_a_cold_start(clock)
-    clock.now += 1.0
-    for _ in range(20):
-        clock.now += 0.02
-        pace.answered(1)
-    pace.limited(1, _limited())  # at 75/s
+    pace = _proven_twice_too_fast(clock)  # the 429 at 100/s
     clock.now += 1.0
     pace.answered(2)
     pace.limited(2, _limited())  # at 50/s, the rate proven: the bucket got slower

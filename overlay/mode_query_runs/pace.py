@@ -298,11 +298,9 @@ class Pace:
                 # 429s with nothing let through between is one: an outage, another client).
                 return wait if self.events else -1
             self.events += 1
-            sent = (
-                self._spacing
-                if self._spacing < math.inf
-                else self._since_event / max(now - (self._start or now), 1e-6)
-            )
+            cold = self._spacing == math.inf  # the slow start's first 429
+            start = now if self._start is None else self._start
+            sent = self._since_event / max(now - start, 1e-6) if cold else self._spacing
             if self.burst == math.inf:  # the first event: the bucket held at most this many
                 self.burst = float(self._since_event)
             for _ in range(2):  # what the bucket holds and the proven rate, each from the other
@@ -315,7 +313,8 @@ class Pace:
                 self._through.clear()
                 self._refused.clear()
                 self._refused.append((now, self._answers))
-            self.high = sent
+            # The slow start sends what may be in flight at once: its 429 bounds no rate.
+            self.high = math.inf if cold else sent
             # Below the rate of the event: back to the rate proven, or else halfway in
             # ratio to what the bucket let through per second since the previous event
             # (at most half the rate of this one).
