@@ -184,6 +184,27 @@ def test_a_rate_answered_long_enough_is_proven_then_raised_halfway_to_high() -> 
     assert (pace.high, pace.rate) == pytest.approx((75.0, 50.0))
 
 
+def test_answers_to_requests_reserved_at_an_earlier_rate_prove_nothing() -> None:
+    """Each worker reserves its next request as soon as it is free, so the requests
+    reserved when the rate is raised run ahead at the previous rate (8 workers at 5/s:
+    1.6 s); their answers are no proof of the new rate, however many come."""
+    clock = Clock()
+    pace = _after_a_cold_start(clock)
+    reserved = [pace.reserve()[0] for _ in range(60)]  # at 50/s: 1.18 s ahead
+    for _ in range(20):
+        clock.now += 0.02
+        pace.answered(1)
+    assert pace.rate == pytest.approx(100.0)  # proven 50/s, doubled
+    while clock.now < reserved[-1]:  # the answers to the rest, sent at 50/s
+        clock.now += 0.01
+        pace.answered(1)
+    assert pace.rate == pytest.approx(100.0)
+    for _ in range(20):  # 100/s answered for 20 answers (x = 1)
+        clock.now += 0.01
+        pace.answered(1)
+    assert pace.rate == pytest.approx(200.0)
+
+
 def test_answers_slower_than_the_rate_prove_nothing() -> None:
     """Held back (a request waiting out a Retry-After holds the others), answers coming
     at less than the rate (here 20/s at 50/s) are no proof of it."""

@@ -124,6 +124,7 @@ class Pace:
         # how many answers had been let through then
         self._proving = 0  # answers let through in a row at this rate
         self._proof_start = 0.0  # when the first of them was
+        self._fresh = 0.0  # answers before it are to requests reserved at an earlier rate
         self.proven = 0.0
         """The highest rate answered for as long as would fill the bucket were it too fast."""
         self._probe = 0.0  # when the rate may be raised again
@@ -152,6 +153,12 @@ class Pace:
         self._space(rate, now)
         self.rate = self._spacing
         self._proving = 0
+        # The requests reserved so far go at the previous rate: their answers prove nothing
+        # of this one (each worker reserves its next request as soon as it is free: up to
+        # ``workers / rate`` seconds ahead, 1.6 s with 8 workers at 5/s).
+        assert self._bucket is not None
+        items = self._bucket.items
+        self._fresh = items[-1].timestamp / _MICROS if items else 0.0
 
     def reserve(self, deadline: float = math.inf) -> tuple[float, int]:
         """When the next request may start (``clock`` seconds), and the pace's generation
@@ -253,7 +260,10 @@ class Pace:
                 return
             # Proven: a rate x too fast (``x`` its share past the bucket's) fills the
             # bucket in burst * (1 + x) / x answers, where x is at most how far ``high`` is;
-            # answered at that rate (not held back by a request waiting out a 429).
+            # answered at that rate (not held back by a request waiting out a 429), to
+            # requests reserved at it.
+            if now < self._fresh:
+                return
             if not self._proving:
                 self._proof_start = now
             self._proving += 1
