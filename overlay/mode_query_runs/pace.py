@@ -134,23 +134,24 @@ class Pace:
         if rate is not None:
             self._set_rate(float(rate))
 
-    def _space(self, rate: float, now: float | None = None) -> None:
-        """Space requests at ``rate``; ``now``: forget the slots reserved after it."""
-        from pyrate_limiter import InMemoryBucket, Rate
+    def _space(self, rate: float, refused: float | None = None) -> None:
+        """Space requests at ``rate``; ``refused``: when a ``429`` came (the bucket full
+        then): forget the slots reserved, the next one is an interval after it."""
+        from pyrate_limiter import InMemoryBucket, Rate, RateItem
 
         self._spacing = rate = min(rate, self.limit)
         interval = max(1, round(_MICROS / rate))
-        if interval != self._interval or now is not None:
+        if interval != self._interval or refused is not None:
             items = self._bucket.items if self._bucket is not None else []
-            if now is not None:
-                items = [item for item in items if item.timestamp <= now * _MICROS]
+            if refused is not None:
+                items = [RateItem("pace", round(refused * _MICROS))]
             # pyrate-limiter spaces items one microsecond more than the rate's interval
             self._bucket = InMemoryBucket([Rate(1, max(1, interval - 1))])
             self._bucket.items = items[-1:]
             self._interval = interval
 
-    def _set_rate(self, rate: float, now: float | None = None) -> None:
-        self._space(rate, now)
+    def _set_rate(self, rate: float, refused: float | None = None) -> None:
+        self._space(rate, refused)
         self.rate = self._spacing
         self._proving = 0
         # The requests reserved so far go at the previous rate: their answers prove nothing
