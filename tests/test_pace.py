@@ -230,6 +230,31 @@ def test_answers_to_requests_reserved_at_an_earlier_rate_prove_nothing() -> None
     assert pace.rate == pytest.approx(200.0)
 
 
+def test_a_probe_that_fails_bisecting_costs_at_most_a_share_of_the_answers() -> None:
+    """Between a proven rate (50/s) and one refused (100/s), a probe that fails (75/s)
+    holds the rate until 1 / SHARE answers came back, not only as long as staying below
+    75/s loses as many answers as the 429 waited (1 s * 50 / (75 - 50) = 2 s, here spent
+    idle): on any bucket, slow or fast, the probes' 429s are at most SHARE of its answers."""
+    clock = Clock()
+    pace = _proven_twice_too_fast(clock)  # the doubling failed: 100/s refused
+    clock.now += 1.0
+    for _ in range(20):
+        clock.now += 0.02
+        pace.answered(2)
+    assert pace.rate == pytest.approx(75.0)
+    pace.limited(2, _limited())  # the probe fails
+    assert (pace.high, pace.rate) == pytest.approx((75.0, 50.0))
+    clock.now += 2.0
+    for _ in range(99):
+        clock.now += 0.02
+        pace.answered(3)
+    assert pace.rate == pytest.approx(50.0)
+    for _ in range(30):  # from the 100th answer on, it proves 50/s again
+        clock.now += 0.02
+        pace.answered(3)
+    assert pace.rate == pytest.approx(62.5)
+
+
 def test_answers_slower_than_the_rate_prove_nothing() -> None:
     """Held back (a request waiting out a Retry-After holds the others), answers coming
     at less than the rate (here 20/s at 50/s) are no proof of it."""

@@ -22,17 +22,22 @@ two measures of the bucket:
 - ``proven``, the highest rate answered for as long as a rate ``x`` too fast would take
   to fill the bucket (``burst * (1 + x) / x`` answers in a row, where ``x`` is how far
   below ``high`` it is, at least ``SHARE``), at that rate (not held back by a request
-  waiting out a ``Retry-After``).
+  waiting out a ``Retry-After``), to requests reserved at it (each worker reserves its
+  next request as soon as it is free: those reserved before a change go at the old rate).
 
 An *event* is a ``429`` after at least one answer let through since the previous one, to
 a request sent at the current rate (``429`` answers with none let through between are one
-event: an outage, another client). ``high`` becomes the rate it came at, and the pace goes
-back to the best of ``low`` and ``proven`` (``proven`` forgotten if it failed), or with
-none yet halfway in ratio between what the bucket let through per second since the
-previous event and ``high`` (at most half ``high``). It stays there until staying below
-``high`` lost as many answers as the ``429`` waited (``Retry-After * rate / (high -
-rate)`` seconds), then each proof moves it halfway to ``high`` (at most doubling it); once
-within ``2 * SHARE`` of it, ``SHARE`` past it, so that a bucket that grows is followed.
+event: an outage, another client). ``high`` becomes the rate it came at (none after the
+slow start's, whose requests go at once: it bounds no rate), and the pace goes back to the
+best of ``low`` and ``proven`` (``proven`` forgotten if it failed), or with none yet
+halfway in ratio between what the bucket let through per second since the previous event
+and ``high`` (at most half ``high``), its next request an interval after the ``429`` (the
+bucket was full then). It stays there until staying below ``high`` lost as many answers
+as the ``429`` waited (``Retry-After * rate / (high - rate)`` seconds) and, after a probe
+that failed between ``proven`` and ``high``, until ``1 / SHARE`` answers came back (the
+probes' ``429`` answers are at most ``SHARE`` of the answers, however slow the bucket);
+then each proof moves it halfway to ``high`` (at most doubling it); once within
+``2 * SHARE`` of it, ``SHARE`` past it, so that a bucket that grows is followed.
 
 A request reserved before the latest event is reserved again. A ``429`` to a request sent
 at a pace corrected since, or with nothing let through since the latest event (part of
@@ -128,6 +133,7 @@ class Pace:
         self.proven = 0.0
         """The highest rate answered for as long as would fill the bucket were it too fast."""
         self._probe = 0.0  # when the rate may be raised again
+        self._probe_after = 0  # and after how many answers let through
         self._hold: tuple[float, float, RateLimitError] | None = None
         self.limit = math.inf if rate is None else float(rate)
         """The rate never exceeded: the user's ``rate_limit``."""
@@ -257,7 +263,7 @@ class Pace:
                 return
             self._since_event += 1
             rate = self.rate
-            if rate is None or now < self._probe:
+            if rate is None or now < self._probe or self._answers < self._probe_after:
                 return
             # Proven: a rate x too fast (``x`` its share past the bucket's) fills the
             # bucket in burst * (1 + x) / x answers, where x is at most how far ``high`` is;
@@ -309,6 +315,9 @@ class Pace:
                 # 429s with nothing let through between is one: an outage, another client).
                 return wait if self.events else -1
             self.events += 1
+            # A probe that failed between a proven rate and one refused (not the doubling
+            # of the first, nor a guess): bisecting costs at most SHARE of the answers.
+            bisecting = 0 < self.proven < self._spacing and self.high < math.inf
             cold = self._spacing == math.inf  # the slow start's first 429
             start = now if self._start is None else self._start
             sent = self._since_event / max(now - start, 1e-6) if cold else self._spacing
@@ -334,8 +343,10 @@ class Pace:
             rate = max(self.low, self.proven or min(sent / 2, math.sqrt(through * sent)))
             self._event = (now, self._answers)
             self._set_rate(rate, now)
-            # Raise it again once staying below ``high`` lost as many answers as a 429 waits.
+            # Raise it again once staying below ``high`` lost as many answers as a 429 waits
+            # and, after a probe that failed bisecting, once 1 / SHARE answers came back.
             self._probe = now + wait * rate / max(self.high - rate, SHARE * rate)
+            self._probe_after = self._answers + (round(1 / SHARE) if bisecting else 0)
             self._since_event = 0
             return -1
 
