@@ -234,7 +234,7 @@ def test_a_probe_that_fails_bisecting_costs_at_most_a_share_of_the_answers() -> 
     """Between a proven rate (50/s) and one refused (100/s), a probe that fails (75/s)
     holds the rate until 1 / SHARE answers came back, not only as long as staying below
     75/s loses as many answers as the 429 waited (1 s * 50 / (75 - 50) = 2 s, here spent
-    idle): on any bucket, slow or fast, the probes' 429s are at most SHARE of its answers."""
+    idle): on any bucket, slow or fast, the probes' 429s are about SHARE of its answers."""
     clock = Clock()
     pace = _proven_twice_too_fast(clock)  # the doubling failed: 100/s refused
     clock.now += 1.0

@@ -35,7 +35,7 @@ and ``high`` (at most half ``high``), its next request an interval after the ``4
 bucket was full then). It stays there until staying below ``high`` lost as many answers
 as the ``429`` waited (``Retry-After * rate / (high - rate)`` seconds) and, after a probe
 that failed between ``proven`` and ``high``, until ``1 / SHARE`` answers came back (the
-probes' ``429`` answers are at most ``SHARE`` of the answers, however slow the bucket);
+probes' ``429`` answers are about ``SHARE`` of the answers, however slow the bucket);
 then each proof moves it halfway to ``high`` (at most doubling it); once within
 ``2 * SHARE`` of it, ``SHARE`` past it, so that a bucket that grows is followed.
 
