@@ -303,6 +303,35 @@ def test_a_proven_rate_that_fails_is_forgotten() -> None:
     assert pace.rate is not None and pace.rate < 50.0
 
 
+def test_a_429_at_a_rate_the_answers_prove_is_timing_noise_within_a_share() -> None:
+    """A one-request bucket, paced at 5/s: the answers, one 0.15 s after another now and
+    then, prove it drains 6.7/s, yet a request reaches it early and is refused. Within
+    SHARE of the answers at that rate nothing changes (no event, the proofs stand) and
+    the pace sends it again after its Retry-After; another within the next 1 / SHARE
+    answers is an event."""
+    clock = Clock()
+    pace = Pace(10.0, clock=clock)
+    pace.reserve()
+    clock.now += 0.05
+    pace.answered(0)
+    pace.limited(0, _limited("100"))  # at 10/s: the bucket holds 1; 5/s, held 100 s
+    assert (pace.events, pace.burst) == (1, 1)
+    assert pace.rate == pytest.approx(5.0)
+    for k in range(100):
+        clock.now += 0.15 if k % 2 else 0.25
+        pace.answered(1)
+    assert pace.low == pytest.approx(1 / 0.15)
+    assert pace.limited(1, _limited("2")) == 2.0  # sent again by the pace
+    assert pace.events == 1
+    assert (pace.rate, pace.low) == pytest.approx((5.0, 1 / 0.15))
+    for _ in range(10):
+        clock.now += 0.2
+        pace.answered(1)
+    assert pace.limited(1, _limited()) == -1  # two in 110 answers: more than SHARE
+    assert pace.events == 2
+    assert pace.rate is not None and pace.rate < 5.0
+
+
 def test_a_known_rate_is_never_exceeded() -> None:
     pace = Pace(2.5, clock=Clock())
     assert (pace.rate, pace.limit) == (2.5, 2.5)

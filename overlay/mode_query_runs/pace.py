@@ -39,6 +39,12 @@ probes' ``429`` answers are about ``SHARE`` of the answers, however slow the buc
 then each proof moves it halfway to ``high`` (at most doubling it); once within
 ``2 * SHARE`` of it, ``SHARE`` past it, so that a bucket that grows is followed.
 
+A ``429`` at a rate the answers prove (at most ``low``), while the ``429`` answers at that
+rate are at most ``SHARE`` of its answers, is no event: on a small bucket a request that
+reaches it a few milliseconds early is refused at a rate it drains (timing noise), and
+lowering the pace and forgetting ``low`` for each would ratchet it down. The pace sends it
+again after its ``Retry-After``; one more is an event.
+
 A request reserved before the latest event is reserved again. A ``429`` to a request sent
 at a pace corrected since, or with nothing let through since the latest event (part of
 it), is sent again by the pace after its ``Retry-After``; the others are the client's
@@ -125,6 +131,8 @@ class Pace:
         self._replies = 0  # tries finished, whatever their outcome
         self._flying = 0  # in the slow start: tries started and not finished
         self._since_event = 0  # answers let through since the latest event, of its rate
+        self._noise = 0  # 429s at this rate, proven, at most SHARE of its answers
+        self._at_rate = 0  # answers let through at this rate
         self._event = (0.0, 0)  # when the latest event (or the first request) was, and
         # how many answers had been let through then
         self._proving = 0  # answers let through in a row at this rate
@@ -159,7 +167,7 @@ class Pace:
     def _set_rate(self, rate: float, refused: float | None = None) -> None:
         self._space(rate, refused)
         self.rate = self._spacing
-        self._proving = 0
+        self._proving = self._at_rate = self._noise = 0
         # The requests reserved so far go at the previous rate: their answers prove nothing
         # of this one (each worker reserves its next request as soon as it is free: up to
         # ``workers / rate`` seconds ahead, 1.6 s with 8 workers at 5/s).
@@ -262,6 +270,7 @@ class Pace:
             if generation != self.events:
                 return
             self._since_event += 1
+            self._at_rate += 1
             rate = self.rate
             if rate is None or now < self._probe or self._answers < self._probe_after:
                 return
@@ -314,6 +323,13 @@ class Pace:
                 # Sent at a pace corrected since, or part of the latest event (a run of
                 # 429s with nothing let through between is one: an outage, another client).
                 return wait if self.events else -1
+            if self._spacing <= self.low and self._noise + 1 <= SHARE * self._at_rate:
+                # At a rate the answers prove the bucket drains, and the 429s at it at most
+                # SHARE of its answers: the request reached the bucket early (timing noise,
+                # on a small bucket), it did not get slower. Nothing changes (the proofs
+                # stand); the pace sends it again.
+                self._noise += 1
+                return wait
             self.events += 1
             # A probe that failed between a proven rate and one refused (not the doubling
             # of the first, nor a guess): bisecting costs at most SHARE of the answers.
