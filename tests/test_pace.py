@@ -6,6 +6,8 @@ figures every run) and step by step. End to end: ``test_pace_e2e.py``.
 
 from __future__ import annotations
 
+import math
+
 import pytest
 from pace_sim import Bucket, simulate
 
@@ -31,16 +33,20 @@ MATRIX = [
     Bucket(30, 3, 0.050, "date"),
     Bucket(100, 5, 0.001, "seconds"),
 ]
-SLOW = [  # their cold start's 429s are 3-5% of a minute's requests (SLOW_429)
+SLOW = [  # a few hundred requests a minute: each 429 is a larger share of them
     Bucket(5, 1, 0.100, "seconds"),
     Bucket(8, 2, 0.100, "seconds"),
     Bucket(12, 1, 0.020, "absent"),
     Bucket(70, 1, 0.020, "date"),
+    Bucket(5, 2, 0.100, "seconds"),
 ]
-SLOW_429 = 0.05
-"""The 429 share of the slow buckets over a minute: the slow start doubles what is in
-flight each round trip until the first 429, so the requests in flight then (up to twice
-what the bucket let through) are answered 429, a larger share of a slow bucket's minute."""
+BENCH = [  # benchmarks/bench.py's RATE_LIMITED_MATRIX
+    Bucket(50, 10, 0.020, "seconds"),
+    Bucket(12, 1, 0.020, "absent"),
+    Bucket(90, 20, 0.005, "date"),
+    Bucket(5, 2, 0.100, "seconds"),
+    Bucket(30, 3, 0.050, "date"),
+]
 
 
 @pytest.mark.parametrize("bucket", MATRIX + SLOW, ids=str)
@@ -51,7 +57,18 @@ def test_the_policy_fills_a_bucket_it_knows_nothing_about(bucket: Bucket) -> Non
     found = simulate(bucket, 60.0, in_order=False)
     assert found.failed == 0
     assert found.throughput >= 0.9
-    assert found.share_429 <= (0.03 if bucket in MATRIX else SLOW_429)
+    assert found.share_429 <= 0.03
+
+
+@pytest.mark.parametrize("bucket", BENCH, ids=str)
+def test_the_policy_fills_the_benchs_buckets_in_its_thirty_seconds(bucket: Bucket) -> None:
+    """The bench's job: 30 s of each bucket's time, as ``list_query_runs_many`` runs it.
+    On the 5/s bucket that is 150 requests, so 3% is 4 of them answered 429: the slow
+    start's two, and the first probes past the rate."""
+    found = simulate(bucket, 30.0, in_order=False)
+    assert found.failed == 0
+    assert found.throughput >= 0.9
+    assert found.share_429 <= 0.03
 
 
 @pytest.mark.parametrize("bucket", MATRIX + SLOW, ids=str)
@@ -61,9 +78,51 @@ def test_in_input_order_the_policy_fills_a_bucket_once_it_has_learnt_it(bucket: 
     that long. The minute as a whole reaches 0.84-0.97 of the rate; its second half 0.9."""
     found = simulate(bucket, 60.0)
     assert found.failed == 0
-    assert found.share_429 <= (0.03 if bucket in MATRIX else SLOW_429)
+    assert found.share_429 <= 0.03
     assert found.steady >= 0.9
     assert found.throughput >= 0.8
+
+
+ONE_REQUEST = [  # burst 1: a request that reaches the bucket early is refused
+    Bucket(12, 1, 0.020, "absent"),
+    Bucket(70, 1, 0.020, "date"),
+    Bucket(5, 1, 0.100, "seconds"),
+    Bucket(100, 1, 0.010, "absent"),
+]
+
+
+@pytest.mark.parametrize("bucket", ONE_REQUEST, ids=str)
+def test_timing_noise_on_a_one_request_bucket_does_not_ratchet_the_pace_down(
+    bucket: Bucket,
+) -> None:
+    """Each request delayed on its way by a random jitter of 1.2% of the bucket's
+    interval on average (1 ms at 12/s, 0.17 ms at 70/s), as a loaded loopback does: a
+    request sent at less than the rate sometimes reaches the bucket too early and is
+    refused. Those 429s at a rate the answers prove, at most SHARE of its answers, are
+    no sign of a slower bucket: the pace keeps its rate (0.90-0.93 over the minute; the
+    best any steady pace gets there is about 0.945, more than that costs over 3% 429)."""
+    found = simulate(bucket, 60.0, in_order=False, jitter=0.012 / bucket.rate)
+    assert found.failed == 0
+    assert found.throughput >= 0.9
+    assert found.share_429 <= 0.03
+
+
+@pytest.mark.parametrize(
+    ("bucket", "jitter", "least"),
+    [(ONE_REQUEST[0], 0.002, 0.88), (ONE_REQUEST[1], 0.001, 0.7)],
+    ids=["12/s 2 ms", "70/s 1 ms"],
+)
+def test_more_timing_noise_bounds_what_any_pace_gets(
+    bucket: Bucket, jitter: float, least: float
+) -> None:
+    """With 2.4% of the interval (2 ms at 12/s) no steady pace gets more than about 0.91
+    of the rate at 3% 429; with 7% (1 ms at 70/s) about 0.81, and 0.82 at any share of
+    429 (faster, more are refused than it adds). The pace stays near where 429s are
+    SHARE of the answers: 0.90 and 0.73 here."""
+    found = simulate(bucket, 60.0, in_order=False, jitter=jitter)
+    assert found.failed == 0
+    assert found.throughput >= least
+    assert found.share_429 <= 0.03
 
 
 @pytest.mark.parametrize("bucket", MATRIX + SLOW, ids=str)
@@ -88,8 +147,8 @@ def test_a_known_rate_starts_at_that_pace(bucket: Bucket) -> None:
 
 
 class Clock:
-    def __init__(self) -> None:
-        self.now = 100.0
+    def __init__(self, now: float = 100.0) -> None:
+        self.now = now
 
     def __call__(self) -> float:
         return self.now
@@ -127,13 +186,16 @@ def _after_a_cold_start(clock: Clock) -> Pace:
     return pace
 
 
-def test_an_event_goes_back_halfway_in_ratio_to_what_the_bucket_let_through() -> None:
-    clock = Clock()
+@pytest.mark.parametrize("start", [100.0, 0.0])
+def test_an_event_goes_back_halfway_in_ratio_to_what_the_bucket_let_through(start: float) -> None:
+    """Whatever the clock read at the first request (the simulator's starts at 0)."""
+    clock = Clock(start)
     pace = _after_a_cold_start(clock)
     assert pace.events == 1
-    assert pace.high == pytest.approx(100.0)  # the rate the 429 came at
+    # The slow start sends what may be in flight at once: its 429 bounds no rate.
+    assert pace.high == math.inf
     assert pace.burst == 10  # the bucket held at most what it let through before it
-    # Nothing proven yet: between 50/s let through and 100/s sent, in ratio (at most half).
+    # Nothing proven yet: half the rate the slow start got through (100/s on average).
     assert pace.rate == pytest.approx(50.0)
     # Requests reserved before the event and answered 429 since are stale, and a 429 with
     # nothing let through since the event is part of it: the pace sends them again after
@@ -143,13 +205,11 @@ def test_an_event_goes_back_halfway_in_ratio_to_what_the_bucket_let_through() ->
     assert pace.events == 1
 
 
-def test_a_rate_answered_long_enough_is_proven_then_raised_halfway_to_high() -> None:
-    clock = Clock()
+def _proven_twice_too_fast(clock: Clock) -> Pace:
+    """After the cold start, 50/s answered for as long as a rate twice too fast (x = 1)
+    would take to fill the bucket (10 * (1 + 1) / 1 = 20 answers): doubled (no ``high``
+    bounds it yet), then a 429 at 100/s."""
     pace = _after_a_cold_start(clock)
-    # It stays at 50/s until staying below 100/s lost as many answers as the 429 waited
-    # (1 s * 50 / (100 - 50)); then a rate twice too fast (x = 1) would fill the bucket
-    # in 10 * (1 + 1) / 1 = 20 answers.
-    clock.now += 1.0
     for _ in range(19):
         clock.now += 0.02
         pace.answered(1)
@@ -158,11 +218,83 @@ def test_a_rate_answered_long_enough_is_proven_then_raised_halfway_to_high() -> 
     clock.now += 0.02
     pace.answered(1)
     assert pace.proven == pytest.approx(50.0)
-    assert pace.rate == pytest.approx(75.0)
-    # A 429 at 75/s: back to the proven rate, 75/s the new high.
+    assert pace.rate == pytest.approx(100.0)
     pace.limited(1, _limited())
     assert pace.events == 2
+    assert (pace.high, pace.rate) == pytest.approx((100.0, 50.0))  # back to the proven rate
+    return pace
+
+
+def test_a_rate_answered_long_enough_is_proven_then_raised_halfway_to_high() -> None:
+    clock = Clock()
+    pace = _proven_twice_too_fast(clock)
+    # It stays at 50/s until staying below 100/s lost as many answers as the 429 waited
+    # (1 s * 50 / (100 - 50)), then proves it again (20 answers) and goes halfway.
+    clock.now += 1.0
+    for _ in range(20):
+        clock.now += 0.02
+        pace.answered(2)
+    assert pace.rate == pytest.approx(75.0)
+    # A 429 at 75/s: back to the proven rate, 75/s the new high.
+    pace.limited(2, _limited())
+    assert pace.events == 3
     assert (pace.high, pace.rate) == pytest.approx((75.0, 50.0))
+
+
+def test_after_a_429_the_next_request_waits_an_interval() -> None:
+    """The bucket was full when it refused: a request sent at once would reach it before
+    it drained one (when the latency is less than the interval: 100 ms at 5/s)."""
+    clock = Clock()
+    pace = _after_a_cold_start(clock)
+    at, generation = pace.reserve()
+    assert at == pytest.approx(clock.now + 1 / 50)
+    assert generation == 1
+
+
+def test_answers_to_requests_reserved_at_an_earlier_rate_prove_nothing() -> None:
+    """Each worker reserves its next request as soon as it is free, so the requests
+    reserved when the rate is raised run ahead at the previous rate (8 workers at 5/s:
+    1.6 s); their answers are no proof of the new rate, however many come."""
+    clock = Clock()
+    pace = _after_a_cold_start(clock)
+    reserved = [pace.reserve()[0] for _ in range(60)]  # at 50/s: 1.18 s ahead
+    for _ in range(20):
+        clock.now += 0.02
+        pace.answered(1)
+    assert pace.rate == pytest.approx(100.0)  # proven 50/s, doubled
+    while clock.now < reserved[-1]:  # the answers to the rest, sent at 50/s
+        clock.now += 0.01
+        pace.answered(1)
+    assert pace.rate == pytest.approx(100.0)
+    for _ in range(20):  # 100/s answered for 20 answers (x = 1)
+        clock.now += 0.01
+        pace.answered(1)
+    assert pace.rate == pytest.approx(200.0)
+
+
+def test_a_probe_that_fails_bisecting_costs_at_most_a_share_of_the_answers() -> None:
+    """Between a proven rate (50/s) and one refused (100/s), a probe that fails (75/s)
+    holds the rate until 1 / SHARE answers came back, not only as long as staying below
+    75/s loses as many answers as the 429 waited (1 s * 50 / (75 - 50) = 2 s, here spent
+    idle): on any bucket, slow or fast, the probes' 429s are about SHARE of its answers."""
+    clock = Clock()
+    pace = _proven_twice_too_fast(clock)  # the doubling failed: 100/s refused
+    clock.now += 1.0
+    for _ in range(20):
+        clock.now += 0.02
+        pace.answered(2)
+    assert pace.rate == pytest.approx(75.0)
+    pace.limited(2, _limited())  # the probe fails
+    assert (pace.high, pace.rate) == pytest.approx((75.0, 50.0))
+    clock.now += 2.0
+    for _ in range(99):
+        clock.now += 0.02
+        pace.answered(3)
+    assert pace.rate == pytest.approx(50.0)
+    for _ in range(30):  # from the 100th answer on, it proves 50/s again
+        clock.now += 0.02
+        pace.answered(3)
+    assert pace.rate == pytest.approx(62.5)
 
 
 def test_answers_slower_than_the_rate_prove_nothing() -> None:
@@ -204,18 +336,42 @@ def test_the_answers_since_a_429_prove_a_rate() -> None:
 
 def test_a_proven_rate_that_fails_is_forgotten() -> None:
     clock = Clock()
-    pace = _after_a_cold_start(clock)
-    clock.now += 1.0
-    for _ in range(20):
-        clock.now += 0.02
-        pace.answered(1)
-    pace.limited(1, _limited())  # at 75/s
+    pace = _proven_twice_too_fast(clock)  # the 429 at 100/s
     clock.now += 1.0
     pace.answered(2)
     pace.limited(2, _limited())  # at 50/s, the rate proven: the bucket got slower
     assert pace.proven == 0.0
     assert pace.events == 3
     assert pace.rate is not None and pace.rate < 50.0
+
+
+def test_a_429_at_a_rate_the_answers_prove_is_timing_noise_within_a_share() -> None:
+    """A one-request bucket, paced at 5/s: the answers, one 0.15 s after another now and
+    then, prove it drains 6.7/s, yet a request reaches it early and is refused. Within
+    SHARE of the answers at that rate nothing changes (no event, the proofs stand) and
+    the pace sends it again after its Retry-After; another within the next 1 / SHARE
+    answers is an event."""
+    clock = Clock()
+    pace = Pace(10.0, clock=clock)
+    pace.reserve()
+    clock.now += 0.05
+    pace.answered(0)
+    pace.limited(0, _limited("100"))  # at 10/s: the bucket holds 1; 5/s, held 100 s
+    assert (pace.events, pace.burst) == (1, 1)
+    assert pace.rate == pytest.approx(5.0)
+    for k in range(100):
+        clock.now += 0.15 if k % 2 else 0.25
+        pace.answered(1)
+    assert pace.low == pytest.approx(1 / 0.15)
+    assert pace.limited(1, _limited("2")) == 2.0  # sent again by the pace
+    assert pace.events == 1
+    assert (pace.rate, pace.low) == pytest.approx((5.0, 1 / 0.15))
+    for _ in range(10):
+        clock.now += 0.2
+        pace.answered(1)
+    assert pace.limited(1, _limited()) == -1  # two in 110 answers: more than SHARE
+    assert pace.events == 2
+    assert pace.rate is not None and pace.rate < 5.0
 
 
 def test_a_known_rate_is_never_exceeded() -> None:

@@ -22,17 +22,28 @@ two measures of the bucket:
 - ``proven``, the highest rate answered for as long as a rate ``x`` too fast would take
   to fill the bucket (``burst * (1 + x) / x`` answers in a row, where ``x`` is how far
   below ``high`` it is, at least ``SHARE``), at that rate (not held back by a request
-  waiting out a ``Retry-After``).
+  waiting out a ``Retry-After``), to requests reserved at it (each worker reserves its
+  next request as soon as it is free: those reserved before a change go at the old rate).
 
 An *event* is a ``429`` after at least one answer let through since the previous one, to
 a request sent at the current rate (``429`` answers with none let through between are one
-event: an outage, another client). ``high`` becomes the rate it came at, and the pace goes
-back to the best of ``low`` and ``proven`` (``proven`` forgotten if it failed), or with
-none yet halfway in ratio between what the bucket let through per second since the
-previous event and ``high`` (at most half ``high``). It stays there until staying below
-``high`` lost as many answers as the ``429`` waited (``Retry-After * rate / (high -
-rate)`` seconds), then each proof moves it halfway to ``high`` (at most doubling it); once
-within ``2 * SHARE`` of it, ``SHARE`` past it, so that a bucket that grows is followed.
+event: an outage, another client). ``high`` becomes the rate it came at (none after the
+slow start's, whose requests go at once: it bounds no rate), and the pace goes back to the
+best of ``low`` and ``proven`` (``proven`` forgotten if it failed), or with none yet
+halfway in ratio between what the bucket let through per second since the previous event
+and ``high`` (at most half ``high``), its next request an interval after the ``429`` (the
+bucket was full then). It stays there until staying below ``high`` lost as many answers
+as the ``429`` waited (``Retry-After * rate / (high - rate)`` seconds) and, after a probe
+that failed between ``proven`` and ``high``, until ``1 / SHARE`` answers came back (the
+probes' ``429`` answers are about ``SHARE`` of the answers, however slow the bucket);
+then each proof moves it halfway to ``high`` (at most doubling it); once within
+``2 * SHARE`` of it, ``SHARE`` past it, so that a bucket that grows is followed.
+
+A ``429`` at a rate the answers prove (at most ``low``), while the ``429`` answers at that
+rate are at most ``SHARE`` of its answers, is no event: on a small bucket a request that
+reaches it a few milliseconds early is refused at a rate it drains (timing noise), and
+lowering the pace and forgetting ``low`` for each would ratchet it down. The pace sends it
+again after its ``Retry-After``; one more is an event.
 
 A request reserved before the latest event is reserved again. A ``429`` to a request sent
 at a pace corrected since, or with nothing let through since the latest event (part of
@@ -120,38 +131,49 @@ class Pace:
         self._replies = 0  # tries finished, whatever their outcome
         self._flying = 0  # in the slow start: tries started and not finished
         self._since_event = 0  # answers let through since the latest event, of its rate
+        self._noise = 0  # 429s at this rate, proven, at most SHARE of its answers
+        self._at_rate = 0  # answers let through at this rate
         self._event = (0.0, 0)  # when the latest event (or the first request) was, and
         # how many answers had been let through then
         self._proving = 0  # answers let through in a row at this rate
         self._proof_start = 0.0  # when the first of them was
+        self._fresh = 0.0  # answers before it are to requests reserved at an earlier rate
         self.proven = 0.0
         """The highest rate answered for as long as would fill the bucket were it too fast."""
         self._probe = 0.0  # when the rate may be raised again
+        self._probe_after = 0  # and after how many answers let through
         self._hold: tuple[float, float, RateLimitError] | None = None
         self.limit = math.inf if rate is None else float(rate)
         """The rate never exceeded: the user's ``rate_limit``."""
         if rate is not None:
             self._set_rate(float(rate))
 
-    def _space(self, rate: float, now: float | None = None) -> None:
-        """Space requests at ``rate``; ``now``: forget the slots reserved after it."""
-        from pyrate_limiter import InMemoryBucket, Rate
+    def _space(self, rate: float, refused: float | None = None) -> None:
+        """Space requests at ``rate``; ``refused``: when a ``429`` came (the bucket full
+        then): forget the slots reserved, the next one is an interval after it."""
+        from pyrate_limiter import InMemoryBucket, Rate, RateItem
 
         self._spacing = rate = min(rate, self.limit)
         interval = max(1, round(_MICROS / rate))
-        if interval != self._interval or now is not None:
+        if interval != self._interval or refused is not None:
             items = self._bucket.items if self._bucket is not None else []
-            if now is not None:
-                items = [item for item in items if item.timestamp <= now * _MICROS]
+            if refused is not None:
+                items = [RateItem("pace", round(refused * _MICROS))]
             # pyrate-limiter spaces items one microsecond more than the rate's interval
             self._bucket = InMemoryBucket([Rate(1, max(1, interval - 1))])
             self._bucket.items = items[-1:]
             self._interval = interval
 
-    def _set_rate(self, rate: float, now: float | None = None) -> None:
-        self._space(rate, now)
+    def _set_rate(self, rate: float, refused: float | None = None) -> None:
+        self._space(rate, refused)
         self.rate = self._spacing
-        self._proving = 0
+        self._proving = self._at_rate = self._noise = 0
+        # The requests reserved so far go at the previous rate: their answers prove nothing
+        # of this one (each worker reserves its next request as soon as it is free: up to
+        # ``workers / rate`` seconds ahead, 1.6 s with 8 workers at 5/s).
+        assert self._bucket is not None
+        items = self._bucket.items
+        self._fresh = items[-1].timestamp / _MICROS if items else 0.0
 
     def reserve(self, deadline: float = math.inf) -> tuple[float, int]:
         """When the next request may start (``clock`` seconds), and the pace's generation
@@ -248,12 +270,16 @@ class Pace:
             if generation != self.events:
                 return
             self._since_event += 1
+            self._at_rate += 1
             rate = self.rate
-            if rate is None or now < self._probe:
+            if rate is None or now < self._probe or self._answers < self._probe_after:
                 return
             # Proven: a rate x too fast (``x`` its share past the bucket's) fills the
             # bucket in burst * (1 + x) / x answers, where x is at most how far ``high`` is;
-            # answered at that rate (not held back by a request waiting out a 429).
+            # answered at that rate (not held back by a request waiting out a 429), to
+            # requests reserved at it.
+            if now < self._fresh:
+                return
             if not self._proving:
                 self._proof_start = now
             self._proving += 1
@@ -297,12 +323,20 @@ class Pace:
                 # Sent at a pace corrected since, or part of the latest event (a run of
                 # 429s with nothing let through between is one: an outage, another client).
                 return wait if self.events else -1
+            if self._spacing <= self.low and self._noise + 1 <= SHARE * self._at_rate:
+                # At a rate the answers prove the bucket drains, and the 429s at it at most
+                # SHARE of its answers: the request reached the bucket early (timing noise,
+                # on a small bucket), it did not get slower. Nothing changes (the proofs
+                # stand); the pace sends it again.
+                self._noise += 1
+                return wait
             self.events += 1
-            sent = (
-                self._spacing
-                if self._spacing < math.inf
-                else self._since_event / max(now - (self._start or now), 1e-6)
-            )
+            # A probe that failed between a proven rate and one refused (not the doubling
+            # of the first, nor a guess): bisecting costs at most SHARE of the answers.
+            bisecting = 0 < self.proven < self._spacing and self.high < math.inf
+            cold = self._spacing == math.inf  # the slow start's first 429
+            start = now if self._start is None else self._start
+            sent = self._since_event / max(now - start, 1e-6) if cold else self._spacing
             if self.burst == math.inf:  # the first event: the bucket held at most this many
                 self.burst = float(self._since_event)
             for _ in range(2):  # what the bucket holds and the proven rate, each from the other
@@ -315,7 +349,8 @@ class Pace:
                 self._through.clear()
                 self._refused.clear()
                 self._refused.append((now, self._answers))
-            self.high = sent
+            # The slow start sends what may be in flight at once: its 429 bounds no rate.
+            self.high = math.inf if cold else sent
             # Below the rate of the event: back to the rate proven, or else halfway in
             # ratio to what the bucket let through per second since the previous event
             # (at most half the rate of this one).
@@ -324,8 +359,10 @@ class Pace:
             rate = max(self.low, self.proven or min(sent / 2, math.sqrt(through * sent)))
             self._event = (now, self._answers)
             self._set_rate(rate, now)
-            # Raise it again once staying below ``high`` lost as many answers as a 429 waits.
+            # Raise it again once staying below ``high`` lost as many answers as a 429 waits
+            # and, after a probe that failed bisecting, once 1 / SHARE answers came back.
             self._probe = now + wait * rate / max(self.high - rate, SHARE * rate)
+            self._probe_after = self._answers + (round(1 / SHARE) if bisecting else 0)
             self._since_event = 0
             return -1
 
