@@ -395,7 +395,8 @@ def test_a_retry_after_past_the_deadline_holds_the_client_at_most_that_long() ->
         pace.reserve(deadline=clock.now + 60)  # would wait 3590 s: refused, not sent
     assert held.value.retry_after_seconds == 3590.0
     assert str(held.value) == (
-        "HTTP 429 rate limited, not sent: Mode asked to wait 3590 s more, past this call's deadline"
+        "rate limited, not sent: Mode asked to wait 3590 s more (a 429 to an earlier request),"
+        " past this call's deadline"
     )
     clock.now += 50  # the first call's deadline: the hold ends
     assert pace.reserve(deadline=clock.now + 60) == (clock.now, 0)

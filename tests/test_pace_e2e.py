@@ -71,7 +71,12 @@ def test_a_retry_after_past_the_deadline_never_poisons_a_sync_client(retry_after
     assert first.value.retry_after == held.value.retry_after == retry_after
     assert (first.value.retry_after_seconds or 0) > 3500
     assert (held.value.retry_after_seconds or 0) > 3500
-    assert held.value.status == 429
+    assert held.value.status is None  # no answer to this request: it was not sent
+    url = f"{server.url}/api/acme/reports/{REPORT}/runs/{RUN}/query_runs/f23owhgklkj"
+    assert str(held.value).startswith("rate limited, not sent: Mode asked to wait ")
+    assert str(held.value).endswith(
+        f" s more (a 429 to an earlier request), past this call's deadline (GET {url})"
+    )
     assert len(server.seen) == 2
 
 

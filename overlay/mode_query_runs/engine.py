@@ -48,6 +48,7 @@ from .errors import (
     APIConnectionError,
     APITimeoutError,
     ModeAPIError,
+    RateLimitError,
     credential_forms,
     without_userinfo,
 )
@@ -301,6 +302,26 @@ class _Transport:
                 ) from None
             raise
 
+    @contextlib.contextmanager
+    def _refusals(self, request: httpx.Request) -> Iterator[None]:
+        """A request the pace refused to send (``RateLimitError`` without a URL: it would
+        wait past its deadline) is named in the error, as every other error names it."""
+        try:
+            yield
+        except RateLimitError as refused:
+            if refused.url is not None:
+                raise
+            origin = self.session.origin
+            error = RateLimitError(
+                refused.message,
+                retry_after=refused.retry_after,
+                method=request.method,
+                url=origin.shown_url(request.url),
+                redactor=origin.redactor,
+            )
+            error.retry_after_seconds = refused.retry_after_seconds
+            raise error from None
+
     def _body_read(self, response: httpx.Response) -> BodyRead | None:
         """A read of ``response``'s body within its limits, or ``None`` (checked as it is:
         a result's content is streamed by the caller).
@@ -347,7 +368,10 @@ class ModeTransport(_Transport, httpx.BaseTransport):
                         response.close()
             return self._finish(read)
 
-        return tenacity.Retrying(**self.retry)(lambda: paced(self.session.pace, attempt, deadline))
+        with self._refusals(request):
+            return tenacity.Retrying(**self.retry)(
+                lambda: paced(self.session.pace, attempt, deadline)
+            )
 
 
 class AsyncModeTransport(_Transport, httpx.AsyncBaseTransport):
@@ -390,4 +414,5 @@ class AsyncModeTransport(_Transport, httpx.AsyncBaseTransport):
         async def paced_attempt() -> httpx.Response:
             return await apaced(self.session.pace, attempt, deadline)
 
-        return await tenacity.AsyncRetrying(**self.retry)(paced_attempt)
+        with self._refusals(request):
+            return await tenacity.AsyncRetrying(**self.retry)(paced_attempt)

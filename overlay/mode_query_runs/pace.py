@@ -192,7 +192,10 @@ class Pace:
                 if now >= until:
                     self._hold = None
                 elif asked > deadline:
-                    raise _refused(f"Mode asked to wait {asked - now:.0f} s more", asked - now, exc)
+                    reason = (
+                        f"Mode asked to wait {asked - now:.0f} s more (a 429 to an earlier request)"
+                    )
+                    raise _refused(reason, asked - now, exc)
                 else:
                     at = until
             if self._start is None:
@@ -209,7 +212,7 @@ class Pace:
             if self._bucket is not None:
                 at = self._slot(at, now)
             if at > deadline:
-                raise _refused(f"the client's pace has no room for {at - now:.1f} s", at - now)
+                raise _refused(f"the client's pace has room for it in {at - now:.3g} s", at - now)
             if self.rate is None and self.limit == math.inf:
                 self._flying += 1  # before the first event: no reservation is redone
             return at, self.events
@@ -369,11 +372,10 @@ class Pace:
 
 def _refused(reason: str, seconds: float, exc: RateLimitError | None = None) -> RateLimitError:
     """The ``RateLimitError`` of a request not sent: it would wait ``seconds``, past the
-    call's deadline (``exc``: the ``429`` that asked for the wait)."""
+    call's deadline (``exc``: the ``429`` to an earlier request that asked for the wait,
+    its ``Retry-After`` kept; no status: this request got none)."""
     error = RateLimitError(
         f"rate limited, not sent: {reason}, past this call's deadline",
-        status=exc.status if exc else None,
-        error_id=exc.error_id if exc else None,
         retry_after=exc.retry_after if exc else None,
     )
     error.retry_after_seconds = seconds
