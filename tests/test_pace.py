@@ -172,6 +172,13 @@ def test_the_slow_start_has_one_more_in_flight_than_answers_came_back() -> None:
     assert (pace.rate, pace.events) == (None, 0)
 
 
+def _answer(pace: Pace, clock: Clock, count: int, *, every: float, generation: int = 0) -> None:
+    """``count`` answers let through, one every ``every`` seconds of ``clock``."""
+    for _ in range(count):
+        clock.now += every
+        pace.answered(generation)
+
+
 def _after_a_cold_start(clock: Clock) -> Pace:
     """A pace whose slow start got 10 answers in 0.1 s, then a 429 (sent at 100/s)."""
     pace = Pace(clock=clock)
@@ -210,9 +217,7 @@ def _proven_twice_too_fast(clock: Clock) -> Pace:
     would take to fill the bucket (10 * (1 + 1) / 1 = 20 answers): doubled (no ``high``
     bounds it yet), then a 429 at 100/s."""
     pace = _after_a_cold_start(clock)
-    for _ in range(19):
-        clock.now += 0.02
-        pace.answered(1)
+    _answer(pace, clock, 19, every=0.02, generation=1)
     assert pace.rate == pytest.approx(50.0)
     assert pace.proven == 0.0
     clock.now += 0.02
@@ -231,9 +236,7 @@ def test_a_rate_answered_long_enough_is_proven_then_raised_halfway_to_high() -> 
     # It stays at 50/s until staying below 100/s lost as many answers as the 429 waited
     # (1 s * 50 / (100 - 50)), then proves it again (20 answers) and goes halfway.
     clock.now += 1.0
-    for _ in range(20):
-        clock.now += 0.02
-        pace.answered(2)
+    _answer(pace, clock, 20, every=0.02, generation=2)
     assert pace.rate == pytest.approx(75.0)
     # A 429 at 75/s: back to the proven rate, 75/s the new high.
     pace.limited(2, _limited())
@@ -258,9 +261,7 @@ def test_answers_to_requests_reserved_at_an_earlier_rate_prove_nothing() -> None
     clock = Clock()
     pace = _after_a_cold_start(clock)
     reserved = [pace.reserve()[0] for _ in range(60)]  # at 50/s: 1.18 s ahead
-    for _ in range(20):
-        clock.now += 0.02
-        pace.answered(1)
+    _answer(pace, clock, 20, every=0.02, generation=1)
     assert pace.rate == pytest.approx(100.0)  # proven 50/s, doubled
     while clock.now < reserved[-1]:  # the answers to the rest, sent at 50/s
         clock.now += 0.01
@@ -280,16 +281,12 @@ def test_a_probe_that_fails_bisecting_costs_at_most_a_share_of_the_answers() -> 
     clock = Clock()
     pace = _proven_twice_too_fast(clock)  # the doubling failed: 100/s refused
     clock.now += 1.0
-    for _ in range(20):
-        clock.now += 0.02
-        pace.answered(2)
+    _answer(pace, clock, 20, every=0.02, generation=2)
     assert pace.rate == pytest.approx(75.0)
     pace.limited(2, _limited())  # the probe fails
     assert (pace.high, pace.rate) == pytest.approx((75.0, 50.0))
     clock.now += 2.0
-    for _ in range(99):
-        clock.now += 0.02
-        pace.answered(3)
+    _answer(pace, clock, 99, every=0.02, generation=3)
     assert pace.rate == pytest.approx(50.0)
     for _ in range(30):  # from the 100th answer on, it proves 50/s again
         clock.now += 0.02
@@ -303,9 +300,7 @@ def test_answers_slower_than_the_rate_prove_nothing() -> None:
     clock = Clock()
     pace = _after_a_cold_start(clock)
     clock.now += 1.0
-    for _ in range(40):
-        clock.now += 0.05
-        pace.answered(1)
+    _answer(pace, clock, 40, every=0.05, generation=1)
     assert pace.rate == pytest.approx(50.0)
     assert pace.proven == 0.0
 
@@ -315,9 +310,7 @@ def test_the_answers_let_through_prove_a_rate() -> None:
     clock = Clock()
     pace = _after_a_cold_start(clock)
     clock.now += 60.0
-    for _ in range(64):
-        clock.now += 0.025
-        pace.answered(0)
+    _answer(pace, clock, 64, every=0.025)
     assert pace.low == pytest.approx(54 / 1.575)
 
 
@@ -328,9 +321,7 @@ def test_the_answers_since_a_429_prove_a_rate() -> None:
     pace = _after_a_cold_start(clock)
     clock.now += 60.0
     assert pace.limited(1, _limited()) == 1.0  # nothing let through since the event: part of it
-    for _ in range(10):
-        clock.now += 0.1
-        pace.answered(1)
+    _answer(pace, clock, 10, every=0.1, generation=1)
     assert pace.low == pytest.approx(8.0)
 
 
@@ -366,9 +357,7 @@ def test_a_429_at_a_rate_the_answers_prove_is_timing_noise_within_a_share() -> N
     assert pace.limited(1, _limited("2")) == 2.0  # sent again by the pace
     assert pace.events == 1
     assert (pace.rate, pace.low) == pytest.approx((5.0, 1 / 0.15))
-    for _ in range(10):
-        clock.now += 0.2
-        pace.answered(1)
+    _answer(pace, clock, 10, every=0.2, generation=1)
     assert pace.limited(1, _limited()) == -1  # two in 110 answers: more than SHARE
     assert pace.events == 2
     assert pace.rate is not None and pace.rate < 5.0
