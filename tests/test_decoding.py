@@ -110,11 +110,12 @@ def test_gzip_members_are_read_in_turn() -> None:
     ("coding", "coded", "reason"),
     [
         ("gzip", gzip.compress(b"x" * 1000)[:-9], "the body ends before its coded stream does"),
-        ("gzip", gzip.compress(b"x") + b"G", "the body ends before its coded stream does"),
+        ("gzip", gzip.compress(b"x") + b"G", "a byte follows its coded stream"),
         ("gzip", gzip.compress(b"x") + b"GARBAGE", "Error -3 while decompressing data: "),
         ("deflate", zlib.compress(b"x" * 1000)[:-2], "the body ends before its coded stream does"),
+        ("gzip", gzip.compress(b"x") + b"\0" * 8 + b"G", "bytes after the zero padding"),
     ],
-    ids=["cut", "one byte after", "garbage after", "deflate cut"],
+    ids=["cut", "one byte after", "garbage after", "deflate cut", "garbage after padding"],
 )
 def test_a_cut_stream_or_bytes_after_it_are_refused(coding: str, coded: bytes, reason: str) -> None:
     with pytest.raises(UnsupportedEncoding) as caught:
@@ -125,3 +126,21 @@ def test_a_cut_stream_or_bytes_after_it_are_refused(coding: str, coded: bytes, r
 def test_an_empty_coded_body_is_empty() -> None:
     assert decoded("gzip", b"") == []
     assert decoded("gzip, deflate", b"") == []
+
+
+def test_raw_deflate_whose_last_piece_zlib_holds_back_is_read_whole() -> None:
+    """A full piece with no input left may not be all: zlib can hold more output (raw
+    deflate has no trailer to feed it out)."""
+    for size in (CHUNK_BYTES + 1, 2 * CHUNK_BYTES + 2, 5 * CHUNK_BYTES + 7):
+        body = b"a" * size
+        raw = zlib.compressobj(wbits=-zlib.MAX_WBITS)
+        coded = raw.compress(body) + raw.flush()
+        for feed in (len(coded), 7):
+            assert b"".join(decoded("deflate", coded, feed=feed)) == body, (size, feed)
+
+
+def test_zero_padding_after_gzip_ends_the_body() -> None:
+    """As ``gzip.decompress`` reads it (some servers pad to a block)."""
+    coded = gzip.compress(b"rows") + b"\0" * 1000
+    for feed in (1, 3, 4096):
+        assert b"".join(decoded("gzip", coded, feed=feed)) == b"rows"

@@ -127,6 +127,22 @@ def test_the_deadline_covers_the_status_line_headers_and_1xx(case: str, retries:
     assert attempts * TIMEOUT <= took < attempts * CAP + 1.5 * retries
 
 
+def test_no_proxy_alone_keeps_the_deadline(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``NO_PROXY`` names no proxy (``urllib.request.getproxies`` gives it as ``no``): the
+    SDK's own pool, and its deadline, stay."""
+    monkeypatch.setenv("NO_PROXY", "localhost,127.0.0.1")
+    with raw_server(trickled_head) as base_url:
+        with ModeClient(
+            "acme", "t", "s", base_url=base_url, timeout=TIMEOUT, max_retries=0
+        ) as mode:
+            started = time.perf_counter()
+            with pytest.raises(APITimeoutError) as caught:
+                mode.get_query_run("r1", "u1", "q1")
+            took = time.perf_counter() - started
+    assert str(caught.value) == message(base_url)
+    assert TIMEOUT <= took < CAP
+
+
 def test_a_proxy_the_environment_names_is_still_used(monkeypatch: pytest.MonkeyPatch) -> None:
     """The deadline-bound pool serves only unproxied clients: with ``HTTP_PROXY`` set, the
     request goes to the proxy (httpx's own pool), as it did before."""

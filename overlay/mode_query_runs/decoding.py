@@ -43,21 +43,24 @@ class _Stage:
     """One coding's decoder, giving at most ``CHUNK_BYTES`` per piece.
 
     The body is one coded stream or several one after another (gzip's members); each
-    must end, and nothing may follow the last one.
+    must end, and nothing may follow the last one but zero bytes after gzip (padding).
     """
 
     def __init__(self, coding: str) -> None:
         self.coding = coding
         self._decoder: Any = None  # the stream under way; made from its first two bytes
         self._head = b""
+        self._streams = 0  # streams ended
+        self._padded = False  # zeros after the last gzip member
 
     def feed(self, data: bytes) -> Iterator[bytes]:
-        while data:
+        while True:
             if self._decoder is None:
-                data, self._head = self._head + data, b""
+                data = self._after_streams(self._head + data)
                 if len(data) < 2:
                     self._head = data
                     return
+                self._head = b""
                 self._decoder = zlib.decompressobj(_format(self.coding, data))
             try:
                 piece = self._decoder.decompress(data, CHUNK_BYTES)
@@ -68,17 +71,34 @@ class _Stage:
                 yield piece
             if self._decoder.eof:  # a next stream (member) may follow
                 data, self._decoder = self._decoder.unused_data + data, None
+                self._streams += 1
             elif not data and len(piece) < CHUNK_BYTES:
-                return  # all taken, nothing held back
+                return  # all taken, nothing held back (a full piece: zlib may hold more)
+
+    def _after_streams(self, data: bytes) -> bytes:
+        """``data`` where a stream may start: after a gzip member, zero bytes are padding
+        (as ``gzip.decompress`` reads them) and end the body.
+
+        Raises:
+            UnsupportedEncoding: bytes other than zeros after the padding.
+        """
+        if self._streams and self.coding == "gzip" and (self._padded or data[:1] == b"\0"):
+            self._padded = True
+            if data.strip(b"\0"):
+                raise self._invalid("bytes after the zero padding that ends it")
+            return b""
+        return data
 
     def end(self) -> None:
         """Check that the body ended where a coded stream did (none at all: empty).
 
         Raises:
-            UnsupportedEncoding: the last stream was cut short.
+            UnsupportedEncoding: the last stream was cut short, or a byte follows it.
         """
-        if self._decoder is not None or self._head:
+        if self._decoder is not None or (self._head and not self._streams):
             raise self._invalid("the body ends before its coded stream does")
+        if self._head:
+            raise self._invalid("a byte follows its coded stream")
 
     def _invalid(self, reason: str) -> UnsupportedEncoding:
         return UnsupportedEncoding(f"body is not valid {self.coding}: {reason}")

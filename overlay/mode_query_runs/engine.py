@@ -79,7 +79,7 @@ def _own_pool(kind: type[httpx.Client] | type[httpx.AsyncClient], origin: Origin
             that is not one, a missing ``SSL_CERT_FILE``).
     """
     try:
-        if not urllib.request.getproxies():
+        if not [scheme for scheme in urllib.request.getproxies() if scheme != "no"]:
             return DeadlineTransport() if kind is httpx.Client else httpx.AsyncHTTPTransport()
         pool = kind(follow_redirects=False, cookies=_no_cookies())
     except (ImportError, ValueError, OSError, httpx.InvalidURL) as exc:

@@ -98,7 +98,11 @@ class Redactor:
         kept = dict.fromkeys(form for form in forms if len(form) >= _MIN_SECRET)
         self._forms = tuple(sorted(kept, key=len, reverse=True))  # the longest first
         # In any case: httpx lower-cases a URL's host, where a server may echo a secret.
-        self._pattern = re.compile("|".join(map(re.escape, self._forms)), re.IGNORECASE)
+        # Each form is looked for in the lower-cased text first (linear); only a form
+        # found is replaced, by a pattern of its own.
+        self._patterns = [
+            (form.lower(), re.compile(re.escape(form), re.IGNORECASE)) for form in self._forms
+        ]
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({len(self._forms)} forms)"
@@ -111,7 +115,12 @@ class Redactor:
 
         Redact before cutting text short: a cut credential is no longer found.
         """
-        return self._pattern.sub(_REDACTED, text) if self._forms else text
+        lowered = text.lower()
+        for form, pattern in self._patterns:
+            if form in lowered:
+                text = pattern.sub(_REDACTED, text)
+                lowered = text.lower()
+        return text
 
     @contextlib.contextmanager
     def scope(self) -> Iterator[None]:
