@@ -11,7 +11,7 @@ SDK asks for (``Accept-Encoding: gzip, deflate``), in any chain; ``identity`` is
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 __all__ = ["ACCEPT_ENCODING", "CHUNK_BYTES", "Decoding", "UnsupportedEncoding"]
@@ -160,11 +160,3 @@ class Decoding:
             return
         for piece in self._stages[index].feed(data):
             yield from self._through(index + 1, piece)
-
-
-def decoded(raw: Iterable[bytes], content_encoding: str | None) -> Iterator[bytes]:
-    """The decoded pieces of a body whose raw bytes ``raw`` gives (see ``Decoding``)."""
-    decoding = Decoding(content_encoding)
-    for data in raw:
-        yield from decoding.feed(data)
-    yield from decoding.close()
