@@ -10,6 +10,12 @@ server of the bundled cassettes it
 - gets every recorded Query Run the same three ways (``get --json``): its recorded body;
 - downloads every recorded result (``content.csv`` / ``content.json``, through the
   storage redirect where one is recorded) with both clients: the recorded bytes;
+- reads every recording without a ``SpecDriftWarning`` (a recording that strays from the
+  spec, such as a Query Run without its required ``state``, is a problem here even though
+  the tolerant reader gives it back as sent);
+- lists and gets every recording once more from a second mock server whose recordings
+  carry a field the spec does not name in each of their JSON objects (what Mode adds
+  between two spec versions): the clients must give it back too (:func:`with_additions`);
 
 and then counts which recorded interactions the server was asked for
 (:func:`reach`), so the run can say how many of them it reached.
@@ -23,18 +29,24 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
+import warnings
 from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from mode_query_runs import AsyncModeClient, ModeClient
-from mode_query_runs.testing.cassette import Interaction, load_directory
+from mode_query_runs import AsyncModeClient, ModeClient, SpecDriftWarning
+from mode_query_runs.testing.cassette import Interaction, dump_cassette, load_directory
 from mode_query_runs.testing.server import MockServer
 from mode_query_runs.wire import to_wire
 
-__all__ = ["reach", "replay"]
+__all__ = ["ADDED_FIELD", "reach", "replay", "with_additions"]
 
 _PATH_PARTS = 8  # /api/ACCOUNT/reports/REPORT/runs/RUN/query_runs[/QUERY_RUN]
+ADDED_FIELD = "contract_added_field"
+"""The key :func:`with_additions` adds to every JSON object of a recorded API body."""
 
 
 def _parts(interaction: Interaction) -> list[str]:
@@ -80,18 +92,75 @@ def _cli(server: MockServer, *args: str) -> Any:
     return json.loads(result.stdout)
 
 
-def replay(server: MockServer) -> list[str]:
-    """Drive the SDK (sync, async) and the CLI through every recording; the problems found.
+def replay(server: MockServer, *, cli: bool = True) -> list[str]:
+    """Drive the SDK (sync, async) and the CLI (``cli=False``: not it) through every
+    recording, then the SDK through every recording with additions; the problems found.
 
-    Each problem names the recording (``cassette#index``) and the way it was read.
+    Each problem names the recording (``cassette#index``) and the way it was read; each
+    ``SpecDriftWarning`` the SDK warned is one too (the additions are the spec's: its
+    objects take properties it does not name).
     """
+    with warnings.catch_warnings(record=True) as drifted:
+        warnings.simplefilter("always", SpecDriftWarning)
+        problems = _replay(server, cli=cli)
+        with tempfile.TemporaryDirectory() as tmp:
+            directory = Path(tmp)
+            for name, changed in with_additions(load_directory(server.cassettes)).items():
+                dump_cassette(changed, directory / name)
+            with MockServer(directory) as added:
+                problems += [
+                    f"with {ADDED_FIELD}: {p}" for p in _replay(added, cli=False, downloads=False)
+                ]
+    return problems + [
+        f"a recording strays from the spec: {warning.message}"
+        for warning in drifted
+        if issubclass(warning.category, SpecDriftWarning)
+    ]
+
+
+def with_additions(interactions: list[Interaction]) -> dict[str, list[Interaction]]:
+    """The recordings by cassette file name, with ``ADDED_FIELD`` in every JSON object of
+    each HAL+JSON body (page, Query Run, ``_links``, ``_embedded``, ``pagination``, ...)
+    but those whose keys are relations' (a ``Link`` names ``href`` and ``templated``
+    only, and a relation of that name would be one more link)."""
+    by_file: dict[str, list[Interaction]] = {}
+    for interaction in interactions:
+        name = interaction.source.partition("#")[0]
+        parts = _parts(interaction)
+        if interaction.status == 200 and not parts[-1].startswith("content."):
+            body = _added(json.loads(interaction.body))
+            interaction = replace(interaction, body=json.dumps(body, indent=2))
+        by_file.setdefault(name, []).append(interaction)
+    return by_file
+
+
+def _added(value: Any, key: str = "") -> Any:
+    if isinstance(value, list):
+        return [_added(item, key) for item in value]
+    if not isinstance(value, dict):
+        return value
+    changed = {k: _added(v, k) for k, v in value.items()}
+    if key != "_links" and "href" not in value:
+        changed[ADDED_FIELD] = {"kept": [1, None, "text"]}
+    return changed
+
+
+def _replay(server: MockServer, *, cli: bool, downloads: bool = True) -> list[str]:
     interactions = load_directory(server.cassettes)
     by_key = {interaction.key: interaction for interaction in interactions}
     problems: list[str] = []
 
-    def check(what: str, interaction: Interaction, got: Any, expected: Any) -> None:
-        if got != expected:
-            problems.append(f"{interaction.source} ({what}): got {got!r:.300}")
+    def check(
+        what: str, interaction: Interaction, expected: Any, call: Callable[..., Any], *args: Any
+    ) -> None:
+        """``call(*args)`` must give ``expected``; an exception it raises is a problem too."""
+        try:
+            found = call(*args)
+        except Exception as error:  # whatever the client raised: the replay goes on
+            problems.append(f"{interaction.source} ({what}): raised {error!r:.300}")
+            return
+        if found != expected:
+            problems.append(f"{interaction.source} ({what}): got {found!r:.300}")
 
     sync = ModeClient(server.account, server.token, server.secret, base_url=server.base_url)
     with sync:
@@ -99,57 +168,93 @@ def replay(server: MockServer) -> list[str]:
             parts = _parts(interaction)
             if interaction.status != 200 or parts[-1].startswith("content."):
                 continue
-            report, run = parts[4], parts[6]
+            report, run, query_run = parts[4], parts[6], parts[-1]
             if len(parts) == _PATH_PARTS and "?" not in interaction.key[1]:
                 expected = _listing_runs(by_key, interaction)
                 check(
                     "ModeClient.list_query_runs",
                     interaction,
-                    [to_wire(r) for r in sync.list_query_runs(report, run)],
                     expected,
+                    _sync_list,
+                    sync,
+                    report,
+                    run,
                 )
                 check(
                     "AsyncModeClient.list_query_runs",
                     interaction,
-                    asyncio.run(_async_list(server, report, run)),
                     expected,
+                    asyncio.run,
+                    _async_list(server, report, run),
                 )
-                check("list --json", interaction, _cli(server, "list", report, run), expected)
+                if cli:
+                    check("list --json", interaction, expected, _cli, server, "list", report, run)
             elif len(parts) == _PATH_PARTS + 1:
                 expected = json.loads(interaction.body)
-                query_run = parts[-1]
                 check(
                     "ModeClient.get_query_run",
                     interaction,
-                    to_wire(sync.get_query_run(report, run, query_run)),
                     expected,
+                    _sync_get,
+                    sync,
+                    report,
+                    run,
+                    query_run,
                 )
                 check(
                     "AsyncModeClient.get_query_run",
                     interaction,
-                    asyncio.run(_async_get(server, report, run, query_run)),
                     expected,
+                    asyncio.run,
+                    _async_get(server, report, run, query_run),
                 )
-                check(
-                    "get --json", interaction, _cli(server, "get", report, run, query_run), expected
-                )
-        for interaction in interactions:
+                if cli:
+                    got = ("get", report, run, query_run)  # the command's arguments
+                    check("get --json", interaction, expected, _cli, server, *got)
+        for interaction in interactions if downloads else []:
             parts = _parts(interaction)
             if not parts[-1].startswith("content.") or "?" in interaction.key[1]:
                 continue
-            expected_bytes = _final_body(by_key, interaction).encode("utf-8")
             form = parts[-1].removeprefix("content.")
-            finished = sync.get_query_run(parts[4], parts[6], parts[-3])
-            written = io.BytesIO()
-            sync.download_result(finished, written, format=form)
-            check("ModeClient.download_result", interaction, written.getvalue(), expected_bytes)
+            try:
+                expected_bytes = _final_body(by_key, interaction).encode("utf-8")
+            except KeyError as missing:
+                problems.append(
+                    f"{interaction.source}: its redirect leads to no recording {missing}"
+                )
+                continue
+            check(
+                "ModeClient.download_result",
+                interaction,
+                expected_bytes,
+                _sync_download,
+                sync,
+                parts,
+                form,
+            )
             check(
                 "AsyncModeClient.download_result",
                 interaction,
-                asyncio.run(_async_download(server, parts, form)),
                 expected_bytes,
+                asyncio.run,
+                _async_download(server, parts, form),
             )
     return problems
+
+
+def _sync_list(sync: ModeClient, report: str, run: str) -> list[Any]:
+    return [to_wire(query_run) for query_run in sync.list_query_runs(report, run)]
+
+
+def _sync_get(sync: ModeClient, report: str, run: str, query_run: str) -> Any:
+    return to_wire(sync.get_query_run(report, run, query_run))
+
+
+def _sync_download(sync: ModeClient, parts: list[str], form: str) -> bytes:
+    finished = sync.get_query_run(parts[4], parts[6], parts[-3])
+    written = io.BytesIO()
+    sync.download_result(finished, written, format=form)
+    return written.getvalue()
 
 
 def _final_body(by_key: dict[tuple[str, str], Interaction], interaction: Interaction) -> str:

@@ -18,12 +18,16 @@ arguments go to ``st run`` (``-n 20``, ``--seed N``, ``--phases examples,statefu
 
 Afterwards it prints, per operation, how many test cases were sent and how many got each
 status, and exits non-zero when schemathesis failed or an operation never got a 200.
+Against the mock it first regenerates the client from the spec (the pinned
+openapi-python-client, as ``nox -s generate``) and fails when ``generated/`` differs: the
+SDK the replay holds to the recordings is then the spec's.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import filecmp
 import json
 import os
 import subprocess
@@ -42,6 +46,7 @@ except ModuleNotFoundError:  # run as a script: tests/contract is sys.path[0]
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "openapi" / "mode.yaml"
+GENERATED = ROOT / "generated" / "mode_api_client"
 AUTH_CONFIG = """\
 [auth.basic]
 username = "${MODE_API_TOKEN}"
@@ -147,6 +152,53 @@ def config_text(url: str | None, environ: dict[str, str]) -> str:
     return text
 
 
+def generated_differences() -> list[str]:
+    """How ``generated/`` differs from what the spec and templates give (``[]``: not at all).
+
+    Regenerates (:func:`generate_into`) into a temporary directory and compares; a
+    generator that fails is one difference, with its output.
+    """
+    with tempfile.TemporaryDirectory() as tmp:
+        fresh = Path(tmp) / "mode_api_client"
+        failure = generate_into(ROOT, fresh)
+        return [failure] if failure else _differences(fresh, GENERATED)
+
+
+def generate_into(root: Path, target: Path) -> str | None:
+    """Generate the client of ``root``'s spec and templates into ``target``: ``None``, or
+    why the generator failed (its output).
+
+    Runs the pinned ``openapi-python-client`` of this environment (with its ruff
+    post-hooks, found beside this Python) with the arguments ``nox -s generate`` gives it.
+    """
+    bin_dir = Path(sys.executable).parent
+    env = {**os.environ, "PATH": os.pathsep.join([str(bin_dir), os.environ.get("PATH", "")])}
+    generator = [
+        *(str(bin_dir / "openapi-python-client"), "generate"),
+        *("--path", str(root / "openapi" / "mode.yaml")),
+        *("--config", str(root / "generator-config.yml")),
+        *("--custom-template-path", str(root / "templates"), "--meta", "none"),
+        *("--output-path", str(target), "--overwrite", "--fail-on-warning"),
+    ]
+    with tempfile.TemporaryDirectory() as tmp:
+        done = subprocess.run(
+            generator, env=env, cwd=tmp, capture_output=True, text=True, check=False
+        )
+    if done.returncode != 0:
+        return f"the generator failed: {(done.stdout + done.stderr).strip()[-2000:]}"
+    return None
+
+
+def _differences(fresh: Path, kept: Path) -> list[str]:
+    compared = filecmp.dircmp(fresh, kept, ignore=["__pycache__"])
+    found = [f"not in generated/: {n}" for n in compared.left_only]
+    found += [f"not generated: {Path(compared.right, n)}" for n in compared.right_only]
+    found += [f"differs: {Path(compared.right, n)}" for n in compared.diff_files]
+    for name in compared.common_dirs:
+        found += _differences(fresh / name, kept / name)
+    return found
+
+
 def run(url: str | None, extra: list[str], *, explore: bool = False) -> int:
     """Run schemathesis, print the per-operation table; the exit status (0: passed).
 
@@ -156,6 +208,9 @@ def run(url: str | None, extra: list[str], *, explore: bool = False) -> int:
     """
     if url is None and not explore and "--seed" not in extra:
         extra = ["--seed", str(SEED), *extra]
+    stale = generated_differences() if url is None else []
+    for difference in stale:
+        print(f"contract: error: generated/ is not the spec's: {difference}", file=sys.stderr)
     with tempfile.TemporaryDirectory() as tmp, _target(url) as (base_url, env, server):
         config = Path(tmp) / "schemathesis.toml"
         config.write_text(config_text(url, env), "utf-8")
@@ -192,7 +247,7 @@ def run(url: str | None, extra: list[str], *, explore: bool = False) -> int:
     unreached = operations_without_200(counts)
     for label in unreached:
         print(f"contract: error: no test case of {label} got a 200 response", file=sys.stderr)
-    return status or replayed or (1 if unreached else 0)
+    return status or replayed or (1 if unreached or stale else 0)
 
 
 def _replay(server: MockServer | None) -> int:

@@ -6,11 +6,17 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
-from contract.replay_recordings import reach, replay
-from mode_query_runs.testing.cassette import bundled_directory, dump_cassette, load_directory
+from contract.replay_recordings import ADDED_FIELD, reach, replay, with_additions
+from mode_query_runs.testing.cassette import (
+    Interaction,
+    bundled_directory,
+    dump_cassette,
+    load_directory,
+)
 from mode_query_runs.testing.server import MockServer
 
-GET = "/api/acme/reports/a1b2c3d4e5f6/runs/5c4b3a291807/query_runs/2d6e0c4f9a1b"
+LIST = "/api/acme/reports/a1b2c3d4e5f6/runs/5c4b3a291807/query_runs"
+GET = f"{LIST}/2d6e0c4f9a1b"
 
 
 def test_every_recording_is_given_back_and_reached() -> None:
@@ -37,3 +43,56 @@ def test_a_client_that_gives_back_other_than_recorded_is_caught(tmp_path: Path) 
     assert [problem.split(": got ")[0] for problem in problems] == [
         f"changed.yaml#2 ({way})" for way in ways
     ]
+
+
+def test_the_sdk_gives_back_every_recording() -> None:
+    """The SDK's part alone (no CLI): the fast entry point of ``nox -s mutation``."""
+    with MockServer() as server:
+        assert replay(server, cli=False) == []
+        assert reach(server, lambda: list(server.requests)) == (26, 26)
+
+
+def test_a_recording_that_strays_from_the_spec_is_caught(tmp_path: Path) -> None:
+    """A Query Run on listing page 2 without its required ``state``: the tolerant reader
+    gives it back as recorded, and warns; the warning is the replay's problem."""
+    changed = []
+    for interaction in load_directory(bundled_directory()):
+        if interaction.key[1].endswith("?page=2"):
+            body = json.loads(interaction.body)
+            del body["_embedded"]["query_runs"][2]["state"]
+            interaction = replace(interaction, body=json.dumps(body))
+        changed.append(interaction)
+    dump_cassette(changed, tmp_path / "changed.yaml")
+    with MockServer(tmp_path) as server:
+        problems = replay(server, cli=False)
+    drift = (
+        "a recording strays from the spec: listQueryRunsForReportRun:"
+        " $._embedded.query_runs[2].state: the spec expects present, found missing"
+    )
+    assert problems == [drift] * 4  # sync and async, as recorded and with additions
+
+
+def test_additions_are_in_every_object_but_links() -> None:
+    body = {
+        "_links": {"self": {"href": "/a"}, "next_page": [{"href": "/b"}]},
+        "_embedded": {"query_runs": [{"token": "t", "parameters": {}}]},
+        "pagination": None,
+    }
+    uri = f"https://app.mode.com{LIST}"
+    interaction = Interaction("GET", uri, 200, "OK", {}, json.dumps(body), "c.yaml#0")
+    [(name, [added])] = with_additions([interaction]).items()
+    kept = {"kept": [1, None, "text"]}
+    assert (name, json.loads(added.body)) == (
+        "c.yaml",
+        {
+            "_links": {"self": {"href": "/a"}, "next_page": [{"href": "/b"}]},
+            "_embedded": {
+                "query_runs": [
+                    {"token": "t", "parameters": {ADDED_FIELD: kept}, ADDED_FIELD: kept}
+                ],
+                ADDED_FIELD: kept,
+            },
+            "pagination": None,
+            ADDED_FIELD: kept,
+        },
+    )
