@@ -7,6 +7,8 @@
 - ``nox -s docs``: build the documentation site in strict mode (``site/``).
 - ``nox -s contract``: schemathesis against the recorded mock server (``-- --url URL``:
   any server); ``nox -s fuzz``: the client-side property tests with more examples.
+- ``nox -s faults`` / ``mutation`` (not by default): issue 23's 13 faults against the
+  contract run; the mutation score of the paging, links and reading code.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import filecmp
 import glob
+import json
 import os
 import shutil
 import tempfile
@@ -67,6 +70,8 @@ TEMPLATES = ROOT / "templates"
 GENERATED = ROOT / "generated" / "mode_api_client"
 GENERATOR = ["openapi-python-client==0.29.1", "ruff==0.17.5"]
 PYTHON_SOURCES = ["overlay", "tests", "scripts", "benchmarks", "docs", "noxfile.py"]
+# The least share of mutants the contract run's SDK replay must kill (`nox -s mutation`).
+MUTATION_FLOOR = 0.9
 
 
 @contextlib.contextmanager
@@ -177,6 +182,55 @@ def contract_explore(session: nox.Session) -> None:
     """The contract run with a random seed (``contract`` fixes one): to explore, not in CI."""
     session.install("-e", ".[dev]")
     session.run("python", "tests/contract/run_schemathesis.py", "--explore", *session.posargs)
+
+
+@nox.session
+def faults(session: nox.Session) -> None:
+    """Issue 23's 13 faults against the contract checks alone (``scripts/faults.py``).
+
+    Each fault is made in a scratch copy of the repository (never the working tree) and
+    ``tests/contract/run_schemathesis.py`` runs there; prints caught / missed per fault
+    and ``N of 13 caught``, and fails below 12. ``-- NAME ...``: only those faults;
+    ``-- --keep``: keep each copy and its log. Not run by default (about 10 minutes).
+    """
+    session.install("-e", ".[dev]")
+    session.run("python", "scripts/faults.py", *session.posargs)
+
+
+@nox.session
+def mutation(session: nox.Session) -> None:
+    """The mutation score of the paging, links and reading code against the contract run's
+    SDK replay (mutmut; ``[tool.mutmut]`` in pyproject.toml). Not run by default.
+
+    mutmut 3 imports mutants from ``src/`` only, so ``overlay/mode_query_runs`` is copied
+    to ``src/mode_query_runs`` of a scratch directory (with ``tests/`` and
+    ``pyproject.toml``) and mutmut runs there; prints the killed / total share and each
+    surviving mutant's diff, and fails below ``MUTATION_FLOOR``.
+    """
+    session.install("-e", ".[dev,mutation]")
+    ignore = shutil.ignore_patterns("__pycache__", ".mypy_cache", ".pytest_cache")
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        shutil.copytree(
+            ROOT / "overlay" / "mode_query_runs", work / "src" / "mode_query_runs", ignore=ignore
+        )
+        shutil.copytree(ROOT / "tests", work / "tests", ignore=ignore)
+        shutil.copy2(ROOT / "pyproject.toml", work / "pyproject.toml")
+        with session.chdir(work):
+            session.run("mutmut", "run", "--max-children", str(os.cpu_count() or 1))
+            session.run("mutmut", "export-cicd-stats")
+            stats = json.loads((work / "mutants" / "mutmut-cicd-stats.json").read_text("utf-8"))
+            listed = session.run("mutmut", "results", silent=True) or ""
+            for line in listed.splitlines():
+                name, _, status = line.strip().partition(": ")
+                if status == "survived":
+                    session.run("mutmut", "show", name)
+    killed, total = stats["killed"], stats["total"]
+    session.log(
+        f"mutation score: {killed} of {total} mutants killed ({killed / total:.1%}); {stats}"
+    )
+    if killed < MUTATION_FLOOR * total:
+        session.error(f"below {MUTATION_FLOOR:.0%} of the mutants killed")
 
 
 @nox.session

@@ -187,14 +187,13 @@ FAULTS = (
     ),
     Fault(
         "cassette-wrong-type",
-        "a cassette value of the wrong type (`data_source_id` a string in a recorded get)",
+        "a cassette value of the wrong type (`query_token` a number in a recorded get)",
         (
             Edit(
                 SINGLE,
-                '          "completed_at": "2026-11-02T08:15:06.021Z",\n'
-                '          "data_source_id": 42,\n',
-                '          "completed_at": "2026-11-02T08:15:06.021Z",\n'
-                '          "data_source_id": "42",\n',
+                '          "max_result_bytes": 104857600,\n'
+                '          "query_token": "c9d1e3f5a7b9",\n',
+                '          "max_result_bytes": 104857600,\n          "query_token": 91357,\n',
             ),
         ),
     ),

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import filecmp
 import json
 import os
 import subprocess
@@ -161,7 +160,7 @@ def generated_differences() -> list[str]:
     with tempfile.TemporaryDirectory() as tmp:
         fresh = Path(tmp) / "mode_api_client"
         failure = generate_into(ROOT, fresh)
-        return [failure] if failure else _differences(fresh, GENERATED)
+        return [failure] if failure else tree_differences(fresh, GENERATED)
 
 
 def generate_into(root: Path, target: Path) -> str | None:
@@ -189,13 +188,25 @@ def generate_into(root: Path, target: Path) -> str | None:
     return None
 
 
-def _differences(fresh: Path, kept: Path) -> list[str]:
-    compared = filecmp.dircmp(fresh, kept, ignore=["__pycache__"])
-    found = [f"not in generated/: {n}" for n in compared.left_only]
-    found += [f"not generated: {Path(compared.right, n)}" for n in compared.right_only]
-    found += [f"differs: {Path(compared.right, n)}" for n in compared.diff_files]
-    for name in compared.common_dirs:
-        found += _differences(fresh / name, kept / name)
+def tree_differences(fresh: Path, kept: Path) -> list[str]:
+    """Each file (``__pycache__`` aside) that is only in one of the trees or differs."""
+
+    def files(top: Path) -> dict[str, bytes]:
+        return {
+            path.relative_to(top).as_posix(): path.read_bytes()
+            for path in top.rglob("*")
+            if path.is_file() and "__pycache__" not in path.parts
+        }
+
+    given, kept_files = files(fresh), files(kept)
+    found = []
+    for name in sorted(given.keys() | kept_files.keys()):
+        if name not in kept_files:
+            found.append(f"missing: generated/mode_api_client/{name}")
+        elif name not in given:
+            found.append(f"not generated: generated/mode_api_client/{name}")
+        elif given[name] != kept_files[name]:
+            found.append(f"differs: generated/mode_api_client/{name}")
     return found
 
 

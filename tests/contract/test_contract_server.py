@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import json
 import tomllib
+from pathlib import Path
 
 import httpx
 
-from contract.run_schemathesis import config_text, count_cases, operations_without_200, summary
+from contract.run_schemathesis import (
+    config_text,
+    count_cases,
+    generated_differences,
+    operations_without_200,
+    summary,
+    tree_differences,
+)
 from mode_query_runs.spec import operations
 from mode_query_runs.testing.server import MockServer
 
@@ -94,3 +102,26 @@ def test_a_run_against_a_url_is_read_only_and_pins_the_given_tokens() -> None:
         "path.account": "${MODE_ACCOUNT}",
         "path.run": "${MODE_RUN}",
     }
+
+
+def test_generated_is_what_the_spec_gives() -> None:
+    """The contract run regenerates the client and compares (issue 23: generated/ edited
+    by hand is caught by the contract run too)."""
+    assert generated_differences() == []
+
+
+def test_a_hand_edit_of_generated_is_named(tmp_path: Path) -> None:
+    fresh, kept = tmp_path / "fresh", tmp_path / "kept"
+    for tree in (fresh, kept):
+        (tree / "models" / "__pycache__").mkdir(parents=True)
+        (tree / "models" / "__pycache__" / "x.pyc").write_bytes(bytes([len(tree.name)]))
+        (tree / "models" / "link.py").write_text("same\n", "utf-8")
+    (fresh / "types.py").write_text("generated\n", "utf-8")
+    (kept / "types.py").write_text("edited\n", "utf-8")
+    (fresh / "client.py").write_text("", "utf-8")
+    (kept / "extra.py").write_text("", "utf-8")
+    assert tree_differences(fresh, kept) == [
+        "missing: generated/mode_api_client/client.py",
+        "not generated: generated/mode_api_client/extra.py",
+        "differs: generated/mode_api_client/types.py",
+    ]
