@@ -8,6 +8,10 @@ server of the bundled cassettes it
   ``ModeClient``, ``AsyncModeClient`` and ``mode-query-runs list --json``: the Query Runs
   written back (``to_wire``) are the recorded ones, each once, in page order;
 - gets every recorded Query Run the same three ways (``get --json``): its recorded body;
+- follows the ``self`` link of every recorded page and Query Run with both clients'
+  ``follow``: the recorded body (``QueryRunCollection`` / ``QueryRun`` written back);
+  ``web_links`` of each Query Run (got, and its ``self`` Link followed) are its recorded
+  ``*_web`` hrefs;
 - downloads every recorded result (``content.csv`` / ``content.json``, through the
   storage redirect where one is recorded) with both clients: the recorded bytes;
 - reads every recording without a ``SpecDriftWarning`` (a recording that strays from the
@@ -37,7 +41,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from mode_query_runs import AsyncModeClient, ModeClient, SpecDriftWarning
+from mode_query_runs import AsyncModeClient, ModeClient, SpecDriftWarning, web_links
 from mode_query_runs.testing.cassette import Interaction, dump_cassette, load_directory
 from mode_query_runs.testing.server import MockServer
 from mode_query_runs.wire import to_wire
@@ -169,6 +173,16 @@ def _replay(server: MockServer, *, cli: bool, downloads: bool = True) -> list[st
             if interaction.status != 200 or parts[-1].startswith("content."):
                 continue
             report, run, query_run = parts[4], parts[6], parts[-1]
+            body = json.loads(interaction.body)
+            self_href = body["_links"]["self"]["href"]
+            check("ModeClient.follow(self)", interaction, body, _sync_follow, sync, self_href)
+            check(
+                "AsyncModeClient.follow(self)",
+                interaction,
+                body,
+                asyncio.run,
+                _async_follow(server, self_href),
+            )
             if len(parts) == _PATH_PARTS and "?" not in interaction.key[1]:
                 expected = _listing_runs(by_key, interaction)
                 check(
@@ -208,6 +222,8 @@ def _replay(server: MockServer, *, cli: bool, downloads: bool = True) -> list[st
                     asyncio.run,
                     _async_get(server, report, run, query_run),
                 )
+                web = {k: v["href"] for k, v in body["_links"].items() if k.endswith("_web")}
+                check("web_links", interaction, web, _web_links, sync, report, run, query_run)
                 if cli:
                     got = ("get", report, run, query_run)  # the command's arguments
                     check("get --json", interaction, expected, _cli, server, *got)
@@ -250,6 +266,19 @@ def _sync_get(sync: ModeClient, report: str, run: str, query_run: str) -> Any:
     return to_wire(sync.get_query_run(report, run, query_run))
 
 
+def _sync_follow(sync: ModeClient, href: str) -> Any:
+    """The model ``follow`` gives for ``href``, written back."""
+    return to_wire(sync.follow(href))
+
+
+def _web_links(sync: ModeClient, report: str, run: str, query_run: str) -> dict[str, str]:
+    """``web_links`` of the Query Run as got, and of its ``self`` Link followed."""
+    got = sync.get_query_run(report, run, query_run)
+    followed = sync.follow(got.field_links.self_)
+    found = web_links(got)
+    return found if web_links(followed) == found else {"followed": "differs"}
+
+
 def _sync_download(sync: ModeClient, parts: list[str], form: str) -> bytes:
     finished = sync.get_query_run(parts[4], parts[6], parts[-3])
     written = io.BytesIO()
@@ -278,6 +307,11 @@ async def _async_list(server: MockServer, report: str, run: str) -> list[Any]:
 async def _async_get(server: MockServer, report: str, run: str, query_run: str) -> Any:
     async with _async_client(server) as mode:
         return to_wire(await mode.get_query_run(report, run, query_run))
+
+
+async def _async_follow(server: MockServer, href: str) -> Any:
+    async with _async_client(server) as mode:
+        return to_wire(await mode.follow(href))
 
 
 async def _async_download(server: MockServer, parts: list[str], form: str) -> bytes:
