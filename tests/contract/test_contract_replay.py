@@ -39,7 +39,13 @@ def test_a_client_that_gives_back_other_than_recorded_is_caught(tmp_path: Path) 
     with MockServer() as server:
         server.cassettes = tmp_path
         problems = replay(server)
-    ways = ["ModeClient.get_query_run", "AsyncModeClient.get_query_run", "get --json"]
+    ways = [
+        "ModeClient.follow(self)",
+        "AsyncModeClient.follow(self)",
+        "ModeClient.get_query_run",
+        "AsyncModeClient.get_query_run",
+        "get --json",
+    ]
     assert [problem.split(": got ")[0] for problem in problems] == [
         f"changed.yaml#2 ({way})" for way in ways
     ]
