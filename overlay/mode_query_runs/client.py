@@ -15,7 +15,7 @@ from collections import deque
 from collections.abc import Generator, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from types import TracebackType
-from typing import IO, Any, Self, TypeVar
+from typing import IO, Any, Self, TypeVar, overload
 
 import httpx
 
@@ -278,6 +278,20 @@ class ModeClient(ClientCore):
                 spec does not describe.
         """
         return self._run(self._get(self._operation_call(operation, args)))
+
+    @overload
+    def follow(
+        self,
+        link: Link[T] | list[Link[T]],
+        *,
+        other_origin: bool = False,
+        variables: Variables | None = None,
+    ) -> T: ...
+
+    @overload
+    def follow(
+        self, link: str, *, other_origin: bool = False, variables: Variables | None = None
+    ) -> Any: ...
 
     def follow(
         self,
