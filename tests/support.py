@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from mode_query_runs.testing.cassette import Interaction
+from mode_query_runs.testing.spec_types import conform_to
 
 REPORT = "a1b2c3d4e5f6"
 PAGED_RUN = "8f3e2d1c0b9a"
@@ -23,6 +24,13 @@ PAGED_TOKENS = [
 ]
 SINGLE_TOKENS = ["2d6e0c4f9a1b", "4a5b6c7d8e9f"]
 SEED_PAGE = Path(__file__).parent / "data" / "reference_page_example.json"
+
+
+def spec_typed(body: dict[str, Any], schema: str = "QueryRun") -> dict[str, Any]:
+    """A hand-built body with each value in a JSON type the spec gives it (``42`` as
+    ``"42"`` once the spec types the field a string): test data that follows the spec."""
+    typed: dict[str, Any] = conform_to(body, schema)
+    return typed
 
 
 def recorded(
