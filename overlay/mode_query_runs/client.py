@@ -304,7 +304,10 @@ class ModeClient(ClientCore):
 
         A Query Run's ``self`` gives a ``QueryRun``, a collection's ``self`` or
         ``next_page`` a ``QueryRunCollection``; other relations (``report_run``,
-        ``query``, ...) give dicts, lists, strings and numbers.
+        ``query``, ...) give dicts, lists, strings and numbers. The relations the spec
+        types (their ``x-target``) hold ``Link[Model]`` links, and following one is typed
+        as that model (``follow(run.field_links.self_)`` is a ``QueryRun``); an href or
+        another relation's link is typed ``Any``.
 
         Args:
             link: A ``Link`` model, a relation's array of one Link, or an ``href``.
