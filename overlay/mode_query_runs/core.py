@@ -486,6 +486,7 @@ class ClientCore:
             next_url = walk.next_url(page)
             if next_url is None:
                 return
+            del page, new  # not alive while the next page is read: less for the collector
             response = yield Send(self._request(next_url))
             notes: Notes = []
             page = self._session.reader.read_as(QueryRunCollection, response, _LIST, notes)
