@@ -104,7 +104,7 @@ def sync_detailed(
 
     httpx_client = client.get_httpx_client()
     # Joined here, as httpx would join it: a relative URL costs httpx a second parse.
-    kwargs["url"] = f"{httpx_client.base_url}{kwargs['url'].lstrip('/')}"
+    kwargs["url"] = str(httpx_client.base_url).rstrip("/") + kwargs["url"]
     response = httpx_client.request(**kwargs)
 
     return _build_response(client=client, response=response)
@@ -176,7 +176,7 @@ async def asyncio_detailed(
 
     httpx_client = client.get_async_httpx_client()
     # Joined here, as httpx would join it: a relative URL costs httpx a second parse.
-    kwargs["url"] = f"{httpx_client.base_url}{kwargs['url'].lstrip('/')}"
+    kwargs["url"] = str(httpx_client.base_url).rstrip("/") + kwargs["url"]
     response = await httpx_client.request(**kwargs)
 
     return _build_response(client=client, response=response)
