@@ -878,7 +878,7 @@ class _Unpaced(Pace):
 
 
 class _Naive(AsyncModeClient):
-    """The naive baseline: each request retries on its own (Retry-After), with
+    """The naive baseline: each request retries on its own (tenacity, Retry-After), with
     no shared pace (the transport's pace is one that never waits)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -3,7 +3,7 @@
 No sleeping, no threads: events in time order. ``workers`` requests in flight at most, each
 started when the pace says, answered ``latency`` seconds later by a leaky bucket like
 Mode's (:class:`~mode_query_runs.testing.ratelimit.LeakyBuckets`). A ``429`` the pace does
-not send again itself is retried as the clients' retry loop does (``Retry-After``, else
+not send again itself is retried as the clients' tenacity loop does (``Retry-After``, else
 the policy's backoff, at most ``max_retries`` times), or ends the request as failed.
 """
 

@@ -246,6 +246,7 @@ def test_the_sdk_depends_on_what_it_needs_and_the_rest_are_extras() -> None:
         "attrs",
         "pyyaml",
         "anyio",
+        "tenacity",
         "pyrate-limiter",
         "sniffio",
         "uritemplate",

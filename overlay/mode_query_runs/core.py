@@ -50,7 +50,7 @@ from .results import (
     text_encoding,
     undecodable,
 )
-from .retries import RetryPolicy, check_retries
+from .retries import RetryPolicy
 from .settings import (
     DEFAULT_BASE_URL,
     DEFAULT_MAX_BODY_BYTES,
@@ -253,7 +253,7 @@ class ClientCore:
         self.page_limit = check_page_limit(page_limit)
         self._retry_policy = retry_policy or RetryPolicy()
         self.timeout = check_seconds("timeout", timeout)
-        check_retries(max_retries)  # ValueError for a negative one, first
+        self._retry_policy.options(max_retries)  # ValueError for a negative one, first
         self.max_retries = max_retries
         self._session = Session(
             base_url,

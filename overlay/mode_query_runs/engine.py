@@ -7,7 +7,7 @@ A client's requests go through an httpx client (``Session.http``) whose transpor
 For each request the transport, in this order:
 
 - keeps the client's pace (``pace``) and retries a GET that got ``429``, ``502``,
-  ``503``, ``504`` or no response (``retries``);
+  ``503``, ``504`` or no response (``retries``, with tenacity);
 - sends it through the connection pool (``Session.pool``: the SDK's own transport, an
   httpx client when the environment names proxies, or the caller's ``http_client`` with
   its proxies, certificates and transport);
@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import time
 import urllib.request
 from collections.abc import Iterator
 from http.cookiejar import CookieJar, DefaultCookiePolicy
@@ -40,6 +39,7 @@ from typing import Any
 
 import anyio
 import httpx
+import tenacity
 
 from .bodies import BodyLimits, BodyRead
 from .deadline import DeadlineTransport, bounded
@@ -57,7 +57,7 @@ from .origin import Origin
 from .pace import Pace, apaced, paced
 from .reader import Notes, SpecReader
 from .responses import TIMEOUT, ResponseChecks
-from .retries import RetryPolicy, check_retries
+from .retries import RetryPolicy
 from .settings import DEFAULT_MAX_BODY_BYTES, check_seconds, check_text, user_agent
 from .spec import MEDIA_TYPE
 
@@ -189,9 +189,9 @@ class Session:
     ) -> httpx.Client | httpx.AsyncClient:
         """An httpx client over this session's pool whose requests meet its rules, with
         these limits (``with_options`` makes one per copy of a client)."""
-        kind = self.kind
+        kind, retry = self.kind, retry_policy.options(max_retries)
         transport: Any = (ModeTransport if kind is httpx.Client else AsyncModeTransport)(
-            self, timeout, retry_policy, check_retries(max_retries)
+            self, timeout, retry_policy, retry
         )
         return kind(
             transport=transport,
@@ -262,12 +262,12 @@ class _Transport:
         session: Session,
         timeout: float,
         retry_policy: RetryPolicy,
-        max_retries: int,
+        retry: dict[str, Any],
     ) -> None:
         self.session = session
         self.timeout = timeout
         self.retry_policy = retry_policy
-        self.max_retries = max_retries
+        self.retry = retry
 
     def _deadline(self, request: httpx.Request) -> float:
         """When the request's retries must be done (its ``total_timeout``)."""
@@ -368,17 +368,10 @@ class ModeTransport(_Transport, httpx.BaseTransport):
                         response.close()
             return self._finish(read)
 
-        retry, started = 0, time.monotonic()
         with self._refusals(request):
-            while True:
-                try:
-                    return paced(self.session.pace, attempt, deadline)
-                except Exception as exc:
-                    retry += 1
-                    delay = self.retry_policy.next_delay(retry, exc, self.max_retries, started)
-                    if delay is None:
-                        raise
-                time.sleep(delay)
+            return tenacity.Retrying(**self.retry)(
+                lambda: paced(self.session.pace, attempt, deadline)
+            )
 
 
 class AsyncModeTransport(_Transport, httpx.AsyncBaseTransport):
@@ -418,14 +411,8 @@ class AsyncModeTransport(_Transport, httpx.AsyncBaseTransport):
                 if not streamed:
                     await response.aclose()
 
-        retry, started = 0, time.monotonic()
+        async def paced_attempt() -> httpx.Response:
+            return await apaced(self.session.pace, attempt, deadline)
+
         with self._refusals(request):
-            while True:
-                try:
-                    return await apaced(self.session.pace, attempt, deadline)
-                except Exception as exc:
-                    retry += 1
-                    delay = self.retry_policy.next_delay(retry, exc, self.max_retries, started)
-                    if delay is None:
-                        raise
-                await anyio.sleep(delay)
+            return await tenacity.AsyncRetrying(**self.retry)(paced_attempt)

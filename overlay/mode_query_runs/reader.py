@@ -65,10 +65,11 @@ def _inner_files() -> tuple[str, ...]:
     import contextlib
 
     import anyio
+    import tenacity
 
     import mode_query_runs
 
-    packages = (mode_query_runs, mode_api_client, httpx, anyio)
+    packages = (mode_query_runs, mode_api_client, httpx, tenacity, anyio)
     return (*(_package_dir(package) for package in packages), str(contextlib.__file__))
 
 

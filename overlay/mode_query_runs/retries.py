@@ -5,20 +5,23 @@ to be retried with backoff, honouring ``Retry-After`` (``shared/reference/mode-a
 Transport). Gateways in front of it answer 502, 503 and 504, and connections fail or time
 out; a ``503 Service Unavailable`` may say when to come back with ``Retry-After`` too, and
 is honoured the same way. GETs of both clients are retried on those, with exponential
-backoff and jitter, at most ``max_retries`` times and within a total time cap: the
-transports' loops (``engine``) ask ``RetryPolicy.next_delay`` after each failed try.
+backoff and jitter, at most ``max_retries`` times and within a total time cap. The loop is
+tenacity's (``Retrying`` in ``ModeClient``, ``AsyncRetrying`` in
+``AsyncModeClient``), configured by one ``RetryPolicy``.
 """
 
 from __future__ import annotations
 
 import logging
 import random
-import time
 from dataclasses import dataclass
+from typing import Any
+
+import tenacity
 
 from .errors import APIConnectionError, ModeAPIError, retry_after_seconds
 
-__all__ = ["RETRY_STATUSES", "RetryPolicy", "check_retries", "retry_after_seconds"]
+__all__ = ["RETRY_STATUSES", "RetryPolicy", "retry_after_seconds"]
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 """Statuses of a GET that are retried."""
@@ -68,28 +71,29 @@ class RetryPolicy:
         backoff = min(self.backoff_max, self.backoff_initial * 2 ** (retry - 1))
         return float(backoff + random.uniform(0, self.jitter))
 
-    def next_delay(
-        self, retry: int, exc: BaseException, max_retries: int, started: float
-    ) -> float | None:
-        """Seconds to wait before retry number ``retry`` (1 for the first) after ``exc``,
-        logged at INFO; ``None`` when ``exc`` is final: not retried (``should_retry``),
-        ``max_retries`` used up, or the wait would end ``total_timeout`` seconds or more
-        after ``started`` (``time.monotonic()`` when the first try began)."""
-        if retry > max_retries or not self.should_retry(exc):
-            return None
-        delay = self.delay(retry, exc)
-        if time.monotonic() - started + delay >= self.total_timeout:
-            return None
-        _LOG.info("retry %d in %.2f s after: %s", retry, delay, exc)
-        return delay
+    def _wait(self, state: tenacity.RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        return self.delay(state.attempt_number, exc)
+
+    def options(self, max_retries: int) -> dict[str, Any]:
+        """Keyword arguments for ``tenacity.Retrying`` / ``tenacity.AsyncRetrying``.
+
+        Raises:
+            ValueError: ``max_retries`` is negative.
+        """
+        if max_retries < 0:
+            raise ValueError(f"max_retries must not be negative, not {max_retries}")
+        return {
+            "retry": tenacity.retry_if_exception(self.should_retry),
+            "wait": self._wait,
+            "stop": tenacity.stop_after_attempt(max_retries + 1)
+            | tenacity.stop_before_delay(self.total_timeout),
+            "before_sleep": _log_retry,
+            "reraise": True,
+        }
 
 
-def check_retries(max_retries: int) -> int:
-    """Return ``max_retries`` if it is a usable number of retries.
-
-    Raises:
-        ValueError: ``max_retries`` is negative.
-    """
-    if max_retries < 0:
-        raise ValueError(f"max_retries must not be negative, not {max_retries}")
-    return max_retries
+def _log_retry(state: tenacity.RetryCallState) -> None:
+    exc = state.outcome.exception() if state.outcome else None
+    sleep: float = state.next_action.sleep if state.next_action else 0.0
+    _LOG.info("retry %d in %.2f s after: %s", state.attempt_number, sleep, exc)
