@@ -7,6 +7,13 @@ for absent values, ISO 8601 timestamps with milliseconds. Run from the repositor
     python scripts/build_demo_cassettes.py
 
 The output is deterministic; a test checks the committed cassettes match it.
+
+The values follow the spec (``openapi/mode.yaml``): each demo value below is written in a
+JSON type its schema allows, converted when the spec's type changed (``42`` is written
+``"42"`` where the spec says ``data_source_id`` is a string, ``"42"`` as ``42`` where it
+says integer), so a type change in the spec needs only this script rerun. A value that has
+no form of the spec's types stops the script, naming its JSON path. The script also writes
+``tests/data/reference_page_example.json``, the spec's ``referencePage`` example.
 """
 
 from __future__ import annotations
@@ -18,7 +25,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from mode_query_runs.spec import load_spec, operation_by_id
 from mode_query_runs.testing.cassette import Interaction, dump_cassette
+from mode_query_runs.testing.spec_types import conform_to
 
 ACCOUNT = "acme"
 REPORT = "a1b2c3d4e5f6"
@@ -34,6 +43,15 @@ def link(href: str) -> dict[str, Any]:
 
 def run_path(run: str) -> str:
     return f"/api/{ACCOUNT}/reports/{REPORT}/runs/{run}"
+
+
+def spec_typed(body: dict[str, Any], schema_name: str, where: str) -> dict[str, Any]:
+    """``body`` with each value in a JSON type the spec's ``schema_name`` allows."""
+    try:
+        typed: dict[str, Any] = conform_to(body, schema_name, f"$ ({where})")
+    except ValueError as error:
+        raise ValueError(f"{error}: change it in scripts/build_demo_cassettes.py") from None
+    return typed
 
 
 def query_run(run: str, token: str, **fields: Any) -> dict[str, Any]:
@@ -81,7 +99,7 @@ def query_run(run: str, token: str, **fields: Any) -> dict[str, Any]:
     fields.pop("raw_source", None)
     if fields:
         raise ValueError(f"unused fields: {sorted(fields)}")
-    return body
+    return spec_typed(body, "QueryRun", token)
 
 
 PAGED_RUN = "8f3e2d1c0b9a"
@@ -271,6 +289,7 @@ def collection(run: str, runs: list[dict[str, Any]], per_page: int | None) -> li
                 "total_count": len(runs),
             }
         body["_embedded"] = {"query_runs": page_runs}
+        body = spec_typed(body, "QueryRunCollection", hrefs[n])
         out.append(interaction(hrefs[n], body, f"page {n + 1}"))
     for body in runs:
         out.append(interaction(body["_links"]["self"]["href"], body, body["token"]))
@@ -360,8 +379,21 @@ def results(runs: list[dict[str, Any]]) -> list[Interaction]:
     return out
 
 
+REFERENCE_PAGE = Path(__file__).parent.parent / "tests" / "data" / "reference_page_example.json"
+
+
+def reference_page_example() -> str:
+    """The spec's ``referencePage`` example (Mode's reference page), as tests/data holds it."""
+    path = operation_by_id("getQueryRunForReportRun").path
+    content = load_spec()["paths"][path]["get"]["responses"]["200"]["content"]
+    content = content["application/hal+json"]
+    return json.dumps(content["examples"]["referencePage"]["value"], indent=2) + "\n"
+
+
 def main(directory: Path) -> None:
     directory.mkdir(parents=True, exist_ok=True)
+    if directory == Path("overlay/mode_query_runs/testing/cassettes"):
+        REFERENCE_PAGE.write_text(reference_page_example())
     dump_cassette(collection(PAGED_RUN, PAGED, 3), directory / f"report_run_{PAGED_RUN}.yaml")
     dump_cassette(collection(SINGLE_RUN, SINGLE, None), directory / f"report_run_{SINGLE_RUN}.yaml")
     dump_cassette(results(PAGED + SINGLE), directory / "results.yaml")

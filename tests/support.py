@@ -6,7 +6,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from mode_query_runs.spec import load_spec
 from mode_query_runs.testing.cassette import Interaction
+from mode_query_runs.testing.spec_types import allowed_types, conform, conform_to
 
 REPORT = "a1b2c3d4e5f6"
 PAGED_RUN = "8f3e2d1c0b9a"
@@ -23,6 +25,37 @@ PAGED_TOKENS = [
 ]
 SINGLE_TOKENS = ["2d6e0c4f9a1b", "4a5b6c7d8e9f"]
 SEED_PAGE = Path(__file__).parent / "data" / "reference_page_example.json"
+
+
+def spec_typed(body: dict[str, Any], schema: str = "QueryRun") -> dict[str, Any]:
+    """A hand-built body with each value in a JSON type the spec gives it (``42`` as
+    ``"42"`` once the spec types the field a string): test data that follows the spec."""
+    typed: dict[str, Any] = conform_to(body, schema)
+    return typed
+
+
+def spec_value(field: str, value: Any, schema: str = "QueryRun") -> Any:
+    """``value`` in a JSON type the spec gives ``field`` of ``schema`` (``42``, or ``"42"``
+    where the spec says string): what a recording built from the spec holds."""
+    return conform(value, load_spec()["components"]["schemas"][schema]["properties"][field])
+
+
+def spec_types(field: str, schema: str = "QueryRun") -> str:
+    """The JSON types the spec allows ``field``, as a deviation names them
+    (``"integer or string"``)."""
+    properties = load_spec()["components"]["schemas"][schema]["properties"]
+    return " or ".join(allowed_types(properties[field]))
+
+
+def field_allowing(kind: str, schema: str = "QueryRun", *, besides: str = "id") -> str:
+    """The first property of ``schema`` (other than ``besides``) whose type the spec gives
+    as JSON type ``kind`` (``"integer"``), for tests of how values of that type are read."""
+    properties: dict[str, Any] = load_spec()["components"]["schemas"][schema]["properties"]
+    return next(
+        name
+        for name, schema_of in properties.items()
+        if name != besides and kind in allowed_types(schema_of)
+    )
 
 
 def recorded(

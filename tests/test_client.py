@@ -26,6 +26,7 @@ from support import (
     REPORT,
     SINGLE_RUN,
     SINGLE_TOKENS,
+    spec_value,
 )
 
 BASE = f"/api/acme/reports/{REPORT}/runs"
@@ -72,7 +73,7 @@ def test_get_failed_query_run_has_types_mode_sends(client: ModeClient) -> None:
     assert run.id == 90205
     assert run.state == "failed"
     assert run.limit is False
-    assert run.data_source_id == 42
+    assert run.data_source_id == spec_value("data_source_id", 42)
     assert run.max_result_bytes == 104857600
     assert run.created_at == datetime.datetime(2026, 11, 1, 9, 30, 12, 407000, tzinfo=datetime.UTC)
     assert isinstance(run.parameters, QueryRunParametersType0)

@@ -42,6 +42,7 @@ from mode_query_runs.pagination import DEFAULT_PAGE_LIMIT
 from mode_query_runs.results import CsvRows
 from mode_query_runs.wire import ZonelessTimestamp, format_timestamp, to_wire
 from scripted import Scripted, ScriptedServer
+from support import spec_typed
 
 LIST = "/api/acme/reports/r1/runs/u1/query_runs"
 ONE = f"{LIST}/q1"
@@ -74,6 +75,7 @@ def run_body(state: str = "succeeded", **changes: Any) -> dict[str, Any]:
         "rendered_source": "SELECT 1",
         "_embedded": {},
     }
+    body = spec_typed(body)
     body.update(changes)
     return body
 

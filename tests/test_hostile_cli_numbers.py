@@ -15,14 +15,18 @@ from typing import Any
 
 import pytest
 
+from mode_api_client.models import QueryRun
 from mode_api_client.types import MAX_INT_DIGITS, WireNumber, decode_json, deviations_of
 from mode_query_runs import ModeClient
 from mode_query_runs.cli.display import json_text
 from scripted import Scripted, ScriptedServer
+from support import field_allowing, spec_types, spec_value
 
 QUERY_RUN = "6c3d9e2f1a7b"
 LONG_TEXT = "9" * 5000  # past Python's int-to-str limit (4300 digits by default)
 LONG = 10**5000 - 1  # its value
+# A field of a Query Run the spec types as an integer (or an integer or other types).
+INTEGER_FIELD = field_allowing("integer")
 
 
 def repeated(digit: int, count: int) -> int:
@@ -38,7 +42,7 @@ def body(**fields: str) -> bytes:
         "token": f'"{QUERY_RUN}"',
         "state": '"failed"',
         "created_at": '"2026-11-01T09:30:12.407Z"',
-        "data_source_id": "7",
+        "data_source_id": json.dumps(spec_value("data_source_id", 7)),
         "_links": '{"self": {"href": "/api/acme/reports/r1/runs/u1/query_runs/6c3d9e2f1a7b"}}',
         **fields,
     }
@@ -60,8 +64,8 @@ def got(content: bytes) -> Any:
 
 @pytest.mark.usefixtures("no_drift_warnings")
 def test_an_integer_of_5000_digits_is_read_exactly_where_the_spec_has_an_integer() -> None:
-    run = got(body(data_source_id=LONG_TEXT, id=f"-{LONG_TEXT}"))
-    assert run.data_source_id == LONG
+    run = got(body(**{INTEGER_FIELD: LONG_TEXT}, id=f"-{LONG_TEXT}"))
+    assert getattr(run, QueryRun.attribute_names[INTEGER_FIELD]) == LONG
     assert run.id == -LONG
     assert deviations_of(run) == ()
 
@@ -78,14 +82,14 @@ def test_a_long_integer_of_the_wrong_type_goes_to_additional_properties() -> Non
 
 @pytest.mark.usefixtures("no_drift_warnings")
 def test_a_number_beyond_the_range_of_a_float_keeps_its_text() -> None:
-    run = got(body(data_source_id="1e400", extra='{"low": -1.5E+400}'))
-    kept = run.additional_properties["data_source_id"]
+    run = got(body(**{INTEGER_FIELD: "1e400"}, extra='{"low": -1.5E+400}'))
+    kept = run.additional_properties[INTEGER_FIELD]
     assert type(kept) is WireNumber
     assert (kept, kept.wire_text) == (float("inf"), "1e400")
     low = run.additional_properties["extra"]["low"]
     assert (low, low.wire_text) == (float("-inf"), "-1.5E+400")
     assert [str(deviation) for deviation in deviations_of(run)] == [
-        "$.data_source_id: the spec expects integer or string, found number"
+        f"$.{INTEGER_FIELD}: the spec expects {spec_types(INTEGER_FIELD)}, found number"
     ]
 
 

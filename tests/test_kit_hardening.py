@@ -22,7 +22,7 @@ from mode_query_runs.testing.cassette import Interaction, dump_cassette, load_ca
 from mode_query_runs.testing.scrub import Scrubber
 from mode_query_runs.testing.server import DEMO_SECRET, DEMO_TOKEN, MockServer
 from scripted import Scripted, ScriptedServer
-from support import REPORT
+from support import REPORT, spec_typed
 
 ACCOUNT = "northwind-labs"
 RUN = "f9e8d7c6b5a4"
@@ -53,7 +53,7 @@ def run_path() -> str:
 
 
 def query_run(**fields: Any) -> dict[str, Any]:
-    return {
+    base = {
         "id": 500,
         "token": QUERY_RUN,
         "state": "succeeded",
@@ -70,8 +70,8 @@ def query_run(**fields: Any) -> dict[str, Any]:
         "statement_annotation": None,
         "_links": {"self": {"href": f"{run_path()}/query_runs/{QUERY_RUN}"}},
         "_embedded": {},
-        **fields,
     }
+    return {**spec_typed(base), **fields}
 
 
 def listing(*runs: dict[str, Any], next_href: str | None = None) -> bytes:

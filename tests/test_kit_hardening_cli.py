@@ -14,7 +14,7 @@ from typing import Any
 from mode_query_runs.cli.display import PrintableFormatter, format_table, printable
 from mode_query_runs.client import ModeClient
 from scripted import Scripted, ScriptedServer
-from support import REPORT
+from support import REPORT, spec_typed
 
 ACCOUNT = "acme"
 RUN = "f9e8d7c6b5a4"
@@ -27,7 +27,7 @@ def run_path() -> str:
 
 
 def query_run(**fields: Any) -> dict[str, Any]:
-    return {
+    base = {
         "id": 500,
         "token": QUERY_RUN,
         "state": "failed",
@@ -44,8 +44,8 @@ def query_run(**fields: Any) -> dict[str, Any]:
         "statement_annotation": None,
         "_links": {"self": {"href": f"{run_path()}/query_runs/{QUERY_RUN}"}},
         "_embedded": {},
-        **fields,
     }
+    return {**spec_typed(base), **fields}
 
 
 def mode_cli(*args: str, base_url: str) -> subprocess.CompletedProcess[str]:

@@ -22,7 +22,7 @@ from mode_query_runs.testing.schema_check import schema_problems
 from mode_query_runs.testing.scrub import SQL_PLACEHOLDER, Scrubber
 from mode_query_runs.testing.server import DEMO_ACCOUNT, DEMO_SECRET, DEMO_TOKEN, MockServer
 from scripted import Scripted, ScriptedServer
-from support import PAGED_RUN, PAGED_TOKENS, REPORT
+from support import PAGED_RUN, PAGED_TOKENS, REPORT, spec_typed
 
 # The upstream's known data: a real-looking account with people in it.
 ACCOUNT = "northwind-labs"
@@ -51,7 +51,7 @@ def run_path(account: str = ACCOUNT) -> str:
 
 def query_run(token: str, user: str, **fields: Any) -> dict[str, Any]:
     self_path = f"{run_path()}/query_runs/{token}"
-    return {
+    body = {
         "id": 500 + TOKENS.index(token),
         "token": token,
         "state": fields.pop("state", "succeeded"),
@@ -77,6 +77,7 @@ def query_run(token: str, user: str, **fields: Any) -> dict[str, Any]:
         },
         "_embedded": {},
     }
+    return spec_typed(body)
 
 
 RUNS = [

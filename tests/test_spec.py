@@ -18,7 +18,7 @@ from mode_query_runs.spec import load_spec, match_operation, operation_by_id
 from mode_query_runs.testing.cassette import bundled_directory, load_directory
 from mode_query_runs.testing.schema_check import schema_problems
 from mode_query_runs.wire import to_wire
-from support import SEED_PAGE
+from support import SEED_PAGE, spec_value
 
 ROOT = Path(__file__).parent.parent
 GET = operation_by_id("getQueryRunForReportRun")
@@ -46,7 +46,7 @@ def test_reference_page_example_validates_and_parses() -> None:
     run = QueryRun.from_dict(body)
     assert (run.id, run.data_source_id, run.limit, run.parameters) == (
         1312,
-        42,
+        spec_value("data_source_id", 42),
         "ad labore do voluptate est",
         "sed",
     )

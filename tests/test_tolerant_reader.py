@@ -37,7 +37,7 @@ from mode_query_runs.pagination import query_runs_of
 from mode_query_runs.testing.cassette import dump_cassette
 from mode_query_runs.testing.server import MockServer
 from mode_query_runs.wire import to_wire
-from support import REPORT, recorded
+from support import REPORT, recorded, spec_typed
 
 Serve = Callable[..., tuple[MockServer, ModeClient]]
 RUN = "feedfacecafe"
@@ -95,6 +95,7 @@ def query_run(token: Any = TOKEN, **changes: Any) -> dict[str, Any]:
         },
         "_embedded": {},
     }
+    body = {**spec_typed(body), "token": token}  # a token of another type stays as given
     body.update(changes)
     return body
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncGenerator, AsyncIterator, Iterable
 from types import TracebackType
-from typing import IO, Any, Self, TypeVar
+from typing import IO, Any, Self, TypeVar, overload
 
 import anyio
 import anyio.lowlevel
@@ -158,6 +158,20 @@ class AsyncModeClient(ClientCore):
     async def call(self, operation: GeneratedOperation[T], *args: str) -> T:
         """Call any generated operation; as ``ModeClient.call``."""
         return await self._run(self._get(self._operation_call(operation, args)))
+
+    @overload
+    async def follow(
+        self,
+        link: Link[T] | list[Link[T]],
+        *,
+        other_origin: bool = False,
+        variables: Variables | None = None,
+    ) -> T: ...
+
+    @overload
+    async def follow(
+        self, link: str, *, other_origin: bool = False, variables: Variables | None = None
+    ) -> Any: ...
 
     async def follow(
         self,

@@ -178,7 +178,7 @@ class BodyRead:
             if streamed.status_code < 300:
                 raise self._limits.too_large(streamed, "read so far")
             content = content[: self._limit]
-        headers = httpx.Headers(streamed.headers.raw)
+        headers = httpx.Headers(streamed.headers)
         if "Content-Encoding" in headers:
             del headers["Content-Encoding"]
             headers.pop("Content-Length", None)  # the encoded length; set anew below

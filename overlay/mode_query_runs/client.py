@@ -15,7 +15,7 @@ from collections import deque
 from collections.abc import Generator, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from types import TracebackType
-from typing import IO, Any, Self, TypeVar
+from typing import IO, Any, Self, TypeVar, overload
 
 import httpx
 
@@ -279,6 +279,20 @@ class ModeClient(ClientCore):
         """
         return self._run(self._get(self._operation_call(operation, args)))
 
+    @overload
+    def follow(
+        self,
+        link: Link[T] | list[Link[T]],
+        *,
+        other_origin: bool = False,
+        variables: Variables | None = None,
+    ) -> T: ...
+
+    @overload
+    def follow(
+        self, link: str, *, other_origin: bool = False, variables: Variables | None = None
+    ) -> Any: ...
+
     def follow(
         self,
         link: Link | list[Link] | str,
@@ -290,7 +304,10 @@ class ModeClient(ClientCore):
 
         A Query Run's ``self`` gives a ``QueryRun``, a collection's ``self`` or
         ``next_page`` a ``QueryRunCollection``; other relations (``report_run``,
-        ``query``, ...) give dicts, lists, strings and numbers.
+        ``query``, ...) give dicts, lists, strings and numbers. The relations the spec
+        types (their ``x-target``) hold ``Link[Model]`` links, and following one is typed
+        as that model (``follow(run.field_links.self_)`` is a ``QueryRun``); an href or
+        another relation's link is typed ``Any``.
 
         Args:
             link: A ``Link`` model, a relation's array of one Link, or an ``href``.

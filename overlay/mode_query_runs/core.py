@@ -465,20 +465,28 @@ class ClientCore:
         return found
 
     def _pages(
-        self, first: Call[QueryRunCollection], walk: PageWalk, *, flat: bool = False
-    ) -> Steps[list[QueryRun]]:
-        """A listing's new Query Runs page by page (``flat``: one by one) as ``Item``s;
-        returns them all."""
+        self,
+        first: Call[QueryRunCollection],
+        walk: PageWalk,
+        *,
+        flat: bool = False,
+        kept: list[QueryRun] | None = None,
+    ) -> Steps[None]:
+        """A listing's new Query Runs page by page (``flat``: one by one) as ``Item``s,
+        and into ``kept`` if given (else none is held once given: a long listing's models
+        would slow every collection of the garbage collector)."""
         page, request = yield from self._call(first)
-        url, every = request.url, []
+        url = request.url
         while True:
             new = walk.take(url, page)
-            every.extend(new)
+            if kept is not None:
+                kept.extend(new)
             for item in new if flat else [new] if new else []:
                 yield Item(item)
             next_url = walk.next_url(page)
             if next_url is None:
-                return every
+                return
+            del page, new  # not alive while the next page is read: less for the collector
             response = yield Send(self._request(next_url))
             notes: Notes = []
             page = self._session.reader.read_as(QueryRunCollection, response, _LIST, notes)
@@ -517,7 +525,8 @@ class ClientCore:
     ) -> Steps[list[QueryRun]]:
         while True:
             walk = self._walk(None)
-            query_runs = yield from self._pages(call, walk)
+            query_runs: list[QueryRun] = []
+            yield from self._pages(call, walk, kept=query_runs)
             wait.url = str(walk.first_url)
             delay = wait.next_delay(query_runs)
             if delay is None:

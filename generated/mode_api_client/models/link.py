@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import (
+    TYPE_CHECKING,
     Any,
     ClassVar,
+    Generic,
     Self,
     TypeVar,
 )
@@ -26,12 +28,22 @@ from ..types import (
     scan,
 )
 
+# The model of the resource this link leads to (the spec's `x-target-parameter`): a type
+# for type checkers only, `Any` when not given.
+if TYPE_CHECKING:
+    from typing_extensions import TypeVar as _TypeVarWithDefault
+
+    Target = _TypeVarWithDefault("Target", covariant=True, default=Any)
+else:
+    Target = TypeVar("Target", covariant=True)
+
+
 T = TypeVar("T", bound="Link")
 _new = object.__new__
 
 
 @_attrs_define
-class Link:
+class Link(Generic[Target]):
     """A HAL link to a related resource or action.
 
     Read tolerantly (``from_dict``, ``from_json``): a value whose JSON type the spec does not

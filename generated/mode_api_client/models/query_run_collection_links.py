@@ -33,6 +33,10 @@ if TYPE_CHECKING:
     from ..models.link import Link
 
 
+if TYPE_CHECKING:
+    from ..models.query_run_collection import QueryRunCollection
+
+
 T = TypeVar("T", bound="QueryRunCollectionLinks")
 _new = object.__new__
 
@@ -56,9 +60,9 @@ class QueryRunCollectionLinks:
             for a relation with several targets (draft-kelly-json-hal, section 4.1.1).
     """
 
-    self_: Link | list[Link]
-    next_page: Link | list[Link] | Unset = UNSET
-    prev_page: Link | list[Link] | Unset = UNSET
+    self_: Link[QueryRunCollection] | list[Link[QueryRunCollection]]
+    next_page: Link[QueryRunCollection] | list[Link[QueryRunCollection]] | Unset = UNSET
+    prev_page: Link[QueryRunCollection] | list[Link[QueryRunCollection]] | Unset = UNSET
     additional_properties: dict[str, Link | list[Link]] = _attrs_field(
         init=False, factory=dict
     )

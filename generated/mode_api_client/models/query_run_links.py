@@ -33,6 +33,10 @@ if TYPE_CHECKING:
     from ..models.link import Link
 
 
+if TYPE_CHECKING:
+    from ..models.query_run import QueryRun
+
+
 T = TypeVar("T", bound="QueryRunLinks")
 _new = object.__new__
 
@@ -69,7 +73,7 @@ class QueryRunLinks:
                 objects for a relation with several targets (draft-kelly-json-hal, section 4.1.1).
     """
 
-    self_: Link | list[Link]
+    self_: Link[QueryRun] | list[Link[QueryRun]]
     query: Link | list[Link] | Unset = UNSET
     view: Link | list[Link] | Unset = UNSET
     result: Link | list[Link] | Unset = UNSET

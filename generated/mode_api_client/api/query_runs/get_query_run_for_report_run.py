@@ -106,9 +106,10 @@ def sync_detailed(
         query_run=query_run,
     )
 
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
+    httpx_client = client.get_httpx_client()
+    # Joined here, as httpx would join it: a relative URL costs httpx a second parse.
+    kwargs["url"] = str(httpx_client.base_url).rstrip("/") + kwargs["url"]
+    response = httpx_client.request(**kwargs)
 
     return _build_response(client=client, response=response)
 
@@ -181,7 +182,10 @@ async def asyncio_detailed(
         query_run=query_run,
     )
 
-    response = await client.get_async_httpx_client().request(**kwargs)
+    httpx_client = client.get_async_httpx_client()
+    # Joined here, as httpx would join it: a relative URL costs httpx a second parse.
+    kwargs["url"] = str(httpx_client.base_url).rstrip("/") + kwargs["url"]
+    response = await httpx_client.request(**kwargs)
 
     return _build_response(client=client, response=response)
 
