@@ -232,6 +232,16 @@ def test_timeouts_that_are_not_finite_seconds_are_refused(timeout: float) -> Non
     [
         ("http://127.0.0.1:8787/api?x=1", "base URL must have no query or fragment"),
         ("http://127.0.0.1:8787/api#top", "base URL must have no query or fragment"),
+        # An empty query or fragment is still one: the URL would not be the API's base.
+        (
+            "http://127.0.0.1:8787/api?",
+            "base URL must have no query or fragment, not 'http://127.0.0.1:8787/api?'",
+        ),
+        (
+            "http://127.0.0.1:8787/api#",
+            "base URL must have no query or fragment, not 'http://127.0.0.1:8787/api#'",
+        ),
+        ("http://127.0.0.1:8787/api?#", "base URL must have no query or fragment"),
         ("127.0.0.1:8787/api", "base URL must be an http(s) URL"),
         ("http://127.0.0.1:99999/api", "base URL is not a valid URL"),
     ],

@@ -68,7 +68,7 @@ class Origin:
             raise ValueError(
                 f"base URL is not a valid URL: port {self.base_url.port} is out of range"
             )
-        if self.base_url.query or self.base_url.fragment:
+        if "?" in shown or "#" in shown:  # an empty one too: httpx keeps it in the URL
             raise ValueError(f"base URL must have no query or fragment, not {shown!r}")
         self._base_path = self.base_url.raw_path.decode("ascii").rstrip("/")
 
