@@ -15,7 +15,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import httpx
 import pytest
 
-from mode_query_runs import APITimeoutError, AsyncModeClient, ModeClient, NotFoundError
+from mode_query_runs import (
+    APITimeoutError,
+    AsyncModeClient,
+    ModeClient,
+    NotFoundError,
+    ResponseParseError,
+)
 
 LIST = "/api/acme/reports/r1/runs/u1/query_runs"
 
@@ -151,3 +157,45 @@ def test_with_options_refuses_bad_limits() -> None:
             mode.with_options(timeout=0)
         with pytest.raises(ValueError, match=r"^max_retries must not be negative, not -1$"):
             mode.with_options(max_retries=-1)
+
+
+def mock_transport_answer(request: httpx.Request) -> httpx.Response:
+    """What a user's ``httpx.MockTransport`` answers: responses built from bytes, whose
+    bodies httpx has read before the SDK sees them."""
+    token = request.url.path.rsplit("/", 1)[1]
+    if token == "missing":
+        return httpx.Response(404, json={"id": "not_found", "message": "no such Query Run"})
+    if token == "large":
+        return httpx.Response(200, content=b" " * 2048)
+    return httpx.Response(200, content=query_run(token))
+
+
+def test_your_own_client_over_a_mock_transport_reads_its_read_bodies() -> None:
+    transport = httpx.MockTransport(mock_transport_answer)
+    own = httpx.Client(transport=transport)
+    with ModeClient(
+        "acme", "t", "s", base_url="http://mode.test/api", http_client=own, max_body_bytes=1024
+    ) as mode:
+        assert mode.get_query_run("r1", "u1", "q1").token == "q1"
+        with pytest.raises(NotFoundError) as missing:
+            mode.get_query_run("r1", "u1", "missing")
+        assert str(missing.value) == (
+            f"HTTP 404 [not_found] no such Query Run (GET http://mode.test{LIST}/missing)"
+        )
+        with pytest.raises(ResponseParseError) as large:
+            mode.get_query_run("r1", "u1", "large")
+        assert str(large.value) == (
+            "HTTP 200 response body of 2048 bytes (Content-Length) is over the limit of 1024"
+            f" bytes (max_body_bytes) (GET http://mode.test{LIST}/large)"
+        )
+
+
+@pytest.mark.anyio
+async def test_your_own_async_client_over_a_mock_transport_reads_its_read_bodies() -> None:
+    own = httpx.AsyncClient(transport=httpx.MockTransport(mock_transport_answer))
+    async with AsyncModeClient(
+        "acme", "t", "s", base_url="http://mode.test/api", http_client=own
+    ) as mode:
+        assert (await mode.get_query_run("r1", "u1", "q1")).token == "q1"
+        with pytest.raises(NotFoundError, match=r"^HTTP 404 \[not_found\] no such Query Run"):
+            await mode.get_query_run("r1", "u1", "missing")

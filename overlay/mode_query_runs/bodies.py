@@ -107,6 +107,13 @@ class BodyRead:
         self._read = 0
         check_deadline(response)
         self._decoding: Decoding | None = None
+        self.done = response.is_stream_consumed
+        """Whether the body was read before the session saw it (a transport that built the
+        response from bytes, as ``httpx.MockTransport`` does): its decoded content is kept
+        as it is, within the limit, and there is nothing left to stream."""
+        if self.done:
+            self._keep(iter((response.content,)))
+            return
         try:
             self._decoding = Decoding(response.headers.get("Content-Encoding"))
         except UnsupportedEncoding as error:

@@ -358,7 +358,7 @@ class ModeTransport(_Transport, httpx.BaseTransport):
                     if read is None:
                         streamed = True  # a result's content, streamed by the caller
                         return response
-                    for raw in response.iter_raw():
+                    for raw in () if read.done else response.iter_raw():
                         if read.take(raw):
                             break
                     else:
@@ -401,11 +401,12 @@ class AsyncModeTransport(_Transport, httpx.AsyncBaseTransport):
                 if read is None:
                     streamed = True  # a result's content, streamed by the caller
                     return response, None
-                async for raw in response.aiter_raw():
-                    if read.take(raw):
-                        break
-                else:
-                    read.finish()
+                if not read.done:
+                    async for raw in response.aiter_raw():
+                        if read.take(raw):
+                            break
+                    else:
+                        read.finish()
                 return response, read
             finally:
                 if not streamed:
