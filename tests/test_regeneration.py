@@ -5,6 +5,8 @@ script, not a hand edit."""
 
 from __future__ import annotations
 
+import datetime
+import decimal
 import runpy
 from pathlib import Path
 from typing import Any
@@ -78,3 +80,99 @@ def test_values_follow_the_specs_schemas_by_name() -> None:
         else:  # written as the same JSON text: 42 and "42", true and "true"
             assert str(typed[key]).lower() == str(value).lower()
     assert typed["unnamed"] == 1
+
+
+def test_values_under_any_of_branches_follow_the_branch() -> None:
+    """A relation is a Link or an array of Links (``anyOf``); a page's ``_embedded`` a
+    collection or ``null``: the values inside them follow the branch's schema too."""
+    links = conform_to(
+        {"self": {"href": "/api/x", "templated": "true"}, "query": [{"href": 7}]},
+        "QueryRunLinks",
+    )
+    assert links == {"self": {"href": "/api/x", "templated": True}, "query": [{"href": "7"}]}
+    page = conform_to(
+        {"_links": {"self": {"href": "/p"}}, "_embedded": {"query_runs": [{"id": 1, "token": 5}]}},
+        "QueryRunCollection",
+    )
+    assert page["_embedded"] == {"query_runs": [{"id": 1, "token": "5"}]}
+
+
+def test_all_of_parts_and_a_later_branch_apply() -> None:
+    both = {
+        "allOf": [
+            {"type": "object", "properties": {"a": {"type": "string"}}},
+            {"properties": {"b": INTEGER}},
+        ]
+    }
+    assert conform({"a": 1, "b": "2"}, both) == {"a": "1", "b": 2}
+    either = {
+        "anyOf": [
+            {"type": "object", "properties": {"a": INTEGER}},
+            {"type": "object", "properties": {"a": {"type": "string"}, "n": INTEGER}},
+        ]
+    }
+    assert conform({"a": "x", "n": "3"}, either) == {"a": "x", "n": 3}
+
+
+@pytest.mark.parametrize(
+    ("value", "schema", "message"),
+    [
+        (
+            None,
+            {"type": "string"},
+            "$: the spec expects string; the demo value None has no such form",
+        ),
+        (
+            "NaN",
+            {"type": "number"},
+            "$: the spec expects number; the demo value 'NaN' has no such form",
+        ),
+        (
+            "1e999",
+            {"type": "number"},
+            "$: the spec expects number; the demo value '1e999' has no such form",
+        ),
+        (float("nan"), {"type": "string"}, "$: nan is not a JSON number"),
+        (
+            {"at": datetime.date(2026, 1, 2)},
+            {"type": "object"},
+            "$.at: a date is not a JSON value",
+        ),
+        (
+            {"n": decimal.Decimal("1.5")},
+            {"type": "object"},
+            "$.n: a Decimal is not a JSON value",
+        ),
+        ({"pair": (1, 2)}, {"type": "object"}, "$.pair: a tuple is not a JSON value"),
+        ({1: "a"}, {"type": "object"}, "$: the key 1 is not a string"),
+        (
+            10**5000,
+            {"type": "string"},
+            "$: the spec expects string; the demo value (an integer of 16610 bits) has no"
+            " such form",
+        ),
+        (
+            {"x": 1},
+            {"$ref": "#/components/schemas/Nope"},
+            "$: the spec has no schema '#/components/schemas/Nope'",
+        ),
+    ],
+    ids=[
+        "null-as-string",
+        "NaN-text",
+        "infinite-text",
+        "nan",
+        "date",
+        "decimal",
+        "tuple",
+        "int-key",
+        "huge-int",
+        "unknown-ref",
+    ],
+)
+def test_values_json_or_the_spec_cannot_carry_are_refused_by_place(
+    value: Any, schema: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(ValueError) as caught:
+        conform(value, schema)
+    assert str(caught.value) == message

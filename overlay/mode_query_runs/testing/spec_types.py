@@ -11,6 +11,7 @@ scripts/build_demo_cassettes.py``), and no hand edit of demo values.
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from mode_api_client.types import json_type
@@ -50,35 +51,62 @@ def _fits(value: Any, kinds: list[str]) -> bool:
     return not kinds or kind in kinds or (kind == "integer" and "number" in kinds)
 
 
+def _checked(value: Any, path: str) -> None:
+    """Refuse what JSON cannot carry (a ``datetime``, a ``Decimal``, a tuple, a key that is
+    not a string, NaN or an infinity), naming its place.
+
+    Raises:
+        ValueError: e.g. ``"$.created_at: a datetime is not a JSON value"``.
+    """
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"{path}: {value!r} is not a JSON number")
+    if isinstance(value, dict):
+        for key in value:
+            if not isinstance(key, str):
+                raise ValueError(f"{path}: the key {key!r} is not a string")
+    elif not isinstance(value, _JSON):
+        raise ValueError(f"{path}: a {type(value).__name__} is not a JSON value")
+
+
+_JSON = (str, int, float, bool, type(None), list, dict)
+
+
 def _converted(value: Any, kind: str) -> tuple[bool, Any]:
     """``(True, value written as JSON type kind)``, or ``(False, None)`` when it has no
-    such form (only scalars convert: a number as its JSON text, a string as the JSON
-    scalar it spells)."""
-    if isinstance(value, dict | list):
-        return False, None
+    such form. Only scalars convert: a number or boolean as its JSON text, a string as
+    the JSON number, boolean or null it spells (never NaN or an infinity); ``null`` has
+    no string form (it is no text)."""
     if kind == "string":
-        return True, value if isinstance(value, str) else json.dumps(value)
+        if isinstance(value, int | float):  # booleans too: `true` as "true"
+            try:
+                return True, json.dumps(value)
+            except ValueError:  # an int past Python's digit limit for str()
+                return False, None
+        return False, None
     if not isinstance(value, str):
         return False, None
     try:
         decoded = json.loads(value)
     except ValueError:
         return False, None
+    if isinstance(decoded, float) and not math.isfinite(decoded):
+        return False, None
     return (True, decoded) if _fits(decoded, [kind]) else (False, None)
 
 
-def _branches(schema: dict[str, Any], kind: str) -> list[dict[str, Any]]:
-    """The schema and its ``anyOf`` / ``oneOf`` branches that allow JSON type ``kind``."""
-    found = []
-    for branch in [schema, *schema.get("anyOf", []), *schema.get("oneOf", [])]:
-        branch = resolve(branch)
-        if isinstance(branch, dict) and kind in allowed_types(branch):
-            found.append(branch)
-    return found
+def _resolved(schema: Any, path: str) -> Any:
+    try:
+        return resolve(schema)
+    except (KeyError, TypeError, IndexError):
+        raise ValueError(f"{path}: the spec has no schema {schema.get('$ref')!r}") from None
 
 
 def conform(value: Any, schema: Any, path: str = "$") -> Any:
     """``value`` (a decoded JSON body) with each value in a JSON type its schema allows.
+
+    ``allOf`` parts apply one after the other; of ``anyOf`` / ``oneOf`` branches, the
+    first the value fits as it is, else the first it has a form in, applies (nested
+    objects and arrays included).
 
     Args:
         value: The body, as JSON decodes it.
@@ -90,33 +118,60 @@ def conform(value: Any, schema: Any, path: str = "$") -> Any:
 
     Raises:
         ValueError: a value has no form of the types its schema allows, e.g. ``"$.id:
-            the spec expects integer; the demo value 'abc' has no such form"``.
+            the spec expects integer; the demo value 'abc' has no such form"``; a value
+            JSON cannot carry (``"$.at: a datetime is not a JSON value"``); a ``$ref``
+            the spec does not have.
     """
-    schema = resolve(schema)
+    _checked(value, path)
+    schema = _resolved(schema, path)
     if not isinstance(schema, dict):
         return value  # `true`: any value
+    for part in schema.get("allOf", []):
+        value = conform(value, part, path)
+    branches = schema.get("anyOf", schema.get("oneOf"))
+    if branches is None:
+        return _conform_one(value, schema, path)
+    fitting = [b for b in branches if _fits(value, allowed_types(b))]
+    first: ValueError | None = None
+    for branch in [*fitting, *(b for b in branches if b not in fitting)]:
+        try:
+            return conform(value, branch, path)
+        except ValueError as error:
+            first = first or error
+    if not fitting and allowed_types(schema):
+        raise _no_form(value, allowed_types(schema), path) from None
+    raise first or _no_form(value, allowed_types(schema), path)
+
+
+def _no_form(value: Any, kinds: list[str], path: str) -> ValueError:
+    try:
+        shown = repr(value)
+    except ValueError:  # an int past Python's digit limit for str()
+        shown = f"(an integer of {value.bit_length()} bits)"
+    return ValueError(
+        f"{path}: the spec expects {' or '.join(kinds)}; the demo value {shown} has no such form"
+    )
+
+
+def _conform_one(value: Any, schema: dict[str, Any], path: str) -> Any:
+    """``conform`` to a schema without branches."""
     kinds = allowed_types(schema)
     if not _fits(value, kinds):
         for kind in kinds:
             done, new = _converted(value, kind)
             if done:
                 return new
-        raise ValueError(
-            f"{path}: the spec expects {' or '.join(kinds)}; the demo value {value!r} has"
-            " no such form"
-        )
+        raise _no_form(value, kinds, path)
     if isinstance(value, dict):
-        for branch in _branches(schema, "object"):
-            properties = branch.get("properties", {})
-            extra = branch.get("additionalProperties", True)
-            return {
-                key: conform(item, properties.get(key, extra), f"{path}.{key}")
-                for key, item in value.items()
-            }
+        properties = schema.get("properties", {})
+        extra = schema.get("additionalProperties", True)
+        return {
+            key: conform(item, properties.get(key, extra), f"{path}.{key}")
+            for key, item in value.items()
+        }
     if isinstance(value, list):
-        for branch in _branches(schema, "array"):
-            items = branch.get("items", True)
-            return [conform(item, items, f"{path}[{n}]") for n, item in enumerate(value)]
+        items = schema.get("items", True)
+        return [conform(item, items, f"{path}[{n}]") for n, item in enumerate(value)]
     return value
 
 
