@@ -69,6 +69,7 @@ def simulate(
     outage: tuple[float, float] | None = None,
     jitter: float = 0.0,
     in_order: bool = True,
+    connect: float = 0.0,
 ) -> Outcome:
     """Run a job of ``seconds`` of the bucket's time (``rate * seconds`` requests).
 
@@ -79,7 +80,8 @@ def simulate(
     end)`` seconds during which every request is answered ``429`` (a burst of ``429``
     answers, as when another client takes the bucket). ``jitter``: the mean of a random
     delay (exponential) added to each request on its way to the bucket, as a busy event
-    loop, scheduler or network adds on loopback.
+    loop, scheduler or network adds on loopback. ``connect``: added to the first
+    ``workers`` requests (each opens a connection, as an HTTP client's pool does).
     """
     clock = _Clock()
     draw = random.Random(seed)
@@ -122,6 +124,7 @@ def simulate(
         elif what == "start":  # reserved again if an event came meanwhile, as the runners do
             if generation == pace.events:
                 late = draw.expovariate(1 / jitter) if jitter else 0.0
+                late += connect if request < workers and not tries else 0.0
                 push(now + bucket.latency + late, "answer", request, tries, generation)
             else:
                 push(now, "go", request, tries)

@@ -125,6 +125,39 @@ def test_more_timing_noise_bounds_what_any_pace_gets(
     assert found.share_429 <= 0.03
 
 
+def test_the_benchs_one_request_bucket_with_2_ms_of_timing_noise() -> None:
+    """The bench's 12/s burst-1 job (360 requests, 30 s of the bucket's time, 8 in
+    flight) with 2 ms of jitter on the way (loopback measured 1.15 ms on average, 5 ms at
+    p99), over 8 seeds: 0.873-0.905 of the rate, 6-10 answers 429 (at most 2.7%). The
+    best fixed pace gets about 0.905 there over a long job; the policy loses the rest
+    learning the rate, and settles where the 429s are SHARE of the answers, slower than
+    that optimum (about 2.5% 429). Issue 20's 0.9 is not met here."""
+    bucket = ONE_REQUEST[0]
+    found = [simulate(bucket, 30.0, in_order=False, jitter=0.002, seed=s) for s in range(8)]
+    assert [f.failed for f in found] == [0] * 8
+    assert [f.limited for f in found] == [7, 10, 8, 6, 8, 9, 9, 7]
+    assert min(f.throughput for f in found) >= 0.873
+    assert max(f.throughput for f in found) < 0.906
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 20: an event at a rate the answers proved makes that rate ``high``",
+)
+def test_a_late_request_at_a_proven_rate_does_not_hold_the_pace_far_below_the_bucket() -> None:
+    """Each worker's first request 40 ms late (it opens a connection), 1 ms of jitter:
+    the doubling from the first guess (6.2/s) fails at 12.4/s, the pace goes back to the
+    rate proven (8.2/s), and a request that a late one ahead of it crowded out is refused
+    at that proven rate within its first 1 / SHARE answers. That is an event: ``high``
+    becomes 8.2/s and the rate 8.1/s, held for 0.5 s * 8.1 / (8.2 - 8.1) = 25 s, then
+    raised SHARE at a time (each step proven over 101 answers): 0.67 of the rate. A
+    bench run of the 12/s burst-1 job that reached 0.87 (traced) was held far below the
+    bucket too, after probes that failed: 10.5 s at 0.82 of the rate, then 10 s at 0.90
+    (the 1 / SHARE answers hold)."""
+    found = simulate(ONE_REQUEST[0], 30.0, in_order=False, jitter=0.001, seed=4, connect=0.04)
+    assert found.throughput >= 0.9
+
+
 @pytest.mark.parametrize("bucket", MATRIX + SLOW, ids=str)
 def test_the_policy_is_deterministic(bucket: Bucket) -> None:
     assert simulate(bucket, 10.0, seed=3) == simulate(bucket, 10.0, seed=3)
