@@ -342,7 +342,23 @@ class _Transport:
 
 
 class ModeTransport(_Transport, httpx.BaseTransport):
-    """The rules over a blocking pool (``Session.pool``, an ``httpx.Client``)."""
+    """The rules over a blocking pool (``Session.pool``, an ``httpx.Client``).
+
+    One ``tenacity.Retrying`` serves every request of the transport: tenacity keeps the
+    state of a call per thread (``threading.local``), and a thread runs one request of
+    it at a time. (The async transport makes one per request: its requests share a
+    thread.)
+    """
+
+    def __init__(
+        self,
+        session: Session,
+        timeout: float,
+        retry_policy: RetryPolicy,
+        retry: dict[str, Any],
+    ) -> None:
+        super().__init__(session, timeout, retry_policy, retry)
+        self._retrying = tenacity.Retrying(**retry)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         deadline = self._deadline(request)
@@ -369,9 +385,7 @@ class ModeTransport(_Transport, httpx.BaseTransport):
             return self._finish(read)
 
         with self._refusals(request):
-            return tenacity.Retrying(**self.retry)(
-                lambda: paced(self.session.pace, attempt, deadline)
-            )
+            return self._retrying(lambda: paced(self.session.pace, attempt, deadline))
 
 
 class AsyncModeTransport(_Transport, httpx.AsyncBaseTransport):
