@@ -268,6 +268,7 @@ class _Transport:
         self.timeout = timeout
         self.retry_policy = retry_policy
         self.retry = retry
+        self.retrying = tenacity.Retrying(**retry)  # sync: one for all, state per thread
 
     def _deadline(self, request: httpx.Request) -> float:
         """When the request's retries must be done (its ``total_timeout``)."""
@@ -342,23 +343,7 @@ class _Transport:
 
 
 class ModeTransport(_Transport, httpx.BaseTransport):
-    """The rules over a blocking pool (``Session.pool``, an ``httpx.Client``).
-
-    One ``tenacity.Retrying`` serves every request of the transport: tenacity keeps the
-    state of a call per thread (``threading.local``), and a thread runs one request of
-    it at a time. (The async transport makes one per request: its requests share a
-    thread.)
-    """
-
-    def __init__(
-        self,
-        session: Session,
-        timeout: float,
-        retry_policy: RetryPolicy,
-        retry: dict[str, Any],
-    ) -> None:
-        super().__init__(session, timeout, retry_policy, retry)
-        self._retrying = tenacity.Retrying(**retry)
+    """The rules over a blocking pool (``Session.pool``, an ``httpx.Client``)."""
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         deadline = self._deadline(request)
@@ -385,7 +370,7 @@ class ModeTransport(_Transport, httpx.BaseTransport):
             return self._finish(read)
 
         with self._refusals(request):
-            return self._retrying(lambda: paced(self.session.pace, attempt, deadline))
+            return self.retrying(lambda: paced(self.session.pace, attempt, deadline))
 
 
 class AsyncModeTransport(_Transport, httpx.AsyncBaseTransport):
