@@ -20,7 +20,7 @@ from mode_api_client.api.query_runs import (
     list_query_runs_for_report_run,
 )
 from mode_api_client.errors import UnreadableBody
-from mode_api_client.models import Link, QueryRun, QueryRunCollection
+from mode_api_client.models import Link, QueryRun, QueryRunCollection, QueryRunCollectionEmbedded
 from mode_api_client.types import UNSET, Deviation, deviations_of
 from scripted import Scripted, ScriptedServer
 
@@ -157,3 +157,25 @@ def test_integers_beyond_64_bits_and_timestamps_are_written_back_as_sent() -> No
     assert run.created_at == datetime.datetime(2026, 11, 1, 9, 30, 12, 407000, datetime.UTC)
     assert run.completed_at == datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC)
     assert json.dumps(run.to_dict(), sort_keys=True) == json.dumps(body, sort_keys=True)
+
+
+def test_a_straying_list_of_models_is_kept_as_sent_by_from_json() -> None:
+    # from_json reads the objects it decoded in place; a list that strays after some of
+    # its objects were read into models must still be kept with every key as sent.
+    runs = [run_body(), run_body("0123456789ab"), 5]
+    body = {
+        "_links": {"self": {"href": LIST}},
+        "_embedded": {"query_runs": runs},
+        "pagination": {"page": 1, "per_page": 3},
+    }
+    page = QueryRunCollection.from_json(json.dumps(body).encode())
+    embedded = page.field_embedded
+    assert isinstance(embedded, QueryRunCollectionEmbedded)
+    assert embedded.query_runs is UNSET  # type: ignore[comparison-overlap]
+    assert embedded.additional_properties["query_runs"] == runs
+    assert deviations_of(page) == (
+        Deviation(
+            ("_embedded", "query_runs", 2), "object", "integer", "_embedded/query_runs/[]/type"
+        ),
+    )
+    assert json.dumps(page.to_dict(), sort_keys=True) == json.dumps(body, sort_keys=True)

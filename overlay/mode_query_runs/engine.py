@@ -268,6 +268,7 @@ class _Transport:
         self.timeout = timeout
         self.retry_policy = retry_policy
         self.retry = retry
+        self.retrying = tenacity.Retrying(**retry)  # sync: one for all, state per thread
 
     def _deadline(self, request: httpx.Request) -> float:
         """When the request's retries must be done (its ``total_timeout``)."""
@@ -369,9 +370,7 @@ class ModeTransport(_Transport, httpx.BaseTransport):
             return self._finish(read)
 
         with self._refusals(request):
-            return tenacity.Retrying(**self.retry)(
-                lambda: paced(self.session.pace, attempt, deadline)
-            )
+            return self.retrying(lambda: paced(self.session.pace, attempt, deadline))
 
 
 class AsyncModeTransport(_Transport, httpx.AsyncBaseTransport):

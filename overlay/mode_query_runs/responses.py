@@ -144,11 +144,12 @@ class ResponseChecks:
                 300 on (``304 Not Modified``, a 3xx without ``Location``): no content
                 follows it.
         """
-        request = response.request
+        request, status = response.request, response.status_code
+        if 200 <= status < 300 and not LOGGER.isEnabledFor(logging.DEBUG):
+            return
         started = request.extensions.get(_STARTED)
         elapsed = time.perf_counter() - started if isinstance(started, float) else 0.0
         shown = self.origin.shown_url(request.url)
-        status = response.status_code
         LOGGER.debug("%s %s -> %d (%.3f s)", request.method, shown, status, elapsed)
         if status >= 400:
             hint = self.origin.not_found_hint(request.url) if status == 404 else None

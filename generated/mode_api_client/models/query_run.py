@@ -19,6 +19,7 @@ from .. import models as _models
 from ..errors import UnreadableBody
 from ..types import (
     INEXACT,
+    REREAD,
     UNSET,
     Deviation,
     Place,
@@ -236,11 +237,11 @@ class QueryRun:
                 f"the body is a JSON {json_type(body)}, not an object", json_type(body)
             )
         _found: list[RawDeviation] = []
-        _model = cls._read(body, _found, None, None, "")
+        _model = cls._read(body, _found, None, None, "", True)
         if _found:
             if (
-                INEXACT in _found
-            ):  # an integer beyond 64 bits: decoded exactly, read again
+                INEXACT in _found or REREAD in _found
+            ):  # read again from a fresh decoding
                 return cls.from_dict(decode_json(content))
             _model._deviations = finish(_found)
         return _model
@@ -253,14 +254,17 @@ class QueryRun:
         _at: Place,
         _step: str | int | None,
         _rule: str,
+        _own: bool = False,
     ) -> Self:
         """``from_dict`` of the object at ``_step`` (rule step ``_rule``) of the place
-        ``_at`` in a body (``_step`` ``None``: the top); deviations go to ``_found``."""
+        ``_at`` in a body (``_step`` ``None``: the top); deviations go to ``_found``.
+        ``_own``: the body is the reader's own (decoded by ``from_json``), read in place
+        (its objects lose the keys read) instead of copied."""
         _here: Place = (_at, _step, _rule) if _step is not None else None
         _read_QueryRunLinks = _models.QueryRunLinks._read
         _read_QueryRunParametersType0 = _models.QueryRunParametersType0._read
         _read_QueryRunEmbeddedType0 = _models.QueryRunEmbeddedType0._read
-        _d = dict(src_dict)
+        _d = src_dict if _own and type(src_dict) is dict else dict(src_dict)
         _pop = _d.pop
         _value = _pop("id", UNSET)
         if (
@@ -335,7 +339,9 @@ class QueryRun:
 
         _value = _pop("_links", UNSET)
         if type(_value) is dict:
-            field_links = _read_QueryRunLinks(_value, _found, _here, "_links", "_links")
+            field_links = _read_QueryRunLinks(
+                _value, _found, _here, "_links", "_links", _own
+            )
         elif _value is UNSET:
             field_links = UNSET
             _found.append(
@@ -534,7 +540,7 @@ class QueryRun:
         else:
             if type(_value) is dict:
                 parameters = _read_QueryRunParametersType0(
-                    _value, _found, _here, "parameters", "parameters"
+                    _value, _found, _here, "parameters", "parameters", _own
                 )
             elif type(_value) is str:
                 parameters = _value
@@ -735,7 +741,7 @@ class QueryRun:
         else:
             if type(_value) is dict:
                 field_embedded = _read_QueryRunEmbeddedType0(
-                    _value, _found, _here, "_embedded", "_embedded"
+                    _value, _found, _here, "_embedded", "_embedded", _own
                 )
             elif _value is None:
                 field_embedded = _value

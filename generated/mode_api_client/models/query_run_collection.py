@@ -16,6 +16,7 @@ from .. import models as _models
 from ..errors import UnreadableBody
 from ..types import (
     INEXACT,
+    REREAD,
     UNSET,
     Deviation,
     Place,
@@ -110,11 +111,11 @@ class QueryRunCollection:
                 f"the body is a JSON {json_type(body)}, not an object", json_type(body)
             )
         _found: list[RawDeviation] = []
-        _model = cls._read(body, _found, None, None, "")
+        _model = cls._read(body, _found, None, None, "", True)
         if _found:
             if (
-                INEXACT in _found
-            ):  # an integer beyond 64 bits: decoded exactly, read again
+                INEXACT in _found or REREAD in _found
+            ):  # read again from a fresh decoding
                 return cls.from_dict(decode_json(content))
             _model._deviations = finish(_found)
         return _model
@@ -127,18 +128,21 @@ class QueryRunCollection:
         _at: Place,
         _step: str | int | None,
         _rule: str,
+        _own: bool = False,
     ) -> Self:
         """``from_dict`` of the object at ``_step`` (rule step ``_rule``) of the place
-        ``_at`` in a body (``_step`` ``None``: the top); deviations go to ``_found``."""
+        ``_at`` in a body (``_step`` ``None``: the top); deviations go to ``_found``.
+        ``_own``: the body is the reader's own (decoded by ``from_json``), read in place
+        (its objects lose the keys read) instead of copied."""
         _here: Place = (_at, _step, _rule) if _step is not None else None
         _read_QueryRunCollectionLinks = _models.QueryRunCollectionLinks._read
         _read_Pagination = _models.Pagination._read
         _read_QueryRunCollectionEmbedded = _models.QueryRunCollectionEmbedded._read
-        _d = dict(src_dict)
+        _d = src_dict if _own and type(src_dict) is dict else dict(src_dict)
         _value = _d.pop("_links", UNSET)
         if type(_value) is dict:
             field_links = _read_QueryRunCollectionLinks(
-                _value, _found, _here, "_links", "_links"
+                _value, _found, _here, "_links", "_links", _own
             )
         elif _value is UNSET:
             field_links = UNSET
@@ -159,7 +163,7 @@ class QueryRunCollection:
         else:
             if type(_value) is dict:
                 pagination = _read_Pagination(
-                    _value, _found, _here, "pagination", "pagination"
+                    _value, _found, _here, "pagination", "pagination", _own
                 )
             else:
                 _found.append(
@@ -180,7 +184,7 @@ class QueryRunCollection:
         else:
             if type(_value) is dict:
                 field_embedded = _read_QueryRunCollectionEmbedded(
-                    _value, _found, _here, "_embedded", "_embedded"
+                    _value, _found, _here, "_embedded", "_embedded", _own
                 )
             elif _value is None:
                 field_embedded = _value

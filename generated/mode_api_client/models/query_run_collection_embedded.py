@@ -16,6 +16,7 @@ from .. import models as _models
 from ..errors import UnreadableBody
 from ..types import (
     INEXACT,
+    REREAD,
     UNSET,
     Deviation,
     Place,
@@ -95,11 +96,11 @@ class QueryRunCollectionEmbedded:
                 f"the body is a JSON {json_type(body)}, not an object", json_type(body)
             )
         _found: list[RawDeviation] = []
-        _model = cls._read(body, _found, None, None, "")
+        _model = cls._read(body, _found, None, None, "", True)
         if _found:
             if (
-                INEXACT in _found
-            ):  # an integer beyond 64 bits: decoded exactly, read again
+                INEXACT in _found or REREAD in _found
+            ):  # read again from a fresh decoding
                 return cls.from_dict(decode_json(content))
             _model._deviations = finish(_found)
         return _model
@@ -112,12 +113,15 @@ class QueryRunCollectionEmbedded:
         _at: Place,
         _step: str | int | None,
         _rule: str,
+        _own: bool = False,
     ) -> Self:
         """``from_dict`` of the object at ``_step`` (rule step ``_rule``) of the place
-        ``_at`` in a body (``_step`` ``None``: the top); deviations go to ``_found``."""
+        ``_at`` in a body (``_step`` ``None``: the top); deviations go to ``_found``.
+        ``_own``: the body is the reader's own (decoded by ``from_json``), read in place
+        (its objects lose the keys read) instead of copied."""
         _here: Place = (_at, _step, _rule) if _step is not None else None
         _read_QueryRun = _models.QueryRun._read
-        _d = dict(src_dict)
+        _d = src_dict if _own and type(src_dict) is dict else dict(src_dict)
         _value = _d.pop("query_runs", UNSET)
         if type(_value) is list:
             query_runs_items: list[Any] = []
@@ -125,7 +129,9 @@ class QueryRunCollectionEmbedded:
             _list_1 = (_here, "query_runs", "query_runs")
             for _index_1, _item_1 in enumerate(_value):
                 if type(_item_1) is dict:
-                    _read_1 = _read_QueryRun(_item_1, _found, _list_1, _index_1, "[]")
+                    _read_1 = _read_QueryRun(
+                        _item_1, _found, _list_1, _index_1, "[]", _own
+                    )
                 else:
                     _found.append(
                         (
@@ -144,6 +150,7 @@ class QueryRunCollectionEmbedded:
                 query_runs = query_runs_items
             else:
                 query_runs = UNSET
+                _found.append(REREAD)
                 _d["query_runs"] = _value
         elif _value is UNSET:
             query_runs = UNSET

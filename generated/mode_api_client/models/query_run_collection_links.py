@@ -16,6 +16,7 @@ from .. import models as _models
 from ..errors import UnreadableBody
 from ..types import (
     INEXACT,
+    REREAD,
     UNSET,
     Deviation,
     Place,
@@ -116,11 +117,11 @@ class QueryRunCollectionLinks:
                 f"the body is a JSON {json_type(body)}, not an object", json_type(body)
             )
         _found: list[RawDeviation] = []
-        _model = cls._read(body, _found, None, None, "")
+        _model = cls._read(body, _found, None, None, "", True)
         if _found:
             if (
-                INEXACT in _found
-            ):  # an integer beyond 64 bits: decoded exactly, read again
+                INEXACT in _found or REREAD in _found
+            ):  # read again from a fresh decoding
                 return cls.from_dict(decode_json(content))
             _model._deviations = finish(_found)
         return _model
@@ -133,22 +134,25 @@ class QueryRunCollectionLinks:
         _at: Place,
         _step: str | int | None,
         _rule: str,
+        _own: bool = False,
     ) -> Self:
         """``from_dict`` of the object at ``_step`` (rule step ``_rule``) of the place
-        ``_at`` in a body (``_step`` ``None``: the top); deviations go to ``_found``."""
+        ``_at`` in a body (``_step`` ``None``: the top); deviations go to ``_found``.
+        ``_own``: the body is the reader's own (decoded by ``from_json``), read in place
+        (its objects lose the keys read) instead of copied."""
         _here: Place = (_at, _step, _rule) if _step is not None else None
         _read_Link = _models.Link._read
-        _d = dict(src_dict)
+        _d = src_dict if _own and type(src_dict) is dict else dict(src_dict)
         _value = _d.pop("self", UNSET)
         if type(_value) is dict:
-            self_ = _read_Link(_value, _found, _here, "self", "self")
+            self_ = _read_Link(_value, _found, _here, "self", "self", _own)
         elif type(_value) is list:
             self__items: list[Any] = []
             _kept_1 = True
             _list_1 = (_here, "self", "self")
             for _index_1, _item_1 in enumerate(_value):
                 if type(_item_1) is dict:
-                    _read_1 = _read_Link(_item_1, _found, _list_1, _index_1, "[]")
+                    _read_1 = _read_Link(_item_1, _found, _list_1, _index_1, "[]", _own)
                 else:
                     _found.append(
                         (
@@ -167,6 +171,7 @@ class QueryRunCollectionLinks:
                 self_ = self__items
             else:
                 self_ = UNSET
+                _found.append(REREAD)
                 _d["self"] = _value
         elif _value is UNSET:
             self_ = UNSET
@@ -184,14 +189,18 @@ class QueryRunCollectionLinks:
             next_page = UNSET
         else:
             if type(_value) is dict:
-                next_page = _read_Link(_value, _found, _here, "next_page", "next_page")
+                next_page = _read_Link(
+                    _value, _found, _here, "next_page", "next_page", _own
+                )
             elif type(_value) is list:
                 next_page_items: list[Any] = []
                 _kept_1 = True
                 _list_1 = (_here, "next_page", "next_page")
                 for _index_1, _item_1 in enumerate(_value):
                     if type(_item_1) is dict:
-                        _read_1 = _read_Link(_item_1, _found, _list_1, _index_1, "[]")
+                        _read_1 = _read_Link(
+                            _item_1, _found, _list_1, _index_1, "[]", _own
+                        )
                     else:
                         _found.append(
                             (
@@ -210,6 +219,7 @@ class QueryRunCollectionLinks:
                     next_page = next_page_items
                 else:
                     next_page = UNSET
+                    _found.append(REREAD)
                     _d["next_page"] = _value
             else:
                 _found.append(
@@ -229,14 +239,18 @@ class QueryRunCollectionLinks:
             prev_page = UNSET
         else:
             if type(_value) is dict:
-                prev_page = _read_Link(_value, _found, _here, "prev_page", "prev_page")
+                prev_page = _read_Link(
+                    _value, _found, _here, "prev_page", "prev_page", _own
+                )
             elif type(_value) is list:
                 prev_page_items: list[Any] = []
                 _kept_1 = True
                 _list_1 = (_here, "prev_page", "prev_page")
                 for _index_1, _item_1 in enumerate(_value):
                     if type(_item_1) is dict:
-                        _read_1 = _read_Link(_item_1, _found, _list_1, _index_1, "[]")
+                        _read_1 = _read_Link(
+                            _item_1, _found, _list_1, _index_1, "[]", _own
+                        )
                     else:
                         _found.append(
                             (
@@ -255,6 +269,7 @@ class QueryRunCollectionLinks:
                     prev_page = prev_page_items
                 else:
                     prev_page = UNSET
+                    _found.append(REREAD)
                     _d["prev_page"] = _value
             else:
                 _found.append(
@@ -279,14 +294,16 @@ class QueryRunCollectionLinks:
             if _key in cls.attribute_names:
                 continue  # a value of a named property that strayed, kept as sent
             if type(_value) is dict:
-                _read = _read_Link(_value, _found, _here, _key, "*")
+                _read = _read_Link(_value, _found, _here, _key, "*", _own)
             elif type(_value) is list:
                 _read_items: list[Any] = []
                 _kept_1 = True
                 _list_1 = (_here, _key, "*")
                 for _index_1, _item_1 in enumerate(_value):
                     if type(_item_1) is dict:
-                        _read_1 = _read_Link(_item_1, _found, _list_1, _index_1, "[]")
+                        _read_1 = _read_Link(
+                            _item_1, _found, _list_1, _index_1, "[]", _own
+                        )
                     else:
                         _found.append(
                             (
@@ -305,6 +322,7 @@ class QueryRunCollectionLinks:
                     _read = _read_items
                 else:
                     _read = UNSET
+                    _found.append(REREAD)
 
             else:
                 _found.append(

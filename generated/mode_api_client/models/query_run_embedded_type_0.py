@@ -14,6 +14,7 @@ from attrs import field as _attrs_field
 from ..errors import UnreadableBody
 from ..types import (
     INEXACT,
+    REREAD,
     Deviation,
     Place,
     RawDeviation,
@@ -80,11 +81,11 @@ class QueryRunEmbeddedType0:
                 f"the body is a JSON {json_type(body)}, not an object", json_type(body)
             )
         _found: list[RawDeviation] = []
-        _model = cls._read(body, _found, None, None, "")
+        _model = cls._read(body, _found, None, None, "", True)
         if _found:
             if (
-                INEXACT in _found
-            ):  # an integer beyond 64 bits: decoded exactly, read again
+                INEXACT in _found or REREAD in _found
+            ):  # read again from a fresh decoding
                 return cls.from_dict(decode_json(content))
             _model._deviations = finish(_found)
         return _model
@@ -97,10 +98,13 @@ class QueryRunEmbeddedType0:
         _at: Place,
         _step: str | int | None,
         _rule: str,
+        _own: bool = False,
     ) -> Self:
         """``from_dict`` of the object at ``_step`` (rule step ``_rule``) of the place
-        ``_at`` in a body (``_step`` ``None``: the top); deviations go to ``_found``."""
-        _d = dict(src_dict)
+        ``_at`` in a body (``_step`` ``None``: the top); deviations go to ``_found``.
+        ``_own``: the body is the reader's own (decoded by ``from_json``), read in place
+        (its objects lose the keys read) instead of copied."""
+        _d = src_dict if _own and type(src_dict) is dict else dict(src_dict)
         # Built without __init__ (no default or factory to evaluate): every slot is set here.
         _model = _new(cls)
         _model._deviations = ()

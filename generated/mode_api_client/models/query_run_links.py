@@ -16,6 +16,7 @@ from .. import models as _models
 from ..errors import UnreadableBody
 from ..types import (
     INEXACT,
+    REREAD,
     UNSET,
     Deviation,
     Place,
@@ -153,11 +154,11 @@ class QueryRunLinks:
                 f"the body is a JSON {json_type(body)}, not an object", json_type(body)
             )
         _found: list[RawDeviation] = []
-        _model = cls._read(body, _found, None, None, "")
+        _model = cls._read(body, _found, None, None, "", True)
         if _found:
             if (
-                INEXACT in _found
-            ):  # an integer beyond 64 bits: decoded exactly, read again
+                INEXACT in _found or REREAD in _found
+            ):  # read again from a fresh decoding
                 return cls.from_dict(decode_json(content))
             _model._deviations = finish(_found)
         return _model
@@ -170,23 +171,26 @@ class QueryRunLinks:
         _at: Place,
         _step: str | int | None,
         _rule: str,
+        _own: bool = False,
     ) -> Self:
         """``from_dict`` of the object at ``_step`` (rule step ``_rule``) of the place
-        ``_at`` in a body (``_step`` ``None``: the top); deviations go to ``_found``."""
+        ``_at`` in a body (``_step`` ``None``: the top); deviations go to ``_found``.
+        ``_own``: the body is the reader's own (decoded by ``from_json``), read in place
+        (its objects lose the keys read) instead of copied."""
         _here: Place = (_at, _step, _rule) if _step is not None else None
         _read_Link = _models.Link._read
-        _d = dict(src_dict)
+        _d = src_dict if _own and type(src_dict) is dict else dict(src_dict)
         _pop = _d.pop
         _value = _pop("self", UNSET)
         if type(_value) is dict:
-            self_ = _read_Link(_value, _found, _here, "self", "self")
+            self_ = _read_Link(_value, _found, _here, "self", "self", _own)
         elif type(_value) is list:
             self__items: list[Any] = []
             _kept_1 = True
             _list_1 = (_here, "self", "self")
             for _index_1, _item_1 in enumerate(_value):
                 if type(_item_1) is dict:
-                    _read_1 = _read_Link(_item_1, _found, _list_1, _index_1, "[]")
+                    _read_1 = _read_Link(_item_1, _found, _list_1, _index_1, "[]", _own)
                 else:
                     _found.append(
                         (
@@ -205,6 +209,7 @@ class QueryRunLinks:
                 self_ = self__items
             else:
                 self_ = UNSET
+                _found.append(REREAD)
                 _d["self"] = _value
         elif _value is UNSET:
             self_ = UNSET
@@ -222,14 +227,16 @@ class QueryRunLinks:
             query = UNSET
         else:
             if type(_value) is dict:
-                query = _read_Link(_value, _found, _here, "query", "query")
+                query = _read_Link(_value, _found, _here, "query", "query", _own)
             elif type(_value) is list:
                 query_items: list[Any] = []
                 _kept_1 = True
                 _list_1 = (_here, "query", "query")
                 for _index_1, _item_1 in enumerate(_value):
                     if type(_item_1) is dict:
-                        _read_1 = _read_Link(_item_1, _found, _list_1, _index_1, "[]")
+                        _read_1 = _read_Link(
+                            _item_1, _found, _list_1, _index_1, "[]", _own
+                        )
                     else:
                         _found.append(
                             (
@@ -248,6 +255,7 @@ class QueryRunLinks:
                     query = query_items
                 else:
                     query = UNSET
+                    _found.append(REREAD)
                     _d["query"] = _value
             else:
                 _found.append(
@@ -267,14 +275,16 @@ class QueryRunLinks:
             view = UNSET
         else:
             if type(_value) is dict:
-                view = _read_Link(_value, _found, _here, "view", "view")
+                view = _read_Link(_value, _found, _here, "view", "view", _own)
             elif type(_value) is list:
                 view_items: list[Any] = []
                 _kept_1 = True
                 _list_1 = (_here, "view", "view")
                 for _index_1, _item_1 in enumerate(_value):
                     if type(_item_1) is dict:
-                        _read_1 = _read_Link(_item_1, _found, _list_1, _index_1, "[]")
+                        _read_1 = _read_Link(
+                            _item_1, _found, _list_1, _index_1, "[]", _own
+                        )
                     else:
                         _found.append(
                             (
@@ -293,6 +303,7 @@ class QueryRunLinks:
                     view = view_items
                 else:
                     view = UNSET
+                    _found.append(REREAD)
                     _d["view"] = _value
             else:
                 _found.append(
@@ -312,14 +323,16 @@ class QueryRunLinks:
             result = UNSET
         else:
             if type(_value) is dict:
-                result = _read_Link(_value, _found, _here, "result", "result")
+                result = _read_Link(_value, _found, _here, "result", "result", _own)
             elif type(_value) is list:
                 result_items: list[Any] = []
                 _kept_1 = True
                 _list_1 = (_here, "result", "result")
                 for _index_1, _item_1 in enumerate(_value):
                     if type(_item_1) is dict:
-                        _read_1 = _read_Link(_item_1, _found, _list_1, _index_1, "[]")
+                        _read_1 = _read_Link(
+                            _item_1, _found, _list_1, _index_1, "[]", _own
+                        )
                     else:
                         _found.append(
                             (
@@ -338,6 +351,7 @@ class QueryRunLinks:
                     result = result_items
                 else:
                     result = UNSET
+                    _found.append(REREAD)
                     _d["result"] = _value
             else:
                 _found.append(
@@ -358,7 +372,7 @@ class QueryRunLinks:
         else:
             if type(_value) is dict:
                 result_web = _read_Link(
-                    _value, _found, _here, "result_web", "result_web"
+                    _value, _found, _here, "result_web", "result_web", _own
                 )
             elif type(_value) is list:
                 result_web_items: list[Any] = []
@@ -366,7 +380,9 @@ class QueryRunLinks:
                 _list_1 = (_here, "result_web", "result_web")
                 for _index_1, _item_1 in enumerate(_value):
                     if type(_item_1) is dict:
-                        _read_1 = _read_Link(_item_1, _found, _list_1, _index_1, "[]")
+                        _read_1 = _read_Link(
+                            _item_1, _found, _list_1, _index_1, "[]", _own
+                        )
                     else:
                         _found.append(
                             (
@@ -385,6 +401,7 @@ class QueryRunLinks:
                     result_web = result_web_items
                 else:
                     result_web = UNSET
+                    _found.append(REREAD)
                     _d["result_web"] = _value
             else:
                 _found.append(
@@ -404,14 +421,18 @@ class QueryRunLinks:
             query_web = UNSET
         else:
             if type(_value) is dict:
-                query_web = _read_Link(_value, _found, _here, "query_web", "query_web")
+                query_web = _read_Link(
+                    _value, _found, _here, "query_web", "query_web", _own
+                )
             elif type(_value) is list:
                 query_web_items: list[Any] = []
                 _kept_1 = True
                 _list_1 = (_here, "query_web", "query_web")
                 for _index_1, _item_1 in enumerate(_value):
                     if type(_item_1) is dict:
-                        _read_1 = _read_Link(_item_1, _found, _list_1, _index_1, "[]")
+                        _read_1 = _read_Link(
+                            _item_1, _found, _list_1, _index_1, "[]", _own
+                        )
                     else:
                         _found.append(
                             (
@@ -430,6 +451,7 @@ class QueryRunLinks:
                     query_web = query_web_items
                 else:
                     query_web = UNSET
+                    _found.append(REREAD)
                     _d["query_web"] = _value
             else:
                 _found.append(
@@ -450,7 +472,7 @@ class QueryRunLinks:
         else:
             if type(_value) is dict:
                 report_run = _read_Link(
-                    _value, _found, _here, "report_run", "report_run"
+                    _value, _found, _here, "report_run", "report_run", _own
                 )
             elif type(_value) is list:
                 report_run_items: list[Any] = []
@@ -458,7 +480,9 @@ class QueryRunLinks:
                 _list_1 = (_here, "report_run", "report_run")
                 for _index_1, _item_1 in enumerate(_value):
                     if type(_item_1) is dict:
-                        _read_1 = _read_Link(_item_1, _found, _list_1, _index_1, "[]")
+                        _read_1 = _read_Link(
+                            _item_1, _found, _list_1, _index_1, "[]", _own
+                        )
                     else:
                         _found.append(
                             (
@@ -477,6 +501,7 @@ class QueryRunLinks:
                     report_run = report_run_items
                 else:
                     report_run = UNSET
+                    _found.append(REREAD)
                     _d["report_run"] = _value
             else:
                 _found.append(
@@ -497,7 +522,7 @@ class QueryRunLinks:
         else:
             if type(_value) is dict:
                 report_run_web = _read_Link(
-                    _value, _found, _here, "report_run_web", "report_run_web"
+                    _value, _found, _here, "report_run_web", "report_run_web", _own
                 )
             elif type(_value) is list:
                 report_run_web_items: list[Any] = []
@@ -505,7 +530,9 @@ class QueryRunLinks:
                 _list_1 = (_here, "report_run_web", "report_run_web")
                 for _index_1, _item_1 in enumerate(_value):
                     if type(_item_1) is dict:
-                        _read_1 = _read_Link(_item_1, _found, _list_1, _index_1, "[]")
+                        _read_1 = _read_Link(
+                            _item_1, _found, _list_1, _index_1, "[]", _own
+                        )
                     else:
                         _found.append(
                             (
@@ -524,6 +551,7 @@ class QueryRunLinks:
                     report_run_web = report_run_web_items
                 else:
                     report_run_web = UNSET
+                    _found.append(REREAD)
                     _d["report_run_web"] = _value
             else:
                 _found.append(
@@ -544,7 +572,7 @@ class QueryRunLinks:
         else:
             if type(_value) is dict:
                 executed_by = _read_Link(
-                    _value, _found, _here, "executed_by", "executed_by"
+                    _value, _found, _here, "executed_by", "executed_by", _own
                 )
             elif type(_value) is list:
                 executed_by_items: list[Any] = []
@@ -552,7 +580,9 @@ class QueryRunLinks:
                 _list_1 = (_here, "executed_by", "executed_by")
                 for _index_1, _item_1 in enumerate(_value):
                     if type(_item_1) is dict:
-                        _read_1 = _read_Link(_item_1, _found, _list_1, _index_1, "[]")
+                        _read_1 = _read_Link(
+                            _item_1, _found, _list_1, _index_1, "[]", _own
+                        )
                     else:
                         _found.append(
                             (
@@ -571,6 +601,7 @@ class QueryRunLinks:
                     executed_by = executed_by_items
                 else:
                     executed_by = UNSET
+                    _found.append(REREAD)
                     _d["executed_by"] = _value
             else:
                 _found.append(
@@ -601,14 +632,16 @@ class QueryRunLinks:
             if _key in cls.attribute_names:
                 continue  # a value of a named property that strayed, kept as sent
             if type(_value) is dict:
-                _read = _read_Link(_value, _found, _here, _key, "*")
+                _read = _read_Link(_value, _found, _here, _key, "*", _own)
             elif type(_value) is list:
                 _read_items: list[Any] = []
                 _kept_1 = True
                 _list_1 = (_here, _key, "*")
                 for _index_1, _item_1 in enumerate(_value):
                     if type(_item_1) is dict:
-                        _read_1 = _read_Link(_item_1, _found, _list_1, _index_1, "[]")
+                        _read_1 = _read_Link(
+                            _item_1, _found, _list_1, _index_1, "[]", _own
+                        )
                     else:
                         _found.append(
                             (
@@ -627,6 +660,7 @@ class QueryRunLinks:
                     _read = _read_items
                 else:
                     _read = UNSET
+                    _found.append(REREAD)
 
             else:
                 _found.append(
