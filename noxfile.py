@@ -240,6 +240,14 @@ def fuzz(session: nox.Session) -> None:
 
 
 @nox.session
+def linear(session: nox.Session) -> None:
+    """The tests marked ``timing`` (work linear in the input: one size against ten times
+    it, timed in the same run); the suite leaves them out, as timing assertions."""
+    session.install("-e", ".[dev]")
+    session.run("pytest", "-m", "timing", *session.posargs)
+
+
+@nox.session
 def bench(session: nox.Session) -> None:
     """Benchmarks as ratios against baselines measured in the same run (not run by default).
 
