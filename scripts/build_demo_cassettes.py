@@ -302,6 +302,7 @@ def collection(run: str, runs: list[dict[str, Any]], per_page: int | None) -> li
 # mutation score (``nox -s mutation``) counts on them. A ``next_page`` to a page not
 # recorded here is one the SDK must never ask for.
 COUNTED_RUN = "6a7b8c9d0e1f"  # page 2 of 2 by its counters, though it links a page 3
+ONE_PAGE_RUN = "d03b4c5d6e7f"  # page 1 of 1 by its counters, though it links a page 2
 REPEAT_RUN = "7b8c9d0e1f2a"  # page 3 answers the whole collection again
 EMPTY_PAGE_RUN = "8c9d0e1f2a3b"  # page 2 has no Query Runs (``_embedded: null``)
 LOOP_RUN = "9d0e1f2a3b4c"  # page 2 links page 1 again (next_page as an array of one)
@@ -386,19 +387,30 @@ def odd_listings() -> dict[str, list[Interaction]]:
     foreign = plain_run(FOREIGN_NEXT_RUN, "a1b6c7d8e9f0", 41, "Foreign next page")
     bad = plain_run(BAD_NEXT_RUN, "b1c7d8e9f0a1", 51, "Broken next page")
     split = plain_run(SPLIT_NEXT_RUN, "c1d8e9f0a1b2", 61, "Split next page")
+    one = [plain_run(ONE_PAGE_RUN, f"a{n}e9f0a1b2c3", 70 + n, f"One page {n}") for n in (1, 2)]
     template = f"{run_path(COUNTED_RUN)}/query_runs{{?page,per_page}}"
+    # Swagger's shape of the counters: no page number, so they end nothing.
+    swagger = {"first_page": "1", "last_page": "3", "total_pages": 3, "total_count": 3}
     listings = {
         COUNTED_RUN: paged(
             COUNTED_RUN,
             [c[:2], c[2:]],
             [page_of(COUNTED_RUN, 2), page_of(COUNTED_RUN, 3)],
             [counters(1, 2, 2, 3), counters(2, 2, 1, 3)],
-            extra_links={"query_runs": {"href": template, "templated": True}},
+            extra_links={
+                "query_runs": {"href": template, "templated": True},
+                # A template without variables (RFC 6570 allows it): it expands to itself.
+                "report_run": {"href": run_path(COUNTED_RUN), "templated": True},
+            },
+        ),
+        ONE_PAGE_RUN: paged(
+            ONE_PAGE_RUN, [one], [page_of(ONE_PAGE_RUN, 2)], [counters(1, 1, 2, 2)]
         ),
         REPEAT_RUN: paged(
             REPEAT_RUN,
             [r[:1], r, r],
             [page_of(REPEAT_RUN, 2), page_of(REPEAT_RUN, 3), page_of(REPEAT_RUN, 4)],
+            [swagger] * 3,
         ),
         EMPTY_PAGE_RUN: paged(
             EMPTY_PAGE_RUN,

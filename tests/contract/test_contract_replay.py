@@ -21,9 +21,9 @@ GET = f"{LIST}/2d6e0c4f9a1b"
 
 def test_every_recording_is_given_back_and_reached() -> None:
     with MockServer() as server:
-        assert reach(server, lambda: list(server.requests)) == (0, 50)
+        assert reach(server, lambda: list(server.requests)) == (0, 53)
         assert replay(server) == []
-        assert reach(server, lambda: list(server.requests)) == (50, 50)
+        assert reach(server, lambda: list(server.requests)) == (53, 53)
 
 
 def test_a_client_that_gives_back_other_than_recorded_is_caught(tmp_path: Path) -> None:
@@ -58,7 +58,7 @@ def test_the_sdk_gives_back_every_recording() -> None:
     of ``nox -s mutation``."""
     with MockServer() as server:
         assert replay(server, cli=False, first_only=True) == []
-        assert reach(server, lambda: list(server.requests)) == (50, 50)
+        assert reach(server, lambda: list(server.requests)) == (53, 53)
 
 
 def test_a_recording_that_strays_from_the_spec_is_caught(tmp_path: Path) -> None:
