@@ -71,9 +71,10 @@ GENERATED = ROOT / "generated" / "mode_api_client"
 GENERATOR = ["openapi-python-client==0.29.1", "ruff==0.17.5"]
 PYTHON_SOURCES = ["overlay", "tests", "scripts", "benchmarks", "docs", "noxfile.py"]
 # The least share of mutants the contract run's SDK replay must kill (`nox -s mutation`): the
-# share measured on 2026-12-02 (123 of 284, 43.3%), so the score only goes up; issue 23's
-# goal is 0.9.
-MUTATION_FLOOR = 0.43
+# share measured on 2026-12-02 (262 of 284, 92.3%; 123 of 284 before the recordings of the
+# listings' other endings and refused links), so the score only goes up; issue 23's goal
+# is 0.9.
+MUTATION_FLOOR = 0.92
 
 
 @contextlib.contextmanager

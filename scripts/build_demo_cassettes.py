@@ -296,6 +296,145 @@ def collection(run: str, runs: list[dict[str, Any]], per_page: int | None) -> li
     return out
 
 
+# Report Runs whose listings end, or fail, otherwise than by a last page without
+# ``next_page`` (``shared/reference/mode-api-facts.md``, "What clients of the live API
+# report"): the contract run's replay checks what the SDK gives back for each, and the
+# mutation score (``nox -s mutation``) counts on them. A ``next_page`` to a page not
+# recorded here is one the SDK must never ask for.
+COUNTED_RUN = "6a7b8c9d0e1f"  # page 2 of 2 by its counters, though it links a page 3
+ONE_PAGE_RUN = "d03b4c5d6e7f"  # page 1 of 1 by its counters, though it links a page 2
+REPEAT_RUN = "7b8c9d0e1f2a"  # page 3 answers the whole collection again
+EMPTY_PAGE_RUN = "8c9d0e1f2a3b"  # page 2 has no Query Runs (``_embedded: null``)
+LOOP_RUN = "9d0e1f2a3b4c"  # page 2 links page 1 again (next_page as an array of one)
+FOREIGN_NEXT_RUN = "ad0e1f2a3b4c"  # next_page on another origin: refused
+BAD_NEXT_RUN = "be1f2a3b4c5d"  # next_page not a URL: refused
+SPLIT_NEXT_RUN = "cf2a3b4c5d6e"  # next_page an array of two Links: refused
+FOREIGN_HOST = "https://mode-results.storage.example"
+
+
+def plain_run(run: str, token: str, number: int, name: str, **fields: Any) -> dict[str, Any]:
+    """A succeeded Query Run of ``run`` (``number`` picks its id, times and query)."""
+    return query_run(
+        run,
+        token,
+        id=90300 + number,
+        state=fields.pop("state", "succeeded"),
+        created_at=f"2026-11-03T10:{number:02d}:01.250Z",
+        completed_at=f"2026-11-03T10:{number:02d}:03.875Z",
+        query_token=f"f{number:02d}a1b2c3d4e",
+        query_name=name,
+        query_created_at="2025-05-12T15:40:22.517Z",
+        raw_source=f"SELECT * FROM analytics.{name.lower().replace(' ', '_')}",
+        **fields,
+    )
+
+
+def paged(
+    run: str,
+    pages: list[list[dict[str, Any]] | None],
+    next_hrefs: list[Any],
+    pagination: list[dict[str, Any] | None] | None = None,
+    extra_links: dict[str, Any] | None = None,
+) -> list[Interaction]:
+    """Pages of ``run``'s Query Runs as given: page ``n``'s Query Runs (``None``:
+    ``_embedded: null``), its ``next_page`` (an href, a list of hrefs for an array of
+    Links, or ``None``), its ``pagination``; each Query Run's own GET once."""
+    base = f"{run_path(run)}/query_runs"
+    hrefs = [base] + [f"{base}?page={n}" for n in range(2, len(pages) + 1)]
+    out, given = [], {}
+    for n, page_runs in enumerate(pages):
+        links: dict[str, Any] = {"self": link(hrefs[n])}
+        following = next_hrefs[n]
+        if isinstance(following, list):
+            links["next_page"] = [link(href) for href in following]
+        elif following is not None:
+            links["next_page"] = link(following)
+        if n > 0:
+            links["prev_page"] = link(hrefs[n - 1])
+        links.update(extra_links or {})
+        body: dict[str, Any] = {"_links": links}
+        if pagination is not None and pagination[n] is not None:
+            body["pagination"] = pagination[n]
+        body["_embedded"] = None if page_runs is None else {"query_runs": page_runs}
+        body = spec_typed(body, "QueryRunCollection", hrefs[n])
+        out.append(interaction(hrefs[n], body, f"page {n + 1}"))
+        given.update({run_body["token"]: run_body for run_body in page_runs or []})
+    for body in given.values():
+        out.append(interaction(body["_links"]["self"]["href"], body, body["token"]))
+    return out
+
+
+def page_of(run: str, n: int) -> str:
+    return f"{run_path(run)}/query_runs" + ("" if n == 1 else f"?page={n}")
+
+
+def counters(page: int, total: int, count: int, total_count: int) -> dict[str, Any]:
+    return {
+        "page": page,
+        "per_page": 2,
+        "count": count,
+        "total_pages": total,
+        "total_count": total_count,
+    }
+
+
+def odd_listings() -> dict[str, list[Interaction]]:
+    """The cassettes of the Report Runs above, by file name."""
+    c = [plain_run(COUNTED_RUN, f"c{n}d2e3f4a5b6", n, f"Counted {n}") for n in range(1, 4)]
+    r = [plain_run(REPEAT_RUN, f"d{n}e3f4a5b6c7", 10 + n, f"Repeated {n}") for n in range(1, 4)]
+    e = plain_run(EMPTY_PAGE_RUN, "e1f4a5b6c7d8", 21, "Before the empty page")
+    loop = [plain_run(LOOP_RUN, f"f{n}a5b6c7d8e9", 30 + n, f"Looped {n}") for n in (1, 2)]
+    foreign = plain_run(FOREIGN_NEXT_RUN, "a1b6c7d8e9f0", 41, "Foreign next page")
+    bad = plain_run(BAD_NEXT_RUN, "b1c7d8e9f0a1", 51, "Broken next page")
+    split = plain_run(SPLIT_NEXT_RUN, "c1d8e9f0a1b2", 61, "Split next page")
+    one = [plain_run(ONE_PAGE_RUN, f"a{n}e9f0a1b2c3", 70 + n, f"One page {n}") for n in (1, 2)]
+    template = f"{run_path(COUNTED_RUN)}/query_runs{{?page,per_page}}"
+    # Swagger's shape of the counters: no page number, so they end nothing.
+    swagger = {"first_page": "1", "last_page": "3", "total_pages": 3, "total_count": 3}
+    listings = {
+        COUNTED_RUN: paged(
+            COUNTED_RUN,
+            [c[:2], c[2:]],
+            [page_of(COUNTED_RUN, 2), page_of(COUNTED_RUN, 3)],
+            [counters(1, 2, 2, 3), counters(2, 2, 1, 3)],
+            extra_links={
+                "query_runs": {"href": template, "templated": True},
+                # A template without variables (RFC 6570 allows it): it expands to itself.
+                "report_run": {"href": run_path(COUNTED_RUN), "templated": True},
+            },
+        ),
+        ONE_PAGE_RUN: paged(
+            ONE_PAGE_RUN, [one], [page_of(ONE_PAGE_RUN, 2)], [counters(1, 1, 2, 2)]
+        ),
+        REPEAT_RUN: paged(
+            REPEAT_RUN,
+            [r[:1], r, r],
+            [page_of(REPEAT_RUN, 2), page_of(REPEAT_RUN, 3), page_of(REPEAT_RUN, 4)],
+            [swagger] * 3,
+        ),
+        EMPTY_PAGE_RUN: paged(
+            EMPTY_PAGE_RUN,
+            [[e], None],
+            [page_of(EMPTY_PAGE_RUN, 2), page_of(EMPTY_PAGE_RUN, 3)],
+        ),
+        LOOP_RUN: paged(
+            LOOP_RUN, [loop[:1], loop[1:]], [page_of(LOOP_RUN, 2), [page_of(LOOP_RUN, 1)]]
+        ),
+        FOREIGN_NEXT_RUN: paged(
+            FOREIGN_NEXT_RUN, [[foreign]], [FOREIGN_HOST + page_of(FOREIGN_NEXT_RUN, 2)]
+        ),
+        BAD_NEXT_RUN: paged(
+            BAD_NEXT_RUN, [[bad]], ["https://app.mode.com:44x" + page_of(BAD_NEXT_RUN, 2)]
+        ),
+        SPLIT_NEXT_RUN: paged(
+            SPLIT_NEXT_RUN,
+            [[split]],
+            [[page_of(SPLIT_NEXT_RUN, 2), page_of(SPLIT_NEXT_RUN, 3)]],
+        ),
+    }
+    return {f"report_run_{run}.yaml": found for run, found in listings.items()}
+
+
 # The results of the succeeded and completed runs: (columns, rows), the same rows served
 # as content.csv and content.json. Values exercise CSV quoting: commas, doubled quotes, a
 # newline inside a field, and text that is not ASCII.
@@ -398,6 +537,8 @@ def main(directory: Path) -> None:
     dump_cassette(collection(SINGLE_RUN, SINGLE, None), directory / f"report_run_{SINGLE_RUN}.yaml")
     dump_cassette(results(PAGED + SINGLE), directory / "results.yaml")
     dump_cassette(collection(EMPTY_RUN, [], None), directory / f"report_run_{EMPTY_RUN}.yaml")
+    for name, interactions in odd_listings().items():
+        dump_cassette(interactions, directory / name)
 
 
 if __name__ == "__main__":

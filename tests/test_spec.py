@@ -75,8 +75,10 @@ def test_operations_are_matched_by_path() -> None:
 def test_every_bundled_recording_fits_the_spec_and_round_trips() -> None:
     interactions = load_directory(bundled_directory())
     # pages and runs of three Report Runs; then CSV and JSON results of five runs, one of
-    # them through a redirect to the storage host (a 302 and the storage answer each).
-    assert len(interactions) == 3 + 7 + 1 + 2 + 1 + 5 * 2 + 2
+    # them through a redirect to the storage host (a 302 and the storage answer each); then
+    # the pages and runs of the eight Report Runs whose listings end otherwise (issue 23).
+    odd_listings = (2 + 3) + (1 + 2) + (3 + 3) + (2 + 1) + (2 + 2) + 3 * (1 + 1)
+    assert len(interactions) == 3 + 7 + 1 + 2 + 1 + 5 * 2 + 2 + odd_listings
     for interaction in interactions:
         path = interaction.key[1].split("?")[0].removeprefix("/api")
         operation = match_operation(interaction.method, path)

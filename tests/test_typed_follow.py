@@ -80,7 +80,9 @@ def test_following_each_typed_relation_of_the_recordings_gives_its_target(
 ) -> None:
     """Every recorded resource: each relation the spec types, followed, is its x-target."""
     followed = []
-    for interaction in load_directory(bundled_directory()):
+    interactions = load_directory(bundled_directory())
+    recorded = {interaction.key[1] for interaction in interactions}
+    for interaction in interactions:
         if not (interaction.content_type() or "").startswith("application/hal+json"):
             continue
         path = interaction.key[1].split("?")[0].removeprefix("/api")
@@ -89,13 +91,18 @@ def test_following_each_typed_relation_of_the_recordings_gives_its_target(
         schema = response_schema(operation.operation_id)
         body = json.loads(interaction.body)
         for resource, relation, target in x_targets():
-            if resource == schema and relation in body["_links"]:
-                found = client.follow(Link.from_dict(body["_links"][relation]))
+            value = body["_links"].get(relation) if resource == schema else None
+            # Only one Link to a recorded target: the recordings of issue 23 also hold
+            # next_page links to pages a client must never ask for, and arrays of Links.
+            if isinstance(value, dict) and value["href"] in recorded:
+                found = client.follow(Link.from_dict(value))
                 assert type(found).__name__ == target, (interaction.source, relation)
                 assert to_wire(found)["_links"]["self"] == body["_links"][relation]
                 followed.append((interaction.source, relation))
-    # 3 + 1 + 1 pages (self each, next_page on 2, prev_page on 2) and 9 Query Runs (self).
-    assert len(followed) == 5 + 2 + 2 + 9
+    # 3 + 1 + 1 pages (self each, next_page on 2, prev_page on 2) and 9 Query Runs (self);
+    # then the 13 pages and 14 Query Runs of the eight Report Runs whose listings end
+    # otherwise (self each; 5 next_page and 5 prev_page to recorded pages).
+    assert len(followed) == 5 + 2 + 2 + 9 + (13 + 5 + 5 + 14)
 
 
 def test_follow_of_a_query_runs_self_is_typed_query_run(client: ModeClient) -> None:
