@@ -80,8 +80,10 @@ def simulate(
     end)`` seconds during which every request is answered ``429`` (a burst of ``429``
     answers, as when another client takes the bucket). ``jitter``: the mean of a random
     delay (exponential) added to each request on its way to the bucket, as a busy event
-    loop, scheduler or network adds on loopback. ``connect``: added to the first
-    ``workers`` requests (each opens a connection, as an HTTP client's pool does).
+    loop, scheduler or network adds on loopback. ``connect``: added to each of the first
+    ``workers`` requests when it is first sent (each opens a connection, as an HTTP
+    client's pool does); sent again (by the pace after a ``429``, or retried) it goes on
+    that connection.
     """
     clock = _Clock()
     draw = random.Random(seed)
@@ -97,6 +99,7 @@ def simulate(
     times: list[float] = []
     done = [False] * todo
     head = launched = 0  # the first request not done; requests started so far
+    connected: set[int] = set()  # the first requests sent so far (each opened a connection)
 
     def push(at: float, what: str, request: int, tries: int = 0, generation: int = 0) -> None:
         heapq.heappush(events, (at, next(counter), what, request, tries, generation))
@@ -124,7 +127,9 @@ def simulate(
         elif what == "start":  # reserved again if an event came meanwhile, as the runners do
             if generation == pace.events:
                 late = draw.expovariate(1 / jitter) if jitter else 0.0
-                late += connect if request < workers and not tries else 0.0
+                if request < workers and request not in connected:
+                    late += connect  # it opens a connection: once, not again when resent
+                    connected.add(request)
                 push(now + bucket.latency + late, "answer", request, tries, generation)
             else:
                 push(now, "go", request, tries)
