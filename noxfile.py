@@ -207,7 +207,7 @@ def mutation(session: nox.Session) -> None:
 
     mutmut 3 imports mutants from ``src/`` only, so ``overlay/mode_query_runs`` is copied
     to ``src/mode_query_runs`` of a scratch directory (with ``tests/`` and
-    ``pyproject.toml``) and mutmut runs there (about 20 minutes on 2 cores); prints the
+    ``pyproject.toml``) and mutmut runs there (about 7 minutes on 2 cores); prints the
     killed / total share and each mutant not killed, and fails below ``MUTATION_FLOOR``.
     """
     session.install("-e", ".[dev,mutation]")
