@@ -6,15 +6,18 @@ port of each request, so sharing a connection pool is seen, not assumed.
 
 from __future__ import annotations
 
+import gzip
 import json
 import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import httpx
 import pytest
 
+from mode_api_client.models import QueryRun
 from mode_query_runs import (
     APITimeoutError,
     AsyncModeClient,
@@ -163,10 +166,17 @@ def mock_transport_answer(request: httpx.Request) -> httpx.Response:
     """What a user's ``httpx.MockTransport`` answers: responses built from bytes, whose
     bodies httpx has read before the SDK sees them."""
     token = request.url.path.rsplit("/", 1)[1]
+    if token == "content.csv":  # a result, gzipped: httpx decoded it as it read it
+        coded = gzip.compress(b"a,b\n1,2\n")
+        headers = {"Content-Type": "text/csv", "Content-Encoding": "gzip"}
+        return httpx.Response(200, content=coded, headers=headers)
     if token == "missing":
         return httpx.Response(404, json={"id": "not_found", "message": "no such Query Run"})
-    if token == "large":
-        return httpx.Response(200, content=b" " * 2048)
+    if token in ("large", "unsized"):
+        large = httpx.Response(200, content=b" " * 2048)
+        if token == "unsized":
+            del large.headers["Content-Length"]
+        return large
     return httpx.Response(200, content=query_run(token))
 
 
@@ -188,6 +198,12 @@ def test_your_own_client_over_a_mock_transport_reads_its_read_bodies() -> None:
             "HTTP 200 response body of 2048 bytes (Content-Length) is over the limit of 1024"
             f" bytes (max_body_bytes) (GET http://mode.test{LIST}/large)"
         )
+        with pytest.raises(ResponseParseError) as unsized:
+            mode.get_query_run("r1", "u1", "unsized")
+        assert str(unsized.value) == (
+            "HTTP 200 response body of 2048 bytes is over the limit of 1024 bytes"
+            f" (max_body_bytes) (GET http://mode.test{LIST}/unsized)"
+        )
 
 
 @pytest.mark.anyio
@@ -199,3 +215,27 @@ async def test_your_own_async_client_over_a_mock_transport_reads_its_read_bodies
         assert (await mode.get_query_run("r1", "u1", "q1")).token == "q1"
         with pytest.raises(NotFoundError, match=r"^HTTP 404 \[not_found\] no such Query Run"):
             await mode.get_query_run("r1", "u1", "missing")
+
+
+def run_with_result() -> QueryRun:
+    body = json.loads(query_run("q1"))
+    body["_links"]["result"] = {"href": f"{LIST}/q1/results"}
+    return QueryRun.from_dict(body)
+
+
+def test_a_result_read_before_the_sdk_saw_it_is_downloaded(tmp_path: Path) -> None:
+    own = httpx.Client(transport=httpx.MockTransport(mock_transport_answer))
+    with ModeClient("acme", "t", "s", base_url="http://mode.test/api", http_client=own) as mode:
+        assert mode.download_result(run_with_result(), tmp_path / "r.csv") == 8
+        assert (tmp_path / "r.csv").read_bytes() == b"a,b\n1,2\n"
+        assert list(mode.iter_result_rows(run_with_result())) == [{"a": "1", "b": "2"}]
+
+
+@pytest.mark.anyio
+async def test_a_result_read_before_the_async_sdk_saw_it_is_downloaded(tmp_path: Path) -> None:
+    own = httpx.AsyncClient(transport=httpx.MockTransport(mock_transport_answer))
+    async with AsyncModeClient(
+        "acme", "t", "s", base_url="http://mode.test/api", http_client=own
+    ) as mode:
+        assert await mode.download_result(run_with_result(), tmp_path / "r.csv") == 8
+        assert (tmp_path / "r.csv").read_bytes() == b"a,b\n1,2\n"

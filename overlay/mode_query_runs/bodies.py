@@ -183,7 +183,8 @@ class BodyRead:
         content = b"".join(self._chunks)
         if len(content) > self._limit:
             if streamed.status_code < 300:
-                raise self._limits.too_large(streamed, "read so far")
+                size = f"of {len(content)} bytes" if self.done else "read so far"
+                raise self._limits.too_large(streamed, size)
             content = content[: self._limit]
         headers = httpx.Headers(streamed.headers)
         if "Content-Encoding" in headers:

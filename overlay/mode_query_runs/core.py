@@ -579,9 +579,14 @@ class ClientCore:
             ResponseParseError: a ``Content-Encoding`` the SDK did not ask for, or bytes
                 that are not what it says.
         """
-        raw, decoding = (yield Chunks(response)), self._decoding(response, whole)
+        # A body read before the SDK saw it (an ``httpx.MockTransport``'s, or one a
+        # response hook read) cannot be streamed again: httpx decoded it already.
+        read = response.is_stream_consumed
+        ahead = [response.content, None] if read else []
+        decoding = Decoding(None, whole=whole) if read else self._decoding(response, whole)
+        raw = None if read else (yield Chunks(response))
         while True:
-            data = yield Next(raw)
+            data = ahead.pop(0) if read else (yield Next(raw))
             for piece in self._pieces(response, decoding, data):
                 for value in each(piece):
                     yield Item(value)
