@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from mode_api_client.types import json_type
+from mode_api_client.types import decode_json, json_type
 from mode_query_runs.spec import load_spec
 from mode_query_runs.testing.spec_types import allowed_types, conform, conform_to
 from support import SEED_PAGE
@@ -156,6 +156,29 @@ def test_all_of_parts_and_a_later_branch_apply() -> None:
             {"$ref": "#/components/schemas/Nope"},
             "$: the spec has no schema '#/components/schemas/Nope'",
         ),
+        (
+            1,
+            {"anyOf": [{"$ref": "#/components/schemas/Nope"}, INTEGER]},
+            "$: the spec has no schema '#/components/schemas/Nope'",
+        ),
+        ({"x": 1}, {"$ref": 5}, "$: the spec has no schema 5"),
+        (
+            [10**5000],
+            {"type": "string"},
+            "$: the spec expects string; the demo value (too large to show) has no such form",
+        ),
+        (
+            '{"self": {"href": 5}}',
+            {"type": "object"},
+            """$: the spec expects object; the demo value '{"self": {"href": 5}}' has no"""
+            " such form",
+        ),
+        (
+            {"p": {"when": [datetime.date(2026, 1, 2)]}},
+            True,
+            "$.p.when[0]: a date is not a JSON value",
+        ),
+        ({"p": {"n": [float("nan")]}}, {"type": "object"}, "$.p.n[0]: nan is not a JSON number"),
     ],
     ids=[
         "null-as-string",
@@ -168,11 +191,23 @@ def test_all_of_parts_and_a_later_branch_apply() -> None:
         "int-key",
         "huge-int",
         "unknown-ref",
+        "unknown-ref-in-branch",
+        "ref-not-text",
+        "list-of-huge-int",
+        "json-text-as-object",
+        "nested-date",
+        "nested-nan",
     ],
 )
 def test_values_json_or_the_spec_cannot_carry_are_refused_by_place(
-    value: Any, schema: dict[str, Any], message: str
+    value: Any, schema: Any, message: str
 ) -> None:
     with pytest.raises(ValueError) as caught:
         conform(value, schema)
     assert str(caught.value) == message
+
+
+def test_a_number_the_decoder_keeps_as_sent_is_a_json_number() -> None:
+    """``1e400`` decodes to a ``WireNumber`` (infinite as a float, its text kept): JSON."""
+    body = decode_json(b'{"a": 1e400}')
+    assert conform(body, {"type": "object", "properties": {"a": {"type": "number"}}}) == body

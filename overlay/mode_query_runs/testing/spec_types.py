@@ -14,7 +14,7 @@ import json
 import math
 from typing import Any
 
-from mode_api_client.types import json_type
+from mode_api_client.types import WireNumber, json_type
 
 from .schema_check import resolve
 
@@ -23,21 +23,26 @@ __all__ = ["allowed_types", "conform", "conform_to"]
 SCHEMAS = "#/components/schemas/"
 
 
-def allowed_types(schema: Any) -> list[str]:
+def allowed_types(schema: Any, path: str = "$") -> list[str]:
     """The JSON types a schema allows, in the spec's order (``[]``: any type).
 
     Args:
         schema: A schema of the spec, or a ``$ref`` to one (``anyOf`` / ``oneOf`` /
             ``type`` lists are followed).
+        path: The JSON path of the value the schema is for, for the error.
+
+    Raises:
+        ValueError: a ``$ref`` the spec does not have (``"$: the spec has no schema
+            '#/components/schemas/Nope'"``).
     """
-    schema = resolve(schema)
+    schema = _resolved(schema, path)
     if not isinstance(schema, dict):
         return []
     branches = schema.get("anyOf", schema.get("oneOf"))
     if branches is not None:
         found: list[str] = []
         for branch in branches:
-            kinds = allowed_types(branch)
+            kinds = allowed_types(branch, path)
             if not kinds:
                 return []
             found += [kind for kind in kinds if kind not in found]
@@ -52,20 +57,29 @@ def _fits(value: Any, kinds: list[str]) -> bool:
 
 
 def _checked(value: Any, path: str) -> None:
-    """Refuse what JSON cannot carry (a ``datetime``, a ``Decimal``, a tuple, a key that is
-    not a string, NaN or an infinity), naming its place.
+    """Refuse what JSON cannot carry anywhere in ``value`` (a ``datetime``, a ``Decimal``,
+    a tuple, a key that is not a string, NaN or an infinity other than a ``WireNumber``),
+    naming its place.
 
     Raises:
         ValueError: e.g. ``"$.created_at: a datetime is not a JSON value"``.
     """
-    if isinstance(value, float) and not math.isfinite(value):
-        raise ValueError(f"{path}: {value!r} is not a JSON number")
-    if isinstance(value, dict):
-        for key in value:
-            if not isinstance(key, str):
-                raise ValueError(f"{path}: the key {key!r} is not a string")
-    elif not isinstance(value, _JSON):
-        raise ValueError(f"{path}: a {type(value).__name__} is not a JSON value")
+    stack = [(value, path)]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, WireNumber):
+            continue  # a JSON number as sent (1e400): the SDK's decoder gives these
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueError(f"{path}: {value!r} is not a JSON number")
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if not isinstance(key, str):
+                    raise ValueError(f"{path}: the key {key!r} is not a string")
+                stack.append((item, f"{path}.{key}"))
+        elif isinstance(value, list):
+            stack.extend((item, f"{path}[{n}]") for n, item in enumerate(value))
+        elif not isinstance(value, _JSON):
+            raise ValueError(f"{path}: a {type(value).__name__} is not a JSON value")
 
 
 _JSON = (str, int, float, bool, type(None), list, dict)
@@ -89,15 +103,17 @@ def _converted(value: Any, kind: str) -> tuple[bool, Any]:
         decoded = json.loads(value)
     except ValueError:
         return False, None
-    if isinstance(decoded, float) and not math.isfinite(decoded):
-        return False, None
+    if isinstance(decoded, dict | list) or (
+        isinstance(decoded, float) and not math.isfinite(decoded)
+    ):
+        return False, None  # JSON text of an object or array is a string, not its value
     return (True, decoded) if _fits(decoded, [kind]) else (False, None)
 
 
 def _resolved(schema: Any, path: str) -> Any:
     try:
         return resolve(schema)
-    except (KeyError, TypeError, IndexError):
+    except (KeyError, TypeError, IndexError, AttributeError):
         raise ValueError(f"{path}: the spec has no schema {schema.get('$ref')!r}") from None
 
 
@@ -123,31 +139,39 @@ def conform(value: Any, schema: Any, path: str = "$") -> Any:
             the spec does not have.
     """
     _checked(value, path)
+    return _conform(value, schema, path)
+
+
+def _conform(value: Any, schema: Any, path: str) -> Any:
+    """``conform`` of a value already ``_checked``."""
     schema = _resolved(schema, path)
     if not isinstance(schema, dict):
         return value  # `true`: any value
     for part in schema.get("allOf", []):
-        value = conform(value, part, path)
+        value = _conform(value, part, path)
     branches = schema.get("anyOf", schema.get("oneOf"))
     if branches is None:
         return _conform_one(value, schema, path)
-    fitting = [b for b in branches if _fits(value, allowed_types(b))]
+    branches = [_resolved(branch, path) for branch in branches]
+    fitting = [b for b in branches if _fits(value, allowed_types(b, path))]
     first: ValueError | None = None
     for branch in [*fitting, *(b for b in branches if b not in fitting)]:
         try:
-            return conform(value, branch, path)
+            return _conform(value, branch, path)
         except ValueError as error:
             first = first or error
-    if not fitting and allowed_types(schema):
-        raise _no_form(value, allowed_types(schema), path) from None
-    raise first or _no_form(value, allowed_types(schema), path)
+    kinds = allowed_types(schema, path)
+    if not fitting and kinds:
+        raise _no_form(value, kinds, path) from None
+    raise first or _no_form(value, kinds, path)
 
 
 def _no_form(value: Any, kinds: list[str], path: str) -> ValueError:
     try:
         shown = repr(value)
-    except ValueError:  # an int past Python's digit limit for str()
-        shown = f"(an integer of {value.bit_length()} bits)"
+    except ValueError:  # an int past Python's digit limit for str(), or holding one
+        big = isinstance(value, int)
+        shown = f"(an integer of {value.bit_length()} bits)" if big else "(too large to show)"
     return ValueError(
         f"{path}: the spec expects {' or '.join(kinds)}; the demo value {shown} has no such form"
     )
@@ -166,12 +190,12 @@ def _conform_one(value: Any, schema: dict[str, Any], path: str) -> Any:
         properties = schema.get("properties", {})
         extra = schema.get("additionalProperties", True)
         return {
-            key: conform(item, properties.get(key, extra), f"{path}.{key}")
+            key: _conform(item, properties.get(key, extra), f"{path}.{key}")
             for key, item in value.items()
         }
     if isinstance(value, list):
         items = schema.get("items", True)
-        return [conform(item, items, f"{path}[{n}]") for n, item in enumerate(value)]
+        return [_conform(item, items, f"{path}[{n}]") for n, item in enumerate(value)]
     return value
 
 
