@@ -243,12 +243,50 @@ def test_timeouts_that_are_not_finite_seconds_are_refused(timeout: float) -> Non
         ),
         ("http://127.0.0.1:8787/api?#", "base URL must have no query or fragment"),
         ("127.0.0.1:8787/api", "base URL must be an http(s) URL"),
+        (
+            "http://127.0.0.1:8787/api ",
+            "base URL contains whitespace or an invisible character (U+0020)",
+        ),
+        (
+            "http://127.0.0.1:8787/api\u3000",
+            "base URL contains whitespace or an invisible character (U+3000)",
+        ),
+        (
+            "http://127.0.0.1:8787/api\u200b",
+            "base URL contains whitespace or an invisible character (U+200B)",
+        ),
+        (
+            "http://127.0.0.1:8787/api%zz",
+            "base URL has a '%' that does not start a percent-escape (%XX)",
+        ),
+        (
+            "http://127.0.0.1:8787/api/%",
+            "base URL has a '%' that does not start a percent-escape (%XX)",
+        ),
         ("http://127.0.0.1:99999/api", "base URL is not a valid URL"),
     ],
 )
 def test_base_urls_that_cannot_work_are_refused(base_url: str, message: str) -> None:
     with pytest.raises(ValueError, match=f"^{re.escape(message)}"):
         ModeClient("acme", "t", "s", base_url=base_url)
+
+
+@pytest.mark.parametrize(
+    "base_url",
+    [
+        "http://token:4821#9173@127.0.0.1:9/api",
+        "http://token:s3cr#et@127.0.0.1:9/api",
+        "http://token:4821/9173@127.0.0.1:9/api",
+        "http://token:48?21@127.0.0.1:9/api",
+    ],
+)
+def test_a_password_that_ends_the_host_early_is_refused_without_showing_it(base_url: str) -> None:
+    with pytest.raises(ValueError) as caught:
+        ModeClient("acme", "t", "s", base_url=base_url)
+    assert str(caught.value) == (
+        "base URL has an '@' after its host: percent-encode '#', '?' and '/' in a password"
+        " (%23, %3F, %2F)"
+    )
 
 
 def test_repr_hides_userinfo_of_the_base_url() -> None:

@@ -9,6 +9,8 @@ user-info, and another origin's query string (a storage host's signature) is hid
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable
 
 import httpx
@@ -34,6 +36,32 @@ def shown_url(url: httpx.URL, api_url: httpx.URL) -> str:
     return str(shown)
 
 
+def _check_characters(base_url: str) -> None:
+    """Refuse a base URL httpx would take but send elsewhere than meant. The messages
+    never show the URL: what is wrong with it may be an unencoded password.
+
+    Raises:
+        ValueError: whitespace or an invisible character (``"https://app.mode.com/api "``
+            sends every request to ``/api%20/...``); a ``%`` not starting a
+            percent-escape; an ``@`` after the host (a password with an unencoded
+            ``#``, ``?`` or ``/`` ends the host early: ``http://token:48#21@host/api``).
+    """
+    odd = [ch for ch in base_url if ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf")]
+    if odd:
+        raise ValueError(
+            f"base URL contains whitespace or an invisible character (U+{ord(odd[0]):04X})"
+        )
+    if re.search("%(?![0-9A-Fa-f]{2})", base_url):
+        raise ValueError("base URL has a '%' that does not start a percent-escape (%XX)")
+    rest = base_url.partition("://")[2]
+    host_end = min([rest.find(ch) for ch in "/?#" if ch in rest] or [len(rest)])
+    if "@" in rest[host_end:]:
+        raise ValueError(
+            "base URL has an '@' after its host: percent-encode '#', '?' and '/' in a"
+            " password (%23, %3F, %2F)"
+        )
+
+
 class Origin:
     """The base URL and the rules that follow from it.
 
@@ -54,6 +82,7 @@ class Origin:
     """
 
     def __init__(self, base_url: str, secrets: Iterable[str] = ()) -> None:
+        _check_characters(base_url)
         try:
             given = httpx.URL(base_url.rstrip("/"))
         except httpx.InvalidURL as exc:
