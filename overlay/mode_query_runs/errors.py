@@ -1,14 +1,8 @@
-"""The exception family every failure of the SDK is raised as.
+"""The exceptions the SDK raises, and each client's ``Redactor`` of credentials.
 
-Each exception carries the HTTP ``status`` (``None`` when no response arrived), Mode's
-error ``error_id`` and ``message`` when the body held them (Mode's error body is
-``{"id": ..., "message": ...}``, see the Error schema in ``openapi/mode.yaml``), and the
-request ``method`` and ``url``. URLs never carry credentials: authentication travels in
-the ``Authorization`` header, which no exception, repr or log line includes.
-
-A server may still repeat a client's credentials in a body; each client's errors are built
-with its own ``Redactor``, which hides that client's credentials in every form.
-Nothing about credentials is kept per process.
+Mode's error body is ``{"id": ..., "message": ...}`` (the Error schema in
+``openapi/mode.yaml``). Credentials travel in the ``Authorization`` header, which no
+exception, repr or log line includes; a body or URL that repeats them is redacted.
 """
 
 from __future__ import annotations
@@ -19,7 +13,6 @@ import contextvars
 import datetime
 import email.utils
 import json
-import math
 import re
 import urllib.parse
 from collections.abc import Iterable, Iterator
@@ -27,8 +20,6 @@ from collections.abc import Iterable, Iterator
 import httpx
 
 __all__ = [
-    "NO_REDACTION",
-    "RETRY_AFTER_STATUSES",
     "APIConnectionError",
     "APITimeoutError",
     "AuthenticationError",
@@ -39,40 +30,25 @@ __all__ = [
     "Redactor",
     "ResponseParseError",
     "ServerError",
-    "current_redactor",
     "error_for_response",
     "retry_after_seconds",
 ]
 
-_MAX_BODY_EXCERPT = 120
-_MAX_LINE = 500
-_MIN_SECRET = 4
-_REDACTED = "[REDACTED]"
-
 
 def credential_forms(token: str, secret: str) -> tuple[str, ...]:
-    """The strings that reveal a credential pair, in every form a server may echo.
-
-    Each part as is and percent-encoded (``quote`` and ``quote_plus``), and the Basic auth
-    value ``token:secret`` in base64, standard and URL-safe, with and without its ``=``
-    padding. Duplicates are left out.
-    """
-    pair = f"{token}:{secret}".encode()
+    """Each part as is, ``quote``d and ``quote_plus``ed, and ``token:secret`` in base64
+    (standard and URL-safe, with and without padding); no duplicates."""
     forms: list[str] = []
     for part in (token, secret):
         forms += [part, urllib.parse.quote(part, safe=""), urllib.parse.quote_plus(part)]
+    pair = f"{token}:{secret}".encode()
     for encoded in (base64.b64encode(pair), base64.urlsafe_b64encode(pair)):
-        text = encoded.decode("ascii")
-        forms += [text, text.rstrip("=")]
+        forms += [encoded.decode("ascii"), encoded.decode("ascii").rstrip("=")]
     return tuple(dict.fromkeys(forms))
 
 
 def userinfo_forms(url: httpx.URL) -> tuple[str, ...]:
-    """The strings that reveal a URL's ``user:password@`` part (none when it has none).
-
-    The user-info as written (percent-encoded) and decoded, and the user name and password
-    in the forms of ``credential_forms``.
-    """
+    """The forms of a URL's ``user:password@`` (as written, decoded, ``credential_forms``)."""
     if not url.userinfo:
         return ()
     written = url.userinfo.decode("ascii")
@@ -81,51 +57,29 @@ def userinfo_forms(url: httpx.URL) -> tuple[str, ...]:
 
 
 class Redactor:
-    """The credentials one client's errors hide, each replaced by ``[REDACTED]``.
-
-    Args:
-        forms: The strings to hide (see ``credential_forms`` and
-            ``userinfo_forms``). Those shorter than 4 characters are left out:
-            redacting them would garble messages without hiding anything guessable.
-
-    A redactor never changes once made, so threads share it freely. Errors are built
-    with the redactor of the client whose request they are about (``redactor=``); code
-    that is given none builds them with the redactor of the innermost ``scope``
-    around it in the current thread or task (none: nothing is hidden).
-    """
+    """Replaces each of ``forms`` (those of 4 characters or more), in any case, by
+    ``[REDACTED]``. Immutable; errors built without ``redactor=`` use the innermost
+    ``scope`` of the current thread or task (none: nothing is hidden)."""
 
     def __init__(self, forms: Iterable[str] = ()) -> None:
-        kept = dict.fromkeys(form for form in forms if len(form) >= _MIN_SECRET)
-        self._forms = tuple(sorted(kept, key=len, reverse=True))  # the longest first
-        # In any case: httpx lower-cases a URL's host, where a server may echo a secret.
-        # Each form is looked for in the lower-cased text first (linear); only a form
-        # found is replaced, by a pattern of its own.
-        self._patterns = [
-            (form.lower(), re.compile(re.escape(form), re.IGNORECASE)) for form in self._forms
-        ]
+        kept = sorted(dict.fromkeys(f for f in forms if len(f) >= 4), key=len, reverse=True)
+        self._patterns = [(f.lower(), re.compile(re.escape(f), re.IGNORECASE)) for f in kept]
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({len(self._forms)} forms)"
-
-    def __bool__(self) -> bool:
-        return bool(self._forms)
+        return f"{type(self).__name__}({len(self._patterns)} forms)"
 
     def redact(self, text: str) -> str:
-        """``text`` with every form, in any case, replaced by ``[REDACTED]``.
-
-        Redact before cutting text short: a cut credential is no longer found.
-        """
-        lowered = text.lower()
+        """``text`` with every form hidden (redact before cutting text short)."""
+        lowered = text.lower()  # any case: httpx lower-cases a URL's host
         for form, pattern in self._patterns:
-            if form in lowered:
-                text = pattern.sub(_REDACTED, text)
+            if form in lowered:  # a linear look first; a found form is replaced
+                text = pattern.sub("[REDACTED]", text)
                 lowered = text.lower()
         return text
 
     @contextlib.contextmanager
     def scope(self) -> Iterator[None]:
-        """Within the block, errors built without a redactor (in this thread or task)
-        use this one. Never hold a scope open across a ``yield``."""
+        """Errors built without a redactor in the block use this one (never across a yield)."""
         token = _SCOPED.set(self)
         try:
             yield
@@ -133,11 +87,8 @@ class Redactor:
             _SCOPED.reset(token)
 
 
-NO_REDACTION = Redactor()
-"""The redactor that hides nothing."""
-_SCOPED: contextvars.ContextVar[Redactor] = contextvars.ContextVar(
-    "mode_query_runs.redactor", default=NO_REDACTION
-)
+_NO_REDACTION = Redactor()
+_SCOPED = contextvars.ContextVar("mode_query_runs.redactor", default=_NO_REDACTION)
 
 
 def current_redactor(redactor: Redactor | None = None) -> Redactor:
@@ -159,21 +110,17 @@ class ModeAPIError(Exception):
 
     Attributes:
         status: HTTP status code, or ``None`` when no response was received.
-        error_id: Mode's machine-readable error id (``"not_found"``), when sent.
+        error_id: Mode's error id (``"not_found"``), when sent.
         message: Mode's message, or a description of what went wrong.
         method: HTTP method of the request (``"GET"``), when known.
         url: URL of the request, without credentials or ``user:password@``, when known.
-        retry_after: The ``Retry-After`` header as sent (seconds or an HTTP date), if any;
-            kept for a 429 and a 503, the statuses that may carry it.
-        retry_after_seconds: How long the server asks to wait before the next request, in
-            seconds (a float), counted from when the error was made: ``Retry-After`` read
-            by ``retry_after_seconds`` (an HTTP date in the past is ``0.0``). ``None``
-            when the header is absent, negative or unreadable.
+        retry_after: The ``Retry-After`` header of a 429 or 503 as sent, if any.
+        retry_after_seconds: That header in seconds (a float) from when the error was
+            made (an HTTP date in the past: ``0.0``); ``None`` if absent or unreadable.
 
-    The API token and secret of the client that made the request (and their Basic auth
-    and percent-encoded forms) are replaced by ``[REDACTED]`` in all of these, even when a
-    server repeats them (the client's ``Redactor``, ``redactor``). ``str()`` of the
-    error is one line of at most 500 characters; ``message`` keeps the whole text.
+    The requesting client's token and secret (in every encoded form) are replaced by
+    ``[REDACTED]`` in all of these. ``str()`` is one line of at most 500 characters (plus
+    method and URL); ``message`` keeps the whole text.
     """
 
     def __init__(
@@ -195,21 +142,13 @@ class ModeAPIError(Exception):
         self.url = redact(shown_url_text(url)) if url is not None else None
         self.retry_after = retry_after
         self.retry_after_seconds = retry_after_seconds(retry_after)
-        super().__init__(self._one_line())
-
-    def _one_line(self) -> str:
-        parts = []
-        if self.status is not None:
-            parts.append(f"HTTP {self.status}")
-        if self.error_id:
-            parts.append(f"[{self.error_id}]")
-        parts.append(self.message)
+        parts = [f"HTTP {status}"] if status is not None else []
+        parts += [f"[{self.error_id}]", self.message] if self.error_id else [self.message]
         line = " ".join(" ".join(parts).split())
-        if len(line) > _MAX_LINE:
-            line = line[:_MAX_LINE] + "…"
-        if self.method and self.url:
-            line += f" ({self.method} {self.url})"
-        return line
+        line = line[:500] + "…" if len(line) > 500 else line
+        if method and self.url:
+            line += f" ({method} {self.url})"
+        super().__init__(line)
 
     def __repr__(self) -> str:
         return (
@@ -230,38 +169,8 @@ class NotFoundError(ModeAPIError):
     """404: no such account, Report, Report Run or Query Run (or an unrecorded path)."""
 
 
-def retry_after_seconds(value: str | None, *, now: datetime.datetime | None = None) -> float | None:
-    """Seconds to wait that a ``Retry-After`` header asks for, or ``None`` if it says nothing.
-
-    Args:
-        value: The header: delay seconds (``"120"``) or an HTTP date
-            (``"Wed, 21 Oct 2015 07:28:00 GMT"``).
-        now: The current time for an HTTP date (default: the clock, UTC).
-
-    Returns:
-        Seconds, never negative (a date in the past is ``0.0``); ``None`` for an absent
-        header, a negative number (``"-3"``) or anything else unreadable (``"soon"``,
-        ``"1.5"``). Raises nothing.
-    """
-    if value is None:
-        return None
-    text = value.strip()
-    if text.isascii() and text.isdigit():  # RFC 9110 delay-seconds: 1*DIGIT
-        seconds = float(text)
-        return seconds if math.isfinite(seconds) else None
-    try:
-        when = email.utils.parsedate_to_datetime(text)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:  # "-0000": UTC, with no claim about local time
-        when = when.replace(tzinfo=datetime.UTC)
-    now = now or datetime.datetime.now(datetime.UTC)
-    return max(0.0, (when - now).total_seconds())
-
-
 class RateLimitError(ModeAPIError):
-    """429: over Mode's rate limit; ``retry_after`` / ``retry_after_seconds`` say how long
-    Mode asks to wait (see ``ModeAPIError``)."""
+    """429: over Mode's rate limit; ``retry_after_seconds`` says how long to wait."""
 
 
 class ServerError(ModeAPIError):
@@ -280,8 +189,6 @@ class APITimeoutError(APIConnectionError):
     """No response within the configured timeout (seconds)."""
 
 
-RETRY_AFTER_STATUSES = frozenset({429, 503})
-"""Statuses whose ``Retry-After`` header says when to try again (RFC 9110, 10.2.3)."""
 _BY_STATUS: dict[int, type[ModeAPIError]] = {
     401: AuthenticationError,
     403: PermissionDeniedError,
@@ -290,44 +197,41 @@ _BY_STATUS: dict[int, type[ModeAPIError]] = {
 }
 
 
+def retry_after_seconds(value: str | None, *, now: datetime.datetime | None = None) -> float | None:
+    """Seconds (never negative) a ``Retry-After`` header (``"120"`` or an HTTP date) asks
+    to wait, from ``now`` (default: the clock); ``None`` for an absent, negative or
+    unreadable one (``"-3"``, ``"1.5"``). Raises nothing."""
+    if value is None:
+        return None
+    text = value.strip()
+    if text.isascii() and text.isdigit():  # RFC 9110 delay-seconds: 1*DIGIT
+        seconds = float(text)
+        return seconds if seconds != float("inf") else None
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    when = when if when.tzinfo else when.replace(tzinfo=datetime.UTC)  # "-0000": UTC
+    return max(0.0, (when - (now or datetime.datetime.now(datetime.UTC))).total_seconds())
+
+
 def without_userinfo(url: httpx.URL) -> httpx.URL:
     """``url`` without ``user:password@`` (the same object when it has none)."""
     return url.copy_with(username=None, password=None) if url.userinfo else url
 
 
 def request_identity(request: httpx.Request) -> tuple[str, str]:
-    """The ``(method, url)`` of a request as shown in errors: the URL without userinfo."""
+    """The ``(method, url)`` of a request as errors show it: the URL without userinfo."""
     return request.method, str(without_userinfo(request.url))
 
 
-def _mode_error_body(response: httpx.Response) -> tuple[str | None, str | None]:
-    """Mode's ``(id, message)`` from an error body, or ``(None, None)`` if it has neither."""
-    try:
-        body = json.loads(response.content)
-    except (ValueError, RecursionError):  # not JSON, or nested too deeply to decode
-        return None, None
-    if not isinstance(body, dict):
-        return None, None
-    error_id, message = body.get("id"), body.get("message")
-    return (
-        error_id if isinstance(error_id, str) else None,
-        message if isinstance(message, str) else None,
-    )
-
-
 def body_excerpt(response: httpx.Response, redactor: Redactor | None = None) -> str:
-    """The start of a response body on one line, for messages about bodies that are not JSON.
-
-    Credentials are redacted (``redactor``, else the scope's, see ``Redactor``) before
-    the text is cut to 120 characters.
-    """
+    """The start of a read body on one line, redacted, then cut to 120 characters."""
     text = " ".join(response.content.decode("utf-8", errors="replace").split())
     text = current_redactor(redactor).redact(text)
     if not text:
         return "empty body"
-    if len(text) > _MAX_BODY_EXCERPT:
-        text = text[:_MAX_BODY_EXCERPT] + "…"
-    return f"body starts {text!r}"
+    return f"body starts {text[:120] + '…' if len(text) > 120 else text!r}"
 
 
 def error_for_response(
@@ -337,33 +241,30 @@ def error_for_response(
     hint: str | None = None,
     redactor: Redactor | None = None,
 ) -> ModeAPIError:
-    """The typed error for a response whose status is 400 or above.
-
-    The body must have been read. Mode's ``{"id", "message"}`` is used when present;
-    otherwise (an HTML page from a proxy, an empty body) the message names the status's
-    reason phrase and the start of the body. ``url`` replaces the request URL shown;
-    ``hint`` is added to the message in parentheses. The ``Retry-After`` header of a 429 or
-    503 is kept (``retry_after``). ``redactor``: the requesting client's (see
-    ``Redactor``).
-    """
+    """The typed error for a read response of status 400 or above: Mode's ``{id, message}``
+    if the body has them, else the reason phrase and the start of the body. ``url``
+    replaces the request URL shown; ``hint`` is added in parentheses."""
     redactor = current_redactor(redactor)
     method, request_url = request_identity(response.request)
-    url = url or request_url
-    status = response.status_code
-    error_id, message = _mode_error_body(response)
-    if message is None:
+    try:
+        body = json.loads(response.content)
+    except (ValueError, RecursionError):  # not JSON, or nested too deeply to decode
+        body = None
+    body = body if isinstance(body, dict) else {}
+    error_id, message = body.get("id"), body.get("message")
+    if not isinstance(message, str):
         message = f"{response.reason_phrase or 'error'}; {body_excerpt(response, redactor)}"
     if hint:
         message = f"{message} ({hint})"
+    status = response.status_code
     cls = _BY_STATUS.get(status, ServerError if status >= 500 else ModeAPIError)
-    retry_after = response.headers.get("Retry-After") if status in RETRY_AFTER_STATUSES else None
     return cls(
         message,
         status=status,
-        error_id=error_id,
+        error_id=error_id if isinstance(error_id, str) else None,
         method=method,
-        url=url,
-        retry_after=retry_after,
+        url=url or request_url,
+        retry_after=response.headers.get("Retry-After") if status in (429, 503) else None,
         redactor=redactor,
     )
 
@@ -371,10 +272,7 @@ def error_for_response(
 def error_for_transport(
     exc: httpx.TransportError, *, url: str | None = None, redactor: Redactor | None = None
 ) -> APIConnectionError:
-    """The typed error for an httpx transport failure (timeout, refused, reset).
-
-    ``url`` replaces the request URL shown; ``redactor``: the requesting client's.
-    """
+    """The typed error for an httpx transport failure; ``url`` replaces the one shown."""
     method: str | None = None
     with contextlib.suppress(RuntimeError):  # raised without a request attached
         method, request_url = request_identity(exc.request)
