@@ -1,11 +1,6 @@
-"""Decoding a body's ``Content-Encoding`` in bounded pieces.
-
-httpx decodes each chunk it reads whole: a few kilobytes of gzip (or ``gzip, gzip``) can
-become gigabytes in one piece, whatever limit the reader then applies. The SDK reads the
-raw bytes instead and decodes them here, where no piece is longer than ``CHUNK_BYTES``:
-a JSON body is refused once past its limit, an error body cut at its excerpt, a result
-written piece by piece, and memory stays bounded for all three. The codings are those the
-SDK asks for (``Accept-Encoding: gzip, deflate``), in any chain; ``identity`` is none.
+"""Decoding a body's ``Content-Encoding`` (``gzip``, ``deflate``, chained) in pieces of at
+most ``CHUNK_BYTES``: httpx decodes each chunk whole, and a few kilobytes of gzip can
+decode to gigabytes, whatever limit the reader then applies.
 """
 
 from __future__ import annotations
@@ -16,35 +11,25 @@ from typing import Any
 
 __all__ = ["ACCEPT_ENCODING", "CHUNK_BYTES", "Decoding", "UnsupportedEncoding"]
 
-CHUNK_BYTES = 64 * 1024
-"""The longest piece of decoded body, in bytes (with ``whole``: the length of each)."""
-ACCEPT_ENCODING = "gzip, deflate"
-"""What the SDK asks for: the codings ``Decoding`` decodes."""
-_GZIP = 16 + zlib.MAX_WBITS
-_ZLIB = zlib.MAX_WBITS
-_RAW_DEFLATE = -zlib.MAX_WBITS  # some servers send deflate without the zlib header
+CHUNK_BYTES = 64 * 1024  # the longest decoded piece, in bytes
+ACCEPT_ENCODING = "gzip, deflate"  # what the SDK asks for: what Decoding decodes
 
 
 class UnsupportedEncoding(ValueError):
-    """A ``Content-Encoding`` the SDK did not ask for and cannot decode (``br``, ``zstd``,
-    an unknown name), or a body that is not what its coding says."""
+    """A ``Content-Encoding`` not asked for (``br``), or a body not what its coding says."""
 
 
 def _format(coding: str, head: bytes) -> int:
-    """The zlib format of a coded stream, from its first two bytes: gzip's magic number,
-    else a zlib header, else (``deflate`` only) raw deflate."""
+    """The zlib format from a stream's first two bytes: gzip, zlib, or raw deflate."""
     if head.startswith(b"\x1f\x8b"):
-        return _GZIP
+        return 16 + zlib.MAX_WBITS
     zlib_header = head[0] & 0x0F == 8 and (head[0] << 8 | head[1]) % 31 == 0
-    return _ZLIB if zlib_header or coding != "deflate" else _RAW_DEFLATE
+    return zlib.MAX_WBITS if zlib_header or coding != "deflate" else -zlib.MAX_WBITS
 
 
 class _Stage:
-    """One coding's decoder, giving at most ``CHUNK_BYTES`` per piece.
-
-    The body is one coded stream or several one after another (gzip's members); each
-    must end, and nothing may follow the last one but zero bytes after gzip (padding).
-    """
+    """One coding's decoder: one or more streams (gzip members), each ending, then
+    nothing but (after gzip) zero padding."""
 
     def __init__(self, coding: str) -> None:
         self.coding = coding
@@ -76,12 +61,8 @@ class _Stage:
                 return  # all taken, nothing held back (a full piece: zlib may hold more)
 
     def _after_streams(self, data: bytes) -> bytes:
-        """``data`` where a stream may start: after a gzip member, zero bytes are padding
-        (as ``gzip.decompress`` reads them) and end the body.
-
-        Raises:
-            UnsupportedEncoding: bytes other than zeros after the padding.
-        """
+        """``data`` where a stream may start; after a gzip member zeros are padding (as
+        ``gzip.decompress`` reads them) that ends the body."""
         if self._streams and self.coding == "gzip" and (self._padded or data[:1] == b"\0"):
             self._padded = True
             if data.strip(b"\0"):
@@ -90,11 +71,7 @@ class _Stage:
         return data
 
     def end(self) -> None:
-        """Check that the body ended where a coded stream did (none at all: empty).
-
-        Raises:
-            UnsupportedEncoding: the last stream was cut short, or a byte follows it.
-        """
+        """Raise ``UnsupportedEncoding`` unless the body ended where a stream did."""
         if self._decoder is not None or (self._head and not self._streams):
             raise self._invalid("the body ends before its coded stream does")
         if self._head:
@@ -105,18 +82,9 @@ class _Stage:
 
 
 class Decoding:
-    """The decoding of one body, fed its raw bytes as they arrive.
-
-    Args:
-        content_encoding: The ``Content-Encoding`` header (``None``: none): codings in the
-            order they were applied, comma-separated.
-        whole: Give pieces of exactly ``CHUNK_BYTES`` (the last one shorter), holding
-            back what is short of one; default: each piece as soon as it is decoded.
-
-    Raises:
-        UnsupportedEncoding: a coding other than ``gzip``, ``x-gzip``, ``deflate`` and
-            ``identity``.
-    """
+    """The decoding of one body (``content_encoding``: the header, or ``None``), fed its
+    raw bytes as they arrive; ``whole``: pieces of exactly ``CHUNK_BYTES`` but the last.
+    ``UnsupportedEncoding`` for codings other than gzip, x-gzip, deflate and identity."""
 
     def __init__(self, content_encoding: str | None, *, whole: bool = False) -> None:
         codings = [c.strip().lower() for c in (content_encoding or "").split(",")]
@@ -131,19 +99,12 @@ class Decoding:
         self._held = b""
 
     def feed(self, data: bytes) -> Iterator[bytes]:
-        """The decoded pieces of ``data``, the next raw bytes of the body.
-
-        Raises:
-            UnsupportedEncoding: the bytes are not what the coding says.
-        """
+        """The decoded pieces of the next raw bytes (``UnsupportedEncoding`` if invalid)."""
         return self._through(0, data)
 
     def close(self) -> Iterator[bytes]:
-        """The last decoded piece, once the raw body has ended.
-
-        Raises:
-            UnsupportedEncoding: a coded stream was cut short.
-        """
+        """The last decoded piece, once the raw body has ended (``UnsupportedEncoding``
+        if a stream was cut short)."""
         for stage in self._stages:
             stage.end()
         if self._held:
