@@ -1,11 +1,5 @@
-"""The OpenAPI spec at run time: which operation a request is, and whether a body fits it.
-
-The spec shipped inside the package (``mode_query_runs/mode.yaml``, the same file as
-``openapi/mode.yaml``) is the single source of truth. Here: its operations and which one a
-request is. (Its response schemas, compiled into validators, are the testing kit's:
-``testing.schema_check``; the clients' ``reader`` needs none: the generated models record
-where a body strays while reading it.)
-"""
+"""The OpenAPI spec at run time (``mode_query_runs/mode.yaml``, a copy of
+``openapi/mode.yaml``): its operations, and which one a request is."""
 
 from __future__ import annotations
 
@@ -30,13 +24,8 @@ MEDIA_TYPE = "application/hal+json"
 
 @dataclass(frozen=True)
 class Operation:
-    """One operation of the spec.
-
-    Attributes:
-        operation_id: The spec's ``operationId`` (``"listQueryRunsForReportRun"``).
-        method: Upper-case HTTP method.
-        path: The path template relative to the server URL (``"/{account}/reports/..."``).
-    """
+    """One operation: ``operation_id`` (``"listQueryRunsForReportRun"``), upper-case
+    ``method``, and ``path`` template relative to the server URL."""
 
     operation_id: str
     method: str
@@ -54,11 +43,7 @@ class Operation:
 
 @functools.cache
 def load_spec() -> dict[str, Any]:
-    """The parsed spec (a dict), read once from the package data.
-
-    PyYAML (and ``importlib.resources``) load here, at the first request, not with the
-    package.
-    """
+    """The parsed spec, read once (PyYAML loads here, not with the package)."""
     import importlib.resources
 
     import yaml
@@ -71,20 +56,17 @@ def load_spec() -> dict[str, Any]:
 @functools.cache
 def operations() -> tuple[Operation, ...]:
     """Every operation the spec defines."""
-    found = []
-    for path, item in load_spec()["paths"].items():
-        for method, op in item.items():
-            if isinstance(op, dict) and "operationId" in op:
-                found.append(Operation(op["operationId"], method.upper(), path))
-    return tuple(found)
+    return tuple(
+        Operation(op["operationId"], method.upper(), path)
+        for path, item in load_spec()["paths"].items()
+        for method, op in item.items()
+        if isinstance(op, dict) and "operationId" in op
+    )
 
 
 def match_operation(method: str, path: str) -> Operation | None:
     """The operation that a request ``method`` and server-relative ``path`` address, if any."""
-    for operation in operations():
-        if operation.matches(method, path):
-            return operation
-    return None
+    return next((op for op in operations() if op.matches(method, path)), None)
 
 
 def operation_by_id(operation_id: str) -> Operation:

@@ -1,13 +1,7 @@
-"""Which Query Run states are final, and which have no results: as the spec says.
-
-Mode's ``state`` is open-ended (``shared/reference/mode-api-facts.md``); the spec's
-``QueryRun.state`` schema names the states the SDK treats specially, in two lists:
-``x-final-states`` (a run in one of them is waited on no longer) and
-``x-states-without-results`` (a run in one of them has no result content). A state in
-neither, one Mode adds later included, is waited on and its results are tried. Editing
-the lists in ``openapi/mode.yaml`` changes what ``wait_for_completion``,
-``download_result`` and the command line do, with no code change. The spec is read at the
-first question, not at import.
+"""Which Query Run states are final and which have no results: the spec's
+``x-final-states`` and ``x-states-without-results`` lists on ``QueryRun.state`` (read at
+the first question). Any other state, one Mode adds later included, is waited on and its
+results are tried; editing the lists changes waiting, downloads and the command line.
 """
 
 from __future__ import annotations
