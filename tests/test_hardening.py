@@ -40,7 +40,7 @@ from mode_query_runs import (
 from mode_query_runs.errors import Redactor, credential_forms, shown_url_text
 from mode_query_runs.pagination import DEFAULT_PAGE_LIMIT
 from mode_query_runs.results import CsvRows
-from mode_query_runs.wire import ZonelessTimestamp, format_timestamp, to_wire
+from mode_query_runs.wire import format_timestamp, to_wire
 from scripted import Scripted, ScriptedServer
 from support import spec_typed
 
@@ -371,11 +371,13 @@ def test_a_zoneless_timestamp_survives_copies_and_arithmetic_is_plain() -> None:
     import copy
     import pickle
 
-    naive = datetime.datetime(2026, 11, 1, 9, 30, 2)
-    value = ZonelessTimestamp.from_naive(naive, "2026-11-01 09:30:02")
-    assert format_timestamp(pickle.loads(pickle.dumps(value))) == "2026-11-01 09:30:02"
-    assert format_timestamp(copy.deepcopy(value)) == "2026-11-01 09:30:02"
-    later = value + datetime.timedelta(days=1)
+    body = run_body(created_at="2026-11-01 09:30:02")
+    with ScriptedServer(Scripted(200, json.dumps(body).encode())) as server, client(server) as m:
+        run = m.get_query_run("r1", "u1", "q1")
+    assert to_wire(pickle.loads(pickle.dumps(run)))["created_at"] == "2026-11-01 09:30:02"
+    assert to_wire(copy.deepcopy(run))["created_at"] == "2026-11-01 09:30:02"
+    assert isinstance(run.created_at, datetime.datetime)
+    later = run.created_at + datetime.timedelta(days=1)
     assert format_timestamp(later) == "2026-11-02T09:30:02.000Z"
 
 
