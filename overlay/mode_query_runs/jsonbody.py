@@ -15,13 +15,8 @@ __all__ = ["decode_json", "not_json"]
 
 
 def decode_json(response: httpx.Response) -> Any:
-    """The decoded JSON body of a response that was read (as the generated operations
-    decode it: ``mode_api_client.types.decode_json``).
-
-    Raises:
-        ResponseParseError: the body is not JSON (``NaN`` and ``Infinity`` are not JSON),
-            or is nested too deeply to decode.
-    """
+    """The body of a read response, decoded as the generated operations decode it;
+    ``ResponseParseError`` if it is not JSON (``NaN`` is not) or nests too deeply."""
     try:
         return decode_bytes(response.content)
     except UnreadableBody:
@@ -29,8 +24,7 @@ def decode_json(response: httpx.Response) -> Any:
 
 
 def not_json(response: httpx.Response) -> ResponseParseError:
-    """The error for a read response whose body is not JSON, naming its Content-Type and
-    the start of the body."""
+    """The error for a read body that is not JSON: its Content-Type and start."""
     method, url = request_identity(response.request)
     content_type = response.headers.get("Content-Type", "no Content-Type")
     return ResponseParseError(
