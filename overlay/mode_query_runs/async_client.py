@@ -168,7 +168,7 @@ class AsyncModeClient(ClientCore):
     ) -> list[QueryRun]:
         """Wait until every Query Run of a Report Run is final; as
         [ModeClient.wait_for_report_run][mode_query_runs.ModeClient.wait_for_report_run]."""
-        wait = ReportRunWait(report, run, timeout, poll_interval, "")
+        wait = ReportRunWait(report, run, timeout, poll_interval)
         return await self._run(self._wait_for_report_run(self._list_call(report, run), wait))
 
     async def download_result(

@@ -281,7 +281,7 @@ class ModeClient(ClientCore):
             APITimeoutError: Query Runs are not final after ``timeout`` seconds (the
                 message names the Report Run and the states waited on).
         """
-        wait = ReportRunWait(report, run, timeout, poll_interval, "")
+        wait = ReportRunWait(report, run, timeout, poll_interval)
         return self._run(self._wait_for_report_run(self._list_call(report, run), wait))
 
     def download_result(
