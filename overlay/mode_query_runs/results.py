@@ -9,7 +9,6 @@ from __future__ import annotations
 import codecs
 import contextlib
 import csv
-import itertools
 import os
 import stat
 import tempfile
@@ -355,14 +354,12 @@ def _fields(record: str) -> list[str]:
 
 
 def _split(records: list[str]) -> Iterator[list[str]]:
-    """The fields of each record: by the ``csv`` module's reader up to the first record
-    over ``csv.field_size_limit()`` (read, never changed), by ``_fields`` from there.
-    Iterating raises ``csv.Error`` or ``ValueError`` for a record that is not CSV."""
-    limit = csv.field_size_limit()
-    if max(map(len, records), default=0) <= limit:
+    """The fields of each record: by the ``csv`` module's reader, or by ``_fields`` when a
+    record is over ``csv.field_size_limit()`` (read, never changed). Iterating raises
+    ``csv.Error`` or ``ValueError`` for a record that is not CSV."""
+    if max(map(len, records), default=0) <= csv.field_size_limit():
         return csv.reader(records)
-    wide = next(index for index, record in enumerate(records) if len(record) > limit)
-    return itertools.chain(csv.reader(records[:wide]), map(_fields, records[wide:]))
+    return map(_fields, records)
 
 
 class CsvRows:
