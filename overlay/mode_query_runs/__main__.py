@@ -1,14 +1,4 @@
-"""The ``mode-query-runs`` console script and ``python -m mode_query_runs``.
-
-The command line is the ``cli`` extra (click and rich). Without it, the command prints one
-line naming the extra to install and exits with status 1, instead of a traceback.
-
-Ctrl-C (SIGINT) ends the command with `mode-query-runs: interrupted` and exit status 130
-from the moment `main` starts: while the command line is still being imported and its
-arguments parsed as well as once the command runs. The package's `__init__` imports its
-names lazily, so `main` starts some 30 ms after Python does, before httpx and the
-generated models are imported.
-"""
+"""The ``mode-query-runs`` console script and ``python -m mode_query_runs``."""
 
 from __future__ import annotations
 
@@ -42,13 +32,11 @@ def _interrupted(signum: int, frame: FrameType | None) -> None:
 
 
 def main() -> None:
-    """Run the command line, or say which extra it needs (exit status 1).
+    """Run the command line (the ``cli`` extra), or name the extra missing (exit status 1).
 
-    SIGINT raises ``SystemExit(130)`` in the main thread, with one line on stderr, from
-    here on (as SIGTERM does with 143 once the command line is loaded): a Ctrl-C while
-    httpx, the models, click and rich are imported or the arguments parsed is no
-    ``KeyboardInterrupt`` traceback nor click's ``Aborted!``, and a download in progress
-    removes its temporary file as on any other failure.
+    From here on SIGINT is ``SystemExit(130)`` with ``mode-query-runs: interrupted`` on
+    stderr (no traceback nor click's ``Aborted!``, even while imports and arguments are
+    still under way; a download in progress removes its temporary file).
     """
     signal.signal(signal.SIGINT, _interrupted)
     missing = missing_cli_package()

@@ -1,16 +1,10 @@
-"""``AsyncModeClient``: ``ModeClient`` for ``async`` code.
-
-The same methods, arguments, results and errors, over ``asyncio_detailed`` and
-``httpx.AsyncClient``: ``async for`` over ``list_query_runs`` and ``iter_result_rows``,
-``await`` for the rest. Each method's work is written once (``core``); here it is run
-with async I/O.
-"""
+"""``AsyncModeClient``: ``ModeClient`` for ``async`` code, over ``asyncio_detailed`` and
+``httpx.AsyncClient`` (each method's work is written once, in ``core``)."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import AsyncGenerator, AsyncIterator, Iterable
-from types import TracebackType
 from typing import IO, Any, Self, TypeVar, overload
 
 import anyio
@@ -38,11 +32,7 @@ from .core import (
 from .dataframes import ChunkStream, DataFrame, read_frame, require_pandas
 from .errors import ModeAPIError
 from .links import Variables
-from .results import (
-    Download,
-    Progress,
-    check_result_response,
-)
+from .results import Download, Progress, check_result_response
 from .waiting import Poll, ReportRunWait
 
 __all__ = ["AsyncModeClient"]
@@ -54,11 +44,11 @@ _DIRECT, _RUN = 3, 5
 
 @named_here
 class AsyncModeClient(ClientCore):
-    """``ModeClient`` for ``asyncio`` (and any anyio backend).
-
-    Takes the same arguments and raises the same errors; ``http_client`` is then an
-    ``httpx.AsyncClient``. Close it with ``await client.aclose()`` or use it as an
-    ``async with`` context manager:
+    """``ModeClient`` for ``asyncio`` (and any anyio backend): the same arguments, methods,
+    results and errors (see ``ModeClient``), with ``async for`` over the iterators and
+    ``await`` for the rest; ``http_client`` is an ``httpx.AsyncClient``. Close it with
+    ``await client.aclose()`` or use it as an ``async with`` context manager. Use one client
+    per event loop: a second loop is a ``ModeAPIError``.
 
     ```python
     async with AsyncModeClient.from_env() as mode:
@@ -77,48 +67,31 @@ class AsyncModeClient(ClientCore):
     async def __aenter__(self) -> Self:
         return self
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    async def __aexit__(self, *exc_info: object) -> None:
         await self.aclose()
 
     def list_query_runs(
         self, report: str, run: str, *, max_pages: int | None = None
     ) -> AsyncIterator[QueryRun]:
-        """Every Query Run of a Report Run, over all pages, lazily: ``async for`` it.
-
-        As ``ModeClient.list_query_runs``; bad tokens raise ``ValueError`` at once.
-        """
+        """Every Query Run of a Report Run, lazily; as ``ModeClient.list_query_runs``."""
         call, walk = self._list_call(report, run), self._walk(max_pages)
         return self._iterate(self._pages(call, walk, flat=True), _DIRECT)
 
     def list_query_run_pages(
         self, report: str, run: str, *, max_pages: int | None = None
     ) -> AsyncIterator[list[QueryRun]]:
-        """The Query Runs of a Report Run page by page, lazily: ``async for`` it.
-
-        As [ModeClient.list_query_run_pages][mode_query_runs.ModeClient.list_query_run_pages];
-        bad tokens raise ``ValueError`` at once.
-        """
+        """The Query Runs of a Report Run page by page; as
+        [ModeClient.list_query_run_pages][mode_query_runs.ModeClient.list_query_run_pages]."""
         call, walk = self._list_call(report, run), self._walk(max_pages)
         return self._iterate(self._pages(call, walk), _DIRECT)
 
     def list_query_runs_many(
         self, report_runs: Iterable[tuple[str, str]], *, concurrency: int = DEFAULT_CONCURRENCY
     ) -> AsyncGenerator[ReportRunQueryRuns]:
-        """The Query Runs of many Report Runs, one result per pair: ``async for`` it.
-
-        As ``ModeClient.list_query_runs_many``, with tasks of the caller's event loop
-        instead of threads (up to ``concurrency`` pairs at a time, each next pair taken by
-        the first task free, up to ``4 * concurrency`` ahead of the result consumed). To
-        stop before the end, iterate inside ``contextlib.aclosing(...)``, which cancels the
-        pairs in flight. Bad pairs or ``concurrency`` raise ``ValueError`` at once.
-        """
-        pairs = report_run_pairs(report_runs, concurrency)
-        return self._many(pairs, concurrency)
+        """The Query Runs of many Report Runs; as ``ModeClient.list_query_runs_many``, with
+        tasks of the caller's event loop instead of threads. To stop early, iterate inside
+        ``contextlib.aclosing(...)``, which cancels the pairs in flight."""
+        return self._many(report_run_pairs(report_runs, concurrency), concurrency)
 
     async def _many(
         self, pairs: list[tuple[str, str]], concurrency: int
@@ -193,12 +166,9 @@ class AsyncModeClient(ClientCore):
     async def wait_for_report_run(
         self, report: str, run: str, *, timeout: float = 300.0, poll_interval: float = 1.0
     ) -> list[QueryRun]:
-        """Wait until every Query Run of a Report Run is final; return them all.
-
-        As [ModeClient.wait_for_report_run][mode_query_runs.ModeClient.wait_for_report_run],
-        sleeping with ``anyio.sleep``.
-        """
-        wait = ReportRunWait(report, run, timeout, poll_interval, "")
+        """Wait until every Query Run of a Report Run is final; as
+        [ModeClient.wait_for_report_run][mode_query_runs.ModeClient.wait_for_report_run]."""
+        wait = ReportRunWait(report, run, timeout, poll_interval)
         return await self._run(self._wait_for_report_run(self._list_call(report, run), wait))
 
     async def download_result(
@@ -209,10 +179,8 @@ class AsyncModeClient(ClientCore):
         format: str = "csv",
         progress: Progress | None = None,
     ) -> int:
-        """Stream the result content to ``path``; as ``ModeClient.download_result``.
-
-        Chunks are written to the file from the event loop (64 KiB at a time).
-        """
+        """Stream the result to ``path`` (written from the event loop); as
+        ``ModeClient.download_result``."""
         request = self._result_request(query_run, format)
         return await self._run(self._download(request, Download(path, progress)))
 
@@ -221,11 +189,8 @@ class AsyncModeClient(ClientCore):
         return self._iterate(self._rows(self._result_request(query_run, "csv")), _DIRECT)
 
     async def result_dataframe(self, query_run: QueryRun, format: str = "csv") -> DataFrame:
-        """The result as a ``pandas.DataFrame``; as ``ModeClient.result_dataframe``.
-
-        pandas parses in a worker thread (``anyio.to_thread``) that takes each 64 KiB
-        chunk from the event loop as it arrives, so the loop keeps running meanwhile.
-        """
+        """The result as a ``pandas.DataFrame``, parsed in a worker thread as chunks
+        arrive; as ``ModeClient.result_dataframe``."""
         request = self._result_request(query_run, format)
         pd = require_pandas()
         response = await self._do(Send(request, stream=True), [], _RUN)
@@ -247,12 +212,7 @@ class AsyncModeClient(ClientCore):
     _loop: object = None
 
     def _check_usable(self) -> None:
-        """As ``ModeClient._check_usable``, and refuse an event loop other than the
-        first one the client was used in (its connections belong to that loop).
-
-        Raises:
-            ModeAPIError: the client is closed, or used from a second event loop.
-        """
+        """Also refuse an event loop other than the first one used (it owns the pool)."""
         super()._check_usable()
         loop = anyio.lowlevel.current_token()
         if self._loop is None:
@@ -263,10 +223,8 @@ class AsyncModeClient(ClientCore):
                 " connections it holds: make one client per event loop (asyncio.run)"
             )
 
-    # --- the I/O of the steps (``core.Steps``) ------------------------------------------
-
     async def _run(self, steps: Steps[T]) -> T:
-        """What ``steps`` return, once each step is done (``_do``)."""
+        """As ``ModeClient._run``."""
         box: list[T] = []
         async for _ in self._iterate(boxed(steps, box), _RUN):
             pass
@@ -282,7 +240,7 @@ class AsyncModeClient(ClientCore):
                     continue
                 try:
                     run.reply = await self._do(step, run.opened, depth)
-                except Exception as exc:  # thrown into the steps, which may handle it
+                except Exception as exc:
                     run.error = exc
         finally:
             steps.close()
@@ -290,7 +248,6 @@ class AsyncModeClient(ClientCore):
                 await response.aclose()
 
     async def _do(self, step: Any, opened: list[httpx.Response], depth: int) -> Any:
-        """One step's I/O, awaited."""
         if isinstance(step, Sleep):
             return await anyio.sleep(step.seconds)
         if isinstance(step, Warn):

@@ -1,9 +1,4 @@
-"""Bulk listing: the Query Runs of many Report Runs, one result per ``(report, run)`` pair.
-
-Both clients' ``list_query_runs_many`` take their pairs through ``report_run_pairs``
-and give ``ReportRunQueryRuns`` results, in input order; a pair whose listing fails
-gives its error (whatever it raised) and never stops the others.
-"""
+"""Bulk listing (``list_query_runs_many``): its pairs checked, and its results."""
 
 from __future__ import annotations
 
@@ -19,9 +14,8 @@ __all__ = ["AHEAD", "DEFAULT_CONCURRENCY", "ReportRunQueryRuns", "report_run_pai
 DEFAULT_CONCURRENCY = 8
 """How many Report Runs ``list_query_runs_many`` fetches at a time by default."""
 AHEAD = 4
-"""How many times ``concurrency`` pairs may be started ahead of the result the caller
-waits for: a pair waiting out a ``429`` holds no worker back until that many results wait
-behind it (results are given in input order)."""
+"""How many times ``concurrency`` pairs may start ahead of the result awaited (results
+come in input order: a pair waiting out a ``429`` then idles no worker)."""
 
 
 @dataclass(frozen=True)
@@ -31,11 +25,10 @@ class ReportRunQueryRuns:
     Attributes:
         report: Report token.
         run: Report Run token.
-        query_runs: Every Query Run of the Report Run (every page), in the order Mode
-            sends them; empty when ``error`` is set.
-        error: What ended the listing (after retries): a ``ModeAPIError``, or any other
-            exception the pair raised (a ``ValueError`` for a ``next_page`` to another
-            origin); ``None`` when every page was listed.
+        query_runs: Every Query Run (every page), in Mode's order; empty on ``error``.
+        error: What ended the listing (after retries): a ``ModeAPIError`` or any other
+            exception (a ``ValueError`` for a ``next_page`` to another origin); ``None``
+            when every page was listed.
     """
 
     report: str
@@ -55,9 +48,8 @@ def report_run_pairs(
     """The ``(report, run)`` pairs of ``report_runs``, checked before any request.
 
     Raises:
-        ValueError: ``concurrency`` is below 1; an item is not a pair of strings, or a
-            token is empty, ``.`` or ``..`` (the message names the item's position,
-            counted from 0).
+        ValueError: ``concurrency`` is below 1; an item is not a pair of valid tokens
+            (the message names its index).
     """
     if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
         raise ValueError(f"concurrency must be a whole number of at least 1, not {concurrency!r}")

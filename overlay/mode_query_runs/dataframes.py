@@ -1,11 +1,5 @@
-"""Query Run results as ``pandas.DataFrame``s (the optional ``pandas`` extra).
-
-Both clients' ``result_dataframe`` stream the result content (``content.csv`` or
-``content.json``) straight into pandas' readers through ``ChunkStream``, a file
-object over the response's chunks: the SDK keeps at most one chunk (64 KiB) of the body;
-pandas holds what it needs to build the frame. pandas is imported only when a frame is
-asked for, so the SDK works without it. Free of I/O on the network, shared by
-``ModeClient`` and ``AsyncModeClient``.
+"""Query Run results as ``pandas.DataFrame``s (the optional ``pandas`` extra, imported
+only when a frame is asked for): the body goes to pandas' readers through ``ChunkStream``.
 """
 
 from __future__ import annotations
@@ -35,12 +29,7 @@ PANDAS_MISSING = (
 
 
 def require_pandas() -> ModuleType:
-    """The ``pandas`` module.
-
-    Raises:
-        ImportError: pandas is not installed; the message (``PANDAS_MISSING``) names
-            the ``pandas`` extra that installs it.
-    """
+    """The ``pandas`` module (``ImportError`` with ``PANDAS_MISSING`` when missing)."""
     try:
         return importlib.import_module("pandas")
     except ImportError:
@@ -48,16 +37,8 @@ def require_pandas() -> ModuleType:
 
 
 class ChunkStream(io.RawIOBase):
-    """A read-only binary file over a response body's chunks.
-
-    Args:
-        next_chunk: Returns the next chunk of the body (``bytes``), ``b""`` at its end.
-            Its exceptions (such as ``APIConnectionError`` when the connection drops)
-            propagate out of ``readinto``.
-
-    Holds at most the rest of one chunk; wrap it in ``io.BufferedReader`` for ``read``
-    calls of any size.
-    """
+    """A read-only binary file over a body's chunks: ``next_chunk()`` gives the next one,
+    ``b""`` at the end (its errors propagate). Holds at most the rest of one chunk."""
 
     def __init__(self, next_chunk: Callable[[], bytes]) -> None:
         super().__init__()
@@ -66,7 +47,6 @@ class ChunkStream(io.RawIOBase):
         self._ended = False
 
     def readable(self) -> bool:
-        """``True``: the stream is read, never written or sought."""
         return True
 
     def readinto(self, buffer: Any) -> int:
@@ -90,16 +70,12 @@ def read_frame(
     response: httpx.Response,
     redactor: Redactor | None = None,
 ) -> DataFrame:
-    """Parse a result body into a ``pandas.DataFrame``.
-
-    ``"csv"``: ``pandas.read_csv`` with its own type inference (numbers become ``int64``
-    or ``float64`` columns, an empty field ``NaN``). ``"json"``: the body is an array of
-    row objects; ``pandas.read_json`` keeps each value's JSON type (no dtype guessing, no
-    date conversion, floats read exactly).
+    """Parse a result body: ``"csv"`` with ``pandas.read_csv``'s type inference,
+    ``"json"`` (an array of row objects) keeping each value's JSON type, floats exact.
 
     Raises:
-        ResponseParseError: the body is not CSV / JSON of that shape (``response`` names
-            the request in the message; ``redactor``, the client's, hides its credentials).
+        ResponseParseError: the body is not CSV / JSON of that shape (naming ``response``'s
+            request; ``redactor`` hides the client's credentials).
         ModeAPIError: reading the body failed (raised by ``stream``).
     """
     reader = io.BufferedReader(stream)

@@ -1,13 +1,7 @@
-"""Query Run results: where their content is, streaming it to a file, and reading CSV rows.
-
-A finished Query Run's results are ``GET {result href}/content.csv`` or
-``.../content.json`` (``shared/reference/mode-api-facts.md``, Results; the spec's
-``getQueryRunResultCsv`` and ``getQueryRunResultJson``). They can be as large as the
-run's ``max_result_bytes`` and may be served through a redirect to a storage host, so
-both clients stream them: ``Download`` writes chunks to a temporary file beside the
-target and renames it on success; ``CsvRows`` turns text chunks into rows. Both are
-free of I/O on the network, shared by ``ModeClient`` and
-``AsyncModeClient``.
+"""Query Run results (``GET {result href}/content.csv`` or ``.json``, the spec's
+``getQueryRunResultCsv`` / ``getQueryRunResultJson``; possibly redirected to a storage host):
+``Download`` writes them, ``CsvRows`` reads CSV rows. Free of network I/O, shared by both
+clients.
 """
 
 from __future__ import annotations
@@ -15,7 +9,6 @@ from __future__ import annotations
 import codecs
 import contextlib
 import csv
-import itertools
 import os
 import stat
 import tempfile
@@ -27,7 +20,7 @@ import httpx
 
 from mode_api_client.models import QueryRun
 
-from .errors import ModeAPIError, Redactor, ResponseParseError, request_identity
+from .errors import ModeAPIError, Redactor, ResponseParseError
 from .links import relation_href
 from .origin import shown_url
 from .states import ended_without_results, states_without_results
@@ -54,13 +47,12 @@ def content_href(query_run: QueryRun, format: str) -> str:
     """The href of the run's result content in ``format`` (``"csv"`` or ``"json"``).
 
     Raises:
-        ValueError: ``format`` is neither; the run's state has no results: it ended
-            without them (``failed``, ``cancelled``) or has not yet (``enqueued``,
-            ``running``); the run has no ``result`` link.
+        ValueError: ``format`` is neither; the run's state has no results (``failed``,
+            ``cancelled``: ever; ``enqueued``, ``running``: yet); it has no ``result`` link.
     """
     if format not in FORMATS:
         raise ValueError(f"format must be 'csv' or 'json', not {format!r}")
-    if query_run.state in ended_without_results():  # waiting cannot help
+    if query_run.state in ended_without_results():
         raise ValueError(
             f"Query Run {query_run.token} is {query_run.state}: it ended without results"
         )
@@ -76,23 +68,16 @@ def content_href(query_run: QueryRun, format: str) -> str:
 
 
 def check_result_response(response: httpx.Response, redactor: Redactor | None = None) -> None:
-    """Refuse a result response that is not the whole result content.
-
-    What is left after redirects must be a complete 2xx: a ``206 Partial Content`` is
-    part of a result, and anything outside 2xx (a ``304``, a 3xx that was not followed,
-    a 1xx) has no result at all. A login or error page of a proxy or storage host comes
-    back as ``200 text/html``; writing it into ``results.csv`` would hide the failure.
-    The URL shown hides a storage host's signed query string (``?…``); ``redactor`` (the
-    client's) hides its credentials.
+    """Refuse a response (after redirects) that is not the whole result content. The URL
+    shown hides a storage host's signed query string; ``redactor`` hides credentials.
 
     Raises:
         ModeAPIError: the status is not 2xx, or is ``206``.
-        ResponseParseError: the response's Content-Type is HTML.
+        ResponseParseError: the Content-Type is HTML (a proxy's or storage host's page).
     """
-    method, url = request_identity(response.request)
     first = response.history[0].request.url if response.history else response.request.url
     url = shown_url(response.request.url, first)
-    status = response.status_code
+    method, status = response.request.method, response.status_code
     if not 200 <= status < 300 or status == 206:
         reason = response.reason_phrase or "no reason given"
         raise ModeAPIError(
@@ -114,13 +99,8 @@ def check_result_response(response: httpx.Response, redactor: Redactor | None = 
 
 
 def text_encoding(response: httpx.Response) -> str:
-    """The codec a result's text is decoded with: its ``charset`` when that names a text
-    encoding, else UTF-8.
-
-    A ``charset`` Python does not know is ignored, as httpx ignores it; so is one naming a
-    codec that is not a text encoding (``base64``, ``rot13``, ``zlib``: bytes to bytes or
-    text to text, which ``str.encode`` refuses too).
-    """
+    """The codec of a result's text: its ``charset`` when Python knows it as a text
+    encoding (not ``base64``, ``rot13``, ...), else UTF-8."""
     charset = response.charset_encoding
     if not charset:
         return "utf-8"
@@ -132,8 +112,7 @@ def text_encoding(response: httpx.Response) -> str:
 
 
 def undecodable(exc: UnicodeError, redactor: Redactor | None = None) -> ResponseParseError:
-    """The error for result text its codec cannot decode (``idna`` takes no
-    ``errors="replace"``; UTF-32 without a byte order mark)."""
+    """The error for result text its codec cannot decode."""
     return ResponseParseError(
         f"the result cannot be decoded as text: {str(exc) or type(exc).__name__}",
         redactor=redactor,
@@ -141,12 +120,7 @@ def undecodable(exc: UnicodeError, redactor: Redactor | None = None) -> Response
 
 
 def _file_mode(path: Path) -> int:
-    """The permission bits a download to ``path`` gets: those of the file it replaces, else
-    what a newly created file gets under the process umask (``0o666 & ~umask``).
-
-    The temporary file is private (``0o600``) while written; it takes these bits before
-    it is renamed over ``path``.
-    """
+    """The permission bits of the file ``path`` replaced, else ``0o666 & ~umask``."""
     try:
         return stat.S_IMODE(path.stat().st_mode)
     except FileNotFoundError:
@@ -159,51 +133,41 @@ class Download:
     """One download to ``path``, or to an open binary stream.
 
     Args:
-        path: Where to write. A regular file (or a new one) is replaced atomically: the
-            chunks go to a temporary file beside it, renamed over it when complete. A
-            symbolic link stays a link: what it points to is the file replaced (created
-            if missing). Anything else that exists (a device such as ``/dev/null``, a
-            FIFO) is opened and written in place as chunks arrive, as ``curl -o`` does.
-            An open binary stream (``sys.stdout.buffer``, ``io.BytesIO``) is written and
-            flushed chunk by chunk, and left open.
-        progress: Called after each chunk with bytes written so far and the total.
+        path: Where to write. A regular file (or a new one; through symbolic links, the
+            file they point to) is replaced atomically: chunks go to a private temporary
+            file beside it, renamed over it (with the replaced file's permissions) when
+            complete. Anything else that exists (``/dev/null``, a FIFO) is written in
+            place as chunks arrive. An open binary stream is written and flushed chunk by
+            chunk, and left open.
+        progress: Called after each chunk with the bytes written so far and the total.
 
-    Use ``start`` with the response, ``write`` each chunk, then ``commit``;
-    on any failure ``abort`` removes the temporary file, so a replaced file is either
-    the whole result or untouched (what was written in place or to a stream stays).
+    ``start`` (or ``open``), ``write`` each chunk, ``commit``; ``abort`` after any failure
+    removes the temporary file, so a replaced file is the whole result or untouched.
     """
 
     def __init__(
         self, path: str | os.PathLike[str] | IO[bytes], progress: Progress | None = None
     ) -> None:
-        self.path: Path | None = None
+        self.path = Path(path) if isinstance(path, str | os.PathLike) else None
         """The path written, or ``None`` for a stream."""
-        self._stream: IO[bytes] | None = None  # written as chunks arrive
-        self._owned = False  # the stream is a file opened here, closed here
-        if isinstance(path, str | os.PathLike):
-            self.path = Path(path)
-        else:
-            self._stream = path
+        self._out = None if isinstance(path, str | os.PathLike) else path
+        self._owned = False  # ``_out`` was opened here, and is closed here
+        self._temporary: Path | None = None
+        self._replaced: Path | None = None
         self.total: int | None = None
         self.done = 0
         self._progress = progress
-        self._file: IO[bytes] | None = None  # the temporary file
-        self._temporary: Path | None = None
-        self._replaced: Path | None = None
 
     @property
     def chunk_bytes(self) -> int | None:
-        """The size of the chunks to feed ``write``, in bytes, once started:
-        ``CHUNK_BYTES`` for a file replaced, ``None`` (each piece as it arrives) for
-        a stream or what is written in place."""
-        return None if self._stream is not None else CHUNK_BYTES
+        """Once started: ``CHUNK_BYTES`` for a file replaced, ``None`` (each piece as it
+        arrives) for a stream or a file written in place."""
+        return None if self._temporary is None else CHUNK_BYTES
 
     @staticmethod
     def replaced_file(path: str | os.PathLike[str]) -> Path | None:
-        """The regular file a download to ``path`` replaces atomically: ``path`` itself,
-        or the file a symbolic link at ``path`` points to (through every link), whether
-        it exists or not; ``None`` when ``path`` is something else (a device, a FIFO, a
-        directory), which is opened and written in place.
+        """The regular file a download to ``path`` replaces (through every symbolic link),
+        existing or not; ``None`` for anything else, written in place.
 
         Raises:
             OSError: ``path`` cannot be looked up (e.g. a parent is not a directory).
@@ -211,19 +175,15 @@ class Download:
         try:
             mode = os.stat(path).st_mode
         except FileNotFoundError:
-            return Path(os.path.realpath(path))
+            mode = stat.S_IFREG
         return Path(os.path.realpath(path)) if stat.S_ISREG(mode) else None
 
     @staticmethod
     def write_all(stream: IO[bytes], data: bytes) -> None:
-        """Write all of ``data`` to ``stream`` and flush it.
-
-        An unbuffered stream (``python -u``) may take part of ``data`` without an error;
-        the rest is written again, so a reader that went away always ends in
-        ``BrokenPipeError``, never in output dropped silently.
+        """Write all of ``data`` (again what an unbuffered stream did not take) and flush.
 
         Raises:
-            OSError: the stream cannot be written (``BrokenPipeError``: its reader left).
+            OSError: it cannot be written (``BrokenPipeError``: the reader left).
         """
         view = memoryview(data)
         while view:
@@ -231,12 +191,11 @@ class Download:
         stream.flush()
 
     def start(self, response: httpx.Response, redactor: Redactor | None = None) -> None:
-        """Open where the chunks go; take the total from an unencoded ``Content-Length``.
+        """``open``, with the total from an unencoded ``Content-Length``.
 
         Raises:
-            ResponseParseError: the response is a web page (see
-                ``check_result_response``); nothing is created or written.
-            OSError: the temporary file, or the file written in place, cannot be opened.
+            ModeAPIError: as ``check_result_response``; nothing is created.
+            OSError: where the chunks go cannot be opened.
         """
         check_result_response(response, redactor)
         length = response.headers.get("Content-Length")
@@ -245,71 +204,65 @@ class Download:
         self.open()
 
     def open(self) -> None:
-        """Open where the chunks go (see the class), without a response: for bytes that
-        are not a download, such as a cassette written as ``results -o`` writes.
+        """Open where the chunks go, without a response (a cassette written as
+        ``results -o`` writes).
 
         Raises:
-            OSError: the temporary file, or the file written in place, cannot be opened.
+            OSError: it cannot be opened.
         """
         if self.path is not None:
+            self._owned = True
             self._replaced = self.replaced_file(self.path)
             if self._replaced is None:
-                self._stream = self.path.open("wb", buffering=0)
-                self._owned = True
+                self._out = self.path.open("wb", buffering=0)
             else:
                 descriptor, name = tempfile.mkstemp(
                     dir=self._replaced.parent, prefix=f".{self._replaced.name}.", suffix=".part"
                 )
                 self._temporary = Path(name)
                 os.chmod(descriptor, _file_mode(self._replaced))
-                self._file = os.fdopen(descriptor, "wb")
+                self._out = os.fdopen(descriptor, "wb")
         if self._progress:
             self._progress(0, self.total)
 
     def write(self, chunk: bytes) -> None:
-        """Append a chunk (to a stream or in place: all of it, flushed) and report progress.
+        """Append a chunk (to a stream or in place: all of it, flushed); report progress.
 
         Raises:
             OSError: it cannot be written.
         """
-        if self._stream is not None:
-            self.write_all(self._stream, chunk)
-        elif self._file is not None:
-            self._file.write(chunk)
-        else:
+        if self._out is None:
             raise RuntimeError("Download.write before start")
+        if self._temporary is None:
+            self.write_all(self._out, chunk)
+        else:
+            self._out.write(chunk)
         self.done += len(chunk)
         if self._progress:
             self._progress(self.done, self.total)
 
     def commit(self) -> int:
-        """Finish: rename the complete temporary file over the replaced file, or close the
-        file written in place; return the bytes written.
+        """Rename the temporary file over the replaced one, or close (a stream: flush)
+        what was written; return the bytes written.
 
         Raises:
-            OSError: the file cannot be closed or renamed.
+            OSError: it cannot be closed or renamed.
         """
-        if self._stream is not None:
-            if self._owned:
-                self._stream.close()
-            else:
-                self._stream.flush()
-            return self.done
-        if self._file is None:
+        if self._out is None:
             raise RuntimeError("Download.commit before start")
-        self._file.close()
+        if not self._owned:
+            self._out.flush()
+            return self.done
+        self._out.close()
         if self._temporary is not None and self._replaced is not None:
             os.replace(self._temporary, self._replaced)
             self._temporary = None
         return self.done
 
     def abort(self) -> None:
-        """Close what was opened and remove the temporary file, if any; a replaced file
-        is left as it was. A stream is left open."""
-        if self._file is not None:
-            self._file.close()
-        if self._owned and self._stream is not None:
-            self._stream.close()
+        """Close what was opened here and remove the temporary file; a stream is left open."""
+        if self._owned and self._out is not None:
+            self._out.close()
         if self._temporary is not None:
             with contextlib.suppress(FileNotFoundError):
                 self._temporary.unlink()
@@ -317,11 +270,8 @@ class Download:
 
 
 def _ends_quoted(line: str, quoted: bool) -> bool:
-    """Whether ``line`` ends inside a quoted field, as the ``csv`` reader sees it.
-
-    ``quoted``: the line starts inside a quoted field (the record's line before ended in
-    one); otherwise it starts a record. Only quotes and commas are looked at, each once.
-    """
+    """Whether ``line`` ends inside a quoted field, as the ``csv`` reader sees it;
+    ``quoted``: it starts inside one (else it starts a record)."""
     if not quoted and '"' not in line:
         return False
     position = 0
@@ -350,29 +300,17 @@ _UNQUOTED_NEWLINE = "new-line character seen in unquoted field"
 
 
 def _end_of_record(record: str, position: int) -> None:
-    """Check that only newlines follow ``position``, where a record's newline begins.
-
-    Raises:
-        ValueError: anything else follows (a carriage return inside an unquoted field).
-    """
+    """``ValueError`` unless only newlines follow ``position`` in ``record``."""
     if record[position:].strip(_NEWLINES):
         raise ValueError(_UNQUOTED_NEWLINE)
 
 
 def _fields(record: str) -> list[str]:
-    """The fields of one record, as the ``csv`` module's reader splits it (default dialect,
-    ``strict`` off); ``[]`` for a blank record.
-
-    ``record`` is one whole record with its newline, if any (quoted fields may hold
-    newlines). A quote opens a quoted field only at the start of a field; in it ``""`` is a
-    quote, and text after its closing quote, up to the next comma, is added to the field;
-    a quote elsewhere is text. A quoted field still open at the end of the record ends
-    there.
+    """The fields of one whole record (newline included), as the ``csv`` module's reader
+    splits it (default dialect), without its field size limit; ``[]`` for a blank one.
 
     Raises:
-        ValueError: a carriage return or newline inside an unquoted field, with text after
-            it in the record (the ``csv`` module's "new-line character seen in unquoted
-            field").
+        ValueError: "new-line character seen in unquoted field", as the ``csv`` module.
     """
     body = record.rstrip(_NEWLINES)
     if '"' not in body and "\r" not in body and "\n" not in body:
@@ -416,35 +354,19 @@ def _fields(record: str) -> list[str]:
 
 
 def _split(records: list[str]) -> Iterator[list[str]]:
-    """The fields of each record (see ``_fields``), one list per record, in order.
-
-    Records no longer than ``csv.field_size_limit()`` (then no field is longer either) go
-    to the ``csv`` module's reader, as a batch; from the first record over it on,
-    ``_fields`` splits them. Both read the same fields; the ``csv`` module's limit is
-    only read, never changed. Iterating raises ``csv.Error`` or ``ValueError`` for a record
-    that is not CSV, and ``csv.Error`` ("field larger than field limit") when another
-    thread lowered the limit meanwhile: split the rest again, from that record on, and
-    ``_fields`` takes it.
-    """
-    limit = csv.field_size_limit()
-    if max(map(len, records), default=0) <= limit:
+    """The fields of each record: by the ``csv`` module's reader, or by ``_fields`` when a
+    record is over ``csv.field_size_limit()`` (read, never changed). Iterating raises
+    ``csv.Error`` or ``ValueError`` for a record that is not CSV."""
+    if max(map(len, records), default=0) <= csv.field_size_limit():
         return csv.reader(records)
-    wide = next(index for index, record in enumerate(records) if len(record) > limit)
-    return itertools.chain(csv.reader(records[:wide]), map(_fields, records[wide:]))
+    return map(_fields, records)
 
 
 class CsvRows:
-    """CSV text fed in chunks, out as complete rows keyed by the header row.
-
-    Reads what the ``csv`` module's reader reads (its default dialect): a record ends at a
-    newline outside a quoted field, and a field is quoted only when it starts with a quote
-    (inside it a quote is doubled); a quote inside an unquoted field (``TV,5" wide``) is
-    text. Whole records are split into fields as they arrive (``_split``): a field has
-    no size limit, and ``csv.field_size_limit`` (the ``csv`` module's, shared by every
-    thread) is never changed. Records may end in CRLF or LF, and quoted fields may hold
-    newlines. Values are strings, as CSV has no types. Each character fed is
-    scanned a fixed number of times, however wide a field.
-    """
+    """CSV text fed in chunks, out as complete rows (``{column: value}`` strings) keyed by
+    the header row. Reads what the ``csv`` module reads (default dialect: CRLF or LF,
+    newlines in quoted fields), with no field size limit, never changing
+    ``csv.field_size_limit``; each character is scanned a fixed number of times."""
 
     def __init__(self) -> None:
         self._pending: list[str] = []  # the record begun: its complete lines

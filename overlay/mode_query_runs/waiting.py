@@ -1,12 +1,6 @@
-"""Waiting for a Query Run, or every Query Run of a Report Run, to finish: which states
-are final and how often to look.
-
-Mode's ``state`` is open-ended (``shared/reference/mode-api-facts.md``); the spec says
-which states are final (``states``: ``succeeded``, ``failed``, ``cancelled`` and
-``completed``); ``enqueued``, ``running`` and any state Mode adds later count as not
-finished. Both clients poll the run's ``self`` link
-(a Report Run: its listing) and ask ``Poll`` (``ReportRunWait``) how long to
-sleep before the next look; only the requests and the sleeping are theirs.
+"""Waiting for a Query Run, or every Query Run of a Report Run, to be final: which states
+are final (the spec's ``x-final-states``; any other, even one Mode adds later, is waited
+on) and how long to sleep between looks; the requests and the sleeping are the clients'.
 """
 
 from __future__ import annotations
@@ -35,14 +29,12 @@ __all__ = [
 
 
 TERMINAL_STATES: frozenset[str]
-"""The final states of a Query Run, from the spec's ``x-final-states`` (``succeeded``,
-``failed``, ``cancelled``, ``completed``); any other state, even one Mode adds later, is
-waited on. Read from the spec when first asked for (``states.final_states``)."""
+"""The final states of a Query Run, the spec's ``x-final-states`` (``succeeded``,
+``failed``, ``cancelled``, ``completed``); any other state is waited on."""
 
 
 def __getattr__(name: str) -> frozenset[str]:
-    """``TERMINAL_STATES``: the spec's final states (``states.final_states``), read when
-    first asked for."""
+    """``TERMINAL_STATES``, read from the spec when first asked for."""
     if name == "TERMINAL_STATES":
         return final_states()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
@@ -50,8 +42,6 @@ def __getattr__(name: str) -> frozenset[str]:
 
 BACKOFF = 1.5
 """Each poll interval is this many times the one before, up to ``max_interval``."""
-
-
 ERROR_MESSAGE_START = 60
 """How many characters of ``error_message`` ``error_summary`` keeps (then ``…``)."""
 
@@ -63,13 +53,9 @@ def _value(query_run: QueryRun, name: str) -> object:
 
 
 def error_summary(query_run: QueryRun, limit: int = ERROR_MESSAGE_START) -> str:
-    """``<error_code>: <start of error_message>``, or ``""`` when the run carries neither.
-
-    Mode's ``error_type`` is always ``"generic"``; the reason is in ``error_code`` (e.g.
-    ``SqlUnknownColumn``) and ``error_message`` (``mode-api-facts.md``). Of the message
-    the first line is kept, cut to ``limit`` characters with ``…``; a missing part is
-    left out.
-    """
+    """``<error_code>: <first line of error_message, cut to limit characters + …>``; a
+    missing part left out (``""`` for neither). Mode's ``error_type`` is always
+    ``"generic"``: these two say why."""
     code, message = _value(query_run, "error_code"), _value(query_run, "error_message")
     parts = [str(code)] if code is not None and not isinstance(code, Unset) else []
     if isinstance(message, str) and message.strip():
@@ -100,17 +86,11 @@ def is_finished(query_run: QueryRun) -> bool:
 
 
 class Poll:
-    """The schedule of one wait: growing intervals, bounded by a deadline.
-
-    Args:
-        timeout: Seconds from now after which waiting fails.
-        poll_interval: Seconds before the first look; later ones grow by ``BACKOFF``.
-        max_interval: The longest interval, in seconds.
-        clock: Monotonic seconds (``time.monotonic``).
+    """The schedule of one wait: intervals from ``poll_interval`` seconds growing by
+    ``BACKOFF`` up to ``max_interval``, within ``timeout`` seconds from now (on ``clock``).
 
     Raises:
-        ValueError: ``timeout`` or ``poll_interval`` is not a finite number of seconds
-            above 0 (see ``check_seconds``).
+        ValueError: ``timeout`` or ``poll_interval`` is not a finite number above 0.
     """
 
     def __init__(
@@ -130,26 +110,18 @@ class Poll:
         self._max_interval = max(max_interval, poll_interval)
 
     def next_delay(self, query_run: QueryRun, url: str, redactor: Redactor | None = None) -> float:
-        """Seconds to sleep before looking at ``query_run`` (not finished) again.
-
-        Raises:
-            APITimeoutError: the deadline has passed; names the run, its state and ``url``
-                (hiding the credentials ``redactor``, the client's, hides).
-        """
+        """Seconds to sleep before looking at ``query_run`` again (``APITimeoutError``
+        naming it, its state and ``url`` past the deadline)."""
         return self.delay_or_timeout(
             f"Query Run {query_run.token} is still {query_run.state!r}", url, redactor
         )
 
     def delay_or_timeout(self, still: str, url: str, redactor: Redactor | None = None) -> float:
-        """Seconds to sleep before the next look at what is not finished yet.
-
-        Args:
-            still: What is not finished, for the error (``Query Run x is still 'running'``).
-            url: The URL polled, for the error.
-            redactor: The client's, to hide its credentials in the error.
+        """Seconds to sleep before the next look.
 
         Raises:
-            APITimeoutError: the deadline has passed: ``<still> after waiting <timeout> s``.
+            APITimeoutError: past the deadline: ``<still> after waiting <timeout> s``, for
+                ``url`` (``redactor`` hides the client's credentials).
         """
         remaining = self._deadline - self._clock()
         if remaining <= 0:
@@ -165,24 +137,11 @@ class Poll:
 
 
 class ReportRunWait:
-    """The decisions of waiting for every Query Run of a Report Run to be final.
-
-    Both clients' ``wait_for_report_run`` list the Report Run's Query Runs (every page),
-    hand them to ``next_delay`` and sleep what it says, until it says ``None``. The
-    schedule is ``Poll``'s: ``poll_interval`` growing by ``BACKOFF`` up to 10 s,
-    within ``timeout``.
-
-    Args:
-        report: Report token.
-        run: Report Run token.
-        timeout: Seconds to wait in all.
-        poll_interval: Seconds before the second listing.
-        url: The listing's URL, for the timeout error.
-        clock: Monotonic seconds (``time.monotonic``).
+    """Waiting for every Query Run of Report Run ``run`` of ``report`` to be final, on
+    ``Poll``'s schedule; ``url`` (the listing's) names it in the timeout error.
 
     Raises:
-        ValueError: ``timeout`` or ``poll_interval`` is not a finite number of seconds
-            above 0.
+        ValueError: as ``Poll``.
     """
 
     def __init__(
@@ -191,7 +150,7 @@ class ReportRunWait:
         run: str,
         timeout: float,
         poll_interval: float,
-        url: str,
+        url: str = "",
         *,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -201,14 +160,12 @@ class ReportRunWait:
         self._poll = Poll(timeout, poll_interval, clock=clock)
 
     def next_delay(self, query_runs: Sequence[QueryRun]) -> float | None:
-        """``None`` when every one of ``query_runs`` is final (a Report Run without Query
-        Runs included); else the seconds to sleep before listing again.
+        """``None`` when every one of ``query_runs`` is final (or there are none), else
+        the seconds to sleep before listing again.
 
         Raises:
-            APITimeoutError: the deadline has passed; names the Report Run and how many of
-                its Query Runs are in each state not final
-                (``Report Run r of Report p still has 2 Query Runs not finished (running:
-                1, enqueued: 1) after waiting 300 s``).
+            APITimeoutError: past the deadline (``Report Run r of Report p still has 2
+                Query Runs not finished (running: 1, enqueued: 1) after waiting 300 s``).
         """
         waiting = Counter(str(q.state) for q in query_runs if not is_finished(q))
         if not waiting:
