@@ -106,23 +106,25 @@ class BodyRead:
         self._chunks: list[bytes] = []
         self._read = 0
         check_deadline(response)
+        self._coding = response.headers.get("Content-Encoding")
         self._decoding: Decoding | None = None
+        """The decoding of a coded body (``None``: raw bytes are kept as they come)."""
         self.done = response.is_stream_consumed
         """Whether the body was read before the session saw it (a transport that built the
         response from bytes, as ``httpx.MockTransport`` does): its decoded content is kept
         as it is, within the limit, and there is nothing left to stream."""
         if self.done:
-            self._keep(iter((response.content,)))
-            return
-        try:
-            self._decoding = Decoding(response.headers.get("Content-Encoding"))
-        except UnsupportedEncoding as error:
-            self._refuse(error)
+            self.take(response.content)
+        elif self._coding is not None:
+            try:
+                self._decoding = Decoding(self._coding)
+            except UnsupportedEncoding as error:
+                self._refuse(error)
 
     def take(self, raw: bytes) -> bool:
-        """Decode and keep ``raw``, the next raw bytes of the body, in pieces of at most
-        64 KiB (no coded body decodes past the limit in memory); whether reading must stop:
-        past the limit.
+        """Keep ``raw``, the next raw bytes of the body, a coded body's decoded in pieces
+        of at most 64 KiB (none decodes past the limit in memory); whether reading must
+        stop: past the limit.
 
         Raises:
             APITimeoutError: the request's overall deadline has passed.
@@ -130,7 +132,11 @@ class BodyRead:
                 says.
         """
         self._check_deadline(self._response)
-        return self._keep(self._decoding.feed(raw) if self._decoding else iter((raw,)))
+        if self._decoding is not None:
+            return self._keep(self._decoding.feed(raw))
+        self._chunks.append(raw)
+        self._read += len(raw)
+        return self._read > self._limit
 
     def finish(self) -> None:
         """Keep what the decoding held back, once the raw body has ended."""
@@ -189,7 +195,7 @@ class BodyRead:
         elif self.done:
             return response
         headers = response.headers
-        if "Content-Encoding" in headers:
+        if self._coding is not None:
             del headers["Content-Encoding"]
             headers["Content-Length"] = str(len(content))
         if self.done:  # its content is read already: the cut one goes in a new response
