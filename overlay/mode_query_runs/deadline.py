@@ -20,7 +20,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar, Token
-from typing import Any
+from typing import Any, NoReturn
 
 import httpcore
 import httpx
@@ -99,12 +99,13 @@ class _Backend(httpcore.NetworkBackend):
         self._backend.sleep(seconds)
 
 
-def _httpx_class(exc: Exception) -> type[httpx.TransportError] | None:
-    """httpx's exception of the same name as httpcore's ``exc`` (each has one), or ``None``."""
+def _raise_as_httpx(exc: Exception) -> NoReturn:
+    """Raise httpcore's ``exc`` as httpx's exception of the same name (each has one); any
+    other as it is."""
     named = type(exc).__module__.startswith("httpcore") and getattr(httpx, type(exc).__name__, None)
     if isinstance(named, type) and issubclass(named, httpx.TransportError):
-        return named
-    return None
+        raise named(str(exc)) from exc
+    raise exc
 
 
 class _Body(httpx.SyncByteStream):
@@ -115,9 +116,7 @@ class _Body(httpx.SyncByteStream):
         try:
             yield from self._stream
         except Exception as exc:
-            if (named := _httpx_class(exc)) is None:
-                raise
-            raise named(str(exc)) from exc
+            _raise_as_httpx(exc)
 
     def close(self) -> None:
         close = getattr(self._stream, "close", None)
@@ -125,9 +124,7 @@ class _Body(httpx.SyncByteStream):
             try:
                 close()
             except Exception as exc:
-                if (named := _httpx_class(exc)) is None:
-                    raise
-                raise named(str(exc)) from exc
+                _raise_as_httpx(exc)
 
 
 class DeadlineTransport(httpx.BaseTransport):
@@ -163,9 +160,7 @@ class DeadlineTransport(httpx.BaseTransport):
         try:
             answer = self._pool.handle_request(sent)
         except Exception as exc:
-            if (named := _httpx_class(exc)) is None:
-                raise
-            raise named(str(exc)) from exc
+            _raise_as_httpx(exc)
         return httpx.Response(
             answer.status,
             headers=answer.headers,
