@@ -352,19 +352,22 @@ class ModeTransport(_Transport, httpx.BaseTransport):
         token = bound(checks.seconds_left(request))
         try:
             response = self.session.send(request)
-            read = self._body_read(response)
-            if read is None:
-                return response  # a result's content, streamed by the caller
             stream = response.stream
             assert isinstance(stream, httpx.SyncByteStream)
+            streamed = False
             try:
+                read = self._body_read(response)
+                if read is None:
+                    streamed = True  # a result's content, streamed by the caller
+                    return response
                 for raw in () if read.done else stream:
                     if read.take(raw):
                         break
                 else:
                     read.finish()
             finally:
-                stream.close()
+                if not streamed:
+                    stream.close()
         except HTTPX_ERRORS as exc:
             raise self._failure(request, exc) from None
         finally:
@@ -415,12 +418,14 @@ class AsyncModeTransport(_Transport, httpx.AsyncBaseTransport):
 
     async def _exchange(self, request: httpx.Request) -> tuple[httpx.Response, BodyRead | None]:
         response = await self.session.asend(request)
-        read = self._body_read(response)
-        if read is None:
-            return response, None  # a result's content, streamed by the caller
         stream = response.stream
         assert isinstance(stream, httpx.AsyncByteStream)
+        streamed = False
         try:
+            read = self._body_read(response)
+            if read is None:
+                streamed = True  # a result's content, streamed by the caller
+                return response, None
             if not read.done:
                 async for raw in stream:
                     if read.take(raw):
@@ -428,5 +433,6 @@ class AsyncModeTransport(_Transport, httpx.AsyncBaseTransport):
                 else:
                     read.finish()
         finally:
-            await stream.aclose()
+            if not streamed:
+                await stream.aclose()
         return response, read
