@@ -10,9 +10,12 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+import httpx
 import pytest
 
 from mode_query_runs import AsyncModeClient, ModeClient, ResponseParseError, ServerError
+from scripted import Scripted, ScriptedServer
+from support import SEED_PAGE
 
 LIST = "/api/acme/reports/r1/runs/u1/query_runs"
 ONE = f"{LIST}/q1"
@@ -201,3 +204,27 @@ def test_a_limit_below_one_byte_is_refused(value: int) -> None:
     with pytest.raises(ValueError) as caught:
         ModeClient("acme", "t", "s", max_body_bytes=value)
     assert str(caught.value) == f"max_body_bytes must be at least 1, not {value}"
+
+
+def test_a_body_refused_before_reading_gives_its_connection_back() -> None:
+    """The pool's one connection is free again after a refused Content-Length: the next
+    request gets it (it was left held, and the next request waited for the pool)."""
+    body = SEED_PAGE.read_bytes()
+    too_long = Scripted(200, b" " * (len(body) + 1))
+    with (
+        ScriptedServer(too_long, Scripted(200, body)) as server,
+        httpx.Client(limits=httpx.Limits(max_connections=1), timeout=2) as pool,
+        ModeClient(
+            "acme",
+            "t",
+            "s",
+            base_url=f"{server.url}/api",
+            max_retries=0,
+            max_body_bytes=len(body),
+            http_client=pool,
+        ) as mode,
+    ):
+        with pytest.raises(ResponseParseError, match=r"Content-Length\) is over the limit"):
+            mode.get_query_run("r1", "u1", "q1")
+        assert mode.get_query_run("r1", "u1", "q1").token == "f23owhgklkj"
+    assert len(server.seen) == 2

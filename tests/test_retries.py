@@ -8,8 +8,10 @@ import json
 import logging
 import math
 import re
+import time
 from typing import Any
 
+import httpx
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -261,3 +263,36 @@ async def test_async_rate_limit_error_says_how_long_to_wait() -> None:
             with pytest.raises(RateLimitError) as caught:
                 await mode.get_query_run(REPORT, RUN, "f23owhgklkj")
     assert (caught.value.retry_after, caught.value.retry_after_seconds) == ("7", 7.0)
+
+
+class _SlowFirstTry(httpx.BaseTransport):
+    """httpx's transport, its first request held ``seconds`` before it is sent."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds, self.sent, self._pool = seconds, 0, httpx.HTTPTransport()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.sent += 1
+        if self.sent == 1:
+            time.sleep(self.seconds)
+        return self._pool.handle_request(request)
+
+    def close(self) -> None:
+        self._pool.close()
+
+
+def test_the_first_tries_time_counts_against_the_total_cap() -> None:
+    """The first try runs before tenacity's loop takes over: the loop's cap is what is
+    left of ``total_timeout`` (a first 503 after 0.3 s of a 0.2 s cap is not retried)."""
+    policy = RetryPolicy(backoff_initial=0.01, backoff_max=0.01, jitter=0.0, total_timeout=0.2)
+    with (
+        ScriptedServer(status(503), OK) as server,
+        httpx.Client(transport=_SlowFirstTry(0.3)) as pool,
+    ):
+        base = f"{server.url}/api"
+        with ModeClient(
+            "acme", "t", "s", base_url=base, retry_policy=policy, http_client=pool
+        ) as mode:
+            with pytest.raises(ServerError):
+                get(mode)
+    assert len(server.seen) == 1

@@ -5,8 +5,8 @@ JSON API bodies (list pages, Query Runs, followed links) are read within
 larger declared ``Content-Length`` is refused before reading. Of an error body, and of a
 redirect's, only what an error shows is read (httpx would otherwise read a redirect's
 body whole before following it). Result content is streamed by the caller
-(``STREAMS_BODY``) and has no limit. The body read is carried by a new
-``httpx.Response`` (``BodyRead``), never written into the streamed one.
+(``STREAMS_BODY``) and has no limit. The body read is handed on as the response's new
+``stream`` (as httpx's own client wraps a transport's stream: ``BodyRead.into``).
 """
 
 from __future__ import annotations
@@ -106,23 +106,25 @@ class BodyRead:
         self._chunks: list[bytes] = []
         self._read = 0
         check_deadline(response)
+        self._coding = response.headers.get("Content-Encoding")
         self._decoding: Decoding | None = None
+        """The decoding of a coded body (``None``: raw bytes are kept as they come)."""
         self.done = response.is_stream_consumed
         """Whether the body was read before the session saw it (a transport that built the
         response from bytes, as ``httpx.MockTransport`` does): its decoded content is kept
         as it is, within the limit, and there is nothing left to stream."""
         if self.done:
-            self._keep(iter((response.content,)))
-            return
-        try:
-            self._decoding = Decoding(response.headers.get("Content-Encoding"))
-        except UnsupportedEncoding as error:
-            self._refuse(error)
+            self.take(response.content)
+        elif self._coding is not None:
+            try:
+                self._decoding = Decoding(self._coding)
+            except UnsupportedEncoding as error:
+                self._refuse(error)
 
     def take(self, raw: bytes) -> bool:
-        """Decode and keep ``raw``, the next raw bytes of the body, in pieces of at most
-        64 KiB (no coded body decodes past the limit in memory); whether reading must stop:
-        past the limit.
+        """Keep ``raw``, the next raw bytes of the body, a coded body's decoded in pieces
+        of at most 64 KiB (none decodes past the limit in memory); whether reading must
+        stop: past the limit.
 
         Raises:
             APITimeoutError: the request's overall deadline has passed.
@@ -130,7 +132,11 @@ class BodyRead:
                 says.
         """
         self._check_deadline(self._response)
-        return self._keep(self._decoding.feed(raw) if self._decoding else iter((raw,)))
+        if self._decoding is not None:
+            return self._keep(self._decoding.feed(raw))
+        self._chunks.append(raw)
+        self._read += len(raw)
+        return self._read > self._limit
 
     def finish(self) -> None:
         """Keep what the decoding held back, once the raw body has ended."""
@@ -167,34 +173,40 @@ class BodyRead:
                 redactor=self._limits.origin.redactor,
             )
 
-    def response(self) -> httpx.Response:
-        """A new response like the one streamed, whose content is what was read.
+    def into(self, response: httpx.Response) -> httpx.Response:
+        """``response`` (the one streamed, whose raw stream the caller has closed) with
+        the content read as its ``stream``, read (``response.content``).
 
         An error's or a redirect's body is cut at the limit (an error's excerpt shows the
         start); a 2xx body over it is refused. The body was decoded as it was read, so
-        the new response has no ``Content-Encoding`` header (a body that had one gets the
-        decoded length as its ``Content-Length``); every other header, the status,
-        request, extensions and history are the streamed response's.
+        a ``Content-Encoding`` header is removed and ``Content-Length`` set to the decoded
+        length. A body read before the session saw it (``done``) comes as it was, or cut
+        in a new response.
 
         Raises:
             ResponseParseError: a 2xx body is longer than ``max_body_bytes``.
         """
-        streamed = self._response
         content = b"".join(self._chunks)
         if len(content) > self._limit:
-            if streamed.status_code < 300:
+            if response.status_code < 300:
                 size = f"of {len(content)} bytes" if self.done else "read so far"
-                raise self._limits.too_large(streamed, size)
+                raise self._limits.too_large(response, size)
             content = content[: self._limit]
-        headers = httpx.Headers(streamed.headers)
-        if "Content-Encoding" in headers:
+        elif self.done:
+            return response
+        headers = response.headers
+        if self._coding is not None:
             del headers["Content-Encoding"]
-            headers.pop("Content-Length", None)  # the encoded length; set anew below
-        return httpx.Response(
-            streamed.status_code,
-            headers=headers,
-            content=content,
-            request=streamed.request,
-            extensions=streamed.extensions,
-            history=streamed.history,
-        )
+            headers["Content-Length"] = str(len(content))
+        if self.done:  # its content is read already: the cut one goes in a new response
+            return httpx.Response(
+                response.status_code,
+                headers=headers,
+                content=content,
+                request=response.request,
+                extensions=response.extensions,
+                history=response.history,
+            )
+        response.stream = httpx.ByteStream(content)
+        response.read()  # from memory: its content is there for the checks, as for httpx
+        return response

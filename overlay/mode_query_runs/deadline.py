@@ -3,9 +3,9 @@ the exchange it serves (issue 21, item 2).
 
 httpx bounds each read of a blocking request by itself, so a status line or headers
 trickled a byte at a time, or ``102 Processing`` answers one after another, hold a request
-for as long as the server keeps sending. ``ModeTransport`` runs each exchange inside
-``bounded(seconds)``; this pool's network streams (httpcore's public backend interface)
-then give each socket operation what is left of those seconds, and raise
+for as long as the server keeps sending. ``ModeTransport`` bounds each exchange
+(``bound(seconds)`` to ``unbound``); this pool's network streams (httpcore's public
+backend interface) then give each socket operation what is left of those seconds, and raise
 ``httpcore.ReadTimeout`` (``WriteTimeout``, ``ConnectTimeout``) once nothing is left. The
 pool speaks to httpx through its public transport interface; httpcore's exceptions become
 httpx's of the same name, as they do in httpx's own transport.
@@ -17,30 +17,29 @@ theirs.
 
 from __future__ import annotations
 
-import contextlib
 import time
 from collections.abc import Iterable, Iterator
-from contextvars import ContextVar
-from typing import Any
+from contextvars import ContextVar, Token
+from typing import Any, NoReturn
 
 import httpcore
 import httpx
 
-__all__ = ["DeadlineTransport", "bounded"]
+__all__ = ["DeadlineTransport", "bound", "unbound"]
 
 _DEADLINE: ContextVar[float | None] = ContextVar("mode_query_runs.deadline", default=None)
 """``time.monotonic()`` at which the current exchange must be over, or ``None``."""
 
 
-@contextlib.contextmanager
-def bounded(seconds: float | None) -> Iterator[None]:
+def bound(seconds: float | None) -> Token[float | None]:
     """Hold the socket operations of this thread (task) to ``seconds`` from now
-    (``None``: no bound beyond each operation's own timeout)."""
-    token = _DEADLINE.set(None if seconds is None else time.monotonic() + max(seconds, 0.0))
-    try:
-        yield
-    finally:
-        _DEADLINE.reset(token)
+    (``None``: no bound beyond each operation's own timeout) until ``unbound``."""
+    return _DEADLINE.set(None if seconds is None else time.monotonic() + max(seconds, 0.0))
+
+
+def unbound(token: Token[float | None]) -> None:
+    """End the bound ``bound`` set (``token`` is what it returned)."""
+    _DEADLINE.reset(token)
 
 
 def _within(timeout: float | None, timed_out: type[httpcore.TimeoutException]) -> float | None:
@@ -74,8 +73,8 @@ class _Stream(httpcore.NetworkStream):
     def start_tls(
         self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None
     ) -> _Stream:
-        bound = _within(timeout, httpcore.ConnectTimeout)
-        return _Stream(self._stream.start_tls(ssl_context, server_hostname, bound))
+        left = _within(timeout, httpcore.ConnectTimeout)
+        return _Stream(self._stream.start_tls(ssl_context, server_hostname, left))
 
     def get_extra_info(self, info: str) -> Any:
         return self._stream.get_extra_info(info)
@@ -93,25 +92,20 @@ class _Backend(httpcore.NetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[Any] | None = None,
     ) -> _Stream:
-        bound = _within(timeout, httpcore.ConnectTimeout)
-        return _Stream(self._backend.connect_tcp(host, port, bound, local_address, socket_options))
+        left = _within(timeout, httpcore.ConnectTimeout)
+        return _Stream(self._backend.connect_tcp(host, port, left, local_address, socket_options))
 
     def sleep(self, seconds: float) -> None:
         self._backend.sleep(seconds)
 
 
-@contextlib.contextmanager
-def _httpx_errors() -> Iterator[None]:
-    """httpcore's exceptions as httpx's of the same name (each has one)."""
-    try:
-        yield
-    except Exception as exc:
-        named = type(exc).__module__.startswith("httpcore") and getattr(
-            httpx, type(exc).__name__, None
-        )
-        if isinstance(named, type) and issubclass(named, httpx.TransportError):
-            raise named(str(exc)) from exc
-        raise
+def _raise_as_httpx(exc: Exception) -> NoReturn:
+    """Raise httpcore's ``exc`` as httpx's exception of the same name (each has one); any
+    other as it is."""
+    named = type(exc).__module__.startswith("httpcore") and getattr(httpx, type(exc).__name__, None)
+    if isinstance(named, type) and issubclass(named, httpx.TransportError):
+        raise named(str(exc)) from exc
+    raise exc
 
 
 class _Body(httpx.SyncByteStream):
@@ -119,20 +113,24 @@ class _Body(httpx.SyncByteStream):
         self._stream = stream
 
     def __iter__(self) -> Iterator[bytes]:
-        with _httpx_errors():
+        try:
             yield from self._stream
+        except Exception as exc:
+            _raise_as_httpx(exc)
 
     def close(self) -> None:
         close = getattr(self._stream, "close", None)
         if close is not None:
-            with _httpx_errors():
+            try:
                 close()
+            except Exception as exc:
+                _raise_as_httpx(exc)
 
 
 class DeadlineTransport(httpx.BaseTransport):
     """httpx's blocking transport (HTTP/1.1, its default limits and certificates, the
     environment's ``SSL_CERT_FILE`` / ``SSL_CERT_DIR``) over sockets bounded by
-    ``bounded``.
+    ``bound``.
 
     Raises:
         OSError: the environment's certificate file cannot be read.
@@ -159,8 +157,10 @@ class DeadlineTransport(httpx.BaseTransport):
             content=request.stream,
             extensions=request.extensions,
         )
-        with _httpx_errors():
+        try:
             answer = self._pool.handle_request(sent)
+        except Exception as exc:
+            _raise_as_httpx(exc)
         return httpx.Response(
             answer.status,
             headers=answer.headers,

@@ -30,10 +30,9 @@ transports differ only in how they send, sleep and iterate a body's chunks.
 
 from __future__ import annotations
 
-import contextlib
 import os
+import time
 import urllib.request
-from collections.abc import Iterator
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from typing import Any
 
@@ -42,10 +41,9 @@ import httpx
 import tenacity
 
 from .bodies import BodyLimits, BodyRead
-from .deadline import DeadlineTransport, bounded
+from .deadline import DeadlineTransport, bound, unbound
 from .decoding import ACCEPT_ENCODING
 from .errors import (
-    APIConnectionError,
     APITimeoutError,
     ModeAPIError,
     RateLimitError,
@@ -56,7 +54,7 @@ from .jsonbody import decode_json
 from .origin import Origin
 from .pace import Pace, apaced, paced
 from .reader import Notes, SpecReader
-from .responses import TIMEOUT, ResponseChecks
+from .responses import HTTPX_ERRORS, TIMEOUT, ResponseChecks
 from .retries import RetryPolicy
 from .settings import DEFAULT_MAX_BODY_BYTES, check_seconds, check_text, user_agent
 from .spec import MEDIA_TYPE
@@ -99,16 +97,6 @@ def _no_cookies() -> CookieJar:
     """Authenticated by token: no cookie is kept, so none can follow a redirect to storage
     (cookies ignore ports) nor come back to the API."""
     return CookieJar(DefaultCookiePolicy(allowed_domains=[]))
-
-
-@contextlib.contextmanager
-def _about(request: httpx.Request) -> Iterator[None]:
-    """An httpx error raised by a transport names ``request`` (as httpx's client does)."""
-    try:
-        yield
-    except httpx.HTTPError as exc:
-        exc.request = request
-        raise
 
 
 class Session:
@@ -189,9 +177,9 @@ class Session:
     ) -> httpx.Client | httpx.AsyncClient:
         """An httpx client over this session's pool whose requests meet its rules, with
         these limits (``with_options`` makes one per copy of a client)."""
-        kind, retry = self.kind, retry_policy.options(max_retries)
+        kind = self.kind
         transport: Any = (ModeTransport if kind is httpx.Client else AsyncModeTransport)(
-            self, timeout, retry_policy, retry
+            self, timeout, retry_policy, max_retries
         )
         return kind(
             transport=transport,
@@ -223,8 +211,7 @@ class Session:
     def send(self, request: httpx.Request) -> httpx.Response:
         """Send ``request`` through a blocking pool, its body left to stream."""
         if isinstance(self.pool, httpx.BaseTransport):
-            with _about(request):
-                response = self.pool.handle_request(request)
+            response = self.pool.handle_request(request)
             response.request = request
             return response
         assert isinstance(self.pool, httpx.Client)
@@ -233,8 +220,7 @@ class Session:
     async def asend(self, request: httpx.Request) -> httpx.Response:
         """Send ``request`` through an async pool, its body left to stream."""
         if isinstance(self.pool, httpx.AsyncBaseTransport):
-            with _about(request):
-                response = await self.pool.handle_async_request(request)
+            response = await self.pool.handle_async_request(request)
             response.request = request
             return response
         assert isinstance(self.pool, httpx.AsyncClient)
@@ -255,73 +241,64 @@ class Session:
 
 
 class _Transport:
-    """What both transports share: the session, the limits of one httpx client."""
+    """What both transports share: the session, the limits of one httpx client, and what
+    one try does before and after its exchange."""
 
     def __init__(
-        self,
-        session: Session,
-        timeout: float,
-        retry_policy: RetryPolicy,
-        retry: dict[str, Any],
+        self, session: Session, timeout: float, retry_policy: RetryPolicy, max_retries: int
     ) -> None:
+        retry_policy.options(max_retries)  # ValueError for a negative one
         self.session = session
         self.timeout = timeout
         self.retry_policy = retry_policy
-        self.retry = retry
-        self.retrying = tenacity.Retrying(**retry)  # sync: one for all, state per thread
+        self.max_retries = max_retries
 
-    def _deadline(self, request: httpx.Request) -> float:
-        """When the request's retries must be done (its ``total_timeout``)."""
+    def _start(self, request: httpx.Request) -> tuple[float, float]:
+        """When the request starts (``time.monotonic``), and when its retries must be done
+        (its ``total_timeout``, on the pace's clock)."""
         request.extensions.setdefault(TIMEOUT, self.timeout)
-        return self.session.pace.clock() + self.retry_policy.total_timeout
+        return time.monotonic(), self.session.pace.clock() + self.retry_policy.total_timeout
 
-    @contextlib.contextmanager
-    def _sending(self, request: httpx.Request) -> Iterator[None]:
-        """Map what the pool raises (every exception of httpx, see ``transport_errors``):
-        a redirect whose ``Location`` is not a URL (httpx refuses it while the pool reads
-        the answer) is the server's error, not retried; no response is
-        ``APIConnectionError``; a timeout once the overall deadline has passed is the
-        ``APITimeoutError`` naming it."""
+    def _retry_options(self, started: float) -> dict[str, Any]:
+        """tenacity's options for the retries after a first try that began at ``started``."""
+        return self.retry_policy.options(self.max_retries, time.monotonic() - started)
+
+    def _failure(self, request: httpx.Request, exc: Exception) -> ModeAPIError:
+        """The SDK's error for ``exc``, raised by httpx during an exchange
+        (``ResponseChecks.mapped``): a redirect whose ``Location`` is not a URL (httpx
+        refuses it while the pool reads the answer) is the server's error, not retried; a
+        timeout once the overall deadline has passed is the ``APITimeoutError`` naming it."""
+        if isinstance(exc, httpx.RequestError):
+            exc.request = request  # named in the error, as httpx's client names it
         checks = self.session.checks
-        try:
-            with checks.transport_errors():
-                yield
-        except APITimeoutError:
-            left = checks.seconds_left(request)
-            if left is not None and left <= 0:
-                raise checks.deadline_error(request) from None
-            raise
-        except APIConnectionError as error:
-            cause = error.__cause__ or error.__context__
-            if isinstance(cause, httpx.RemoteProtocolError) and "location header" in str(cause):
-                origin = self.session.origin
-                raise ModeAPIError(
-                    f"redirect to an invalid URL ({str(cause).rstrip('.')})",
-                    method=request.method,
-                    url=origin.shown_url(request.url),
-                    redactor=origin.redactor,
-                ) from None
-            raise
-
-    @contextlib.contextmanager
-    def _refusals(self, request: httpx.Request) -> Iterator[None]:
-        """A request the pace refused to send (``RateLimitError`` without a URL: it would
-        wait past its deadline) is named in the error, as every other error names it."""
-        try:
-            yield
-        except RateLimitError as refused:
-            if refused.url is not None:
-                raise
+        error = checks.mapped(exc)
+        if isinstance(exc, httpx.RemoteProtocolError) and "location header" in str(exc):
             origin = self.session.origin
-            error = RateLimitError(
-                refused.message,
-                retry_after=refused.retry_after,
+            return ModeAPIError(
+                f"redirect to an invalid URL ({str(exc).rstrip('.')})",
                 method=request.method,
                 url=origin.shown_url(request.url),
                 redactor=origin.redactor,
             )
-            error.retry_after_seconds = refused.retry_after_seconds
-            raise error from None
+        if isinstance(error, APITimeoutError):
+            left = checks.seconds_left(request)
+            if left is not None and left <= 0:
+                return checks.deadline_error(request)
+        return error
+
+    def _named(self, refused: RateLimitError, request: httpx.Request) -> RateLimitError:
+        """A request the pace refused to send (``RateLimitError`` without a URL: it would
+        wait past its deadline), named in the error as every other error names it."""
+        origin = self.session.origin
+        error = RateLimitError(
+            refused.message,
+            retry_after=refused.retry_after,
+            method=request.method,
+            url=origin.shown_url(request.url),
+            redactor=origin.redactor,
+        )
+        error.retry_after_seconds = refused.retry_after_seconds
+        return error
 
     def _body_read(self, response: httpx.Response) -> BodyRead | None:
         """A read of ``response``'s body within its limits, or ``None`` (checked as it is:
@@ -336,8 +313,8 @@ class _Transport:
             return None
         return BodyRead(session.bodies, session.checks.check_deadline, response)
 
-    def _finish(self, read: BodyRead) -> httpx.Response:
-        response = read.response()
+    def _finish(self, read: BodyRead, response: httpx.Response) -> httpx.Response:
+        response = read.into(response)
         self.session.checks.inspect(response)
         return response
 
@@ -346,73 +323,116 @@ class ModeTransport(_Transport, httpx.BaseTransport):
     """The rules over a blocking pool (``Session.pool``, an ``httpx.Client``)."""
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        deadline = self._deadline(request)
+        started, deadline = self._start(request)
+        pace = self.session.pace
+        try:
+            try:
+                return paced(pace, lambda: self._attempt(request), deadline)
+            except Exception as exc:
+                if not self.retry_policy.should_retry(exc):
+                    raise
+                first = exc
+            replay = [first]  # tenacity's first attempt: the try that failed
 
-        def attempt() -> httpx.Response:
-            checks = self.session.checks
-            checks.on_request(request)
-            with self._sending(request), bounded(checks.seconds_left(request)):
-                response = self.session.send(request)
-                streamed = False
-                try:
-                    read = self._body_read(response)
-                    if read is None:
-                        streamed = True  # a result's content, streamed by the caller
-                        return response
-                    for raw in () if read.done else response.iter_raw():
-                        if read.take(raw):
-                            break
-                    else:
-                        read.finish()
-                finally:
-                    if not streamed:
-                        response.close()
-            return self._finish(read)
+            def again() -> httpx.Response:
+                if replay:
+                    raise replay.pop()
+                return paced(pace, lambda: self._attempt(request), deadline)
 
-        with self._refusals(request):
-            return self.retrying(lambda: paced(self.session.pace, attempt, deadline))
+            return tenacity.Retrying(**self._retry_options(started))(again)
+        except RateLimitError as refused:
+            if refused.url is not None:
+                raise
+            raise self._named(refused, request) from None
+
+    def _attempt(self, request: httpx.Request) -> httpx.Response:
+        """One try: the exchange, bounded by the request's deadline, its body read."""
+        checks = self.session.checks
+        checks.on_request(request)
+        token = bound(checks.seconds_left(request))
+        try:
+            response = self.session.send(request)
+            stream = response.stream
+            assert isinstance(stream, httpx.SyncByteStream)
+            streamed = False
+            try:
+                read = self._body_read(response)
+                if read is None:
+                    streamed = True  # a result's content, streamed by the caller
+                    return response
+                for raw in () if read.done else stream:
+                    if read.take(raw):
+                        break
+                else:
+                    read.finish()
+            finally:
+                if not streamed:
+                    stream.close()
+        except HTTPX_ERRORS as exc:
+            raise self._failure(request, exc) from None
+        finally:
+            unbound(token)
+        return self._finish(read, response)
 
 
 class AsyncModeTransport(_Transport, httpx.AsyncBaseTransport):
     """The rules over an async pool (``Session.pool``, an ``httpx.AsyncClient``)."""
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        deadline = self._deadline(request)
-
-        async def attempt() -> httpx.Response:
-            checks = self.session.checks
-            checks.on_request(request)
-            left = checks.seconds_left(request)
-            with self._sending(request):
-                try:
-                    # The whole exchange, interim answers and a trickled head included.
-                    with anyio.fail_after(None if left is None else max(left, 0.0)):
-                        response, read = await exchange()
-                except TimeoutError:
-                    raise checks.deadline_error(request) from None
-            return response if read is None else self._finish(read)
-
-        async def exchange() -> tuple[httpx.Response, BodyRead | None]:
-            response = await self.session.asend(request)
-            streamed = False
+        started, deadline = self._start(request)
+        pace = self.session.pace
+        try:
             try:
-                read = self._body_read(response)
-                if read is None:
-                    streamed = True  # a result's content, streamed by the caller
-                    return response, None
-                if not read.done:
-                    async for raw in response.aiter_raw():
-                        if read.take(raw):
-                            break
-                    else:
-                        read.finish()
-                return response, read
-            finally:
-                if not streamed:
-                    await response.aclose()
+                return await apaced(pace, lambda: self._attempt(request), deadline)
+            except Exception as exc:
+                if not self.retry_policy.should_retry(exc):
+                    raise
+                first = exc
+            replay = [first]  # tenacity's first attempt: the try that failed
 
-        async def paced_attempt() -> httpx.Response:
-            return await apaced(self.session.pace, attempt, deadline)
+            async def again() -> httpx.Response:
+                if replay:
+                    raise replay.pop()
+                return await apaced(pace, lambda: self._attempt(request), deadline)
 
-        with self._refusals(request):
-            return await tenacity.AsyncRetrying(**self.retry)(paced_attempt)
+            return await tenacity.AsyncRetrying(**self._retry_options(started))(again)
+        except RateLimitError as refused:
+            if refused.url is not None:
+                raise
+            raise self._named(refused, request) from None
+
+    async def _attempt(self, request: httpx.Request) -> httpx.Response:
+        """One try: the whole exchange (interim answers and a trickled head included)
+        within the request's deadline, its body read."""
+        checks = self.session.checks
+        checks.on_request(request)
+        left = checks.seconds_left(request)
+        try:
+            with anyio.fail_after(None if left is None else max(left, 0.0)):
+                response, read = await self._exchange(request)
+        except TimeoutError:
+            raise checks.deadline_error(request) from None
+        except HTTPX_ERRORS as exc:
+            raise self._failure(request, exc) from None
+        return response if read is None else self._finish(read, response)
+
+    async def _exchange(self, request: httpx.Request) -> tuple[httpx.Response, BodyRead | None]:
+        response = await self.session.asend(request)
+        stream = response.stream
+        assert isinstance(stream, httpx.AsyncByteStream)
+        streamed = False
+        try:
+            read = self._body_read(response)
+            if read is None:
+                streamed = True  # a result's content, streamed by the caller
+                return response, None
+            if not read.done:
+                async for raw in stream:
+                    if read.take(raw):
+                        break
+                else:
+                    read.finish()
+        finally:
+            if not streamed:
+                await stream.aclose()
+        return response, read

@@ -24,14 +24,14 @@ from .errors import (
 )
 from .origin import Origin
 
-__all__ = ["FOLLOWS_REDIRECTS", "LOGGER", "TIMEOUT", "ResponseChecks"]
+__all__ = ["FOLLOWS_REDIRECTS", "HTTPX_ERRORS", "LOGGER", "TIMEOUT", "ResponseChecks"]
 
 LOGGER = logging.getLogger("mode_query_runs")
 FOLLOWS_REDIRECTS = "mode_query_runs.follows_redirects"
 """Request extension: set to ``True`` on a request whose redirects httpx may follow."""
 _STARTED = "mode_query_runs.started"
-_OTHER_HTTPX_ERRORS = (httpx.HTTPError, httpx.InvalidURL, httpx.CookieConflict, httpx.StreamError)
-"""What httpx raises besides a ``TransportError`` (which is an ``httpx.HTTPError`` too)."""
+HTTPX_ERRORS = (httpx.HTTPError, httpx.InvalidURL, httpx.CookieConflict, httpx.StreamError)
+"""Every exception httpx raises (a ``TransportError`` is an ``httpx.HTTPError``)."""
 TIMEOUT = "mode_query_runs.timeout"
 """Request extension: the seconds the whole request may take (see
 ``ResponseChecks.check_deadline``); without it, the session's ``timeout``."""
@@ -97,19 +97,23 @@ class ResponseChecks:
         """Turn every exception httpx raises inside the block into the SDK's errors.
 
         Raises:
-            APIConnectionError: (or ``APITimeoutError``) no response, see
-                ``transport_error``.
-            ModeAPIError: any other ``httpx.HTTPError`` (more than 20 redirects, a body
-                that cannot be decoded: a broken ``Content-Encoding``), an
-                ``httpx.InvalidURL`` (a URL over 65,536 characters, a redirect to a
-                ``data:`` URL), ``httpx.CookieConflict`` or ``httpx.StreamError``.
+            ModeAPIError: as ``mapped``.
         """
         try:
             yield
-        except httpx.TransportError as exc:
-            raise self.transport_error(exc) from None
-        except _OTHER_HTTPX_ERRORS as exc:
-            raise self.httpx_error(exc) from None
+        except HTTPX_ERRORS as exc:
+            raise self.mapped(exc) from None
+
+    def mapped(self, exc: Exception) -> ModeAPIError:
+        """The SDK's error for ``exc``, an exception httpx raised (one of ``HTTPX_ERRORS``):
+        an ``APIConnectionError`` (or ``APITimeoutError``) for no response (see
+        ``transport_error``); else a ``ModeAPIError`` (see ``httpx_error``): more than 20
+        redirects, a body that cannot be decoded (a broken ``Content-Encoding``), an
+        ``httpx.InvalidURL`` (a URL over 65,536 characters, a redirect to a ``data:``
+        URL), ``httpx.CookieConflict`` or ``httpx.StreamError``."""
+        if isinstance(exc, httpx.TransportError):
+            return self.transport_error(exc)
+        return self.httpx_error(exc)
 
     def httpx_error(self, exc: Exception) -> ModeAPIError:
         """The ``ModeAPIError`` for an httpx exception other than a ``TransportError``:

@@ -5,9 +5,10 @@ to be retried with backoff, honouring ``Retry-After`` (``shared/reference/mode-a
 Transport). Gateways in front of it answer 502, 503 and 504, and connections fail or time
 out; a ``503 Service Unavailable`` may say when to come back with ``Retry-After`` too, and
 is honoured the same way. GETs of both clients are retried on those, with exponential
-backoff and jitter, at most ``max_retries`` times and within a total time cap. The loop is
-tenacity's (``Retrying`` in ``ModeClient``, ``AsyncRetrying`` in
-``AsyncModeClient``), configured by one ``RetryPolicy``.
+backoff and jitter, at most ``max_retries`` times and within a total time cap. The first
+try runs alone; one that failed as a retry needs hands over to tenacity's loop
+(``Retrying`` in ``ModeClient``, ``AsyncRetrying`` in ``AsyncModeClient``), which counts
+it as its first attempt; both are configured by one ``RetryPolicy``.
 """
 
 from __future__ import annotations
@@ -75,8 +76,11 @@ class RetryPolicy:
         exc = state.outcome.exception() if state.outcome else None
         return self.delay(state.attempt_number, exc)
 
-    def options(self, max_retries: int) -> dict[str, Any]:
+    def options(self, max_retries: int, spent: float = 0.0) -> dict[str, Any]:
         """Keyword arguments for ``tenacity.Retrying`` / ``tenacity.AsyncRetrying``.
+
+        ``spent``: seconds the request took before the loop started (its first try, run
+        alone), counted against ``total_timeout``.
 
         Raises:
             ValueError: ``max_retries`` is negative.
@@ -87,7 +91,7 @@ class RetryPolicy:
             "retry": tenacity.retry_if_exception(self.should_retry),
             "wait": self._wait,
             "stop": tenacity.stop_after_attempt(max_retries + 1)
-            | tenacity.stop_before_delay(self.total_timeout),
+            | tenacity.stop_before_delay(self.total_timeout - spent),
             "before_sleep": _log_retry,
             "reraise": True,
         }
