@@ -70,6 +70,7 @@ def simulate(
     jitter: float = 0.0,
     in_order: bool = True,
     connect: float = 0.0,
+    late: float = 0.0,
 ) -> Outcome:
     """Run a job of ``seconds`` of the bucket's time (``rate * seconds`` requests).
 
@@ -83,7 +84,9 @@ def simulate(
     loop, scheduler or network adds on loopback. ``connect``: added to each of the first
     ``workers`` requests when it is first sent (each opens a connection, as an HTTP
     client's pool does); sent again (by the pace after a ``429``, or retried) it goes on
-    that connection.
+    that connection. ``late``: the mean of a random delay (exponential) between the time
+    the pace gave a request and when its runner wakes up and sends it (a busy event loop,
+    a scheduler), before the ``jitter`` on its way.
     """
     clock = _Clock()
     draw = random.Random(seed)
@@ -92,7 +95,7 @@ def simulate(
     server = LeakyBuckets(RateLimit(bucket.rate, bucket.burst), clock=clock)
     todo = round(bucket.rate * seconds)
     # (time, order, what, request, its tries so far, generation): what is "go" (reserve
-    # a place), "start" (its place is due) or "answer"
+    # a place), "start" (its place is due), "wake" (its runner wakes up) or "answer"
     events: list[tuple[float, int, str, int, int, int]] = []
     counter = itertools.count()
     let_through = limited = failed = 0
@@ -124,13 +127,15 @@ def simulate(
         if what == "go":
             at, generation = pace.reserve()
             push(at, "start", request, tries, generation)
-        elif what == "start":  # reserved again if an event came meanwhile, as the runners do
+        elif what == "start" and late:  # its runner wakes up late
+            push(now + draw.expovariate(1 / late), "wake", request, tries, generation)
+        elif what in ("start", "wake"):  # reserved again if an event came meanwhile
             if generation == pace.events:
-                late = draw.expovariate(1 / jitter) if jitter else 0.0
+                delay = draw.expovariate(1 / jitter) if jitter else 0.0
                 if request < workers and request not in connected:
-                    late += connect  # it opens a connection: once, not again when resent
+                    delay += connect  # it opens a connection: once, not again when resent
                     connected.add(request)
-                push(now + bucket.latency + late, "answer", request, tries, generation)
+                push(now + bucket.latency + delay, "answer", request, tries, generation)
             else:
                 push(now, "go", request, tries)
         else:

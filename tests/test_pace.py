@@ -142,6 +142,27 @@ def test_the_benchs_one_request_bucket_with_2_ms_of_timing_noise() -> None:
 
 @pytest.mark.xfail(
     strict=True,
+    reason="issue 20: requests are spaced from their reserved times, not from actual starts",
+)
+def test_a_request_woken_late_is_not_followed_by_one_that_catches_up() -> None:
+    """Each runner wakes 2 ms late on average (exponential: a busy event loop, a
+    scheduler; on loopback the bench's 12/s job started its requests 0.9 ms after their
+    time at the median, 1.9 ms at p90, 4.5 ms at p99), then 0.5 ms of jitter on the way.
+    Over 6 seeds of the bench's 12/s burst-1 job: 0.882-0.912 of the rate (6-9 answers
+    429), 0.92-0.944 without the late wake-ups. A request that starts late is followed by
+    one that starts on time, which reaches the one-request bucket within an interval of
+    it. Spacing each request an interval after the previous one as it actually started (a
+    check when its runner wakes) gave 0.945-0.96 in the same runs."""
+    bucket = ONE_REQUEST[0]
+    found = [
+        simulate(bucket, 30.0, in_order=False, jitter=0.0005, late=0.002, seed=s) for s in range(6)
+    ]
+    assert [f.failed for f in found] == [0] * 6
+    assert min(f.throughput for f in found) >= 0.94
+
+
+@pytest.mark.xfail(
+    strict=True,
     reason="issue 20: learning the rate takes 5.5 s, and 429s at proven rates take it to 0.93",
 )
 def test_a_late_request_at_a_proven_rate_does_not_hold_the_pace_far_below_the_bucket() -> None:
