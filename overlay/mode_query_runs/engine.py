@@ -1,31 +1,14 @@
-"""The policy layer: one connection pool per client, and an httpx transport that applies
-every rule to every request, sync and async alike.
+"""One connection pool per client, and the httpx transport that applies every rule to
+every request, sync and async alike (the generated operations, followed links and result
+downloads all go through ``Session.http``).
 
-A client's requests go through an httpx client (``Session.http``) whose transport is
-``ModeTransport`` (``AsyncModeTransport``): the generated operations
-(``sync_detailed`` / ``asyncio_detailed``), followed links and result downloads alike.
-For each request the transport, in this order:
-
-- keeps the client's pace (``pace``) and retries a GET that got ``429``, ``502``,
-  ``503``, ``504`` or no response (``retries``, with tenacity);
-- sends it through the connection pool (``Session.pool``: the SDK's own transport, an
-  httpx client when the environment names proxies, or the caller's ``http_client`` with
-  its proxies, certificates and transport);
-- reads a JSON body within ``max_body_bytes``, an error's or a redirect's body within
-  what an error shows (``bodies``); result content is left to stream;
-- holds the exchange to the request's overall deadline (its ``timeout``, from its start):
-  connecting, sending, the status line, headers and any ``1xx`` answers, and a body it
-  reads. Async: ``anyio.fail_after`` around it. Sync: each socket operation of the
-  SDK's own pool gets what is left (``deadline``); through a caller's ``http_client`` or
-  a proxy, a body read is checked chunk by chunk (``check_deadline``) and the rest has
-  the per-read timeout;
-- maps every exception httpx raises to the SDK's errors (``_sending``) and raises the
-  typed error for a failure (``responses``), with the client's credentials hidden
-  (``Origin.redactor``).
-
-Above the transport, httpx adds Basic auth, the ``Accept`` / ``User-Agent`` headers, and
-follows a result's redirects (dropping ``Authorization`` on another origin). The two
-transports differ only in how they send, sleep and iterate a body's chunks.
+Per request the transport keeps the pace (``pace``), retries a GET that got 429, 502, 503,
+504 or no response (``retries``), sends it through the pool, reads a JSON body within
+``max_body_bytes`` and an error's or redirect's within what an error shows (``bodies``),
+holds the exchange to the request's overall deadline (async: ``anyio.fail_after``; sync:
+``deadline`` bounds each socket operation of the SDK's own pool, a body read through
+another pool is checked chunk by chunk), and raises the SDK's typed errors with the
+credentials hidden (``responses``). Above it httpx adds Basic auth and the headers.
 """
 
 from __future__ import annotations
@@ -33,6 +16,8 @@ from __future__ import annotations
 import os
 import time
 import urllib.request
+from collections.abc import Awaitable, Callable, Generator
+from functools import partial
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from typing import Any
 
@@ -63,19 +48,11 @@ __all__ = ["AsyncModeTransport", "ModeTransport", "Session"]
 
 
 _ENVIRONMENT = ("ALL_PROXY", "HTTPS_PROXY", "HTTP_PROXY", "SSL_CERT_FILE", "SSL_CERT_DIR")
-"""What httpx reads from the environment when it makes a pool (in either case)."""
 
 
 def _own_pool(kind: type[httpx.Client] | type[httpx.AsyncClient], origin: Origin) -> Any:
-    """The session's own pool. Unless the environment names a proxy, a transport sent to
-    directly (a blocking one bounded by each exchange's deadline: ``deadline``); else
-    httpx's client with the proxies, redirects not followed, no cookies kept.
-
-    Raises:
-        ModeAPIError: httpx cannot make a pool with the proxies or certificates the
-            environment names (a ``socks5://`` proxy without ``socksio``, a proxy URL
-            that is not one, a missing ``SSL_CERT_FILE``).
-    """
+    """A transport, or with the environment's proxies an httpx client (``ModeAPIError``
+    if httpx cannot make one with the environment's proxies or certificates)."""
     try:
         if not [scheme for scheme in urllib.request.getproxies() if scheme != "no"]:
             return DeadlineTransport() if kind is httpx.Client else httpx.AsyncHTTPTransport()
@@ -94,8 +71,7 @@ def _own_pool(kind: type[httpx.Client] | type[httpx.AsyncClient], origin: Origin
 
 
 def _no_cookies() -> CookieJar:
-    """Authenticated by token: no cookie is kept, so none can follow a redirect to storage
-    (cookies ignore ports) nor come back to the API."""
+    """No cookie is kept (none may follow a redirect to storage)."""
     return CookieJar(DefaultCookiePolicy(allowed_domains=[]))
 
 
@@ -106,25 +82,21 @@ class Session:
         base_url: The API's base URL, e.g. ``https://app.mode.com/api``.
         token: Mode API token (the Basic auth user name).
         secret: Mode API secret (the Basic auth password).
-        timeout: Seconds to wait to connect and for each read; a JSON body still
-            arriving this long after its request started is an ``APITimeoutError``.
-        strict: Refuse a body that strays from the spec (see ``reader``).
+        timeout: Seconds for each connect and read, and for a request overall.
+        strict: Refuse a body that strays from the spec (``reader``).
         max_body_bytes: The largest 2xx JSON body to read, in bytes.
-        http: A caller's own ``kind`` to send through (its transport, proxies,
-            certificates and limits; its default headers, auth and cookies are not used);
-            ``close`` leaves it open. Default: a pool of the session's own.
-        pace: The pace of the client's requests (default: unlimited until a ``429``).
+        http: A caller's own ``kind`` to send through (its default headers, auth and
+            cookies are not used; ``close`` leaves it open). Default: the session's own.
+        pace: The pace of the requests (default: unlimited until a ``429``).
         retry_policy: How retries back off (default ``RetryPolicy()``).
-        max_retries: Retries of ``http``'s requests (a copy: ``client``).
+        max_retries: Retries of ``http``'s requests.
         kind: ``httpx.Client`` (default) or ``httpx.AsyncClient``.
 
     Raises:
         TypeError: ``http`` is not a ``kind``; ``token`` or ``secret`` is not a ``str``.
         ValueError: ``base_url`` is not an http(s) URL; ``timeout``, ``max_body_bytes`` or
-            ``max_retries`` is out of range; ``token`` or ``secret`` cannot be encoded as
-            UTF-8 (``check_text``).
-        ModeAPIError: no pool can be made with the proxies or certificates the
-            environment names (see ``_own_pool``).
+            ``max_retries`` is out of range; ``token`` or ``secret`` is not UTF-8-encodable.
+        ModeAPIError: no pool can be made with the environment's proxies or certificates.
     """
 
     def __init__(
@@ -150,7 +122,6 @@ class Session:
         token, secret = check_text("token", token), check_text("secret", secret)
         self.origin = Origin(base_url, credential_forms(token, secret))
         self.redactor = self.origin.redactor
-        """Hides this session's credentials in its errors (``errors.Redactor``)."""
         self.timeout = check_seconds("timeout", timeout)
         self.checks = ResponseChecks(self.origin, self.timeout)
         self.bodies = BodyLimits(max_body_bytes, self.origin)
@@ -164,8 +135,6 @@ class Session:
         }
         self.owns_pool = http is None
         self.pool = _own_pool(kind, self.origin) if http is None else http
-        """Where requests are sent: the caller's ``http_client``, or the session's own (a
-        transport, or with proxies an httpx client: ``_own_pool``)."""
         self._closed = False
         self.http = self.client(self.timeout, retry_policy or RetryPolicy(), max_retries)
 
@@ -175,8 +144,7 @@ class Session:
     def client(
         self, timeout: float, retry_policy: RetryPolicy, max_retries: int
     ) -> httpx.Client | httpx.AsyncClient:
-        """An httpx client over this session's pool whose requests meet its rules, with
-        these limits (``with_options`` makes one per copy of a client)."""
+        """An httpx client over this session's pool with these limits (``with_options``)."""
         kind = self.kind
         transport: Any = (ModeTransport if kind is httpx.Client else AsyncModeTransport)(
             self, timeout, retry_policy, max_retries
@@ -193,7 +161,7 @@ class Session:
 
     @property
     def is_closed(self) -> bool:
-        """Whether no request may be sent: the session or its pool was closed."""
+        """Whether the session or its pool was closed."""
         return self._closed or bool(getattr(self.pool, "is_closed", False))
 
     def close(self) -> None:
@@ -203,7 +171,7 @@ class Session:
             self.pool.close()
 
     async def aclose(self) -> None:
-        """Close the connection pool of an async session (a caller's own is left open)."""
+        """Close the connection pool (a caller's own ``http`` is left open)."""
         self._closed = True
         if self.owns_pool and isinstance(self.pool, (httpx.AsyncClient, httpx.AsyncBaseTransport)):
             await self.pool.aclose()
@@ -227,12 +195,8 @@ class Session:
         return await self.pool.send(request, stream=True, auth=None, follow_redirects=False)
 
     def read(self, response: httpx.Response, notes: Notes | None = None) -> Any:
-        """A read 2xx response's body: the spec's model for a spec operation, else JSON.
-
-        Raises:
-            ResponseParseError: the body is not JSON, or cannot be read as the spec's
-                model (strict: strays from the spec at all); see ``reader``.
-        """
+        """A read 2xx body: the spec's model for a spec operation, else JSON
+        (``ResponseParseError`` if it cannot be read)."""
         operation = self.origin.operation_for(response.request.url, response.request.method)
         with self.redactor.scope():
             if operation is None:
@@ -241,8 +205,7 @@ class Session:
 
 
 class _Transport:
-    """What both transports share: the session, the limits of one httpx client, and what
-    one try does before and after its exchange."""
+    """What both transports share: all but how they send, sleep and iterate a body."""
 
     def __init__(
         self, session: Session, timeout: float, retry_policy: RetryPolicy, max_retries: int
@@ -253,21 +216,35 @@ class _Transport:
         self.retry_policy = retry_policy
         self.max_retries = max_retries
 
-    def _start(self, request: httpx.Request) -> tuple[float, float]:
-        """When the request starts (``time.monotonic``), and when its retries must be done
-        (its ``total_timeout``, on the pace's clock)."""
+    def _tries(
+        self, request: httpx.Request, run_paced: Any, retrying: Any, replay: Any
+    ) -> Generator[Callable[[], Any], None, None]:
+        """The tries of one request, sans I/O: each transport runs (awaits) what this
+        yields and throws back in what that raised. A first paced try runs alone; one
+        that failed as a retry needs is handed to tenacity's loop (``retrying``), which
+        counts it as its first attempt (``replay``). A request the pace refused is named."""
         request.extensions.setdefault(TIMEOUT, self.timeout)
-        return time.monotonic(), self.session.pace.clock() + self.retry_policy.total_timeout
+        started = time.monotonic()
+        deadline = self.session.pace.clock() + self.retry_policy.total_timeout
+        attempt = partial(run_paced, self.session.pace, partial(self._attempt, request), deadline)
+        try:
+            try:
+                yield attempt
+            except Exception as exc:
+                if not self.retry_policy.should_retry(exc):
+                    raise
+                first = exc
+            options = self.retry_policy.options(self.max_retries, time.monotonic() - started)
+            yield partial(retrying(**options), partial(replay, [first], attempt))
+        except RateLimitError as refused:
+            if refused.url is not None:
+                raise
+            raise self._named(refused, request) from None
 
-    def _retry_options(self, started: float) -> dict[str, Any]:
-        """tenacity's options for the retries after a first try that began at ``started``."""
-        return self.retry_policy.options(self.max_retries, time.monotonic() - started)
+    _attempt: Callable[[httpx.Request], Any]
 
     def _failure(self, request: httpx.Request, exc: Exception) -> ModeAPIError:
-        """The SDK's error for ``exc``, raised by httpx during an exchange
-        (``ResponseChecks.mapped``): a redirect whose ``Location`` is not a URL (httpx
-        refuses it while the pool reads the answer) is the server's error, not retried; a
-        timeout once the overall deadline has passed is the ``APITimeoutError`` naming it."""
+        """The SDK's error for ``exc``, raised by httpx during an exchange."""
         if isinstance(exc, httpx.RequestError):
             exc.request = request  # named in the error, as httpx's client names it
         checks = self.session.checks
@@ -287,8 +264,7 @@ class _Transport:
         return error
 
     def _named(self, refused: RateLimitError, request: httpx.Request) -> RateLimitError:
-        """A request the pace refused to send (``RateLimitError`` without a URL: it would
-        wait past its deadline), named in the error as every other error names it."""
+        """A request the pace refused (a ``RateLimitError`` without a URL), named."""
         origin = self.session.origin
         error = RateLimitError(
             refused.message,
@@ -301,12 +277,8 @@ class _Transport:
         return error
 
     def _body_read(self, response: httpx.Response) -> BodyRead | None:
-        """A read of ``response``'s body within its limits, or ``None`` (checked as it is:
-        a result's content is streamed by the caller).
-
-        Raises:
-            ModeAPIError: as ``ResponseChecks.inspect`` for a response not read.
-        """
+        """A read of the body within its limits, or ``None`` for a result's content
+        (streamed by the caller; the response is inspected now)."""
         session = self.session
         if not session.bodies.wants_body(response):
             session.checks.inspect(response)
@@ -323,27 +295,13 @@ class ModeTransport(_Transport, httpx.BaseTransport):
     """The rules over a blocking pool (``Session.pool``, an ``httpx.Client``)."""
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        started, deadline = self._start(request)
-        pace = self.session.pace
-        try:
+        steps = self._tries(request, paced, tenacity.Retrying, _replay)
+        step = next(steps)
+        while True:
             try:
-                return paced(pace, lambda: self._attempt(request), deadline)
+                return step()  # type: ignore[no-any-return]
             except Exception as exc:
-                if not self.retry_policy.should_retry(exc):
-                    raise
-                first = exc
-            replay = [first]  # tenacity's first attempt: the try that failed
-
-            def again() -> httpx.Response:
-                if replay:
-                    raise replay.pop()
-                return paced(pace, lambda: self._attempt(request), deadline)
-
-            return tenacity.Retrying(**self._retry_options(started))(again)
-        except RateLimitError as refused:
-            if refused.url is not None:
-                raise
-            raise self._named(refused, request) from None
+                step = steps.throw(exc)
 
     def _attempt(self, request: httpx.Request) -> httpx.Response:
         """One try: the exchange, bounded by the request's deadline, its body read."""
@@ -356,8 +314,7 @@ class ModeTransport(_Transport, httpx.BaseTransport):
             assert isinstance(stream, httpx.SyncByteStream)
             streamed = False
             try:
-                read = self._body_read(response)
-                if read is None:
+                if (read := self._body_read(response)) is None:
                     streamed = True  # a result's content, streamed by the caller
                     return response
                 for raw in () if read.done else stream:
@@ -379,27 +336,13 @@ class AsyncModeTransport(_Transport, httpx.AsyncBaseTransport):
     """The rules over an async pool (``Session.pool``, an ``httpx.AsyncClient``)."""
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        started, deadline = self._start(request)
-        pace = self.session.pace
-        try:
+        steps = self._tries(request, apaced, tenacity.AsyncRetrying, _areplay)
+        step = next(steps)
+        while True:
             try:
-                return await apaced(pace, lambda: self._attempt(request), deadline)
+                return await step()  # type: ignore[no-any-return]
             except Exception as exc:
-                if not self.retry_policy.should_retry(exc):
-                    raise
-                first = exc
-            replay = [first]  # tenacity's first attempt: the try that failed
-
-            async def again() -> httpx.Response:
-                if replay:
-                    raise replay.pop()
-                return await apaced(pace, lambda: self._attempt(request), deadline)
-
-            return await tenacity.AsyncRetrying(**self._retry_options(started))(again)
-        except RateLimitError as refused:
-            if refused.url is not None:
-                raise
-            raise self._named(refused, request) from None
+                step = steps.throw(exc)
 
     async def _attempt(self, request: httpx.Request) -> httpx.Response:
         """One try: the whole exchange (interim answers and a trickled head included)
@@ -409,30 +352,38 @@ class AsyncModeTransport(_Transport, httpx.AsyncBaseTransport):
         left = checks.seconds_left(request)
         try:
             with anyio.fail_after(None if left is None else max(left, 0.0)):
-                response, read = await self._exchange(request)
+                response = await self.session.asend(request)
+                stream = response.stream
+                assert isinstance(stream, httpx.AsyncByteStream)
+                try:
+                    read = self._body_read(response)
+                    if read is not None and not read.done:
+                        async for raw in stream:
+                            if read.take(raw):
+                                break
+                        else:
+                            read.finish()
+                except BaseException:
+                    await stream.aclose()
+                    raise
+                if read is None:
+                    return response  # a result's content, streamed by the caller
+                await stream.aclose()
         except TimeoutError:
             raise checks.deadline_error(request) from None
         except HTTPX_ERRORS as exc:
             raise self._failure(request, exc) from None
-        return response if read is None else self._finish(read, response)
+        return self._finish(read, response)
 
-    async def _exchange(self, request: httpx.Request) -> tuple[httpx.Response, BodyRead | None]:
-        response = await self.session.asend(request)
-        stream = response.stream
-        assert isinstance(stream, httpx.AsyncByteStream)
-        streamed = False
-        try:
-            read = self._body_read(response)
-            if read is None:
-                streamed = True  # a result's content, streamed by the caller
-                return response, None
-            if not read.done:
-                async for raw in stream:
-                    if read.take(raw):
-                        break
-                else:
-                    read.finish()
-        finally:
-            if not streamed:
-                await stream.aclose()
-        return response, read
+
+def _replay(first: list[Exception], attempt: Callable[[], Any]) -> Any:
+    """tenacity's first attempt raises the first try's failure; the next ones run tries."""
+    if first:
+        raise first.pop()
+    return attempt()
+
+
+async def _areplay(first: list[Exception], attempt: Callable[[], Awaitable[Any]]) -> Any:
+    if first:
+        raise first.pop()
+    return await attempt()
