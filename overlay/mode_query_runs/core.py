@@ -1,12 +1,6 @@
-"""What ``ModeClient`` and ``AsyncModeClient`` share: settings, and each method's work.
-
-Each method is written once, here, as a generator of steps (``Steps``): call a generated
-operation, send a request, take a chunk of a body, sleep, warn. ``ModeClient`` runs the
-steps with ``sync_detailed``, ``httpx.Client`` and ``time.sleep``; ``AsyncModeClient``
-with ``asyncio_detailed``, ``httpx.AsyncClient`` and ``anyio.sleep``. The rules every
-request meets (pace, retries, body limits, errors) are the transport's (``engine``); the
-pages of a listing are ``pagination``'s, links ``links``', waiting ``waiting``'s and
-results ``results``'.
+"""What ``ModeClient`` and ``AsyncModeClient`` share: settings, and each method's work
+written once as a generator of I/O steps (``Steps``) that each client runs its own way
+(sync or async). The rules every request meets are the transport's (``engine``).
 """
 
 from __future__ import annotations
@@ -68,8 +62,7 @@ T = TypeVar("T")
 
 
 class GeneratedOperation(Protocol[T]):
-    """A generated operation: a module of ``mode_api_client.api`` (every spec operation
-    is one, named after its ``operationId``)."""
+    """A module of ``mode_api_client.api`` (one per spec operation)."""
 
     @property
     def __name__(self) -> str: ...
@@ -82,22 +75,14 @@ class GeneratedOperation(Protocol[T]):
 
 
 Steps = Generator[Any, Any, T]
-"""A method's work, written once for both clients: a generator that yields steps of I/O
-(``Call``, ``Send``, ``Chunks``, ``Next``, ``Sleep``, ``Warn``) and receives what each
-gave, and yields ``Item`` for each value an iterator gives its caller."""
+"""Yields I/O steps (``Call``, ``Send``, ``Chunks``, ``Next``, ``Sleep``, ``Warn``) and is
+sent what each gave; yields ``Item`` for each value an iterator gives its caller."""
 
 
 @dataclass(frozen=True)
 class Call(Generic[T]):
-    """Step: call a generated operation (``sync_detailed`` / ``asyncio_detailed``) with
-    ``args``; gives its ``mode_api_client.types.Response``.
-
-    Attributes:
-        operation: The generated module (``list_query_runs_for_report_run``).
-        spec: The spec's ``operationId`` for it (it names it in errors and warnings).
-        args: Its path parameters, in order.
-        expect: The model a success is read into.
-    """
+    """Step: call generated ``operation`` (``operationId`` ``spec``) with path parameters
+    ``args``; gives its ``Response``, whose success should be an ``expect``."""
 
     operation: Any
     spec: str
@@ -107,9 +92,8 @@ class Call(Generic[T]):
 
 @dataclass(frozen=True)
 class Send:
-    """Step: send ``request`` (``Session.request``); gives the ``httpx.Response``, its body
-    read, or streamed (``stream``: a result, whose redirects are followed; closed when the
-    method ends). ``credentials``: with the client's Basic auth."""
+    """Step: send ``request`` (``credentials``: with Basic auth); gives the response, its
+    body read or (``stream``) streamed and closed when the method ends."""
 
     request: httpx.Request
     credentials: bool = True
@@ -118,8 +102,7 @@ class Send:
 
 @dataclass(frozen=True)
 class Chunks:
-    """Step: the raw bytes of a streamed response's body, as they arrive (its
-    ``Content-Encoding`` not decoded: see ``decoding``); gives an iterator for ``Next``."""
+    """Step: gives an iterator (for ``Next``) of a streamed body's raw bytes."""
 
     response: httpx.Response
 
@@ -140,7 +123,7 @@ class Sleep:
 
 @dataclass(frozen=True)
 class Warn:
-    """Step: warn ``SpecDriftWarning``s (``SpecReader.warn``) at the caller's line."""
+    """Step: warn ``SpecDriftWarning``s at the caller's line."""
 
     notes: Notes
 
@@ -153,8 +136,7 @@ class Item:
 
 
 class Stepping:
-    """One run of ``steps`` by a driver: the next step, given what the last one gave or
-    raised, and the streamed responses to close when the run ends."""
+    """One run of ``steps`` by a driver, and the streamed responses to close at its end."""
 
     def __init__(self, steps: Steps[Any]) -> None:
         self.steps = steps
@@ -163,8 +145,7 @@ class Stepping:
         self.opened: list[httpx.Response] = []
 
     def next(self) -> Any:
-        """The next step: ``reply`` sent in, or ``error`` thrown in (the steps may handle
-        it); ``None`` once the steps have ended."""
+        """The next step (``reply`` sent in, or ``error`` thrown in); ``None`` at the end."""
         reply, error = self.reply, self.error
         self.reply = self.error = None
         try:
@@ -201,13 +182,8 @@ C = TypeVar("C", bound=type)
 
 
 def named_here(cls: C) -> C:
-    """Class decorator: give a public client class its own copy of each function of
-    `ClientCore` it inherits (`__init__` and the public ones), named after it.
-
-    So a wrong argument's `TypeError` says `ModeClient.__init__() got an unexpected
-    keyword argument 'x'` (or `ModeClient.from_env()`, `ModeClient.with_options()`),
-    never the private base class. A function the class overrides is left alone.
-    """
+    """Give ``cls`` its own copy of each public function (and ``__init__``) it inherits
+    from ``ClientCore``, so a ``TypeError`` names ``ModeClient.__init__()``, not the base."""
     for name, found in vars(ClientCore).items():
         if name.startswith("_") and name != "__init__":
             continue
@@ -271,8 +247,7 @@ class ClientCore:
         self._use(self._session.http)
 
     def _use(self, http: Any) -> None:
-        """Send through ``http`` (an httpx client of the session), and the generated
-        operations through a generated ``Client`` over it."""
+        """Send through ``http``, the generated operations through a ``Client`` over it."""
         self._http = http
         self._api = Client(base_url=str(self._session.origin.base_url))
         if isinstance(http, httpx.Client):
@@ -287,17 +262,14 @@ class ClientCore:
         max_retries: int | None = None,
         retry_policy: RetryPolicy | None = None,
     ) -> Self:
-        """A copy of this client with other limits, sharing its connection pool and pace.
-
-        As ``openai``'s ``client.with_options(...)``: for one call,
-        ``mode.with_options(timeout=5).get_query_run(...)``. The copy shares this
-        client's connection pool, its pace (one bucket at Mode) and its spec drift
-        reports; closing either closes the pool of both.
+        """A copy of this client with other limits (``None``: this client's), sharing its
+        connection pool and pace; closing either closes both. E.g. for one call:
+        ``mode.with_options(timeout=5).get_query_run(...)``.
 
         Args:
-            timeout: Seconds, as the client's ``timeout``; default: this client's.
-            max_retries: As the client's ``max_retries``; default: this client's.
-            retry_policy: As the client's ``retry_policy``; default: this client's.
+            timeout: Seconds to connect, for each read and for a request overall.
+            max_retries: Retries of a GET that got 429, 502, 503, 504 or no response.
+            retry_policy: How retries back off (``RetryPolicy``).
 
         Raises:
             ValueError: ``timeout`` is not a finite number above 0; ``max_retries`` is
@@ -328,15 +300,12 @@ class ClientCore:
         http_client: Any = None,
         rate_limit: float | None = None,
     ) -> Self:
-        """A client configured from the environment.
-
-        Reads ``MODE_API_TOKEN``, ``MODE_API_SECRET``, ``MODE_ACCOUNT`` and
-        ``MODE_BASE_URL`` (default ``https://app.mode.com/api``), each with surrounding
-        whitespace removed (a trailing space or newline pasted with a value).
+        """A client from ``MODE_API_TOKEN``, ``MODE_API_SECRET``, ``MODE_ACCOUNT`` and
+        ``MODE_BASE_URL`` (default ``https://app.mode.com/api``), stripped of whitespace;
+        the other arguments are as the constructor's.
 
         Raises:
-            ValueError: required variables are unset, empty or only whitespace (every
-                such name is given, never a value).
+            ValueError: one of the first three is unset or blank (the names are given).
         """
         names = ("MODE_API_TOKEN", "MODE_API_SECRET", "MODE_ACCOUNT", "MODE_BASE_URL")
         value = {name: os.environ.get(name, "").strip() for name in names}
@@ -369,8 +338,7 @@ class ClientCore:
     def _request(
         self, url: httpx.URL, *, accept: str = MEDIA_TYPE, result: bool = False
     ) -> httpx.Request:
-        """A GET of ``url`` with this client's headers and ``timeout`` (``result``: a
-        result download, whose redirects are followed and whose body is streamed)."""
+        """A GET of ``url`` (``result``: its redirects followed, its body streamed)."""
         extensions = {FOLLOWS_REDIRECTS: True, STREAMS_BODY: True} if result else {}
         request: httpx.Request = self._http.build_request(
             "GET", url, headers={"Accept": accept}, extensions=extensions
@@ -378,13 +346,8 @@ class ClientCore:
         return request
 
     def _check_usable(self) -> None:
-        """Refuse a request on a closed client, naming the cause.
-
-        Raises:
-            ModeAPIError: ``close`` (``aclose``) was called on this client or on a
-                copy of it from ``with_options`` (they share one connection pool),
-                or the ``http_client`` it was given was closed.
-        """
+        """Raise ``ModeAPIError`` if this client (or a copy) or its ``http_client`` is
+        closed."""
         session, name = self._session, type(self).__name__
         if session.is_closed and not session._closed:
             raise ModeAPIError(
@@ -394,8 +357,6 @@ class ClientCore:
             raise ModeAPIError(
                 f"this {name} is closed: make a new client, or use it inside its with block"
             )
-
-    # --- the methods' work, as steps (see ``Steps``) ------------------------------------
 
     def _list_call(self, report: str, run: str) -> Call[QueryRunCollection]:
         args = (self.account, check_token("report", report), check_token("run", run))
@@ -411,12 +372,7 @@ class ClientCore:
         return Call(get_query_run_for_report_run, _GET, args, QueryRun)
 
     def _operation_call(self, operation: GeneratedOperation[T], args: tuple[str, ...]) -> Call[T]:
-        """A ``Call`` of any generated operation, on this client's account; its
-        ``operationId`` is the module's name in camelCase, as the generator names modules.
-
-        Raises:
-            ValueError: a token is empty, ``.`` or ``..``.
-        """
+        """A ``Call`` of ``operation`` on this account (``ValueError`` for a bad token)."""
         first, *rest = operation.__name__.rpartition(".")[2].split("_")
         operation_id = first + "".join(word[:1].upper() + word[1:] for word in rest)
         tokens = tuple(check_token("token", arg) for arg in args)
@@ -427,12 +383,8 @@ class ClientCore:
         return PageWalk(self._session.origin, max_pages, self.page_limit)
 
     def _call(self, call: Call[T]) -> Steps[tuple[T, httpx.Request]]:
-        """A generated operation's model (read as ``reader`` reads) and its request.
-
-        Raises:
-            ResponseParseError: as ``SpecReader.check``.
-            ModeAPIError: a 2xx other than the spec's.
-        """
+        """A generated operation's model and its request (``ResponseParseError`` as
+        ``SpecReader.check``; ``ModeAPIError`` for a 2xx other than the spec's)."""
         reader = self._session.reader
         try:
             answer = yield call
@@ -472,9 +424,8 @@ class ClientCore:
         flat: bool = False,
         kept: list[QueryRun] | None = None,
     ) -> Steps[None]:
-        """A listing's new Query Runs page by page (``flat``: one by one) as ``Item``s,
-        and into ``kept`` if given (else none is held once given: a long listing's models
-        would slow every collection of the garbage collector)."""
+        """A listing's new Query Runs page by page (``flat``: one by one) as ``Item``s, and
+        into ``kept`` if given (else none is held once given, for the garbage collector)."""
         page, request = yield from self._call(first)
         url = request.url
         while True:
@@ -571,19 +522,15 @@ class ClientCore:
         *,
         whole: bool = False,
     ) -> Steps[None]:
-        """A streamed body's decoded pieces (at most 64 KiB each, see ``decoding``; with
-        ``whole``, 64 KiB each but the last) handed to ``each`` as they arrive; an ``Item``
-        for each value it gives back.
-
-        Raises:
-            ResponseParseError: a ``Content-Encoding`` the SDK did not ask for, or bytes
-                that are not what it says.
-        """
-        # A body read before the SDK saw it (an ``httpx.MockTransport``'s, or one a
-        # response hook read) cannot be streamed again: httpx decoded it already.
-        read = response.is_stream_consumed
+        """A streamed body's decoded pieces (64 KiB each, ``whole``: but the last) handed
+        to ``each``; an ``Item`` for each value it gives back. ``ResponseParseError`` for a
+        ``Content-Encoding`` not asked for or bytes it cannot decode."""
+        read = response.is_stream_consumed  # read (and decoded) before the SDK saw it
         ahead = [response.content, None] if read else []
-        decoding = Decoding(None, whole=whole) if read else self._decoding(response, whole)
+        with self._coding_errors(response):
+            decoding = Decoding(
+                None if read else response.headers.get("Content-Encoding"), whole=whole
+            )
         raw = None if read else (yield Chunks(response))
         while True:
             data = ahead.pop(0) if read else (yield Next(raw))
@@ -593,24 +540,10 @@ class ClientCore:
             if data is None:
                 return
 
-    def _decoding(self, response: httpx.Response, whole: bool) -> Decoding:
-        """The decoding of a streamed result's ``Content-Encoding`` (see ``decoding``).
-
-        Raises:
-            ResponseParseError: a coding the SDK did not ask for (``br``, ``zstd``).
-        """
-        with self._coding_errors(response):
-            return Decoding(response.headers.get("Content-Encoding"), whole=whole)
-
     def _pieces(
         self, response: httpx.Response, decoding: Decoding, data: bytes | None
     ) -> Iterator[bytes]:
-        """The decoded pieces (at most 64 KiB each) of ``data``, the next raw bytes of a
-        streamed body (``None``: its end).
-
-        Raises:
-            ResponseParseError: the bytes are not what the ``Content-Encoding`` says.
-        """
+        """The decoded pieces of ``data``, a body's next raw bytes (``None``: its end)."""
         with self._coding_errors(response):
             yield from (decoding.close() if data is None else decoding.feed(data))
 
