@@ -1,13 +1,6 @@
-"""How much of a response body is read, and when: the body limits.
-
-JSON API bodies (list pages, Query Runs, followed links) are read within
-``max_body_bytes`` when the session sends them (its ``send``, with httpx streaming); a
-larger declared ``Content-Length`` is refused before reading. Of an error body, and of a
-redirect's, only what an error shows is read (httpx would otherwise read a redirect's
-body whole before following it). Result content is streamed by the caller
-(``STREAMS_BODY``) and has no limit. The body read is handed on as the response's new
-``stream`` (as httpx's own client wraps a transport's stream: ``BodyRead.into``).
-"""
+"""The body limits: a JSON body is read within ``max_body_bytes`` (a larger declared
+``Content-Length`` refused unread), an error's or redirect's only as far as an error shows;
+result content (``STREAMS_BODY``) is streamed by the caller, without limit."""
 
 from __future__ import annotations
 
@@ -23,12 +16,11 @@ from .settings import ERROR_BODY_BYTES, check_body_limit
 __all__ = ["STREAMS_BODY", "BodyLimits", "BodyRead"]
 
 STREAMS_BODY = "mode_query_runs.streams_body"
-"""Request extension: set to ``True`` on a request whose 2xx body the caller streams (a
-result download); any other body is read by the session, within its limit."""
+"""Request extension: ``True`` on a request whose 2xx body the caller streams."""
 
 
 class BodyLimits:
-    """Which bodies the session reads before a response is inspected, and how far.
+    """Which bodies the session reads, and how far.
 
     Args:
         max_body_bytes: The largest 2xx JSON body to read, in bytes.
@@ -44,24 +36,14 @@ class BodyLimits:
         self.origin = origin
 
     def wants_body(self, response: httpx.Response) -> bool:
-        """Whether the session must read the body before the response is inspected.
-
-        An error body is read for Mode's ``id`` and ``message``, a redirect's to be done
-        with it before the redirect is followed; a 2xx body unless the request streams it
-        (``STREAMS_BODY``: result content, streamed by the caller). Each is read within
-        ``body_limit``.
-        """
+        """Whether the session reads the body: not a 1xx, nor a streamed 2xx."""
         if response.status_code >= 300:
             return True
         return response.status_code >= 200 and not response.request.extensions.get(STREAMS_BODY)
 
     def body_limit(self, response: httpx.Response) -> int:
-        """How many bytes of ``response``'s body to read (``wants_body`` said to).
-
-        Raises:
-            ResponseParseError: a 2xx response declares a ``Content-Length`` over
-                ``max_body_bytes``; nothing is read.
-        """
+        """How many bytes to read (``ResponseParseError`` for a 2xx whose declared
+        ``Content-Length`` is over ``max_body_bytes``)."""
         if response.status_code >= 300:
             return ERROR_BODY_BYTES
         declared = response.headers.get("Content-Length", "")
@@ -70,7 +52,7 @@ class BodyLimits:
         return self.max_body_bytes
 
     def too_large(self, response: httpx.Response, size: str) -> ResponseParseError:
-        """The error for a 2xx body over ``max_body_bytes`` (``size`` says how it is known)."""
+        """The error for a 2xx body over ``max_body_bytes``."""
         request = response.request
         return ResponseParseError(
             f"response body {size} is over the limit of {self.max_body_bytes} bytes"
@@ -83,15 +65,8 @@ class BodyLimits:
 
 
 class BodyRead:
-    """The chunks of one streamed body as the session reads them: within the body limit
-    (``BodyLimits.body_limit``) and the request's overall deadline (``check_deadline``,
-    called before the first chunk and with each one). The sync and async sessions share
-    it; they differ only in how they iterate the chunks.
-
-    Raises:
-        ResponseParseError: a declared ``Content-Length`` over the limit.
-        APITimeoutError: (from ``check_deadline``) the overall deadline has passed.
-    """
+    """One body as the session reads it, within its limit and the request's overall
+    deadline (``ResponseParseError``, ``APITimeoutError``)."""
 
     def __init__(
         self,
@@ -108,11 +83,8 @@ class BodyRead:
         check_deadline(response)
         self._coding = response.headers.get("Content-Encoding")
         self._decoding: Decoding | None = None
-        """The decoding of a coded body (``None``: raw bytes are kept as they come)."""
         self.done = response.is_stream_consumed
-        """Whether the body was read before the session saw it (a transport that built the
-        response from bytes, as ``httpx.MockTransport`` does): its decoded content is kept
-        as it is, within the limit, and there is nothing left to stream."""
+        """The body was read before the session saw it (``httpx.MockTransport``)."""
         if self.done:
             self.take(response.content)
         elif self._coding is not None:
@@ -122,15 +94,9 @@ class BodyRead:
                 self._refuse(error)
 
     def take(self, raw: bytes) -> bool:
-        """Keep ``raw``, the next raw bytes of the body, a coded body's decoded in pieces
-        of at most 64 KiB (none decodes past the limit in memory); whether reading must
-        stop: past the limit.
-
-        Raises:
-            APITimeoutError: the request's overall deadline has passed.
-            ResponseParseError: a 2xx body's bytes are not what its ``Content-Encoding``
-                says.
-        """
+        """Keep the body's next raw bytes (decoded in 64 KiB pieces); whether reading
+        must stop (past the limit). ``APITimeoutError``; ``ResponseParseError`` for a 2xx
+        body its ``Content-Encoding`` cannot decode."""
         self._check_deadline(self._response)
         if self._decoding is not None:
             return self._keep(self._decoding.feed(raw))
@@ -139,7 +105,7 @@ class BodyRead:
         return self._read > self._limit
 
     def finish(self) -> None:
-        """Keep what the decoding held back, once the raw body has ended."""
+        """Keep what the decoding held back, at the body's end."""
         if self._decoding is not None and self._read <= self._limit:
             self._keep(self._decoding.close())
 
@@ -155,13 +121,8 @@ class BodyRead:
         return False
 
     def _refuse(self, error: UnsupportedEncoding) -> None:
-        """A coding that cannot be read: a 2xx is refused; of an error's or a redirect's
-        body, what was decoded is kept and the rest read as it came (the error names the
-        status and shows the body's start all the same).
-
-        Raises:
-            ResponseParseError: the response is a 2xx.
-        """
+        """A coding that cannot be read: a 2xx is refused (``ResponseParseError``), any
+        other body's rest is kept as it came."""
         self._decoding = None
         if self._response.status_code < 300:
             request = self._response.request
@@ -174,18 +135,9 @@ class BodyRead:
             )
 
     def into(self, response: httpx.Response) -> httpx.Response:
-        """``response`` (the one streamed, whose raw stream the caller has closed) with
-        the content read as its ``stream``, read (``response.content``).
-
-        An error's or a redirect's body is cut at the limit (an error's excerpt shows the
-        start); a 2xx body over it is refused. The body was decoded as it was read, so
-        a ``Content-Encoding`` header is removed and ``Content-Length`` set to the decoded
-        length. A body read before the session saw it (``done``) comes as it was, or cut
-        in a new response.
-
-        Raises:
-            ResponseParseError: a 2xx body is longer than ``max_body_bytes``.
-        """
+        """``response`` with the decoded content read as its ``stream`` (its
+        ``Content-Encoding`` removed); another body is cut at the limit, a 2xx body over
+        it refused (``ResponseParseError``)."""
         content = b"".join(self._chunks)
         if len(content) > self._limit:
             if response.status_code < 300:

@@ -1,19 +1,7 @@
-"""A blocking connection pool whose every connect, write and read ends at the deadline of
-the exchange it serves (issue 21, item 2).
-
-httpx bounds each read of a blocking request by itself, so a status line or headers
-trickled a byte at a time, or ``102 Processing`` answers one after another, hold a request
-for as long as the server keeps sending. ``ModeTransport`` bounds each exchange
-(``bound(seconds)`` to ``unbound``); this pool's network streams (httpcore's public
-backend interface) then give each socket operation what is left of those seconds, and raise
-``httpcore.ReadTimeout`` (``WriteTimeout``, ``ConnectTimeout``) once nothing is left. The
-pool speaks to httpx through its public transport interface; httpcore's exceptions become
-httpx's of the same name, as they do in httpx's own transport.
-
-It serves the SDK's own blocking pool when the environment names no proxy (a proxied
-pool is httpx's own, whose reads are bounded one by one); a caller's ``http_client`` is
-theirs.
-"""
+"""The SDK's own blocking pool (without proxies), whose every connect, write and read
+ends at the deadline of the exchange it serves (``bound`` to ``unbound``), so a head
+trickled byte by byte or endless ``1xx`` answers cannot hold a request past it: httpcore's
+network backend gives each socket operation what is left."""
 
 from __future__ import annotations
 
@@ -32,8 +20,7 @@ _DEADLINE: ContextVar[float | None] = ContextVar("mode_query_runs.deadline", def
 
 
 def bound(seconds: float | None) -> Token[float | None]:
-    """Hold the socket operations of this thread (task) to ``seconds`` from now
-    (``None``: no bound beyond each operation's own timeout) until ``unbound``."""
+    """Hold this thread's socket operations to ``seconds`` from now (``None``: unbounded)."""
     return _DEADLINE.set(None if seconds is None else time.monotonic() + max(seconds, 0.0))
 
 
@@ -43,11 +30,7 @@ def unbound(token: Token[float | None]) -> None:
 
 
 def _within(timeout: float | None, timed_out: type[httpcore.TimeoutException]) -> float | None:
-    """``timeout`` (seconds) cut to what is left before the deadline.
-
-    Raises:
-        httpcore.TimeoutException: (``timed_out``) the deadline has passed.
-    """
+    """``timeout`` cut to what is left before the deadline (``timed_out`` once past)."""
     deadline = _DEADLINE.get()
     if deadline is None:
         return timeout
@@ -100,8 +83,7 @@ class _Backend(httpcore.NetworkBackend):
 
 
 def _raise_as_httpx(exc: Exception) -> NoReturn:
-    """Raise httpcore's ``exc`` as httpx's exception of the same name (each has one); any
-    other as it is."""
+    """Raise httpcore's ``exc`` as httpx's of the same name; any other as it is."""
     named = type(exc).__module__.startswith("httpcore") and getattr(httpx, type(exc).__name__, None)
     if isinstance(named, type) and issubclass(named, httpx.TransportError):
         raise named(str(exc)) from exc
@@ -128,13 +110,8 @@ class _Body(httpx.SyncByteStream):
 
 
 class DeadlineTransport(httpx.BaseTransport):
-    """httpx's blocking transport (HTTP/1.1, its default limits and certificates, the
-    environment's ``SSL_CERT_FILE`` / ``SSL_CERT_DIR``) over sockets bounded by
-    ``bound``.
-
-    Raises:
-        OSError: the environment's certificate file cannot be read.
-    """
+    """httpx's blocking HTTP/1.1 transport (default limits and certificates) over sockets
+    bounded by ``bound`` (``OSError`` if ``SSL_CERT_FILE`` cannot be read)."""
 
     def __init__(self) -> None:
         limits = httpx.Limits()

@@ -1,10 +1,5 @@
-"""What a response means: one log line per response, and the typed error for a failure.
-
-Every response is logged at DEBUG under the ``mode_query_runs`` logger (method, URL,
-status, seconds); a status of 400 or above becomes the ``errors`` subclass for it, a
-redirect nobody asked to follow a ``ModeAPIError``, and a
-request that got no response an ``APIConnectionError``.
-"""
+"""What a response means: a DEBUG log line (``mode_query_runs`` logger) for each, and
+the typed error (``errors``) for a failure."""
 
 from __future__ import annotations
 
@@ -33,19 +28,16 @@ _STARTED = "mode_query_runs.started"
 HTTPX_ERRORS = (httpx.HTTPError, httpx.InvalidURL, httpx.CookieConflict, httpx.StreamError)
 """Every exception httpx raises (a ``TransportError`` is an ``httpx.HTTPError``)."""
 TIMEOUT = "mode_query_runs.timeout"
-"""Request extension: the seconds the whole request may take (see
-``ResponseChecks.check_deadline``); without it, the session's ``timeout``."""
+"""Request extension: the seconds the whole request may take (default: ``timeout``)."""
 
 
 class ResponseChecks:
-    """Logging and error mapping for the requests of one session.
+    """Logging, the overall deadline and error mapping for one session's requests.
 
     Args:
-        origin: The API's origin, to show URLs without credentials; its ``redactor``
-            hides the client's credentials in every error made here.
-        timeout: Seconds a request whose body the session reads may take in all,
-            from its start (before connecting) to the last byte (see
-            ``check_deadline``); ``None``: no overall deadline.
+        origin: The API's origin (URLs shown and credentials hidden in errors).
+        timeout: Seconds a request may take in all, from before connecting to its body's
+            last byte; ``None``: no overall deadline.
     """
 
     def __init__(self, origin: Origin, timeout: float | None = None) -> None:
@@ -53,8 +45,7 @@ class ResponseChecks:
         self.timeout = timeout
 
     def seconds_left(self, request: httpx.Request) -> float | None:
-        """Seconds before ``request``'s overall deadline (``timeout`` from its start; may be
-        negative), or ``None`` when it has none (not started, or no ``timeout``)."""
+        """Seconds (may be negative) before ``request``'s overall deadline, or ``None``."""
         started = request.extensions.get(_STARTED)
         timeout = request.extensions.get(TIMEOUT, self.timeout)
         if timeout is None or not isinstance(started, float):
@@ -73,12 +64,7 @@ class ResponseChecks:
         )
 
     def check_deadline(self, response: httpx.Response) -> None:
-        """Refuse a response that is still arriving ``timeout`` seconds after its request
-        started (a body trickled byte by byte); call it as each piece of the body arrives.
-
-        Raises:
-            APITimeoutError: more than ``timeout`` seconds have passed.
-        """
+        """Raise ``APITimeoutError`` once the request's overall deadline has passed."""
         left = self.seconds_left(response.request)
         if left is not None and left < 0:
             raise self.deadline_error(response.request)
@@ -94,30 +80,17 @@ class ResponseChecks:
 
     @contextlib.contextmanager
     def transport_errors(self) -> Iterator[None]:
-        """Turn every exception httpx raises inside the block into the SDK's errors.
-
-        Raises:
-            ModeAPIError: as ``mapped``.
-        """
+        """Raise every httpx exception inside the block as the SDK's error (``mapped``)."""
         try:
             yield
         except HTTPX_ERRORS as exc:
             raise self.mapped(exc) from None
 
     def mapped(self, exc: Exception) -> ModeAPIError:
-        """The SDK's error for ``exc``, an exception httpx raised (one of ``HTTPX_ERRORS``):
-        an ``APIConnectionError`` (or ``APITimeoutError``) for no response (see
-        ``transport_error``); else a ``ModeAPIError`` (see ``httpx_error``): more than 20
-        redirects, a body that cannot be decoded (a broken ``Content-Encoding``), an
-        ``httpx.InvalidURL`` (a URL over 65,536 characters, a redirect to a ``data:``
-        URL), ``httpx.CookieConflict`` or ``httpx.StreamError``."""
+        """The SDK's error for ``exc`` (one of ``HTTPX_ERRORS``): ``APIConnectionError``
+        (``APITimeoutError``) for no response, else a ``ModeAPIError`` with its message."""
         if isinstance(exc, httpx.TransportError):
             return self.transport_error(exc)
-        return self.httpx_error(exc)
-
-    def httpx_error(self, exc: Exception) -> ModeAPIError:
-        """The ``ModeAPIError`` for an httpx exception other than a ``TransportError``:
-        its class and message, and the request when one is attached."""
         method = url = None
         with contextlib.suppress(RuntimeError, AttributeError):  # no request attached
             request = exc.request  # type: ignore[attr-defined]
@@ -132,21 +105,16 @@ class ResponseChecks:
         return ModeAPIError(message, method=method, url=url, redactor=self.origin.redactor)
 
     def on_request(self, request: httpx.Request) -> None:
-        """Request hook: note when the request started, for the log line."""
+        """Note when the request started."""
         request.extensions[_STARTED] = time.perf_counter()
 
     def inspect(self, response: httpx.Response) -> None:
-        """Log the response; raise the typed error for a failure.
-
-        The body must have been read when ``BodyLimits.wants_body`` says so.
+        """Log the response (its body read if ``BodyLimits.wants_body``).
 
         Raises:
-            ModeAPIError: (a subclass per status) for a status of 400 or above (a 404 with
-                a hint when the base URL's path does not end in ``/api``); for a
-                redirect, unless the request allows redirects (``FOLLOWS_REDIRECTS``) and
-                its ``Location`` is a valid URL; for any other status below 200 or from
-                300 on (``304 Not Modified``, a 3xx without ``Location``): no content
-                follows it.
+            ModeAPIError: (a subclass per status) for a status of 400 or above; for a
+                redirect not allowed (``FOLLOWS_REDIRECTS``) or to an invalid URL; for any
+                other status outside 2xx.
         """
         request, status = response.request, response.status_code
         if 200 <= status < 300 and not LOGGER.isEnabledFor(logging.DEBUG):

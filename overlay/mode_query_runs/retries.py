@@ -1,15 +1,6 @@
-"""Retrying idempotent GETs: which failures, how long to wait between tries, when to stop.
-
-Mode rate-limits with a leaky bucket and answers ``429 Too Many Requests`` over the limit,
-to be retried with backoff, honouring ``Retry-After`` (``shared/reference/mode-api-facts.md``,
-Transport). Gateways in front of it answer 502, 503 and 504, and connections fail or time
-out; a ``503 Service Unavailable`` may say when to come back with ``Retry-After`` too, and
-is honoured the same way. GETs of both clients are retried on those, with exponential
-backoff and jitter, at most ``max_retries`` times and within a total time cap. The first
-try runs alone; one that failed as a retry needs hands over to tenacity's loop
-(``Retrying`` in ``ModeClient``, ``AsyncRetrying`` in ``AsyncModeClient``), which counts
-it as its first attempt; both are configured by one ``RetryPolicy``.
-"""
+"""Retrying GETs (tenacity): on 429 (Mode's rate limit), 502, 503, 504 or no response,
+with exponential backoff and jitter or the ``Retry-After`` of a 429 / 503, at most
+``max_retries`` times and within ``total_timeout``."""
 
 from __future__ import annotations
 
@@ -55,18 +46,15 @@ class RetryPolicy:
 
     @staticmethod
     def should_retry(exc: BaseException) -> bool:
-        """Whether a failed try is retried: a GET that got 429, 502, 503, 504 or no response."""
+        """Whether a GET got 429, 502, 503, 504 or no response."""
         if not isinstance(exc, ModeAPIError) or exc.method not in _IDEMPOTENT:
             return False
         return isinstance(exc, APIConnectionError) or exc.status in RETRY_STATUSES
 
     def delay(self, retry: int, exc: BaseException | None = None) -> float:
-        """Seconds to wait before retry number ``retry`` (1 for the first) after ``exc``.
-
-        ``Retry-After`` of a 429 or a 503 wins (its ``retry_after_seconds``, when
-        readable); otherwise ``backoff_initial * 2**(retry - 1)``, at most ``backoff_max``,
-        plus a random jitter in ``[0, jitter]``.
-        """
+        """Seconds to wait before retry number ``retry`` (1 for the first) after ``exc``:
+        its ``Retry-After`` when readable, else ``backoff_initial * 2**(retry - 1)`` (at
+        most ``backoff_max``) plus a random jitter in ``[0, jitter]``."""
         if isinstance(exc, ModeAPIError) and exc.retry_after_seconds is not None:
             return exc.retry_after_seconds
         backoff = min(self.backoff_max, self.backoff_initial * 2 ** (retry - 1))
@@ -77,14 +65,9 @@ class RetryPolicy:
         return self.delay(state.attempt_number, exc)
 
     def options(self, max_retries: int, spent: float = 0.0) -> dict[str, Any]:
-        """Keyword arguments for ``tenacity.Retrying`` / ``tenacity.AsyncRetrying``.
-
-        ``spent``: seconds the request took before the loop started (its first try, run
-        alone), counted against ``total_timeout``.
-
-        Raises:
-            ValueError: ``max_retries`` is negative.
-        """
+        """Keyword arguments for ``tenacity.(Async)Retrying``, ``spent`` seconds (the first
+        try's) counted against ``total_timeout``; ``ValueError`` for a negative
+        ``max_retries``."""
         if max_retries < 0:
             raise ValueError(f"max_retries must not be negative, not {max_retries}")
         return {
