@@ -300,7 +300,9 @@ class ClientCore:
         http_client: Any = None,
         rate_limit: float | None = None,
     ) -> Self:
-        """A client from ``MODE_API_TOKEN``, ``MODE_API_SECRET``, ``MODE_ACCOUNT`` and
+        """A client configured from the environment.
+
+        Reads ``MODE_API_TOKEN``, ``MODE_API_SECRET``, ``MODE_ACCOUNT`` and
         ``MODE_BASE_URL`` (default ``https://app.mode.com/api``), stripped of whitespace;
         the other arguments are as the constructor's.
 
