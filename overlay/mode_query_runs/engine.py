@@ -76,28 +76,10 @@ def _no_cookies() -> CookieJar:
 
 
 class Session:
-    """One client's connection pool and the rules every request of it meets.
-
-    Args:
-        base_url: The API's base URL, e.g. ``https://app.mode.com/api``.
-        token: Mode API token (the Basic auth user name).
-        secret: Mode API secret (the Basic auth password).
-        timeout: Seconds for each connect and read, and for a request overall.
-        strict: Refuse a body that strays from the spec (``reader``).
-        max_body_bytes: The largest 2xx JSON body to read, in bytes.
-        http: A caller's own ``kind`` to send through (its default headers, auth and
-            cookies are not used; ``close`` leaves it open). Default: the session's own.
-        pace: The pace of the requests (default: unlimited until a ``429``).
-        retry_policy: How retries back off (default ``RetryPolicy()``).
-        max_retries: Retries of ``http``'s requests.
-        kind: ``httpx.Client`` (default) or ``httpx.AsyncClient``.
-
-    Raises:
-        TypeError: ``http`` is not a ``kind``; ``token`` or ``secret`` is not a ``str``.
-        ValueError: ``base_url`` is not an http(s) URL; ``timeout``, ``max_body_bytes`` or
-            ``max_retries`` is out of range; ``token`` or ``secret`` is not UTF-8-encodable.
-        ModeAPIError: no pool can be made with the environment's proxies or certificates.
-    """
+    """One client's connection pool and the rules every request of it meets. The arguments
+    are the client's (``http``: its ``http_client``; ``kind``: ``httpx.Client`` or
+    ``httpx.AsyncClient``), and so are the errors raised (``TypeError``, ``ValueError``,
+    and ``ModeAPIError`` when no pool can be made with the environment's proxies)."""
 
     def __init__(
         self,
