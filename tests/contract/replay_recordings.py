@@ -50,10 +50,12 @@ and then counts which recorded interactions the server was asked for
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import json
 import logging
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -77,8 +79,10 @@ from mode_query_runs import (
     web_links,
 )
 from mode_query_runs.pagination import DEFAULT_PAGE_LIMIT
+from mode_query_runs.spec import MEDIA_TYPE, operation_by_id
 from mode_query_runs.states import final_states
 from mode_query_runs.testing.cassette import Interaction, dump_cassette, load_directory
+from mode_query_runs.testing.schema_check import schema_problems
 from mode_query_runs.testing.server import MockServer
 from mode_query_runs.wire import to_wire
 
@@ -88,6 +92,7 @@ __all__ = [
     "expected_listing",
     "reach",
     "replay",
+    "straying",
     "with_additions",
     "with_string_counters",
 ]
@@ -280,6 +285,8 @@ def replay(server: MockServer, *, cli: bool = True, first_only: bool = False) ->
         warnings.simplefilter("always", SpecDriftWarning)
         problems: list[str] = []
         try:
+            # First: the reading code's recordings are the quickest to fail a mutant.
+            _replay_straying(server, problems, first_only)
             _replay(server, problems, cli=cli, first_only=first_only)
             _replay_changed(server, problems, with_additions, f"with {ADDED_FIELD}", first_only)
             with warnings.catch_warnings():
@@ -308,7 +315,8 @@ def _replay_changed(
     second mock server; each problem labelled."""
     with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp)
-        for name, changed in change(load_directory(server.cassettes)).items():
+        recordings = [i for i in load_directory(server.cassettes) if not straying(i)]
+        for name, changed in change(recordings).items():
             dump_cassette(changed, directory / name)
         with MockServer(directory) as other:
             found: list[str] = []
@@ -383,8 +391,9 @@ def _replay(
 ) -> None:
     """Each way of reading every recording (``links``: the link and paging variations
     too), its problems appended to ``problems``."""
-    interactions = load_directory(server.cassettes)
-    by_key = {interaction.key: interaction for interaction in interactions}
+    recorded = load_directory(server.cassettes)
+    by_key = {interaction.key: interaction for interaction in recorded}
+    interactions = [interaction for interaction in recorded if not straying(interaction)]
     api_url = server.base_url
 
     def found_problem(where: str, what: str, text: str) -> None:
@@ -956,3 +965,189 @@ def reach(server: MockServer, asked: Callable[[], list[tuple[str, str]]]) -> tup
         split = urlsplit(target)
         received.add((method, f"{split.path}?{split.query}" if split.query else split.path))
     return len(recorded & received), len(recorded)
+
+
+STRAYING = "straying_"
+"""The start of the name of a cassette whose recordings stray from the spec on purpose
+(``scripts/build_demo_cassettes.py``): :func:`_replay_straying` reads them, the other
+ways of reading leave them out."""
+
+_MAX_SHOWN = 160
+"""How much of its first deviation a ``ResponseParseError`` shows
+(``mode_query_runs.reader``)."""
+
+
+def straying(interaction: Interaction) -> bool:
+    """Whether a recording strays from the spec on purpose (a ``straying_*`` cassette)."""
+    return interaction.source.startswith(STRAYING)
+
+
+@dataclass
+class Read:
+    """What one read of a straying recording gives: the body written back (or the
+    exception, ``"TypeName: message"``), the ``SpecDriftWarning`` messages and the
+    reader's log lines, then the warnings of the same read again by the same client."""
+
+    given: Any
+    warned: list[str]
+    logged: list[str]
+    warned_again: list[str]
+
+
+def _fatal(problem: str) -> bool:
+    """Whether no model is read past a deviation the spec validator names: the top level
+    not an object, ``_embedded.query_runs`` neither an array nor ``null``, an item of it not
+    an object, or a body nested too deep (``mode_query_runs.reader``)."""
+    path, _, found = problem.partition(": ")
+    return (
+        path == "$"
+        or (path == "$._embedded.query_runs" and not found.endswith("found null"))
+        or (path.startswith("$._embedded.query_runs[") and path.endswith("]"))
+    )
+
+
+def expected_straying(interaction: Interaction, api_url: str, *, strict: bool, way: str) -> Read:
+    """What reading a straying recording ``way`` (``follow``, ``list`` or ``get``) must
+    give, by the spec validator's deviations: the exact ``ResponseParseError`` for a body
+    that is not JSON or cannot be read, and for any deviation when ``strict``; else the
+    body as sent (``list``: its Query Runs), each deviation warned and logged once per
+    place in the schema (array positions aside), naming the operation, the JSON path,
+    what the spec expects and the JSON type found; nothing warned on reading it again."""
+    page = len(_parts(interaction)) == _PATH_PARTS
+    operation = operation_by_id(
+        "listQueryRunsForReportRun" if page else "getQueryRunForReportRun"
+    ).operation_id
+    url = str(httpx.URL(api_url).join(interaction.key[1]))
+    try:
+        body = json.loads(interaction.body)
+    except ValueError:
+        text = " ".join(interaction.body.split())
+        given: Any = (
+            f"ResponseParseError: HTTP 200 response is not JSON ({interaction.content_type()});"
+            f" body starts {text!r} (GET {url})"
+        )
+        return Read(given, [], [], [])
+    found = schema_problems(operation_by_id(operation), 200, body, MEDIA_TYPE)
+    fatal = [problem for problem in found if _fatal(problem)]
+    if fatal or (strict and found):
+        shown = (fatal or found)[0]
+        if len(shown) > _MAX_SHOWN:
+            shown = shown[:_MAX_SHOWN] + "…"
+        more = f" (and {len(fatal or found) - 1} more)" if len(fatal or found) > 1 else ""
+        given = (
+            f"ResponseParseError: HTTP 200 response does not match the spec's {operation}"
+            f" schema: {shown}{more} (GET {url})"
+        )
+        return Read(given, [], [], [])
+    warned, places = [], set()
+    for problem in found:
+        place = re.sub(r"\[\d+\]", "[]", problem.partition(": ")[0])
+        if place in places:
+            continue
+        places.add(place)
+        kept = "" if problem.endswith("found missing") else "; kept in additional_properties"
+        warned.append(f"{operation}: {problem}{kept}")
+    listed = (body.get("_embedded") or {}).get("query_runs") or []
+    given = listed if way == "list" else body
+    return Read(given, warned, [f"spec drift: {message}" for message in warned], [])
+
+
+@contextmanager
+def _reader_log() -> Iterator[list[str]]:
+    """The lines ``mode_query_runs.reader`` logs meanwhile (level WARNING and up)."""
+    lines: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.filename == "reader.py":
+                lines.append(record.getMessage())
+
+    logger = logging.getLogger("mode_query_runs")
+    handler = Keep(logging.WARNING)
+    logger.addHandler(handler)
+    try:
+        yield lines
+    finally:
+        logger.removeHandler(handler)
+
+
+def _drift_of(caught: list[warnings.WarningMessage]) -> list[str]:
+    return [str(w.message) for w in caught if issubclass(w.category, SpecDriftWarning)]
+
+
+def _read_twice(read: Callable[[], Any]) -> Read:
+    """``read()`` twice (one client): what the first gives, warns and logs, and what the
+    second warns."""
+    with warnings.catch_warnings(record=True) as first, _reader_log() as logged:
+        warnings.simplefilter("always")
+        try:
+            given = read()
+        except Exception as error:
+            return Read(_outcome(error), _drift_of(first), list(logged), [])
+    with warnings.catch_warnings(record=True) as second:
+        warnings.simplefilter("always")
+        with contextlib.suppress(Exception):
+            read()
+    return Read(given, _drift_of(first), list(logged), _drift_of(second))
+
+
+def _straying_sync(server: MockServer, strict: bool, way: str, interaction: Interaction) -> Read:
+    parts, target = _parts(interaction), interaction.key[1]
+    with ModeClient(
+        server.account, server.token, server.secret, base_url=server.base_url, strict=strict
+    ) as sync:
+        if way == "list":
+            return _read_twice(
+                lambda: [to_wire(q) for q in sync.list_query_runs(parts[4], parts[6])]
+            )
+        if way == "get":
+            return _read_twice(lambda: to_wire(sync.get_query_run(parts[4], parts[6], parts[-1])))
+        return _read_twice(lambda: _written(sync.follow(target)))
+
+
+def _straying_async(server: MockServer, strict: bool, way: str, interaction: Interaction) -> Read:
+    parts, target = _parts(interaction), interaction.key[1]
+
+    async def read(mode: AsyncModeClient) -> Any:
+        if way == "list":
+            return [to_wire(q) async for q in mode.list_query_runs(parts[4], parts[6])]
+        if way == "get":
+            return to_wire(await mode.get_query_run(parts[4], parts[6], parts[-1]))
+        return _written(await mode.follow(target))
+
+    with asyncio.Runner() as runner:
+        mode = AsyncModeClient(
+            server.account, server.token, server.secret, base_url=server.base_url, strict=strict
+        )
+        try:
+            return _read_twice(lambda: runner.run(read(mode)))
+        finally:
+            runner.run(mode.aclose())
+
+
+def _replay_straying(server: MockServer, problems: list[str], first_only: bool) -> None:
+    """Both clients, tolerant and strict, follow every straying recording, list every
+    straying first page and get every straying Query Run: what
+    :func:`expected_straying` says, each problem appended to ``problems``."""
+    for interaction in load_directory(server.cassettes):
+        if not straying(interaction):
+            continue
+        parts = _parts(interaction)
+        ways = ["follow"]
+        if len(parts) == _PATH_PARTS and "?" not in interaction.key[1]:
+            ways.append("list")
+        elif len(parts) == _PATH_PARTS + 1:
+            ways.append("get")
+        for way in ways:
+            for strict in (False, True):
+                expected = expected_straying(interaction, server.base_url, strict=strict, way=way)
+                for name, read in (
+                    ("ModeClient", _straying_sync),
+                    ("AsyncModeClient", _straying_async),
+                ):
+                    found = read(server, strict, way, interaction)
+                    if found != expected:
+                        what = f"{name}(strict={strict}) {way}"
+                        problems.append(f"{interaction.source} ({what}): got {found!r:.600}")
+                        if first_only:
+                            raise _Stop

@@ -6,7 +6,7 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
-from contract.replay_recordings import ADDED_FIELD, reach, replay, with_additions
+from contract.replay_recordings import ADDED_FIELD, reach, replay, straying, with_additions
 from mode_query_runs.testing.cassette import (
     Interaction,
     bundled_directory,
@@ -21,15 +21,17 @@ GET = f"{LIST}/2d6e0c4f9a1b"
 
 def test_every_recording_is_given_back_and_reached() -> None:
     with MockServer() as server:
-        assert reach(server, lambda: list(server.requests)) == (0, 53)
+        assert reach(server, lambda: list(server.requests)) == (0, 72)
         assert replay(server) == []
-        assert reach(server, lambda: list(server.requests)) == (53, 53)
+        assert reach(server, lambda: list(server.requests)) == (72, 72)
 
 
 def test_a_client_that_gives_back_other_than_recorded_is_caught(tmp_path: Path) -> None:
     """The server answers the bundled recordings; the replay expects a changed one."""
     changed = []
     for interaction in load_directory(bundled_directory()):
+        if straying(interaction):
+            continue  # their cassettes' names mark them: not in changed.yaml
         if interaction.key == ("GET", GET):
             body = json.loads(interaction.body)
             body["state"] = "failed"
@@ -58,7 +60,7 @@ def test_the_sdk_gives_back_every_recording() -> None:
     of ``nox -s mutation``."""
     with MockServer() as server:
         assert replay(server, cli=False, first_only=True) == []
-        assert reach(server, lambda: list(server.requests)) == (53, 53)
+        assert reach(server, lambda: list(server.requests)) == (72, 72)
 
 
 def test_a_recording_that_strays_from_the_spec_is_caught(tmp_path: Path) -> None:
@@ -66,6 +68,8 @@ def test_a_recording_that_strays_from_the_spec_is_caught(tmp_path: Path) -> None
     gives it back as recorded, and warns; the warning is the replay's problem."""
     changed = []
     for interaction in load_directory(bundled_directory()):
+        if straying(interaction):
+            continue  # their cassettes' names mark them: not in changed.yaml
         if interaction.key[1].endswith("/8f3e2d1c0b9a/query_runs?page=2"):
             body = json.loads(interaction.body)
             del body["_embedded"]["query_runs"][2]["state"]
