@@ -88,6 +88,7 @@ from mode_query_runs.wire import to_wire
 
 __all__ = [
     "ADDED_FIELD",
+    "PARTS",
     "Listing",
     "expected_listing",
     "reach",
@@ -100,6 +101,23 @@ __all__ = [
 _PATH_PARTS = 8  # /api/ACCOUNT/reports/REPORT/runs/RUN/query_runs[/QUERY_RUN]
 ADDED_FIELD = "contract_added_field"
 """The key :func:`with_additions` adds to every JSON object of a recorded API body."""
+
+
+_LOADED: dict[tuple[str, tuple[tuple[str, int, int], ...]], list[Interaction]] = {}
+
+
+def _recordings(directory: Path) -> list[Interaction]:
+    """``load_directory(directory)``, parsed once per state of its files (a mutation run
+    forks each mutant from a process that has read them)."""
+    files = sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")])
+    key = (
+        str(directory),
+        tuple((f.name, f.stat().st_mtime_ns, f.stat().st_size) for f in files),
+    )
+    if key not in _LOADED:
+        _LOADED.clear()
+        _LOADED[key] = load_directory(directory)
+    return list(_LOADED[key])
 
 
 def _parts(interaction: Interaction) -> list[str]:
@@ -272,29 +290,51 @@ class _Stop(Exception):
     """The first problem, when the replay stops there (``first_only``)."""
 
 
-def replay(server: MockServer, *, cli: bool = True, first_only: bool = False) -> list[str]:
+PARTS = ("straying", "recordings", "additions", "counters")
+"""The parts of the replay, in the order :func:`replay` runs them."""
+
+
+def replay(
+    server: MockServer,
+    *,
+    cli: bool = True,
+    first_only: bool = False,
+    parts: tuple[str, ...] = PARTS,
+) -> list[str]:
     """Drive the SDK (sync, async) and the CLI (``cli=False``: not it) through every
-    recording, then the SDK through every recording with additions; the problems found.
+    recording; the problems found. The ``parts`` (default: all, in this order):
+    ``straying``, the recordings that stray from the spec on purpose, read tolerantly and
+    strictly (:func:`expected_straying`); ``recordings``, every other recording;
+    ``additions``, those again with a field the spec does not name in each object
+    (:func:`with_additions`); ``counters``, those again with string counters
+    (:func:`with_string_counters`).
 
     Each problem names the recording (``cassette#index``) and the way it was read; each
     ``SpecDriftWarning`` the SDK warned is one too (the additions are the spec's: its
     objects take properties it does not name). ``first_only``: stop at the first problem
     of a way of reading (the mutation run's entry point: a mutant is killed sooner).
     """
+    unknown = sorted(set(parts) - set(PARTS))
+    if unknown:
+        raise ValueError(f"no such part of the replay: {unknown}")
     with warnings.catch_warnings(record=True) as drifted:
         warnings.simplefilter("always", SpecDriftWarning)
         problems: list[str] = []
         try:
-            # First: the reading code's recordings are the quickest to fail a mutant.
-            _replay_straying(server, problems, first_only)
-            _replay(server, problems, cli=cli, first_only=first_only)
-            _replay_changed(server, problems, with_additions, f"with {ADDED_FIELD}", first_only)
-            with warnings.catch_warnings():
-                # These recordings stray from the spec on purpose: their warnings are not
-                # the replay's problems.
-                warnings.simplefilter("ignore", SpecDriftWarning)
-                changed = with_string_counters
-                _replay_changed(server, problems, changed, "with counters as strings", first_only)
+            if "straying" in parts:
+                _replay_straying(server, problems, first_only)
+            if "recordings" in parts:
+                _replay(server, problems, cli=cli, first_only=first_only)
+            if "additions" in parts:
+                added = f"with {ADDED_FIELD}"
+                _replay_changed(server, problems, with_additions, added, first_only)
+            if "counters" in parts:
+                with warnings.catch_warnings():
+                    # These recordings stray from the spec on purpose: their warnings are
+                    # not the replay's problems.
+                    warnings.simplefilter("ignore", SpecDriftWarning)
+                    changed, label = with_string_counters, "with counters as strings"
+                    _replay_changed(server, problems, changed, label, first_only)
         except _Stop:
             pass
     return problems + [
@@ -315,7 +355,7 @@ def _replay_changed(
     second mock server; each problem labelled."""
     with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp)
-        recordings = [i for i in load_directory(server.cassettes) if not straying(i)]
+        recordings = [i for i in _recordings(server.cassettes) if not straying(i)]
         for name, changed in change(recordings).items():
             dump_cassette(changed, directory / name)
         with MockServer(directory) as other:
@@ -391,7 +431,7 @@ def _replay(
 ) -> None:
     """Each way of reading every recording (``links``: the link and paging variations
     too), its problems appended to ``problems``."""
-    recorded = load_directory(server.cassettes)
+    recorded = _recordings(server.cassettes)
     by_key = {interaction.key: interaction for interaction in recorded}
     interactions = [interaction for interaction in recorded if not straying(interaction)]
     api_url = server.base_url
@@ -959,7 +999,7 @@ def reach(server: MockServer, asked: Callable[[], list[tuple[str, str]]]) -> tup
     ``asked()`` gives the ``(method, path?query)`` of every request the server received
     (storage requests carry the storage origin first, which is dropped here).
     """
-    recorded = {interaction.key for interaction in load_directory(server.cassettes)}
+    recorded = {interaction.key for interaction in _recordings(server.cassettes)}
     received = set()
     for method, target in asked():
         split = urlsplit(target)
@@ -1091,45 +1131,84 @@ def _read_twice(read: Callable[[], Any]) -> Read:
     return Read(given, _drift_of(first), list(logged), _drift_of(second))
 
 
-def _straying_sync(server: MockServer, strict: bool, way: str, interaction: Interaction) -> Read:
-    parts, target = _parts(interaction), interaction.key[1]
-    with ModeClient(
-        server.account, server.token, server.secret, base_url=server.base_url, strict=strict
-    ) as sync:
-        if way == "list":
-            return _read_twice(
-                lambda: [to_wire(q) for q in sync.list_query_runs(parts[4], parts[6])]
-            )
-        if way == "get":
-            return _read_twice(lambda: to_wire(sync.get_query_run(parts[4], parts[6], parts[-1])))
-        return _read_twice(lambda: _written(sync.follow(target)))
+class _StrayingReads:
+    """Reads of straying recordings, each with a client of its own (a client warns each
+    deviation once), all sending through one ``httpx`` client of each kind: the SDK's own
+    would build an SSL context each (a tenth of a second)."""
 
+    def __init__(self, server: MockServer) -> None:
+        self.server = server
+        self.runner = asyncio.Runner()
+        self.http = httpx.Client()
+        self.async_http = self.runner.run(self._async_client())
 
-def _straying_async(server: MockServer, strict: bool, way: str, interaction: Interaction) -> Read:
-    parts, target = _parts(interaction), interaction.key[1]
+    @staticmethod
+    async def _async_client() -> httpx.AsyncClient:
+        return httpx.AsyncClient()
 
-    async def read(mode: AsyncModeClient) -> Any:
-        if way == "list":
-            return [to_wire(q) async for q in mode.list_query_runs(parts[4], parts[6])]
-        if way == "get":
-            return to_wire(await mode.get_query_run(parts[4], parts[6], parts[-1]))
-        return _written(await mode.follow(target))
+    def close(self) -> None:
+        self.http.close()
+        self.runner.run(self.async_http.aclose())
+        self.runner.close()
 
-    with asyncio.Runner() as runner:
+    def _arguments(self) -> tuple[str, str, str]:
+        return self.server.account, self.server.token, self.server.secret
+
+    def sync(self, strict: bool, way: str, interaction: Interaction) -> Read:
+        parts, target = _parts(interaction), interaction.key[1]
+        with ModeClient(
+            *self._arguments(),
+            base_url=self.server.base_url,
+            strict=strict,
+            http_client=self.http,
+        ) as sync:
+            if way == "list":
+                return _read_twice(
+                    lambda: [to_wire(q) for q in sync.list_query_runs(parts[4], parts[6])]
+                )
+            if way == "get":
+                return _read_twice(
+                    lambda: to_wire(sync.get_query_run(parts[4], parts[6], parts[-1]))
+                )
+            return _read_twice(lambda: _written(sync.follow(target)))
+
+    def asynchronous(self, strict: bool, way: str, interaction: Interaction) -> Read:
+        parts, target = _parts(interaction), interaction.key[1]
+
+        async def read(mode: AsyncModeClient) -> Any:
+            if way == "list":
+                return [to_wire(q) async for q in mode.list_query_runs(parts[4], parts[6])]
+            if way == "get":
+                return to_wire(await mode.get_query_run(parts[4], parts[6], parts[-1]))
+            return _written(await mode.follow(target))
+
         mode = AsyncModeClient(
-            server.account, server.token, server.secret, base_url=server.base_url, strict=strict
+            *self._arguments(),
+            base_url=self.server.base_url,
+            strict=strict,
+            http_client=self.async_http,
         )
         try:
-            return _read_twice(lambda: runner.run(read(mode)))
+            return _read_twice(lambda: self.runner.run(read(mode)))
         finally:
-            runner.run(mode.aclose())
+            self.runner.run(mode.aclose())
 
 
 def _replay_straying(server: MockServer, problems: list[str], first_only: bool) -> None:
     """Both clients, tolerant and strict, follow every straying recording, list every
     straying first page and get every straying Query Run: what
     :func:`expected_straying` says, each problem appended to ``problems``."""
-    for interaction in load_directory(server.cassettes):
+    reads = _StrayingReads(server)
+    try:
+        _read_straying(server, reads, problems, first_only)
+    finally:
+        reads.close()
+
+
+def _read_straying(
+    server: MockServer, reads: _StrayingReads, problems: list[str], first_only: bool
+) -> None:
+    for interaction in _recordings(server.cassettes):
         if not straying(interaction):
             continue
         parts = _parts(interaction)
@@ -1142,10 +1221,10 @@ def _replay_straying(server: MockServer, problems: list[str], first_only: bool) 
             for strict in (False, True):
                 expected = expected_straying(interaction, server.base_url, strict=strict, way=way)
                 for name, read in (
-                    ("ModeClient", _straying_sync),
-                    ("AsyncModeClient", _straying_async),
+                    ("ModeClient", reads.sync),
+                    ("AsyncModeClient", reads.asynchronous),
                 ):
-                    found = read(server, strict, way, interaction)
+                    found = read(strict, way, interaction)
                     if found != expected:
                         what = f"{name}(strict={strict}) {way}"
                         problems.append(f"{interaction.source} ({what}): got {found!r:.600}")

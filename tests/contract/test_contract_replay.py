@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
-from contract.replay_recordings import ADDED_FIELD, reach, replay, straying, with_additions
+import pytest
+
+from contract.replay_recordings import (
+    ADDED_FIELD,
+    PARTS,
+    reach,
+    replay,
+    straying,
+    with_additions,
+)
 from mode_query_runs.testing.cassette import (
     Interaction,
     bundled_directory,
@@ -56,21 +66,26 @@ def test_a_client_that_gives_back_other_than_recorded_is_caught(tmp_path: Path) 
     ]
 
 
-def test_the_sdk_gives_back_every_recording() -> None:
-    """The SDK's part alone (no CLI), stopping at its first problem: the fast entry point
-    of ``nox -s mutation``.
-
-    The recursion limit is raised for it: mutmut calls each function of a mutated module
-    through a trampoline (three frames a call), so reading the recordings nested
-    ``MAX_DEPTH`` deep would exceed Python's default of 1000 frames under mutmut only."""
+@pytest.fixture
+def deep_stack() -> Iterator[None]:
+    """The recursion limit raised to 5000 meanwhile: mutmut calls each function of a
+    mutated module through a trampoline (three frames a call), so reading the recordings
+    nested ``MAX_DEPTH`` deep would exceed Python's default of 1000 frames under mutmut."""
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(limit, 5000))
-    try:
-        with MockServer() as server:
-            assert replay(server, cli=False, first_only=True) == []
-            assert reach(server, lambda: list(server.requests)) == (72, 72)
-    finally:
-        sys.setrecursionlimit(limit)
+    yield
+    sys.setrecursionlimit(limit)
+
+
+@pytest.mark.parametrize("part", PARTS)
+def test_the_sdk_gives_back_every_recording(part: str, deep_stack: None) -> None:
+    """The SDK's part alone (no CLI), one part of the replay each, stopping at its first
+    problem: the entry point of ``nox -s mutation`` (mutmut runs the quickest parts first
+    and stops at the first that fails)."""
+    with MockServer() as server:
+        assert replay(server, cli=False, first_only=True, parts=(part,)) == []
+        if part == "straying":
+            assert reach(server, lambda: list(server.requests)) == (19, 72)
 
 
 def test_a_recording_that_strays_from_the_spec_is_caught(tmp_path: Path) -> None:
