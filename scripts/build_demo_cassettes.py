@@ -444,7 +444,7 @@ def odd_listings() -> dict[str, list[Interaction]]:
 # against the spec leave them out. A list page and a Query Run of each.
 STRAYING_PREFIX = "straying_"
 STRAY_RUN = "e2a3b4c5d6f7"  # read tolerantly: given back as sent, warned once each
-NULL_LIST_RUN = "f3b4c5d6e7a8"  # ``_embedded.query_runs: null``: an empty listing, warned
+NULL_LIST_RUN = "f3b4c5d6e7a8"  # ``query_runs`` null (page 2: absent): no Query Runs, warned
 NOT_JSON_RUN = "a4c5d6e7f8b9"  # the bodies are HTML, not JSON
 NOT_OBJECT_RUN = "b5d6e7f8a9c0"  # the top levels are an array and a string
 NOT_ARRAY_RUN = "c6e7f8a9b0d1"  # ``_embedded.query_runs`` an object; its item a string
@@ -478,9 +478,9 @@ def straying_run(run: str, token: str, number: int, **changes: Any) -> dict[str,
     return body
 
 
-def straying_page(run: str, embedded: Any, **top: Any) -> dict[str, Any]:
-    """A list page of ``run`` with ``embedded`` as its ``_embedded``, not spec-typed."""
-    return {"_links": {"self": link(page_of(run, 1))}, **top, "_embedded": embedded}
+def straying_page(run: str, embedded: Any, number: int = 1, **top: Any) -> dict[str, Any]:
+    """Page ``number`` of ``run`` with ``embedded`` as its ``_embedded``, not spec-typed."""
+    return {"_links": {"self": link(page_of(run, number))}, **top, "_embedded": embedded}
 
 
 def straying_listings() -> dict[str, list[Interaction]]:
@@ -512,6 +512,9 @@ def straying_listings() -> dict[str, list[Interaction]]:
     # A relation name as long as Mode's longest: the strict error shortens what it shows.
     long_name = "scheduled_report_run_" + "_".join(["delivery_notification"] * 6)
     long_relation = straying_run(s, "a2b3c4d5e6f7", 53, links={long_name: "/api/elsewhere"})
+    # One whose first deviation is shown whole at exactly the length shown (160 characters).
+    whole_name = ("quarterly_board_report_delivery_" * 4)[:103]
+    whole_relation = straying_run(s, "b3c4d5e6f7a8", 55, links={whole_name: "/api/elsewhere"})
     # The one nested exactly MAX_DEPTH deep is not on the page: there it would be nested
     # deeper in the body, which the spec validator counts (the reader counts the value).
     # Nor is the long relation: a second relation the spec does not name would be warned
@@ -533,13 +536,17 @@ def straying_listings() -> dict[str, list[Interaction]]:
         52,
         links={"deep": {"href": 52, "nested": nested(MAX_DEPTH)}},
     )
+    # A straying scalar before the deep value: the reader looks past the first.
+    null_then_deep = straying_run(
+        TOO_DEEP_RUN, "d0c1b2a3f4e5", 54, data_source_token=None, limit=nested(MAX_DEPTH + 1)
+    )
     deep_page = straying_page(TOO_DEEP_RUN, {"query_runs": [too_deep]})
 
     not_json = "<html><body>Mode is busy: try again</body></html>"
     pages: dict[str, tuple[Any, list[tuple[str, Any]]]] = {
         STRAY_RUN: (
             stray_page,
-            [(body["token"], body) for body in [*stray, at_depth, long_relation]],
+            [(body["token"], body) for body in [*stray, at_depth, long_relation, whole_relation]],
         ),
         NULL_LIST_RUN: (straying_page(NULL_LIST_RUN, {"query_runs": None}), []),
         NOT_JSON_RUN: (not_json, [("a4b5c6d7e8f9", not_json)]),
@@ -550,15 +557,19 @@ def straying_listings() -> dict[str, list[Interaction]]:
         ),
         TOO_DEEP_RUN: (
             deep_page,
-            [(body["token"], body) for body in (too_deep, missing_deep, deep_link)],
+            [(body["token"], body) for body in (too_deep, missing_deep, deep_link, null_then_deep)],
         ),
     }
-    item_page = straying_page(NOT_ARRAY_RUN, {"query_runs": ["c6d7e8f9a0b1"]})
+    item_page = straying_page(NOT_ARRAY_RUN, {"query_runs": ["c6d7e8f9a0b1"]}, 2)
+    # ``_embedded`` without its required ``query_runs``: no Query Runs, warned.
+    no_list_page = straying_page(NULL_LIST_RUN, {}, 2)
     out: dict[str, list[Interaction]] = {}
     for run, (page, runs) in pages.items():
         served = [(page_of(run, 1), page, "page 1")]
         if run == NOT_ARRAY_RUN:
             served.append((page_of(run, 2), item_page, "page 2"))
+        if run == NULL_LIST_RUN:
+            served.append((page_of(run, 2), no_list_page, "page 2"))
         served += [(f"{run_path(run)}/query_runs/{token}", body, token) for token, body in runs]
         # Written compactly, as sent (HTML as it is): indenting arrays nested 256 deep
         # would take megabytes.

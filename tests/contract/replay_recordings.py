@@ -1036,12 +1036,14 @@ class Read:
 
 def _fatal(problem: str) -> bool:
     """Whether no model is read past a deviation the spec validator names: the top level
-    not an object, ``_embedded.query_runs`` neither an array nor ``null``, an item of it not
-    an object, or a body nested too deep (``mode_query_runs.reader``)."""
+    not an object, ``_embedded.query_runs`` there but neither an array nor ``null``, an
+    item of it not an object, or a body nested too deep (``mode_query_runs.reader``)."""
     path, _, found = problem.partition(": ")
     return (
         path == "$"
-        or (path == "$._embedded.query_runs" and not found.endswith("found null"))
+        or (
+            path == "$._embedded.query_runs" and not found.endswith(("found null", "found missing"))
+        )
         or (path.startswith("$._embedded.query_runs[") and path.endswith("]"))
     )
 
