@@ -245,24 +245,29 @@ def _outcome(error: BaseException) -> str:
 
 
 @contextmanager
-def _pagination_log() -> Iterator[list[str]]:
-    """The lines ``mode_query_runs.pagination`` logs meanwhile (level INFO and up)."""
+def _module_log(module: str, level: int) -> Iterator[list[str]]:
+    """The lines ``mode_query_runs.<module>`` logs meanwhile (``level`` and up)."""
     lines: list[str] = []
 
     class Keep(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
-            if record.filename == "pagination.py":
+            if record.filename == f"{module}.py":
                 lines.append(record.getMessage())
 
     logger = logging.getLogger("mode_query_runs")
-    handler, level = Keep(logging.INFO), logger.level
+    handler, kept = Keep(level), logger.level
     logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
+    logger.setLevel(level)
     try:
         yield lines
     finally:
         logger.removeHandler(handler)
-        logger.setLevel(level)
+        logger.setLevel(kept)
+
+
+def _pagination_log() -> contextlib.AbstractContextManager[list[str]]:
+    """The lines ``mode_query_runs.pagination`` logs meanwhile (level INFO and up)."""
+    return _module_log("pagination", logging.INFO)
 
 
 def _cli(server: MockServer, *args: str) -> Any:
@@ -1094,25 +1099,6 @@ def expected_straying(interaction: Interaction, api_url: str, *, strict: bool, w
     return Read(given, warned, [f"spec drift: {message}" for message in warned], [])
 
 
-@contextmanager
-def _reader_log() -> Iterator[list[str]]:
-    """The lines ``mode_query_runs.reader`` logs meanwhile (level WARNING and up)."""
-    lines: list[str] = []
-
-    class Keep(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            if record.filename == "reader.py":
-                lines.append(record.getMessage())
-
-    logger = logging.getLogger("mode_query_runs")
-    handler = Keep(logging.WARNING)
-    logger.addHandler(handler)
-    try:
-        yield lines
-    finally:
-        logger.removeHandler(handler)
-
-
 def _drift_of(caught: list[warnings.WarningMessage]) -> list[str]:
     return [str(w.message) for w in caught if issubclass(w.category, SpecDriftWarning)]
 
@@ -1120,7 +1106,10 @@ def _drift_of(caught: list[warnings.WarningMessage]) -> list[str]:
 def _read_twice(read: Callable[[], Any]) -> Read:
     """``read()`` twice (one client): what the first gives, warns and logs, and what the
     second warns."""
-    with warnings.catch_warnings(record=True) as first, _reader_log() as logged:
+    with (
+        warnings.catch_warnings(record=True) as first,
+        _module_log("reader", logging.WARNING) as logged,
+    ):
         warnings.simplefilter("always")
         try:
             given = read()
