@@ -439,9 +439,10 @@ def odd_listings() -> dict[str, list[Interaction]]:
 # (``shared/reference/mode-api-facts.md``): a ``null`` or a value of another JSON type where
 # the spec has a type, a relation that is no Link, a missing required property, values
 # nested past the reader's ``MAX_DEPTH``, and bodies no model can be read from. They are
-# written to cassettes named ``straying_*.yaml``: the contract run's replay checks what the
-# SDK gives back (or raises) for each, tolerant and strict, and the recordings' own checks
-# against the spec leave them out. A list page and a Query Run of each.
+# written to ``tests/data/straying/straying_*.yaml`` (``STRAYING_DIRECTORY``), not among
+# the demo recordings: the contract run's replay serves them from a mock server of their
+# own and checks what the SDK gives back (or raises) for each, tolerant and strict. A list
+# page and a Query Run of each.
 STRAYING_PREFIX = "straying_"
 STRAY_RUN = "e2a3b4c5d6f7"  # read tolerantly: given back as sent, warned once each
 NULL_LIST_RUN = "f3b4c5d6e7a8"  # ``query_runs`` null (page 2: absent): no Query Runs, warned
@@ -670,6 +671,10 @@ def results(runs: list[dict[str, Any]]) -> list[Interaction]:
 
 
 REFERENCE_PAGE = Path(__file__).parent.parent / "tests" / "data" / "reference_page_example.json"
+STRAYING_DIRECTORY = Path(__file__).parent.parent / "tests" / "data" / "straying"
+"""Where the straying recordings go: test data of the contract replay, not demo recordings
+the bundled mock serves (``mode-query-runs mock`` and ``drift`` of the bundled directory
+must see recordings that fit the spec)."""
 
 
 def reference_page_example() -> str:
@@ -684,11 +689,16 @@ def main(directory: Path) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     if directory == Path("overlay/mode_query_runs/testing/cassettes"):
         REFERENCE_PAGE.write_text(reference_page_example())
+        STRAYING_DIRECTORY.mkdir(exist_ok=True)
+        for old in STRAYING_DIRECTORY.glob("*.yaml"):
+            old.unlink()
+        for name, interactions in straying_listings().items():
+            dump_cassette(interactions, STRAYING_DIRECTORY / name)
     dump_cassette(collection(PAGED_RUN, PAGED, 3), directory / f"report_run_{PAGED_RUN}.yaml")
     dump_cassette(collection(SINGLE_RUN, SINGLE, None), directory / f"report_run_{SINGLE_RUN}.yaml")
     dump_cassette(results(PAGED + SINGLE), directory / "results.yaml")
     dump_cassette(collection(EMPTY_RUN, [], None), directory / f"report_run_{EMPTY_RUN}.yaml")
-    for name, interactions in {**odd_listings(), **straying_listings()}.items():
+    for name, interactions in odd_listings().items():
         dump_cassette(interactions, directory / name)
 
 

@@ -89,11 +89,11 @@ from mode_query_runs.wire import to_wire
 __all__ = [
     "ADDED_FIELD",
     "PARTS",
+    "STRAYING_DIRECTORY",
     "Listing",
     "expected_listing",
     "reach",
     "replay",
-    "straying",
     "with_additions",
     "with_string_counters",
 ]
@@ -327,7 +327,7 @@ def replay(
         problems: list[str] = []
         try:
             if "straying" in parts:
-                _replay_straying(server, problems, first_only)
+                _replay_straying(problems, first_only)
             if "recordings" in parts:
                 _replay(server, problems, cli=cli, first_only=first_only)
             if "additions" in parts:
@@ -360,8 +360,7 @@ def _replay_changed(
     second mock server; each problem labelled."""
     with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp)
-        recordings = [i for i in _recordings(server.cassettes) if not straying(i)]
-        for name, changed in change(recordings).items():
+        for name, changed in change(_recordings(server.cassettes)).items():
             dump_cassette(changed, directory / name)
         with MockServer(directory) as other:
             found: list[str] = []
@@ -436,9 +435,8 @@ def _replay(
 ) -> None:
     """Each way of reading every recording (``links``: the link and paging variations
     too), its problems appended to ``problems``."""
-    recorded = _recordings(server.cassettes)
-    by_key = {interaction.key: interaction for interaction in recorded}
-    interactions = [interaction for interaction in recorded if not straying(interaction)]
+    interactions = _recordings(server.cassettes)
+    by_key = {interaction.key: interaction for interaction in interactions}
     api_url = server.base_url
 
     def found_problem(where: str, what: str, text: str) -> None:
@@ -1012,19 +1010,12 @@ def reach(server: MockServer, asked: Callable[[], list[tuple[str, str]]]) -> tup
     return len(recorded & received), len(recorded)
 
 
-STRAYING = "straying_"
-"""The start of the name of a cassette whose recordings stray from the spec on purpose
-(``scripts/build_demo_cassettes.py``): :func:`_replay_straying` reads them, the other
-ways of reading leave them out."""
-
+STRAYING_DIRECTORY = Path(__file__).resolve().parents[1] / "data" / "straying"
+"""The recordings that stray from the spec on purpose (``scripts/build_demo_cassettes.py``
+writes them), apart from the demo recordings."""
 _MAX_SHOWN = 160
 """How much of its first deviation a ``ResponseParseError`` shows
 (``mode_query_runs.reader``)."""
-
-
-def straying(interaction: Interaction) -> bool:
-    """Whether a recording strays from the spec on purpose (a ``straying_*`` cassette)."""
-    return interaction.source.startswith(STRAYING)
 
 
 @dataclass
@@ -1185,23 +1176,26 @@ class _StrayingReads:
             self.runner.run(mode.aclose())
 
 
-def _replay_straying(server: MockServer, problems: list[str], first_only: bool) -> None:
-    """Both clients, tolerant and strict, follow every straying recording, list every
-    straying first page and get every straying Query Run: what
-    :func:`expected_straying` says, each problem appended to ``problems``."""
-    reads = _StrayingReads(server)
-    try:
-        _read_straying(server, reads, problems, first_only)
-    finally:
-        reads.close()
+def _replay_straying(problems: list[str], first_only: bool) -> None:
+    """Both clients, tolerant and strict, follow every straying recording
+    (:data:`STRAYING_DIRECTORY`, served by a mock server of its own), list every straying
+    first page and get every straying Query Run: what :func:`expected_straying` says,
+    each problem appended to ``problems``; a straying recording never asked for is one."""
+    with MockServer(STRAYING_DIRECTORY) as server:
+        reads = _StrayingReads(server)
+        try:
+            _read_straying(server, reads, problems, first_only)
+        finally:
+            reads.close()
+        reached, recorded = reach(server, lambda: list(server.requests))
+        if reached < recorded:
+            problems.append(f"straying recordings: {recorded - reached} never asked for")
 
 
 def _read_straying(
     server: MockServer, reads: _StrayingReads, problems: list[str], first_only: bool
 ) -> None:
     for interaction in _recordings(server.cassettes):
-        if not straying(interaction):
-            continue
         parts = _parts(interaction)
         ways = ["follow"]
         if len(parts) == _PATH_PARTS and "?" not in interaction.key[1]:
