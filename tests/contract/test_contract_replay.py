@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 import json
+import runpy
+import sys
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
-from contract.replay_recordings import ADDED_FIELD, reach, replay, with_additions
+import pytest
+
+from contract.replay_recordings import (
+    ADDED_FIELD,
+    PARTS,
+    STRAYING_DIRECTORY,
+    reach,
+    replay,
+    with_additions,
+)
 from mode_query_runs.testing.cassette import (
     Interaction,
     bundled_directory,
@@ -53,12 +65,24 @@ def test_a_client_that_gives_back_other_than_recorded_is_caught(tmp_path: Path) 
     ]
 
 
-def test_the_sdk_gives_back_every_recording() -> None:
-    """The SDK's part alone (no CLI), stopping at its first problem: the fast entry point
-    of ``nox -s mutation``."""
+@pytest.fixture
+def deep_stack() -> Iterator[None]:
+    """The recursion limit raised to 5000 meanwhile: mutmut calls each function of a
+    mutated module through a trampoline (three frames a call), so reading the recordings
+    nested ``MAX_DEPTH`` deep would exceed Python's default of 1000 frames under mutmut."""
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 5000))
+    yield
+    sys.setrecursionlimit(limit)
+
+
+@pytest.mark.parametrize("part", PARTS)
+def test_the_sdk_gives_back_every_recording(part: str, deep_stack: None) -> None:
+    """The SDK's part alone (no CLI), one part of the replay each, stopping at its first
+    problem: the entry point of ``nox -s mutation`` (mutmut runs the quickest parts first
+    and stops at the first that fails)."""
     with MockServer() as server:
-        assert replay(server, cli=False, first_only=True) == []
-        assert reach(server, lambda: list(server.requests)) == (53, 53)
+        assert replay(server, cli=False, first_only=True, parts=(part,)) == []
 
 
 def test_a_recording_that_strays_from_the_spec_is_caught(tmp_path: Path) -> None:
@@ -105,3 +129,15 @@ def test_additions_are_in_every_object_but_links() -> None:
             ADDED_FIELD: kept,
         },
     )
+
+
+def test_the_straying_recordings_are_what_the_build_script_writes(tmp_path: Path) -> None:
+    """``tests/data/straying`` holds what ``scripts/build_demo_cassettes.py`` gives: 22
+    recordings of six Report Runs (the replay serves them from a mock server of their own)."""
+    build = runpy.run_path(str(Path(__file__).parents[2] / "scripts" / "build_demo_cassettes.py"))
+    built = build["straying_listings"]()
+    assert sorted(built) == sorted(p.name for p in STRAYING_DIRECTORY.glob("*.yaml"))
+    for name, interactions in built.items():
+        dump_cassette(interactions, tmp_path / name)
+        assert (tmp_path / name).read_bytes() == (STRAYING_DIRECTORY / name).read_bytes(), name
+    assert sum(len(found) for found in built.values()) == 22
