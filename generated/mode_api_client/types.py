@@ -10,10 +10,12 @@ are those of the models' ``from_dict`` (``templates/model.py.jinja``):
   :class:`WireNumber`, which keeps its text;
 * :class:`Deviation` and :func:`deviations_of`: where a body read into a model strays from
   the spec's schema (JSON path, what the spec expects, the JSON type found; never the value);
+  :func:`strays_deeper`: whether what strays nests deeper than a schema validator reads;
 * :func:`wire_timestamp` and :func:`format_timestamp`: timestamps written back as the text
   the server sent (the models read ISO 8601 text as timezone-aware datetimes where the
   field is read, a zone-less one as UTC; other text stays text);
-* :func:`wire_value`: a model attribute's value as JSON again (what ``to_dict`` writes).
+* :func:`wire_value`: a model attribute's value as JSON again (what ``to_dict`` writes);
+  :func:`to_wire`: a model's JSON object.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from typing import IO, Any, BinaryIO, Generic, Literal, TypeVar
 
 import httpx
 import orjson
-from attrs import define
+from attrs import define, has
 
 from .errors import UnreadableBody
 
@@ -391,6 +393,53 @@ def deviations_of(model: Any) -> tuple[Deviation, ...]:
     return found
 
 
+_SCALARS = frozenset({"integer", "number", "string", "boolean", "null"})
+
+
+def _deeper_than(value: Any, levels: int) -> bool:
+    """Whether ``value`` (JSON, or a model: its JSON) nests arrays and objects more than
+    ``levels`` levels deep."""
+    if has(type(value)):
+        value = value.to_dict()
+    if isinstance(value, dict):
+        children: Any = value.values()
+    elif isinstance(value, list):
+        children = value
+    else:
+        return False
+    return levels == 0 or any(_deeper_than(child, levels - 1) for child in children)
+
+
+def _step(node: Any, part: str | int) -> Any:
+    """One step into what a model read: a typed attribute, else the value kept as sent."""
+    if isinstance(node, (dict, list)):
+        container: Any = node
+        return container[part]
+    name = type(node).attribute_names.get(part)
+    value = getattr(node, name) if name is not None else UNSET
+    return node.additional_properties[part] if value is UNSET else value
+
+
+def strays_deeper(model: Any, levels: int) -> bool:
+    """Whether what a schema validator's report on the body ``model`` was read from would
+    hold (a value that strays, the object missing a property, the ``_links`` relation
+    holding either) nests more than ``levels`` levels deep."""
+    for deviation in deviations_of(model):
+        if deviation.found in _SCALARS and "_links" not in deviation.parts:
+            continue  # a number, string, boolean or null is not nested at all
+        parts = (
+            deviation.parts[:-1] if deviation.found == "missing" else deviation.parts
+        )
+        node = model
+        for index, part in enumerate(parts):
+            node = _step(node, part)
+            if parts[index - 1 : index] == ("_links",) and _deeper_than(node, levels):
+                return True
+        if _deeper_than(node, levels):
+            return True
+    return False
+
+
 # --- timestamps --------------------------------------------------------------------------
 
 
@@ -437,6 +486,18 @@ def wire_timestamp(value: Any, sent: Any) -> Any:
     return format_timestamp(value)
 
 
+def to_wire(model: Any) -> dict[str, Any]:
+    """The JSON object (a dict) of a generated model: its ``to_dict()``.
+
+    Raises:
+        TypeError: ``model`` is not a generated model.
+    """
+    if not has(type(model)) or not callable(getattr(model, "to_dict", None)):
+        raise TypeError(f"not a generated model: {type(model).__name__}")
+    body: dict[str, Any] = model.to_dict()
+    return body
+
+
 def wire_value(value: Any) -> Any:
     """A value of a model attribute (or of ``additional_properties``) as JSON again.
 
@@ -469,6 +530,8 @@ __all__ = [
     "format_timestamp",
     "json_path",
     "json_type",
+    "strays_deeper",
+    "to_wire",
     "wire_timestamp",
     "wire_value",
 ]

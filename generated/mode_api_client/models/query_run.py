@@ -147,6 +147,16 @@ class QueryRun:
         "_embedded": "field_embedded",
     }
     """The attribute that holds each JSON key the spec names (``"_links"``: ``"field_links"``)."""
+    spec_lists: ClassVar[Mapping[str, frozenset[Any]]] = {
+        "state/x-final-states": frozenset(
+            ["succeeded", "failed", "cancelled", "completed"]
+        ),
+        "state/x-states-without-results": frozenset(
+            ["enqueued", "running", "failed", "cancelled"]
+        ),
+    }
+    """The spec's lists (``x-`` extensions) on the properties, by ``"property/extension"``
+    (``"state/x-final-states"``)."""
     _sent: tuple[Any, ...] = _attrs_field(init=False, default=(), eq=False, repr=False)
     """The texts the timestamp properties were read from, in order (for ``to_dict``)."""
 
