@@ -25,8 +25,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from mode_query_runs.spec import load_spec, operation_by_id
+from mode_query_runs.spec import operation_by_id
 from mode_query_runs.testing.cassette import Interaction, dump_cassette
+from mode_query_runs.testing.schema_check import load_spec
 from mode_query_runs.testing.spec_types import conform_to
 
 ACCOUNT = "acme"

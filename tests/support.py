@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from mode_query_runs.spec import load_spec
 from mode_query_runs.testing.cassette import Interaction
+from mode_query_runs.testing.schema_check import load_spec
 from mode_query_runs.testing.spec_types import allowed_types, conform, conform_to
 
 REPORT = "a1b2c3d4e5f6"

@@ -96,8 +96,7 @@ def test_the_blocker_makes_a_package_not_installed(without: Without) -> None:
 
 def test_import_loads_none_of_the_extras_beyond_what_httpx_loads() -> None:
     # httpx imports its own command line (click, rich, pygments) when they are installed,
-    # as they are here; what the SDK adds to that must hold none of the extras, nor PyYAML
-    # (read with the spec, at the first request).
+    # as they are here; what the SDK adds to that must hold none of the extras, nor PyYAML.
     code = (
         "import sys\n"
         "import httpx\n"
@@ -123,7 +122,7 @@ def test_the_pytest_plugin_loads_neither_pyyaml_nor_the_server() -> None:
 
 
 def test_the_sdk_alone_imports_and_lists_query_runs_without_the_extras(without: Without) -> None:
-    env = without(*EXTRAS_PACKAGES)
+    env = without(*EXTRAS_PACKAGES, "yaml")
     code = (
         "import sys\n"
         "from mode_query_runs import ModeClient\n"
@@ -244,7 +243,6 @@ def test_the_sdk_depends_on_what_it_needs_and_the_rest_are_extras() -> None:
     assert _names(project["dependencies"]) == [
         "httpx",
         "attrs",
-        "pyyaml",
         "anyio",
         "tenacity",
         "pyrate-limiter",
@@ -252,8 +250,8 @@ def test_the_sdk_depends_on_what_it_needs_and_the_rest_are_extras() -> None:
         "uritemplate",
         "orjson",
     ]
-    assert _names(extras["cli"]) == ["click", "rich", "jsonschema-rs"]
-    assert _names(extras["testing"]) == ["starlette", "uvicorn", "jsonschema-rs"]
+    assert _names(extras["cli"]) == ["click", "rich", "jsonschema-rs", "pyyaml"]
+    assert _names(extras["testing"]) == ["starlette", "uvicorn", "jsonschema-rs", "pyyaml"]
     assert extras["dev"][0] == "mode-query-runs[cli,testing,pandas,docs]"
     assert project["scripts"] == {"mode-query-runs": "mode_query_runs.__main__:main"}
 

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from mode_api_client.types import decode_json, json_type
-from mode_query_runs.spec import load_spec
+from mode_query_runs.testing.schema_check import load_spec
 from mode_query_runs.testing.spec_types import allowed_types, conform, conform_to
 from support import SEED_PAGE
 

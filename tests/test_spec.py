@@ -14,9 +14,9 @@ import pytest
 from openapi_spec_validator import validate
 
 from mode_api_client.models import QueryRun, QueryRunCollection
-from mode_query_runs.spec import load_spec, match_operation, operation_by_id
+from mode_query_runs.spec import match_operation, operation_by_id
 from mode_query_runs.testing.cassette import bundled_directory, load_directory
-from mode_query_runs.testing.schema_check import schema_problems
+from mode_query_runs.testing.schema_check import load_spec, schema_problems
 from mode_query_runs.wire import to_wire
 from support import SEED_PAGE, spec_value
 

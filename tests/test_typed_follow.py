@@ -19,8 +19,9 @@ from mode_api_client.models import Link, QueryRun, QueryRunCollection
 from mode_api_client.types import Unset
 from mode_query_runs import AsyncModeClient, ModeClient
 from mode_query_runs.pagination import query_runs_of
-from mode_query_runs.spec import load_spec, match_operation
+from mode_query_runs.spec import match_operation
 from mode_query_runs.testing.cassette import bundled_directory, load_directory
+from mode_query_runs.testing.schema_check import load_spec
 from mode_query_runs.testing.server import MockServer
 from mode_query_runs.wire import to_wire
 from support import PAGED_RUN, PAGED_TOKENS, REPORT

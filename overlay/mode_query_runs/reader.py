@@ -1,25 +1,19 @@
 """Reading the bodies of spec operations: tolerant by default, strict on demand.
 
-Every 2xx JSON body of a spec operation (a list page, a Query Run, a followed ``self``)
-becomes the generated model the spec names for it through ``SpecReader``. The
-generated models read tolerantly themselves (``from_dict``: a value of a type the spec does
-not expect is kept in its model's ``additional_properties`` and the typed attribute is
-``UNSET``; timestamps, zone-less ones as UTC, are read where they are read) and record
-where the body strays (``mode_api_client.types.deviations_of``). Here those records become:
+A 2xx JSON body of a spec operation becomes the generated model the spec names for it
+(``Operation.model``), which reads tolerantly and records where the body strays
+(``mode_api_client.types.deviations_of``). Each client turns those records into:
 
-* **tolerant** (the default): each distinct deviation (operation, place in the schema) is
-  reported once per client as a ``SpecDriftWarning`` and a
-  WARNING log line under the ``mode_query_runs`` logger, naming the operation, the JSON
-  path, what the spec expects and the JSON type that came, never the value;
-* **strict**: any deviation is a ``ResponseParseError``
-  naming the JSON path.
+* **tolerant** (the default): each distinct deviation (operation, place in the schema)
+  reported once as a ``SpecDriftWarning`` and a WARNING log line under the
+  ``mode_query_runs`` logger, naming the operation, the JSON path, what the spec expects
+  and the JSON type that came, never the value;
+* **strict**: a ``ResponseParseError`` naming the JSON path, for any deviation.
 
-Some bodies cannot be read either way, and fail in both modes: a body that is not JSON,
-a top level that is not an object, ``_embedded.query_runs`` present but not an array (or
-``null``), an item of it that is not an object, and a straying value (or the object missing
-a property, or the relation holding either) nested more than
-``MAX_DEPTH`` levels deep (the limit of the spec validator that
-``mode-query-runs drift`` uses).
+These bodies fail in both modes: one that is not JSON, or not an object at the top;
+``_embedded.query_runs`` present but not an array (or ``null``), or an item of it not an
+object; and one whose straying values nest more than ``MAX_DEPTH`` levels deep
+(``types.strays_deeper``: the limit of the validator ``mode-query-runs drift`` uses).
 """
 
 from __future__ import annotations
@@ -31,37 +25,33 @@ import sys
 import threading
 import warnings
 from collections.abc import Iterable
-from typing import Any, cast
+from typing import Any
 
-import attrs
 import httpx
 
-import mode_api_client.models
+import mode_api_client
 from mode_api_client.errors import UnreadableBody
-from mode_api_client.types import UNSET, Deviation, deviations_of
+from mode_api_client.types import Deviation, deviations_of, strays_deeper
 
 from .drift import MAX_DEPTH, SpecDriftWarning
 from .errors import ResponseParseError, request_identity
 from .jsonbody import decode_json, not_json
-from .spec import MEDIA_TYPE, Operation, load_spec
+from .spec import Operation
 
-__all__ = ["SpecReader", "model_for"]
+__all__ = ["Notes", "SpecReader"]
 
 LOGGER = logging.getLogger("mode_query_runs")
 _LISTING = ("_embedded", "query_runs")
 _MAX_PROBLEM = 160
-_SCALARS = frozenset({"integer", "number", "string", "boolean", "null"})
 _TOO_DEEP = Deviation((), f"a body nested at most {MAX_DEPTH} levels deep", "one nested deeper", "")
 
-
-def _package_dir(module: Any) -> str:
-    return os.path.dirname(str(module.__file__)) + os.sep
+Notes = list[tuple[tuple[str, str], str]]
+"""Warnings not yet warned: ``((operation, place in the schema), message)``."""
 
 
 @functools.cache
 def _inner_files() -> tuple[str, ...]:
-    """Files of the SDK and of the libraries it calls through: a warning skips their frames
-    to point at the caller's line (Python 3.12+)."""
+    """The SDK's files and those of the libraries it calls through: a warning skips them."""
     import contextlib
 
     import anyio
@@ -70,72 +60,16 @@ def _inner_files() -> tuple[str, ...]:
     import mode_query_runs
 
     packages = (mode_query_runs, mode_api_client, httpx, tenacity, anyio)
-    return (*(_package_dir(package) for package in packages), str(contextlib.__file__))
-
-
-Notes = list[tuple[tuple[str, str], str]]
-"""Warnings not yet warned: ``((operation, place in the schema), message)``."""
-
-
-@functools.cache
-def model_for(operation: Operation) -> type[Any] | None:
-    """The generated model the spec names for the operation's 200 body, if any."""
-    item = load_spec()["paths"][operation.path][operation.method.lower()]
-    schema = item["responses"].get("200", {}).get("content", {}).get(MEDIA_TYPE, {})
-    ref = schema.get("schema", {}).get("$ref", "")
-    model = getattr(mode_api_client.models, ref.rpartition("/")[2], None) if ref else None
-    return model if isinstance(model, type) else None
+    dirs = (os.path.dirname(str(package.__file__)) + os.sep for package in packages)
+    return (*dirs, str(contextlib.__file__))
 
 
 def _unreadable(deviation: Deviation) -> bool:
-    """Whether no model can be read past this deviation, even tolerantly."""
+    """Whether no page can be read past this deviation, even tolerantly."""
     parts = deviation.parts
-    if not parts:
-        return True  # the top level is not an object
     if parts == _LISTING:
         return deviation.found not in ("null", "missing")
     return len(parts) == 3 and parts[:2] == _LISTING and isinstance(parts[2], int)
-
-
-def _deeper_than(value: Any, levels: int) -> bool:
-    """Whether ``value`` (JSON, or a model: its JSON) nests arrays and objects more than
-    ``levels`` levels deep."""
-    if attrs.has(type(value)):
-        value = value.to_dict()
-    if isinstance(value, dict):
-        children: Iterable[Any] = value.values()
-    elif isinstance(value, list):
-        children = value
-    else:
-        return False
-    return levels == 0 or any(_deeper_than(child, levels - 1) for child in children)
-
-
-def _step(node: Any, part: str | int) -> Any:
-    """One step into what a model read: a typed attribute, else the value kept as sent."""
-    if isinstance(node, (dict, list)):
-        return cast(Any, node)[part]
-    name = type(node).attribute_names.get(part)
-    value = getattr(node, name) if name is not None else UNSET
-    return node.additional_properties[part] if value is UNSET else value
-
-
-def _too_deep(read: Any, found: Iterable[Deviation]) -> bool:
-    """Whether a straying value, the object missing a property, or the relation holding
-    either (the values the spec validator's report would hold) is nested more than
-    ``MAX_DEPTH`` levels deep."""
-    for deviation in found:
-        if deviation.found in _SCALARS and "_links" not in deviation.parts:
-            continue  # a number, string, boolean or null is not nested at all
-        parts = deviation.parts[:-1] if deviation.found == "missing" else deviation.parts
-        node = read
-        for index, part in enumerate(parts):
-            node = _step(node, part)
-            if parts[index - 1 : index] == ("_links",) and _deeper_than(node, MAX_DEPTH):
-                return True
-        if _deeper_than(node, MAX_DEPTH):
-            return True
-    return False
 
 
 class SpecReader:
@@ -160,20 +94,15 @@ class SpecReader:
             ResponseParseError: the body is not JSON; it cannot be read (see the module);
                 or, when strict, it strays from the spec in any way.
         """
-        model = model_for(operation)
-        if model is None:
+        if operation.model is None:
             return decode_json(response)
-        return self.read_as(model, response, operation.operation_id, notes)
+        return self.read_as(operation.model, response, operation.operation_id, notes)
 
     def read_as(
         self, model: Any, response: httpx.Response, operation_id: str, notes: Notes | None = None
     ) -> Any:
         """A read 2xx ``response`` as ``model`` (a generated model), as ``operation_id``'s
-        body, checked as ``check`` does.
-
-        Raises:
-            ResponseParseError: as ``read``.
-        """
+        body, checked as ``check`` does (``ResponseParseError`` as ``read``)."""
         try:
             read = model.from_json(response.content)
         except UnreadableBody as error:
@@ -208,7 +137,7 @@ class SpecReader:
         found = deviations_of(read)
         if not found:
             return read
-        if _too_deep(read, found):
+        if strays_deeper(read, MAX_DEPTH):
             raise self._error(request, status, operation_id, [_TOO_DEEP])
         fatal = [deviation for deviation in found if _unreadable(deviation)]
         if fatal or self.strict:
@@ -221,8 +150,7 @@ class SpecReader:
         return read
 
     def _new(self, operation_id: str, found: Iterable[Deviation]) -> Notes:
-        """Log each deviation whose (operation, place in the schema) is new here; their
-        warnings, to ``warn``."""
+        """Log each deviation new here by (operation, place in the schema); its warnings."""
         new: Notes = []
         for deviation in found:
             key = (operation_id, deviation.rule)

@@ -70,15 +70,11 @@ from mode_query_runs import (
     SpecDriftWarning,
     relation_link,
 )
-from mode_query_runs.spec import (
-    MEDIA_TYPE,
-    json_path,
-    load_spec,
-    operation_by_id,
-)
+from mode_query_runs.spec import MEDIA_TYPE, json_path, operation_by_id
 from mode_query_runs.testing.schema_check import (
     Deviation,
     deviations,
+    load_spec,
     resolve,
     response_schema,
     schema_problems,

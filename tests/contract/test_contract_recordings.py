@@ -19,15 +19,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from mode_query_runs.spec import (
-    Operation,
-    load_spec,
-    match_operation,
-    operation_by_id,
-    operations,
-)
+from mode_query_runs.spec import Operation, match_operation, operation_by_id, operations
 from mode_query_runs.testing.cassette import Interaction, bundled_directory, load_directory
 from mode_query_runs.testing.schema_check import (
+    load_spec,
     resolve,
     schema_problems,
 )

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ..spec import MEDIA_TYPE, json_path, load_spec, match_operation
+from ..spec import MEDIA_TYPE, json_path, match_operation
 from .cassette import Interaction, load_cassette
-from .schema_check import MAX_DEPTH, deviations, has_body_schema
+from .schema_check import MAX_DEPTH, deviations, has_body_schema, load_spec
 
 __all__ = ["Drift", "cassette_files", "drift_of"]
 

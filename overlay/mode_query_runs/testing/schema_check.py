@@ -23,7 +23,7 @@ from typing import Any
 from mode_api_client.types import json_type
 
 from ..drift import MAX_DEPTH
-from ..spec import MEDIA_TYPE, Operation, json_path, load_spec, operation_by_id
+from ..spec import MEDIA_TYPE, Operation, json_path, operation_by_id
 
 __all__ = [
     "MAX_DEPTH",
@@ -31,11 +31,24 @@ __all__ = [
     "deviations",
     "has_body_schema",
     "json_type",
+    "load_spec",
     "resolve",
     "response_schema",
     "response_validator",
     "schema_problems",
 ]
+
+
+@functools.cache
+def load_spec() -> dict[str, Any]:
+    """The parsed spec (the package's copy of ``openapi/mode.yaml``), read once."""
+    import importlib.resources
+
+    import yaml
+
+    text = importlib.resources.files("mode_query_runs").joinpath("mode.yaml").read_text("utf-8")
+    spec: dict[str, Any] = yaml.safe_load(text)
+    return spec
 
 
 def resolve(node: Any) -> Any:
