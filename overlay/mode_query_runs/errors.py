@@ -1,8 +1,5 @@
-"""The exceptions the SDK raises, and each client's ``Redactor`` of credentials.
-
-Mode's error body is ``{"id": ..., "message": ...}`` (the Error schema in
-``openapi/mode.yaml``). Credentials travel in the ``Authorization`` header, which no
-exception, repr or log line includes; a body or URL that repeats them is redacted.
+"""The exceptions the SDK raises, and each client's ``Redactor`` of credentials (which
+travel in the ``Authorization`` header: a body or URL that repeats them is redacted).
 """
 
 from __future__ import annotations
@@ -87,13 +84,7 @@ class Redactor:
             _SCOPED.reset(token)
 
 
-_NO_REDACTION = Redactor()
-_SCOPED = contextvars.ContextVar("mode_query_runs.redactor", default=_NO_REDACTION)
-
-
-def current_redactor(redactor: Redactor | None = None) -> Redactor:
-    """``redactor`` if given, else the one of the innermost ``Redactor.scope``."""
-    return redactor if redactor is not None else _SCOPED.get()
+_SCOPED = contextvars.ContextVar("mode_query_runs.redactor", default=Redactor())
 
 
 def shown_url_text(url: str) -> str:
@@ -134,7 +125,7 @@ class ModeAPIError(Exception):
         retry_after: str | None = None,
         redactor: Redactor | None = None,
     ) -> None:
-        redact = current_redactor(redactor).redact
+        redact = (redactor or _SCOPED.get()).redact
         self.status = status
         self.error_id = redact(error_id) if error_id is not None else None
         self.message = redact(message)
@@ -228,7 +219,7 @@ def request_identity(request: httpx.Request) -> tuple[str, str]:
 def body_excerpt(response: httpx.Response, redactor: Redactor | None = None) -> str:
     """The start of a read body on one line, redacted, then cut to 120 characters."""
     text = " ".join(response.content.decode("utf-8", errors="replace").split())
-    text = current_redactor(redactor).redact(text)
+    text = (redactor or _SCOPED.get()).redact(text)
     if not text:
         return "empty body"
     return f"body starts {text[:120] + '…' if len(text) > 120 else text!r}"
@@ -244,8 +235,6 @@ def error_for_response(
     """The typed error for a read response of status 400 or above: Mode's ``{id, message}``
     if the body has them, else the reason phrase and the start of the body. ``url``
     replaces the request URL shown; ``hint`` is added in parentheses."""
-    redactor = current_redactor(redactor)
-    method, request_url = request_identity(response.request)
     try:
         body = json.loads(response.content)
     except (ValueError, RecursionError):  # not JSON, or nested too deeply to decode
@@ -262,8 +251,8 @@ def error_for_response(
         message,
         status=status,
         error_id=error_id if isinstance(error_id, str) else None,
-        method=method,
-        url=url or request_url,
+        method=response.request.method,
+        url=url or str(response.request.url),
         retry_after=response.headers.get("Retry-After") if status in (429, 503) else None,
         redactor=redactor,
     )
