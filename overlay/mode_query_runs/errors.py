@@ -33,8 +33,7 @@ __all__ = [
 
 
 def credential_forms(token: str, secret: str) -> tuple[str, ...]:
-    """Each part as is, ``quote``d and ``quote_plus``ed, and ``token:secret`` in base64
-    (standard and URL-safe, with and without padding); no duplicates."""
+    """Each part as is and URL-quoted, ``token:secret`` in (URL-safe) base64 (un)padded."""
     forms: list[str] = []
     for part in (token, secret):
         forms += [part, urllib.parse.quote(part, safe=""), urllib.parse.quote_plus(part)]
@@ -54,9 +53,7 @@ def userinfo_forms(url: httpx.URL) -> tuple[str, ...]:
 
 
 class Redactor:
-    """Replaces each of ``forms`` (those of 4 characters or more), in any case, by
-    ``[REDACTED]``. Immutable; errors built without ``redactor=`` use the innermost
-    ``scope`` of the current thread or task (none: nothing is hidden)."""
+    """Replaces ``forms`` of 4 characters or more, in any case, by ``[REDACTED]``."""
 
     def __init__(self, forms: Iterable[str] = ()) -> None:
         kept = sorted(dict.fromkeys(f for f in forms if len(f) >= 4), key=len, reverse=True)
@@ -76,7 +73,7 @@ class Redactor:
 
     @contextlib.contextmanager
     def scope(self) -> Iterator[None]:
-        """Errors built without a redactor in the block use this one (never across a yield)."""
+        """Errors built without ``redactor=`` in the block (never across a yield) use this."""
         token = _SCOPED.set(self)
         try:
             yield
@@ -84,7 +81,8 @@ class Redactor:
             _SCOPED.reset(token)
 
 
-_SCOPED = contextvars.ContextVar("mode_query_runs.redactor", default=Redactor())
+_NO_REDACTION = Redactor()
+_SCOPED = contextvars.ContextVar("mode_query_runs.redactor", default=_NO_REDACTION)
 
 
 def shown_url_text(url: str) -> str:
@@ -189,9 +187,8 @@ _BY_STATUS: dict[int, type[ModeAPIError]] = {
 
 
 def retry_after_seconds(value: str | None, *, now: datetime.datetime | None = None) -> float | None:
-    """Seconds (never negative) a ``Retry-After`` header (``"120"`` or an HTTP date) asks
-    to wait, from ``now`` (default: the clock); ``None`` for an absent, negative or
-    unreadable one (``"-3"``, ``"1.5"``). Raises nothing."""
+    """Seconds (``>= 0``) a ``Retry-After`` of seconds or an HTTP date asks to wait from
+    ``now``; ``None`` if absent or unreadable (``"-3"``, ``"1.5"``)."""
     if value is None:
         return None
     text = value.strip()
@@ -232,9 +229,8 @@ def error_for_response(
     hint: str | None = None,
     redactor: Redactor | None = None,
 ) -> ModeAPIError:
-    """The typed error for a read response of status 400 or above: Mode's ``{id, message}``
-    if the body has them, else the reason phrase and the start of the body. ``url``
-    replaces the request URL shown; ``hint`` is added in parentheses."""
+    """The typed error for a read response of status 400 or above, with Mode's ``{id,
+    message}`` if sent (``url``: the URL shown; ``hint``: added in parentheses)."""
     try:
         body = json.loads(response.content)
     except (ValueError, RecursionError):  # not JSON, or nested too deeply to decode
