@@ -47,15 +47,10 @@ def content_href(query_run: QueryRun, format: str) -> str:
     format, a state without results (yet or ever), or no ``result`` link."""
     if format not in FORMATS:
         raise ValueError(f"format must be 'csv' or 'json', not {format!r}")
-    if query_run.state in ended_without_results():
-        raise ValueError(
-            f"Query Run {query_run.token} is {query_run.state}: it ended without results"
-        )
     if query_run.state in states_without_results():
-        raise ValueError(
-            f"Query Run {query_run.token} is {query_run.state}: it has no results"
-            " (wait for it to succeed)"
-        )
+        ended = query_run.state in ended_without_results()
+        why = "it ended without results" if ended else "it has no results (wait for it to succeed)"
+        raise ValueError(f"Query Run {query_run.token} is {query_run.state}: {why}")
     href = relation_href(query_run, "result")
     if href is None:
         raise ValueError(f"Query Run {query_run.token} has no result link")
