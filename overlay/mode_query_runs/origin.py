@@ -63,9 +63,6 @@ class Origin:
             raise ValueError(f"base URL must have no query or fragment, not {str(base)!r}")
         self._base_path = base.raw_path.decode("ascii").rstrip("/")
 
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({str(self.base_url)!r})"
-
     def is_own_origin(self, url: httpx.URL) -> bool:
         """Whether ``url`` is on the base URL's origin (where credentials may be sent)."""
         return _origin(url) == _origin(self.base_url)

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import io
 import os
@@ -80,9 +81,9 @@ def text_encoding(response: httpx.Response) -> str:
     charset = response.charset_encoding or "utf-8"
     try:
         io.TextIOWrapper(io.BytesIO(), encoding=charset)  # refuses base64, rot13, ...
+        return codecs.lookup(charset).name  # and "locale", not a codec
     except (LookupError, ValueError):  # also an unknown name, or one with a NUL
         return "utf-8"
-    return charset
 
 
 def undecodable(exc: UnicodeError, redactor: Redactor | None = None) -> ResponseParseError:
@@ -190,9 +191,9 @@ _UNQUOTED = re.compile(r"[^,\r\n]*+")
 
 class CsvRows:
     """CSV text fed in chunks, out as complete rows (``{column: value}`` strings) keyed by
-    the header row. Reads what the ``csv`` module reads (default dialect: CRLF or LF,
-    newlines in quoted fields), with no field size limit, never changing
-    ``csv.field_size_limit``; each character is scanned a fixed number of times."""
+    the header row: what the ``csv`` module's reader reads (default dialect: CRLF or LF,
+    newlines in quoted fields) but for its field size limit (not used, so not changed);
+    each character is scanned a fixed number of times."""
 
     def __init__(self) -> None:
         self._line: list[str] = []  # the line begun, in pieces
