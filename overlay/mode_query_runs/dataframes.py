@@ -1,6 +1,5 @@
 """Query Run results as ``pandas.DataFrame``s (the optional ``pandas`` extra, imported
-only when a frame is asked for): the body goes to pandas' readers through ``ChunkStream``.
-"""
+only when a frame is asked for), the body read by pandas through ``ChunkStream``."""
 
 from __future__ import annotations
 
@@ -12,7 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 import httpx
 
-from .errors import ModeAPIError, Redactor, ResponseParseError, request_identity
+from .errors import Redactor, ResponseParseError
 
 if TYPE_CHECKING:
     import pandas
@@ -20,12 +19,9 @@ if TYPE_CHECKING:
 __all__ = ["PANDAS_MISSING", "ChunkStream", "DataFrame", "read_frame", "require_pandas"]
 
 DataFrame: TypeAlias = "pandas.DataFrame"
-"""``pandas.DataFrame``, named without importing pandas (it is an optional extra)."""
-
 PANDAS_MISSING = (
     'result_dataframe needs pandas, which is not installed: pip install "mode-query-runs[pandas]"'
 )
-"""The message of the ``ImportError`` raised when pandas is not installed."""
 
 
 def require_pandas() -> ModuleType:
@@ -37,8 +33,7 @@ def require_pandas() -> ModuleType:
 
 
 class ChunkStream(io.RawIOBase):
-    """A read-only binary file over a body's chunks: ``next_chunk()`` gives the next one,
-    ``b""`` at the end (its errors propagate). Holds at most the rest of one chunk."""
+    """A binary file of the chunks ``next_chunk()`` gives (``b""``: the end, asked once)."""
 
     def __init__(self, next_chunk: Callable[[], bytes]) -> None:
         super().__init__()
@@ -50,13 +45,9 @@ class ChunkStream(io.RawIOBase):
         return True
 
     def readinto(self, buffer: Any) -> int:
-        """Copy up to ``len(buffer)`` bytes of the body into ``buffer``; ``0`` at its end."""
         while not self._left and not self._ended:
-            chunk = self._next_chunk()
-            if chunk:
-                self._left = memoryview(chunk)
-            else:
-                self._ended = True
+            self._left = memoryview(self._next_chunk())
+            self._ended = not self._left
         size = min(len(buffer), len(self._left))
         buffer[:size] = self._left[:size]
         self._left = self._left[size:]
@@ -70,34 +61,19 @@ def read_frame(
     response: httpx.Response,
     redactor: Redactor | None = None,
 ) -> DataFrame:
-    """Parse a result body: ``"csv"`` with ``pandas.read_csv``'s type inference,
-    ``"json"`` (an array of row objects) keeping each value's JSON type, floats exact.
-
-    Raises:
-        ResponseParseError: the body is not CSV / JSON of that shape (naming ``response``'s
-            request; ``redactor`` hides the client's credentials).
-        ModeAPIError: reading the body failed (raised by ``stream``).
-    """
+    """A result body read by ``pandas.read_csv`` (its type inference) or ``read_json`` (an
+    array of rows, each value keeping its JSON type); ``ResponseParseError`` if it fails."""
     reader = io.BufferedReader(stream)
     try:
         if format == "csv":
             return pd.read_csv(reader, encoding="utf-8-sig")
-        return pd.read_json(
-            reader,
-            orient="records",
-            dtype=False,
-            precise_float=True,
-            encoding="utf-8",
-        )
-    except ModeAPIError:
-        raise
+        return pd.read_json(reader, orient="records", dtype=False, precise_float=True)
     except (ValueError, UnicodeDecodeError) as exc:
-        method, url = request_identity(response.request)
         detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ResponseParseError(
             f"result {format.upper()} cannot be read as a DataFrame: {detail}",
             status=response.status_code,
-            method=method,
-            url=url,
+            method=response.request.method,
+            url=str(response.request.url),
             redactor=redactor,
         ) from None

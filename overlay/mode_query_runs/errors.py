@@ -1,8 +1,5 @@
-"""The exceptions the SDK raises, and each client's ``Redactor`` of credentials.
-
-Mode's error body is ``{"id": ..., "message": ...}`` (the Error schema in
-``openapi/mode.yaml``). Credentials travel in the ``Authorization`` header, which no
-exception, repr or log line includes; a body or URL that repeats them is redacted.
+"""The exceptions the SDK raises, and each client's ``Redactor`` of credentials (which
+travel in the ``Authorization`` header: a body or URL that repeats them is redacted).
 """
 
 from __future__ import annotations
@@ -36,8 +33,7 @@ __all__ = [
 
 
 def credential_forms(token: str, secret: str) -> tuple[str, ...]:
-    """Each part as is, ``quote``d and ``quote_plus``ed, and ``token:secret`` in base64
-    (standard and URL-safe, with and without padding); no duplicates."""
+    """Each part as is and URL-quoted, ``token:secret`` in (URL-safe) base64 (un)padded."""
     forms: list[str] = []
     for part in (token, secret):
         forms += [part, urllib.parse.quote(part, safe=""), urllib.parse.quote_plus(part)]
@@ -57,9 +53,7 @@ def userinfo_forms(url: httpx.URL) -> tuple[str, ...]:
 
 
 class Redactor:
-    """Replaces each of ``forms`` (those of 4 characters or more), in any case, by
-    ``[REDACTED]``. Immutable; errors built without ``redactor=`` use the innermost
-    ``scope`` of the current thread or task (none: nothing is hidden)."""
+    """Replaces ``forms`` of 4 characters or more, in any case, by ``[REDACTED]``."""
 
     def __init__(self, forms: Iterable[str] = ()) -> None:
         kept = sorted(dict.fromkeys(f for f in forms if len(f) >= 4), key=len, reverse=True)
@@ -79,7 +73,7 @@ class Redactor:
 
     @contextlib.contextmanager
     def scope(self) -> Iterator[None]:
-        """Errors built without a redactor in the block use this one (never across a yield)."""
+        """Errors built without ``redactor=`` in the block (never across a yield) use this."""
         token = _SCOPED.set(self)
         try:
             yield
@@ -89,11 +83,6 @@ class Redactor:
 
 _NO_REDACTION = Redactor()
 _SCOPED = contextvars.ContextVar("mode_query_runs.redactor", default=_NO_REDACTION)
-
-
-def current_redactor(redactor: Redactor | None = None) -> Redactor:
-    """``redactor`` if given, else the one of the innermost ``Redactor.scope``."""
-    return redactor if redactor is not None else _SCOPED.get()
 
 
 def shown_url_text(url: str) -> str:
@@ -134,7 +123,7 @@ class ModeAPIError(Exception):
         retry_after: str | None = None,
         redactor: Redactor | None = None,
     ) -> None:
-        redact = current_redactor(redactor).redact
+        redact = (redactor or _SCOPED.get()).redact
         self.status = status
         self.error_id = redact(error_id) if error_id is not None else None
         self.message = redact(message)
@@ -198,9 +187,8 @@ _BY_STATUS: dict[int, type[ModeAPIError]] = {
 
 
 def retry_after_seconds(value: str | None, *, now: datetime.datetime | None = None) -> float | None:
-    """Seconds (never negative) a ``Retry-After`` header (``"120"`` or an HTTP date) asks
-    to wait, from ``now`` (default: the clock); ``None`` for an absent, negative or
-    unreadable one (``"-3"``, ``"1.5"``). Raises nothing."""
+    """Seconds (``>= 0``) a ``Retry-After`` of seconds or an HTTP date asks to wait from
+    ``now``; ``None`` if absent or unreadable (``"-3"``, ``"1.5"``)."""
     if value is None:
         return None
     text = value.strip()
@@ -228,7 +216,7 @@ def request_identity(request: httpx.Request) -> tuple[str, str]:
 def body_excerpt(response: httpx.Response, redactor: Redactor | None = None) -> str:
     """The start of a read body on one line, redacted, then cut to 120 characters."""
     text = " ".join(response.content.decode("utf-8", errors="replace").split())
-    text = current_redactor(redactor).redact(text)
+    text = (redactor or _SCOPED.get()).redact(text)
     if not text:
         return "empty body"
     return f"body starts {text[:120] + '…' if len(text) > 120 else text!r}"
@@ -241,11 +229,8 @@ def error_for_response(
     hint: str | None = None,
     redactor: Redactor | None = None,
 ) -> ModeAPIError:
-    """The typed error for a read response of status 400 or above: Mode's ``{id, message}``
-    if the body has them, else the reason phrase and the start of the body. ``url``
-    replaces the request URL shown; ``hint`` is added in parentheses."""
-    redactor = current_redactor(redactor)
-    method, request_url = request_identity(response.request)
+    """The typed error for a read response of status 400 or above, with Mode's ``{id,
+    message}`` if sent (``url``: the URL shown; ``hint``: added in parentheses)."""
     try:
         body = json.loads(response.content)
     except (ValueError, RecursionError):  # not JSON, or nested too deeply to decode
@@ -262,8 +247,8 @@ def error_for_response(
         message,
         status=status,
         error_id=error_id if isinstance(error_id, str) else None,
-        method=method,
-        url=url or request_url,
+        method=response.request.method,
+        url=url or str(response.request.url),
         retry_after=response.headers.get("Retry-After") if status in (429, 503) else None,
         redactor=redactor,
     )

@@ -1,8 +1,5 @@
-"""The API's origin: where credentials may go, how hrefs resolve, how URLs are shown.
-
-Mode's hrefs are absolute paths including the base path (``/api/acme/...``): they resolve
-against the base URL's origin. Credentials go only to that origin; an API URL is one under
-the base path.
+"""The API's origin: where credentials may go (only there), how Mode's hrefs (absolute
+paths, ``/api/acme/...``) resolve, how URLs are shown.
 """
 
 from __future__ import annotations
@@ -19,34 +16,24 @@ from .spec import Operation, match_operation
 __all__ = ["Origin", "shown_url"]
 
 
+def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
+    return url.scheme, url.host, url.port
+
+
 def shown_url(url: httpx.URL, api_url: httpx.URL) -> str:
-    """``url`` without userinfo, and with ``?…`` for the query (a storage host's signature)
+    """``url`` without userinfo, its query shown as ``?…`` (a storage host's signature)
     unless it is on ``api_url``'s origin."""
     shown = without_userinfo(url)
-    if url.query and (url.scheme, url.host, url.port) != (
-        api_url.scheme,
-        api_url.host,
-        api_url.port,
-    ):
-        return str(shown.copy_with(query=None)) + "?…"
+    if url.query and _origin(url) != _origin(api_url):
+        return f"{shown.copy_with(query=None)}?…"
     return str(shown)
 
 
 class Origin:
-    """The base URL and the rules that follow from it.
-
-    Args:
-        base_url: The API's base URL (``https://app.mode.com/api``); a ``user:password@``
-            in it is dropped (its forms are kept in ``userinfo_forms`` and redacted).
-        secrets: The forms of the API credentials (``errors.credential_forms``), which
-            ``redactor`` hides.
-
-    Raises:
-        ValueError: ``base_url`` is not an http(s) URL; has a query, fragment or a port
-            out of range; or would be sent elsewhere than meant (whitespace or an
-            invisible character, a ``%`` not starting an escape, an ``@`` after the host).
-            The message never shows the URL in those last cases.
-    """
+    """The base URL (its ``user:password@`` dropped, kept as ``userinfo_forms``) and the
+    rules that follow from it; ``redactor`` hides ``secrets`` and the userinfo. A base URL
+    that is not http(s), has a query, fragment or port out of range, or would be sent
+    elsewhere than meant (never shown then) is a ``ValueError``."""
 
     def __init__(self, base_url: str, secrets: Iterable[str] = ()) -> None:
         odd = [ch for ch in base_url if ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf")]
@@ -76,13 +63,9 @@ class Origin:
             raise ValueError(f"base URL must have no query or fragment, not {str(base)!r}")
         self._base_path = base.raw_path.decode("ascii").rstrip("/")
 
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({str(self.base_url)!r})"
-
     def is_own_origin(self, url: httpx.URL) -> bool:
         """Whether ``url`` is on the base URL's origin (where credentials may be sent)."""
-        base = self.base_url
-        return (url.scheme, url.host, url.port) == (base.scheme, base.host, base.port)
+        return _origin(url) == _origin(self.base_url)
 
     def _api_path(self, url: httpx.URL) -> str | None:
         """The path of ``url`` after the base path, if it is an API URL."""
@@ -96,13 +79,8 @@ class Origin:
         return self._api_path(url) is not None
 
     def join(self, href: str, *, relation: str | None = None) -> httpx.URL:
-        """The absolute URL (without userinfo) of a HAL ``href`` on the base URL's origin.
-
-        Raises:
-            ResponseParseError: the server's ``href`` (from ``relation``, ``"next_page"``)
-                is not a valid URL.
-            ValueError: the caller's ``href`` (no ``relation``) is not a valid URL.
-        """
+        """The absolute URL (without userinfo) of an ``href``; one that is not a URL is a
+        ``ResponseParseError`` from the server (its ``relation``), else a ``ValueError``."""
         try:
             return without_userinfo(self.base_url.join(href))
         except httpx.InvalidURL as exc:
