@@ -169,21 +169,15 @@ class ModeClient(ClientCore):
         ahead: deque[Future[ReportRunQueryRuns]] = deque()
         with ThreadPoolExecutor(concurrency, thread_name_prefix="mode-many") as pool:
             try:
-                for report, run in itertools.islice(waiting, AHEAD * concurrency):
-                    ahead.append(pool.submit(self._listed, report, run))
+                for pair in itertools.islice(waiting, AHEAD * concurrency):
+                    ahead.append(pool.submit(self._run, self._listing(*pair)))
                 while ahead:
                     result = ahead.popleft().result()
-                    for report, run in itertools.islice(waiting, 1):
-                        ahead.append(pool.submit(self._listed, report, run))
+                    for pair in itertools.islice(waiting, 1):
+                        ahead.append(pool.submit(self._run, self._listing(*pair)))
                     yield result
             finally:
                 pool.shutdown(wait=True, cancel_futures=True)
-
-    def _listed(self, report: str, run: str) -> ReportRunQueryRuns:
-        try:
-            return ReportRunQueryRuns(report, run, list(self.list_query_runs(report, run)))
-        except Exception as exc:  # the pair's, whatever it is: never the others'
-            return ReportRunQueryRuns(report, run, error=exc)
 
     def get_query_run(self, report: str, run: str, query_run: str) -> QueryRun:
         """One Query Run: ``GET /{account}/reports/{report}/runs/{run}/query_runs/{query_run}``.

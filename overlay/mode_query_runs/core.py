@@ -8,6 +8,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import copy as _copy
+import functools
 import inspect
 import os
 import types
@@ -27,6 +28,7 @@ from mode_api_client.models import Link, QueryRun, QueryRunCollection
 from mode_api_client.types import Response
 
 from .bodies import STREAMS_BODY
+from .bulk import ReportRunQueryRuns
 from .decoding import Decoding, UnsupportedEncoding
 from .engine import Session
 from .errors import ModeAPIError, ResponseParseError, without_userinfo
@@ -162,19 +164,11 @@ def boxed(steps: Steps[T], box: list[T]) -> Steps[None]:
 def _renamed(function: types.FunctionType, owner: type) -> types.FunctionType:
     """A copy of ``function`` named as a method of ``owner`` (in its ``TypeError``s too)."""
     qualname = f"{owner.__qualname__}.{function.__name__}"
-    copy = types.FunctionType(
-        function.__code__.replace(co_qualname=qualname),
-        function.__globals__,
-        function.__name__,
-        function.__defaults__,
-        function.__closure__,
-    )
-    copy.__kwdefaults__ = function.__kwdefaults__
+    code = function.__code__.replace(co_qualname=qualname)
+    copy = types.FunctionType(code, function.__globals__, closure=function.__closure__)
+    copy.__defaults__, copy.__kwdefaults__ = function.__defaults__, function.__kwdefaults__
+    functools.update_wrapper(copy, function)
     copy.__qualname__ = qualname
-    copy.__doc__ = function.__doc__
-    copy.__module__ = function.__module__
-    copy.__annotations__ = function.__annotations__
-    copy.__dict__.update(function.__dict__)
     return copy
 
 
@@ -182,17 +176,17 @@ C = TypeVar("C", bound=type)
 
 
 def named_here(cls: C) -> C:
-    """Give ``cls`` its own copy of each public function (and ``__init__``) it inherits
-    from ``ClientCore``, so a ``TypeError`` names ``ModeClient.__init__()``, not the base."""
-    for name, found in vars(ClientCore).items():
+    """Give ``cls`` its own copy of each public function (and ``__init__``) it has from
+    another class, so a ``TypeError`` names ``ModeClient.__init__()``, not the base."""
+    for name in {*vars(ClientCore), *vars(cls)}:
         if name.startswith("_") and name != "__init__":
             continue
-        if inspect.getattr_static(cls, name) is not found:
-            continue  # overridden, or not found through ClientCore
-        if isinstance(found, classmethod):
-            setattr(cls, name, classmethod(_renamed(found.__func__, cls)))  # type: ignore[arg-type]
-        elif isinstance(found, types.FunctionType):
-            setattr(cls, name, _renamed(found, cls))
+        found = inspect.getattr_static(cls, name)
+        function = getattr(found, "__func__", found)
+        here = f"{cls.__qualname__}.{name}"
+        if isinstance(function, types.FunctionType) and function.__qualname__ != here:
+            copy = _renamed(function, cls)
+            setattr(cls, name, classmethod(copy) if isinstance(found, classmethod) else copy)
     return cls
 
 
@@ -446,6 +440,15 @@ class ClientCore:
             if notes:
                 yield Warn(notes)
             url = next_url
+
+    def _listing(self, report: str, run: str) -> Steps[ReportRunQueryRuns]:
+        """One pair of ``list_query_runs_many``: its Query Runs, or the error that ended them."""
+        query_runs: list[QueryRun] = []
+        try:
+            yield from self._pages(self._list_call(report, run), self._walk(None), kept=query_runs)
+        except Exception as exc:  # the pair's, whatever it is: never the others'
+            return ReportRunQueryRuns(report, run, error=exc)
+        return ReportRunQueryRuns(report, run, query_runs)
 
     def _get(self, call: Call[T]) -> Steps[T]:
         run, _request = yield from self._call(call)
