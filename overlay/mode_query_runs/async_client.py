@@ -4,6 +4,7 @@ own, run by an async driver of their steps (``core.Steps``) over ``asyncio_detai
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncGenerator, Callable, Coroutine, Iterator
 from typing import Any, Concatenate, ParamSpec, Self, TypeVar
 
@@ -17,11 +18,9 @@ from .bulk import AHEAD, ReportRunQueryRuns
 from .client import _DIRECT, ModeClient
 from .core import (
     Call,
-    Chunks,
     ClientCore,
     Item,
     Next,
-    Send,
     Sleep,
     Stepping,
     Steps,
@@ -31,7 +30,6 @@ from .core import (
 )
 from .dataframes import ChunkStream, DataFrame, read_frame, require_pandas
 from .errors import ModeAPIError
-from .results import check_result_response
 
 __all__ = ["AsyncModeClient"]
 
@@ -140,10 +138,9 @@ class AsyncModeClient(ClientCore):
         arrive; as ``ModeClient.result_dataframe``."""
         request = self._result_request(query_run, format)
         pd = require_pandas()
-        response = await self._do(Send(request, stream=True), [], _RUN)
-        try:
-            check_result_response(response, self._session.redactor)
-            pieces = self._iterate(self._body(response, lambda piece: (piece,)), _DIRECT)
+        pieces = self._iterate(self._result_pieces(request), _DIRECT)
+        async with contextlib.aclosing(pieces):
+            response = await anext(pieces)
 
             async def next_piece() -> bytes:
                 return await anext(pieces, b"")
@@ -153,8 +150,6 @@ class AsyncModeClient(ClientCore):
             return await anyio.to_thread.run_sync(
                 read_frame, pd, stream, format, response, redactor
             )
-        finally:
-            await response.aclose()
 
     _loop: object = None
 
@@ -186,7 +181,7 @@ class AsyncModeClient(ClientCore):
                     yield step.value
                     continue
                 try:
-                    run.reply = await self._do(step, run.opened, depth)
+                    run.reply = await self._do(step, run, depth)
                 except Exception as exc:
                     run.error = exc
         finally:
@@ -194,16 +189,14 @@ class AsyncModeClient(ClientCore):
             for response in run.opened:
                 await response.aclose()
 
-    async def _do(self, step: Any, opened: list[httpx.Response], depth: int) -> Any:
+    async def _do(self, step: Any, run: Stepping, depth: int) -> Any:
         if isinstance(step, Sleep):
             return await anyio.sleep(step.seconds)
         if isinstance(step, Warn):
             return self._session.reader.warn(step.notes, depth)
         with self._session.checks.transport_errors():
             if isinstance(step, Next):
-                return await anext(step.chunks, None)
-            if isinstance(step, Chunks):
-                return step.response.aiter_raw()
+                return await anext(run.opened[step.response], None)
             self._check_usable()
             if isinstance(step, Call):
                 return await step.operation.asyncio_detailed(*step.args, client=self._api)
@@ -214,5 +207,5 @@ class AsyncModeClient(ClientCore):
                 auth=httpx.USE_CLIENT_DEFAULT if step.credentials else None,
             )
             if step.stream:
-                opened.append(response)
+                run.opened[response] = response.aiter_raw()
             return response

@@ -6,6 +6,7 @@ Each method's work is written once (``core``) and run here over ``sync_detailed`
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import time
@@ -21,12 +22,10 @@ from mode_api_client.models import Link, QueryRun
 from .bulk import AHEAD, DEFAULT_CONCURRENCY, ReportRunQueryRuns, report_run_pairs
 from .core import (
     Call,
-    Chunks,
     ClientCore,
     GeneratedOperation,
     Item,
     Next,
-    Send,
     Sleep,
     Stepping,
     Steps,
@@ -36,7 +35,7 @@ from .core import (
 )
 from .dataframes import ChunkStream, DataFrame, read_frame, require_pandas
 from .links import Variables
-from .results import Download, Progress, check_result_response
+from .results import Download, Progress
 from .waiting import Poll, ReportRunWait
 
 __all__ = ["ModeClient"]
@@ -335,14 +334,11 @@ class ModeClient(ClientCore):
         """
         request = self._result_request(query_run, format)
         pd = require_pandas()
-        response = self._do(Send(request, stream=True), [], _RUN)
-        try:
-            check_result_response(response, self._session.redactor)
-            pieces = self._iterate(self._body(response, lambda piece: (piece,)), _DIRECT)
+        pieces = self._iterate(self._result_pieces(request), _DIRECT)
+        with contextlib.closing(pieces):
+            response = next(pieces)
             stream = ChunkStream(lambda: next(pieces, b""))
             return read_frame(pd, stream, format, response, self._session.redactor)
-        finally:
-            response.close()
 
     def _run(self, steps: Steps[T]) -> T:
         """What ``steps`` (``core.Steps``) return, each step done by ``_do``."""
@@ -351,7 +347,7 @@ class ModeClient(ClientCore):
             pass
         return box[0]
 
-    def _iterate(self, steps: Steps[Any], depth: int) -> Iterator[Any]:
+    def _iterate(self, steps: Steps[Any], depth: int) -> Generator[Any]:
         """The ``Item`` values of ``steps``, doing each other step (result sent back, error
         thrown in); streamed responses closed at the end. ``depth``: as ``_DIRECT``."""
         run = Stepping(steps)
@@ -361,7 +357,7 @@ class ModeClient(ClientCore):
                     yield step.value
                     continue
                 try:
-                    run.reply = self._do(step, run.opened, depth)
+                    run.reply = self._do(step, run, depth)
                 except Exception as exc:
                     run.error = exc
         finally:
@@ -369,16 +365,14 @@ class ModeClient(ClientCore):
             for response in run.opened:
                 response.close()
 
-    def _do(self, step: Any, opened: list[httpx.Response], depth: int) -> Any:
+    def _do(self, step: Any, run: Stepping, depth: int) -> Any:
         if isinstance(step, Sleep):
             return time.sleep(step.seconds)
         if isinstance(step, Warn):
             return self._session.reader.warn(step.notes, depth)
         with self._session.checks.transport_errors():
             if isinstance(step, Next):
-                return next(step.chunks, None)
-            if isinstance(step, Chunks):
-                return step.response.iter_raw()
+                return next(run.opened[step.response], None)
             self._check_usable()
             if isinstance(step, Call):
                 return step.operation.sync_detailed(*step.args, client=self._api)
@@ -389,5 +383,5 @@ class ModeClient(ClientCore):
                 auth=httpx.USE_CLIENT_DEFAULT if step.credentials else None,
             )
             if step.stream:
-                opened.append(response)
+                run.opened[response] = response.iter_raw()
             return response

@@ -6,13 +6,12 @@ written once as a generator of I/O steps (``Steps``) that each client runs its o
 from __future__ import annotations
 
 import codecs
-import contextlib
 import copy as _copy
 import functools
 import inspect
 import os
 import types
-from collections.abc import Awaitable, Callable, Generator, Iterable, Iterator
+from collections.abc import Awaitable, Callable, Generator, Iterable
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, Self, TypeVar
 
@@ -61,6 +60,7 @@ __all__ = ["DEFAULT_MAX_RETRIES", "Call", "ClientCore", "Item", "Stepping", "Ste
 
 DEFAULT_MAX_RETRIES = 2
 T = TypeVar("T")
+E = TypeVar("E", bound=ModeAPIError)
 
 
 class GeneratedOperation(Protocol[T]):
@@ -77,25 +77,31 @@ class GeneratedOperation(Protocol[T]):
 
 
 Steps = Generator[Any, Any, T]
-"""Yields I/O steps (``Call``, ``Send``, ``Chunks``, ``Next``, ``Sleep``, ``Warn``) and is
-sent what each gave; yields ``Item`` for each value an iterator gives its caller."""
+"""Yields steps (``Call``, ``Send``, ``Next``, ``Sleep``, ``Warn``: I/O a client does and
+sends back the result of; ``Item``: a value an iterator gives its caller)."""
 
 
 @dataclass(frozen=True)
 class Call(Generic[T]):
-    """Step: call generated ``operation`` (``operationId`` ``spec``) with path parameters
-    ``args``; gives its ``Response``, whose success should be an ``expect``."""
+    """Call generated ``operation`` with path parameters ``args``; its ``Response``, whose
+    success should be an ``expect``."""
 
     operation: Any
-    spec: str
     args: tuple[str, ...]
     expect: type[T]
+
+    @property
+    def spec(self) -> str:
+        """The operation's ``operationId``."""
+        name: str = self.operation.__name__
+        first, *rest = name.rpartition(".")[2].split("_")
+        return first + "".join(word.capitalize() for word in rest)
 
 
 @dataclass(frozen=True)
 class Send:
-    """Step: send ``request`` (``credentials``: with Basic auth); gives the response, its
-    body read or (``stream``) streamed and closed when the method ends."""
+    """Send ``request`` (``credentials``: with Basic auth); the response, its body read or
+    (``stream``) streamed and closed when the method ends."""
 
     request: httpx.Request
     credentials: bool = True
@@ -103,48 +109,37 @@ class Send:
 
 
 @dataclass(frozen=True)
-class Chunks:
-    """Step: gives an iterator (for ``Next``) of a streamed body's raw bytes."""
+class Next:
+    """The next raw bytes of a streamed ``response``'s body; ``None`` at its end."""
 
     response: httpx.Response
 
 
 @dataclass(frozen=True)
-class Next:
-    """Step: the next chunk from a ``Chunks`` iterator; ``None`` at the end."""
-
-    chunks: Any
-
-
-@dataclass(frozen=True)
 class Sleep:
-    """Step: sleep ``seconds``."""
-
     seconds: float
 
 
 @dataclass(frozen=True)
 class Warn:
-    """Step: warn ``SpecDriftWarning``s at the caller's line."""
+    """Warn ``SpecDriftWarning``s at the caller's line."""
 
     notes: Notes
 
 
 @dataclass(frozen=True)
 class Item:
-    """Step: give ``value`` to the caller of an iterator."""
-
     value: Any
 
 
 class Stepping:
-    """One run of ``steps`` by a driver, and the streamed responses to close at its end."""
+    """One run of ``steps`` by a driver, and its streamed responses' raw bytes."""
 
     def __init__(self, steps: Steps[Any]) -> None:
         self.steps = steps
         self.reply: Any = None
         self.error: Exception | None = None
-        self.opened: list[httpx.Response] = []
+        self.opened: dict[httpx.Response, Any] = {}
 
     def next(self) -> Any:
         """The next step (``reply`` sent in, or ``error`` thrown in); ``None`` at the end."""
@@ -356,27 +351,26 @@ class ClientCore:
 
     def _list_call(self, report: str, run: str) -> Call[QueryRunCollection]:
         args = (self.account, check_token("report", report), check_token("run", run))
-        return Call(list_query_runs_for_report_run, _LIST, args, QueryRunCollection)
+        return Call(list_query_runs_for_report_run, args, QueryRunCollection)
 
     def _get_call(self, report: str, run: str, query_run: str) -> Call[QueryRun]:
-        args = (
-            self.account,
-            check_token("report", report),
-            check_token("run", run),
-            check_token("query_run", query_run),
-        )
-        return Call(get_query_run_for_report_run, _GET, args, QueryRun)
+        args = (*self._list_call(report, run).args, check_token("query_run", query_run))
+        return Call(get_query_run_for_report_run, args, QueryRun)
 
     def _operation_call(self, operation: GeneratedOperation[T], args: tuple[str, ...]) -> Call[T]:
-        """A ``Call`` of ``operation`` on this account (``ValueError`` for a bad token)."""
-        first, *rest = operation.__name__.rpartition(".")[2].split("_")
-        operation_id = first + "".join(word[:1].upper() + word[1:] for word in rest)
         tokens = tuple(check_token("token", arg) for arg in args)
-        return Call(operation, operation_id, (self.account, *tokens), object)  # type: ignore[arg-type]
+        return Call(operation, (self.account, *tokens), object)  # type: ignore[arg-type]
 
     def _walk(self, max_pages: int | None) -> PageWalk:
         """A walk over one listing's pages (raises ``ValueError`` for a bad ``max_pages``)."""
         return PageWalk(self._session.origin, max_pages, self.page_limit)
+
+    def _error(self, kind: type[E], message: str, request: httpx.Request, status: int) -> E:
+        origin = self._session.origin
+        url = origin.shown_url(request.url)
+        return kind(
+            message, status=status, method=request.method, url=url, redactor=origin.redactor
+        )
 
     def _call(self, call: Call[T]) -> Steps[tuple[T, httpx.Request]]:
         """A generated operation's model and its request (``ResponseParseError`` as
@@ -389,28 +383,14 @@ class ClientCore:
                 raise reader.unreadable(error, error.response, call.spec) from None
         request, status = answer.request, int(answer.status_code)
         if answer.parsed is None or not isinstance(answer.parsed, call.expect):
-            origin = self._session.origin
-            raise ModeAPIError(
-                f"unexpected response: no {call.expect.__name__} for this status in the spec",
-                status=status,
-                method=request.method,
-                url=origin.shown_url(request.url),
-                redactor=origin.redactor,
-            )
+            message = f"unexpected response: no {call.expect.__name__} for this status in the spec"
+            raise self._error(ModeAPIError, message, request, status)
         notes: Notes = []
         with self._session.redactor.scope():
             found = reader.check(answer.parsed, request, status, call.spec, notes)
         if notes:
             yield Warn(notes)
         return found, request
-
-    def _read(self, response: httpx.Response) -> Steps[Any]:
-        """A read response's body, as ``Session.read`` reads it (its warnings warned)."""
-        notes: Notes = []
-        found = self._session.read(response, notes)
-        if notes:
-            yield Warn(notes)
-        return found
 
     def _pages(
         self,
@@ -436,7 +416,7 @@ class ClientCore:
             del page, new  # not alive while the next page is read: less for the collector
             response = yield Send(self._request(next_url))
             notes: Notes = []
-            page = self._session.reader.read_as(QueryRunCollection, response, _LIST, notes)
+            page = self._session.reader.read_as(QueryRunCollection, response, first.spec, notes)
             if notes:
                 yield Warn(notes)
             url = next_url
@@ -457,11 +437,14 @@ class ClientCore:
     def _follow(
         self, link: Link | list[Link] | str, other_origin: bool, variables: Variables | None
     ) -> Steps[Any]:
-        target = follow_target(
-            self._session.origin, link, other_origin=other_origin, variables=variables
-        )
+        origin = self._session.origin
+        target = follow_target(origin, link, other_origin=other_origin, variables=variables)
         response = yield Send(self._request(target.url), credentials=target.credentials)
-        return (yield from self._read(response))
+        notes: Notes = []
+        found = self._session.read(response, notes)
+        if notes:
+            yield Warn(notes)
+        return found
 
     def _wait_for_completion(self, query_run: QueryRun, poll: Poll) -> Steps[QueryRun]:
         while not is_finished(query_run):
@@ -520,6 +503,13 @@ class ClientCore:
         for row in [*rows.feed(rest), *rows.close()]:
             yield Item(row)
 
+    def _result_pieces(self, request: httpx.Request) -> Steps[None]:
+        """The result's response (checked), then its body's decoded pieces, as ``Item``s."""
+        response = yield Send(request, stream=True)
+        check_result_response(response, self._session.redactor)
+        yield Item(response)
+        yield from self._body(response, lambda piece: (piece,))
+
     def _body(
         self,
         response: httpx.Response,
@@ -532,40 +522,17 @@ class ClientCore:
         ``Content-Encoding`` not asked for or bytes it cannot decode."""
         read = response.is_stream_consumed  # read (and decoded) before the SDK saw it
         ahead = [response.content, None] if read else []
-        with self._coding_errors(response):
+        try:
             decoding = Decoding(
                 None if read else response.headers.get("Content-Encoding"), whole=whole
             )
-        raw = None if read else (yield Chunks(response))
-        while True:
-            data = ahead.pop(0) if read else (yield Next(raw))
-            for piece in self._pieces(response, decoding, data):
-                for value in each(piece):
-                    yield Item(value)
-            if data is None:
-                return
-
-    def _pieces(
-        self, response: httpx.Response, decoding: Decoding, data: bytes | None
-    ) -> Iterator[bytes]:
-        """The decoded pieces of ``data``, a body's next raw bytes (``None``: its end)."""
-        with self._coding_errors(response):
-            yield from (decoding.close() if data is None else decoding.feed(data))
-
-    @contextlib.contextmanager
-    def _coding_errors(self, response: httpx.Response) -> Iterator[None]:
-        try:
-            yield
+            while True:
+                data = ahead.pop(0) if read else (yield Next(response))
+                for piece in decoding.close() if data is None else decoding.feed(data):
+                    for value in each(piece):
+                        yield Item(value)
+                if data is None:
+                    return
         except UnsupportedEncoding as error:
-            origin, request = self._session.origin, response.request
-            raise ResponseParseError(
-                str(error),
-                status=response.status_code,
-                method=request.method,
-                url=origin.shown_url(request.url),
-                redactor=origin.redactor,
-            ) from None
-
-
-_LIST = "listQueryRunsForReportRun"
-_GET = "getQueryRunForReportRun"
+            status = response.status_code
+            raise self._error(ResponseParseError, str(error), response.request, status) from None
