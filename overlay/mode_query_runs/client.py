@@ -12,7 +12,7 @@ import os
 import time
 from collections import deque
 from collections.abc import Generator, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from typing import IO, Any, Self, TypeVar, overload
 
 import httpx
@@ -164,16 +164,13 @@ class ModeClient(ClientCore):
     def _many(
         self, pairs: list[tuple[str, str]], concurrency: int
     ) -> Generator[ReportRunQueryRuns]:
-        waiting = iter(pairs)
-        ahead: deque[Future[ReportRunQueryRuns]] = deque()
         with ThreadPoolExecutor(concurrency, thread_name_prefix="mode-many") as pool:
+            futures = (pool.submit(self._run, self._listing(*pair)) for pair in pairs)
+            ahead = deque(itertools.islice(futures, AHEAD * concurrency))
             try:
-                for pair in itertools.islice(waiting, AHEAD * concurrency):
-                    ahead.append(pool.submit(self._run, self._listing(*pair)))
                 while ahead:
                     result = ahead.popleft().result()
-                    for pair in itertools.islice(waiting, 1):
-                        ahead.append(pool.submit(self._run, self._listing(*pair)))
+                    ahead.extend(itertools.islice(futures, 1))
                     yield result
             finally:
                 pool.shutdown(wait=True, cancel_futures=True)
