@@ -1,7 +1,7 @@
 """``ModeClient``: the Query Runs of a Mode Report Run, as typed models, with blocking I/O.
 
 Each method's work is written once (``core``) and run here over ``sync_detailed`` and
-``httpx.Client``; ``AsyncModeClient`` is the same client for ``asyncio``.
+``httpx.Client``; ``AsyncModeClient`` runs these same methods with its async driver.
 """
 
 from __future__ import annotations
@@ -345,8 +345,8 @@ class ModeClient(ClientCore):
         return box[0]
 
     def _iterate(self, steps: Steps[Any], depth: int) -> Generator[Any]:
-        """The ``Item`` values of ``steps``, doing each other step (result sent back, error
-        thrown in); streamed responses closed at the end. ``depth``: as ``_DIRECT``."""
+        """The ``Item`` values of ``steps``, each other step done (its result sent back, its
+        error thrown in); streamed responses closed at the end."""
         run = Stepping(steps)
         try:
             while (step := run.next()) is not None:

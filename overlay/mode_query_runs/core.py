@@ -1,6 +1,6 @@
 """What ``ModeClient`` and ``AsyncModeClient`` share: settings, and each method's work
-written once as a generator of I/O steps (``Steps``) that each client runs its own way
-(sync or async). The rules every request meets are the transport's (``engine``).
+written once as a generator of I/O steps (``Steps``) that each client's driver runs (sync
+or async). The rules every request meets are the transport's (``engine``).
 """
 
 from __future__ import annotations
@@ -373,8 +373,7 @@ class ClientCore:
         )
 
     def _call(self, call: Call[T]) -> Steps[tuple[T, httpx.Request]]:
-        """A generated operation's model and its request (``ResponseParseError`` as
-        ``SpecReader.check``; ``ModeAPIError`` for a 2xx other than the spec's)."""
+        """A generated operation's model and its request (errors as ``SpecReader.check``)."""
         reader = self._session.reader
         try:
             answer = yield call
@@ -518,8 +517,7 @@ class ClientCore:
         whole: bool = False,
     ) -> Steps[None]:
         """A streamed body's decoded pieces (64 KiB each, ``whole``: but the last) handed
-        to ``each``; an ``Item`` for each value it gives back. ``ResponseParseError`` for a
-        ``Content-Encoding`` not asked for or bytes it cannot decode."""
+        to ``each``; an ``Item`` for each value it gives back."""
         read = response.is_stream_consumed  # read (and decoded) before the SDK saw it
         ahead = [response.content, None] if read else []
         try:
