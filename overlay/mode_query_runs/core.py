@@ -67,9 +67,6 @@ class GeneratedOperation(Protocol[T]):
     """A module of ``mode_api_client.api`` (one per spec operation)."""
 
     @property
-    def __name__(self) -> str: ...
-
-    @property
     def sync_detailed(self) -> Callable[..., Response[T]]: ...
 
     @property
