@@ -1,27 +1,26 @@
-"""``AsyncModeClient``: ``ModeClient`` for ``async`` code, over ``asyncio_detailed`` and
-``httpx.AsyncClient`` (each method's work is written once, in ``core``)."""
+"""``AsyncModeClient``: ``ModeClient`` for ``async`` code. Its methods are ``ModeClient``'s
+own, run by an async driver of their steps (``core.Steps``) over ``asyncio_detailed`` and
+``httpx.AsyncClient``."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import AsyncGenerator, AsyncIterator, Iterable
-from typing import IO, Any, Self, TypeVar, overload
+import contextlib
+from collections.abc import AsyncGenerator, Callable, Coroutine, Iterator
+from typing import Any, Concatenate, ParamSpec, Self, TypeVar
 
 import anyio
 import anyio.lowlevel
 import httpx
 
-from mode_api_client.models import Link, QueryRun
+from mode_api_client.models import QueryRun
 
-from .bulk import AHEAD, DEFAULT_CONCURRENCY, ReportRunQueryRuns, report_run_pairs
+from .bulk import AHEAD, ReportRunQueryRuns
+from .client import _DIRECT, ModeClient
 from .core import (
     Call,
-    Chunks,
     ClientCore,
-    GeneratedOperation,
     Item,
     Next,
-    Send,
     Sleep,
     Stepping,
     Steps,
@@ -31,15 +30,28 @@ from .core import (
 )
 from .dataframes import ChunkStream, DataFrame, read_frame, require_pandas
 from .errors import ModeAPIError
-from .links import Variables
-from .results import Download, Progress, check_result_response
-from .waiting import Poll, ReportRunWait
 
 __all__ = ["AsyncModeClient"]
 
+P = ParamSpec("P")
+R = TypeVar("R")
 T = TypeVar("T")
-_DIRECT, _RUN = 3, 5
-"""Frames from ``_do`` up to the caller's line (as ``ModeClient``'s)."""
+_RUN = 4
+"""Frames from ``_do`` up to the caller's line for ``_run`` (no method frame between)."""
+
+
+def _awaited(
+    method: Callable[Concatenate[ModeClient, P], R],
+) -> Callable[Concatenate[AsyncModeClient, P], Coroutine[Any, Any, R]]:
+    """``method`` as the async client has it: its ``_run`` gives a coroutine."""
+    return method  # type: ignore[return-value]
+
+
+def _iterated(
+    method: Callable[Concatenate[ModeClient, P], Iterator[R]],
+) -> Callable[Concatenate[AsyncModeClient, P], AsyncGenerator[R]]:
+    """``method`` as the async client has it: its ``_iterate`` gives an async generator."""
+    return method  # type: ignore[return-value]
 
 
 @named_here
@@ -70,28 +82,30 @@ class AsyncModeClient(ClientCore):
     async def __aexit__(self, *exc_info: object) -> None:
         await self.aclose()
 
-    def list_query_runs(
-        self, report: str, run: str, *, max_pages: int | None = None
-    ) -> AsyncIterator[QueryRun]:
-        """Every Query Run of a Report Run, lazily; as ``ModeClient.list_query_runs``."""
-        call, walk = self._list_call(report, run), self._walk(max_pages)
-        return self._iterate(self._pages(call, walk, flat=True), _DIRECT)
-
-    def list_query_run_pages(
-        self, report: str, run: str, *, max_pages: int | None = None
-    ) -> AsyncIterator[list[QueryRun]]:
-        """The Query Runs of a Report Run page by page; as
-        [ModeClient.list_query_run_pages][mode_query_runs.ModeClient.list_query_run_pages]."""
-        call, walk = self._list_call(report, run), self._walk(max_pages)
-        return self._iterate(self._pages(call, walk), _DIRECT)
-
-    def list_query_runs_many(
-        self, report_runs: Iterable[tuple[str, str]], *, concurrency: int = DEFAULT_CONCURRENCY
-    ) -> AsyncGenerator[ReportRunQueryRuns]:
-        """The Query Runs of many Report Runs; as ``ModeClient.list_query_runs_many``, with
-        tasks of the caller's event loop instead of threads. To stop early, iterate inside
-        ``contextlib.aclosing(...)``, which cancels the pairs in flight."""
-        return self._many(report_run_pairs(report_runs, concurrency), concurrency)
+    list_query_runs = _iterated(ModeClient.list_query_runs)
+    """Every Query Run of a Report Run, lazily; as ``ModeClient.list_query_runs``."""
+    list_query_run_pages = _iterated(ModeClient.list_query_run_pages)
+    """The Query Runs of a Report Run page by page; as ``ModeClient.list_query_run_pages``."""
+    list_query_runs_many = _iterated(ModeClient.list_query_runs_many)
+    """The Query Runs of many Report Runs; as ``ModeClient.list_query_runs_many``, with
+    tasks of the caller's event loop instead of threads. To stop early, iterate inside
+    ``contextlib.aclosing(...)``, which cancels the pairs in flight."""
+    get_query_run = _awaited(ModeClient.get_query_run)
+    """One Query Run; as ``ModeClient.get_query_run``."""
+    call = _awaited(ModeClient.call)
+    """Call any generated operation; as ``ModeClient.call``."""
+    follow = _awaited(ModeClient.follow)
+    """GET a HAL link; as ``ModeClient.follow``."""
+    wait_for_completion = _awaited(ModeClient.wait_for_completion)
+    """Poll until the run's state is final; as ``ModeClient.wait_for_completion``."""
+    wait_for_report_run = _awaited(ModeClient.wait_for_report_run)
+    """Wait until every Query Run of a Report Run is final; as
+    ``ModeClient.wait_for_report_run``."""
+    download_result = _awaited(ModeClient.download_result)
+    """Stream the result to ``path`` (written from the event loop); as
+    ``ModeClient.download_result``."""
+    iter_result_rows = _iterated(ModeClient.iter_result_rows)
+    """The rows of the CSV result, streamed; as ``ModeClient.iter_result_rows``."""
 
     async def _many(
         self, pairs: list[tuple[str, str]], concurrency: int
@@ -102,13 +116,8 @@ class AsyncModeClient(ClientCore):
         ahead = AHEAD * concurrency
 
         async def listed(index: int) -> None:
-            report, run = pairs[index]
             async with workers:
-                try:
-                    runs = [query_run async for query_run in self.list_query_runs(report, run)]
-                    results[index] = ReportRunQueryRuns(report, run, runs)
-                except Exception as exc:  # the pair's, whatever it is: never the others'
-                    results[index] = ReportRunQueryRuns(report, run, error=exc)
+                results[index] = await self._run(self._listing(*pairs[index]))
             done[index].set()
 
         async with anyio.create_task_group() as group:
@@ -124,79 +133,14 @@ class AsyncModeClient(ClientCore):
                     group.cancel_scope.cancel()
                     return
 
-    async def get_query_run(self, report: str, run: str, query_run: str) -> QueryRun:
-        """One Query Run; as ``ModeClient.get_query_run``."""
-        return await self._run(self._get(self._get_call(report, run, query_run)))
-
-    async def call(self, operation: GeneratedOperation[T], *args: str) -> T:
-        """Call any generated operation; as ``ModeClient.call``."""
-        return await self._run(self._get(self._operation_call(operation, args)))
-
-    @overload
-    async def follow(
-        self,
-        link: Link[T] | list[Link[T]],
-        *,
-        other_origin: bool = False,
-        variables: Variables | None = None,
-    ) -> T: ...
-
-    @overload
-    async def follow(
-        self, link: str, *, other_origin: bool = False, variables: Variables | None = None
-    ) -> Any: ...
-
-    async def follow(
-        self,
-        link: Link | list[Link] | str,
-        *,
-        other_origin: bool = False,
-        variables: Variables | None = None,
-    ) -> Any:
-        """GET a HAL link; as ``ModeClient.follow``."""
-        return await self._run(self._follow(link, other_origin, variables))
-
-    async def wait_for_completion(
-        self, query_run: QueryRun, *, timeout: float = 300.0, poll_interval: float = 1.0
-    ) -> QueryRun:
-        """Poll until the run's state is final; as ``ModeClient.wait_for_completion``."""
-        poll = Poll(timeout, poll_interval)
-        return await self._run(self._wait_for_completion(query_run, poll))
-
-    async def wait_for_report_run(
-        self, report: str, run: str, *, timeout: float = 300.0, poll_interval: float = 1.0
-    ) -> list[QueryRun]:
-        """Wait until every Query Run of a Report Run is final; as
-        [ModeClient.wait_for_report_run][mode_query_runs.ModeClient.wait_for_report_run]."""
-        wait = ReportRunWait(report, run, timeout, poll_interval)
-        return await self._run(self._wait_for_report_run(self._list_call(report, run), wait))
-
-    async def download_result(
-        self,
-        query_run: QueryRun,
-        path: str | os.PathLike[str] | IO[bytes],
-        *,
-        format: str = "csv",
-        progress: Progress | None = None,
-    ) -> int:
-        """Stream the result to ``path`` (written from the event loop); as
-        ``ModeClient.download_result``."""
-        request = self._result_request(query_run, format)
-        return await self._run(self._download(request, Download(path, progress)))
-
-    def iter_result_rows(self, query_run: QueryRun) -> AsyncIterator[dict[str, str]]:
-        """The rows of the CSV result, streamed; as ``ModeClient.iter_result_rows``."""
-        return self._iterate(self._rows(self._result_request(query_run, "csv")), _DIRECT)
-
     async def result_dataframe(self, query_run: QueryRun, format: str = "csv") -> DataFrame:
         """The result as a ``pandas.DataFrame``, parsed in a worker thread as chunks
         arrive; as ``ModeClient.result_dataframe``."""
         request = self._result_request(query_run, format)
         pd = require_pandas()
-        response = await self._do(Send(request, stream=True), [], _RUN)
-        try:
-            check_result_response(response, self._session.redactor)
-            pieces = self._iterate(self._body(response, lambda piece: (piece,)), _DIRECT)
+        pieces = self._iterate(self._result_pieces(request), _DIRECT)
+        async with contextlib.aclosing(pieces):
+            response = await anext(pieces)
 
             async def next_piece() -> bytes:
                 return await anext(pieces, b"")
@@ -206,8 +150,6 @@ class AsyncModeClient(ClientCore):
             return await anyio.to_thread.run_sync(
                 read_frame, pd, stream, format, response, redactor
             )
-        finally:
-            await response.aclose()
 
     _loop: object = None
 
@@ -239,7 +181,7 @@ class AsyncModeClient(ClientCore):
                     yield step.value
                     continue
                 try:
-                    run.reply = await self._do(step, run.opened, depth)
+                    run.reply = await self._do(step, run, depth)
                 except Exception as exc:
                     run.error = exc
         finally:
@@ -247,16 +189,14 @@ class AsyncModeClient(ClientCore):
             for response in run.opened:
                 await response.aclose()
 
-    async def _do(self, step: Any, opened: list[httpx.Response], depth: int) -> Any:
+    async def _do(self, step: Any, run: Stepping, depth: int) -> Any:
         if isinstance(step, Sleep):
             return await anyio.sleep(step.seconds)
         if isinstance(step, Warn):
             return self._session.reader.warn(step.notes, depth)
         with self._session.checks.transport_errors():
             if isinstance(step, Next):
-                return await anext(step.chunks, None)
-            if isinstance(step, Chunks):
-                return step.response.aiter_raw()
+                return await anext(run.opened[step.response], None)
             self._check_usable()
             if isinstance(step, Call):
                 return await step.operation.asyncio_detailed(*step.args, client=self._api)
@@ -267,5 +207,5 @@ class AsyncModeClient(ClientCore):
                 auth=httpx.USE_CLIENT_DEFAULT if step.credentials else None,
             )
             if step.stream:
-                opened.append(response)
+                run.opened[response] = response.aiter_raw()
             return response

@@ -1,17 +1,18 @@
 """``ModeClient``: the Query Runs of a Mode Report Run, as typed models, with blocking I/O.
 
 Each method's work is written once (``core``) and run here over ``sync_detailed`` and
-``httpx.Client``; ``AsyncModeClient`` is the same client for ``asyncio``.
+``httpx.Client``; ``AsyncModeClient`` runs these same methods with its async driver.
 """
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import time
 from collections import deque
 from collections.abc import Generator, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from typing import IO, Any, Self, TypeVar, overload
 
 import httpx
@@ -21,12 +22,10 @@ from mode_api_client.models import Link, QueryRun
 from .bulk import AHEAD, DEFAULT_CONCURRENCY, ReportRunQueryRuns, report_run_pairs
 from .core import (
     Call,
-    Chunks,
     ClientCore,
     GeneratedOperation,
     Item,
     Next,
-    Send,
     Sleep,
     Stepping,
     Steps,
@@ -36,7 +35,7 @@ from .core import (
 )
 from .dataframes import ChunkStream, DataFrame, read_frame, require_pandas
 from .links import Variables
-from .results import Download, Progress, check_result_response
+from .results import Download, Progress
 from .waiting import Poll, ReportRunWait
 
 __all__ = ["ModeClient"]
@@ -165,25 +164,16 @@ class ModeClient(ClientCore):
     def _many(
         self, pairs: list[tuple[str, str]], concurrency: int
     ) -> Generator[ReportRunQueryRuns]:
-        waiting = iter(pairs)
-        ahead: deque[Future[ReportRunQueryRuns]] = deque()
         with ThreadPoolExecutor(concurrency, thread_name_prefix="mode-many") as pool:
+            futures = (pool.submit(self._run, self._listing(*pair)) for pair in pairs)
+            ahead = deque(itertools.islice(futures, AHEAD * concurrency))
             try:
-                for report, run in itertools.islice(waiting, AHEAD * concurrency):
-                    ahead.append(pool.submit(self._listed, report, run))
                 while ahead:
                     result = ahead.popleft().result()
-                    for report, run in itertools.islice(waiting, 1):
-                        ahead.append(pool.submit(self._listed, report, run))
+                    ahead.extend(itertools.islice(futures, 1))
                     yield result
             finally:
                 pool.shutdown(wait=True, cancel_futures=True)
-
-    def _listed(self, report: str, run: str) -> ReportRunQueryRuns:
-        try:
-            return ReportRunQueryRuns(report, run, list(self.list_query_runs(report, run)))
-        except Exception as exc:  # the pair's, whatever it is: never the others'
-            return ReportRunQueryRuns(report, run, error=exc)
 
     def get_query_run(self, report: str, run: str, query_run: str) -> QueryRun:
         """One Query Run: ``GET /{account}/reports/{report}/runs/{run}/query_runs/{query_run}``.
@@ -341,14 +331,11 @@ class ModeClient(ClientCore):
         """
         request = self._result_request(query_run, format)
         pd = require_pandas()
-        response = self._do(Send(request, stream=True), [], _RUN)
-        try:
-            check_result_response(response, self._session.redactor)
-            pieces = self._iterate(self._body(response, lambda piece: (piece,)), _DIRECT)
+        pieces = self._iterate(self._result_pieces(request), _DIRECT)
+        with contextlib.closing(pieces):
+            response = next(pieces)
             stream = ChunkStream(lambda: next(pieces, b""))
             return read_frame(pd, stream, format, response, self._session.redactor)
-        finally:
-            response.close()
 
     def _run(self, steps: Steps[T]) -> T:
         """What ``steps`` (``core.Steps``) return, each step done by ``_do``."""
@@ -357,9 +344,9 @@ class ModeClient(ClientCore):
             pass
         return box[0]
 
-    def _iterate(self, steps: Steps[Any], depth: int) -> Iterator[Any]:
-        """The ``Item`` values of ``steps``, doing each other step (result sent back, error
-        thrown in); streamed responses closed at the end. ``depth``: as ``_DIRECT``."""
+    def _iterate(self, steps: Steps[Any], depth: int) -> Generator[Any]:
+        """The ``Item`` values of ``steps``, each other step done (its result sent back, its
+        error thrown in); streamed responses closed at the end."""
         run = Stepping(steps)
         try:
             while (step := run.next()) is not None:
@@ -367,7 +354,7 @@ class ModeClient(ClientCore):
                     yield step.value
                     continue
                 try:
-                    run.reply = self._do(step, run.opened, depth)
+                    run.reply = self._do(step, run, depth)
                 except Exception as exc:
                     run.error = exc
         finally:
@@ -375,16 +362,14 @@ class ModeClient(ClientCore):
             for response in run.opened:
                 response.close()
 
-    def _do(self, step: Any, opened: list[httpx.Response], depth: int) -> Any:
+    def _do(self, step: Any, run: Stepping, depth: int) -> Any:
         if isinstance(step, Sleep):
             return time.sleep(step.seconds)
         if isinstance(step, Warn):
             return self._session.reader.warn(step.notes, depth)
         with self._session.checks.transport_errors():
             if isinstance(step, Next):
-                return next(step.chunks, None)
-            if isinstance(step, Chunks):
-                return step.response.iter_raw()
+                return next(run.opened[step.response], None)
             self._check_usable()
             if isinstance(step, Call):
                 return step.operation.sync_detailed(*step.args, client=self._api)
@@ -395,5 +380,5 @@ class ModeClient(ClientCore):
                 auth=httpx.USE_CLIENT_DEFAULT if step.credentials else None,
             )
             if step.stream:
-                opened.append(response)
+                run.opened[response] = response.iter_raw()
             return response

@@ -1,17 +1,17 @@
 """What ``ModeClient`` and ``AsyncModeClient`` share: settings, and each method's work
-written once as a generator of I/O steps (``Steps``) that each client runs its own way
-(sync or async). The rules every request meets are the transport's (``engine``).
+written once as a generator of I/O steps (``Steps``) that each client's driver runs (sync
+or async). The rules every request meets are the transport's (``engine``).
 """
 
 from __future__ import annotations
 
 import codecs
-import contextlib
 import copy as _copy
+import functools
 import inspect
 import os
 import types
-from collections.abc import Awaitable, Callable, Generator, Iterable, Iterator
+from collections.abc import Awaitable, Callable, Generator, Iterable
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, Self, TypeVar
 
@@ -27,6 +27,7 @@ from mode_api_client.models import Link, QueryRun, QueryRunCollection
 from mode_api_client.types import Response
 
 from .bodies import STREAMS_BODY
+from .bulk import ReportRunQueryRuns
 from .decoding import Decoding, UnsupportedEncoding
 from .engine import Session
 from .errors import ModeAPIError, ResponseParseError, without_userinfo
@@ -59,13 +60,11 @@ __all__ = ["DEFAULT_MAX_RETRIES", "Call", "ClientCore", "Item", "Stepping", "Ste
 
 DEFAULT_MAX_RETRIES = 2
 T = TypeVar("T")
+E = TypeVar("E", bound=ModeAPIError)
 
 
 class GeneratedOperation(Protocol[T]):
     """A module of ``mode_api_client.api`` (one per spec operation)."""
-
-    @property
-    def __name__(self) -> str: ...
 
     @property
     def sync_detailed(self) -> Callable[..., Response[T]]: ...
@@ -75,25 +74,31 @@ class GeneratedOperation(Protocol[T]):
 
 
 Steps = Generator[Any, Any, T]
-"""Yields I/O steps (``Call``, ``Send``, ``Chunks``, ``Next``, ``Sleep``, ``Warn``) and is
-sent what each gave; yields ``Item`` for each value an iterator gives its caller."""
+"""Yields steps (``Call``, ``Send``, ``Next``, ``Sleep``, ``Warn``: I/O a client does and
+sends back the result of; ``Item``: a value an iterator gives its caller)."""
 
 
 @dataclass(frozen=True)
 class Call(Generic[T]):
-    """Step: call generated ``operation`` (``operationId`` ``spec``) with path parameters
-    ``args``; gives its ``Response``, whose success should be an ``expect``."""
+    """Call generated ``operation`` with path parameters ``args``; its ``Response``, whose
+    success should be an ``expect``."""
 
     operation: Any
-    spec: str
     args: tuple[str, ...]
     expect: type[T]
+
+    @property
+    def spec(self) -> str:
+        """The operation's ``operationId``."""
+        name: str = self.operation.__name__
+        first, *rest = name.rpartition(".")[2].split("_")
+        return first + "".join(word.capitalize() for word in rest)
 
 
 @dataclass(frozen=True)
 class Send:
-    """Step: send ``request`` (``credentials``: with Basic auth); gives the response, its
-    body read or (``stream``) streamed and closed when the method ends."""
+    """Send ``request`` (``credentials``: with Basic auth); the response, its body read or
+    (``stream``) streamed and closed when the method ends."""
 
     request: httpx.Request
     credentials: bool = True
@@ -101,48 +106,37 @@ class Send:
 
 
 @dataclass(frozen=True)
-class Chunks:
-    """Step: gives an iterator (for ``Next``) of a streamed body's raw bytes."""
+class Next:
+    """The next raw bytes of a streamed ``response``'s body; ``None`` at its end."""
 
     response: httpx.Response
 
 
 @dataclass(frozen=True)
-class Next:
-    """Step: the next chunk from a ``Chunks`` iterator; ``None`` at the end."""
-
-    chunks: Any
-
-
-@dataclass(frozen=True)
 class Sleep:
-    """Step: sleep ``seconds``."""
-
     seconds: float
 
 
 @dataclass(frozen=True)
 class Warn:
-    """Step: warn ``SpecDriftWarning``s at the caller's line."""
+    """Warn ``SpecDriftWarning``s at the caller's line."""
 
     notes: Notes
 
 
 @dataclass(frozen=True)
 class Item:
-    """Step: give ``value`` to the caller of an iterator."""
-
     value: Any
 
 
 class Stepping:
-    """One run of ``steps`` by a driver, and the streamed responses to close at its end."""
+    """One run of ``steps`` by a driver, and its streamed responses' raw bytes."""
 
     def __init__(self, steps: Steps[Any]) -> None:
         self.steps = steps
         self.reply: Any = None
         self.error: Exception | None = None
-        self.opened: list[httpx.Response] = []
+        self.opened: dict[httpx.Response, Any] = {}
 
     def next(self) -> Any:
         """The next step (``reply`` sent in, or ``error`` thrown in); ``None`` at the end."""
@@ -162,19 +156,11 @@ def boxed(steps: Steps[T], box: list[T]) -> Steps[None]:
 def _renamed(function: types.FunctionType, owner: type) -> types.FunctionType:
     """A copy of ``function`` named as a method of ``owner`` (in its ``TypeError``s too)."""
     qualname = f"{owner.__qualname__}.{function.__name__}"
-    copy = types.FunctionType(
-        function.__code__.replace(co_qualname=qualname),
-        function.__globals__,
-        function.__name__,
-        function.__defaults__,
-        function.__closure__,
-    )
-    copy.__kwdefaults__ = function.__kwdefaults__
+    code = function.__code__.replace(co_qualname=qualname)
+    copy = types.FunctionType(code, function.__globals__, closure=function.__closure__)
+    copy.__defaults__, copy.__kwdefaults__ = function.__defaults__, function.__kwdefaults__
+    functools.update_wrapper(copy, function)
     copy.__qualname__ = qualname
-    copy.__doc__ = function.__doc__
-    copy.__module__ = function.__module__
-    copy.__annotations__ = function.__annotations__
-    copy.__dict__.update(function.__dict__)
     return copy
 
 
@@ -182,17 +168,17 @@ C = TypeVar("C", bound=type)
 
 
 def named_here(cls: C) -> C:
-    """Give ``cls`` its own copy of each public function (and ``__init__``) it inherits
-    from ``ClientCore``, so a ``TypeError`` names ``ModeClient.__init__()``, not the base."""
-    for name, found in vars(ClientCore).items():
+    """Give ``cls`` its own copy of each public function (and ``__init__``) it has from
+    another class, so a ``TypeError`` names ``ModeClient.__init__()``, not the base."""
+    for name in {*vars(ClientCore), *vars(cls)}:
         if name.startswith("_") and name != "__init__":
             continue
-        if inspect.getattr_static(cls, name) is not found:
-            continue  # overridden, or not found through ClientCore
-        if isinstance(found, classmethod):
-            setattr(cls, name, classmethod(_renamed(found.__func__, cls)))  # type: ignore[arg-type]
-        elif isinstance(found, types.FunctionType):
-            setattr(cls, name, _renamed(found, cls))
+        found = inspect.getattr_static(cls, name)
+        function = getattr(found, "__func__", found)
+        here = f"{cls.__qualname__}.{name}"
+        if isinstance(function, types.FunctionType) and function.__qualname__ != here:
+            copy = _renamed(function, cls)
+            setattr(cls, name, classmethod(copy) if isinstance(found, classmethod) else copy)
     return cls
 
 
@@ -362,31 +348,29 @@ class ClientCore:
 
     def _list_call(self, report: str, run: str) -> Call[QueryRunCollection]:
         args = (self.account, check_token("report", report), check_token("run", run))
-        return Call(list_query_runs_for_report_run, _LIST, args, QueryRunCollection)
+        return Call(list_query_runs_for_report_run, args, QueryRunCollection)
 
     def _get_call(self, report: str, run: str, query_run: str) -> Call[QueryRun]:
-        args = (
-            self.account,
-            check_token("report", report),
-            check_token("run", run),
-            check_token("query_run", query_run),
-        )
-        return Call(get_query_run_for_report_run, _GET, args, QueryRun)
+        args = (*self._list_call(report, run).args, check_token("query_run", query_run))
+        return Call(get_query_run_for_report_run, args, QueryRun)
 
     def _operation_call(self, operation: GeneratedOperation[T], args: tuple[str, ...]) -> Call[T]:
-        """A ``Call`` of ``operation`` on this account (``ValueError`` for a bad token)."""
-        first, *rest = operation.__name__.rpartition(".")[2].split("_")
-        operation_id = first + "".join(word[:1].upper() + word[1:] for word in rest)
         tokens = tuple(check_token("token", arg) for arg in args)
-        return Call(operation, operation_id, (self.account, *tokens), object)  # type: ignore[arg-type]
+        return Call(operation, (self.account, *tokens), object)  # type: ignore[arg-type]
 
     def _walk(self, max_pages: int | None) -> PageWalk:
         """A walk over one listing's pages (raises ``ValueError`` for a bad ``max_pages``)."""
         return PageWalk(self._session.origin, max_pages, self.page_limit)
 
+    def _error(self, kind: type[E], message: str, request: httpx.Request, status: int) -> E:
+        origin = self._session.origin
+        url = origin.shown_url(request.url)
+        return kind(
+            message, status=status, method=request.method, url=url, redactor=origin.redactor
+        )
+
     def _call(self, call: Call[T]) -> Steps[tuple[T, httpx.Request]]:
-        """A generated operation's model and its request (``ResponseParseError`` as
-        ``SpecReader.check``; ``ModeAPIError`` for a 2xx other than the spec's)."""
+        """A generated operation's model and its request (errors as ``SpecReader.check``)."""
         reader = self._session.reader
         try:
             answer = yield call
@@ -395,28 +379,14 @@ class ClientCore:
                 raise reader.unreadable(error, error.response, call.spec) from None
         request, status = answer.request, int(answer.status_code)
         if answer.parsed is None or not isinstance(answer.parsed, call.expect):
-            origin = self._session.origin
-            raise ModeAPIError(
-                f"unexpected response: no {call.expect.__name__} for this status in the spec",
-                status=status,
-                method=request.method,
-                url=origin.shown_url(request.url),
-                redactor=origin.redactor,
-            )
+            message = f"unexpected response: no {call.expect.__name__} for this status in the spec"
+            raise self._error(ModeAPIError, message, request, status)
         notes: Notes = []
         with self._session.redactor.scope():
             found = reader.check(answer.parsed, request, status, call.spec, notes)
         if notes:
             yield Warn(notes)
         return found, request
-
-    def _read(self, response: httpx.Response) -> Steps[Any]:
-        """A read response's body, as ``Session.read`` reads it (its warnings warned)."""
-        notes: Notes = []
-        found = self._session.read(response, notes)
-        if notes:
-            yield Warn(notes)
-        return found
 
     def _pages(
         self,
@@ -442,10 +412,19 @@ class ClientCore:
             del page, new  # not alive while the next page is read: less for the collector
             response = yield Send(self._request(next_url))
             notes: Notes = []
-            page = self._session.reader.read_as(QueryRunCollection, response, _LIST, notes)
+            page = self._session.reader.read_as(QueryRunCollection, response, first.spec, notes)
             if notes:
                 yield Warn(notes)
             url = next_url
+
+    def _listing(self, report: str, run: str) -> Steps[ReportRunQueryRuns]:
+        """One pair of ``list_query_runs_many``: its Query Runs, or the error that ended them."""
+        query_runs: list[QueryRun] = []
+        try:
+            yield from self._pages(self._list_call(report, run), self._walk(None), kept=query_runs)
+        except Exception as exc:  # the pair's, whatever it is: never the others'
+            return ReportRunQueryRuns(report, run, error=exc)
+        return ReportRunQueryRuns(report, run, query_runs)
 
     def _get(self, call: Call[T]) -> Steps[T]:
         run, _request = yield from self._call(call)
@@ -454,11 +433,14 @@ class ClientCore:
     def _follow(
         self, link: Link | list[Link] | str, other_origin: bool, variables: Variables | None
     ) -> Steps[Any]:
-        target = follow_target(
-            self._session.origin, link, other_origin=other_origin, variables=variables
-        )
+        origin = self._session.origin
+        target = follow_target(origin, link, other_origin=other_origin, variables=variables)
         response = yield Send(self._request(target.url), credentials=target.credentials)
-        return (yield from self._read(response))
+        notes: Notes = []
+        found = self._session.read(response, notes)
+        if notes:
+            yield Warn(notes)
+        return found
 
     def _wait_for_completion(self, query_run: QueryRun, poll: Poll) -> Steps[QueryRun]:
         while not is_finished(query_run):
@@ -517,6 +499,13 @@ class ClientCore:
         for row in [*rows.feed(rest), *rows.close()]:
             yield Item(row)
 
+    def _result_pieces(self, request: httpx.Request) -> Steps[None]:
+        """The result's response (checked), then its body's decoded pieces, as ``Item``s."""
+        response = yield Send(request, stream=True)
+        check_result_response(response, self._session.redactor)
+        yield Item(response)
+        yield from self._body(response, lambda piece: (piece,))
+
     def _body(
         self,
         response: httpx.Response,
@@ -525,44 +514,20 @@ class ClientCore:
         whole: bool = False,
     ) -> Steps[None]:
         """A streamed body's decoded pieces (64 KiB each, ``whole``: but the last) handed
-        to ``each``; an ``Item`` for each value it gives back. ``ResponseParseError`` for a
-        ``Content-Encoding`` not asked for or bytes it cannot decode."""
+        to ``each``; an ``Item`` for each value it gives back."""
         read = response.is_stream_consumed  # read (and decoded) before the SDK saw it
         ahead = [response.content, None] if read else []
-        with self._coding_errors(response):
+        try:
             decoding = Decoding(
                 None if read else response.headers.get("Content-Encoding"), whole=whole
             )
-        raw = None if read else (yield Chunks(response))
-        while True:
-            data = ahead.pop(0) if read else (yield Next(raw))
-            for piece in self._pieces(response, decoding, data):
-                for value in each(piece):
-                    yield Item(value)
-            if data is None:
-                return
-
-    def _pieces(
-        self, response: httpx.Response, decoding: Decoding, data: bytes | None
-    ) -> Iterator[bytes]:
-        """The decoded pieces of ``data``, a body's next raw bytes (``None``: its end)."""
-        with self._coding_errors(response):
-            yield from (decoding.close() if data is None else decoding.feed(data))
-
-    @contextlib.contextmanager
-    def _coding_errors(self, response: httpx.Response) -> Iterator[None]:
-        try:
-            yield
+            while True:
+                data = ahead.pop(0) if read else (yield Next(response))
+                for piece in decoding.close() if data is None else decoding.feed(data):
+                    for value in each(piece):
+                        yield Item(value)
+                if data is None:
+                    return
         except UnsupportedEncoding as error:
-            origin, request = self._session.origin, response.request
-            raise ResponseParseError(
-                str(error),
-                status=response.status_code,
-                method=request.method,
-                url=origin.shown_url(request.url),
-                redactor=origin.redactor,
-            ) from None
-
-
-_LIST = "listQueryRunsForReportRun"
-_GET = "getQueryRunForReportRun"
+            status = response.status_code
+            raise self._error(ResponseParseError, str(error), response.request, status) from None
