@@ -12,9 +12,10 @@ import pytest
 import mode_query_runs
 from mode_api_client.models import QueryRun
 from mode_query_runs import states
+from mode_query_runs.cli.display import ended_without_results
 from mode_query_runs.results import content_href
 from mode_query_runs.testing.schema_check import load_spec
-from mode_query_runs.waiting import ended_without_results, is_finished
+from mode_query_runs.waiting import is_finished
 
 LISTS = ("x-final-states", "x-states-without-results")
 RESULT = "/api/acme/reports/r1/runs/u1/query_runs/q1/results"

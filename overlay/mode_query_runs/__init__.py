@@ -11,10 +11,10 @@ Ctrl-C from its first moments).
 
 import importlib
 import logging
+import os
+import sys
+import warnings
 from typing import TYPE_CHECKING, Any
-
-from ._version import __version__
-from .logswitch import configure_from_env as _configure_logging_from_env
 
 if TYPE_CHECKING:
     from mode_api_client.models import Link, QueryRun, QueryRunCollection
@@ -40,32 +40,23 @@ if TYPE_CHECKING:
     from .waiting import TERMINAL_STATES
     from .wire import to_wire
 
-_MODULE_OF = {
-    **dict.fromkeys(["Link", "QueryRun", "QueryRunCollection"], "mode_api_client.models"),
-    "AsyncModeClient": ".async_client",
-    "ReportRunQueryRuns": ".bulk",
-    "ModeClient": ".client",
-    "SpecDriftWarning": ".drift",
-    **dict.fromkeys(
-        [
-            "APIConnectionError",
-            "APITimeoutError",
-            "AuthenticationError",
-            "ModeAPIError",
-            "NotFoundError",
-            "PermissionDeniedError",
-            "RateLimitError",
-            "ResponseParseError",
-            "ServerError",
-        ],
-        ".errors",
-    ),
-    **dict.fromkeys(["expand_link", "relation_link", "web_links"], ".links"),
-    **dict.fromkeys(["ModeURL", "parse_mode_url"], ".mode_urls"),
-    "RetryPolicy": ".retries",
-    "TERMINAL_STATES": ".waiting",
-    "to_wire": ".wire",
+__version__ = "0.1.0"  # the one place it is written (pyproject.toml reads it from here)
+
+_NAMES = {
+    "mode_api_client.models": "Link QueryRun QueryRunCollection",
+    ".async_client": "AsyncModeClient",
+    ".bulk": "ReportRunQueryRuns",
+    ".client": "ModeClient",
+    ".drift": "SpecDriftWarning",
+    ".errors": "APIConnectionError APITimeoutError AuthenticationError ModeAPIError"
+    " NotFoundError PermissionDeniedError RateLimitError ResponseParseError ServerError",
+    ".links": "expand_link relation_link web_links",
+    ".mode_urls": "ModeURL parse_mode_url",
+    ".retries": "RetryPolicy",
+    ".waiting": "TERMINAL_STATES",
+    ".wire": "to_wire",
 }
+_MODULE_OF = {name: module for module, names in _NAMES.items() for name in names.split()}
 
 
 def __getattr__(name: str) -> Any:
@@ -82,10 +73,25 @@ def __dir__() -> list[str]:
     return sorted({*globals(), *__all__})
 
 
+def _log_switch() -> None:
+    """``MODE_QUERY_RUNS_LOG=debug|info``: the request log on stderr without code."""
+    value = os.environ.get("MODE_QUERY_RUNS_LOG", "").strip().lower()
+    if value not in ("", "debug", "info"):
+        message = f"MODE_QUERY_RUNS_LOG={value!r} is not one of debug, info: ignored"
+        warnings.warn(message, UserWarning, stacklevel=2)
+    elif value:
+        level = value.upper()
+        handler = logging.StreamHandler(sys.stderr)
+        handler.set_name("MODE_QUERY_RUNS_LOG")  # the command line replaces it by its own
+        handler.setLevel(level)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+        logging.getLogger(__name__).addHandler(handler)
+        logging.getLogger(__name__).setLevel(level)
+
+
 # A library logs only where the application configured logging.
 logging.getLogger(__name__).addHandler(logging.NullHandler())
-# MODE_QUERY_RUNS_LOG=debug|info: the request log on stderr without code (as OPENAI_LOG).
-_configure_logging_from_env()
+_log_switch()
 
 __all__ = [
     "TERMINAL_STATES",

@@ -5,14 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-__all__ = ["ModeURL", "looks_like_url", "parse_mode_url"]
-
 # Mode's web app hosts (modeanalytics.com is Mode's former domain).
 _HOSTS = {"app.mode.com", "modeanalytics.com", "www.modeanalytics.com", "app.modeanalytics.com"}
-_EXPECTED = (
-    "https://app.mode.com/ACCOUNT/reports/REPORT/runs/RUN, optionally followed by"
-    " /query_runs/QUERY_RUN or /query_runs/QUERY_RUN/results"
-)
 
 
 @dataclass(frozen=True)
@@ -53,14 +47,11 @@ class ModeURL:
         return self.report, self.run, self.query_run
 
 
-def looks_like_url(text: str) -> bool:
-    """Whether ``text`` is meant as a URL: it holds a ``/``, which no Mode token has."""
-    return "/" in text
-
-
 def _refuse(url: str, reason: str) -> ValueError:
     return ValueError(
-        f"{url!r} is not a Mode URL of a Report Run or Query Run ({reason}): expected {_EXPECTED}"
+        f"{url!r} is not a Mode URL of a Report Run or Query Run ({reason}): expected"
+        " https://app.mode.com/ACCOUNT/reports/REPORT/runs/RUN, optionally followed by"
+        " /query_runs/QUERY_RUN or /query_runs/QUERY_RUN/results"
     )
 
 
@@ -78,12 +69,6 @@ def parse_mode_url(url: str) -> ModeURL:
     The host is ``app.mode.com`` or ``modeanalytics.com`` (``www.``, ``app.``), in any
     case; the scheme ``https``, ``http`` or none. Surrounding whitespace, a trailing
     ``/``, a query and a fragment are ignored; segments are percent-decoded.
-
-    ```python
-    where = parse_mode_url("https://app.mode.com/acme/reports/a1b2c3d4e5f6/runs/8f3e2d1c0b9a")
-    with ModeClient(where.account, token, secret) as mode:
-        runs = list(mode.list_query_runs(*where.report_run))
-    ```
 
     Returns:
         A [ModeURL][mode_query_runs.ModeURL] (``query_run`` ``None`` for a Report Run).

@@ -1,21 +1,5 @@
-"""Walking the pages of a collection: HAL ``next_page`` links, and where a listing ends.
-
-Mode links the pages of a collection with ``_links.next_page``, but a client cannot rely
-on the link alone to end a listing (``shared/reference/mode-api-facts.md``, "What clients
-of the live API report"): Mode emits ``next_page`` past the end of a collection, and some
-collections ignore the page number and answer every page with the whole collection. A
-``PageWalk`` therefore gives each Query Run once (by token) and ends a listing, without
-an error, at the first page that
-
-- has no ``next_page`` link;
-- has no Query Runs, or only Query Runs already given (a page that repeats);
-- its ``pagination`` counters call the last (``page`` >= ``total_pages``, whole numbers
-  from 1 or strings of their digits), whatever the links say;
-- links with ``next_page`` to itself or to a page already fetched (a page is known by the
-  URL it was fetched from: a ``self`` link is not trusted to name it).
-
-Page numbers are never computed from the ``pagination`` object.
-"""
+"""The pages of a listing, by HAL ``next_page`` links, and where a listing ends: Mode's
+links alone cannot end one (the rules: the README's "How a listing ends")."""
 
 from __future__ import annotations
 
@@ -30,40 +14,23 @@ from mode_api_client.types import Unset
 from .errors import ModeAPIError
 from .links import relation_href
 from .origin import Origin
-
-__all__ = ["DEFAULT_PAGE_LIMIT", "PageWalk", "check_page_limit", "query_runs_of"]
+from .settings import check_count
 
 LOGGER = logging.getLogger("mode_query_runs")
 
 DEFAULT_PAGE_LIMIT = 10_000
-"""The most pages one listing fetches by default (10,000 pages of new Query Runs): past
-it, a server whose ``next_page`` links never end is an error, not an endless listing."""
+"""The most pages one listing fetches by default: past it, ``next_page`` links that never
+end are an error."""
 
 
 def check_page_limit(page_limit: int) -> int:
-    """Return ``page_limit`` if it is a usable page limit; raise otherwise.
-
-    Raises:
-        TypeError: not an ``int``.
-        ValueError: below 1.
-    """
-    if isinstance(page_limit, bool) or not isinstance(page_limit, int):
-        raise TypeError(f"page_limit must be an int, not {type(page_limit).__name__}")
-    if page_limit < 1:
-        raise ValueError(f"page_limit must be at least 1, not {page_limit}")
-    return page_limit
+    """``page_limit`` if it is an ``int`` of at least 1 (``TypeError``, ``ValueError``)."""
+    return check_count("page_limit", page_limit)
 
 
 class PageWalk:
-    """The pages of one listing: which Query Runs are new, and which URL comes next.
-
-    Args:
-        origin: Resolves ``next_page`` hrefs (and refuses another origin).
-        max_pages: The most pages to fetch, then stop quietly (``None``: every page).
-            Must be at least 1.
-        page_limit: The most pages a listing may have: a ``next_page`` past this many
-            pages, each with new Query Runs, is an error (links that never end).
-    """
+    """One listing's pages: each Query Run once, at most ``max_pages`` pages (``None``:
+    all), ``ModeAPIError`` past ``page_limit`` pages (``ValueError`` for a bad limit)."""
 
     def __init__(
         self, origin: Origin, max_pages: int | None = None, page_limit: int = DEFAULT_PAGE_LIMIT
@@ -74,52 +41,48 @@ class PageWalk:
         self.max_pages = max_pages
         self.page_limit = check_page_limit(page_limit)
         self.pages = 0
-        self._fetched: set[httpx.URL] = set()
+        self._fetched: set[httpx.URL] = set()  # a page is known by the URL it came from
         self._given: set[str] = set()
         self._url: httpx.URL | None = None
-        self.first_url: httpx.URL | None = None
-        """The URL of the listing's first page, once taken."""
         self._ending: str | None = None
+        self.first_url: httpx.URL | None = None
 
     def take(self, url: httpx.URL, page: QueryRunCollection) -> list[QueryRun]:
-        """The Query Runs of the page fetched from ``url`` not given before, in page order.
-
-        A run without a string ``token`` is always new. Call ``next_url`` next.
-        """
+        """The Query Runs of the page fetched from ``url`` not given before, in order."""
         self.pages += 1
-        if self.first_url is None:
-            self.first_url = url
+        self.first_url = self.first_url or url
         self._url = url
         self._fetched.add(url)
         runs = query_runs_of(page)
-        new = [run for run in runs if self._is_new(run)]
-        self._ending = _ending(page, len(runs), len(new))
+        new = []
+        for run in runs:
+            if isinstance(run.token, str):  # a run without one is always new
+                if run.token in self._given:
+                    continue
+                self._given.add(run.token)
+            new.append(run)
+        number, total = _counter(page, "page"), _counter(page, "total_pages")
+        if not runs:
+            self._ending = "the page has no Query Runs"
+        elif not new:
+            self._ending = "every Query Run of the page was given before"
+        elif number is not None and total is not None and number >= total:
+            self._ending = f"pagination says page {number} of {total}"
+        else:
+            self._ending = None
         return new
 
     def next_url(self, page: QueryRunCollection) -> httpx.URL | None:
-        """The URL of the page after the one just taken, or ``None`` when the listing ends.
-
-        Raises:
-            ModeAPIError: ``next_page`` leads past the ``page_limit``-th page.
-            ResponseParseError: ``next_page`` is not one Link with a string ``href``, or
-                not a valid URL.
-            ValueError: ``next_page`` is on another origin than the API's.
-        """
+        """The URL of the page after the one taken, ``None`` where the listing ends (errors
+        of ``relation_href`` and ``Origin.resolve``; ``ModeAPIError`` past the limit)."""
         href = relation_href(page, "next_page")
-        if href is None:
+        if href is None or (self.max_pages is not None and self.pages >= self.max_pages):
             return None
-        if self.max_pages is not None and self.pages >= self.max_pages:
-            return None
+        next_url = None if self._ending else self.origin.resolve(href, relation="next_page")
+        if next_url in self._fetched:
+            self._ending = "next_page leads to a page already fetched"
         if self._ending:
             LOGGER.info("listing ends at page %d (%s): %s", self.pages, self._url, self._ending)
-            return None
-        next_url = self.origin.resolve(href, relation="next_page")
-        if next_url in self._fetched:
-            LOGGER.info(
-                "listing ends at page %d (%s): next_page leads to a page already fetched",
-                self.pages,
-                self._url,
-            )
             return None
         if self.pages >= self.page_limit:
             raise ModeAPIError(
@@ -128,32 +91,9 @@ class PageWalk:
             )
         return next_url
 
-    def _is_new(self, run: QueryRun) -> bool:
-        token = run.token
-        if not isinstance(token, str):
-            return True
-        if token in self._given:
-            return False
-        self._given.add(token)
-        return True
-
-
-def _ending(page: QueryRunCollection, found: int, new: int) -> str | None:
-    """Why the listing ends at ``page`` despite its ``next_page`` link, if it does."""
-    if found == 0:
-        return "the page has no Query Runs"
-    if new == 0:
-        return "every Query Run of the page was given before"
-    number, total = _counter(page, "page"), _counter(page, "total_pages")
-    if number is not None and total is not None and number >= total:
-        return f"pagination says page {number} of {total}"
-    return None
-
 
 def _counter(page: QueryRunCollection, name: str) -> int | None:
-    """A ``pagination`` counter as a page number: a whole number from 1 (an integer, or a
-    string of at most 18 digits); anything else (``0``, negative, a float, a boolean, a
-    longer string) is ``None`` and ends nothing."""
+    """A ``pagination`` counter if it is a whole number from 1 (or its digits, 18 at most)."""
     pagination: Any = page.pagination
     if pagination is None or isinstance(pagination, Unset):
         return None
@@ -169,11 +109,8 @@ def _counter(page: QueryRunCollection, name: str) -> int | None:
 
 
 def query_runs_of(page: QueryRunCollection) -> list[QueryRun]:
-    """The Query Runs of a page: none when ``_embedded`` or its ``query_runs`` is absent.
-
-    An absent or ``null`` ``_embedded`` is a page without Query Runs (spec); a missing or
-    ``null`` ``query_runs`` too (a deviation, reported when the page was read).
-    """
+    """The Query Runs of a page: none when ``_embedded`` or its ``query_runs`` is absent or
+    ``null``."""
     embedded: Any = page.field_embedded
     if isinstance(embedded, QueryRunCollectionEmbedded) and isinstance(embedded.query_runs, list):
         return embedded.query_runs

@@ -8,18 +8,7 @@ import platform
 
 import httpx
 
-from ._version import __version__
-
-__all__ = [
-    "DEFAULT_BASE_URL",
-    "DEFAULT_MAX_BODY_BYTES",
-    "DEFAULT_TIMEOUT",
-    "ERROR_BODY_BYTES",
-    "check_body_limit",
-    "check_seconds",
-    "check_token",
-    "user_agent",
-]
+from . import __version__
 
 DEFAULT_BASE_URL = "https://app.mode.com/api"
 DEFAULT_TIMEOUT = 30.0
@@ -37,12 +26,8 @@ def user_agent() -> str:
 
 
 def check_text(name: str, value: str) -> str:
-    """``value`` if it is a ``str`` UTF-8 can encode; errors name ``name``, never the value.
-
-    Raises:
-        TypeError: not a ``str``.
-        ValueError: it holds a lone surrogate (``"\\udc80"``).
-    """
+    """``value`` if it is a ``str`` UTF-8 can encode (``TypeError``, ``ValueError`` for a
+    lone surrogate); errors name ``name``, never the value."""
     if not isinstance(value, str):
         raise TypeError(f"{name} must be a str, not {type(value).__name__}")
     try:
@@ -62,13 +47,18 @@ def check_token(name: str, value: str) -> str:
     return value
 
 
-def check_body_limit(value: int) -> int:
-    """``value`` if it is an ``int`` byte limit of at least 1 (``TypeError``, ``ValueError``)."""
+def check_count(name: str, value: int) -> int:
+    """``value`` if it is an ``int`` of at least 1 (``TypeError``, ``ValueError``)."""
     if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"max_body_bytes must be an int, not {type(value).__name__}")
+        raise TypeError(f"{name} must be an int, not {type(value).__name__}")
     if value < 1:
-        raise ValueError(f"max_body_bytes must be at least 1, not {value}")
+        raise ValueError(f"{name} must be at least 1, not {value}")
     return value
+
+
+def check_body_limit(value: int) -> int:
+    """``value`` if it is a usable ``max_body_bytes`` (see ``check_count``)."""
+    return check_count("max_body_bytes", value)
 
 
 def check_seconds(name: str, value: float) -> float:

@@ -172,9 +172,8 @@ def accept_group_options(command: click.Command) -> None:
 def _log_switch(verbose: bool) -> None:
     """``MODE_QUERY_RUNS_LOG`` in the command: its level (unless ``-v`` asks for more),
     through the command's own stderr handler (the switch's would repeat each line)."""
-    from ..logswitch import installed_handler
-
-    switched = installed_handler()
+    handlers = (h for h in LOGGER.handlers if h.get_name() == "MODE_QUERY_RUNS_LOG")
+    switched = next(handlers, None)
     if switched is None:
         return
     LOGGER.removeHandler(switched)

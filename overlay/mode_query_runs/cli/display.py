@@ -21,7 +21,7 @@ from typing import Any
 from mode_api_client.models import QueryRun
 from mode_api_client.types import Unset, WireNumber
 
-from ..waiting import error_summary as waiting_error_summary
+from ..states import ended_without_results as _ended_without_results
 from ..wire import format_timestamp, to_wire
 
 __all__ = [
@@ -30,10 +30,13 @@ __all__ = [
     "PrintableFormatter",
     "TableWriter",
     "counted",
+    "ended_without_results",
     "error_summary",
+    "error_text",
     "format_query_run",
     "format_table",
     "json_text",
+    "not_finished_line",
     "printable",
     "state_text",
 ]
@@ -233,14 +236,40 @@ state (``succeeded``), an ISO 8601 timestamp with milliseconds; so a page arrivi
 lines up with the first."""
 
 
+def error_text(run: QueryRun, limit: int = 60) -> str:
+    """``<error_code>: <first line of error_message, cut to limit characters + …>``; a
+    missing part left out (``""`` for neither). Mode's ``error_type`` is always
+    ``"generic"``: these two say why."""
+    code, message = _field(run, "error_code"), _field(run, "error_message")
+    parts = [str(code)] if code is not None and not isinstance(code, Unset) else []
+    if isinstance(message, str) and message.strip():
+        first = message.strip().splitlines()[0]
+        parts.append(first if len(first) <= limit else first[:limit] + "…")
+    return ": ".join(parts)
+
+
+def ended_without_results(run: QueryRun) -> bool:
+    """Whether the run is final without results (``failed``, ``cancelled``)."""
+    return run.state in _ended_without_results()
+
+
+def not_finished_line(run: QueryRun) -> str:
+    """One line on a run that ended without results, naming it, its state and error:
+    ``Query Run 6c3d9e2f1a7b (Churn by plan) ended failed: 42P01: relation ... does not
+    exist``, or ``... ended cancelled, without results`` when it carries no error."""
+    name = _field(run, "query_name")
+    named = f" ({name})" if isinstance(name, str) and name else ""
+    error = error_text(run)
+    end = f": {error}" if error else ", without results"
+    return f"Query Run {run.token}{named} ended {run.state}{end}"
+
+
 def error_summary(run: QueryRun) -> str:
-    """The ``ERROR`` cell: ``<error_code>: <start of error_message>`` of a run whose state
-    is ``failed`` (see [error_summary][mode_query_runs.waiting.error_summary]: the first
-    line, cut to 60 characters with ``…``), else ``-`` (also for a failed run with
-    neither). Control characters are escaped (``printable``)."""
+    """The ``ERROR`` cell: ``error_text`` of a run whose state is ``failed``, else ``-``
+    (also for a failed run with neither). Control characters are escaped (``printable``)."""
     if _field(run, "state") != "failed":
         return "-"
-    return printable(waiting_error_summary(run)) or "-"
+    return printable(error_text(run)) or "-"
 
 
 def state_text(run: QueryRun) -> str:

@@ -12,13 +12,12 @@ import click
 from ..bulk import DEFAULT_CONCURRENCY, ReportRunQueryRuns
 from ..client import ModeClient
 from ..errors import ModeAPIError
-from ..mode_urls import looks_like_url
 from ..results import Progress
 from ..settings import check_token
 from ..wire import to_wire
 from .common import account_given, client_for, credentials, fail, reports_errors, write_out
 from .display import json_text
-from .targets import mode_url
+from .targets import looks_like_url, mode_url
 
 __all__ = ["Line", "list_many_command", "read_pairs"]
 

@@ -11,7 +11,6 @@ from click.core import ParameterSource
 from mode_api_client.models import QueryRun
 
 from ..results import Progress
-from ..waiting import ended_without_results, not_finished_line
 from ..wire import to_wire
 from .common import (
     cannot_write,
@@ -29,7 +28,9 @@ from .display import (
     JsonArrayWriter,
     JsonLinesWriter,
     TableWriter,
+    ended_without_results,
     format_query_run,
+    not_finished_line,
     printable,
     state_text,
 )

@@ -18,17 +18,22 @@ import re
 
 import click
 
-from ..mode_urls import ModeURL, looks_like_url, parse_mode_url
+from ..mode_urls import ModeURL, parse_mode_url
 from ..settings import check_token
 from .common import account_given
 
-__all__ = ["URL_ARGUMENT", "mode_url", "query_run_target", "report_run_target"]
+__all__ = ["URL_ARGUMENT", "looks_like_url", "mode_url", "query_run_target", "report_run_target"]
 
 URL_ARGUMENT = "'REPORT|URL'"
 """How usage errors name the argument that may be a URL."""
 _NOT_IN_URL = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
 """White space and control characters: none is part of a Mode URL (they are
 percent-encoded in one), so one of them starts text after the URL."""
+
+
+def looks_like_url(text: str) -> bool:
+    """Whether ``text`` is meant as a URL: it holds a ``/``, which no Mode token has."""
+    return "/" in text
 
 
 def mode_url(text: str) -> ModeURL:

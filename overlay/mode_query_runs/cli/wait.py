@@ -6,10 +6,9 @@ import sys
 
 import click
 
-from ..waiting import ended_without_results, not_finished_line
 from ..wire import to_wire
 from .common import client_for, dump_json, echo, reports_errors, wait_options
-from .display import format_table, printable
+from .display import ended_without_results, format_table, not_finished_line, printable
 from .targets import report_run_target
 
 __all__ = ["wait_command"]
