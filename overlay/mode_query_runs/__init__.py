@@ -1,18 +1,14 @@
-"""Python SDK for Mode Analytics' Query Runs API.
+"""Python SDK for Mode Analytics' Query Runs API: ``ModeClient`` lists and gets the Query
+Runs of a Report Run as typed models (generated from ``openapi/mode.yaml`` into
+``mode_api_client``) and follows HAL links; every failure is a ``ModeAPIError``.
 
-``ModeClient`` lists and gets the Query Runs of a Report Run as typed models (generated
-from ``openapi/mode.yaml`` into ``mode_api_client``) and follows HAL links; every failure
-is a ``ModeAPIError``.
-
-Each name is imported where it is defined when first used, so ``import mode_query_runs``
-alone loads neither httpx nor the generated models (the ``mode-query-runs`` command handles
-Ctrl-C from its first moments).
+Each name is imported where it is defined when first used: ``import mode_query_runs``
+alone loads neither httpx nor the generated models.
 """
 
 import importlib
 import logging
 import os
-import sys
 import warnings
 from typing import TYPE_CHECKING, Any
 
@@ -61,11 +57,9 @@ _MODULE_OF = {name: module for module, names in _NAMES.items() for name in names
 
 def __getattr__(name: str) -> Any:
     """Import a public name where it is defined, the first time it is used."""
-    module = _MODULE_OF.get(name)
-    if module is None:
+    if name not in _MODULE_OF:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
-    globals()[name] = value
+    value = globals()[name] = getattr(importlib.import_module(_MODULE_OF[name], __name__), name)
     return value
 
 
@@ -81,7 +75,7 @@ def _log_switch() -> None:
         warnings.warn(message, UserWarning, stacklevel=2)
     elif value:
         level = value.upper()
-        handler = logging.StreamHandler(sys.stderr)
+        handler = logging.StreamHandler()  # on sys.stderr
         handler.set_name("MODE_QUERY_RUNS_LOG")  # the command line replaces it by its own
         handler.setLevel(level)
         handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))

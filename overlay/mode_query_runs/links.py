@@ -28,19 +28,15 @@ class Target(NamedTuple):
 
 
 def relation_link(resource: Any, relation: str) -> Link | None:
-    """The one Link of a resource's ``relation``, or ``None`` when it has no such relation.
-
-    HAL lets a relation be a Link or an array of Links (the generated types say
-    ``Link | list[Link]``); an array of one Link is that Link.
+    """The one Link of a resource's ``relation`` (HAL's ``Link | list[Link]``: an array of
+    one Link is that Link), or ``None`` when it has no such relation.
 
     Args:
-        resource: A generated model with ``field_links`` (``QueryRun``,
-            ``QueryRunCollection``).
+        resource: A generated model with ``field_links`` (``QueryRun``, ``QueryRunCollection``).
         relation: The relation name (``"self"``, ``"next_page"``, ``"result"``, ...).
 
     Raises:
-        ResponseParseError: the relation is there but is not one Link with a string
-            ``href`` (an array of several Links, a value of another type).
+        ResponseParseError: the relation is there but is not one Link with a string ``href``.
     """
     links = getattr(resource, "field_links", None)
     if links is None or isinstance(links, Unset):
@@ -73,20 +69,14 @@ def relation_href(resource: Any, relation: str) -> str | None:
 
 
 def expand_link(link: Link | list[Link] | str, variables: Variables | None = None) -> str:
-    """The href of a link, its URI template expanded (RFC 6570) when it is templated.
-
-    A HAL Link with ``"templated": true`` has a URI template as its ``href``
-    (``/api/acme/reports/r1/queries/q1/runs{?page,per_page}``); variables left out are
-    dropped with their expression (``{?page,per_page}`` with ``{"page": 2}`` gives
-    ``?page=2``). Expansion is done by the ``uritemplate`` library.
+    """The href to request for a link: a Link with ``"templated": true`` has an RFC 6570
+    URI template as its ``href``, expanded by ``uritemplate``; variables left out drop
+    their expression (``.../runs{?page,per_page}`` with ``{"page": 2}``: ``.../runs?page=2``).
 
     Args:
         link: A ``Link`` model, a relation's array of one Link, or an ``href`` (never a
             template: only a Link can say it is one).
         variables: Values for the template's variables; ``None`` for none.
-
-    Returns:
-        The href to request, e.g. ``/api/acme/reports/r1/queries/q1/runs?page=2``.
 
     Raises:
         ValueError: ``variables`` are given for a link that is not templated, or name a
@@ -136,16 +126,9 @@ def follow_target(
 
 
 def web_links(resource: Any) -> dict[str, str]:
-    """The ``*_web`` relations of a resource: relation name to browser URL.
-
-    Args:
-        resource: A generated model with ``field_links`` (``QueryRun``) or a decoded HAL
-            dict with ``_links``.
-
-    Returns:
-        e.g. ``{"result_web": "https://app.mode.com/acme/reports/.../results", ...}``;
-        these are for people and are never fetched by the client.
-    """
+    """The ``*_web`` relations of a resource (a generated model such as ``QueryRun``, or a
+    decoded HAL dict): relation name to browser URL, for people (the client never fetches
+    them), e.g. ``{"result_web": "https://app.mode.com/acme/reports/.../results"}``."""
     raw = (resource if isinstance(resource, dict) else to_wire(resource)).get("_links")
     links = raw.items() if isinstance(raw, dict) else ()
     return {

@@ -56,19 +56,14 @@ def _refuse(url: str, reason: str) -> ValueError:
 
 
 def parse_mode_url(url: str) -> ModeURL:
-    """The account and tokens of a Mode web app (or API) URL of a Report Run or Query Run.
-
-    Shapes read (Mode's ``report_run_web`` and ``result_web`` links, and the API's
-    ``self`` hrefs under ``/api``):
-
-    - ``https://app.mode.com/ACCOUNT/reports/REPORT/runs/RUN``: a Report Run;
-    - ``.../runs/RUN/query_runs/QUERY_RUN`` and ``.../query_runs/QUERY_RUN/results``: a
-      Query Run;
-    - the same paths under ``/api`` (``https://app.mode.com/api/ACCOUNT/reports/...``).
-
-    The host is ``app.mode.com`` or ``modeanalytics.com`` (``www.``, ``app.``), in any
-    case; the scheme ``https``, ``http`` or none. Surrounding whitespace, a trailing
-    ``/``, a query and a fragment are ignored; segments are percent-decoded.
+    """The account and tokens of a Mode web app (or API) URL of a Report Run or Query Run:
+    ``https://app.mode.com/ACCOUNT/reports/REPORT/runs/RUN`` (a Report Run, as Mode's
+    ``report_run_web``), followed by ``/query_runs/QUERY_RUN`` or by
+    ``/query_runs/QUERY_RUN/results`` (a Query Run, as ``result_web``), or the same path
+    under ``/api`` (the API's ``self`` hrefs). The host is ``app.mode.com`` or
+    ``modeanalytics.com`` (``www.``, ``app.``), in any case; the scheme ``https``, ``http``
+    or none. Surrounding whitespace, a trailing ``/``, a query and a fragment are ignored;
+    segments are percent-decoded.
 
     Returns:
         A [ModeURL][mode_query_runs.ModeURL] (``query_run`` ``None`` for a Report Run).
