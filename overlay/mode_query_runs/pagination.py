@@ -103,9 +103,7 @@ def _counter(page: QueryRunCollection, name: str) -> int | None:
     if isinstance(value, str):
         text = value.strip()
         value = int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
-        return value
-    return None
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 1 else None
 
 
 def query_runs_of(page: QueryRunCollection) -> list[QueryRun]:

@@ -1,5 +1,4 @@
-"""Checks of a client's settings (failing in the constructor, naming the setting) and
-their defaults."""
+"""A client's settings: their defaults, and checks that name the setting that fails."""
 
 from __future__ import annotations
 
@@ -13,8 +12,7 @@ from . import __version__
 DEFAULT_BASE_URL = "https://app.mode.com/api"
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024
-"""The largest JSON API body read by default, in bytes (a page of 1,000 Query Runs is
-about 1.3 MB); result downloads are streamed and unlimited."""
+"""The largest JSON API body read by default, in bytes (a page of 1,000 runs: ~1.3 MB)."""
 ERROR_BODY_BYTES = 64 * 1024
 """How much of an error body (status 400 and above) is read, in bytes."""
 
