@@ -13,16 +13,9 @@ from .errors import APITimeoutError, Redactor
 from .settings import check_seconds
 from .states import final_states
 
-TERMINAL_STATES: frozenset[str]
+TERMINAL_STATES = final_states()
 """The final states of a Query Run, the spec's ``x-final-states`` (``succeeded``,
 ``failed``, ``cancelled``, ``completed``); any other state is waited on."""
-
-
-def __getattr__(name: str) -> frozenset[str]:
-    """``TERMINAL_STATES``, read from the spec when first asked for."""
-    if name == "TERMINAL_STATES":
-        return final_states()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def is_finished(query_run: QueryRun) -> bool:
