@@ -273,8 +273,13 @@ def timed(kind: str, answers: list[Answer], **options: Any) -> tuple[Any, int, f
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("status", [429, 503])
 def test_retry_after_zero_and_unreadable_ones(kind: str, status: int) -> None:
-    slow = RetryPolicy(backoff_initial=0.25, jitter=0.0)
-    for value, least, most in [("0", 0, 0.2), ("1.5", 0.25, 1), ("soon", 0.25, 1), ("-3", 0.25, 1)]:
+    slow = RetryPolicy(backoff_initial=0.4, jitter=0.0)
+    for value, least, most in [
+        ("0", 0, 0.35),
+        ("1.5", 0.4, 1.2),
+        ("soon", 0.4, 1.2),
+        ("-3", 0.4, 1.2),
+    ]:
         busy = reply(status, b"{}", {"Retry-After": value})
         found, seen, took = timed(kind, [busy, reply()], max_retries=1, retry_policy=slow)
         assert (found.token, seen) == ("q1", 2), value
