@@ -1,14 +1,8 @@
 """One connection pool per client, and the httpx transport that applies every rule to
-every request, sync and async alike (the generated operations, followed links and result
-downloads all go through ``Session.http``).
-
-Per request the transport keeps the pace (``pace``), retries a GET that got 429, 502, 503,
-504 or no response (``retries``), sends it through the pool, reads a JSON body within
-``max_body_bytes`` and an error's or redirect's within what an error shows (``bodies``),
-holds the exchange to the request's overall deadline (async: ``anyio.fail_after``; sync:
-``deadline`` bounds each socket operation of the SDK's own pool, a body read through
-another pool is checked chunk by chunk), and raises the SDK's typed errors with the
-credentials hidden (``responses``). Above it httpx adds Basic auth and the headers.
+every request, sync and async alike (everything goes through ``Session.http``): the pace
+(``pace``), retries (``retries``), the body limits (``bodies``), the exchange's overall
+deadline (async: ``anyio.fail_after``; sync: ``deadline`` for the SDK's own pool, else
+checked chunk by chunk) and the typed errors (``responses``). httpx adds auth and headers.
 """
 
 from __future__ import annotations
@@ -25,7 +19,7 @@ import anyio
 import httpx
 import tenacity
 
-from .bodies import BodyLimits, BodyRead
+from .bodies import BodyRead
 from .deadline import DeadlineTransport, bound, unbound
 from .decoding import ACCEPT_ENCODING
 from .errors import (
@@ -41,7 +35,13 @@ from .pace import Pace, apaced, paced
 from .reader import Notes, SpecReader
 from .responses import HTTPX_ERRORS, TIMEOUT, ResponseChecks
 from .retries import RetryPolicy
-from .settings import DEFAULT_MAX_BODY_BYTES, check_seconds, check_text, user_agent
+from .settings import (
+    DEFAULT_MAX_BODY_BYTES,
+    check_body_limit,
+    check_seconds,
+    check_text,
+    user_agent,
+)
 from .spec import MEDIA_TYPE
 
 __all__ = ["AsyncModeTransport", "ModeTransport", "Session"]
@@ -105,8 +105,8 @@ class Session:
         self.origin = Origin(base_url, credential_forms(token, secret))
         self.redactor = self.origin.redactor
         self.timeout = check_seconds("timeout", timeout)
-        self.checks = ResponseChecks(self.origin, self.timeout)
-        self.bodies = BodyLimits(max_body_bytes, self.origin)
+        self.checks = ResponseChecks(self.origin)
+        self.max_body_bytes = check_body_limit(max_body_bytes)
         self.reader = SpecReader(strict=strict)
         self.pace = pace or Pace(None, policy=retry_policy)
         self.auth = httpx.BasicAuth(token, secret)
@@ -202,9 +202,8 @@ class _Transport:
         self, request: httpx.Request, run_paced: Any, retrying: Any, replay: Any
     ) -> Generator[Callable[[], Any], None, None]:
         """The tries of one request, sans I/O: each transport runs (awaits) what this
-        yields and throws back in what that raised. A first paced try runs alone; one
-        that failed as a retry needs is handed to tenacity's loop (``retrying``), which
-        counts it as its first attempt (``replay``). A request the pace refused is named."""
+        yields and throws back in what that raised. A first try that failed as a retry
+        needs is replayed as the first attempt of tenacity's loop (``retrying``)."""
         request.extensions.setdefault(TIMEOUT, self.timeout)
         started = time.monotonic()
         deadline = self.session.pace.clock() + self.retry_policy.total_timeout
@@ -259,13 +258,15 @@ class _Transport:
         return error
 
     def _body_read(self, response: httpx.Response) -> BodyRead | None:
-        """A read of the body within its limits, or ``None`` for a result's content
-        (streamed by the caller; the response is inspected now)."""
+        """A read of the body, or ``None`` for a result's content (the caller streams it;
+        the response is inspected now)."""
         session = self.session
-        if not session.bodies.wants_body(response):
+        if not BodyRead.wanted(response):
             session.checks.inspect(response)
             return None
-        return BodyRead(session.bodies, session.checks.check_deadline, response)
+        return BodyRead(
+            response, session.max_body_bytes, session.origin, session.checks.check_deadline
+        )
 
     def _finish(self, read: BodyRead, response: httpx.Response) -> httpx.Response:
         response = read.into(response)
