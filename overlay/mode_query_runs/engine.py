@@ -20,7 +20,7 @@ import httpx
 import tenacity
 
 from .bodies import BodyRead
-from .deadline import DeadlineTransport, bound, unbound
+from .deadline import DeadlineTransport, bounded
 from .decoding import ACCEPT_ENCODING
 from .errors import (
     APITimeoutError,
@@ -50,7 +50,10 @@ __all__ = ["AsyncModeTransport", "ModeTransport", "Session"]
 _ENVIRONMENT = ("ALL_PROXY", "HTTPS_PROXY", "HTTP_PROXY", "SSL_CERT_FILE", "SSL_CERT_DIR")
 
 
-def _own_pool(kind: type[httpx.Client] | type[httpx.AsyncClient], origin: Origin) -> Any:
+_Pool = httpx.Client | httpx.AsyncClient | httpx.BaseTransport | httpx.AsyncBaseTransport
+
+
+def _own_pool(kind: type[httpx.Client] | type[httpx.AsyncClient], origin: Origin) -> _Pool:
     """A transport, or with the environment's proxies an httpx client (``ModeAPIError``
     if httpx cannot make one with the environment's proxies or certificates)."""
     try:
@@ -158,24 +161,6 @@ class Session:
         if self.owns_pool and isinstance(self.pool, (httpx.AsyncClient, httpx.AsyncBaseTransport)):
             await self.pool.aclose()
 
-    def send(self, request: httpx.Request) -> httpx.Response:
-        """Send ``request`` through a blocking pool, its body left to stream."""
-        if isinstance(self.pool, httpx.BaseTransport):
-            response = self.pool.handle_request(request)
-            response.request = request
-            return response
-        assert isinstance(self.pool, httpx.Client)
-        return self.pool.send(request, stream=True, auth=None, follow_redirects=False)
-
-    async def asend(self, request: httpx.Request) -> httpx.Response:
-        """Send ``request`` through an async pool, its body left to stream."""
-        if isinstance(self.pool, httpx.AsyncBaseTransport):
-            response = await self.pool.handle_async_request(request)
-            response.request = request
-            return response
-        assert isinstance(self.pool, httpx.AsyncClient)
-        return await self.pool.send(request, stream=True, auth=None, follow_redirects=False)
-
     def read(self, response: httpx.Response, notes: Notes | None = None) -> Any:
         """A read 2xx body: the spec's model for a spec operation, else JSON
         (``ResponseParseError`` if it cannot be read)."""
@@ -275,7 +260,7 @@ class _Transport:
 
 
 class ModeTransport(_Transport, httpx.BaseTransport):
-    """The rules over a blocking pool (``Session.pool``, an ``httpx.Client``)."""
+    """The rules over a blocking pool (``Session.pool``)."""
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         steps = self._tries(request, paced, tenacity.Retrying, _replay)
@@ -287,36 +272,39 @@ class ModeTransport(_Transport, httpx.BaseTransport):
                 step = steps.throw(exc)
 
     def _attempt(self, request: httpx.Request) -> httpx.Response:
-        """One try: the exchange, bounded by the request's deadline, its body read."""
-        checks = self.session.checks
+        """One try: the exchange, its own pool's socket operations bounded by the
+        request's deadline, its body read."""
+        pool, checks = self.session.pool, self.session.checks
         checks.on_request(request)
-        token = bound(checks.seconds_left(request))
         try:
-            response = self.session.send(request)
-            stream = response.stream
-            assert isinstance(stream, httpx.SyncByteStream)
-            streamed = False
-            try:
-                if (read := self._body_read(response)) is None:
-                    streamed = True  # a result's content, streamed by the caller
-                    return response
-                for raw in () if read.done else stream:
-                    if read.take(raw):
-                        break
+            with bounded(checks.seconds_left(request)):
+                if isinstance(pool, httpx.BaseTransport):
+                    response = pool.handle_request(request)
+                    response.request = request
                 else:
-                    read.finish()
-            finally:
-                if not streamed:
+                    assert isinstance(pool, httpx.Client)
+                    response = pool.send(request, stream=True, auth=None, follow_redirects=False)
+                stream = response.stream
+                assert isinstance(stream, httpx.SyncByteStream)
+                try:
+                    if (read := self._body_read(response)) is None:
+                        return response  # a result's content, streamed by the caller
+                    for raw in () if read.done else stream:
+                        if read.take(raw):
+                            break
+                    else:
+                        read.finish()
+                except BaseException:
                     stream.close()
+                    raise
+                stream.close()
         except HTTPX_ERRORS as exc:
             raise self._failure(request, exc) from None
-        finally:
-            unbound(token)
         return self._finish(read, response)
 
 
 class AsyncModeTransport(_Transport, httpx.AsyncBaseTransport):
-    """The rules over an async pool (``Session.pool``, an ``httpx.AsyncClient``)."""
+    """The rules over an async pool (``Session.pool``)."""
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         steps = self._tries(request, apaced, tenacity.AsyncRetrying, _areplay)
@@ -330,17 +318,25 @@ class AsyncModeTransport(_Transport, httpx.AsyncBaseTransport):
     async def _attempt(self, request: httpx.Request) -> httpx.Response:
         """One try: the whole exchange (interim answers and a trickled head included)
         within the request's deadline, its body read."""
-        checks = self.session.checks
+        pool, checks = self.session.pool, self.session.checks
         checks.on_request(request)
         left = checks.seconds_left(request)
         try:
             with anyio.fail_after(None if left is None else max(left, 0.0)):
-                response = await self.session.asend(request)
+                if isinstance(pool, httpx.AsyncBaseTransport):
+                    response = await pool.handle_async_request(request)
+                    response.request = request
+                else:
+                    assert isinstance(pool, httpx.AsyncClient)
+                    response = await pool.send(
+                        request, stream=True, auth=None, follow_redirects=False
+                    )
                 stream = response.stream
                 assert isinstance(stream, httpx.AsyncByteStream)
                 try:
-                    read = self._body_read(response)
-                    if read is not None and not read.done:
+                    if (read := self._body_read(response)) is None:
+                        return response  # a result's content, streamed by the caller
+                    if not read.done:
                         async for raw in stream:
                             if read.take(raw):
                                 break
@@ -349,8 +345,6 @@ class AsyncModeTransport(_Transport, httpx.AsyncBaseTransport):
                 except BaseException:
                     await stream.aclose()
                     raise
-                if read is None:
-                    return response  # a result's content, streamed by the caller
                 await stream.aclose()
         except TimeoutError:
             raise checks.deadline_error(request) from None
