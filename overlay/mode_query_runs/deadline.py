@@ -20,9 +20,9 @@ _DEADLINE: ContextVar[float | None] = ContextVar("mode_query_runs.deadline", def
 
 
 @contextlib.contextmanager
-def bounded(seconds: float | None) -> Iterator[None]:
-    """Hold this thread's socket operations to ``seconds`` from now (``None``: unbounded)."""
-    token = _DEADLINE.set(None if seconds is None else time.monotonic() + max(seconds, 0.0))
+def bounded(seconds: float) -> Iterator[None]:
+    """Hold this thread's socket operations to ``seconds`` from now."""
+    token = _DEADLINE.set(time.monotonic() + max(seconds, 0.0))
     try:
         yield
     finally:

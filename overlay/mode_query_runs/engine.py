@@ -223,10 +223,8 @@ class _Transport:
                 url=origin.shown_url(request.url),
                 redactor=origin.redactor,
             )
-        if isinstance(error, APITimeoutError):
-            left = checks.seconds_left(request)
-            if left is not None and left <= 0:
-                return checks.deadline_error(request)
+        if isinstance(error, APITimeoutError) and checks.seconds_left(request) <= 0:
+            return checks.deadline_error(request)
         return error
 
     def _named(self, refused: RateLimitError, request: httpx.Request) -> RateLimitError:
@@ -320,9 +318,8 @@ class AsyncModeTransport(_Transport, httpx.AsyncBaseTransport):
         within the request's deadline, its body read."""
         pool, checks = self.session.pool, self.session.checks
         checks.on_request(request)
-        left = checks.seconds_left(request)
         try:
-            with anyio.fail_after(None if left is None else max(left, 0.0)):
+            with anyio.fail_after(max(checks.seconds_left(request), 0.0)):
                 if isinstance(pool, httpx.AsyncBaseTransport):
                     response = await pool.handle_async_request(request)
                     response.request = request

@@ -37,14 +37,10 @@ class ResponseChecks:
     def __init__(self, origin: Origin) -> None:
         self.origin = origin
 
-    def seconds_left(self, request: httpx.Request) -> float | None:
-        """Seconds (may be negative) before ``request``'s overall deadline, or ``None``."""
-        started = request.extensions.get(_STARTED)
-        timeout = request.extensions.get(TIMEOUT)
-        if timeout is None or not isinstance(started, float):
-            return None
-        left: float = timeout - (time.perf_counter() - started)
-        return left
+    def seconds_left(self, request: httpx.Request) -> float:
+        """Seconds (may be negative) before ``request``'s overall deadline."""
+        spent = time.perf_counter() - request.extensions[_STARTED]
+        return float(request.extensions[TIMEOUT] - spent)
 
     def deadline_error(self, request: httpx.Request) -> APITimeoutError:
         """The error for a request whose overall deadline has passed."""
@@ -57,8 +53,7 @@ class ResponseChecks:
 
     def check_deadline(self, response: httpx.Response) -> None:
         """Raise ``APITimeoutError`` once the request's overall deadline has passed."""
-        left = self.seconds_left(response.request)
-        if left is not None and left < 0:
+        if self.seconds_left(response.request) < 0:
             raise self.deadline_error(response.request)
 
     @contextlib.contextmanager
