@@ -59,7 +59,7 @@ def _own_pool(kind: type[httpx.Client] | type[httpx.AsyncClient], origin: Origin
     try:
         if not [scheme for scheme in urllib.request.getproxies() if scheme != "no"]:
             return DeadlineTransport() if kind is httpx.Client else httpx.AsyncHTTPTransport()
-        pool = kind(follow_redirects=False, cookies=_no_cookies())
+        return kind(follow_redirects=False, cookies=_no_cookies())
     except (ImportError, ValueError, OSError, httpx.InvalidURL) as exc:
         named = [
             name for name in _ENVIRONMENT if os.environ.get(name) or os.environ.get(name.lower())
@@ -70,7 +70,6 @@ def _own_pool(kind: type[httpx.Client] | type[httpx.AsyncClient], origin: Origin
             f" {str(exc) or type(exc).__name__}",
             redactor=origin.redactor,
         ) from None
-    return pool
 
 
 def _no_cookies() -> CookieJar:
@@ -113,11 +112,8 @@ class Session:
         self.reader = SpecReader(strict=strict)
         self.pace = pace or Pace(None, policy=retry_policy)
         self.auth = httpx.BasicAuth(token, secret)
-        self.headers = {
-            "Accept": MEDIA_TYPE,
-            "Accept-Encoding": ACCEPT_ENCODING,
-            "User-Agent": user_agent(),
-        }
+        self.headers = {"Accept": MEDIA_TYPE, "Accept-Encoding": ACCEPT_ENCODING}
+        self.headers["User-Agent"] = user_agent()
         self.owns_pool = http is None
         self.pool = _own_pool(kind, self.origin) if http is None else http
         self._closed = False

@@ -10,12 +10,7 @@ from collections.abc import Iterator
 
 import httpx
 
-from .errors import (
-    APITimeoutError,
-    ModeAPIError,
-    error_for_response,
-    error_for_transport,
-)
+from .errors import APITimeoutError, ModeAPIError, error_for_response, error_for_transport
 from .origin import Origin
 
 __all__ = ["FOLLOWS_REDIRECTS", "HTTPX_ERRORS", "LOGGER", "TIMEOUT", "ResponseChecks"]
