@@ -51,7 +51,6 @@ class BodyRead:
         """The body was read (and decoded) before the session saw it (``MockTransport``)."""
         self._chunks = [response.content] if self.done else []
         self._read = 0
-        self._decoding = Decoding(None)
         with self._refused():
             self._decoding = Decoding(None if self.done else self._coding)
 
