@@ -1,32 +1,32 @@
 """The SDK's own blocking pool (without proxies), whose every connect, write and read
-ends at the deadline of the exchange it serves (``bound`` to ``unbound``), so a head
+ends at the deadline of the exchange it serves (``bounded``), so a head
 trickled byte by byte or endless ``1xx`` answers cannot hold a request past it: httpcore's
 network backend gives each socket operation what is left."""
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Iterable, Iterator
-from contextvars import ContextVar, Token
+from contextvars import ContextVar
 from typing import Any, NoReturn
 
 import httpcore
 import httpx
 
-__all__ = ["DeadlineTransport", "bound", "unbound"]
+__all__ = ["DeadlineTransport", "bounded"]
 
 _DEADLINE: ContextVar[float | None] = ContextVar("mode_query_runs.deadline", default=None)
-"""``time.monotonic()`` at which the current exchange must be over, or ``None``."""
 
 
-def bound(seconds: float | None) -> Token[float | None]:
-    """Hold this thread's socket operations to ``seconds`` from now (``None``: unbounded)."""
-    return _DEADLINE.set(None if seconds is None else time.monotonic() + max(seconds, 0.0))
-
-
-def unbound(token: Token[float | None]) -> None:
-    """End the bound ``bound`` set (``token`` is what it returned)."""
-    _DEADLINE.reset(token)
+@contextlib.contextmanager
+def bounded(seconds: float) -> Iterator[None]:
+    """Hold this thread's socket operations to ``seconds`` from now."""
+    token = _DEADLINE.set(time.monotonic() + max(seconds, 0.0))
+    try:
+        yield
+    finally:
+        _DEADLINE.reset(token)
 
 
 def _within(timeout: float | None, timed_out: type[httpcore.TimeoutException]) -> float | None:
@@ -63,10 +63,7 @@ class _Stream(httpcore.NetworkStream):
         return self._stream.get_extra_info(info)
 
 
-class _Backend(httpcore.NetworkBackend):
-    def __init__(self) -> None:
-        self._backend = httpcore.SyncBackend()
-
+class _Backend(httpcore.SyncBackend):
     def connect_tcp(
         self,
         host: str,
@@ -76,10 +73,7 @@ class _Backend(httpcore.NetworkBackend):
         socket_options: Iterable[Any] | None = None,
     ) -> _Stream:
         left = _within(timeout, httpcore.ConnectTimeout)
-        return _Stream(self._backend.connect_tcp(host, port, left, local_address, socket_options))
-
-    def sleep(self, seconds: float) -> None:
-        self._backend.sleep(seconds)
+        return _Stream(super().connect_tcp(host, port, left, local_address, socket_options))
 
 
 def _raise_as_httpx(exc: Exception) -> NoReturn:
@@ -101,12 +95,10 @@ class _Body(httpx.SyncByteStream):
             _raise_as_httpx(exc)
 
     def close(self) -> None:
-        close = getattr(self._stream, "close", None)
-        if close is not None:
-            try:
-                close()
-            except Exception as exc:
-                _raise_as_httpx(exc)
+        try:
+            getattr(self._stream, "close", lambda: None)()
+        except Exception as exc:
+            _raise_as_httpx(exc)
 
 
 class DeadlineTransport(httpx.BaseTransport):

@@ -1,7 +1,6 @@
 """Decoding a body's ``Content-Encoding`` (``gzip``, ``deflate``, chained) in pieces of at
 most ``CHUNK_BYTES``: httpx decodes each chunk whole, and a few kilobytes of gzip can
-decode to gigabytes, whatever limit the reader then applies.
-"""
+decode to gigabytes."""
 
 from __future__ import annotations
 
@@ -28,15 +27,14 @@ def _format(coding: str, head: bytes) -> int:
 
 
 class _Stage:
-    """One coding's decoder: one or more streams (gzip members), each ending, then
-    nothing but (after gzip) zero padding."""
+    """One coding's decoder: streams (gzip members) in turn, then (after gzip) zeros."""
 
     def __init__(self, coding: str) -> None:
         self.coding = coding
         self._decoder: Any = None  # the stream under way; made from its first two bytes
         self._head = b""
         self._streams = 0  # streams ended
-        self._padded = False  # zeros after the last gzip member
+        self._padded = False
 
     def feed(self, data: bytes) -> Iterator[bytes]:
         while True:
@@ -61,8 +59,8 @@ class _Stage:
                 return  # all taken, nothing held back (a full piece: zlib may hold more)
 
     def _after_streams(self, data: bytes) -> bytes:
-        """``data`` where a stream may start; after a gzip member zeros are padding (as
-        ``gzip.decompress`` reads them) that ends the body."""
+        """``data`` where a stream may start; zeros after a gzip member end the body (as
+        ``gzip.decompress`` reads them)."""
         if self._streams and self.coding == "gzip" and (self._padded or data[:1] == b"\0"):
             self._padded = True
             if data.strip(b"\0"):
@@ -71,7 +69,6 @@ class _Stage:
         return data
 
     def end(self) -> None:
-        """Raise ``UnsupportedEncoding`` unless the body ended where a stream did."""
         if self._decoder is not None or (self._head and not self._streams):
             raise self._invalid("the body ends before its coded stream does")
         if self._head:
@@ -103,8 +100,7 @@ class Decoding:
         return self._through(0, data)
 
     def close(self) -> Iterator[bytes]:
-        """The last decoded piece, once the raw body has ended (``UnsupportedEncoding``
-        if a stream was cut short)."""
+        """The last piece, at the body's end (``UnsupportedEncoding`` for a cut stream)."""
         for stage in self._stages:
             stage.end()
         if self._held:

@@ -1,14 +1,8 @@
 """One connection pool per client, and the httpx transport that applies every rule to
-every request, sync and async alike (the generated operations, followed links and result
-downloads all go through ``Session.http``).
-
-Per request the transport keeps the pace (``pace``), retries a GET that got 429, 502, 503,
-504 or no response (``retries``), sends it through the pool, reads a JSON body within
-``max_body_bytes`` and an error's or redirect's within what an error shows (``bodies``),
-holds the exchange to the request's overall deadline (async: ``anyio.fail_after``; sync:
-``deadline`` bounds each socket operation of the SDK's own pool, a body read through
-another pool is checked chunk by chunk), and raises the SDK's typed errors with the
-credentials hidden (``responses``). Above it httpx adds Basic auth and the headers.
+every request, sync and async alike (everything goes through ``Session.http``): the pace
+(``pace``), retries (``retries``), the body limits (``bodies``), the exchange's overall
+deadline (async: ``anyio.fail_after``; sync: ``deadline`` for the SDK's own pool, else
+checked chunk by chunk) and the typed errors (``responses``). httpx adds auth and headers.
 """
 
 from __future__ import annotations
@@ -25,8 +19,8 @@ import anyio
 import httpx
 import tenacity
 
-from .bodies import BodyLimits, BodyRead
-from .deadline import DeadlineTransport, bound, unbound
+from .bodies import BodyRead
+from .deadline import DeadlineTransport, bounded
 from .decoding import ACCEPT_ENCODING
 from .errors import (
     APITimeoutError,
@@ -41,7 +35,13 @@ from .pace import Pace, apaced, paced
 from .reader import Notes, SpecReader
 from .responses import HTTPX_ERRORS, TIMEOUT, ResponseChecks
 from .retries import RetryPolicy
-from .settings import DEFAULT_MAX_BODY_BYTES, check_seconds, check_text, user_agent
+from .settings import (
+    DEFAULT_MAX_BODY_BYTES,
+    check_body_limit,
+    check_seconds,
+    check_text,
+    user_agent,
+)
 from .spec import MEDIA_TYPE
 
 __all__ = ["AsyncModeTransport", "ModeTransport", "Session"]
@@ -50,13 +50,16 @@ __all__ = ["AsyncModeTransport", "ModeTransport", "Session"]
 _ENVIRONMENT = ("ALL_PROXY", "HTTPS_PROXY", "HTTP_PROXY", "SSL_CERT_FILE", "SSL_CERT_DIR")
 
 
-def _own_pool(kind: type[httpx.Client] | type[httpx.AsyncClient], origin: Origin) -> Any:
+_Pool = httpx.Client | httpx.AsyncClient | httpx.BaseTransport | httpx.AsyncBaseTransport
+
+
+def _own_pool(kind: type[httpx.Client] | type[httpx.AsyncClient], origin: Origin) -> _Pool:
     """A transport, or with the environment's proxies an httpx client (``ModeAPIError``
     if httpx cannot make one with the environment's proxies or certificates)."""
     try:
         if not [scheme for scheme in urllib.request.getproxies() if scheme != "no"]:
             return DeadlineTransport() if kind is httpx.Client else httpx.AsyncHTTPTransport()
-        pool = kind(follow_redirects=False, cookies=_no_cookies())
+        return kind(follow_redirects=False, cookies=_no_cookies())
     except (ImportError, ValueError, OSError, httpx.InvalidURL) as exc:
         named = [
             name for name in _ENVIRONMENT if os.environ.get(name) or os.environ.get(name.lower())
@@ -67,7 +70,6 @@ def _own_pool(kind: type[httpx.Client] | type[httpx.AsyncClient], origin: Origin
             f" {str(exc) or type(exc).__name__}",
             redactor=origin.redactor,
         ) from None
-    return pool
 
 
 def _no_cookies() -> CookieJar:
@@ -105,16 +107,13 @@ class Session:
         self.origin = Origin(base_url, credential_forms(token, secret))
         self.redactor = self.origin.redactor
         self.timeout = check_seconds("timeout", timeout)
-        self.checks = ResponseChecks(self.origin, self.timeout)
-        self.bodies = BodyLimits(max_body_bytes, self.origin)
+        self.checks = ResponseChecks(self.origin)
+        self.max_body_bytes = check_body_limit(max_body_bytes)
         self.reader = SpecReader(strict=strict)
         self.pace = pace or Pace(None, policy=retry_policy)
         self.auth = httpx.BasicAuth(token, secret)
-        self.headers = {
-            "Accept": MEDIA_TYPE,
-            "Accept-Encoding": ACCEPT_ENCODING,
-            "User-Agent": user_agent(),
-        }
+        self.headers = {"Accept": MEDIA_TYPE, "Accept-Encoding": ACCEPT_ENCODING}
+        self.headers["User-Agent"] = user_agent()
         self.owns_pool = http is None
         self.pool = _own_pool(kind, self.origin) if http is None else http
         self._closed = False
@@ -158,24 +157,6 @@ class Session:
         if self.owns_pool and isinstance(self.pool, (httpx.AsyncClient, httpx.AsyncBaseTransport)):
             await self.pool.aclose()
 
-    def send(self, request: httpx.Request) -> httpx.Response:
-        """Send ``request`` through a blocking pool, its body left to stream."""
-        if isinstance(self.pool, httpx.BaseTransport):
-            response = self.pool.handle_request(request)
-            response.request = request
-            return response
-        assert isinstance(self.pool, httpx.Client)
-        return self.pool.send(request, stream=True, auth=None, follow_redirects=False)
-
-    async def asend(self, request: httpx.Request) -> httpx.Response:
-        """Send ``request`` through an async pool, its body left to stream."""
-        if isinstance(self.pool, httpx.AsyncBaseTransport):
-            response = await self.pool.handle_async_request(request)
-            response.request = request
-            return response
-        assert isinstance(self.pool, httpx.AsyncClient)
-        return await self.pool.send(request, stream=True, auth=None, follow_redirects=False)
-
     def read(self, response: httpx.Response, notes: Notes | None = None) -> Any:
         """A read 2xx body: the spec's model for a spec operation, else JSON
         (``ResponseParseError`` if it cannot be read)."""
@@ -202,9 +183,8 @@ class _Transport:
         self, request: httpx.Request, run_paced: Any, retrying: Any, replay: Any
     ) -> Generator[Callable[[], Any], None, None]:
         """The tries of one request, sans I/O: each transport runs (awaits) what this
-        yields and throws back in what that raised. A first paced try runs alone; one
-        that failed as a retry needs is handed to tenacity's loop (``retrying``), which
-        counts it as its first attempt (``replay``). A request the pace refused is named."""
+        yields and throws back in what that raised. A first try that failed as a retry
+        needs is replayed as the first attempt of tenacity's loop (``retrying``)."""
         request.extensions.setdefault(TIMEOUT, self.timeout)
         started = time.monotonic()
         deadline = self.session.pace.clock() + self.retry_policy.total_timeout
@@ -239,10 +219,8 @@ class _Transport:
                 url=origin.shown_url(request.url),
                 redactor=origin.redactor,
             )
-        if isinstance(error, APITimeoutError):
-            left = checks.seconds_left(request)
-            if left is not None and left <= 0:
-                return checks.deadline_error(request)
+        if isinstance(error, APITimeoutError) and checks.seconds_left(request) <= 0:
+            return checks.deadline_error(request)
         return error
 
     def _named(self, refused: RateLimitError, request: httpx.Request) -> RateLimitError:
@@ -259,13 +237,15 @@ class _Transport:
         return error
 
     def _body_read(self, response: httpx.Response) -> BodyRead | None:
-        """A read of the body within its limits, or ``None`` for a result's content
-        (streamed by the caller; the response is inspected now)."""
+        """A read of the body, or ``None`` for a result's content (the caller streams it;
+        the response is inspected now)."""
         session = self.session
-        if not session.bodies.wants_body(response):
+        if not BodyRead.wanted(response):
             session.checks.inspect(response)
             return None
-        return BodyRead(session.bodies, session.checks.check_deadline, response)
+        return BodyRead(
+            response, session.max_body_bytes, session.origin, session.checks.check_deadline
+        )
 
     def _finish(self, read: BodyRead, response: httpx.Response) -> httpx.Response:
         response = read.into(response)
@@ -274,7 +254,7 @@ class _Transport:
 
 
 class ModeTransport(_Transport, httpx.BaseTransport):
-    """The rules over a blocking pool (``Session.pool``, an ``httpx.Client``)."""
+    """The rules over a blocking pool (``Session.pool``)."""
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         steps = self._tries(request, paced, tenacity.Retrying, _replay)
@@ -286,36 +266,39 @@ class ModeTransport(_Transport, httpx.BaseTransport):
                 step = steps.throw(exc)
 
     def _attempt(self, request: httpx.Request) -> httpx.Response:
-        """One try: the exchange, bounded by the request's deadline, its body read."""
-        checks = self.session.checks
+        """One try: the exchange, its own pool's socket operations bounded by the
+        request's deadline, its body read."""
+        pool, checks = self.session.pool, self.session.checks
         checks.on_request(request)
-        token = bound(checks.seconds_left(request))
         try:
-            response = self.session.send(request)
-            stream = response.stream
-            assert isinstance(stream, httpx.SyncByteStream)
-            streamed = False
-            try:
-                if (read := self._body_read(response)) is None:
-                    streamed = True  # a result's content, streamed by the caller
-                    return response
-                for raw in () if read.done else stream:
-                    if read.take(raw):
-                        break
+            with bounded(checks.seconds_left(request)):
+                if isinstance(pool, httpx.BaseTransport):
+                    response = pool.handle_request(request)
+                    response.request = request
                 else:
-                    read.finish()
-            finally:
-                if not streamed:
+                    assert isinstance(pool, httpx.Client)
+                    response = pool.send(request, stream=True, auth=None, follow_redirects=False)
+                stream = response.stream
+                assert isinstance(stream, httpx.SyncByteStream)
+                try:
+                    if (read := self._body_read(response)) is None:
+                        return response  # a result's content, streamed by the caller
+                    for raw in () if read.done else stream:
+                        if read.take(raw):
+                            break
+                    else:
+                        read.finish()
+                except BaseException:
                     stream.close()
+                    raise
+                stream.close()
         except HTTPX_ERRORS as exc:
             raise self._failure(request, exc) from None
-        finally:
-            unbound(token)
         return self._finish(read, response)
 
 
 class AsyncModeTransport(_Transport, httpx.AsyncBaseTransport):
-    """The rules over an async pool (``Session.pool``, an ``httpx.AsyncClient``)."""
+    """The rules over an async pool (``Session.pool``)."""
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         steps = self._tries(request, apaced, tenacity.AsyncRetrying, _areplay)
@@ -329,17 +312,24 @@ class AsyncModeTransport(_Transport, httpx.AsyncBaseTransport):
     async def _attempt(self, request: httpx.Request) -> httpx.Response:
         """One try: the whole exchange (interim answers and a trickled head included)
         within the request's deadline, its body read."""
-        checks = self.session.checks
+        pool, checks = self.session.pool, self.session.checks
         checks.on_request(request)
-        left = checks.seconds_left(request)
         try:
-            with anyio.fail_after(None if left is None else max(left, 0.0)):
-                response = await self.session.asend(request)
+            with anyio.fail_after(max(checks.seconds_left(request), 0.0)):
+                if isinstance(pool, httpx.AsyncBaseTransport):
+                    response = await pool.handle_async_request(request)
+                    response.request = request
+                else:
+                    assert isinstance(pool, httpx.AsyncClient)
+                    response = await pool.send(
+                        request, stream=True, auth=None, follow_redirects=False
+                    )
                 stream = response.stream
                 assert isinstance(stream, httpx.AsyncByteStream)
                 try:
-                    read = self._body_read(response)
-                    if read is not None and not read.done:
+                    if (read := self._body_read(response)) is None:
+                        return response  # a result's content, streamed by the caller
+                    if not read.done:
                         async for raw in stream:
                             if read.take(raw):
                                 break
@@ -348,8 +338,6 @@ class AsyncModeTransport(_Transport, httpx.AsyncBaseTransport):
                 except BaseException:
                     await stream.aclose()
                     raise
-                if read is None:
-                    return response  # a result's content, streamed by the caller
                 await stream.aclose()
         except TimeoutError:
             raise checks.deadline_error(request) from None

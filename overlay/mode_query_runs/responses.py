@@ -10,13 +10,7 @@ from collections.abc import Iterator
 
 import httpx
 
-from .errors import (
-    APIConnectionError,
-    APITimeoutError,
-    ModeAPIError,
-    error_for_response,
-    error_for_transport,
-)
+from .errors import APITimeoutError, ModeAPIError, error_for_response, error_for_transport
 from .origin import Origin
 
 __all__ = ["FOLLOWS_REDIRECTS", "HTTPX_ERRORS", "LOGGER", "TIMEOUT", "ResponseChecks"]
@@ -28,36 +22,25 @@ _STARTED = "mode_query_runs.started"
 HTTPX_ERRORS = (httpx.HTTPError, httpx.InvalidURL, httpx.CookieConflict, httpx.StreamError)
 """Every exception httpx raises (a ``TransportError`` is an ``httpx.HTTPError``)."""
 TIMEOUT = "mode_query_runs.timeout"
-"""Request extension: the seconds the whole request may take (default: ``timeout``)."""
+"""Request extension: the seconds the whole request may take (set by the transport)."""
 
 
 class ResponseChecks:
-    """Logging, the overall deadline and error mapping for one session's requests.
+    """Logging, the overall deadline (``TIMEOUT``) and error mapping for the requests of
+    one ``origin``."""
 
-    Args:
-        origin: The API's origin (URLs shown and credentials hidden in errors).
-        timeout: Seconds a request may take in all, from before connecting to its body's
-            last byte; ``None``: no overall deadline.
-    """
-
-    def __init__(self, origin: Origin, timeout: float | None = None) -> None:
+    def __init__(self, origin: Origin) -> None:
         self.origin = origin
-        self.timeout = timeout
 
-    def seconds_left(self, request: httpx.Request) -> float | None:
-        """Seconds (may be negative) before ``request``'s overall deadline, or ``None``."""
-        started = request.extensions.get(_STARTED)
-        timeout = request.extensions.get(TIMEOUT, self.timeout)
-        if timeout is None or not isinstance(started, float):
-            return None
-        left: float = timeout - (time.perf_counter() - started)
-        return left
+    def seconds_left(self, request: httpx.Request) -> float:
+        """Seconds (may be negative) before ``request``'s overall deadline."""
+        spent = time.perf_counter() - request.extensions[_STARTED]
+        return float(request.extensions[TIMEOUT] - spent)
 
     def deadline_error(self, request: httpx.Request) -> APITimeoutError:
         """The error for a request whose overall deadline has passed."""
-        timeout = request.extensions.get(TIMEOUT, self.timeout)
         return APITimeoutError(
-            f"timed out: no complete response within {timeout:g} s (timeout)",
+            f"timed out: no complete response within {request.extensions[TIMEOUT]:g} s (timeout)",
             method=request.method,
             url=self.origin.shown_url(request.url),
             redactor=self.origin.redactor,
@@ -65,18 +48,8 @@ class ResponseChecks:
 
     def check_deadline(self, response: httpx.Response) -> None:
         """Raise ``APITimeoutError`` once the request's overall deadline has passed."""
-        left = self.seconds_left(response.request)
-        if left is not None and left < 0:
+        if self.seconds_left(response.request) < 0:
             raise self.deadline_error(response.request)
-
-    def transport_error(self, exc: httpx.TransportError) -> APIConnectionError:
-        """The typed error for a request that got no response (logged at DEBUG)."""
-        shown: str | None = None
-        with contextlib.suppress(RuntimeError):  # raised without a request attached
-            request = exc.request
-            shown = self.origin.shown_url(request.url)
-            LOGGER.debug("%s %s -> %s", request.method, shown, type(exc).__name__)
-        return error_for_transport(exc, url=shown, redactor=self.origin.redactor)
 
     @contextlib.contextmanager
     def transport_errors(self) -> Iterator[None]:
@@ -88,13 +61,15 @@ class ResponseChecks:
 
     def mapped(self, exc: Exception) -> ModeAPIError:
         """The SDK's error for ``exc`` (one of ``HTTPX_ERRORS``): ``APIConnectionError``
-        (``APITimeoutError``) for no response, else a ``ModeAPIError`` with its message."""
-        if isinstance(exc, httpx.TransportError):
-            return self.transport_error(exc)
+        (``APITimeoutError``) for no response, logged at DEBUG, else a ``ModeAPIError``."""
         method = url = None
         with contextlib.suppress(RuntimeError, AttributeError):  # no request attached
             request = exc.request  # type: ignore[attr-defined]
             method, url = request.method, self.origin.shown_url(request.url)
+        if isinstance(exc, httpx.TransportError):
+            if url is not None:
+                LOGGER.debug("%s %s -> %s", method, url, type(exc).__name__)
+            return error_for_transport(exc, url=url, redactor=self.origin.redactor)
         detail = str(exc) or "no detail"
         if isinstance(exc, httpx.InvalidURL):
             message = f"invalid URL ({detail})"
@@ -109,7 +84,7 @@ class ResponseChecks:
         request.extensions[_STARTED] = time.perf_counter()
 
     def inspect(self, response: httpx.Response) -> None:
-        """Log the response (its body read if ``BodyLimits.wants_body``).
+        """Log the response (its body read if ``BodyRead.wanted``).
 
         Raises:
             ModeAPIError: (a subclass per status) for a status of 400 or above; for a
@@ -128,31 +103,19 @@ class ResponseChecks:
             raise error_for_response(response, url=shown, hint=hint, redactor=self.origin.redactor)
         if 200 <= status < 300:
             return
-        reason = response.reason_phrase or "no reason given"
         if not response.has_redirect_location:
-            raise ModeAPIError(
-                f"unexpected response ({reason}): not content, nor a redirect to follow",
-                status=status,
-                method=request.method,
-                url=shown,
-                redactor=self.origin.redactor,
-            )
-        location = response.headers["Location"]
-        try:
-            target = self.origin.shown_url(request.url.join(location))
-        except httpx.InvalidURL as exc:
-            raise ModeAPIError(
-                f"redirect to an invalid URL: {location!r} ({exc})",
-                status=status,
-                method=request.method,
-                url=shown,
-                redactor=self.origin.redactor,
-            ) from None
-        if not request.extensions.get(FOLLOWS_REDIRECTS):
-            raise ModeAPIError(
-                f"unexpected redirect to {target}",
-                status=status,
-                method=request.method,
-                url=shown,
-                redactor=self.origin.redactor,
-            )
+            reason = response.reason_phrase or "no reason given"
+            message = f"unexpected response ({reason}): not content, nor a redirect to follow"
+        else:
+            location = response.headers["Location"]
+            try:
+                target = self.origin.shown_url(request.url.join(location))
+            except httpx.InvalidURL as exc:
+                message = f"redirect to an invalid URL: {location!r} ({exc})"
+            else:
+                if request.extensions.get(FOLLOWS_REDIRECTS):
+                    return
+                message = f"unexpected redirect to {target}"
+        raise ModeAPIError(
+            message, status=status, method=request.method, url=shown, redactor=self.origin.redactor
+        )

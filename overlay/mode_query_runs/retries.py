@@ -13,12 +13,7 @@ import tenacity
 
 from .errors import APIConnectionError, ModeAPIError, retry_after_seconds
 
-__all__ = ["RETRY_STATUSES", "RetryPolicy", "retry_after_seconds"]
-
-RETRY_STATUSES = frozenset({429, 502, 503, 504})
-"""Statuses of a GET that are retried."""
-_IDEMPOTENT = frozenset({"GET", "HEAD"})
-_LOG = logging.getLogger("mode_query_runs")
+__all__ = ["RetryPolicy", "retry_after_seconds"]
 
 
 @dataclass(frozen=True)
@@ -47,9 +42,9 @@ class RetryPolicy:
     @staticmethod
     def should_retry(exc: BaseException) -> bool:
         """Whether a GET got 429, 502, 503, 504 or no response."""
-        if not isinstance(exc, ModeAPIError) or exc.method not in _IDEMPOTENT:
+        if not isinstance(exc, ModeAPIError) or exc.method not in ("GET", "HEAD"):
             return False
-        return isinstance(exc, APIConnectionError) or exc.status in RETRY_STATUSES
+        return isinstance(exc, APIConnectionError) or exc.status in (429, 502, 503, 504)
 
     def delay(self, retry: int, exc: BaseException | None = None) -> float:
         """Seconds to wait before retry number ``retry`` (1 for the first) after ``exc``:
@@ -60,19 +55,14 @@ class RetryPolicy:
         backoff = min(self.backoff_max, self.backoff_initial * 2 ** (retry - 1))
         return float(backoff + random.uniform(0, self.jitter))
 
-    def _wait(self, state: tenacity.RetryCallState) -> float:
-        exc = state.outcome.exception() if state.outcome else None
-        return self.delay(state.attempt_number, exc)
-
     def options(self, max_retries: int, spent: float = 0.0) -> dict[str, Any]:
-        """Keyword arguments for ``tenacity.(Async)Retrying``, ``spent`` seconds (the first
-        try's) counted against ``total_timeout``; ``ValueError`` for a negative
-        ``max_retries``."""
+        """Keyword arguments for ``tenacity.(Async)Retrying``, ``spent`` seconds counted
+        against ``total_timeout``; ``ValueError`` for a negative ``max_retries``."""
         if max_retries < 0:
             raise ValueError(f"max_retries must not be negative, not {max_retries}")
         return {
             "retry": tenacity.retry_if_exception(self.should_retry),
-            "wait": self._wait,
+            "wait": lambda state: self.delay(state.attempt_number, _failure(state)),
             "stop": tenacity.stop_after_attempt(max_retries + 1)
             | tenacity.stop_before_delay(self.total_timeout - spent),
             "before_sleep": _log_retry,
@@ -80,7 +70,12 @@ class RetryPolicy:
         }
 
 
+def _failure(state: tenacity.RetryCallState) -> BaseException | None:
+    return state.outcome.exception() if state.outcome else None
+
+
 def _log_retry(state: tenacity.RetryCallState) -> None:
-    exc = state.outcome.exception() if state.outcome else None
-    sleep: float = state.next_action.sleep if state.next_action else 0.0
-    _LOG.info("retry %d in %.2f s after: %s", state.attempt_number, sleep, exc)
+    sleep = state.next_action.sleep if state.next_action else 0.0
+    logging.getLogger("mode_query_runs").info(
+        "retry %d in %.2f s after: %s", state.attempt_number, sleep, _failure(state)
+    )
