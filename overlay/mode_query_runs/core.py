@@ -153,31 +153,21 @@ def boxed(steps: Steps[T], box: list[T]) -> Steps[None]:
     box.append((yield from steps))
 
 
-def _renamed(function: types.FunctionType, owner: type) -> types.FunctionType:
-    """A copy of ``function`` named as a method of ``owner`` (in its ``TypeError``s too)."""
-    qualname = f"{owner.__qualname__}.{function.__name__}"
-    code = function.__code__.replace(co_qualname=qualname)
-    copy = types.FunctionType(code, function.__globals__, closure=function.__closure__)
-    copy.__defaults__, copy.__kwdefaults__ = function.__defaults__, function.__kwdefaults__
-    functools.update_wrapper(copy, function)
-    copy.__qualname__ = qualname
-    return copy
-
-
 C = TypeVar("C", bound=type)
+_KEPT = ("__doc__", "__annotations__", "__defaults__", "__kwdefaults__")
 
 
 def named_here(cls: C) -> C:
     """Give ``cls`` its own copy of each public function (and ``__init__``) it has from
     another class, so a ``TypeError`` names ``ModeClient.__init__()``, not the base."""
-    for name in {*vars(ClientCore), *vars(cls)}:
-        if name.startswith("_") and name != "__init__":
-            continue
-        found = inspect.getattr_static(cls, name)
+    for name, found in {**vars(ClientCore), **vars(cls)}.items():
         function = getattr(found, "__func__", found)
-        here = f"{cls.__qualname__}.{name}"
-        if isinstance(function, types.FunctionType) and function.__qualname__ != here:
-            copy = _renamed(function, cls)
+        qualname = f"{cls.__qualname__}.{name}"
+        public = name == "__init__" or not name.startswith("_")
+        if public and inspect.isfunction(function) and function.__qualname__ != qualname:
+            code = function.__code__.replace(co_qualname=qualname)
+            copy = types.FunctionType(code, function.__globals__, closure=function.__closure__)
+            functools.update_wrapper(copy, function, _KEPT, updated=())
             setattr(cls, name, classmethod(copy) if isinstance(found, classmethod) else copy)
     return cls
 
@@ -186,13 +176,9 @@ class ClientCore:
     """Settings and the methods' work, common to both clients; see ``ModeClient``."""
 
     account: str
-    """The Workspace or User username every path starts with."""
     timeout: float
-    """Seconds to wait to connect and for each read (the `timeout` argument)."""
     max_retries: int
-    """Retries of a GET that got 429, 502, 503, 504 or no response (0: none)."""
     page_limit: int
-    """The most pages a listing may have (the `page_limit` argument)."""
     _http_kind: type[httpx.Client] | type[httpx.AsyncClient] = httpx.Client
 
     def __init__(
@@ -295,6 +281,7 @@ class ClientCore:
         Raises:
             ValueError: one of the first three is unset or blank (the names are given).
         """
+        options = {name: value for name, value in locals().items() if name != "cls"}
         names = ("MODE_API_TOKEN", "MODE_API_SECRET", "MODE_ACCOUNT", "MODE_BASE_URL")
         value = {name: os.environ.get(name, "").strip() for name in names}
         missing = [name for name in names[:3] if not value[name]]
@@ -305,14 +292,7 @@ class ClientCore:
             value["MODE_API_TOKEN"],
             value["MODE_API_SECRET"],
             base_url=value["MODE_BASE_URL"] or DEFAULT_BASE_URL,
-            timeout=timeout,
-            max_retries=max_retries,
-            retry_policy=retry_policy,
-            strict=strict,
-            max_body_bytes=max_body_bytes,
-            page_limit=page_limit,
-            http_client=http_client,
-            rate_limit=rate_limit,
+            **options,
         )
 
     @property
@@ -474,14 +454,10 @@ class ClientCore:
         return self._request(url, accept=FORMATS[format], result=True)
 
     def _download(self, request: httpx.Request, download: Download) -> Steps[int]:
-        def write(piece: bytes) -> tuple[()]:
-            download.write(piece)
-            return ()
-
         try:
             response = yield Send(request, stream=True)
             download.start(response, self._session.redactor)
-            yield from self._body(response, write, whole=download.chunk_bytes is not None)
+            yield from self._body(response, download.write, whole=download.chunk_bytes is not None)
             return download.commit()
         finally:
             download.abort()
@@ -509,7 +485,7 @@ class ClientCore:
     def _body(
         self,
         response: httpx.Response,
-        each: Callable[[bytes], Iterable[Any]],
+        each: Callable[[bytes], Iterable[Any] | None],
         *,
         whole: bool = False,
     ) -> Steps[None]:
@@ -524,7 +500,7 @@ class ClientCore:
             while True:
                 data = ahead.pop(0) if read else (yield Next(response))
                 for piece in decoding.close() if data is None else decoding.feed(data):
-                    for value in each(piece):
+                    for value in each(piece) or ():
                         yield Item(value)
                 if data is None:
                     return
