@@ -1,7 +1,6 @@
 """What ``ModeClient`` and ``AsyncModeClient`` share: settings, and each method's work
-written once as a generator of I/O steps (``Steps``) that each client's driver runs (sync
-or async). The rules every request meets are the transport's (``engine``).
-"""
+written once as a generator of I/O steps (``Steps``) that each client's driver runs. The
+rules every request meets are the transport's (``engine``)."""
 
 from __future__ import annotations
 
@@ -56,7 +55,7 @@ from .settings import (
 from .spec import MEDIA_TYPE
 from .waiting import Poll, ReportRunWait, is_finished
 
-__all__ = ["DEFAULT_MAX_RETRIES", "Call", "ClientCore", "Item", "Stepping", "Steps", "named_here"]
+__all__ = ["DEFAULT_MAX_RETRIES", "Call", "ClientCore", "Step", "Stepping", "Steps", "named_here"]
 
 DEFAULT_MAX_RETRIES = 2
 T = TypeVar("T")
@@ -74,12 +73,15 @@ class GeneratedOperation(Protocol[T]):
 
 
 Steps = Generator[Any, Any, T]
-"""Yields steps (``Call``, ``Send``, ``Next``, ``Sleep``, ``Warn``: I/O a client does and
-sends back the result of; ``Item``: a value an iterator gives its caller)."""
+"""Yields ``Step``s, and the values an iterator gives its caller."""
+
+
+class Step:
+    """I/O a client's driver does, sending back its result (or throwing in its error)."""
 
 
 @dataclass(frozen=True)
-class Call(Generic[T]):
+class Call(Step, Generic[T]):
     """Call generated ``operation`` with path parameters ``args``; its ``Response``, whose
     success should be an ``expect``."""
 
@@ -96,7 +98,7 @@ class Call(Generic[T]):
 
 
 @dataclass(frozen=True)
-class Send:
+class Send(Step):
     """Send ``request`` (``credentials``: with Basic auth); the response, its body read or
     (``stream``) streamed and closed when the method ends."""
 
@@ -106,27 +108,22 @@ class Send:
 
 
 @dataclass(frozen=True)
-class Next:
+class Next(Step):
     """The next raw bytes of a streamed ``response``'s body; ``None`` at its end."""
 
     response: httpx.Response
 
 
 @dataclass(frozen=True)
-class Sleep:
+class Sleep(Step):
     seconds: float
 
 
 @dataclass(frozen=True)
-class Warn:
-    """Warn ``SpecDriftWarning``s at the caller's line."""
+class Warn(Step):
+    """Warn ``SpecDriftWarning``s (if any) at the caller's line."""
 
     notes: Notes
-
-
-@dataclass(frozen=True)
-class Item:
-    value: Any
 
 
 class Stepping:
@@ -364,8 +361,7 @@ class ClientCore:
         notes: Notes = []
         with self._session.redactor.scope():
             found = reader.check(answer.parsed, request, status, call.spec, notes)
-        if notes:
-            yield Warn(notes)
+        yield Warn(notes)
         return found, request
 
     def _pages(
@@ -376,7 +372,7 @@ class ClientCore:
         flat: bool = False,
         kept: list[QueryRun] | None = None,
     ) -> Steps[None]:
-        """A listing's new Query Runs page by page (``flat``: one by one) as ``Item``s, and
+        """A listing's new Query Runs page by page (``flat``: one by one) and
         into ``kept`` if given (else none is held once given, for the garbage collector)."""
         page, request = yield from self._call(first)
         url = request.url
@@ -384,8 +380,7 @@ class ClientCore:
             new = walk.take(url, page)
             if kept is not None:
                 kept.extend(new)
-            for item in new if flat else [new] if new else []:
-                yield Item(item)
+            yield from new if flat else [new] if new else []
             next_url = walk.next_url(page)
             if next_url is None:
                 return
@@ -393,8 +388,7 @@ class ClientCore:
             response = yield Send(self._request(next_url))
             notes: Notes = []
             page = self._session.reader.read_as(QueryRunCollection, response, first.spec, notes)
-            if notes:
-                yield Warn(notes)
+            yield Warn(notes)
             url = next_url
 
     def _listing(self, report: str, run: str) -> Steps[ReportRunQueryRuns]:
@@ -418,8 +412,7 @@ class ClientCore:
         response = yield Send(self._request(target.url), credentials=target.credentials)
         notes: Notes = []
         found = self._session.read(response, notes)
-        if notes:
-            yield Warn(notes)
+        yield Warn(notes)
         return found
 
     def _wait_for_completion(self, query_run: QueryRun, poll: Poll) -> Steps[QueryRun]:
@@ -472,14 +465,13 @@ class ClientCore:
             rest = text.decode(b"", final=True)
         except UnicodeError as exc:  # result text its codec cannot decode
             raise undecodable(exc, self._session.redactor) from None
-        for row in [*rows.feed(rest), *rows.close()]:
-            yield Item(row)
+        yield from [*rows.feed(rest), *rows.close()]
 
     def _result_pieces(self, request: httpx.Request) -> Steps[None]:
-        """The result's response (checked), then its body's decoded pieces, as ``Item``s."""
+        """The result's response (checked), then its body's decoded pieces."""
         response = yield Send(request, stream=True)
         check_result_response(response, self._session.redactor)
-        yield Item(response)
+        yield response
         yield from self._body(response, lambda piece: (piece,))
 
     def _body(
@@ -490,7 +482,7 @@ class ClientCore:
         whole: bool = False,
     ) -> Steps[None]:
         """A streamed body's decoded pieces (64 KiB each, ``whole``: but the last) handed
-        to ``each``; an ``Item`` for each value it gives back."""
+        to ``each``; each value it gives back."""
         read = response.is_stream_consumed  # read (and decoded) before the SDK saw it
         ahead = [response.content, None] if read else []
         try:
@@ -500,8 +492,7 @@ class ClientCore:
             while True:
                 data = ahead.pop(0) if read else (yield Next(response))
                 for piece in decoding.close() if data is None else decoding.feed(data):
-                    for value in each(piece) or ():
-                        yield Item(value)
+                    yield from each(piece) or ()
                 if data is None:
                     return
         except UnsupportedEncoding as error:
