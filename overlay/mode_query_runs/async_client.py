@@ -190,12 +190,7 @@ class AsyncModeClient(ClientCore):
             self._check_usable()
             if isinstance(step, Call):
                 return await step.operation.asyncio_detailed(*step.args, client=self._api)
-            response = await self._http.send(
-                step.request,
-                stream=step.stream,
-                follow_redirects=step.stream,
-                auth=httpx.USE_CLIENT_DEFAULT if step.credentials else None,
-            )
+            response = await self._http.send(step.request, **step.options)
             if step.stream:
                 run.opened[response] = response.aiter_raw()
             return response

@@ -12,8 +12,6 @@ from collections.abc import Generator, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import IO, Any, Self, TypeVar, overload
 
-import httpx
-
 from mode_api_client.models import Link, QueryRun
 
 from .bulk import AHEAD, DEFAULT_CONCURRENCY, ReportRunQueryRuns, report_run_pairs
@@ -369,12 +367,7 @@ class ModeClient(ClientCore):
             self._check_usable()
             if isinstance(step, Call):
                 return step.operation.sync_detailed(*step.args, client=self._api)
-            response = self._http.send(
-                step.request,
-                stream=step.stream,
-                follow_redirects=step.stream,
-                auth=httpx.USE_CLIENT_DEFAULT if step.credentials else None,
-            )
+            response = self._http.send(step.request, **step.options)
             if step.stream:
                 run.opened[response] = response.iter_raw()
             return response

@@ -106,6 +106,12 @@ class Send(Step):
     credentials: bool = True
     stream: bool = False
 
+    @property
+    def options(self) -> dict[str, Any]:
+        """``send``'s arguments after ``request`` (a stream follows redirects)."""
+        auth = httpx.USE_CLIENT_DEFAULT if self.credentials else None
+        return {"stream": self.stream, "follow_redirects": self.stream, "auth": auth}
+
 
 @dataclass(frozen=True)
 class Next(Step):
