@@ -1,6 +1,4 @@
-"""``AsyncModeClient``: ``ModeClient`` for ``async`` code. Its methods are ``ModeClient``'s
-own, run by an async driver of their steps (``core.Steps``) over ``asyncio_detailed`` and
-``httpx.AsyncClient``."""
+"""``AsyncModeClient``: ``ModeClient``'s own methods, their steps run by an async driver."""
 
 from __future__ import annotations
 
@@ -19,9 +17,9 @@ from .client import _DIRECT, ModeClient
 from .core import (
     Call,
     ClientCore,
-    Item,
     Next,
     Sleep,
+    Step,
     Stepping,
     Steps,
     Warn,
@@ -36,21 +34,18 @@ __all__ = ["AsyncModeClient"]
 P = ParamSpec("P")
 R = TypeVar("R")
 T = TypeVar("T")
-_RUN = 4
-"""Frames from ``_do`` up to the caller's line for ``_run`` (no method frame between)."""
+_RUN = 4  # no method frame between ``_run`` and the caller: it is the awaited coroutine
 
 
 def _awaited(
     method: Callable[Concatenate[ModeClient, P], R],
 ) -> Callable[Concatenate[AsyncModeClient, P], Coroutine[Any, Any, R]]:
-    """``method`` as the async client has it: its ``_run`` gives a coroutine."""
     return method  # type: ignore[return-value]
 
 
 def _iterated(
     method: Callable[Concatenate[ModeClient, P], Iterator[R]],
 ) -> Callable[Concatenate[AsyncModeClient, P], AsyncGenerator[R]]:
-    """``method`` as the async client has it: its ``_iterate`` gives an async generator."""
     return method  # type: ignore[return-value]
 
 
@@ -83,29 +78,27 @@ class AsyncModeClient(ClientCore):
         await self.aclose()
 
     list_query_runs = _iterated(ModeClient.list_query_runs)
-    """Every Query Run of a Report Run, lazily; as ``ModeClient.list_query_runs``."""
+    """As ``ModeClient.list_query_runs``."""
     list_query_run_pages = _iterated(ModeClient.list_query_run_pages)
-    """The Query Runs of a Report Run page by page; as ``ModeClient.list_query_run_pages``."""
+    """As ``ModeClient.list_query_run_pages``."""
     list_query_runs_many = _iterated(ModeClient.list_query_runs_many)
-    """The Query Runs of many Report Runs; as ``ModeClient.list_query_runs_many``, with
-    tasks of the caller's event loop instead of threads. To stop early, iterate inside
-    ``contextlib.aclosing(...)``, which cancels the pairs in flight."""
+    """As ``ModeClient.list_query_runs_many``, with tasks of the caller's event loop for
+    threads. To stop early, iterate inside ``contextlib.aclosing(...)``: it cancels the
+    pairs in flight."""
     get_query_run = _awaited(ModeClient.get_query_run)
-    """One Query Run; as ``ModeClient.get_query_run``."""
+    """As ``ModeClient.get_query_run``."""
     call = _awaited(ModeClient.call)
-    """Call any generated operation; as ``ModeClient.call``."""
+    """As ``ModeClient.call``."""
     follow = _awaited(ModeClient.follow)
-    """GET a HAL link; as ``ModeClient.follow``."""
+    """As ``ModeClient.follow``."""
     wait_for_completion = _awaited(ModeClient.wait_for_completion)
-    """Poll until the run's state is final; as ``ModeClient.wait_for_completion``."""
+    """As ``ModeClient.wait_for_completion``."""
     wait_for_report_run = _awaited(ModeClient.wait_for_report_run)
-    """Wait until every Query Run of a Report Run is final; as
-    ``ModeClient.wait_for_report_run``."""
+    """As ``ModeClient.wait_for_report_run``."""
     download_result = _awaited(ModeClient.download_result)
-    """Stream the result to ``path`` (written from the event loop); as
-    ``ModeClient.download_result``."""
+    """As ``ModeClient.download_result``; the file is written from the event loop."""
     iter_result_rows = _iterated(ModeClient.iter_result_rows)
-    """The rows of the CSV result, streamed; as ``ModeClient.iter_result_rows``."""
+    """As ``ModeClient.iter_result_rows``."""
 
     async def _many(
         self, pairs: list[tuple[str, str]], concurrency: int
@@ -134,8 +127,7 @@ class AsyncModeClient(ClientCore):
                     return
 
     async def result_dataframe(self, query_run: QueryRun, format: str = "csv") -> DataFrame:
-        """The result as a ``pandas.DataFrame``, parsed in a worker thread as chunks
-        arrive; as ``ModeClient.result_dataframe``."""
+        """As ``ModeClient.result_dataframe``; pandas parses in a worker thread."""
         request = self._result_request(query_run, format)
         pd = require_pandas()
         pieces = self._iterate(self._result_pieces(request), _DIRECT)
@@ -166,19 +158,17 @@ class AsyncModeClient(ClientCore):
             )
 
     async def _run(self, steps: Steps[T]) -> T:
-        """As ``ModeClient._run``."""
         box: list[T] = []
         async for _ in self._iterate(boxed(steps, box), _RUN):
             pass
         return box[0]
 
     async def _iterate(self, steps: Steps[Any], depth: int) -> AsyncGenerator[Any]:
-        """As ``ModeClient._iterate``, awaiting each step."""
         run = Stepping(steps)
         try:
             while (step := run.next()) is not None:
-                if isinstance(step, Item):
-                    yield step.value
+                if not isinstance(step, Step):
+                    yield step
                     continue
                 try:
                     run.reply = await self._do(step, run, depth)
@@ -200,12 +190,7 @@ class AsyncModeClient(ClientCore):
             self._check_usable()
             if isinstance(step, Call):
                 return await step.operation.asyncio_detailed(*step.args, client=self._api)
-            response = await self._http.send(
-                step.request,
-                stream=step.stream,
-                follow_redirects=step.stream,
-                auth=httpx.USE_CLIENT_DEFAULT if step.credentials else None,
-            )
+            response = await self._http.send(step.request, **step.options)
             if step.stream:
                 run.opened[response] = response.aiter_raw()
             return response

@@ -1,8 +1,5 @@
-"""``ModeClient``: the Query Runs of a Mode Report Run, as typed models, with blocking I/O.
-
-Each method's work is written once (``core``) and run here over ``sync_detailed`` and
-``httpx.Client``; ``AsyncModeClient`` runs these same methods with its async driver.
-"""
+"""``ModeClient``: the Query Runs of a Mode Report Run, as typed models, with blocking I/O:
+the methods' steps (``core``) run by a driver over ``sync_detailed`` and ``httpx.Client``."""
 
 from __future__ import annotations
 
@@ -15,8 +12,6 @@ from collections.abc import Generator, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import IO, Any, Self, TypeVar, overload
 
-import httpx
-
 from mode_api_client.models import Link, QueryRun
 
 from .bulk import AHEAD, DEFAULT_CONCURRENCY, ReportRunQueryRuns, report_run_pairs
@@ -24,9 +19,9 @@ from .core import (
     Call,
     ClientCore,
     GeneratedOperation,
-    Item,
     Next,
     Sleep,
+    Step,
     Stepping,
     Steps,
     Warn,
@@ -83,7 +78,8 @@ class ModeClient(ClientCore):
         rate_limit: Your workspace's limit in requests per second, if known: every
             request keeps that pace. Default ``None``: learnt from Mode's ``429`` answers.
 
-    One client holds one connection pool; close it with ``close`` or use it as a context
+    ``account``, ``timeout``, ``max_retries`` and ``page_limit`` are attributes too. One
+    client holds one connection pool; close it with ``close`` or use it as a context
     manager. ``with_options`` gives a copy with another ``timeout`` or ``max_retries``
     over the same pool. Every method raises a ``ModeAPIError`` subclass on failure (after
     retries, for the retried ones): ``AuthenticationError`` (401),
@@ -338,20 +334,18 @@ class ModeClient(ClientCore):
             return read_frame(pd, stream, format, response, self._session.redactor)
 
     def _run(self, steps: Steps[T]) -> T:
-        """What ``steps`` (``core.Steps``) return, each step done by ``_do``."""
         box: list[T] = []
         for _ in self._iterate(boxed(steps, box), _RUN):
             pass
         return box[0]
 
     def _iterate(self, steps: Steps[Any], depth: int) -> Generator[Any]:
-        """The ``Item`` values of ``steps``, each other step done (its result sent back, its
-        error thrown in); streamed responses closed at the end."""
+        """The values of ``steps``, each ``Step`` done; streamed responses closed at the end."""
         run = Stepping(steps)
         try:
             while (step := run.next()) is not None:
-                if isinstance(step, Item):
-                    yield step.value
+                if not isinstance(step, Step):
+                    yield step
                     continue
                 try:
                     run.reply = self._do(step, run, depth)
@@ -373,12 +367,7 @@ class ModeClient(ClientCore):
             self._check_usable()
             if isinstance(step, Call):
                 return step.operation.sync_detailed(*step.args, client=self._api)
-            response = self._http.send(
-                step.request,
-                stream=step.stream,
-                follow_redirects=step.stream,
-                auth=httpx.USE_CLIENT_DEFAULT if step.credentials else None,
-            )
+            response = self._http.send(step.request, **step.options)
             if step.stream:
                 run.opened[response] = response.iter_raw()
             return response

@@ -1,7 +1,6 @@
 """What ``ModeClient`` and ``AsyncModeClient`` share: settings, and each method's work
-written once as a generator of I/O steps (``Steps``) that each client's driver runs (sync
-or async). The rules every request meets are the transport's (``engine``).
-"""
+written once as a generator of I/O steps (``Steps``) that each client's driver runs. The
+rules every request meets are the transport's (``engine``)."""
 
 from __future__ import annotations
 
@@ -56,7 +55,7 @@ from .settings import (
 from .spec import MEDIA_TYPE
 from .waiting import Poll, ReportRunWait, is_finished
 
-__all__ = ["DEFAULT_MAX_RETRIES", "Call", "ClientCore", "Item", "Stepping", "Steps", "named_here"]
+__all__ = ["DEFAULT_MAX_RETRIES", "Call", "ClientCore", "Step", "Stepping", "Steps", "named_here"]
 
 DEFAULT_MAX_RETRIES = 2
 T = TypeVar("T")
@@ -74,12 +73,15 @@ class GeneratedOperation(Protocol[T]):
 
 
 Steps = Generator[Any, Any, T]
-"""Yields steps (``Call``, ``Send``, ``Next``, ``Sleep``, ``Warn``: I/O a client does and
-sends back the result of; ``Item``: a value an iterator gives its caller)."""
+"""Yields ``Step``s, and the values an iterator gives its caller."""
+
+
+class Step:
+    """I/O a client's driver does, sending back its result (or throwing in its error)."""
 
 
 @dataclass(frozen=True)
-class Call(Generic[T]):
+class Call(Step, Generic[T]):
     """Call generated ``operation`` with path parameters ``args``; its ``Response``, whose
     success should be an ``expect``."""
 
@@ -96,7 +98,7 @@ class Call(Generic[T]):
 
 
 @dataclass(frozen=True)
-class Send:
+class Send(Step):
     """Send ``request`` (``credentials``: with Basic auth); the response, its body read or
     (``stream``) streamed and closed when the method ends."""
 
@@ -104,29 +106,30 @@ class Send:
     credentials: bool = True
     stream: bool = False
 
+    @property
+    def options(self) -> dict[str, Any]:
+        """``send``'s arguments after ``request`` (a stream follows redirects)."""
+        auth = httpx.USE_CLIENT_DEFAULT if self.credentials else None
+        return {"stream": self.stream, "follow_redirects": self.stream, "auth": auth}
+
 
 @dataclass(frozen=True)
-class Next:
+class Next(Step):
     """The next raw bytes of a streamed ``response``'s body; ``None`` at its end."""
 
     response: httpx.Response
 
 
 @dataclass(frozen=True)
-class Sleep:
+class Sleep(Step):
     seconds: float
 
 
 @dataclass(frozen=True)
-class Warn:
-    """Warn ``SpecDriftWarning``s at the caller's line."""
+class Warn(Step):
+    """Warn ``SpecDriftWarning``s (if any) at the caller's line."""
 
     notes: Notes
-
-
-@dataclass(frozen=True)
-class Item:
-    value: Any
 
 
 class Stepping:
@@ -153,31 +156,21 @@ def boxed(steps: Steps[T], box: list[T]) -> Steps[None]:
     box.append((yield from steps))
 
 
-def _renamed(function: types.FunctionType, owner: type) -> types.FunctionType:
-    """A copy of ``function`` named as a method of ``owner`` (in its ``TypeError``s too)."""
-    qualname = f"{owner.__qualname__}.{function.__name__}"
-    code = function.__code__.replace(co_qualname=qualname)
-    copy = types.FunctionType(code, function.__globals__, closure=function.__closure__)
-    copy.__defaults__, copy.__kwdefaults__ = function.__defaults__, function.__kwdefaults__
-    functools.update_wrapper(copy, function)
-    copy.__qualname__ = qualname
-    return copy
-
-
 C = TypeVar("C", bound=type)
+_KEPT = ("__doc__", "__annotations__", "__defaults__", "__kwdefaults__")
 
 
 def named_here(cls: C) -> C:
     """Give ``cls`` its own copy of each public function (and ``__init__``) it has from
     another class, so a ``TypeError`` names ``ModeClient.__init__()``, not the base."""
-    for name in {*vars(ClientCore), *vars(cls)}:
-        if name.startswith("_") and name != "__init__":
-            continue
-        found = inspect.getattr_static(cls, name)
+    for name, found in {**vars(ClientCore), **vars(cls)}.items():
         function = getattr(found, "__func__", found)
-        here = f"{cls.__qualname__}.{name}"
-        if isinstance(function, types.FunctionType) and function.__qualname__ != here:
-            copy = _renamed(function, cls)
+        qualname = f"{cls.__qualname__}.{name}"
+        public = name == "__init__" or not name.startswith("_")
+        if public and inspect.isfunction(function) and function.__qualname__ != qualname:
+            code = function.__code__.replace(co_qualname=qualname)
+            copy = types.FunctionType(code, function.__globals__, closure=function.__closure__)
+            functools.update_wrapper(copy, function, _KEPT, updated=())
             setattr(cls, name, classmethod(copy) if isinstance(found, classmethod) else copy)
     return cls
 
@@ -186,13 +179,9 @@ class ClientCore:
     """Settings and the methods' work, common to both clients; see ``ModeClient``."""
 
     account: str
-    """The Workspace or User username every path starts with."""
     timeout: float
-    """Seconds to wait to connect and for each read (the `timeout` argument)."""
     max_retries: int
-    """Retries of a GET that got 429, 502, 503, 504 or no response (0: none)."""
     page_limit: int
-    """The most pages a listing may have (the `page_limit` argument)."""
     _http_kind: type[httpx.Client] | type[httpx.AsyncClient] = httpx.Client
 
     def __init__(
@@ -295,6 +284,7 @@ class ClientCore:
         Raises:
             ValueError: one of the first three is unset or blank (the names are given).
         """
+        options = {name: value for name, value in locals().items() if name != "cls"}
         names = ("MODE_API_TOKEN", "MODE_API_SECRET", "MODE_ACCOUNT", "MODE_BASE_URL")
         value = {name: os.environ.get(name, "").strip() for name in names}
         missing = [name for name in names[:3] if not value[name]]
@@ -305,14 +295,7 @@ class ClientCore:
             value["MODE_API_TOKEN"],
             value["MODE_API_SECRET"],
             base_url=value["MODE_BASE_URL"] or DEFAULT_BASE_URL,
-            timeout=timeout,
-            max_retries=max_retries,
-            retry_policy=retry_policy,
-            strict=strict,
-            max_body_bytes=max_body_bytes,
-            page_limit=page_limit,
-            http_client=http_client,
-            rate_limit=rate_limit,
+            **options,
         )
 
     @property
@@ -384,8 +367,7 @@ class ClientCore:
         notes: Notes = []
         with self._session.redactor.scope():
             found = reader.check(answer.parsed, request, status, call.spec, notes)
-        if notes:
-            yield Warn(notes)
+        yield Warn(notes)
         return found, request
 
     def _pages(
@@ -396,7 +378,7 @@ class ClientCore:
         flat: bool = False,
         kept: list[QueryRun] | None = None,
     ) -> Steps[None]:
-        """A listing's new Query Runs page by page (``flat``: one by one) as ``Item``s, and
+        """A listing's new Query Runs page by page (``flat``: one by one) and
         into ``kept`` if given (else none is held once given, for the garbage collector)."""
         page, request = yield from self._call(first)
         url = request.url
@@ -404,8 +386,7 @@ class ClientCore:
             new = walk.take(url, page)
             if kept is not None:
                 kept.extend(new)
-            for item in new if flat else [new] if new else []:
-                yield Item(item)
+            yield from new if flat else [new] if new else []
             next_url = walk.next_url(page)
             if next_url is None:
                 return
@@ -413,8 +394,7 @@ class ClientCore:
             response = yield Send(self._request(next_url))
             notes: Notes = []
             page = self._session.reader.read_as(QueryRunCollection, response, first.spec, notes)
-            if notes:
-                yield Warn(notes)
+            yield Warn(notes)
             url = next_url
 
     def _listing(self, report: str, run: str) -> Steps[ReportRunQueryRuns]:
@@ -438,8 +418,7 @@ class ClientCore:
         response = yield Send(self._request(target.url), credentials=target.credentials)
         notes: Notes = []
         found = self._session.read(response, notes)
-        if notes:
-            yield Warn(notes)
+        yield Warn(notes)
         return found
 
     def _wait_for_completion(self, query_run: QueryRun, poll: Poll) -> Steps[QueryRun]:
@@ -474,14 +453,10 @@ class ClientCore:
         return self._request(url, accept=FORMATS[format], result=True)
 
     def _download(self, request: httpx.Request, download: Download) -> Steps[int]:
-        def write(piece: bytes) -> tuple[()]:
-            download.write(piece)
-            return ()
-
         try:
             response = yield Send(request, stream=True)
             download.start(response, self._session.redactor)
-            yield from self._body(response, write, whole=download.chunk_bytes is not None)
+            yield from self._body(response, download.write, whole=download.chunk_bytes is not None)
             return download.commit()
         finally:
             download.abort()
@@ -496,25 +471,24 @@ class ClientCore:
             rest = text.decode(b"", final=True)
         except UnicodeError as exc:  # result text its codec cannot decode
             raise undecodable(exc, self._session.redactor) from None
-        for row in [*rows.feed(rest), *rows.close()]:
-            yield Item(row)
+        yield from [*rows.feed(rest), *rows.close()]
 
     def _result_pieces(self, request: httpx.Request) -> Steps[None]:
-        """The result's response (checked), then its body's decoded pieces, as ``Item``s."""
+        """The result's response (checked), then its body's decoded pieces."""
         response = yield Send(request, stream=True)
         check_result_response(response, self._session.redactor)
-        yield Item(response)
+        yield response
         yield from self._body(response, lambda piece: (piece,))
 
     def _body(
         self,
         response: httpx.Response,
-        each: Callable[[bytes], Iterable[Any]],
+        each: Callable[[bytes], Iterable[Any] | None],
         *,
         whole: bool = False,
     ) -> Steps[None]:
         """A streamed body's decoded pieces (64 KiB each, ``whole``: but the last) handed
-        to ``each``; an ``Item`` for each value it gives back."""
+        to ``each``; each value it gives back."""
         read = response.is_stream_consumed  # read (and decoded) before the SDK saw it
         ahead = [response.content, None] if read else []
         try:
@@ -524,8 +498,7 @@ class ClientCore:
             while True:
                 data = ahead.pop(0) if read else (yield Next(response))
                 for piece in decoding.close() if data is None else decoding.feed(data):
-                    for value in each(piece):
-                        yield Item(value)
+                    yield from each(piece) or ()
                 if data is None:
                     return
         except UnsupportedEncoding as error:
