@@ -71,9 +71,9 @@ class ModeClient(ClientCore):
         http_client: Your own ``httpx.Client`` (proxies, a CA bundle, limits, a
             transport). The SDK's rules still apply to its own requests (credentials,
             headers, ``timeout``, redirects, body limits, errors, logging are set per
-            request; its response hooks leave other requests alone). ``close`` removes
-            the hooks and leaves the client open: closing it and its cookie policy are
-            yours. Default: the SDK's own, keeping no cookies. ``TypeError`` for anything
+            request; nothing is added to your client). ``close`` leaves it open:
+            closing it and its cookie policy are yours. Default: the SDK's own, keeping
+            no cookies. ``TypeError`` for anything
             else (an ``httpx.AsyncClient`` included).
         rate_limit: Your workspace's limit in requests per second, if known: every
             request keeps that pace. Default ``None``: learnt from Mode's ``429`` answers.
