@@ -207,6 +207,9 @@ class _Transport:
 
     def _failure(self, request: httpx.Request, exc: Exception) -> ModeAPIError:
         """The SDK's error for ``exc``, raised by httpx during an exchange."""
+        passed = isinstance(exc, TimeoutError)  # anyio.fail_after: logged as the sync one
+        if passed:
+            exc = httpx.ReadTimeout("the exchange's deadline has passed")
         if isinstance(exc, httpx.RequestError):
             exc.request = request  # named in the error, as httpx's client names it
         checks = self.session.checks
@@ -219,7 +222,7 @@ class _Transport:
                 url=origin.shown_url(request.url),
                 redactor=origin.redactor,
             )
-        if isinstance(error, APITimeoutError) and checks.seconds_left(request) <= 0:
+        if isinstance(error, APITimeoutError) and (passed or checks.seconds_left(request) <= 0):
             return checks.deadline_error(request)
         return error
 
@@ -339,9 +342,7 @@ class AsyncModeTransport(_Transport, httpx.AsyncBaseTransport):
                     await stream.aclose()
                     raise
                 await stream.aclose()
-        except TimeoutError:
-            raise checks.deadline_error(request) from None
-        except HTTPX_ERRORS as exc:
+        except (TimeoutError, *HTTPX_ERRORS) as exc:
             raise self._failure(request, exc) from None
         return self._finish(read, response)
 

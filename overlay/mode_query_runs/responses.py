@@ -88,8 +88,9 @@ class ResponseChecks:
 
         Raises:
             ModeAPIError: (a subclass per status) for a status of 400 or above; for a
-                redirect not allowed (``FOLLOWS_REDIRECTS``) or to an invalid URL; for any
-                other status outside 2xx.
+                redirect not allowed (``FOLLOWS_REDIRECTS``), to an invalid URL or whose
+                ``Location`` repeats the credentials (httpx would log it); for any other
+                status outside 2xx.
         """
         request, status = response.request, response.status_code
         if 200 <= status < 300 and not LOGGER.isEnabledFor(logging.DEBUG):
@@ -113,9 +114,12 @@ class ResponseChecks:
             except httpx.InvalidURL as exc:
                 message = f"redirect to an invalid URL: {location!r} ({exc})"
             else:
-                if request.extensions.get(FOLLOWS_REDIRECTS):
+                if self.origin.redactor.redact(location) != location:  # httpx would log it
+                    message = f"redirect to {target} repeats the credentials: not followed"
+                elif request.extensions.get(FOLLOWS_REDIRECTS):
                     return
-                message = f"unexpected redirect to {target}"
+                else:
+                    message = f"unexpected redirect to {target}"
         raise ModeAPIError(
             message, status=status, method=request.method, url=shown, redactor=self.origin.redactor
         )
