@@ -212,12 +212,8 @@ class _Transport:
             exc = httpx.ReadTimeout("the exchange's deadline has passed")
         if isinstance(exc, httpx.RequestError):
             exc.request = request  # named in the error, as httpx's client names it
-        checks, origin = self.session.checks, self.session.origin
+        checks = self.session.checks
         error = checks.mapped(exc)
-        if isinstance(exc, httpx.RemoteProtocolError) and "location header" in str(exc):
-            message = f"redirect to an invalid URL ({str(exc).rstrip('.')})"
-            url = origin.shown_url(request.url)
-            return ModeAPIError(message, method=request.method, url=url, redactor=origin.redactor)
         if isinstance(error, APITimeoutError) and (passed or checks.seconds_left(request) <= 0):
             return checks.deadline_error(request)
         return error
@@ -246,9 +242,8 @@ class ModeTransport(_Transport, httpx.BaseTransport):
         """One try: the exchange (the own pool's socket operations bounded by the
         request's deadline) and its body read."""
         checks = self.session.checks
-        checks.on_request(request)
         try:
-            with bounded(checks.seconds_left(request)):
+            with bounded(checks.on_request(request)):
                 response: httpx.Response = self.session.send(request)
                 response.request, stream = request, response.stream
                 assert isinstance(stream, httpx.SyncByteStream)
@@ -285,9 +280,8 @@ class AsyncModeTransport(_Transport, httpx.AsyncBaseTransport):
         """One try: the whole exchange (interim answers and a trickled head included)
         within the request's deadline, its body read."""
         checks = self.session.checks
-        checks.on_request(request)
         try:
-            with anyio.fail_after(max(checks.seconds_left(request), 0.0)):
+            with anyio.fail_after(checks.on_request(request)):
                 response: httpx.Response = await self.session.send(request)
                 response.request, stream = request, response.stream
                 assert isinstance(stream, httpx.AsyncByteStream)

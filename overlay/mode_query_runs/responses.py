@@ -98,9 +98,10 @@ class ResponseChecks:
             message = f"{detail} ({type(exc).__name__})"
         return ModeAPIError(message, method=method, url=url, redactor=self.origin.redactor)
 
-    def on_request(self, request: httpx.Request) -> None:
-        """Note when the request started."""
+    def on_request(self, request: httpx.Request) -> float:
+        """Note when the request (a try) started; the seconds it may take."""
         request.extensions[_STARTED] = time.perf_counter()
+        return float(request.extensions[TIMEOUT])
 
     def inspect(self, response: httpx.Response) -> httpx.Response:
         """Log the response (its body read if ``BodyRead.wanted``) and return it.
