@@ -637,20 +637,7 @@ def test_no_credential_in_retry_after(kind: str, status: int) -> None:
 # --- one log line per try, one per retry ---------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "kind",
-    [
-        "sync",
-        pytest.param(
-            "async",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="AsyncModeClient logs no DEBUG line for a try that ran out of its"
-                " deadline (anyio.fail_after); ModeClient logs '-> ReadTimeout'",
-            ),
-        ),
-    ],
-)
+@pytest.mark.parametrize("kind", KINDS)
 def test_each_try_and_each_retry_is_logged_once(
     kind: str, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -822,11 +809,6 @@ def test_a_reset_and_a_refused_connection_are_retried(
     assert retries == [f"retry {n} in 0.00 s after: {REFUSED[kind]} (GET {url})" for n in (1, 2)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a result redirect whose Location repeats the token and secret gets them into"
-    " httpx's INFO log line ('HTTP Request: GET http://TOKEN:SECRET@.../r.csv?sig=SECRET')",
-)
 @pytest.mark.parametrize("kind", KINDS)
 def test_no_credential_in_any_log_line_when_a_result_redirect_repeats_them(
     kind: str, caplog: pytest.LogCaptureFixture

@@ -5,13 +5,13 @@ result content (``STREAMS_BODY``) is streamed by the caller, without limit."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import httpx
 
 from .decoding import Decoding, UnsupportedEncoding
 from .errors import ResponseParseError
-from .origin import Origin
+from .responses import ResponseChecks
 from .settings import ERROR_BODY_BYTES
 
 __all__ = ["STREAMS_BODY", "BodyRead"]
@@ -22,8 +22,8 @@ STREAMS_BODY = "mode_query_runs.streams_body"
 
 class BodyRead:
     """One body as the session reads it, decoded, within its limit and the request's
-    overall deadline (``check_deadline``): ``ResponseParseError`` for a 2xx body over
-    ``max_body_bytes`` or that its ``Content-Encoding`` cannot decode."""
+    overall deadline: ``ResponseParseError`` for a 2xx body over ``max_body_bytes`` or that
+    its ``Content-Encoding`` cannot decode."""
 
     @staticmethod
     def wanted(response: httpx.Response) -> bool:
@@ -33,19 +33,13 @@ class BodyRead:
             status >= 200 and not response.request.extensions.get(STREAMS_BODY)
         )
 
-    def __init__(
-        self,
-        response: httpx.Response,
-        max_body_bytes: int,
-        origin: Origin,
-        check_deadline: Callable[[httpx.Response], None],
-    ) -> None:
-        self._response, self._origin, self._check_deadline = response, origin, check_deadline
+    def __init__(self, response: httpx.Response, max_body_bytes: int, checks: ResponseChecks):
+        self._response, self._checks = response, checks
         self._limit = ERROR_BODY_BYTES if response.status_code >= 300 else max_body_bytes
         declared = response.headers.get("Content-Length", "")
         if response.status_code < 300 and declared.isdigit() and int(declared) > self._limit:
             raise self._too_large(f"of {int(declared)} bytes (Content-Length)")
-        check_deadline(response)
+        checks.check_deadline(response)
         self._coding = response.headers.get("Content-Encoding")
         self.done = response.is_stream_consumed
         """The body was read (and decoded) before the session saw it (``MockTransport``)."""
@@ -56,7 +50,7 @@ class BodyRead:
 
     def take(self, raw: bytes) -> bool:
         """Keep the body's next raw bytes; whether reading must stop (past the limit)."""
-        self._check_deadline(self._response)
+        self._checks.check_deadline(self._response)
         return self._keep(self._decoding.feed(raw))
 
     def finish(self) -> None:
@@ -84,13 +78,11 @@ class BodyRead:
                 raise self._error(str(error)) from None
 
     def _error(self, message: str) -> ResponseParseError:
-        request = self._response.request
+        request, origin = self._response.request, self._checks.origin
+        url = origin.shown_url(request.url)
+        status = self._response.status_code
         return ResponseParseError(
-            message,
-            status=self._response.status_code,
-            method=request.method,
-            url=self._origin.shown_url(request.url),
-            redactor=self._origin.redactor,
+            message, status=status, method=request.method, url=url, redactor=origin.redactor
         )
 
     def _too_large(self, size: str) -> ResponseParseError:

@@ -1,7 +1,6 @@
-"""The SDK's own blocking pool (without proxies), whose every connect, write and read
-ends at the deadline of the exchange it serves (``bounded``), so a head
-trickled byte by byte or endless ``1xx`` answers cannot hold a request past it: httpcore's
-network backend gives each socket operation what is left."""
+"""The SDK's own blocking pool (without proxies): httpcore's network backend gives each
+connect, write and read what is left of the exchange's deadline (``bounded``), so a head
+trickled byte by byte or endless ``1xx`` answers cannot hold a request past it."""
 
 from __future__ import annotations
 
@@ -9,7 +8,7 @@ import contextlib
 import time
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
-from typing import Any, NoReturn
+from typing import Any
 
 import httpcore
 import httpx
@@ -76,12 +75,17 @@ class _Backend(httpcore.SyncBackend):
         return _Stream(super().connect_tcp(host, port, left, local_address, socket_options))
 
 
-def _raise_as_httpx(exc: Exception) -> NoReturn:
-    """Raise httpcore's ``exc`` as httpx's of the same name; any other as it is."""
-    named = type(exc).__module__.startswith("httpcore") and getattr(httpx, type(exc).__name__, None)
-    if isinstance(named, type) and issubclass(named, httpx.TransportError):
-        raise named(str(exc)) from exc
-    raise exc
+@contextlib.contextmanager
+def _as_httpx() -> Iterator[None]:
+    """httpcore's exceptions raised as httpx's of the same name; any other as it is."""
+    try:
+        yield
+    except Exception as exc:
+        name = type(exc).__name__
+        named = type(exc).__module__.startswith("httpcore") and getattr(httpx, name, None)
+        if isinstance(named, type) and issubclass(named, httpx.TransportError):
+            raise named(str(exc)) from exc
+        raise
 
 
 class _Body(httpx.SyncByteStream):
@@ -89,21 +93,17 @@ class _Body(httpx.SyncByteStream):
         self._stream = stream
 
     def __iter__(self) -> Iterator[bytes]:
-        try:
+        with _as_httpx():
             yield from self._stream
-        except Exception as exc:
-            _raise_as_httpx(exc)
 
     def close(self) -> None:
-        try:
+        with _as_httpx():
             getattr(self._stream, "close", lambda: None)()
-        except Exception as exc:
-            _raise_as_httpx(exc)
 
 
 class DeadlineTransport(httpx.BaseTransport):
     """httpx's blocking HTTP/1.1 transport (default limits and certificates) over sockets
-    bounded by ``bound`` (``OSError`` if ``SSL_CERT_FILE`` cannot be read)."""
+    held to ``bounded`` (``OSError`` if ``SSL_CERT_FILE`` cannot be read)."""
 
     def __init__(self) -> None:
         limits = httpx.Limits()
@@ -126,10 +126,8 @@ class DeadlineTransport(httpx.BaseTransport):
             content=request.stream,
             extensions=request.extensions,
         )
-        try:
+        with _as_httpx():
             answer = self._pool.handle_request(sent)
-        except Exception as exc:
-            _raise_as_httpx(exc)
         return httpx.Response(
             answer.status,
             headers=answer.headers,

@@ -1,9 +1,6 @@
 """One connection pool per client, and the httpx transport that applies every rule to
-every request, sync and async alike (everything goes through ``Session.http``): the pace
-(``pace``), retries (``retries``), the body limits (``bodies``), the exchange's overall
-deadline (async: ``anyio.fail_after``; sync: ``deadline`` for the SDK's own pool, else
-checked chunk by chunk) and the typed errors (``responses``). httpx adds auth and headers.
-"""
+every request (``Session.http``): the pace, retries, body limits, the overall deadline
+(async: ``anyio.fail_after``; sync: ``deadline``, else chunk by chunk) and typed errors."""
 
 from __future__ import annotations
 
@@ -22,13 +19,7 @@ import tenacity
 from .bodies import BodyRead
 from .deadline import DeadlineTransport, bounded
 from .decoding import ACCEPT_ENCODING
-from .errors import (
-    APITimeoutError,
-    ModeAPIError,
-    RateLimitError,
-    credential_forms,
-    without_userinfo,
-)
+from .errors import APITimeoutError, ModeAPIError, RateLimitError, credential_forms
 from .jsonbody import decode_json
 from .origin import Origin
 from .pace import Pace, apaced, paced
@@ -48,22 +39,17 @@ __all__ = ["AsyncModeTransport", "ModeTransport", "Session"]
 
 
 _ENVIRONMENT = ("ALL_PROXY", "HTTPS_PROXY", "HTTP_PROXY", "SSL_CERT_FILE", "SSL_CERT_DIR")
-
-
 _Pool = httpx.Client | httpx.AsyncClient | httpx.BaseTransport | httpx.AsyncBaseTransport
 
 
 def _own_pool(kind: type[httpx.Client] | type[httpx.AsyncClient], origin: Origin) -> _Pool:
-    """A transport, or with the environment's proxies an httpx client (``ModeAPIError``
-    if httpx cannot make one with the environment's proxies or certificates)."""
+    """A transport, or with the environment's proxies a client (else ``ModeAPIError``)."""
     try:
         if not [scheme for scheme in urllib.request.getproxies() if scheme != "no"]:
             return DeadlineTransport() if kind is httpx.Client else httpx.AsyncHTTPTransport()
         return kind(follow_redirects=False, cookies=_no_cookies())
     except (ImportError, ValueError, OSError, httpx.InvalidURL) as exc:
-        named = [
-            name for name in _ENVIRONMENT if os.environ.get(name) or os.environ.get(name.lower())
-        ]
+        named = [name for name in _ENVIRONMENT if os.getenv(name) or os.getenv(name.lower())]
         settings = ", ".join(named) or "proxy and certificate settings"
         raise ModeAPIError(
             f"cannot make a connection pool with the environment's {settings}:"
@@ -115,12 +101,17 @@ class Session:
         self.headers = {"Accept": MEDIA_TYPE, "Accept-Encoding": ACCEPT_ENCODING}
         self.headers["User-Agent"] = user_agent()
         self.owns_pool = http is None
-        self.pool = _own_pool(kind, self.origin) if http is None else http
+        self.pool = pool = _own_pool(kind, self.origin) if http is None else http
+        self.send: Any = (  # a response whose body is still to read
+            partial(pool.send, stream=True, auth=None, follow_redirects=False)
+            if isinstance(pool, (httpx.Client, httpx.AsyncClient))
+            else getattr(pool, "handle_request" if kind is httpx.Client else "handle_async_request")
+        )
         self._closed = False
         self.http = self.client(self.timeout, retry_policy or RetryPolicy(), max_retries)
 
     def __repr__(self) -> str:
-        return f"Session(base_url={str(without_userinfo(self.origin.base_url))!r})"
+        return f"Session(base_url={str(self.origin.base_url)!r})"  # without userinfo
 
     def client(
         self, timeout: float, retry_policy: RetryPolicy, max_retries: int
@@ -198,59 +189,41 @@ class _Transport:
                 first = exc
             options = self.retry_policy.options(self.max_retries, time.monotonic() - started)
             yield partial(retrying(**options), partial(replay, [first], attempt))
-        except RateLimitError as refused:
+        except RateLimitError as refused:  # the pace refused it unsent: named here
             if refused.url is not None:
                 raise
-            raise self._named(refused, request) from None
+            origin = self.session.origin
+            error = RateLimitError(
+                refused.message,
+                retry_after=refused.retry_after,
+                method=request.method,
+                url=origin.shown_url(request.url),
+                redactor=origin.redactor,
+            )
+            error.retry_after_seconds = refused.retry_after_seconds
+            raise error from None
 
     _attempt: Callable[[httpx.Request], Any]
 
     def _failure(self, request: httpx.Request, exc: Exception) -> ModeAPIError:
         """The SDK's error for ``exc``, raised by httpx during an exchange."""
+        passed = isinstance(exc, TimeoutError)  # anyio.fail_after: logged as the sync one
+        if passed:
+            exc = httpx.ReadTimeout("the exchange's deadline has passed")
         if isinstance(exc, httpx.RequestError):
             exc.request = request  # named in the error, as httpx's client names it
         checks = self.session.checks
         error = checks.mapped(exc)
-        if isinstance(exc, httpx.RemoteProtocolError) and "location header" in str(exc):
-            origin = self.session.origin
-            return ModeAPIError(
-                f"redirect to an invalid URL ({str(exc).rstrip('.')})",
-                method=request.method,
-                url=origin.shown_url(request.url),
-                redactor=origin.redactor,
-            )
-        if isinstance(error, APITimeoutError) and checks.seconds_left(request) <= 0:
+        if isinstance(error, APITimeoutError) and (passed or checks.seconds_left(request) <= 0):
             return checks.deadline_error(request)
         return error
 
-    def _named(self, refused: RateLimitError, request: httpx.Request) -> RateLimitError:
-        """A request the pace refused (a ``RateLimitError`` without a URL), named."""
-        origin = self.session.origin
-        error = RateLimitError(
-            refused.message,
-            retry_after=refused.retry_after,
-            method=request.method,
-            url=origin.shown_url(request.url),
-            redactor=origin.redactor,
-        )
-        error.retry_after_seconds = refused.retry_after_seconds
-        return error
-
     def _body_read(self, response: httpx.Response) -> BodyRead | None:
-        """A read of the body, or ``None`` for a result's content (the caller streams it;
-        the response is inspected now)."""
-        session = self.session
-        if not BodyRead.wanted(response):
-            session.checks.inspect(response)
-            return None
-        return BodyRead(
-            response, session.max_body_bytes, session.origin, session.checks.check_deadline
-        )
-
-    def _finish(self, read: BodyRead, response: httpx.Response) -> httpx.Response:
-        response = read.into(response)
+        """A read of the body, or ``None`` for a result's content (inspected now)."""
+        if BodyRead.wanted(response):
+            return BodyRead(response, self.session.max_body_bytes, self.session.checks)
         self.session.checks.inspect(response)
-        return response
+        return None
 
 
 class ModeTransport(_Transport, httpx.BaseTransport):
@@ -266,19 +239,13 @@ class ModeTransport(_Transport, httpx.BaseTransport):
                 step = steps.throw(exc)
 
     def _attempt(self, request: httpx.Request) -> httpx.Response:
-        """One try: the exchange, its own pool's socket operations bounded by the
-        request's deadline, its body read."""
-        pool, checks = self.session.pool, self.session.checks
-        checks.on_request(request)
+        """One try: the exchange (the own pool's socket operations bounded by the
+        request's deadline) and its body read."""
+        checks = self.session.checks
         try:
-            with bounded(checks.seconds_left(request)):
-                if isinstance(pool, httpx.BaseTransport):
-                    response = pool.handle_request(request)
-                    response.request = request
-                else:
-                    assert isinstance(pool, httpx.Client)
-                    response = pool.send(request, stream=True, auth=None, follow_redirects=False)
-                stream = response.stream
+            with bounded(checks.on_request(request)):
+                response: httpx.Response = self.session.send(request)
+                response.request, stream = request, response.stream
                 assert isinstance(stream, httpx.SyncByteStream)
                 try:
                     if (read := self._body_read(response)) is None:
@@ -294,7 +261,7 @@ class ModeTransport(_Transport, httpx.BaseTransport):
                 stream.close()
         except HTTPX_ERRORS as exc:
             raise self._failure(request, exc) from None
-        return self._finish(read, response)
+        return checks.inspect(read.into(response))
 
 
 class AsyncModeTransport(_Transport, httpx.AsyncBaseTransport):
@@ -312,19 +279,11 @@ class AsyncModeTransport(_Transport, httpx.AsyncBaseTransport):
     async def _attempt(self, request: httpx.Request) -> httpx.Response:
         """One try: the whole exchange (interim answers and a trickled head included)
         within the request's deadline, its body read."""
-        pool, checks = self.session.pool, self.session.checks
-        checks.on_request(request)
+        checks = self.session.checks
         try:
-            with anyio.fail_after(max(checks.seconds_left(request), 0.0)):
-                if isinstance(pool, httpx.AsyncBaseTransport):
-                    response = await pool.handle_async_request(request)
-                    response.request = request
-                else:
-                    assert isinstance(pool, httpx.AsyncClient)
-                    response = await pool.send(
-                        request, stream=True, auth=None, follow_redirects=False
-                    )
-                stream = response.stream
+            with anyio.fail_after(checks.on_request(request)):
+                response: httpx.Response = await self.session.send(request)
+                response.request, stream = request, response.stream
                 assert isinstance(stream, httpx.AsyncByteStream)
                 try:
                     if (read := self._body_read(response)) is None:
@@ -339,11 +298,9 @@ class AsyncModeTransport(_Transport, httpx.AsyncBaseTransport):
                     await stream.aclose()
                     raise
                 await stream.aclose()
-        except TimeoutError:
-            raise checks.deadline_error(request) from None
-        except HTTPX_ERRORS as exc:
+        except (TimeoutError, *HTTPX_ERRORS) as exc:
             raise self._failure(request, exc) from None
-        return self._finish(read, response)
+        return checks.inspect(read.into(response))
 
 
 def _replay(first: list[Exception], attempt: Callable[[], Any]) -> Any:

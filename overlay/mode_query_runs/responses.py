@@ -1,5 +1,6 @@
 """What a response means: a DEBUG log line (``mode_query_runs`` logger) for each, and
-the typed error (``errors``) for a failure."""
+the typed error (``errors``) for a failure. httpx's own ``HTTP Request`` line of a request
+the SDK sends shows its URL with the client's credentials redacted."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Iterator
+from contextvars import ContextVar
 
 import httpx
 
@@ -23,6 +25,19 @@ HTTPX_ERRORS = (httpx.HTTPError, httpx.InvalidURL, httpx.CookieConflict, httpx.S
 """Every exception httpx raises (a ``TransportError`` is an ``httpx.HTTPError``)."""
 TIMEOUT = "mode_query_runs.timeout"
 """Request extension: the seconds the whole request may take (set by the transport)."""
+_SENDING: ContextVar[Origin | None] = ContextVar("mode_query_runs.sending", default=None)
+
+
+def _redact_urls(record: logging.LogRecord) -> bool:
+    """A URL in httpx's line (``HTTP Request: GET ...``) redacted by the sending client's."""
+    origin = _SENDING.get()
+    if origin is not None and isinstance(record.args, tuple):
+        redact, args = origin.redactor.redact, record.args
+        record.args = tuple(redact(str(a)) if isinstance(a, httpx.URL) else a for a in args)
+    return True
+
+
+logging.getLogger("httpx").addFilter(_redact_urls)
 
 
 class ResponseChecks:
@@ -53,11 +68,15 @@ class ResponseChecks:
 
     @contextlib.contextmanager
     def transport_errors(self) -> Iterator[None]:
-        """Raise every httpx exception inside the block as the SDK's error (``mapped``)."""
+        """Raise every httpx exception inside the block as the SDK's error (``mapped``);
+        httpx's log lines in the block are redacted."""
+        sending = _SENDING.set(self.origin)
         try:
             yield
         except HTTPX_ERRORS as exc:
             raise self.mapped(exc) from None
+        finally:
+            _SENDING.reset(sending)
 
     def mapped(self, exc: Exception) -> ModeAPIError:
         """The SDK's error for ``exc`` (one of ``HTTPX_ERRORS``): ``APIConnectionError``
@@ -79,12 +98,13 @@ class ResponseChecks:
             message = f"{detail} ({type(exc).__name__})"
         return ModeAPIError(message, method=method, url=url, redactor=self.origin.redactor)
 
-    def on_request(self, request: httpx.Request) -> None:
-        """Note when the request started."""
+    def on_request(self, request: httpx.Request) -> float:
+        """Note when the request (a try) started; the seconds it may take."""
         request.extensions[_STARTED] = time.perf_counter()
+        return float(request.extensions[TIMEOUT])
 
-    def inspect(self, response: httpx.Response) -> None:
-        """Log the response (its body read if ``BodyRead.wanted``).
+    def inspect(self, response: httpx.Response) -> httpx.Response:
+        """Log the response (its body read if ``BodyRead.wanted``) and return it.
 
         Raises:
             ModeAPIError: (a subclass per status) for a status of 400 or above; for a
@@ -93,7 +113,7 @@ class ResponseChecks:
         """
         request, status = response.request, response.status_code
         if 200 <= status < 300 and not LOGGER.isEnabledFor(logging.DEBUG):
-            return
+            return response
         started = request.extensions.get(_STARTED)
         elapsed = time.perf_counter() - started if isinstance(started, float) else 0.0
         shown = self.origin.shown_url(request.url)
@@ -102,7 +122,7 @@ class ResponseChecks:
             hint = self.origin.not_found_hint(request.url) if status == 404 else None
             raise error_for_response(response, url=shown, hint=hint, redactor=self.origin.redactor)
         if 200 <= status < 300:
-            return
+            return response
         if not response.has_redirect_location:
             reason = response.reason_phrase or "no reason given"
             message = f"unexpected response ({reason}): not content, nor a redirect to follow"
@@ -114,7 +134,7 @@ class ResponseChecks:
                 message = f"redirect to an invalid URL: {location!r} ({exc})"
             else:
                 if request.extensions.get(FOLLOWS_REDIRECTS):
-                    return
+                    return response
                 message = f"unexpected redirect to {target}"
         raise ModeAPIError(
             message, status=status, method=request.method, url=shown, redactor=self.origin.redactor
