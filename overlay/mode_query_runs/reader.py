@@ -31,7 +31,6 @@ from .spec import Operation
 
 LOGGER = logging.getLogger("mode_query_runs")
 _LISTING = ("_embedded", "query_runs")
-_MAX_PROBLEM = 160
 _TOO_DEEP = Deviation((), f"a body nested at most {MAX_DEPTH} levels deep", "one nested deeper", "")
 
 Notes = list[tuple[tuple[str, str], str]]
@@ -144,8 +143,7 @@ class SpecReader:
         request: httpx.Request, status: int, operation_id: str, found: list[Deviation]
     ) -> ResponseParseError:
         first = str(found[0])
-        if len(first) > _MAX_PROBLEM:
-            first = first[:_MAX_PROBLEM] + "…"
+        first = first[:160] + "…" if len(first) > 160 else first
         more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
         return ResponseParseError(
             f"response does not match the spec's {operation_id} schema: {first}{more}",
