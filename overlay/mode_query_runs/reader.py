@@ -1,6 +1,7 @@
 """A spec operation's 2xx body as its generated model, whose recorded deviations
-(``types.deviations_of``) become, per client, a ``SpecDriftWarning`` and a WARNING log line
-once per (operation, place in the schema), or in strict mode a ``ResponseParseError``.
+(``types.deviations_of``: JSON path, what the spec expects, JSON type found, never the value)
+become, per client, a ``SpecDriftWarning`` and a WARNING log line once per (operation, place
+in the schema), or in strict mode a ``ResponseParseError``.
 
 Fatal in both modes: a body not JSON or not an object; ``_embedded.query_runs`` neither an
 array nor ``null``, or an item of it not an object; straying values nested deeper than
