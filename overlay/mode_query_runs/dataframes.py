@@ -16,8 +16,6 @@ from .errors import Redactor, ResponseParseError
 if TYPE_CHECKING:
     import pandas
 
-__all__ = ["PANDAS_MISSING", "ChunkStream", "DataFrame", "read_frame", "require_pandas"]
-
 DataFrame: TypeAlias = "pandas.DataFrame"
 PANDAS_MISSING = (
     'result_dataframe needs pandas, which is not installed: pip install "mode-query-runs[pandas]"'

@@ -1,9 +1,5 @@
 """``SpecDriftWarning``, and how deep a straying value the validator can describe."""
 
-from __future__ import annotations
-
-__all__ = ["MAX_DEPTH", "SpecDriftWarning"]
-
 MAX_DEPTH = 255  # deeper-nested straying values are one deviation at ``$`` (jsonschema-rs)
 
 

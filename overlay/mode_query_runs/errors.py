@@ -1,6 +1,5 @@
 """The exceptions the SDK raises, and each client's ``Redactor`` of credentials (which
-travel in the ``Authorization`` header: a body or URL that repeats them is redacted).
-"""
+travel in the ``Authorization`` header: a body or URL that repeats them is redacted)."""
 
 from __future__ import annotations
 
@@ -15,21 +14,6 @@ import urllib.parse
 from collections.abc import Iterable, Iterator
 
 import httpx
-
-__all__ = [
-    "APIConnectionError",
-    "APITimeoutError",
-    "AuthenticationError",
-    "ModeAPIError",
-    "NotFoundError",
-    "PermissionDeniedError",
-    "RateLimitError",
-    "Redactor",
-    "ResponseParseError",
-    "ServerError",
-    "error_for_response",
-    "retry_after_seconds",
-]
 
 
 def credential_forms(token: str, secret: str) -> tuple[str, ...]:
@@ -87,11 +71,10 @@ _SCOPED = contextvars.ContextVar("mode_query_runs.redactor", default=_NO_REDACTI
 
 def shown_url_text(url: str) -> str:
     """A URL's text without ``user:password@`` (text that is not a URL is kept)."""
-    try:
+    with contextlib.suppress(httpx.InvalidURL, TypeError):
         parsed = httpx.URL(url)
-    except (httpx.InvalidURL, TypeError):
-        return url
-    return str(without_userinfo(parsed)) if parsed.userinfo else url
+        return str(without_userinfo(parsed)) if parsed.userinfo else url
+    return url
 
 
 class ModeAPIError(Exception):
@@ -208,11 +191,6 @@ def without_userinfo(url: httpx.URL) -> httpx.URL:
     return url.copy_with(username=None, password=None) if url.userinfo else url
 
 
-def request_identity(request: httpx.Request) -> tuple[str, str]:
-    """The ``(method, url)`` of a request as errors show it: the URL without userinfo."""
-    return request.method, str(without_userinfo(request.url))
-
-
 def body_excerpt(response: httpx.Response, redactor: Redactor | None = None) -> str:
     """The start of a read body on one line, redacted, then cut to 120 characters."""
     text = " ".join(response.content.decode("utf-8", errors="replace").split())
@@ -260,8 +238,7 @@ def error_for_transport(
     """The typed error for an httpx transport failure; ``url`` replaces the one shown."""
     method: str | None = None
     with contextlib.suppress(RuntimeError):  # raised without a request attached
-        method, request_url = request_identity(exc.request)
-        url = url or request_url
+        method, url = exc.request.method, url or str(exc.request.url)
     detail = str(exc) or type(exc).__name__
     if isinstance(exc, httpx.TimeoutException):
         return APITimeoutError(f"timed out: {detail}", method=method, url=url, redactor=redactor)

@@ -1,7 +1,5 @@
 """Decoding a JSON body that was read, with a one-line error for one that is not JSON."""
 
-from __future__ import annotations
-
 from typing import Any
 
 import httpx
@@ -9,9 +7,7 @@ import httpx
 from mode_api_client.errors import UnreadableBody
 from mode_api_client.types import decode_json as decode_bytes
 
-from .errors import ResponseParseError, body_excerpt, request_identity
-
-__all__ = ["decode_json", "not_json"]
+from .errors import ResponseParseError, body_excerpt
 
 
 def decode_json(response: httpx.Response) -> Any:
@@ -25,11 +21,10 @@ def decode_json(response: httpx.Response) -> Any:
 
 def not_json(response: httpx.Response) -> ResponseParseError:
     """The error for a read body that is not JSON: its Content-Type and start."""
-    method, url = request_identity(response.request)
     content_type = response.headers.get("Content-Type", "no Content-Type")
     return ResponseParseError(
         f"response is not JSON ({content_type}); {body_excerpt(response)}",
         status=response.status_code,
-        method=method,
-        url=url,
+        method=response.request.method,
+        url=str(response.request.url),
     )

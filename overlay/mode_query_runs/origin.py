@@ -13,8 +13,6 @@ import httpx
 from .errors import Redactor, ResponseParseError, userinfo_forms, without_userinfo
 from .spec import Operation, match_operation
 
-__all__ = ["Origin", "shown_url"]
-
 
 def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
     return url.scheme, url.host, url.port
@@ -68,7 +66,6 @@ class Origin:
         return _origin(url) == _origin(self.base_url)
 
     def _api_path(self, url: httpx.URL) -> str | None:
-        """The path of ``url`` after the base path, if it is an API URL."""
         path = url.raw_path.decode("ascii").split("?", 1)[0]
         if self.is_own_origin(url) and path.startswith(self._base_path + "/"):
             return path[len(self._base_path) :]

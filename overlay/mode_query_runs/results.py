@@ -20,22 +20,11 @@ import httpx
 
 from mode_api_client.models import QueryRun
 
-from .decoding import CHUNK_BYTES
+from .decoding import CHUNK_BYTES as CHUNK_BYTES
 from .errors import ModeAPIError, Redactor, ResponseParseError
 from .links import relation_href
 from .origin import shown_url
 from .states import ended_without_results, states_without_results
-
-__all__ = [
-    "CHUNK_BYTES",
-    "FORMATS",
-    "CsvRows",
-    "Download",
-    "Progress",
-    "content_href",
-    "text_encoding",
-    "undecodable",
-]
 
 FORMATS = {"csv": "text/csv", "json": "application/json"}
 """Result formats and the media type each is requested with."""
@@ -108,16 +97,14 @@ class Download:
         self._path = Path(path) if isinstance(path, str | os.PathLike) else None
         self._out = None if isinstance(path, str | os.PathLike) else path
         self._rename: tuple[Path, Path] | None = None  # the temporary file, the one replaced
-        self.chunk_bytes: int | None = None
-        """Once started: ``CHUNK_BYTES`` for a file replaced, else ``None`` (each piece)."""
+        self.chunk_bytes: int | None = None  # once open: CHUNK_BYTES for a file replaced
         self._total: int | None = None
         self._done = 0
         self._progress = progress
 
     @staticmethod
     def replaced_file(path: str | os.PathLike[str]) -> Path | None:
-        """The regular file, existing or not, a download to ``path`` replaces (``OSError``
-        if ``path`` cannot be looked up); ``None`` for anything else."""
+        """The regular file, existing or not, a download to ``path`` replaces, else ``None``."""
         try:
             mode = os.stat(path).st_mode
         except FileNotFoundError:
@@ -126,7 +113,7 @@ class Download:
 
     @staticmethod
     def write_all(stream: IO[bytes], data: bytes) -> None:
-        """Write all of ``data`` (again what an unbuffered stream did not take), flush."""
+        """Write all of ``data`` (even to an unbuffered stream), flush."""
         view = memoryview(data)
         while view:
             view = view[stream.write(view) or 0 :]
@@ -141,7 +128,7 @@ class Download:
         self.open()
 
     def open(self) -> None:
-        """Open where the chunks go (``OSError`` if it cannot be)."""
+        """Open where the chunks go."""
         if self._path is not None:
             replaced = self.replaced_file(self._path)
             if replaced is None:
@@ -157,7 +144,7 @@ class Download:
             self._progress(0, self._total)
 
     def write(self, chunk: bytes) -> None:
-        """Write all of ``chunk``, flushed; report progress."""
+        """Write all of ``chunk``, report progress."""
         assert self._out is not None, "Download.write before open"
         self.write_all(self._out, chunk)
         self._done += len(chunk)
@@ -165,8 +152,7 @@ class Download:
             self._progress(self._done, self._total)
 
     def commit(self) -> int:
-        """Close what was opened here, rename the temporary file over the replaced one;
-        the bytes written."""
+        """Close, rename the temporary file over the replaced one; the bytes written."""
         if self._path is not None and self._out is not None:
             self._out.close()
         if self._rename is not None:
@@ -176,12 +162,10 @@ class Download:
 
     def abort(self) -> None:
         """Close what was opened here and remove the temporary file."""
-        if self._path is not None and self._out is not None:
-            self._out.close()
-        if self._rename is not None:
-            with contextlib.suppress(FileNotFoundError):
-                self._rename[0].unlink()
-            self._rename = None
+        rename, self._rename = self._rename, None
+        self.commit()
+        if rename is not None:
+            rename[0].unlink(missing_ok=True)
 
 
 _QUOTED = re.compile(r'((?:[^"]++|"")*+)(")?([^,\r\n]*+)')
@@ -229,9 +213,8 @@ class CsvRows:
         return rows
 
     def _split(self, line: str, final: bool = False) -> list[str] | None:
-        """The fields of the record ``line`` ends (``[]``: a blank line), as the ``csv``
-        module's reader splits them; ``None`` if it ends inside a quoted field (unless
-        ``final``, the end of the text)."""
+        """The fields of the record ``line`` ends (``[]``: blank), as the ``csv`` module
+        splits them; ``None`` if it ends inside a quoted field (unless ``final``)."""
         quoted, self._quoted = self._quoted, None
         body = line.rstrip("\r\n")
         if quoted is None and not ('"' in body or "\r" in body or "\n" in body):

@@ -1,18 +1,9 @@
 """The spec's operations (generated: ``mode_api_client.api.OPERATIONS``), and which one a
 request is."""
 
-from __future__ import annotations
-
-from mode_api_client.api import OPERATIONS, Operation
-from mode_api_client.types import json_path
-
-__all__ = [
-    "Operation",
-    "json_path",
-    "match_operation",
-    "operation_by_id",
-    "operations",
-]
+from mode_api_client.api import OPERATIONS
+from mode_api_client.api import Operation as Operation
+from mode_api_client.types import json_path as json_path
 
 MEDIA_TYPE = "application/hal+json"
 

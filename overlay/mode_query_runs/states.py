@@ -1,15 +1,8 @@
-"""Which Query Run states are final and which have no results: the spec's
-``x-final-states`` and ``x-states-without-results`` on ``QueryRun.state``, generated into
-``QueryRun.spec_lists``. Any other state, one Mode adds later included, is waited on and
-its results are tried; editing the lists (and regenerating) changes waiting, downloads
-and the command line.
-"""
-
-from __future__ import annotations
+"""Which Query Run states are final and which have no results: the spec's ``x-final-states``
+and ``x-states-without-results`` on ``QueryRun.state`` (generated into ``QueryRun.spec_lists``).
+Any other state, one Mode adds later included, is waited on and its results are tried."""
 
 from mode_api_client.models import QueryRun
-
-__all__ = ["ended_without_results", "final_states", "states_without_results"]
 
 
 def final_states() -> frozenset[str]:

@@ -1,6 +1,4 @@
-"""Models back to Mode's wire form (the JSON the server sent): the generated code's
-``to_wire`` and ``format_timestamp``."""
+"""Models back to the JSON the server sent (the generated ``to_wire``, ``format_timestamp``)."""
 
-from mode_api_client.types import format_timestamp, to_wire
-
-__all__ = ["format_timestamp", "to_wire"]
+from mode_api_client.types import format_timestamp as format_timestamp
+from mode_api_client.types import to_wire as to_wire
