@@ -1140,6 +1140,22 @@ def test_next_page_that_is_not_a_link_is_reported_then_fails(serve: Serve) -> No
     ]
 
 
+def test_next_page_that_is_an_array_of_one_null_fails_instead_of_ending_the_listing(
+    serve: Serve,
+) -> None:
+    """Found by the contract run's Hypothesis search: ``[null]`` was read as "no next_page"."""
+    body = page([query_run()], _links={"self": {"href": LIST}, "next_page": [None]})
+    _, mode = serve(recorded(LIST, body))
+    with recording():
+        runs = mode.list_query_runs(REPORT, RUN)
+        assert next(runs).token == TOKEN
+        with pytest.raises(ResponseParseError) as error:
+            next(runs)
+    assert str(error.value) == (
+        "the next_page relation of the response is not a link with a string href"
+    )
+
+
 def test_cli_list_with_two_next_pages_fails_in_one_line(serve: Serve) -> None:
     server, _ = serve(recorded(LIST, TWO_NEXT_PAGES))
     result = cli("list", REPORT, RUN, "--json", server=server)

@@ -50,9 +50,10 @@ def relation_link(resource: Any, relation: str) -> Link | None:
             value = links.additional_properties.get(relation)
     else:
         return None
-    if isinstance(value, list) and len(value) == 1:
-        value = value[0]
-    if value is None or (isinstance(value, Link) and isinstance(value.href, str)):
+    single = isinstance(value, list) and len(value) == 1
+    if single:
+        value = value[0]  # and an array of one null is no Link either
+    if (value is None and not single) or (isinstance(value, Link) and isinstance(value.href, str)):
         return value
     if isinstance(value, dict) and isinstance(value.get("href"), str):
         return Link.from_dict(value)
