@@ -620,11 +620,6 @@ def test_no_credential_in_an_error_or_log_line_when_a_server_echoes_them(
     assert leaks(texts) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ModeAPIError.retry_after keeps the header as sent: a server echoing the"
-    " credentials in Retry-After gets them into the error, which says they are redacted",
-)
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("status", [429, 503])
 def test_no_credential_in_retry_after(kind: str, status: int) -> None:

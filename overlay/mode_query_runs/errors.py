@@ -112,7 +112,7 @@ class ModeAPIError(Exception):
         self.message = redact(message)
         self.method = method
         self.url = redact(shown_url_text(url)) if url is not None else None
-        self.retry_after = retry_after
+        self.retry_after = redact(retry_after) if retry_after is not None else None
         self.retry_after_seconds = retry_after_seconds(retry_after)
         parts = [f"HTTP {status}"] if status is not None else []
         parts += [f"[{self.error_id}]", self.message] if self.error_id else [self.message]

@@ -51,7 +51,7 @@ def relation_link(resource: Any, relation: str) -> Link | None:
     else:
         return None
     single = isinstance(value, list) and len(value) == 1
-    if single:
+    if isinstance(value, list) and single:
         value = value[0]  # and an array of one null is no Link either
     if (value is None and not single) or (isinstance(value, Link) and isinstance(value.href, str)):
         return value
