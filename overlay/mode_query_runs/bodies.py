@@ -4,8 +4,7 @@ result content (``STREAMS_BODY``) is streamed by the caller, without limit."""
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterable
 
 import httpx
 
@@ -45,37 +44,39 @@ class BodyRead:
         """The body was read (and decoded) before the session saw it (``MockTransport``)."""
         self._chunks = [response.content] if self.done else []
         self._read = 0
-        with self._refused():
-            self._decoding = Decoding(None if self.done else self._coding)
+        self._decoding: Decoding | None = None  # None: the raw bytes are the body's
+        if self._coding is not None and not self.done:
+            try:
+                self._decoding = Decoding(self._coding)
+            except UnsupportedEncoding as error:
+                self._refused(error)
 
     def take(self, raw: bytes) -> bool:
         """Keep the body's next raw bytes; whether reading must stop (past the limit)."""
         self._checks.check_deadline(self._response)
-        return self._keep(self._decoding.feed(raw))
+        return self._keep((raw,) if self._decoding is None else self._decoding.feed(raw))
 
     def finish(self) -> None:
         """Keep what the decoding held back, at the body's end."""
-        if self._read <= self._limit:
+        if self._decoding is not None and self._read <= self._limit:
             self._keep(self._decoding.close())
 
-    def _keep(self, pieces: Iterator[bytes]) -> bool:
-        with self._refused():
+    def _keep(self, pieces: Iterable[bytes]) -> bool:
+        try:
             for piece in pieces:
                 self._chunks.append(piece)
                 self._read += len(piece)
                 if self._read > self._limit:
                     return True
+        except UnsupportedEncoding as error:
+            self._refused(error)
         return False
 
-    @contextlib.contextmanager
-    def _refused(self) -> Iterator[None]:
+    def _refused(self, error: UnsupportedEncoding) -> None:
         """A coding that cannot be read: a 2xx is refused, another body's rest kept raw."""
-        try:
-            yield
-        except UnsupportedEncoding as error:
-            self._decoding = Decoding(None)
-            if self._response.status_code < 300:
-                raise self._error(str(error)) from None
+        self._decoding = None
+        if self._response.status_code < 300:
+            raise self._error(str(error)) from None
 
     def _error(self, message: str) -> ResponseParseError:
         request, origin = self._response.request, self._checks.origin

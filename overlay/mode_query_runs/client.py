@@ -30,6 +30,7 @@ from .core import (
 )
 from .dataframes import ChunkStream, DataFrame, read_frame, require_pandas
 from .links import Variables
+from .responses import HTTPX_ERRORS, SENDING
 from .results import Download, Progress
 from .waiting import Poll, ReportRunWait
 
@@ -361,7 +362,9 @@ class ModeClient(ClientCore):
             return time.sleep(step.seconds)
         if isinstance(step, Warn):
             return self._session.reader.warn(step.notes, depth)
-        with self._session.checks.transport_errors():
+        checks = self._session.checks
+        sending = SENDING.set(checks.origin)  # as transport_errors, without its frames
+        try:
             if isinstance(step, Next):
                 return next(run.opened[step.response], None)
             self._check_usable()
@@ -371,3 +374,7 @@ class ModeClient(ClientCore):
             if step.stream:
                 run.opened[response] = response.iter_raw()
             return response
+        except HTTPX_ERRORS as exc:
+            raise checks.mapped(exc) from None
+        finally:
+            SENDING.reset(sending)

@@ -92,9 +92,14 @@ class Call(Step, Generic[T]):
     @property
     def spec(self) -> str:
         """The operation's ``operationId``."""
-        name: str = self.operation.__name__
-        first, *rest = name.rpartition(".")[2].split("_")
-        return first + "".join(word.capitalize() for word in rest)
+        return _operation_id(self.operation.__name__)
+
+
+@functools.cache
+def _operation_id(module: str) -> str:
+    """The ``operationId`` of a generated operation's module, by its name."""
+    first, *rest = module.rpartition(".")[2].split("_")
+    return first + "".join(word.capitalize() for word in rest)
 
 
 @dataclass(frozen=True)

@@ -1,31 +1,30 @@
 """The SDK's own blocking pool (without proxies): httpcore's network backend gives each
-connect, write and read what is left of the exchange's deadline (``bounded``), so a head
+connect, write and read what is left of the exchange's deadline (``bound``), so a head
 trickled byte by byte or endless ``1xx`` answers cannot hold a request past it."""
 
 from __future__ import annotations
 
-import contextlib
 import time
 from collections.abc import Iterable, Iterator
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from typing import Any
 
 import httpcore
 import httpx
 
-__all__ = ["DeadlineTransport", "bounded"]
+__all__ = ["DeadlineTransport", "bound", "unbound"]
 
 _DEADLINE: ContextVar[float | None] = ContextVar("mode_query_runs.deadline", default=None)
 
 
-@contextlib.contextmanager
-def bounded(seconds: float) -> Iterator[None]:
-    """Hold this thread's socket operations to ``seconds`` from now."""
-    token = _DEADLINE.set(time.monotonic() + max(seconds, 0.0))
-    try:
-        yield
-    finally:
-        _DEADLINE.reset(token)
+def bound(seconds: float) -> Token[float | None]:
+    """Hold this thread's socket operations to ``seconds`` from now, until ``unbound``
+    is given the token this returns."""
+    return _DEADLINE.set(time.monotonic() + max(seconds, 0.0))
+
+
+unbound = _DEADLINE.reset
+"""Undo the ``bound`` whose token it is given."""
 
 
 def _within(timeout: float | None, timed_out: type[httpcore.TimeoutException]) -> float | None:
@@ -75,17 +74,14 @@ class _Backend(httpcore.SyncBackend):
         return _Stream(super().connect_tcp(host, port, left, local_address, socket_options))
 
 
-@contextlib.contextmanager
-def _as_httpx() -> Iterator[None]:
-    """httpcore's exceptions raised as httpx's of the same name; any other as it is."""
-    try:
-        yield
-    except Exception as exc:
-        name = type(exc).__name__
-        named = type(exc).__module__.startswith("httpcore") and getattr(httpx, name, None)
-        if isinstance(named, type) and issubclass(named, httpx.TransportError):
-            raise named(str(exc)) from exc
-        raise
+def _as_httpx(exc: Exception) -> Exception:
+    """httpcore's exception as httpx's of the same name (raise it ``from exc``); any
+    other as it is (``exc`` itself: raise it again)."""
+    name = type(exc).__name__
+    named = type(exc).__module__.startswith("httpcore") and getattr(httpx, name, None)
+    if isinstance(named, type) and issubclass(named, httpx.TransportError):
+        return named(str(exc))
+    return exc
 
 
 class _Body(httpx.SyncByteStream):
@@ -93,17 +89,25 @@ class _Body(httpx.SyncByteStream):
         self._stream = stream
 
     def __iter__(self) -> Iterator[bytes]:
-        with _as_httpx():
+        try:
             yield from self._stream
+        except Exception as exc:
+            if (named := _as_httpx(exc)) is exc:
+                raise
+            raise named from exc
 
     def close(self) -> None:
-        with _as_httpx():
+        try:
             getattr(self._stream, "close", lambda: None)()
+        except Exception as exc:
+            if (named := _as_httpx(exc)) is exc:
+                raise
+            raise named from exc
 
 
 class DeadlineTransport(httpx.BaseTransport):
     """httpx's blocking HTTP/1.1 transport (default limits and certificates) over sockets
-    held to ``bounded`` (``OSError`` if ``SSL_CERT_FILE`` cannot be read)."""
+    held to ``bound`` (``OSError`` if ``SSL_CERT_FILE`` cannot be read)."""
 
     def __init__(self) -> None:
         limits = httpx.Limits()
@@ -126,8 +130,12 @@ class DeadlineTransport(httpx.BaseTransport):
             content=request.stream,
             extensions=request.extensions,
         )
-        with _as_httpx():
+        try:
             answer = self._pool.handle_request(sent)
+        except Exception as exc:
+            if (named := _as_httpx(exc)) is exc:
+                raise
+            raise named from exc
         return httpx.Response(
             answer.status,
             headers=answer.headers,

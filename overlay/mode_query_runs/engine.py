@@ -17,7 +17,7 @@ import httpx
 import tenacity
 
 from .bodies import BodyRead
-from .deadline import DeadlineTransport, bounded
+from .deadline import DeadlineTransport, bound, unbound
 from .decoding import ACCEPT_ENCODING
 from .errors import APITimeoutError, ModeAPIError, RateLimitError, credential_forms
 from .jsonbody import decode_json
@@ -242,25 +242,27 @@ class ModeTransport(_Transport, httpx.BaseTransport):
         """One try: the exchange (the own pool's socket operations bounded by the
         request's deadline) and its body read."""
         checks = self.session.checks
+        token = bound(checks.on_request(request))
         try:
-            with bounded(checks.on_request(request)):
-                response: httpx.Response = self.session.send(request)
-                response.request, stream = request, response.stream
-                assert isinstance(stream, httpx.SyncByteStream)
-                try:
-                    if (read := self._body_read(response)) is None:
-                        return response  # a result's content, streamed by the caller
-                    for raw in () if read.done else stream:
-                        if read.take(raw):
-                            break
-                    else:
-                        read.finish()
-                except BaseException:
-                    stream.close()
-                    raise
+            response: httpx.Response = self.session.send(request)
+            response.request, stream = request, response.stream
+            assert isinstance(stream, httpx.SyncByteStream)
+            try:
+                if (read := self._body_read(response)) is None:
+                    return response  # a result's content, streamed by the caller
+                for raw in () if read.done else stream:
+                    if read.take(raw):
+                        break
+                else:
+                    read.finish()
+            except BaseException:
                 stream.close()
+                raise
+            stream.close()
         except HTTPX_ERRORS as exc:
             raise self._failure(request, exc) from None
+        finally:
+            unbound(token)
         return checks.inspect(read.into(response))
 
 

@@ -15,7 +15,7 @@ import httpx
 from .errors import APITimeoutError, ModeAPIError, error_for_response, error_for_transport
 from .origin import Origin
 
-__all__ = ["FOLLOWS_REDIRECTS", "HTTPX_ERRORS", "LOGGER", "TIMEOUT", "ResponseChecks"]
+__all__ = ["FOLLOWS_REDIRECTS", "HTTPX_ERRORS", "LOGGER", "SENDING", "TIMEOUT", "ResponseChecks"]
 
 LOGGER = logging.getLogger("mode_query_runs")
 FOLLOWS_REDIRECTS = "mode_query_runs.follows_redirects"
@@ -25,12 +25,13 @@ HTTPX_ERRORS = (httpx.HTTPError, httpx.InvalidURL, httpx.CookieConflict, httpx.S
 """Every exception httpx raises (a ``TransportError`` is an ``httpx.HTTPError``)."""
 TIMEOUT = "mode_query_runs.timeout"
 """Request extension: the seconds the whole request may take (set by the transport)."""
-_SENDING: ContextVar[Origin | None] = ContextVar("mode_query_runs.sending", default=None)
+SENDING: ContextVar[Origin | None] = ContextVar("mode_query_runs.sending", default=None)
+"""The origin of the client sending in this context: httpx's log lines redacted by it."""
 
 
 def _redact_urls(record: logging.LogRecord) -> bool:
     """A URL in httpx's line (``HTTP Request: GET ...``) redacted by the sending client's."""
-    origin = _SENDING.get()
+    origin = SENDING.get()
     if origin is not None and isinstance(record.args, tuple):
         redact, args = origin.redactor.redact, record.args
         record.args = tuple(redact(str(a)) if isinstance(a, httpx.URL) else a for a in args)
@@ -70,13 +71,13 @@ class ResponseChecks:
     def transport_errors(self) -> Iterator[None]:
         """Raise every httpx exception inside the block as the SDK's error (``mapped``);
         httpx's log lines in the block are redacted."""
-        sending = _SENDING.set(self.origin)
+        sending = SENDING.set(self.origin)
         try:
             yield
         except HTTPX_ERRORS as exc:
             raise self.mapped(exc) from None
         finally:
-            _SENDING.reset(sending)
+            SENDING.reset(sending)
 
     def mapped(self, exc: Exception) -> ModeAPIError:
         """The SDK's error for ``exc`` (one of ``HTTPX_ERRORS``): ``APIConnectionError``
