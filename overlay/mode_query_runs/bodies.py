@@ -33,12 +33,12 @@ class BodyRead:
         )
 
     def __init__(self, response: httpx.Response, max_body_bytes: int, checks: ResponseChecks):
-        self._response, self._checks = response, checks
+        self._response, self._checks, self._request = response, checks, response.request
         self._limit = ERROR_BODY_BYTES if response.status_code >= 300 else max_body_bytes
         declared = response.headers.get("Content-Length", "")
         if response.status_code < 300 and declared.isdigit() and int(declared) > self._limit:
             raise self._too_large(f"of {int(declared)} bytes (Content-Length)")
-        checks.check_deadline(response)
+        checks.check_deadline(self._request)
         self._coding = response.headers.get("Content-Encoding")
         self.done = response.is_stream_consumed
         """The body was read (and decoded) before the session saw it (``MockTransport``)."""
@@ -53,7 +53,7 @@ class BodyRead:
 
     def take(self, raw: bytes) -> bool:
         """Keep the body's next raw bytes; whether reading must stop (past the limit)."""
-        self._checks.check_deadline(self._response)
+        self._checks.check_deadline(self._request)
         return self._keep((raw,) if self._decoding is None else self._decoding.feed(raw))
 
     def finish(self) -> None:

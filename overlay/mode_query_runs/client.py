@@ -25,7 +25,6 @@ from .core import (
     Stepping,
     Steps,
     Warn,
-    boxed,
     named_here,
 )
 from .dataframes import ChunkStream, DataFrame, read_frame, require_pandas
@@ -335,14 +334,14 @@ class ModeClient(ClientCore):
             return read_frame(pd, stream, format, response, self._session.redactor)
 
     def _run(self, steps: Steps[T]) -> T:
-        box: list[T] = []
-        for _ in self._iterate(boxed(steps, box), _RUN):
-            pass
-        return box[0]
-
-    def _iterate(self, steps: Steps[Any], depth: int) -> Generator[Any]:
-        """The values of ``steps``, each ``Step`` done; streamed responses closed at the end."""
         run = Stepping(steps)
+        for _ in self._iterate(run, _RUN):
+            pass
+        return run.value  # type: ignore[no-any-return]
+
+    def _iterate(self, steps: Steps[Any] | Stepping, depth: int) -> Generator[Any]:
+        """The values of ``steps``, each ``Step`` done; streamed responses closed at the end."""
+        run = steps if isinstance(steps, Stepping) else Stepping(steps)
         try:
             while (step := run.next()) is not None:
                 if not isinstance(step, Step):
@@ -353,7 +352,7 @@ class ModeClient(ClientCore):
                 except Exception as exc:
                     run.error = exc
         finally:
-            steps.close()
+            run.steps.close()
             for response in run.opened:
                 response.close()
 

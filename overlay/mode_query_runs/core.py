@@ -138,13 +138,15 @@ class Warn(Step):
 
 
 class Stepping:
-    """One run of ``steps`` by a driver, and its streamed responses' raw bytes."""
+    """One run of ``steps`` by a driver, and its streamed responses' raw bytes; ``value``:
+    what the steps returned, once ended."""
 
     def __init__(self, steps: Steps[Any]) -> None:
         self.steps = steps
         self.reply: Any = None
         self.error: Exception | None = None
         self.opened: dict[httpx.Response, Any] = {}
+        self.value: Any = None
 
     def next(self) -> Any:
         """The next step (``reply`` sent in, or ``error`` thrown in); ``None`` at the end."""
@@ -152,7 +154,8 @@ class Stepping:
         self.reply = self.error = None
         try:
             return self.steps.send(reply) if error is None else self.steps.throw(error)
-        except StopIteration:
+        except StopIteration as end:
+            self.value = end.value
             return None
 
 
@@ -372,7 +375,8 @@ class ClientCore:
         notes: Notes = []
         with self._session.redactor.scope():
             found = reader.check(answer.parsed, request, status, call.spec, notes)
-        yield Warn(notes)
+        if notes:
+            yield Warn(notes)
         return found, request
 
     def _pages(

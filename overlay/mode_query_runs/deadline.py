@@ -35,7 +35,7 @@ def _within(timeout: float | None, timed_out: type[httpcore.TimeoutException]) -
     left = deadline - time.monotonic()
     if left <= 0:
         raise timed_out("the exchange's deadline has passed")
-    return left if timeout is None else min(timeout, left)
+    return left if timeout is None or left < timeout else timeout
 
 
 class _Stream(httpcore.NetworkStream):

@@ -62,10 +62,10 @@ class ResponseChecks:
             redactor=self.origin.redactor,
         )
 
-    def check_deadline(self, response: httpx.Response) -> None:
-        """Raise ``APITimeoutError`` once the request's overall deadline has passed."""
-        if self.seconds_left(response.request) < 0:
-            raise self.deadline_error(response.request)
+    def check_deadline(self, request: httpx.Request) -> None:
+        """Raise ``APITimeoutError`` once ``request``'s overall deadline has passed."""
+        if self.seconds_left(request) < 0:
+            raise self.deadline_error(request)
 
     @contextlib.contextmanager
     def transport_errors(self) -> Iterator[None]:
