@@ -74,14 +74,12 @@ class _Backend(httpcore.SyncBackend):
         return _Stream(super().connect_tcp(host, port, left, local_address, socket_options))
 
 
-def _as_httpx(exc: Exception) -> Exception:
-    """httpcore's exception as httpx's of the same name (raise it ``from exc``); any
-    other as it is (``exc`` itself: raise it again)."""
+def _as_httpx(exc: Exception) -> None:
+    """Raise httpcore's exception as httpx's of the same name; return for any other."""
     name = type(exc).__name__
     named = type(exc).__module__.startswith("httpcore") and getattr(httpx, name, None)
     if isinstance(named, type) and issubclass(named, httpx.TransportError):
-        return named(str(exc))
-    return exc
+        raise named(str(exc)) from exc
 
 
 class _Body(httpx.SyncByteStream):
@@ -92,17 +90,15 @@ class _Body(httpx.SyncByteStream):
         try:
             yield from self._stream
         except Exception as exc:
-            if (named := _as_httpx(exc)) is exc:
-                raise
-            raise named from exc
+            _as_httpx(exc)
+            raise
 
     def close(self) -> None:
         try:
             getattr(self._stream, "close", lambda: None)()
         except Exception as exc:
-            if (named := _as_httpx(exc)) is exc:
-                raise
-            raise named from exc
+            _as_httpx(exc)
+            raise
 
 
 class DeadlineTransport(httpx.BaseTransport):
@@ -133,9 +129,8 @@ class DeadlineTransport(httpx.BaseTransport):
         try:
             answer = self._pool.handle_request(sent)
         except Exception as exc:
-            if (named := _as_httpx(exc)) is exc:
-                raise
-            raise named from exc
+            _as_httpx(exc)
+            raise
         return httpx.Response(
             answer.status,
             headers=answer.headers,
