@@ -129,7 +129,7 @@ def simulate(
             push(at, "start", request, tries, generation)
         elif what == "start" and late:  # its runner wakes up late
             push(now + draw.expovariate(1 / late), "wake", request, tries, generation)
-        elif what in ("start", "wake"):  # reserved again if an event came meanwhile
+        elif what in ("start", "wake"):  # reserved again if the rate changed meanwhile
             later = pace.start(generation)
             if later:  # woken before an interval after the latest start: ask again then
                 push(now + later, "start", request, tries, generation)

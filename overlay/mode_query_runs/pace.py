@@ -166,8 +166,8 @@ class Pace:
 
     def reserve(self, deadline: float = math.inf) -> tuple[float, int]:
         """When the next request may start (``clock`` seconds), and the pace's generation
-        (``events``) it was reserved in: if an event comes before it starts (or the
-        generation is ``-1``: the slow start has no room yet), reserve again.
+        it was reserved in: if the rate changes before it starts (or the generation is
+        ``-1``: the slow start has no room yet), reserve again (``start``).
 
         Raises:
             RateLimitError: the client is held (a ``Retry-After`` beyond a deadline) until
@@ -209,15 +209,15 @@ class Pace:
     def start(self, generation: int) -> float | None:
         """Whether a request reserved in ``generation`` may start now: ``0.0`` (it has
         started), seconds to wait before asking again (an interval after the latest
-        request as it actually started has not passed), or ``None`` (an event came since
-        it was reserved: reserve again)."""
+        request as it actually started has not passed), or ``None`` (the rate changed
+        since it was reserved: reserve again)."""
         with self._lock:
             if generation != self.generation:
                 return None
             now = self.clock()
             if self._bucket is not None:
                 wait = self._started + self._interval / _MICROS - now
-                if wait > 1e-6:
+                if wait >= 1 / _MICROS:  # the bucket's resolution
                     return wait
             self._started = now
             return 0.0
@@ -396,7 +396,7 @@ def paced(pace: Pace, attempt: Callable[[], T], deadline: float = math.inf) -> T
         time.sleep(max(0.0, at - pace.clock()))
         while wait := pace.start(generation):  # woken before an interval after the latest
             time.sleep(wait)
-        if wait is None:  # an event came meanwhile: a new place
+        if wait is None:  # the rate changed meanwhile: a new place
             continue
         try:
             result = attempt()
@@ -417,7 +417,7 @@ async def apaced(pace: Pace, attempt: Callable[[], Awaitable[T]], deadline: floa
         await anyio.sleep(max(0.0, at - pace.clock()))
         while wait := pace.start(generation):  # woken before an interval after the latest
             await anyio.sleep(wait)
-        if wait is None:  # an event came meanwhile: a new place
+        if wait is None:  # the rate changed meanwhile: a new place
             continue
         try:
             result = await attempt()
