@@ -862,7 +862,7 @@ def _retry_after_as(style: str, app: Any) -> Any:
 
 class _Unpaced(Pace):
     """No shared pace: every request starts at once, and each ``429`` is its own request's
-    to retry (``Retry-After``, else the backoff); one past the deadline raises."""
+    to retry (``Retry-After``, else the backoff), as with the pace."""
 
     def reserve(self, deadline: float = math.inf) -> tuple[float, int]:
         return self.clock(), 0
@@ -870,11 +870,8 @@ class _Unpaced(Pace):
     def answered(self, generation: int) -> None:
         pass
 
-    def limited(self, generation: int, exc: RateLimitError, deadline: float = math.inf) -> float:
-        wait = exc.retry_after_seconds
-        if wait is not None and self.clock() + wait > deadline:
-            raise exc
-        return -1
+    def limited(self, generation: int, exc: RateLimitError, deadline: float = math.inf) -> None:
+        pass
 
 
 class _Naive(AsyncModeClient):

@@ -2,9 +2,9 @@
 
 No sleeping, no threads: events in time order. ``workers`` requests in flight at most, each
 started when the pace says, answered ``latency`` seconds later by a leaky bucket like
-Mode's (:class:`~mode_query_runs.testing.ratelimit.LeakyBuckets`). A ``429`` the pace does
-not send again itself is retried as the clients' tenacity loop does (``Retry-After``, else
-the policy's backoff, at most ``max_retries`` times), or ends the request as failed.
+Mode's (:class:`~mode_query_runs.testing.ratelimit.LeakyBuckets`). A ``429`` is retried as
+the clients' tenacity loop does (``Retry-After``, else the policy's backoff, at most
+``max_retries`` times), or ends the request as failed.
 """
 
 from __future__ import annotations
@@ -91,7 +91,7 @@ def simulate(
     clock = _Clock()
     draw = random.Random(seed)
     policy = RetryPolicy(jitter=0.0)  # the jitter is drawn here, from ``seed``
-    pace = Pace(rate_limit, clock=clock, policy=policy)
+    pace = Pace(rate_limit, clock=clock)
     server = LeakyBuckets(RateLimit(bucket.rate, bucket.burst), clock=clock)
     todo = round(bucket.rate * seconds)
     # (time, order, what, request, its tries so far, generation): what is "go" (reserve
@@ -129,8 +129,11 @@ def simulate(
             push(at, "start", request, tries, generation)
         elif what == "start" and late:  # its runner wakes up late
             push(now + draw.expovariate(1 / late), "wake", request, tries, generation)
-        elif what in ("start", "wake"):  # reserved again if an event came meanwhile
-            if generation == pace.events:
+        elif what in ("start", "wake"):  # reserved again if the rate changed meanwhile
+            later = pace.start(generation)
+            if later:  # woken before an interval after the latest start: ask again then
+                push(now + later, "start", request, tries, generation)
+            elif later is not None:
                 delay = draw.expovariate(1 / jitter) if jitter else 0.0
                 if request < workers and request not in connected:
                     delay += connect  # it opens a connection: once, not again when resent
@@ -150,17 +153,15 @@ def simulate(
                 continue
             limited += 1
             exc = _limited(bucket, wait, now, draw)
-            again = pace.limited(generation, exc)
-            if again < 0:
-                if tries >= max_retries:
-                    failed += 1
-                    finish(now, request)
-                    continue
-                again = policy.delay(tries + 1, exc)
-                if exc.retry_after_seconds is None:
-                    again += draw.uniform(0, 0.5)
-                tries += 1
-            push(now + again, "go", request, tries)
+            pace.limited(generation, exc)
+            if tries >= max_retries:
+                failed += 1
+                finish(now, request)
+                continue
+            again = policy.delay(tries + 1, exc)
+            if exc.retry_after_seconds is None:
+                again += draw.uniform(0, 0.5)
+            push(now + again, "go", request, tries + 1)
     end = times[-1] if times else 1.0
     half = [t for t in times if t >= end / 2]
     steady = len(half) / (end / 2) / bucket.rate

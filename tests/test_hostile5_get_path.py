@@ -355,11 +355,6 @@ def test_a_first_try_that_times_out_is_retried_with_a_whole_timeout(kind: str) -
 # --- 429 answers re-sent by the pace -------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="after one 429 event the pace re-sends every later 429 itself until total_timeout,"
-    " whatever max_retries says (max_retries=0: hundreds of requests per call)",
-)
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("retries", [0, 2])
 def test_429_every_time_after_a_success_is_tried_max_retries_plus_one_times(
@@ -732,12 +727,6 @@ def test_a_body_of_exactly_max_body_bytes_is_read_one_more_is_not(kind: str) -> 
 # --- a 429 without Retry-After: the backoff of which policy --------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="with_options(retry_policy=...) is ignored for a 429 without Retry-After: the pace"
-    " waits the original policy's backoff, so the copy raises 'rate limited, not sent: Mode"
-    " asked to wait 1 s more' unsent instead of retrying",
-)
 @pytest.mark.parametrize("kind", KINDS)
 def test_a_copys_retry_policy_governs_a_429_without_retry_after(kind: str) -> None:
     quick = RetryPolicy(backoff_initial=0.0, jitter=0.0, total_timeout=0.3)
@@ -750,12 +739,6 @@ def test_a_copys_retry_policy_governs_a_429_without_retry_after(kind: str) -> No
     assert (getattr(found[0], "token", found[0]), server.seen) == ("q1", 2)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a 429 without Retry-After whose backoff is past total_timeout holds the whole"
-    " client: the next call is refused unsent ('Mode asked to wait 0 s more'), though Mode"
-    " asked nothing",
-)
 @pytest.mark.parametrize("kind", KINDS)
 def test_a_429_without_retry_after_does_not_refuse_the_next_call(kind: str) -> None:
     policy = RetryPolicy(backoff_initial=0.5, jitter=0.0, total_timeout=0.3)

@@ -222,7 +222,7 @@ class ClientCore:
             strict=strict,
             max_body_bytes=max_body_bytes,
             http=http_client,
-            pace=Pace(rate_limit, policy=self._retry_policy),
+            pace=Pace(rate_limit),
             retry_policy=self._retry_policy,
             max_retries=max_retries,
             kind=self._http_kind,

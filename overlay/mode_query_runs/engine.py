@@ -96,7 +96,7 @@ class Session:
         self.checks = ResponseChecks(self.origin)
         self.max_body_bytes = check_body_limit(max_body_bytes)
         self.reader = SpecReader(strict=strict)
-        self.pace = pace or Pace(None, policy=retry_policy)
+        self.pace = pace or Pace()
         self.auth = httpx.BasicAuth(token, secret)
         self.headers = {"Accept": MEDIA_TYPE, "Accept-Encoding": ACCEPT_ENCODING}
         self.headers["User-Agent"] = user_agent()

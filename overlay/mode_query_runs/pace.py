@@ -22,8 +22,7 @@ two measures of the bucket:
 - ``proven``, the highest rate answered for as long as a rate ``x`` too fast would take
   to fill the bucket (``burst * (1 + x) / x`` answers in a row, where ``x`` is how far
   below ``high`` it is, at least ``SHARE``), at that rate (not held back by a request
-  waiting out a ``Retry-After``), to requests reserved at it (each worker reserves its
-  next request as soon as it is free: those reserved before a change go at the old rate).
+  waiting out a ``Retry-After``), to requests reserved at it.
 
 An *event* is a ``429`` after at least one answer let through since the previous one, to
 a request sent at the current rate (``429`` answers with none let through between are one
@@ -31,9 +30,11 @@ event: an outage, another client). ``high`` becomes the rate it came at (none af
 slow start's, whose requests go at once: it bounds no rate), and the pace goes back to the
 best of ``low`` and ``proven`` (``proven`` forgotten if it failed), or with none yet
 halfway in ratio between what the bucket let through per second since the previous event
-and ``high`` (at most half ``high``), its next request an interval after the ``429`` (the
-bucket was full then). It stays there until staying below ``high`` lost as many answers
-as the ``429`` waited (``Retry-After * rate / (high - rate)`` seconds) and, after a probe
+and ``high`` (at most half ``high``; after the slow start's guess, which no ``429``
+bounded, what the bucket let through), its next request an interval after the ``429``
+(the bucket was full then). It stays there until staying below ``high`` lost as many
+answers as the ``429`` waited (``Retry-After * rate / (high - rate)`` seconds; none
+without a ``Retry-After``) and, after a probe
 that failed between ``proven`` and ``high``, until ``1 / SHARE`` answers came back (the
 probes' ``429`` answers are about ``SHARE`` of the answers, however slow the bucket);
 then each proof moves it halfway to ``high`` (at most doubling it); once within
@@ -42,17 +43,18 @@ then each proof moves it halfway to ``high`` (at most doubling it); once within
 A ``429`` at a rate the answers prove (at most ``low``), while the ``429`` answers at that
 rate are at most ``SHARE`` of its answers, is no event: on a small bucket a request that
 reaches it a few milliseconds early is refused at a rate it drains (timing noise), and
-lowering the pace and forgetting ``low`` for each would ratchet it down. The pace sends it
-again after its ``Retry-After``; one more is an event.
+lowering the pace and forgetting ``low`` for each would ratchet it down; one more is an
+event. A ``429`` to a request sent at a rate changed since, or with nothing let through
+since the latest event (part of it: an outage, another client), changes nothing either.
 
-A request reserved before the latest event is reserved again. A ``429`` to a request sent
-at a pace corrected since, or with nothing let through since the latest event (part of
-it), is sent again by the pace after its ``Retry-After``; the others are the client's
-retries to decide (they wait the same ``Retry-After``). No ``429`` pauses the whole client.
-Nothing waits past the caller's deadline: a ``Retry-After`` beyond it raises
-``RateLimitError`` at once, and until that call's deadline every request that would have
-to wait past its own raises ``RateLimitError`` (with ``retry_after_seconds``) at once,
-unsent.
+The pace never sends a request again itself: every ``429`` is its call's to retry, as
+``max_retries`` and the call's ``RetryPolicy`` decide (``Retry-After`` honoured). A request
+reserved before the rate changed is reserved again, and none starts less than an interval
+after the latest one *as it started* (a runner woken late is not followed by one that
+catches up). Only a ``Retry-After`` Mode sent may hold the client: one beyond the call's
+deadline makes, until then, every request that would have to wait past its own deadline
+raise ``RateLimitError`` (with ``retry_after_seconds``) at once, unsent; a ``429`` without
+one holds nothing.
 
 The policy is ``Pace`` (no I/O, any clock); ``paced`` runs one try under it with
 ``time.sleep``, ``apaced`` with ``anyio.sleep``.
@@ -70,7 +72,6 @@ from typing import TYPE_CHECKING, TypeVar
 import anyio
 
 from .errors import ModeAPIError, RateLimitError
-from .retries import RetryPolicy
 
 if TYPE_CHECKING:
     from pyrate_limiter import InMemoryBucket
@@ -92,7 +93,6 @@ class Pace:
     Args:
         rate: Requests per second to start at (``None``: learnt, from a slow start).
         clock: Monotonic seconds (``time.monotonic``).
-        policy: The backoff of a ``429`` without a readable ``Retry-After``.
 
     Raises:
         ValueError: ``rate`` is not a finite number above 0.
@@ -103,20 +103,20 @@ class Pace:
         rate: float | None = None,
         *,
         clock: Callable[[], float] = time.monotonic,
-        policy: RetryPolicy | None = None,
     ) -> None:
         if rate is not None and not (isinstance(rate, int | float) and 0 < rate < math.inf):
             raise ValueError(f"rate_limit must be requests per second above 0, not {rate!r}")
         self.clock = clock
-        self._policy = policy or RetryPolicy()
         self._lock = threading.Lock()
         self.rate: float | None = None
         """Requests per second (``None``: the slow start, before the first event)."""
         self._bucket: InMemoryBucket | None = None
         self._interval = 0
-        self._spacing = math.inf  # the rate requests are spaced at
+        self._rate = math.inf  # the rate requests are spaced at
         self.events = 0
         """How many ``429`` answers changed the rate."""
+        self.generation = 0
+        """How many times the rate changed (a request reserved before is reserved again)."""
         self.low = 0.0
         """The highest rate the answers let through prove the bucket drains (``0``: none)."""
         self.high = math.inf
@@ -137,48 +137,37 @@ class Pace:
         # how many answers had been let through then
         self._proving = 0  # answers let through in a row at this rate
         self._proof_start = 0.0  # when the first of them was
-        self._fresh = 0.0  # answers before it are to requests reserved at an earlier rate
         self.proven = 0.0
         """The highest rate answered for as long as would fill the bucket were it too fast."""
         self._probe = 0.0  # when the rate may be raised again
         self._probe_after = 0  # and after how many answers let through
         self._hold: tuple[float, float, RateLimitError] | None = None
+        self._started = -math.inf  # when the latest request started
         self.limit = math.inf if rate is None else float(rate)
         """The rate never exceeded: the user's ``rate_limit``."""
         if rate is not None:
             self._set_rate(float(rate))
 
-    def _space(self, rate: float, refused: float | None = None) -> None:
-        """Space requests at ``rate``; ``refused``: when a ``429`` came (the bucket full
-        then): forget the slots reserved, the next one is an interval after it."""
+    def _set_rate(self, rate: float, refused: float | None = None) -> None:
+        """Space requests at ``rate`` (at most ``limit``), the next an interval after the
+        latest start, or after ``refused``: when a ``429`` came (the bucket full then).
+        The requests reserved so far are reserved again at this rate."""
         from pyrate_limiter import InMemoryBucket, Rate, RateItem
 
-        self._spacing = rate = min(rate, self.limit)
-        interval = max(1, round(_MICROS / rate))
-        if interval != self._interval or refused is not None:
-            items = self._bucket.items if self._bucket is not None else []
-            if refused is not None:
-                items = [RateItem("pace", round(refused * _MICROS))]
-            # pyrate-limiter spaces items one microsecond more than the rate's interval
-            self._bucket = InMemoryBucket([Rate(1, max(1, interval - 1))])
-            self._bucket.items = items[-1:]
-            self._interval = interval
-
-    def _set_rate(self, rate: float, refused: float | None = None) -> None:
-        self._space(rate, refused)
-        self.rate = self._spacing
+        self.rate = self._rate = rate = min(rate, self.limit)
+        self._interval = max(1, round(_MICROS / rate))
+        # pyrate-limiter spaces items one microsecond more than the rate's interval
+        self._bucket = InMemoryBucket([Rate(1, max(1, self._interval - 1))])
+        latest = self._started if refused is None else refused
+        if latest > -math.inf:
+            self._bucket.items = [RateItem("pace", round(latest * _MICROS))]
         self._proving = self._at_rate = self._noise = 0
-        # The requests reserved so far go at the previous rate: their answers prove nothing
-        # of this one (each worker reserves its next request as soon as it is free: up to
-        # ``workers / rate`` seconds ahead, 1.6 s with 8 workers at 5/s).
-        assert self._bucket is not None
-        items = self._bucket.items
-        self._fresh = items[-1].timestamp / _MICROS if items else 0.0
+        self.generation += 1
 
     def reserve(self, deadline: float = math.inf) -> tuple[float, int]:
         """When the next request may start (``clock`` seconds), and the pace's generation
-        (``events``) it was reserved in: if an event comes before it starts (or the
-        generation is ``-1``: the slow start has no room yet), reserve again.
+        it was reserved in: if the rate changes before it starts (or the generation is
+        ``-1``: the slow start has no room yet), reserve again (``start``).
 
         Raises:
             RateLimitError: the client is held (a ``Retry-After`` beyond a deadline) until
@@ -215,7 +204,23 @@ class Pace:
                 raise _refused(f"the client's pace has room for it in {at - now:.3g} s", at - now)
             if self.rate is None and self.limit == math.inf:
                 self._flying += 1  # before the first event: no reservation is redone
-            return at, self.events
+            return at, self.generation
+
+    def start(self, generation: int) -> float | None:
+        """Whether a request reserved in ``generation`` may start now: ``0.0`` (it has
+        started), seconds to wait before asking again (an interval after the latest
+        request as it actually started has not passed), or ``None`` (the rate changed
+        since it was reserved: reserve again)."""
+        with self._lock:
+            if generation != self.generation:
+                return None
+            now = self.clock()
+            if self._bucket is not None:
+                wait = self._started + self._interval / _MICROS - now
+                if wait >= 1 / _MICROS:  # the bucket's resolution
+                    return wait
+            self._started = now
+            return 0.0
 
     def _slot(self, at: float, now: float) -> float:
         from pyrate_limiter import RateItem
@@ -270,7 +275,7 @@ class Pace:
             self._replies += 1
             self._flying = max(0, self._flying - 1)
             self.low = max(self.low, self._proven(now))
-            if generation != self.events:
+            if generation != self.generation:
                 return
             self._since_event += 1
             self._at_rate += 1
@@ -281,8 +286,6 @@ class Pace:
             # bucket in burst * (1 + x) / x answers, where x is at most how far ``high`` is;
             # answered at that rate (not held back by a request waiting out a 429), to
             # requests reserved at it.
-            if now < self._fresh:
-                return
             if not self._proving:
                 self._proof_start = now
             self._proving += 1
@@ -301,45 +304,39 @@ class Pace:
             if target <= self.limit:
                 self._set_rate(target)
 
-    def limited(self, generation: int, exc: RateLimitError, deadline: float = math.inf) -> float:
-        """A ``429`` answered a request reserved in ``generation``; seconds before the pace
-        sends it again itself, or ``-1`` when the client's retries decide.
-
-        Raises:
-            RateLimitError: ``exc``, when its wait ends after ``deadline`` (then every
-                request of the client is held until then, at most until ``deadline``).
-        """
+    def limited(self, generation: int, exc: RateLimitError, deadline: float = math.inf) -> None:
+        """A ``429`` answered a request reserved in ``generation`` (the client's retries
+        decide whether it is sent again). A ``Retry-After`` past ``deadline`` holds every
+        request of the client until then, at most until ``deadline``."""
         with self._lock:
             now = self.clock()
             self._replies += 1
             self._flying = max(0, self._flying - 1)
             self._refused.append((now, self._answers))
             wait = exc.retry_after_seconds
-            if wait is None:
-                wait = self._policy.delay(1)
-            if now + wait > deadline:
+            if wait is not None and now + wait > deadline:
                 held = (min(now + wait, max(now, deadline)), now + wait, exc)
                 if self._hold is None or held[0] > self._hold[0]:
                     self._hold = held
-                raise exc
-            if generation != self.events or not self._since_event:
+            if generation != self.generation or not self._since_event:
                 # Sent at a pace corrected since, or part of the latest event (a run of
                 # 429s with nothing let through between is one: an outage, another client).
-                return wait if self.events else -1
-            if self._spacing <= self.low and self._noise + 1 <= SHARE * self._at_rate:
+                return
+            if self._rate <= self.low and self._noise + 1 <= SHARE * self._at_rate:
                 # At a rate the answers prove the bucket drains, and the 429s at it at most
                 # SHARE of its answers: the request reached the bucket early (timing noise,
                 # on a small bucket), it did not get slower. Nothing changes (the proofs
-                # stand); the pace sends it again.
+                # stand).
                 self._noise += 1
-                return wait
+                return
             self.events += 1
             # A probe that failed between a proven rate and one refused (not the doubling
             # of the first, nor a guess): bisecting costs at most SHARE of the answers.
-            bisecting = 0 < self.proven < self._spacing and self.high < math.inf
-            cold = self._spacing == math.inf  # the slow start's first 429
+            bisecting = 0 < self.proven < self._rate and self.high < math.inf
+            cold = self._rate == math.inf  # the slow start's first 429
+            guessed = self.high == math.inf  # no 429 bounded the rate of this one
             start = now if self._start is None else self._start
-            sent = self._since_event / max(now - start, 1e-6) if cold else self._spacing
+            sent = self._since_event / max(now - start, 1e-6) if cold else self._rate
             if self.burst == math.inf:  # the first event: the bucket held at most this many
                 self.burst = float(self._since_event)
             for _ in range(2):  # what the bucket holds and the proven rate, each from the other
@@ -355,19 +352,20 @@ class Pace:
             # The slow start sends what may be in flight at once: its 429 bounds no rate.
             self.high = math.inf if cold else sent
             # Below the rate of the event: back to the rate proven, or else halfway in
-            # ratio to what the bucket let through per second since the previous event
-            # (at most half the rate of this one).
+            # ratio between what the bucket let through per second since the previous event
+            # and the rate of this one (at most half of it); after the slow start's guess,
+            # which no 429 bounded, what the bucket let through.
             then, count = self._event
             through = (self._answers - count) / max(now - then, 1e-6)
-            rate = max(self.low, self.proven or min(sent / 2, math.sqrt(through * sent)))
+            guess = through if guessed else math.sqrt(through * sent)
+            rate = max(self.low, self.proven or min(sent / 2, guess))
             self._event = (now, self._answers)
             self._set_rate(rate, now)
             # Raise it again once staying below ``high`` lost as many answers as a 429 waits
             # and, after a probe that failed bisecting, once 1 / SHARE answers came back.
-            self._probe = now + wait * rate / max(self.high - rate, SHARE * rate)
+            self._probe = now + (wait or 0.0) * rate / max(self.high - rate, SHARE * rate)
             self._probe_after = self._answers + (round(1 / SHARE) if bisecting else 0)
             self._since_event = 0
-            return -1
 
 
 def _refused(reason: str, seconds: float, exc: RateLimitError | None = None) -> RateLimitError:
@@ -382,32 +380,29 @@ def _refused(reason: str, seconds: float, exc: RateLimitError | None = None) -> 
     return error
 
 
-def _settled(pace: Pace, generation: int, exc: BaseException, deadline: float) -> float:
+def _settled(pace: Pace, generation: int, exc: BaseException, deadline: float) -> None:
     if isinstance(exc, RateLimitError):
-        return pace.limited(generation, exc, deadline)
-    if isinstance(exc, ModeAPIError) and exc.status is not None:
+        pace.limited(generation, exc, deadline)
+    elif isinstance(exc, ModeAPIError) and exc.status is not None:
         pace.answered(generation)
     else:
         pace.failed()
-    return -1
 
 
 def paced(pace: Pace, attempt: Callable[[], T], deadline: float = math.inf) -> T:
     """Run ``attempt`` (one try of a request) when ``pace`` allows (``time.sleep``)."""
     while True:
         at, generation = pace.reserve(deadline)
-        if (delay := at - pace.clock()) > 0:
-            time.sleep(delay)
-        if generation != pace.events:  # an event came meanwhile: a new place
+        time.sleep(max(0.0, at - pace.clock()))
+        while wait := pace.start(generation):  # woken before an interval after the latest
+            time.sleep(wait)
+        if wait is None:  # the rate changed meanwhile: a new place
             continue
         try:
             result = attempt()
         except Exception as exc:
-            wait = _settled(pace, generation, exc, deadline)
-            if wait < 0:
-                raise
-            time.sleep(wait)
-            continue
+            _settled(pace, generation, exc, deadline)
+            raise
         except BaseException:  # cancelled, interrupted: a reply all the same
             pace.failed()
             raise
@@ -420,16 +415,15 @@ async def apaced(pace: Pace, attempt: Callable[[], Awaitable[T]], deadline: floa
     while True:
         at, generation = pace.reserve(deadline)
         await anyio.sleep(max(0.0, at - pace.clock()))
-        if generation != pace.events:  # an event came meanwhile: a new place
+        while wait := pace.start(generation):  # woken before an interval after the latest
+            await anyio.sleep(wait)
+        if wait is None:  # the rate changed meanwhile: a new place
             continue
         try:
             result = await attempt()
         except Exception as exc:
-            wait = _settled(pace, generation, exc, deadline)
-            if wait < 0:
-                raise
-            await anyio.sleep(wait)
-            continue
+            _settled(pace, generation, exc, deadline)
+            raise
         except BaseException:  # cancelled, interrupted: a reply all the same
             pace.failed()
             raise
