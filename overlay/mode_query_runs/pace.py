@@ -393,7 +393,8 @@ def paced(pace: Pace, attempt: Callable[[], T], deadline: float = math.inf) -> T
     """Run ``attempt`` (one try of a request) when ``pace`` allows (``time.sleep``)."""
     while True:
         at, generation = pace.reserve(deadline)
-        time.sleep(max(0.0, at - pace.clock()))
+        if (delay := at - pace.clock()) > 0:  # time.sleep(0) is a system call all the same
+            time.sleep(delay)
         while wait := pace.start(generation):  # woken before an interval after the latest
             time.sleep(wait)
         if wait is None:  # the rate changed meanwhile: a new place
