@@ -23,11 +23,11 @@ from .core import (
     Stepping,
     Steps,
     Warn,
-    boxed,
     named_here,
 )
 from .dataframes import ChunkStream, DataFrame, read_frame, require_pandas
-from .errors import ModeAPIError
+from .errors import REDACTOR, ModeAPIError
+from .responses import HTTPX_ERRORS
 
 __all__ = ["AsyncModeClient"]
 
@@ -158,33 +158,45 @@ class AsyncModeClient(ClientCore):
             )
 
     async def _run(self, steps: Steps[T]) -> T:
-        box: list[T] = []
-        async for _ in self._iterate(boxed(steps, box), _RUN):
-            pass
-        return box[0]
+        run = Stepping(steps)
+        try:
+            while await self._advance(run, _RUN) is not None:
+                pass  # a value on the way (a listing's Query Runs) is not the method's
+        finally:
+            await self._end(run)
+        return run.value  # type: ignore[no-any-return]
 
     async def _iterate(self, steps: Steps[Any], depth: int) -> AsyncGenerator[Any]:
         run = Stepping(steps)
         try:
-            while (step := run.next()) is not None:
-                if not isinstance(step, Step):
-                    yield step
-                    continue
+            while (value := await self._advance(run, depth)) is not None:
+                yield value
+        finally:
+            await self._end(run)
+
+    async def _advance(self, run: Stepping, depth: int) -> Any:
+        token = REDACTOR.set(self._session.redactor)
+        try:
+            while isinstance(step := run.next(), Step):
                 try:
                     run.reply = await self._do(step, run, depth)
                 except Exception as exc:
                     run.error = exc
+            return step
         finally:
-            steps.close()
-            for response in run.opened:
-                await response.aclose()
+            REDACTOR.reset(token)
+
+    async def _end(self, run: Stepping) -> None:
+        run.steps.close()
+        for response in run.opened:
+            await response.aclose()
 
     async def _do(self, step: Any, run: Stepping, depth: int) -> Any:
         if isinstance(step, Sleep):
             return await anyio.sleep(step.seconds)
         if isinstance(step, Warn):
             return self._session.reader.warn(step.notes, depth)
-        with self._session.checks.transport_errors():
+        try:
             if isinstance(step, Next):
                 return await anext(run.opened[step.response], None)
             self._check_usable()
@@ -194,3 +206,5 @@ class AsyncModeClient(ClientCore):
             if step.stream:
                 run.opened[response] = response.aiter_raw()
             return response
+        except HTTPX_ERRORS as exc:
+            raise self._session.checks.mapped(exc) from None

@@ -28,15 +28,16 @@ from .core import (
     named_here,
 )
 from .dataframes import ChunkStream, DataFrame, read_frame, require_pandas
+from .errors import REDACTOR
 from .links import Variables
-from .responses import HTTPX_ERRORS, SENDING
+from .responses import HTTPX_ERRORS
 from .results import Download, Progress
 from .waiting import Poll, ReportRunWait
 
 __all__ = ["ModeClient"]
 
 T = TypeVar("T")
-_DIRECT, _RUN = 3, 5
+_DIRECT, _RUN = 4, 5
 """Frames from ``_do`` up to the caller's line: iterating ``_iterate`` itself, or ``_run``."""
 
 
@@ -335,34 +336,46 @@ class ModeClient(ClientCore):
 
     def _run(self, steps: Steps[T]) -> T:
         run = Stepping(steps)
-        for _ in self._iterate(run, _RUN):
-            pass
+        try:
+            while self._advance(run, _RUN) is not None:
+                pass  # a value on the way (a listing's Query Runs) is not the method's
+        finally:
+            self._end(run)
         return run.value  # type: ignore[no-any-return]
 
-    def _iterate(self, steps: Steps[Any] | Stepping, depth: int) -> Generator[Any]:
+    def _iterate(self, steps: Steps[Any], depth: int) -> Generator[Any]:
         """The values of ``steps``, each ``Step`` done; streamed responses closed at the end."""
-        run = steps if isinstance(steps, Stepping) else Stepping(steps)
+        run = Stepping(steps)
         try:
-            while (step := run.next()) is not None:
-                if not isinstance(step, Step):
-                    yield step
-                    continue
+            while (value := self._advance(run, depth)) is not None:
+                yield value
+        finally:
+            self._end(run)
+
+    def _advance(self, run: Stepping, depth: int) -> Any:
+        """Do ``run``'s steps up to the next value it gives (``None``: its end), as this
+        client's work: its ``REDACTOR`` meanwhile."""
+        token = REDACTOR.set(self._session.redactor)
+        try:
+            while isinstance(step := run.next(), Step):
                 try:
                     run.reply = self._do(step, run, depth)
                 except Exception as exc:
                     run.error = exc
+            return step
         finally:
-            run.steps.close()
-            for response in run.opened:
-                response.close()
+            REDACTOR.reset(token)
+
+    def _end(self, run: Stepping) -> None:
+        run.steps.close()
+        for response in run.opened:
+            response.close()
 
     def _do(self, step: Any, run: Stepping, depth: int) -> Any:
         if isinstance(step, Sleep):
             return time.sleep(step.seconds)
         if isinstance(step, Warn):
             return self._session.reader.warn(step.notes, depth)
-        checks = self._session.checks
-        sending = SENDING.set(checks.origin)  # as transport_errors, without its frames
         try:
             if isinstance(step, Next):
                 return next(run.opened[step.response], None)
@@ -374,6 +387,4 @@ class ModeClient(ClientCore):
                 run.opened[response] = response.iter_raw()
             return response
         except HTTPX_ERRORS as exc:
-            raise checks.mapped(exc) from None
-        finally:
-            SENDING.reset(sending)
+            raise self._session.checks.mapped(exc) from None

@@ -159,11 +159,6 @@ class Stepping:
             return None
 
 
-def boxed(steps: Steps[T], box: list[T]) -> Steps[None]:
-    """``steps``, with what they return put in ``box`` (for a driver that iterates)."""
-    box.append((yield from steps))
-
-
 C = TypeVar("C", bound=type)
 _KEPT = ("__doc__", "__annotations__", "__defaults__", "__kwdefaults__")
 
@@ -366,15 +361,13 @@ class ClientCore:
         try:
             answer = yield call
         except UnreadableBody as error:
-            with self._session.redactor.scope():
-                raise reader.unreadable(error, error.response, call.spec) from None
+            raise reader.unreadable(error, error.response, call.spec) from None
         request, status = answer.request, int(answer.status_code)
         if answer.parsed is None or not isinstance(answer.parsed, call.expect):
             message = f"unexpected response: no {call.expect.__name__} for this status in the spec"
             raise self._error(ModeAPIError, message, request, status)
         notes: Notes = []
-        with self._session.redactor.scope():
-            found = reader.check(answer.parsed, request, status, call.spec, notes)
+        found = reader.check(answer.parsed, request, status, call.spec, notes)
         if notes:
             yield Warn(notes)
         return found, request

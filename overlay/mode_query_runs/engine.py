@@ -19,7 +19,13 @@ import tenacity
 from .bodies import BodyRead
 from .deadline import DeadlineTransport, bound, unbound
 from .decoding import ACCEPT_ENCODING
-from .errors import APITimeoutError, ModeAPIError, RateLimitError, credential_forms
+from .errors import (
+    REDACTOR,
+    APITimeoutError,
+    ModeAPIError,
+    RateLimitError,
+    credential_forms,
+)
 from .jsonbody import decode_json
 from .origin import Origin
 from .pace import Pace, apaced, paced
@@ -152,10 +158,13 @@ class Session:
         """A read 2xx body: the spec's model for a spec operation, else JSON
         (``ResponseParseError`` if it cannot be read)."""
         operation = self.origin.operation_for(response.request.url, response.request.method)
-        with self.redactor.scope():
+        token = REDACTOR.set(self.redactor)  # the reader's errors are redacted by it
+        try:
             if operation is None:
                 return decode_json(response)
             return self.reader.read(response, operation, notes)
+        finally:
+            REDACTOR.reset(token)
 
 
 class _Transport:

@@ -57,16 +57,21 @@ class Redactor:
 
     @contextlib.contextmanager
     def scope(self) -> Iterator[None]:
-        """Errors built without ``redactor=`` in the block (never across a yield) use this."""
-        token = _SCOPED.set(self)
+        """``REDACTOR`` is this one in the block (never across a yield)."""
+        token = REDACTOR.set(self)
         try:
             yield
         finally:
-            _SCOPED.reset(token)
+            REDACTOR.reset(token)
 
 
 _NO_REDACTION = Redactor()
-_SCOPED = contextvars.ContextVar("mode_query_runs.redactor", default=_NO_REDACTION)
+REDACTOR: contextvars.ContextVar[Redactor | None] = contextvars.ContextVar(
+    "mode_query_runs.redactor", default=None
+)
+"""The redactor of the client at work in this context (``None``: none is): errors built
+without ``redactor=`` and httpx's log lines use it. Set it with a token, as
+``token = REDACTOR.set(redactor)`` then ``REDACTOR.reset(token)``, never across a yield."""
 
 
 def shown_url_text(url: str) -> str:
@@ -106,7 +111,7 @@ class ModeAPIError(Exception):
         retry_after: str | None = None,
         redactor: Redactor | None = None,
     ) -> None:
-        redact = (redactor or _SCOPED.get()).redact
+        redact = (redactor or REDACTOR.get() or _NO_REDACTION).redact
         self.status = status
         self.error_id = redact(error_id) if error_id is not None else None
         self.message = redact(message)
@@ -194,7 +199,7 @@ def without_userinfo(url: httpx.URL) -> httpx.URL:
 def body_excerpt(response: httpx.Response, redactor: Redactor | None = None) -> str:
     """The start of a read body on one line, redacted, then cut to 120 characters."""
     text = " ".join(response.content.decode("utf-8", errors="replace").split())
-    text = (redactor or _SCOPED.get()).redact(text)
+    text = (redactor or REDACTOR.get() or _NO_REDACTION).redact(text)
     if not text:
         return "empty body"
     return f"body starts {text[:120] + '…' if len(text) > 120 else text!r}"

@@ -1,21 +1,25 @@
 """What a response means: a DEBUG log line (``mode_query_runs`` logger) for each, and
 the typed error (``errors``) for a failure. httpx's own ``HTTP Request`` line of a request
-the SDK sends shows its URL with the client's credentials redacted."""
+the SDK sends shows its URL with the client's credentials redacted (by ``REDACTOR``)."""
 
 from __future__ import annotations
 
 import contextlib
 import logging
 import time
-from collections.abc import Iterator
-from contextvars import ContextVar
 
 import httpx
 
-from .errors import APITimeoutError, ModeAPIError, error_for_response, error_for_transport
+from .errors import (
+    REDACTOR,
+    APITimeoutError,
+    ModeAPIError,
+    error_for_response,
+    error_for_transport,
+)
 from .origin import Origin
 
-__all__ = ["FOLLOWS_REDIRECTS", "HTTPX_ERRORS", "LOGGER", "SENDING", "TIMEOUT", "ResponseChecks"]
+__all__ = ["FOLLOWS_REDIRECTS", "HTTPX_ERRORS", "LOGGER", "TIMEOUT", "ResponseChecks"]
 
 LOGGER = logging.getLogger("mode_query_runs")
 FOLLOWS_REDIRECTS = "mode_query_runs.follows_redirects"
@@ -25,15 +29,14 @@ HTTPX_ERRORS = (httpx.HTTPError, httpx.InvalidURL, httpx.CookieConflict, httpx.S
 """Every exception httpx raises (a ``TransportError`` is an ``httpx.HTTPError``)."""
 TIMEOUT = "mode_query_runs.timeout"
 """Request extension: the seconds the whole request may take (set by the transport)."""
-SENDING: ContextVar[Origin | None] = ContextVar("mode_query_runs.sending", default=None)
-"""The origin of the client sending in this context: httpx's log lines redacted by it."""
 
 
 def _redact_urls(record: logging.LogRecord) -> bool:
-    """A URL in httpx's line (``HTTP Request: GET ...``) redacted by the sending client's."""
-    origin = SENDING.get()
-    if origin is not None and isinstance(record.args, tuple):
-        redact, args = origin.redactor.redact, record.args
+    """A URL in httpx's line (``HTTP Request: GET ...``) redacted by the ``REDACTOR`` of
+    the client at work."""
+    redactor = REDACTOR.get()
+    if redactor is not None and isinstance(record.args, tuple):
+        redact, args = redactor.redact, record.args
         record.args = tuple(redact(str(a)) if isinstance(a, httpx.URL) else a for a in args)
     return True
 
@@ -66,18 +69,6 @@ class ResponseChecks:
         """Raise ``APITimeoutError`` once ``request``'s overall deadline has passed."""
         if self.seconds_left(request) < 0:
             raise self.deadline_error(request)
-
-    @contextlib.contextmanager
-    def transport_errors(self) -> Iterator[None]:
-        """Raise every httpx exception inside the block as the SDK's error (``mapped``);
-        httpx's log lines in the block are redacted."""
-        sending = SENDING.set(self.origin)
-        try:
-            yield
-        except HTTPX_ERRORS as exc:
-            raise self.mapped(exc) from None
-        finally:
-            SENDING.reset(sending)
 
     def mapped(self, exc: Exception) -> ModeAPIError:
         """The SDK's error for ``exc`` (one of ``HTTPX_ERRORS``): ``APIConnectionError``
