@@ -322,22 +322,29 @@ class ClientCore:
     def _check_usable(self) -> None:
         """Raise ``ModeAPIError`` if this client (or a copy) or its ``http_client`` is
         closed."""
-        session, name = self._session, type(self).__name__
-        if session.is_closed and not session._closed:
+        session = self._session
+        if not session.is_closed:
+            return
+        name = type(self).__name__
+        if not session._closed:
             raise ModeAPIError(
                 f"the http_client this {name} was given is closed: give it an open one"
             )
-        if session.is_closed:
-            raise ModeAPIError(
-                f"this {name} is closed: make a new client, or use it inside its with block"
-            )
+        raise ModeAPIError(
+            f"this {name} is closed: make a new client, or use it inside its with block"
+        )
 
     def _list_call(self, report: str, run: str) -> Call[QueryRunCollection]:
         args = (self.account, check_token("report", report), check_token("run", run))
         return Call(list_query_runs_for_report_run, args, QueryRunCollection)
 
     def _get_call(self, report: str, run: str, query_run: str) -> Call[QueryRun]:
-        args = (*self._list_call(report, run).args, check_token("query_run", query_run))
+        args = (
+            self.account,
+            check_token("report", report),
+            check_token("run", run),
+            check_token("query_run", query_run),
+        )
         return Call(get_query_run_for_report_run, args, QueryRun)
 
     def _operation_call(self, operation: GeneratedOperation[T], args: tuple[str, ...]) -> Call[T]:
