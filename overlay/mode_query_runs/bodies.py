@@ -20,20 +20,19 @@ STREAMS_BODY = "mode_query_runs.streams_body"
 
 
 class BodyRead:
-    """One body as the session reads it, decoded, within its limit and the request's
-    overall deadline: ``ResponseParseError`` for a 2xx body over ``max_body_bytes`` or that
-    its ``Content-Encoding`` cannot decode."""
+    """One body of ``response`` to ``request`` as the session reads it (not a 1xx, nor a
+    2xx the caller streams), decoded, within its limit and the request's overall deadline:
+    ``ResponseParseError`` for a 2xx body over ``max_body_bytes`` or that its
+    ``Content-Encoding`` cannot decode."""
 
-    @staticmethod
-    def wanted(response: httpx.Response) -> bool:
-        """Whether the session reads the body: not a 1xx, nor a streamed 2xx."""
-        status = response.status_code
-        return status >= 300 or (
-            status >= 200 and not response.request.extensions.get(STREAMS_BODY)
-        )
-
-    def __init__(self, response: httpx.Response, max_body_bytes: int, checks: ResponseChecks):
-        self._response, self._checks, self._request = response, checks, response.request
+    def __init__(
+        self,
+        response: httpx.Response,
+        request: httpx.Request,
+        max_body_bytes: int,
+        checks: ResponseChecks,
+    ) -> None:
+        self._response, self._checks, self._request = response, checks, request
         self._limit = ERROR_BODY_BYTES if response.status_code >= 300 else max_body_bytes
         declared = response.headers.get("Content-Length", "")
         if response.status_code < 300 and declared.isdigit() and int(declared) > self._limit:
@@ -56,11 +55,6 @@ class BodyRead:
         self._checks.check_deadline(self._request)
         return self._keep((raw,) if self._decoding is None else self._decoding.feed(raw))
 
-    def finish(self) -> None:
-        """Keep what the decoding held back, at the body's end."""
-        if self._decoding is not None and self._read <= self._limit:
-            self._keep(self._decoding.close())
-
     def _keep(self, pieces: Iterable[bytes]) -> bool:
         try:
             for piece in pieces:
@@ -79,7 +73,7 @@ class BodyRead:
             raise self._error(str(error)) from None
 
     def _error(self, message: str) -> ResponseParseError:
-        request, origin = self._response.request, self._checks.origin
+        request, origin = self._request, self._checks.origin
         url = origin.shown_url(request.url)
         status = self._response.status_code
         return ResponseParseError(
@@ -93,8 +87,11 @@ class BodyRead:
 
     def into(self, response: httpx.Response) -> httpx.Response:
         """``response`` with the decoded content read as its ``stream`` (its
-        ``Content-Encoding`` removed); another body is cut at the limit, a 2xx body over
-        it refused."""
+        ``Content-Encoding`` removed), once the body was taken (to its end, or until
+        ``take`` said to stop); another body is cut at the limit, a 2xx body over it
+        refused (so is a 2xx body whose coded stream is cut short)."""
+        if self._decoding is not None and self._read <= self._limit:
+            self._keep(self._decoding.close())  # what the decoding held back
         content = b"".join(self._chunks)
         if len(content) > self._limit:
             if response.status_code < 300:

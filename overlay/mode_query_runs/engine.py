@@ -16,7 +16,7 @@ import anyio
 import httpx
 import tenacity
 
-from .bodies import BodyRead
+from .bodies import STREAMS_BODY, BodyRead
 from .deadline import DeadlineTransport, bound, unbound
 from .decoding import ACCEPT_ENCODING
 from .errors import (
@@ -227,10 +227,12 @@ class _Transport:
             return checks.deadline_error(request)
         return error
 
-    def _body_read(self, response: httpx.Response) -> BodyRead | None:
-        """A read of the body, or ``None`` for a result's content (inspected now)."""
-        if BodyRead.wanted(response):
-            return BodyRead(response, self.session.max_body_bytes, self.session.checks)
+    def _body_read(self, request: httpx.Request, response: httpx.Response) -> BodyRead | None:
+        """A read of the body, or ``None`` (inspected now) for a 1xx or a 2xx whose body
+        the caller streams (``STREAMS_BODY``)."""
+        status = response.status_code
+        if status >= 300 or (status >= 200 and not request.extensions.get(STREAMS_BODY)):
+            return BodyRead(response, request, self.session.max_body_bytes, self.session.checks)
         self.session.checks.inspect(response)
         return None
 
@@ -257,13 +259,11 @@ class ModeTransport(_Transport, httpx.BaseTransport):
             response.request, stream = request, response.stream
             assert isinstance(stream, httpx.SyncByteStream)
             try:
-                if (read := self._body_read(response)) is None:
+                if (read := self._body_read(request, response)) is None:
                     return response  # a result's content, streamed by the caller
                 for raw in () if read.done else stream:
                     if read.take(raw):
                         break
-                else:
-                    read.finish()
             except BaseException:
                 stream.close()
                 raise
@@ -297,14 +297,12 @@ class AsyncModeTransport(_Transport, httpx.AsyncBaseTransport):
                 response.request, stream = request, response.stream
                 assert isinstance(stream, httpx.AsyncByteStream)
                 try:
-                    if (read := self._body_read(response)) is None:
+                    if (read := self._body_read(request, response)) is None:
                         return response  # a result's content, streamed by the caller
                     if not read.done:
                         async for raw in stream:
                             if read.take(raw):
                                 break
-                        else:
-                            read.finish()
                 except BaseException:
                     await stream.aclose()
                     raise
