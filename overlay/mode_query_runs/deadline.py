@@ -46,7 +46,8 @@ class _Stream(httpcore.NetworkStream):
         return self._stream.read(max_bytes, _within(timeout, httpcore.ReadTimeout))
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self._stream.write(buffer, _within(timeout, httpcore.WriteTimeout))
+        if buffer:  # b"" (an empty piece of a body, or its end) has nothing to send
+            self._stream.write(buffer, _within(timeout, httpcore.WriteTimeout))
 
     def close(self) -> None:
         self._stream.close()
