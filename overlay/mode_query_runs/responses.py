@@ -103,9 +103,10 @@ class ResponseChecks:
                 redirect not allowed (``FOLLOWS_REDIRECTS``) or to an invalid URL; for any
                 other status outside 2xx.
         """
-        request, status = response.request, response.status_code
+        status = response.status_code
         if 200 <= status < 300 and not LOGGER.isEnabledFor(logging.DEBUG):
             return response
+        request = response.request
         started = request.extensions.get(_STARTED)
         elapsed = time.perf_counter() - started if isinstance(started, float) else 0.0
         shown = self.origin.shown_url(request.url)
