@@ -96,7 +96,8 @@ class ResponseChecks:
         return float(request.extensions[TIMEOUT])
 
     def inspect(self, response: httpx.Response) -> httpx.Response:
-        """Log the response (its body read if ``BodyRead.wanted``) and return it.
+        """Log the response (its body read, unless a 1xx or a 2xx the caller streams) and
+        return it.
 
         Raises:
             ModeAPIError: (a subclass per status) for a status of 400 or above; for a
