@@ -143,6 +143,54 @@ def test_the_benchs_one_request_bucket_with_2_ms_of_timing_noise() -> None:
 
 @pytest.mark.xfail(
     strict=True,
+    reason="issue 20: the slow start's two 429s and three failed probes leave 5 of 155"
+    " answers 429 (3.2%) in 5 seeds of 8",
+)
+def test_the_benchs_slow_bucket_with_1_ms_of_timing_noise_keeps_429s_within_3_percent() -> None:
+    """The bench's 5/s burst-2 job (150 requests, 30 s of the bucket's time, 8 in flight)
+    with 1 ms of jitter on the way, over 8 seeds: 4 or 5 answers 429 (2.6% or 3.2%, as
+    loopback gives: 4, 4, 5 in three runs of this bucket alone). The 429s: the slow start's
+    (a second one when the answer let through comes back before the 429 sent with it: the
+    slow start then sends two more into the full bucket), the doubling of the slow start's
+    guess (4.92/s to 9.84/s), the first bisection (7.39/s, a Retry-After later), and,
+    1 / SHARE answers later, the next (6.16/s, 25 s in). A slow start with as many in flight
+    as answers had come back when the oldest in flight started gets 4 in every seed, but
+    it is slower on fast buckets (50/s burst 10: 0.989 to 0.978 of the rate; the 70/s
+    burst-1 bucket with 1.2% jitter: 0.909 to 0.898)."""
+    bucket = BENCH[3]
+    found = [simulate(bucket, 30.0, in_order=False, jitter=0.001, seed=s) for s in range(8)]
+    assert [f.failed for f in found] == [0] * 8
+    assert max(f.share_429 for f in found) <= 0.03
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 20: after two failed probes from the slow start's guess the pace waits"
+    " 1 / SHARE answers at 80% of the rate, twice (0.843-0.887)",
+)
+def test_the_benchs_one_request_bucket_with_its_first_connections_reaches_0_9() -> None:
+    """The bench's 12/s burst-1 job with each worker's first request 10 ms late (it opens
+    a connection), runners waking 1 ms late and 1 ms of jitter on the way, over 8 seeds:
+    0.843-0.887 of the rate, 7-10 answers 429. As traced on loopback (0.857 and 0.878):
+    the slow start's guess is half of one answer per round trip, the first one's including
+    its connection (9.4/s in the first seed, 9.6-10.1/s on loopback); the doubling (19/s)
+    and the first bisection (14/s) are refused within 0.7 s, and the pace waits 1 / SHARE
+    answers (8 s) at the rate proven (80% of the bucket's); the next bisection (about
+    12/s: the bucket's rate) is refused, and 1 / SHARE answers more at 82%. Without that
+    wait after a 429 with no Retry-After: 0.913-0.926 here, but 3.5% 429 with 2 ms of
+    jitter."""
+    bucket = BENCH[1]
+    found = [
+        simulate(bucket, 30.0, in_order=False, jitter=0.001, late=0.001, connect=0.01, seed=s)
+        for s in range(8)
+    ]
+    assert [f.failed for f in found] == [0] * 8
+    assert max(f.share_429 for f in found) <= 0.03
+    assert min(f.throughput for f in found) >= 0.9
+
+
+@pytest.mark.xfail(
+    strict=True,
     reason="issue 20: spaced from actual starts, each late wake-up still delays all the"
     " requests after it, and learning the rate costs the rest (0.889-0.953)",
 )
