@@ -136,15 +136,58 @@ def test_the_benchs_one_request_bucket_with_2_ms_of_timing_noise() -> None:
     bucket = ONE_REQUEST[0]
     found = [simulate(bucket, 30.0, in_order=False, jitter=0.002, seed=s) for s in range(8)]
     assert [f.failed for f in found] == [0] * 8
-    assert [f.limited for f in found] == [11, 8, 6, 11, 10, 10, 9, 6]
+    assert [f.limited for f in found] == [10, 8, 9, 11, 10, 10, 11, 6]
     assert min(f.throughput for f in found) >= 0.869
     assert max(f.throughput for f in found) < 0.906
 
 
 @pytest.mark.xfail(
     strict=True,
+    reason="issue 20: the slow start's two 429s and three failed probes leave 5 of 155"
+    " answers 429 (3.2%) in 5 seeds of 8",
+)
+def test_the_benchs_slow_bucket_with_1_ms_of_timing_noise_keeps_429s_within_3_percent() -> None:
+    """The bench's 5/s burst-2 job (150 requests, 30 s of the bucket's time, 8 in flight)
+    with 1 ms of jitter on the way, over 8 seeds: 4 or 5 answers 429 (2.6% or 3.2%, as
+    loopback gives: 4, 4, 5 in three runs of this bucket alone). The 429s: the slow start's
+    (a second one when the answer let through comes back before the 429 sent with it: the
+    slow start then sends two more into the full bucket), the doubling of the slow start's
+    guess (4.92/s to 9.84/s), the first bisection (7.39/s, a Retry-After later), and,
+    1 / SHARE answers later, the next (6.16/s, 25 s in). A slow start with as many in flight
+    as answers had come back when the oldest in flight started gets 4 in every seed, but
+    it is slower on fast buckets (50/s burst 10: 0.989 to 0.978 of the rate; the 70/s
+    burst-1 bucket with 1.2% jitter: 0.909 to 0.898)."""
+    bucket = BENCH[3]
+    found = [simulate(bucket, 30.0, in_order=False, jitter=0.001, seed=s) for s in range(8)]
+    assert [f.failed for f in found] == [0] * 8
+    assert max(f.share_429 for f in found) <= 0.03
+
+
+def test_the_benchs_one_request_bucket_with_its_first_connections_reaches_0_9() -> None:
+    """The bench's 12/s burst-1 job with each worker's first request 10 ms late (it opens
+    a connection), runners waking 1 ms late and 1 ms of jitter on the way, over 8 seeds:
+    0.907-0.936 of the rate, 7-10 answers 429. As traced on loopback, the slow start's
+    guess is half of one answer per round trip, the first one's including its connection
+    (9.4/s in the first seed, 9.6-10.1/s on loopback); the doubling (19/s) and the first
+    bisection (14/s) are refused within 0.7 s. A 429 without Retry-After holds the pace
+    below the refused rate only until that lost as many answers as there were events; when
+    it waited 1 / SHARE answers (8 s) at the rate proven (80% of the bucket's), and as long
+    again after the next bisection (about 12/s: the bucket's rate), it got 0.843-0.887
+    (0.857 and 0.878 on loopback)."""
+    bucket = BENCH[1]
+    found = [
+        simulate(bucket, 30.0, in_order=False, jitter=0.001, late=0.001, connect=0.01, seed=s)
+        for s in range(8)
+    ]
+    assert [f.failed for f in found] == [0] * 8
+    assert max(f.share_429 for f in found) <= 0.03
+    assert min(f.throughput for f in found) >= 0.9
+
+
+@pytest.mark.xfail(
+    strict=True,
     reason="issue 20: spaced from actual starts, each late wake-up still delays all the"
-    " requests after it, and learning the rate costs the rest (0.889-0.953)",
+    " requests after it, and learning the rate costs the rest (0.922-0.942)",
 )
 def test_a_request_woken_late_is_not_followed_by_one_that_catches_up() -> None:
     """Each runner wakes 2 ms late on average (exponential: a busy event loop, a
@@ -379,6 +422,29 @@ def test_a_probe_that_fails_bisecting_costs_at_most_a_share_of_the_answers() -> 
     _answer(pace, clock, 99, every=0.02, generation=5)
     assert pace.rate == pytest.approx(50.0)
     _answer(pace, clock, 30, every=0.02, generation=5)  # from the 100th on, it proves 50/s
+    assert pace.rate == pytest.approx(62.5)
+
+
+def test_a_probe_that_fails_without_retry_after_waits_as_many_answers_lost_as_events() -> None:
+    """A 429 with no Retry-After costs its call only its own backoff: after a probe that
+    failed bisecting (75/s, between 50/s proven and 100/s refused), the pace stays at
+    50/s until staying below 75/s lost as many answers as there were events (3 events,
+    one answer lost for every 50 / (75 - 50) = 2 answers: 6 answers), then proves it
+    again (10 * 1.5 / 0.5 = 30 answers, from the 6th) and goes halfway; each later event
+    makes the next wait longer (with a Retry-After: 1 / SHARE answers)."""
+    clock = Clock()
+    pace = _after_a_cold_start(clock)
+    _answer(pace, clock, 20, every=0.02, generation=1)
+    assert pace.rate == pytest.approx(100.0)  # proven 50/s, doubled
+    pace.limited(2, _limited(None))  # the doubling fails: no wait, back to 50/s
+    _answer(pace, clock, 20, every=0.02, generation=3)
+    assert pace.rate == pytest.approx(75.0)
+    pace.limited(4, _limited(None))  # the probe fails bisecting
+    assert (pace.events, pace.generation) == (3, 5)
+    assert (pace.high, pace.rate) == pytest.approx((75.0, 50.0))
+    _answer(pace, clock, 34, every=0.02, generation=5)
+    assert pace.rate == pytest.approx(50.0)
+    _answer(pace, clock, 1, every=0.02, generation=5)
     assert pace.rate == pytest.approx(62.5)
 
 

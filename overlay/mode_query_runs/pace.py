@@ -34,11 +34,14 @@ and ``high`` (at most half ``high``; after the slow start's guess, which no ``42
 bounded, what the bucket let through), its next request an interval after the ``429``
 (the bucket was full then). It stays there until staying below ``high`` lost as many
 answers as the ``429`` waited (``Retry-After * rate / (high - rate)`` seconds; none
-without a ``Retry-After``) and, after a probe
-that failed between ``proven`` and ``high``, until ``1 / SHARE`` answers came back (the
-probes' ``429`` answers are about ``SHARE`` of the answers, however slow the bucket);
-then each proof moves it halfway to ``high`` (at most doubling it); once within
-``2 * SHARE`` of it, ``SHARE`` past it, so that a bucket that grows is followed.
+without a ``Retry-After``) and, after a probe that failed between ``proven`` and ``high``,
+until ``1 / SHARE`` answers came back (with a ``Retry-After``: the probes' ``429`` answers
+are about ``SHARE`` of the answers, however slow the bucket) or, without one (its call
+waits only its own backoff), until staying below ``high`` lost as many answers as there
+were events (``events * rate / (high - rate)`` answers: from a rate far below the bucket's
+the next probe comes soon, each event spaces them further); then each proof moves it
+halfway to ``high`` (at most doubling it); once within ``2 * SHARE`` of it, ``SHARE`` past
+it, so that a bucket that grows is followed.
 
 A ``429`` at a rate the answers prove (at most ``low``), while the ``429`` answers at that
 rate are at most ``SHARE`` of its answers, is no event: on a small bucket a request that
@@ -362,9 +365,13 @@ class Pace:
             self._event = (now, self._answers)
             self._set_rate(rate, now)
             # Raise it again once staying below ``high`` lost as many answers as a 429 waits
-            # and, after a probe that failed bisecting, once 1 / SHARE answers came back.
-            self._probe = now + (wait or 0.0) * rate / max(self.high - rate, SHARE * rate)
-            self._probe_after = self._answers + (round(1 / SHARE) if bisecting else 0)
+            # and, after a probe that failed bisecting, once 1 / SHARE answers came back
+            # (with a Retry-After) or staying below ``high`` lost as many answers as there
+            # were events (without: its call waits only its own backoff).
+            below = rate / max(self.high - rate, SHARE * rate)  # per answer lost below high
+            self._probe = now + (wait or 0.0) * below
+            lost = round(1 / SHARE) if wait is not None else math.ceil(self.events * below)
+            self._probe_after = self._answers + (lost if bisecting else 0)
             self._since_event = 0
 
 
