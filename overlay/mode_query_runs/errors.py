@@ -1,5 +1,5 @@
-"""The exceptions the SDK raises, and each client's ``Redactor`` of credentials (which
-travel in the ``Authorization`` header: a body or URL that repeats them is redacted)."""
+"""The SDK's exceptions, and each client's ``Redactor`` of the credentials it sends in the
+``Authorization`` header (a body or URL that repeats them is redacted)."""
 
 from __future__ import annotations
 
@@ -69,9 +69,9 @@ _NO_REDACTION = Redactor()
 REDACTOR: contextvars.ContextVar[Redactor | None] = contextvars.ContextVar(
     "mode_query_runs.redactor", default=None
 )
-"""The redactor of the client at work in this context (``None``: none is): errors built
-without ``redactor=`` and httpx's log lines use it. Set it with a token, as
-``token = REDACTOR.set(redactor)`` then ``REDACTOR.reset(token)``, never across a yield."""
+"""The redactor of the client at work in this context, used by errors built without
+``redactor=`` and by httpx's log lines: ``token = REDACTOR.set(redactor)``, then
+``REDACTOR.reset(token)``, never across a yield."""
 
 
 def shown_url_text(url: str) -> str:
@@ -92,12 +92,12 @@ class ModeAPIError(Exception):
         method: HTTP method of the request (``"GET"``), when known.
         url: URL of the request, without credentials or ``user:password@``, when known.
         retry_after: The ``Retry-After`` header of a 429 or 503 as sent, if any.
-        retry_after_seconds: That header in seconds (a float) from when the error was
-            made (an HTTP date in the past: ``0.0``); ``None`` if absent or unreadable.
+        retry_after_seconds: That header in seconds (float) from when the error was made
+            (``0.0`` for a past HTTP date); ``None`` if absent or unreadable.
 
-    The requesting client's token and secret (in every encoded form) are replaced by
-    ``[REDACTED]`` in all of these. ``str()`` is one line of at most 500 characters (plus
-    method and URL); ``message`` keeps the whole text.
+    The client's token and secret (in every encoded form) are ``[REDACTED]`` in all of
+    these. ``str()`` is one line of at most 500 characters (then method and URL);
+    ``message`` keeps the whole text.
     """
 
     def __init__(
@@ -112,10 +112,8 @@ class ModeAPIError(Exception):
         redactor: Redactor | None = None,
     ) -> None:
         redact = (redactor or REDACTOR.get() or _NO_REDACTION).redact
-        self.status = status
+        self.status, self.method, self.message = status, method, redact(message)
         self.error_id = redact(error_id) if error_id is not None else None
-        self.message = redact(message)
-        self.method = method
         self.url = redact(shown_url_text(url)) if url is not None else None
         self.retry_after = redact(retry_after) if retry_after is not None else None
         self.retry_after_seconds = retry_after_seconds(retry_after)
@@ -166,12 +164,8 @@ class APITimeoutError(APIConnectionError):
     """No response within the configured timeout (seconds)."""
 
 
-_BY_STATUS: dict[int, type[ModeAPIError]] = {
-    401: AuthenticationError,
-    403: PermissionDeniedError,
-    404: NotFoundError,
-    429: RateLimitError,
-}
+_BY_STATUS = {401: AuthenticationError, 403: PermissionDeniedError, 404: NotFoundError}
+_BY_STATUS[429] = RateLimitError
 
 
 def retry_after_seconds(value: str | None, *, now: datetime.datetime | None = None) -> float | None:
@@ -244,9 +238,9 @@ def error_for_transport(
     method: str | None = None
     with contextlib.suppress(RuntimeError):  # raised without a request attached
         method, url = exc.request.method, url or str(exc.request.url)
-    detail = str(exc) or type(exc).__name__
-    if isinstance(exc, httpx.TimeoutException):
-        return APITimeoutError(f"timed out: {detail}", method=method, url=url, redactor=redactor)
-    return APIConnectionError(
-        f"connection failed: {detail}", method=method, url=url, redactor=redactor
+    timeout = isinstance(exc, httpx.TimeoutException)
+    cls = APITimeoutError if timeout else APIConnectionError
+    what = "timed out" if timeout else "connection failed"
+    return cls(
+        f"{what}: {str(exc) or type(exc).__name__}", method=method, url=url, redactor=redactor
     )

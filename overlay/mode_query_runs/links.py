@@ -27,31 +27,30 @@ class Target(NamedTuple):
     credentials: bool
 
 
+def member(model: Any, key: str) -> Any:
+    """A generated model's value for a JSON ``key``: its attribute's, else the one kept in
+    ``additional_properties`` (``None`` if neither has one)."""
+    attribute = type(model).attribute_names.get(key)
+    value = None if attribute is None else getattr(model, attribute)
+    if value is None or isinstance(value, Unset):
+        return model.additional_properties.get(key)
+    return value
+
+
 def relation_link(resource: Any, relation: str) -> Link | None:
-    """The one Link of a resource's ``relation`` (HAL's ``Link | list[Link]``: an array of
-    one Link is that Link), or ``None`` when it has no such relation.
-
-    Args:
-        resource: A generated model with ``field_links`` (``QueryRun``, ``QueryRunCollection``).
-        relation: The relation name (``"self"``, ``"next_page"``, ``"result"``, ...).
-
-    Raises:
-        ResponseParseError: the relation is there but is not one Link with a string ``href``.
-    """
-    links = getattr(resource, "field_links", None)
-    if links is None or isinstance(links, Unset):
-        links = resource.additional_properties.get("_links")
+    """The one Link of ``relation`` (``"self"``, ``"next_page"``, ``"result"``, ...) in a
+    generated model's ``_links`` (``QueryRun``, ``QueryRunCollection``), ``None`` if it has
+    no such relation; HAL's array of one Link is that Link. ``ResponseParseError`` if the
+    relation is there but is not one Link with a string ``href``."""
+    links = member(resource, "_links")
     if isinstance(links, dict):
         value = links.get(relation)
     elif attrs.has(type(links)):  # else no _links object (a deviation, reported when read)
-        attribute = type(links).attribute_names.get(relation)
-        value = getattr(links, attribute) if attribute is not None else None
-        if value is None or isinstance(value, Unset):
-            value = links.additional_properties.get(relation)
+        value = member(links, relation)
     else:
         return None
     single = isinstance(value, list) and len(value) == 1
-    if isinstance(value, list) and single:
+    if single:
         value = value[0]  # and an array of one null is no Link either
     if (value is None and not single) or (isinstance(value, Link) and isinstance(value.href, str)):
         return value
@@ -70,19 +69,12 @@ def relation_href(resource: Any, relation: str) -> str | None:
 
 
 def expand_link(link: Link | list[Link] | str, variables: Variables | None = None) -> str:
-    """The href to request for a link: a Link with ``"templated": true`` has an RFC 6570
-    URI template as its ``href``, expanded by ``uritemplate``; variables left out drop
-    their expression (``.../runs{?page,per_page}`` with ``{"page": 2}``: ``.../runs?page=2``).
-
-    Args:
-        link: A ``Link`` model, a relation's array of one Link, or an ``href`` (never a
-            template: only a Link can say it is one).
-        variables: Values for the template's variables; ``None`` for none.
-
-    Raises:
-        ValueError: ``variables`` are given for a link that is not templated, or name a
-            variable the template does not have; an array holds other than one Link.
-    """
+    """The href to request for ``link``: a ``Link``, a relation's array of one Link, or an
+    href (never a template: only a Link can say it is one). A Link with ``"templated": true``
+    has an RFC 6570 URI template as its ``href``, expanded (by ``uritemplate``) with
+    ``variables``; a variable left out drops its expression (``.../runs{?page,per_page}``
+    with ``{"page": 2}``: ``.../runs?page=2``). ``ValueError`` for ``variables`` given to a
+    link not templated or naming a variable the template lacks, or an array not of one Link."""
     if isinstance(link, list):
         if len(link) != 1:
             raise ValueError(f"a relation of {len(link)} links: follow one of them")

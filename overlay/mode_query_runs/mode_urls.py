@@ -5,20 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-# Mode's web app hosts (modeanalytics.com is Mode's former domain).
 _HOSTS = {"app.mode.com", "modeanalytics.com", "www.modeanalytics.com", "app.modeanalytics.com"}
+"""Mode's web app hosts (modeanalytics.com is Mode's former domain)."""
 
 
 @dataclass(frozen=True)
 class ModeURL:
-    """The tokens in a Mode URL of a Report Run or a Query Run.
-
-    Attributes:
-        account: The Workspace or User username (the client's ``account``).
-        report: The Report token.
-        run: The Report Run token.
-        query_run: The Query Run token; ``None`` for a URL of a Report Run.
-    """
+    """The tokens in a Mode URL: ``account`` (a Workspace's or User's username, the
+    client's ``account``), ``report``, ``run`` (the Report Run) and ``query_run`` (``None``
+    in a Report Run's URL)."""
 
     account: str
     report: str
@@ -34,11 +29,8 @@ class ModeURL:
 
     def query_run_tokens(self) -> tuple[str, str, str]:
         """``(report, run, query_run)``: the arguments of
-        [get_query_run][mode_query_runs.ModeClient.get_query_run].
-
-        Raises:
-            ValueError: the URL is of a Report Run, naming no Query Run.
-        """
+        [get_query_run][mode_query_runs.ModeClient.get_query_run]; ``ValueError`` for a
+        Report Run's URL, which names no Query Run."""
         if self.query_run is None:
             raise ValueError(
                 f"the URL of Report Run {self.run} names no Query Run: expected"
@@ -56,22 +48,15 @@ def _refuse(url: str, reason: str) -> ValueError:
 
 
 def parse_mode_url(url: str) -> ModeURL:
-    """The account and tokens of a Mode web app (or API) URL of a Report Run or Query Run:
+    """The [ModeURL][mode_query_runs.ModeURL] of a Mode web app (or API) URL:
     ``https://app.mode.com/ACCOUNT/reports/REPORT/runs/RUN`` (a Report Run, as Mode's
-    ``report_run_web``), followed by ``/query_runs/QUERY_RUN`` or by
-    ``/query_runs/QUERY_RUN/results`` (a Query Run, as ``result_web``), or the same path
-    under ``/api`` (the API's ``self`` hrefs). The host is ``app.mode.com`` or
-    ``modeanalytics.com`` (``www.``, ``app.``), in any case; the scheme ``https``, ``http``
-    or none. Surrounding whitespace, a trailing ``/``, a query and a fragment are ignored;
-    segments are percent-decoded.
-
-    Returns:
-        A [ModeURL][mode_query_runs.ModeURL] (``query_run`` ``None`` for a Report Run).
-
-    Raises:
-        ValueError: any other URL (another host; a Report's, query's or chart's page); the
-            message names the reason and the expected shape.
-    """
+    ``report_run_web``), then maybe ``/query_runs/QUERY_RUN`` or
+    ``/query_runs/QUERY_RUN/results`` (a Query Run, as ``result_web``), or that path under
+    ``/api`` (the API's ``self`` hrefs). The host is ``app.mode.com`` or (``www.``, ``app.``)
+    ``modeanalytics.com``, in any case; the scheme ``https``, ``http`` or none. Surrounding
+    whitespace, a trailing ``/``, a query and a fragment are ignored; segments are
+    percent-decoded. ``ValueError`` (naming the reason and the shape expected) for any other
+    URL: another host, a Report's, query's or chart's page."""
     text = url.strip()
     try:
         parts = urlsplit(text if "://" in text else f"https://{text}")
@@ -82,9 +67,7 @@ def parse_mode_url(url: str) -> ModeURL:
         raise _refuse(url, f"the scheme is {parts.scheme!r}")
     if host not in _HOSTS:
         raise _refuse(url, f"the host is {host!r}, not app.mode.com" if host else "no host")
-    segments = [unquote(segment) for segment in parts.path.split("/")[1:]]
-    if segments and segments[-1] == "":
-        segments.pop()
+    segments = [unquote(segment) for segment in parts.path.removesuffix("/").split("/")[1:]]
     if segments[:1] == ["api"]:
         segments = segments[1:]
     if len(segments) >= 3 and segments[1] == "reports" and segments[3:4] != ["runs"]:

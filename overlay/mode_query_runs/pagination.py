@@ -12,12 +12,11 @@ from mode_api_client.models import QueryRun, QueryRunCollection, QueryRunCollect
 from mode_api_client.types import Unset
 
 from .errors import ModeAPIError
-from .links import relation_href
+from .links import member, relation_href
 from .origin import Origin
 from .settings import check_count
 
 LOGGER = logging.getLogger("mode_query_runs")
-
 DEFAULT_PAGE_LIMIT = 10_000
 """The most pages one listing fetches by default: past it, ``next_page`` links that never
 end are an error."""
@@ -74,7 +73,7 @@ class PageWalk:
 
     def next_url(self, page: QueryRunCollection) -> httpx.URL | None:
         """The URL of the page after the one taken, ``None`` where the listing ends (errors
-        of ``relation_href`` and ``Origin.resolve``; ``ModeAPIError`` past the limit)."""
+        as ``relation_href`` and ``Origin.resolve``; ``ModeAPIError`` past the limit)."""
         href = relation_href(page, "next_page")
         if href is None or (self.max_pages is not None and self.pages >= self.max_pages):
             return None
@@ -97,9 +96,7 @@ def _counter(page: QueryRunCollection, name: str) -> int | None:
     pagination: Any = page.pagination
     if pagination is None or isinstance(pagination, Unset):
         return None
-    value = getattr(pagination, name, None)
-    if value is None or isinstance(value, Unset):
-        value = pagination.additional_properties.get(name)
+    value = member(pagination, name)
     if isinstance(value, str):
         text = value.strip()
         value = int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
@@ -107,8 +104,7 @@ def _counter(page: QueryRunCollection, name: str) -> int | None:
 
 
 def query_runs_of(page: QueryRunCollection) -> list[QueryRun]:
-    """The Query Runs of a page: none when ``_embedded`` or its ``query_runs`` is absent or
-    ``null``."""
+    """The Query Runs of a page: none if ``_embedded`` or its ``query_runs`` is absent or null."""
     embedded: Any = page.field_embedded
     if isinstance(embedded, QueryRunCollectionEmbedded) and isinstance(embedded.query_runs, list):
         return embedded.query_runs

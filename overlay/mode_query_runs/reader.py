@@ -5,8 +5,7 @@ in the schema), or in strict mode a ``ResponseParseError``.
 
 Fatal in both modes: a body not JSON or not an object; ``_embedded.query_runs`` neither an
 array nor ``null``, or an item of it not an object; straying values nested deeper than
-``MAX_DEPTH`` (the limit of the validator ``mode-query-runs drift`` uses).
-"""
+``MAX_DEPTH`` (the limit of the validator ``mode-query-runs drift`` uses)."""
 
 from __future__ import annotations
 
@@ -40,7 +39,7 @@ Notes = list[tuple[tuple[str, str], str]]
 
 @functools.cache
 def _inner_files() -> tuple[str, ...]:
-    """The files of the SDK and of what it calls through: a warning skips them."""
+    """The files of the SDK and of what it calls through, which a warning skips."""
     import anyio
     import tenacity
 
@@ -68,8 +67,7 @@ class SpecReader:
     def read(
         self, response: httpx.Response, operation: Operation, notes: Notes | None = None
     ) -> Any:
-        """The model of a read 2xx ``response`` to ``operation`` (decoded JSON if none);
-        ``ResponseParseError`` as the module says."""
+        """The model of a read 2xx ``response`` to ``operation`` (JSON if it has none)."""
         if operation.model is None:
             return decode_json(response)
         return self.read_as(operation.model, response, operation.operation_id, notes)
@@ -77,7 +75,7 @@ class SpecReader:
     def read_as(
         self, model: Any, response: httpx.Response, operation_id: str, notes: Notes | None = None
     ) -> Any:
-        """A read 2xx ``response`` as ``model``, ``operation_id``'s body, as ``check``."""
+        """A read 2xx ``response`` as ``model``, the body of ``operation_id`` (as ``check``)."""
         try:
             read = model.from_json(response.content)
         except UnreadableBody as error:
@@ -101,9 +99,9 @@ class SpecReader:
         operation_id: str,
         notes: Notes | None = None,
     ) -> Any:
-        """The model ``read`` once its new deviations are logged and their warnings added
-        to ``notes`` for the caller to ``warn`` (default: warned here); or the error they
-        make (``ResponseParseError`` as the module says)."""
+        """``read`` once its new deviations are logged and their warnings added to ``notes``
+        for the caller to ``warn`` (``None``: warned here); ``ResponseParseError`` as the
+        module says."""
         found = deviations_of(read)
         if not found:
             return read
@@ -112,25 +110,24 @@ class SpecReader:
         fatal = [deviation for deviation in found if _unreadable(deviation)]
         if fatal or self.strict:
             raise self._error(request, status, operation_id, fatal or list(found))
-        new: Notes = []
+        new: dict[tuple[str, str], str] = {}
         for deviation in found:
             key = (operation_id, deviation.rule)
             with self._lock:
-                if key in self._reported or any(key == seen for seen, _ in new):
+                if key in self._reported or key in new:
                     continue
             kept = "" if deviation.found == "missing" else "; kept in additional_properties"
-            message = f"{operation_id}: {deviation}{kept}"
-            LOGGER.warning("spec drift: %s", message)
-            new.append((key, message))
+            new[key] = f"{operation_id}: {deviation}{kept}"
+            LOGGER.warning("spec drift: %s", new[key])
         if notes is None:
-            self.warn(new)
+            self.warn(list(new.items()))
         else:
-            notes.extend(new)
+            notes.extend(new.items())
         return read
 
     def warn(self, notes: Notes, stacklevel: int = 2) -> None:
-        """Warn each note at the caller's line (``stacklevel`` frames up before 3.12); a
-        note is reported once warned, so an error filter fails every response that strays."""
+        """Warn each note at the caller's line (``stacklevel`` frames up before 3.12); a note
+        counts as reported once warned, so an error filter fails every response that strays."""
         for key, message in notes:
             if sys.version_info >= (3, 12):
                 warnings.warn(message, SpecDriftWarning, skip_file_prefixes=_inner_files())

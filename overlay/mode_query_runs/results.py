@@ -1,7 +1,6 @@
 """Query Run results (``GET {result href}/content.csv`` or ``.json``, the spec's
-``getQueryRunResultCsv`` / ``getQueryRunResultJson``; possibly redirected to a storage host):
-``Download`` writes them, ``CsvRows`` reads CSV rows. Free of network I/O.
-"""
+``getQueryRunResultCsv`` / ``getQueryRunResultJson``, maybe redirected to a storage host):
+``Download`` writes them, ``CsvRows`` reads CSV rows. No network I/O here."""
 
 from __future__ import annotations
 
@@ -77,19 +76,16 @@ def text_encoding(response: httpx.Response) -> str:
 
 def undecodable(exc: UnicodeError, redactor: Redactor | None = None) -> ResponseParseError:
     """The error for result text its codec cannot decode."""
-    return ResponseParseError(
-        f"the result cannot be decoded as text: {str(exc) or type(exc).__name__}",
-        redactor=redactor,
-    )
+    detail = str(exc) or type(exc).__name__
+    return ResponseParseError(f"the result cannot be decoded as text: {detail}", redactor=redactor)
 
 
 class Download:
-    """A download to ``path``. A regular file (or a new one; through symbolic links, the
-    file they point to) is replaced atomically, by a temporary file beside it given its
-    permissions; anything else (``/dev/null``, a FIFO) is written in place, and an open
-    binary stream as chunks arrive (left open). ``start`` (or ``open``), ``write`` each
-    chunk, ``commit``; ``abort`` after any failure removes the temporary file.
-    ``progress(bytes_done, bytes_total)`` follows each chunk."""
+    """A download to ``path``: a regular file (or a new one; through symbolic links, the
+    file they point to) is replaced atomically by a temporary file beside it given its
+    permissions; anything else (``/dev/null``, a FIFO) is written in place, an open binary
+    stream as chunks arrive (left open). ``start`` (or ``open``), ``write`` each chunk,
+    ``commit``; ``abort`` after any failure removes the temporary file."""
 
     def __init__(
         self, path: str | os.PathLike[str] | IO[bytes], progress: Progress | None = None
@@ -100,7 +96,7 @@ class Download:
         self.chunk_bytes: int | None = None  # once open: CHUNK_BYTES for a file replaced
         self._total: int | None = None
         self._done = 0
-        self._progress = progress
+        self._progress = progress or (lambda done, total: None)
 
     @staticmethod
     def replaced_file(path: str | os.PathLike[str]) -> Path | None:
@@ -128,7 +124,7 @@ class Download:
         self.open()
 
     def open(self) -> None:
-        """Open where the chunks go."""
+        """Open where the chunks go; report progress 0."""
         if self._path is not None:
             replaced = self.replaced_file(self._path)
             if replaced is None:
@@ -140,16 +136,14 @@ class Download:
                 self.chunk_bytes = CHUNK_BYTES
                 with contextlib.suppress(FileNotFoundError):
                     os.chmod(self._out.fileno(), stat.S_IMODE(replaced.stat().st_mode))
-        if self._progress:
-            self._progress(0, self._total)
+        self._progress(0, self._total)
 
     def write(self, chunk: bytes) -> None:
         """Write all of ``chunk``, report progress."""
         assert self._out is not None, "Download.write before open"
         self.write_all(self._out, chunk)
         self._done += len(chunk)
-        if self._progress:
-            self._progress(self._done, self._total)
+        self._progress(self._done, self._total)
 
     def commit(self) -> int:
         """Close, rename the temporary file over the replaced one; the bytes written."""
@@ -175,9 +169,9 @@ _UNQUOTED = re.compile(r"[^,\r\n]*+")
 
 class CsvRows:
     """CSV text fed in chunks, out as complete rows (``{column: value}`` strings) keyed by
-    the header row: what the ``csv`` module's reader reads (default dialect: CRLF or LF,
-    newlines in quoted fields) but for its field size limit (not used, so not changed);
-    each character is scanned a fixed number of times."""
+    the header row, as the ``csv`` module reads them (default dialect: CRLF or LF, newlines
+    in quoted fields) but with no field size limit; each character is scanned a fixed
+    number of times."""
 
     def __init__(self) -> None:
         self._line: list[str] = []  # the line begun, in pieces
@@ -196,7 +190,7 @@ class CsvRows:
         start = 0
         while end := text.find("\n", start) + 1:
             self._line.append(text[start:end])
-            self._add(rows, self._split("".join(self._line)))
+            rows += self._rows(self._split("".join(self._line)))
             self._line.clear()
             start = end
         if start < len(text):
@@ -207,10 +201,9 @@ class CsvRows:
         """The last rows, at the end of the text (a last record may lack its newline)."""
         line = "".join(self._line)
         self._line.clear()
-        rows: list[dict[str, str]] = []
         if line.strip() or self._quoted is not None:
-            self._add(rows, self._split(line, final=True))
-        return rows
+            return self._rows(self._split(line, final=True))
+        return []
 
     def _split(self, line: str, final: bool = False) -> list[str] | None:
         """The fields of the record ``line`` ends (``[]``: blank), as the ``csv`` module
@@ -244,15 +237,16 @@ class CsvRows:
             raise ResponseParseError(f"CSV is malformed after {self._count} rows: {problem}")
         return fields
 
-    def _add(self, rows: list[dict[str, str]], fields: list[str] | None) -> None:
+    def _rows(self, fields: list[str] | None) -> list[dict[str, str]]:
+        """The row of a record's ``fields``, if any (the first record is the header)."""
         if not fields:
-            return
+            return []
         if self._header is None:
             self._header = fields
-            return
+            return []
         self._count += 1
         if len(fields) != len(self._header):
             raise ResponseParseError(
                 f"CSV row {self._count} has {len(fields)} fields, the header {len(self._header)}"
             )
-        rows.append(dict(zip(self._header, fields, strict=True)))
+        return [dict(zip(self._header, fields, strict=True))]

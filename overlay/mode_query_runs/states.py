@@ -6,13 +6,12 @@ from mode_api_client.models import QueryRun
 
 
 def final_states() -> frozenset[str]:
-    """The spec's ``x-final-states``: ``succeeded``, ``failed``, ``cancelled``, ``completed``."""
+    """``x-final-states``: ``succeeded``, ``failed``, ``cancelled``, ``completed``."""
     return QueryRun.spec_lists["state/x-final-states"]
 
 
 def states_without_results() -> frozenset[str]:
-    """The spec's ``x-states-without-results``: ``enqueued``, ``running``, ``failed``,
-    ``cancelled``."""
+    """``x-states-without-results``: ``enqueued``, ``running``, ``failed``, ``cancelled``."""
     return QueryRun.spec_lists["state/x-states-without-results"]
 
 
