@@ -35,20 +35,19 @@ class ChunkStream(io.RawIOBase):
 
     def __init__(self, next_chunk: Callable[[], bytes]) -> None:
         super().__init__()
-        self._next_chunk = next_chunk
+        self._next_chunk: Callable[[], bytes] | None = next_chunk
         self._left = memoryview(b"")
-        self._ended = False
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: Any) -> int:
-        while not self._left and not self._ended:
+        while not self._left and self._next_chunk:
             self._left = memoryview(self._next_chunk())
-            self._ended = not self._left
+            if not self._left:
+                self._next_chunk = None  # the end: never asked again
         size = min(len(buffer), len(self._left))
-        buffer[:size] = self._left[:size]
-        self._left = self._left[size:]
+        buffer[:size], self._left = self._left[:size], self._left[size:]
         return size
 
 
@@ -66,7 +65,7 @@ def read_frame(
         if format == "csv":
             return pd.read_csv(reader, encoding="utf-8-sig")
         return pd.read_json(reader, orient="records", dtype=False, precise_float=True)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except ValueError as exc:  # UnicodeDecodeError included
         detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ResponseParseError(
             f"result {format.upper()} cannot be read as a DataFrame: {detail}",

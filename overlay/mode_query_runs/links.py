@@ -63,7 +63,7 @@ def relation_link(resource: Any, relation: str) -> Link | None:
 
 
 def relation_href(resource: Any, relation: str) -> str | None:
-    """The ``href`` of ``relation_link`` (``None`` when there is no such relation)."""
+    """The ``href`` of ``relation_link`` (``None`` if there is no such relation)."""
     link = relation_link(resource, relation)
     return None if link is None else link.href
 

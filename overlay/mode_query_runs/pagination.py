@@ -18,8 +18,7 @@ from .settings import check_count
 
 LOGGER = logging.getLogger("mode_query_runs")
 DEFAULT_PAGE_LIMIT = 10_000
-"""The most pages one listing fetches by default: past it, ``next_page`` links that never
-end are an error."""
+"""The most pages one listing fetches by default (``next_page`` links may never end)."""
 
 
 def check_page_limit(page_limit: int) -> int:
@@ -36,8 +35,7 @@ class PageWalk:
     ) -> None:
         if max_pages is not None and max_pages < 1:
             raise ValueError(f"max_pages must be at least 1, not {max_pages}")
-        self.origin = origin
-        self.max_pages = max_pages
+        self.origin, self.max_pages = origin, max_pages
         self.page_limit = check_page_limit(page_limit)
         self.pages = 0
         self._fetched: set[httpx.URL] = set()  # a page is known by the URL it came from

@@ -139,7 +139,6 @@ class Download:
         self._progress(0, self._total)
 
     def write(self, chunk: bytes) -> None:
-        """Write all of ``chunk``, report progress."""
         assert self._out is not None, "Download.write before open"
         self.write_all(self._out, chunk)
         self._done += len(chunk)
@@ -155,7 +154,7 @@ class Download:
         return self._done
 
     def abort(self) -> None:
-        """Close what was opened here and remove the temporary file."""
+        """Close what was opened here, remove the temporary file."""
         rename, self._rename = self._rename, None
         self.commit()
         if rename is not None:
