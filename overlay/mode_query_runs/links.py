@@ -44,7 +44,7 @@ def relation_link(resource: Any, relation: str) -> Link | None:
     relation is there but is not one Link with a string ``href``."""
     links = member(resource, "_links")
     if isinstance(links, dict):
-        value = links.get(relation)
+        value: Any = links.get(relation)
     elif attrs.has(type(links)):  # else no _links object (a deviation, reported when read)
         value = member(links, relation)
     else:
