@@ -39,14 +39,6 @@ class ModeURL:
         return self.report, self.run, self.query_run
 
 
-def _refuse(url: str, reason: str) -> ValueError:
-    return ValueError(
-        f"{url!r} is not a Mode URL of a Report Run or Query Run ({reason}): expected"
-        " https://app.mode.com/ACCOUNT/reports/REPORT/runs/RUN, optionally followed by"
-        " /query_runs/QUERY_RUN or /query_runs/QUERY_RUN/results"
-    )
-
-
 def parse_mode_url(url: str) -> ModeURL:
     """The [ModeURL][mode_query_runs.ModeURL] of a Mode web app (or API) URL:
     ``https://app.mode.com/ACCOUNT/reports/REPORT/runs/RUN`` (a Report Run, as Mode's
@@ -62,21 +54,25 @@ def parse_mode_url(url: str) -> ModeURL:
         parts = urlsplit(text if "://" in text else f"https://{text}")
         host = (parts.hostname or "").lower()
     except ValueError:
-        raise _refuse(url, "not a URL") from None
-    if parts.scheme.lower() not in ("https", "http"):
-        raise _refuse(url, f"the scheme is {parts.scheme!r}")
-    if host not in _HOSTS:
-        raise _refuse(url, f"the host is {host!r}, not app.mode.com" if host else "no host")
-    segments = [unquote(segment) for segment in parts.path.removesuffix("/").split("/")[1:]]
-    if segments[:1] == ["api"]:
-        segments = segments[1:]
-    if len(segments) >= 3 and segments[1] == "reports" and segments[3:4] != ["runs"]:
-        raise _refuse(url, "it names no Report Run")
-    shape_ok = (
-        len(segments) in (5, 7, 8)
-        and segments[1::2] == ["reports", "runs", "query_runs", "results"][: len(segments) // 2]
+        reason = "not a URL"
+    else:
+        segments = [unquote(segment) for segment in parts.path.removesuffix("/").split("/")[1:]]
+        segments = segments[1:] if segments[:1] == ["api"] else segments
+        names = ["reports", "runs", "query_runs", "results"][: len(segments) // 2]
+        empty_or_dots = any(segment in ("", ".", "..") for segment in segments)
+        if parts.scheme.lower() not in ("https", "http"):
+            reason = f"the scheme is {parts.scheme!r}"
+        elif host not in _HOSTS:
+            reason = f"the host is {host!r}, not app.mode.com" if host else "no host"
+        elif len(segments) >= 3 and segments[1] == "reports" and segments[3:4] != ["runs"]:
+            reason = "it names no Report Run"
+        elif len(segments) not in (5, 7, 8) or segments[1::2] != names or empty_or_dots:
+            reason = "the path is not a Report Run's or a Query Run's"
+        else:
+            query_run = segments[6] if len(segments) > 6 else None
+            return ModeURL(segments[0], segments[2], segments[4], query_run)
+    raise ValueError(
+        f"{url!r} is not a Mode URL of a Report Run or Query Run ({reason}): expected"
+        " https://app.mode.com/ACCOUNT/reports/REPORT/runs/RUN, optionally followed by"
+        " /query_runs/QUERY_RUN or /query_runs/QUERY_RUN/results"
     )
-    if not shape_ok or any(segment in ("", ".", "..") for segment in segments):
-        raise _refuse(url, "the path is not a Report Run's or a Query Run's")
-    query_run = segments[6] if len(segments) > 6 else None
-    return ModeURL(segments[0], segments[2], segments[4], query_run)
