@@ -69,9 +69,8 @@ _NO_REDACTION = Redactor()
 REDACTOR: contextvars.ContextVar[Redactor | None] = contextvars.ContextVar(
     "mode_query_runs.redactor", default=None
 )
-"""The redactor of the client at work in this context, used by errors built without
-``redactor=`` and by httpx's log lines: ``token = REDACTOR.set(redactor)``, then
-``REDACTOR.reset(token)``, never across a yield."""
+"""The client at work's redactor, for errors built without ``redactor=`` and httpx's log
+lines: ``token = REDACTOR.set(redactor)``, then ``REDACTOR.reset(token)`` (not across a yield)."""
 
 
 def shown_url_text(url: str) -> str:
@@ -95,9 +94,8 @@ class ModeAPIError(Exception):
         retry_after_seconds: That header in seconds (float) from when the error was made
             (``0.0`` for a past HTTP date); ``None`` if absent or unreadable.
 
-    The client's token and secret (in every encoded form) are ``[REDACTED]`` in all of
-    these. ``str()`` is one line of at most 500 characters (then method and URL);
-    ``message`` keeps the whole text.
+    The client's token and secret, in every encoded form, are ``[REDACTED]`` in all of these.
+    ``str()`` is one line of at most 500 characters (then method and URL); ``message`` is whole.
     """
 
     def __init__(

@@ -167,10 +167,9 @@ _UNQUOTED = re.compile(r"[^,\r\n]*+")
 
 
 class CsvRows:
-    """CSV text fed in chunks, out as complete rows (``{column: value}`` strings) keyed by
-    the header row, as the ``csv`` module reads them (default dialect: CRLF or LF, newlines
-    in quoted fields) but with no field size limit; each character is scanned a fixed
-    number of times."""
+    """CSV text fed in chunks, out as rows (``{column: value}`` strings, keyed by the header)
+    read as the ``csv`` module reads them (default dialect: CRLF or LF, newlines in quoted
+    fields) with no field size limit; each character is scanned a fixed number of times."""
 
     def __init__(self) -> None:
         self._line: list[str] = []  # the line begun, in pieces
