@@ -5,7 +5,8 @@ trickled byte by byte or endless ``1xx`` answers cannot hold a request past it."
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar, Token
 from typing import Any
 
@@ -23,17 +24,14 @@ def bound(seconds: float) -> Token[float | None]:
     return _DEADLINE.set(time.monotonic() + max(seconds, 0.0))
 
 
-unbound = _DEADLINE.reset
-"""Undo the ``bound`` whose token it is given."""
+unbound = _DEADLINE.reset  # undoes the ``bound`` whose token it is given
 
 
 def _within(timeout: float | None, timed_out: type[httpcore.TimeoutException]) -> float | None:
     """``timeout`` cut to what is left before the deadline (``timed_out`` once past)."""
-    deadline = _DEADLINE.get()
-    if deadline is None:
+    if (deadline := _DEADLINE.get()) is None:
         return timeout
-    left = deadline - time.monotonic()
-    if left <= 0:
+    if (left := deadline - time.monotonic()) <= 0:
         raise timed_out("the exchange's deadline has passed")
     return left if timeout is None or left < timeout else timeout
 
@@ -52,9 +50,7 @@ class _Stream(httpcore.NetworkStream):
     def close(self) -> None:
         self._stream.close()
 
-    def start_tls(
-        self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None
-    ) -> _Stream:
+    def start_tls(self, ssl_context: Any, server_hostname: Any = None, timeout: Any = None) -> Any:
         left = _within(timeout, httpcore.ConnectTimeout)
         return _Stream(self._stream.start_tls(ssl_context, server_hostname, left))
 
@@ -64,42 +60,36 @@ class _Stream(httpcore.NetworkStream):
 
 class _Backend(httpcore.SyncBackend):
     def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[Any] | None = None,
+        self, host: str, port: int, timeout: Any = None, *args: Any, **options: Any
     ) -> _Stream:
         left = _within(timeout, httpcore.ConnectTimeout)
-        return _Stream(super().connect_tcp(host, port, left, local_address, socket_options))
+        return _Stream(super().connect_tcp(host, port, left, *args, **options))
 
 
-def _as_httpx(exc: Exception) -> None:
-    """Raise httpcore's exception as httpx's of the same name; return for any other."""
-    name = type(exc).__name__
-    named = type(exc).__module__.startswith("httpcore") and getattr(httpx, name, None)
-    if isinstance(named, type) and issubclass(named, httpx.TransportError):
-        raise named(str(exc)) from exc
+@contextmanager
+def _as_httpx() -> Iterator[None]:
+    """httpcore's exceptions raised as httpx's of the same name."""
+    try:
+        yield
+    except Exception as exc:
+        httpcore_error = type(exc).__module__.startswith("httpcore")
+        named = getattr(httpx, type(exc).__name__, None) if httpcore_error else None
+        if isinstance(named, type) and issubclass(named, httpx.TransportError):
+            raise named(str(exc)) from exc
+        raise
 
 
 class _Body(httpx.SyncByteStream):
-    def __init__(self, stream: Iterable[bytes]) -> None:
+    def __init__(self, stream: Any) -> None:
         self._stream = stream
 
     def __iter__(self) -> Iterator[bytes]:
-        try:
+        with _as_httpx():
             yield from self._stream
-        except Exception as exc:
-            _as_httpx(exc)
-            raise
 
     def close(self) -> None:
-        try:
-            getattr(self._stream, "close", lambda: None)()
-        except Exception as exc:
-            _as_httpx(exc)
-            raise
+        with _as_httpx():
+            self._stream.close()
 
 
 class DeadlineTransport(httpx.BaseTransport):
@@ -117,26 +107,17 @@ class DeadlineTransport(httpx.BaseTransport):
         )
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        url = request.url
-        sent = httpcore.Request(
-            method=request.method,
-            url=httpcore.URL(
-                scheme=url.raw_scheme, host=url.raw_host, port=url.port, target=url.raw_path
-            ),
-            headers=request.headers.raw,
-            content=request.stream,
-            extensions=request.extensions,
+        url, stream = request.url, request.stream
+        target = httpcore.URL(
+            scheme=url.raw_scheme, host=url.raw_host, port=url.port, target=url.raw_path
         )
-        try:
+        sent = httpcore.Request(request.method, target, headers=request.headers.raw, content=stream)
+        sent.extensions = request.extensions
+        with _as_httpx():
             answer = self._pool.handle_request(sent)
-        except Exception as exc:
-            _as_httpx(exc)
-            raise
+        body = _Body(answer.stream)
         return httpx.Response(
-            answer.status,
-            headers=answer.headers,
-            stream=_Body(answer.stream),  # type: ignore[arg-type]
-            extensions=answer.extensions,
+            answer.status, headers=answer.headers, stream=body, extensions=answer.extensions
         )
 
     def close(self) -> None:

@@ -5,6 +5,7 @@ every request (``Session.http``): the pace, retries, body limits, the overall de
 from __future__ import annotations
 
 import os
+import platform
 import time
 import urllib.request
 from collections.abc import Awaitable, Callable, Generator
@@ -16,29 +17,18 @@ import anyio
 import httpx
 import tenacity
 
+from . import __version__
 from .bodies import STREAMS_BODY, BodyRead
 from .deadline import DeadlineTransport, bound, unbound
 from .decoding import ACCEPT_ENCODING
-from .errors import (
-    REDACTOR,
-    APITimeoutError,
-    ModeAPIError,
-    RateLimitError,
-    credential_forms,
-)
+from .errors import REDACTOR, APITimeoutError, ModeAPIError, RateLimitError, credential_forms
 from .jsonbody import decode_json
 from .origin import Origin
 from .pace import Pace, apaced, paced
 from .reader import Notes, SpecReader
 from .responses import HTTPX_ERRORS, TIMEOUT, ResponseChecks
 from .retries import RetryPolicy
-from .settings import (
-    DEFAULT_MAX_BODY_BYTES,
-    check_body_limit,
-    check_seconds,
-    check_text,
-    user_agent,
-)
+from .settings import DEFAULT_MAX_BODY_BYTES, check_count, check_seconds, check_text
 from .spec import MEDIA_TYPE
 
 __all__ = ["AsyncModeTransport", "ModeTransport", "Session"]
@@ -65,8 +55,7 @@ def _own_pool(kind: type[httpx.Client] | type[httpx.AsyncClient], origin: Origin
 
 
 def _no_cookies() -> CookieJar:
-    """No cookie is kept (none may follow a redirect to storage)."""
-    return CookieJar(DefaultCookiePolicy(allowed_domains=[]))
+    return CookieJar(DefaultCookiePolicy(allowed_domains=[]))  # none may follow a redirect
 
 
 class Session:
@@ -94,19 +83,20 @@ class Session:
             raise TypeError(
                 f"http_client must be an httpx.{kind.__name__}, not {type(http).__name__}"
             )
-        self.kind = kind
+        self.kind, self.owns_pool = kind, http is None
         token, secret = check_text("token", token), check_text("secret", secret)
         self.origin = Origin(base_url, credential_forms(token, secret))
         self.redactor = self.origin.redactor
         self.timeout = check_seconds("timeout", timeout)
         self.checks = ResponseChecks(self.origin)
-        self.max_body_bytes = check_body_limit(max_body_bytes)
+        self.max_body_bytes = check_count("max_body_bytes", max_body_bytes)
         self.reader = SpecReader(strict=strict)
         self.pace = pace or Pace()
         self.auth = httpx.BasicAuth(token, secret)
+        python = platform.python_version()
+        agent = f"mode-query-runs/{__version__} httpx/{httpx.__version__} python/{python}"
         self.headers = {"Accept": MEDIA_TYPE, "Accept-Encoding": ACCEPT_ENCODING}
-        self.headers["User-Agent"] = user_agent()
-        self.owns_pool = http is None
+        self.headers["User-Agent"] = agent
         self.pool = pool = _own_pool(kind, self.origin) if http is None else http
         self.send: Any = (  # a response whose body is still to read
             partial(pool.send, stream=True, auth=None, follow_redirects=False)
@@ -123,12 +113,9 @@ class Session:
         self, timeout: float, retry_policy: RetryPolicy, max_retries: int
     ) -> httpx.Client | httpx.AsyncClient:
         """An httpx client over this session's pool with these limits (``with_options``)."""
-        kind = self.kind
-        transport: Any = (ModeTransport if kind is httpx.Client else AsyncModeTransport)(
-            self, timeout, retry_policy, max_retries
-        )
-        return kind(
-            transport=transport,
+        transport = ModeTransport if self.kind is httpx.Client else AsyncModeTransport
+        return self.kind(
+            transport=transport(self, timeout, retry_policy, max_retries),  # type: ignore[arg-type]
             base_url=self.origin.base_url,
             auth=self.auth,
             headers=self.headers,
@@ -174,10 +161,8 @@ class _Transport:
         self, session: Session, timeout: float, retry_policy: RetryPolicy, max_retries: int
     ) -> None:
         retry_policy.options(max_retries)  # ValueError for a negative one
-        self.session = session
-        self.timeout = timeout
-        self.retry_policy = retry_policy
-        self.max_retries = max_retries
+        self.session, self.timeout = session, timeout
+        self.retry_policy, self.max_retries = retry_policy, max_retries
 
     def _tries(
         self, request: httpx.Request, run_paced: Any, retrying: Any, replay: Any
@@ -215,25 +200,25 @@ class _Transport:
     _attempt: Callable[[httpx.Request], Any]
 
     def _failure(self, request: httpx.Request, exc: Exception) -> ModeAPIError:
-        """The SDK's error for ``exc``, raised by httpx during an exchange."""
+        """The SDK's error for ``exc``, raised by httpx (or ``anyio.fail_after``) during an
+        exchange."""
         passed = isinstance(exc, TimeoutError)  # anyio.fail_after: logged as the sync one
         if passed:
             exc = httpx.ReadTimeout("the exchange's deadline has passed")
         if isinstance(exc, httpx.RequestError):
             exc.request = request  # named in the error, as httpx's client names it
-        checks = self.session.checks
-        error = checks.mapped(exc)
-        if isinstance(error, APITimeoutError) and (passed or checks.seconds_left(request) <= 0):
-            return checks.deadline_error(request)
+        error = self.session.checks.mapped(exc)
+        if isinstance(error, APITimeoutError):
+            self.session.checks.check_deadline(request, passed)
         return error
 
     def _body_read(self, request: httpx.Request, response: httpx.Response) -> BodyRead | None:
         """A read of the body, or ``None`` (inspected now) for a 1xx or a 2xx whose body
         the caller streams (``STREAMS_BODY``)."""
-        status = response.status_code
+        status, session = response.status_code, self.session
         if status >= 300 or (status >= 200 and not request.extensions.get(STREAMS_BODY)):
-            return BodyRead(response, request, self.session.max_body_bytes, self.session.checks)
-        self.session.checks.inspect(response)
+            return BodyRead(response, session.max_body_bytes, session.checks)
+        session.checks.inspect(response)
         return None
 
 
@@ -252,8 +237,7 @@ class ModeTransport(_Transport, httpx.BaseTransport):
     def _attempt(self, request: httpx.Request) -> httpx.Response:
         """One try: the exchange (the own pool's socket operations bounded by the
         request's deadline) and its body read."""
-        checks = self.session.checks
-        token = bound(checks.on_request(request))
+        token = bound(self.session.checks.on_request(request))
         try:
             response: httpx.Response = self.session.send(request)
             response.request, stream = request, response.stream
@@ -272,7 +256,7 @@ class ModeTransport(_Transport, httpx.BaseTransport):
             raise self._failure(request, exc) from None
         finally:
             unbound(token)
-        return checks.inspect(read.into(response))
+        return self.session.checks.inspect(read.into())
 
 
 class AsyncModeTransport(_Transport, httpx.AsyncBaseTransport):
@@ -290,9 +274,8 @@ class AsyncModeTransport(_Transport, httpx.AsyncBaseTransport):
     async def _attempt(self, request: httpx.Request) -> httpx.Response:
         """One try: the whole exchange (interim answers and a trickled head included)
         within the request's deadline, its body read."""
-        checks = self.session.checks
         try:
-            with anyio.fail_after(checks.on_request(request)):
+            with anyio.fail_after(self.session.checks.on_request(request)):
                 response: httpx.Response = await self.session.send(request)
                 response.request, stream = request, response.stream
                 assert isinstance(stream, httpx.AsyncByteStream)
@@ -309,7 +292,7 @@ class AsyncModeTransport(_Transport, httpx.AsyncBaseTransport):
                 await stream.aclose()
         except (TimeoutError, *HTTPX_ERRORS) as exc:
             raise self._failure(request, exc) from None
-        return checks.inspect(read.into(response))
+        return self.session.checks.inspect(read.into())
 
 
 def _replay(first: list[Exception], attempt: Callable[[], Any]) -> Any:
