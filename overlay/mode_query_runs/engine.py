@@ -1,6 +1,9 @@
 """One connection pool per client, and the httpx transport that applies every rule to
 every request (``Session.http``): the pace, retries, body limits, the overall deadline
-(async: ``anyio.fail_after``; sync: ``deadline``, else chunk by chunk) and typed errors."""
+and typed errors. The deadline holds the whole exchange: async, by ``anyio.fail_after``;
+sync, in the own pool (without proxies) by giving each socket operation what is left of
+it (a head trickled byte by byte, or endless ``1xx`` answers, cannot outlast it), else
+chunk by chunk of the body."""
 
 from __future__ import annotations
 
@@ -8,18 +11,20 @@ import os
 import platform
 import time
 import urllib.request
-from collections.abc import Awaitable, Callable, Generator
+from collections.abc import Awaitable, Callable, Generator, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import partial
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from typing import Any
 
 import anyio
+import httpcore
 import httpx
 import tenacity
 
 from . import __version__
 from .bodies import STREAMS_BODY, BodyRead
-from .deadline import DeadlineTransport, bound, unbound
 from .decoding import ACCEPT_ENCODING
 from .errors import REDACTOR, APITimeoutError, ModeAPIError, RateLimitError, credential_forms
 from .jsonbody import decode_json
@@ -31,14 +36,14 @@ from .retries import RetryPolicy
 from .settings import DEFAULT_MAX_BODY_BYTES, check_count, check_seconds, check_text
 from .spec import MEDIA_TYPE
 
-__all__ = ["AsyncModeTransport", "ModeTransport", "Session"]
+__all__ = ["ModeTransport", "Session"]
 
 
 _ENVIRONMENT = ("ALL_PROXY", "HTTPS_PROXY", "HTTP_PROXY", "SSL_CERT_FILE", "SSL_CERT_DIR")
-_Pool = httpx.Client | httpx.AsyncClient | httpx.BaseTransport | httpx.AsyncBaseTransport
+_DEADLINE: ContextVar[float | None] = ContextVar("mode_query_runs.deadline", default=None)
 
 
-def _own_pool(kind: type[httpx.Client] | type[httpx.AsyncClient], origin: Origin) -> _Pool:
+def _own_pool(kind: type[httpx.Client] | type[httpx.AsyncClient], origin: Origin) -> Any:
     """A transport, or with the environment's proxies a client (else ``ModeAPIError``)."""
     try:
         if not [scheme for scheme in urllib.request.getproxies() if scheme != "no"]:
@@ -56,6 +61,103 @@ def _own_pool(kind: type[httpx.Client] | type[httpx.AsyncClient], origin: Origin
 
 def _no_cookies() -> CookieJar:
     return CookieJar(DefaultCookiePolicy(allowed_domains=[]))  # none may follow a redirect
+
+
+def _within(timeout: float | None, timed_out: type[httpcore.TimeoutException]) -> float | None:
+    """``timeout`` cut to what is left before the deadline (``timed_out`` once past)."""
+    if (deadline := _DEADLINE.get()) is None:
+        return timeout
+    if (left := deadline - time.monotonic()) <= 0:
+        raise timed_out("the exchange's deadline has passed")
+    return left if timeout is None or left < timeout else timeout
+
+
+class _Stream(httpcore.NetworkStream):
+    def __init__(self, stream: httpcore.NetworkStream) -> None:
+        self._stream = stream
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._stream.read(max_bytes, _within(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        if buffer:  # b"" (an empty piece of a body, or its end) has nothing to send
+            self._stream.write(buffer, _within(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(self, ssl_context: Any, server_hostname: Any = None, timeout: Any = None) -> Any:
+        left = _within(timeout, httpcore.ConnectTimeout)
+        return _Stream(self._stream.start_tls(ssl_context, server_hostname, left))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._stream.get_extra_info(info)
+
+
+class _Backend(httpcore.SyncBackend):
+    def connect_tcp(
+        self, host: str, port: int, timeout: Any = None, *args: Any, **options: Any
+    ) -> _Stream:
+        left = _within(timeout, httpcore.ConnectTimeout)
+        return _Stream(super().connect_tcp(host, port, left, *args, **options))
+
+
+@contextmanager
+def _as_httpx() -> Iterator[None]:
+    """httpcore's exceptions raised as httpx's of the same name."""
+    try:
+        yield
+    except Exception as exc:
+        httpcore_error = type(exc).__module__.startswith("httpcore")
+        named = getattr(httpx, type(exc).__name__, None) if httpcore_error else None
+        if isinstance(named, type) and issubclass(named, httpx.TransportError):
+            raise named(str(exc)) from exc
+        raise
+
+
+class _Body(httpx.SyncByteStream):
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def __iter__(self) -> Iterator[bytes]:
+        with _as_httpx():
+            yield from self._stream
+
+    def close(self) -> None:
+        with _as_httpx():
+            self._stream.close()
+
+
+class DeadlineTransport(httpx.BaseTransport):
+    """httpx's blocking HTTP/1.1 transport (default limits and certificates) over sockets
+    held to the try's deadline (``OSError`` if ``SSL_CERT_FILE`` cannot be read)."""
+
+    def __init__(self) -> None:
+        limits = httpx.Limits()
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(),
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            network_backend=_Backend(),
+        )
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        url, stream = request.url, request.stream
+        target = httpcore.URL(
+            scheme=url.raw_scheme, host=url.raw_host, port=url.port, target=url.raw_path
+        )
+        sent = httpcore.Request(request.method, target, headers=request.headers.raw, content=stream)
+        sent.extensions = request.extensions
+        with _as_httpx():
+            answer = self._pool.handle_request(sent)
+        body = _Body(answer.stream)
+        return httpx.Response(
+            answer.status, headers=answer.headers, stream=body, extensions=answer.extensions
+        )
+
+    def close(self) -> None:
+        self._pool.close()
 
 
 class Session:
@@ -113,9 +215,8 @@ class Session:
         self, timeout: float, retry_policy: RetryPolicy, max_retries: int
     ) -> httpx.Client | httpx.AsyncClient:
         """An httpx client over this session's pool with these limits (``with_options``)."""
-        transport = ModeTransport if self.kind is httpx.Client else AsyncModeTransport
         return self.kind(
-            transport=transport(self, timeout, retry_policy, max_retries),  # type: ignore[arg-type]
+            transport=ModeTransport(self, timeout, retry_policy, max_retries),
             base_url=self.origin.base_url,
             auth=self.auth,
             headers=self.headers,
@@ -154,8 +255,8 @@ class Session:
             REDACTOR.reset(token)
 
 
-class _Transport:
-    """What both transports share: all but how they send, sleep and iterate a body."""
+class ModeTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
+    """The rules over the session's pool (``Session.pool``), blocking or async."""
 
     def __init__(
         self, session: Session, timeout: float, retry_policy: RetryPolicy, max_retries: int
@@ -164,16 +265,34 @@ class _Transport:
         self.session, self.timeout = session, timeout
         self.retry_policy, self.max_retries = retry_policy, max_retries
 
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        steps = self._tries(request, paced, self._attempt, tenacity.Retrying, _replay)
+        step = next(steps)
+        while True:
+            try:
+                return step()  # type: ignore[no-any-return]
+            except Exception as exc:
+                step = steps.throw(exc)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        steps = self._tries(request, apaced, self._aattempt, tenacity.AsyncRetrying, _areplay)
+        step = next(steps)
+        while True:
+            try:
+                return await step()  # type: ignore[no-any-return]
+            except Exception as exc:
+                step = steps.throw(exc)
+
     def _tries(
-        self, request: httpx.Request, run_paced: Any, retrying: Any, replay: Any
+        self, request: httpx.Request, run_paced: Any, exchange: Any, retrying: Any, replay: Any
     ) -> Generator[Callable[[], Any], None, None]:
-        """The tries of one request, sans I/O: each transport runs (awaits) what this
-        yields and throws back in what that raised. A first try that failed as a retry
-        needs is replayed as the first attempt of tenacity's loop (``retrying``)."""
+        """The tries of one request, sans I/O: each driver runs (awaits) what this yields
+        and throws back in what that raised. A first try that failed as a retry needs is
+        replayed as the first attempt of tenacity's loop (``retrying``)."""
         request.extensions.setdefault(TIMEOUT, self.timeout)
         started = time.monotonic()
         deadline = self.session.pace.clock() + self.retry_policy.total_timeout
-        attempt = partial(run_paced, self.session.pace, partial(self._attempt, request), deadline)
+        attempt = partial(run_paced, self.session.pace, partial(exchange, request), deadline)
         try:
             try:
                 yield attempt
@@ -197,7 +316,53 @@ class _Transport:
             error.retry_after_seconds = refused.retry_after_seconds
             raise error from None
 
-    _attempt: Callable[[httpx.Request], Any]
+    def _attempt(self, request: httpx.Request) -> httpx.Response:
+        """One blocking try: the exchange (the own pool's socket operations bounded by
+        its deadline) and its body read."""
+        seconds = self.session.checks.on_request(request)
+        token = _DEADLINE.set(time.monotonic() + max(seconds, 0.0))
+        try:
+            response: httpx.Response = self.session.send(request)
+            response.request, stream = request, response.stream
+            assert isinstance(stream, httpx.SyncByteStream)
+            try:
+                if (read := self._body_read(request, response)) is None:
+                    return response  # a result's content, streamed by the caller
+                for raw in () if read.done else stream:
+                    if read.take(raw):
+                        break
+            except BaseException:
+                stream.close()
+                raise
+            stream.close()
+        except HTTPX_ERRORS as exc:
+            raise self._failure(request, exc) from None
+        finally:
+            _DEADLINE.reset(token)
+        return self.session.checks.inspect(read.into())
+
+    async def _aattempt(self, request: httpx.Request) -> httpx.Response:
+        """One async try: the whole exchange (interim answers and a trickled head
+        included) within its deadline, its body read."""
+        try:
+            with anyio.fail_after(self.session.checks.on_request(request)):
+                response: httpx.Response = await self.session.send(request)
+                response.request, stream = request, response.stream
+                assert isinstance(stream, httpx.AsyncByteStream)
+                try:
+                    if (read := self._body_read(request, response)) is None:
+                        return response  # a result's content, streamed by the caller
+                    if not read.done:
+                        async for raw in stream:
+                            if read.take(raw):
+                                break
+                except BaseException:
+                    await stream.aclose()
+                    raise
+                await stream.aclose()
+        except (TimeoutError, *HTTPX_ERRORS) as exc:
+            raise self._failure(request, exc) from None
+        return self.session.checks.inspect(read.into())
 
     def _failure(self, request: httpx.Request, exc: Exception) -> ModeAPIError:
         """The SDK's error for ``exc``, raised by httpx (or ``anyio.fail_after``) during an
@@ -220,79 +385,6 @@ class _Transport:
             return BodyRead(response, session.max_body_bytes, session.checks)
         session.checks.inspect(response)
         return None
-
-
-class ModeTransport(_Transport, httpx.BaseTransport):
-    """The rules over a blocking pool (``Session.pool``)."""
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        steps = self._tries(request, paced, tenacity.Retrying, _replay)
-        step = next(steps)
-        while True:
-            try:
-                return step()  # type: ignore[no-any-return]
-            except Exception as exc:
-                step = steps.throw(exc)
-
-    def _attempt(self, request: httpx.Request) -> httpx.Response:
-        """One try: the exchange (the own pool's socket operations bounded by the
-        request's deadline) and its body read."""
-        token = bound(self.session.checks.on_request(request))
-        try:
-            response: httpx.Response = self.session.send(request)
-            response.request, stream = request, response.stream
-            assert isinstance(stream, httpx.SyncByteStream)
-            try:
-                if (read := self._body_read(request, response)) is None:
-                    return response  # a result's content, streamed by the caller
-                for raw in () if read.done else stream:
-                    if read.take(raw):
-                        break
-            except BaseException:
-                stream.close()
-                raise
-            stream.close()
-        except HTTPX_ERRORS as exc:
-            raise self._failure(request, exc) from None
-        finally:
-            unbound(token)
-        return self.session.checks.inspect(read.into())
-
-
-class AsyncModeTransport(_Transport, httpx.AsyncBaseTransport):
-    """The rules over an async pool (``Session.pool``)."""
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        steps = self._tries(request, apaced, tenacity.AsyncRetrying, _areplay)
-        step = next(steps)
-        while True:
-            try:
-                return await step()  # type: ignore[no-any-return]
-            except Exception as exc:
-                step = steps.throw(exc)
-
-    async def _attempt(self, request: httpx.Request) -> httpx.Response:
-        """One try: the whole exchange (interim answers and a trickled head included)
-        within the request's deadline, its body read."""
-        try:
-            with anyio.fail_after(self.session.checks.on_request(request)):
-                response: httpx.Response = await self.session.send(request)
-                response.request, stream = request, response.stream
-                assert isinstance(stream, httpx.AsyncByteStream)
-                try:
-                    if (read := self._body_read(request, response)) is None:
-                        return response  # a result's content, streamed by the caller
-                    if not read.done:
-                        async for raw in stream:
-                            if read.take(raw):
-                                break
-                except BaseException:
-                    await stream.aclose()
-                    raise
-                await stream.aclose()
-        except (TimeoutError, *HTTPX_ERRORS) as exc:
-            raise self._failure(request, exc) from None
-        return self.session.checks.inspect(read.into())
 
 
 def _replay(first: list[Exception], attempt: Callable[[], Any]) -> Any:
