@@ -67,14 +67,8 @@ class BodyRead:
             raise self._error(str(error)) from None
 
     def _error(self, message: str) -> ResponseParseError:
-        request, origin = self._response.request, self._checks.origin
-        return ResponseParseError(
-            message,
-            status=self._response.status_code,
-            method=request.method,
-            url=origin.shown_url(request.url),
-            redactor=origin.redactor,
-        )
+        status, request = self._response.status_code, self._response.request
+        return self._checks.error(ResponseParseError, message, request, status=status)
 
     def _too_large(self, size: str) -> ResponseParseError:
         limit = self._limit

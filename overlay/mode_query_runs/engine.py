@@ -72,9 +72,14 @@ def _within(timeout: float | None, timed_out: type[httpcore.TimeoutException]) -
     return left if timeout is None or left < timeout else timeout
 
 
-class _Stream(httpcore.NetworkStream):
+class _Stream:
+    """A socket's stream, each read, write and TLS handshake held to the deadline."""
+
     def __init__(self, stream: httpcore.NetworkStream) -> None:
         self._stream = stream
+
+    def __getattr__(self, name: str) -> Any:  # close, get_extra_info
+        return getattr(self._stream, name)
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
         return self._stream.read(max_bytes, _within(timeout, httpcore.ReadTimeout))
@@ -83,21 +88,15 @@ class _Stream(httpcore.NetworkStream):
         if buffer:  # b"" (an empty piece of a body, or its end) has nothing to send
             self._stream.write(buffer, _within(timeout, httpcore.WriteTimeout))
 
-    def close(self) -> None:
-        self._stream.close()
-
     def start_tls(self, ssl_context: Any, server_hostname: Any = None, timeout: Any = None) -> Any:
         left = _within(timeout, httpcore.ConnectTimeout)
         return _Stream(self._stream.start_tls(ssl_context, server_hostname, left))
-
-    def get_extra_info(self, info: str) -> Any:
-        return self._stream.get_extra_info(info)
 
 
 class _Backend(httpcore.SyncBackend):
     def connect_tcp(
         self, host: str, port: int, timeout: Any = None, *args: Any, **options: Any
-    ) -> _Stream:
+    ) -> Any:
         left = _within(timeout, httpcore.ConnectTimeout)
         return _Stream(super().connect_tcp(host, port, left, *args, **options))
 
@@ -305,14 +304,8 @@ class ModeTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         except RateLimitError as refused:  # the pace refused it unsent: named here
             if refused.url is not None:
                 raise
-            origin = self.session.origin
-            error = RateLimitError(
-                refused.message,
-                retry_after=refused.retry_after,
-                method=request.method,
-                url=origin.shown_url(request.url),
-                redactor=origin.redactor,
-            )
+            after, checks = refused.retry_after, self.session.checks
+            error = checks.error(RateLimitError, refused.message, request, retry_after=after)
             error.retry_after_seconds = refused.retry_after_seconds
             raise error from None
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
+from typing import Any, TypeVar
 
 import httpx
 
@@ -14,6 +15,8 @@ from .errors import REDACTOR, APITimeoutError, ModeAPIError, error_for_response,
 from .origin import Origin
 
 __all__ = ["FOLLOWS_REDIRECTS", "HTTPX_ERRORS", "LOGGER", "TIMEOUT", "ResponseChecks"]
+
+E = TypeVar("E", bound=ModeAPIError)
 
 LOGGER = logging.getLogger("mode_query_runs")
 FOLLOWS_REDIRECTS = "mode_query_runs.follows_redirects"
@@ -44,17 +47,18 @@ class ResponseChecks:
     def __init__(self, origin: Origin) -> None:
         self.origin = origin
 
+    def error(self, kind: type[E], message: str, request: httpx.Request, **more: Any) -> E:
+        """A ``kind`` of error about ``request`` (its URL shown, credentials redacted)."""
+        url, redactor = self.origin.shown_url(request.url), self.origin.redactor
+        return kind(message, method=request.method, url=url, redactor=redactor, **more)
+
     def check_deadline(self, request: httpx.Request, passed: bool = False) -> None:
         """Raise ``APITimeoutError`` once ``request``'s overall deadline has passed (or
         when it ``passed``, as seen by a timeout)."""
         timeout = request.extensions[TIMEOUT]
         if passed or time.perf_counter() - request.extensions[_STARTED] >= timeout:
-            raise APITimeoutError(
-                f"timed out: no complete response within {timeout:g} s (timeout)",
-                method=request.method,
-                url=self.origin.shown_url(request.url),
-                redactor=self.origin.redactor,
-            ) from None
+            message = f"timed out: no complete response within {timeout:g} s (timeout)"
+            raise self.error(APITimeoutError, message, request) from None
 
     def mapped(self, exc: Exception) -> ModeAPIError:
         """The SDK's error for ``exc`` (one of ``HTTPX_ERRORS``): ``APIConnectionError``
@@ -112,6 +116,4 @@ class ResponseChecks:
                 if request.extensions.get(FOLLOWS_REDIRECTS):
                     return response
                 message = f"unexpected redirect to {target}"
-        raise ModeAPIError(
-            message, status=status, method=request.method, url=shown, redactor=self.origin.redactor
-        )
+        raise self.error(ModeAPIError, message, request, status=status)
