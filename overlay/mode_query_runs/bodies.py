@@ -60,8 +60,7 @@ class BodyRead:
             self._refused(error)
         return False
 
-    def _refused(self, error: UnsupportedEncoding) -> None:
-        """A coding that cannot be read: a 2xx is refused, another body's rest kept raw."""
+    def _refused(self, error: UnsupportedEncoding) -> None:  # another body's rest kept raw
         self._decoding = None
         if self._ok:
             raise self._error(str(error)) from None

@@ -1,9 +1,7 @@
 """One connection pool per client, and the httpx transport that applies every rule to
 every request (``Session.http``): the pace, retries, body limits, the overall deadline
-and typed errors. The deadline holds the whole exchange: async, by ``anyio.fail_after``;
-sync, in the own pool (without proxies) by giving each socket operation what is left of
-it (a head trickled byte by byte, or endless ``1xx`` answers, cannot outlast it), else
-chunk by chunk of the body."""
+(async: ``anyio.fail_after``; sync: each socket operation of the own pool gets what is
+left of it, else each chunk of the body is checked) and typed errors."""
 
 from __future__ import annotations
 
@@ -129,7 +127,8 @@ class _Body(httpx.SyncByteStream):
 
 class DeadlineTransport(httpx.BaseTransport):
     """httpx's blocking HTTP/1.1 transport (default limits and certificates) over sockets
-    held to the try's deadline (``OSError`` if ``SSL_CERT_FILE`` cannot be read)."""
+    held to the try's deadline, so neither a head trickled byte by byte nor endless ``1xx``
+    answers outlast it (``OSError`` if ``SSL_CERT_FILE`` cannot be read)."""
 
     def __init__(self) -> None:
         limits = httpx.Limits()
@@ -242,8 +241,7 @@ class Session:
             await self.pool.aclose()
 
     def read(self, response: httpx.Response, notes: Notes | None = None) -> Any:
-        """A read 2xx body: the spec's model for a spec operation, else JSON
-        (``ResponseParseError`` if it cannot be read)."""
+        """A read 2xx body: the spec operation's model, else JSON (``ResponseParseError``)."""
         operation = self.origin.operation_for(response.request.url, response.request.method)
         token = REDACTOR.set(self.redactor)  # the reader's errors are redacted by it
         try:
@@ -285,9 +283,9 @@ class ModeTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
     def _tries(
         self, request: httpx.Request, run_paced: Any, exchange: Any, retrying: Any, replay: Any
     ) -> Generator[Callable[[], Any], None, None]:
-        """The tries of one request, sans I/O: each driver runs (awaits) what this yields
-        and throws back in what that raised. A first try that failed as a retry needs is
-        replayed as the first attempt of tenacity's loop (``retrying``)."""
+        """The tries of one request, sans I/O: the driver runs (awaits) what this yields and
+        throws back what that raised. A retryable first failure is replayed as the first
+        attempt of tenacity's loop (``retrying``)."""
         request.extensions.setdefault(TIMEOUT, self.timeout)
         started = time.monotonic()
         deadline = self.session.pace.clock() + self.retry_policy.total_timeout
@@ -310,8 +308,7 @@ class ModeTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
             raise error from None
 
     def _attempt(self, request: httpx.Request) -> httpx.Response:
-        """One blocking try: the exchange (the own pool's socket operations bounded by
-        its deadline) and its body read."""
+        """One blocking try: the exchange (held to its deadline by the own pool) and body."""
         seconds = self.session.checks.on_request(request)
         token = _DEADLINE.set(time.monotonic() + max(seconds, 0.0))
         try:
@@ -335,8 +332,7 @@ class ModeTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         return self.session.checks.inspect(read.into())
 
     async def _aattempt(self, request: httpx.Request) -> httpx.Response:
-        """One async try: the whole exchange (interim answers and a trickled head
-        included) within its deadline, its body read."""
+        """One async try: the whole exchange within its deadline, its body read."""
         try:
             with anyio.fail_after(self.session.checks.on_request(request)):
                 response: httpx.Response = await self.session.send(request)
@@ -358,8 +354,7 @@ class ModeTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         return self.session.checks.inspect(read.into())
 
     def _failure(self, request: httpx.Request, exc: Exception) -> ModeAPIError:
-        """The SDK's error for ``exc``, raised by httpx (or ``anyio.fail_after``) during an
-        exchange."""
+        """The SDK's error for what httpx (or ``anyio.fail_after``) raised in an exchange."""
         passed = isinstance(exc, TimeoutError)  # anyio.fail_after: logged as the sync one
         if passed:
             exc = httpx.ReadTimeout("the exchange's deadline has passed")
