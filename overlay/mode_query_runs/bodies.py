@@ -20,14 +20,16 @@ STREAMS_BODY = "mode_query_runs.streams_body"
 
 
 class BodyRead:
-    """The body of ``response`` (neither a 1xx nor a 2xx the caller streams) as the session
-    reads it: decoded, within its limit and the request's overall deadline; a 2xx body over
+    """The body of ``response`` (not a 2xx the caller streams) as the session reads it:
+    decoded, within its limit and the request's overall deadline; a 2xx body over
     ``max_body_bytes`` or that its ``Content-Encoding`` cannot decode is a
-    ``ResponseParseError``."""
+    ``ResponseParseError``, a 1xx a ``ModeAPIError`` (``ResponseChecks.inspect``)."""
 
     def __init__(
         self, response: httpx.Response, max_body_bytes: int, checks: ResponseChecks
     ) -> None:
+        if response.status_code < 200:
+            checks.inspect(response)  # raises: neither content nor a redirect
         self._response, self._checks, self._ok = response, checks, response.status_code < 300
         self._limit = max_body_bytes if self._ok else ERROR_BODY_BYTES
         declared = response.headers.get("Content-Length", "")

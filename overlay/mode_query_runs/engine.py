@@ -10,7 +10,7 @@ import platform
 import time
 import urllib.request
 from collections.abc import Awaitable, Callable, Generator, Iterator
-from contextlib import contextmanager
+from contextlib import aclosing, closing, contextmanager
 from contextvars import ContextVar
 from functools import partial
 from http.cookiejar import CookieJar, DefaultCookiePolicy
@@ -315,16 +315,13 @@ class ModeTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
             response: httpx.Response = self.session.send(request)
             response.request, stream = request, response.stream
             assert isinstance(stream, httpx.SyncByteStream)
-            try:
-                if (read := self._body_read(request, response)) is None:
-                    return response  # a result's content, streamed by the caller
+            if self._streamed(response):
+                return response
+            with closing(stream):
+                read = BodyRead(response, self.session.max_body_bytes, self.session.checks)
                 for raw in () if read.done else stream:
                     if read.take(raw):
                         break
-            except BaseException:
-                stream.close()
-                raise
-            stream.close()
         except HTTPX_ERRORS as exc:
             raise self._failure(request, exc) from None
         finally:
@@ -338,17 +335,14 @@ class ModeTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
                 response: httpx.Response = await self.session.send(request)
                 response.request, stream = request, response.stream
                 assert isinstance(stream, httpx.AsyncByteStream)
-                try:
-                    if (read := self._body_read(request, response)) is None:
-                        return response  # a result's content, streamed by the caller
+                if self._streamed(response):
+                    return response
+                async with aclosing(stream):
+                    read = BodyRead(response, self.session.max_body_bytes, self.session.checks)
                     if not read.done:
                         async for raw in stream:
                             if read.take(raw):
                                 break
-                except BaseException:
-                    await stream.aclose()
-                    raise
-                await stream.aclose()
         except (TimeoutError, *HTTPX_ERRORS) as exc:
             raise self._failure(request, exc) from None
         return self.session.checks.inspect(read.into())
@@ -365,14 +359,13 @@ class ModeTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
             self.session.checks.check_deadline(request, passed)
         return error
 
-    def _body_read(self, request: httpx.Request, response: httpx.Response) -> BodyRead | None:
-        """A read of the body, or ``None`` (inspected now) for a 1xx or a 2xx whose body
-        the caller streams (``STREAMS_BODY``)."""
-        status, session = response.status_code, self.session
-        if status >= 300 or (status >= 200 and not request.extensions.get(STREAMS_BODY)):
-            return BodyRead(response, session.max_body_bytes, session.checks)
-        session.checks.inspect(response)
-        return None
+    def _streamed(self, response: httpx.Response) -> bool:
+        """Whether the caller streams this body: a result's 2xx (``STREAMS_BODY``), logged."""
+        streams = response.request.extensions.get(STREAMS_BODY)
+        if streams and 200 <= response.status_code < 300:
+            self.session.checks.inspect(response)
+            return True
+        return False
 
 
 def _replay(first: list[Exception], attempt: Callable[[], Any]) -> Any:
