@@ -10,7 +10,7 @@ import platform
 import time
 import urllib.request
 from collections.abc import Awaitable, Callable, Generator, Iterator
-from contextlib import aclosing, closing, contextmanager
+from contextlib import aclosing, closing
 from contextvars import ContextVar
 from functools import partial
 from http.cookiejar import CookieJar, DefaultCookiePolicy
@@ -99,17 +99,20 @@ class _Backend(httpcore.SyncBackend):
         return _Stream(super().connect_tcp(host, port, left, *args, **options))
 
 
-@contextmanager
-def _as_httpx() -> Iterator[None]:
-    """httpcore's exceptions raised as httpx's of the same name."""
-    try:
-        yield
-    except Exception as exc:
-        httpcore_error = type(exc).__module__.startswith("httpcore")
-        named = getattr(httpx, type(exc).__name__, None) if httpcore_error else None
-        if isinstance(named, type) and issubclass(named, httpx.TransportError):
-            raise named(str(exc)) from exc
-        raise
+class _AsHttpx:
+    """A context in which httpcore's exceptions are raised as httpx's of the same name."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: Any, exc: BaseException | None, traceback: Any) -> None:
+        if isinstance(exc, Exception) and type(exc).__module__.startswith("httpcore"):
+            named = getattr(httpx, type(exc).__name__, None)
+            if isinstance(named, type) and issubclass(named, httpx.TransportError):
+                raise named(str(exc)) from exc
+
+
+_as_httpx = _AsHttpx()  # no state: one serves every exchange
 
 
 class _Body(httpx.SyncByteStream):
@@ -117,11 +120,11 @@ class _Body(httpx.SyncByteStream):
         self._stream = stream
 
     def __iter__(self) -> Iterator[bytes]:
-        with _as_httpx():
+        with _as_httpx:
             yield from self._stream
 
     def close(self) -> None:
-        with _as_httpx():
+        with _as_httpx:
             self._stream.close()
 
 
@@ -147,7 +150,7 @@ class DeadlineTransport(httpx.BaseTransport):
         )
         sent = httpcore.Request(request.method, target, headers=request.headers.raw, content=stream)
         sent.extensions = request.extensions
-        with _as_httpx():
+        with _as_httpx:
             answer = self._pool.handle_request(sent)
         body = _Body(answer.stream)
         return httpx.Response(
