@@ -5,7 +5,8 @@ decode to gigabytes."""
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from itertools import chain
 from typing import Any
 
 __all__ = ["ACCEPT_ENCODING", "CHUNK_BYTES", "Decoding", "UnsupportedEncoding"]
@@ -16,14 +17,6 @@ ACCEPT_ENCODING = "gzip, deflate"  # what the SDK asks for: what Decoding decode
 
 class UnsupportedEncoding(ValueError):
     """A ``Content-Encoding`` not asked for (``br``), or a body not what its coding says."""
-
-
-def _format(coding: str, head: bytes) -> int:
-    """The zlib format from a stream's first two bytes: gzip, zlib, or raw deflate."""
-    if head.startswith(b"\x1f\x8b"):
-        return 16 + zlib.MAX_WBITS
-    zlib_header = head[0] & 0x0F == 8 and (head[0] << 8 | head[1]) % 31 == 0
-    return zlib.MAX_WBITS if zlib_header or coding != "deflate" else -zlib.MAX_WBITS
 
 
 class _Stage:
@@ -39,12 +32,20 @@ class _Stage:
     def feed(self, data: bytes) -> Iterator[bytes]:
         while True:
             if self._decoder is None:
-                data = self._after_streams(self._head + data)
+                data, self._head = self._head + data, b""
+                if self._streams and self.coding == "gzip" and (self._padded or data[:1] == b"\0"):
+                    self._padded = True  # zeros end the body, as gzip.decompress reads them
+                    if data.strip(b"\0"):
+                        raise self._invalid("bytes after the zero padding that ends it")
+                    return
                 if len(data) < 2:
                     self._head = data
                     return
-                self._head = b""
-                self._decoder = zlib.decompressobj(_format(self.coding, data))
+                zlib_header = data[0] & 0x0F == 8 and (data[0] << 8 | data[1]) % 31 == 0
+                raw = self.coding == "deflate" and not zlib_header
+                gzip = data.startswith(b"\x1f\x8b")
+                wbits = 16 + zlib.MAX_WBITS if gzip else -zlib.MAX_WBITS if raw else zlib.MAX_WBITS
+                self._decoder = zlib.decompressobj(wbits)
             try:
                 piece = self._decoder.decompress(data, CHUNK_BYTES)
             except zlib.error as error:
@@ -57,16 +58,6 @@ class _Stage:
                 self._streams += 1
             elif not data and len(piece) < CHUNK_BYTES:
                 return  # all taken, nothing held back (a full piece: zlib may hold more)
-
-    def _after_streams(self, data: bytes) -> bytes:
-        """``data`` where a stream may start; zeros after a gzip member end the body (as
-        ``gzip.decompress`` reads them)."""
-        if self._streams and self.coding == "gzip" and (self._padded or data[:1] == b"\0"):
-            self._padded = True
-            if data.strip(b"\0"):
-                raise self._invalid("bytes after the zero padding that ends it")
-            return b""
-        return data
 
     def end(self) -> None:
         if self._decoder is not None or (self._head and not self._streams):
@@ -86,8 +77,7 @@ class Decoding:
     def __init__(self, content_encoding: str | None, *, whole: bool = False) -> None:
         codings = [c.strip().lower() for c in (content_encoding or "").split(",")]
         codings = ["gzip" if c == "x-gzip" else c for c in codings if c and c != "identity"]
-        unknown = [c for c in codings if c not in ("gzip", "deflate")]
-        if unknown:
+        if unknown := [c for c in codings if c not in ("gzip", "deflate")]:
             raise UnsupportedEncoding(
                 f"Content-Encoding {', '.join(unknown)} was not asked for (only {ACCEPT_ENCODING})"
             )
@@ -97,7 +87,14 @@ class Decoding:
 
     def feed(self, data: bytes) -> Iterator[bytes]:
         """The decoded pieces of the next raw bytes (``UnsupportedEncoding`` if invalid)."""
-        return self._through(0, data)
+        pieces: Iterable[bytes] = (data,)
+        for stage in self._stages:
+            pieces = chain.from_iterable(map(stage.feed, pieces))
+        for piece in pieces:
+            held = self._held + piece
+            whole = len(held) - len(held) % CHUNK_BYTES if self._whole else len(held)
+            self._held = held[whole:]
+            yield from (held[start : start + CHUNK_BYTES] for start in range(0, whole, CHUNK_BYTES))
 
     def close(self) -> Iterator[bytes]:
         """The last piece, at the body's end (``UnsupportedEncoding`` for a cut stream)."""
@@ -106,14 +103,3 @@ class Decoding:
         if self._held:
             yield self._held
             self._held = b""
-
-    def _through(self, index: int, data: bytes) -> Iterator[bytes]:
-        if index == len(self._stages):  # decoded: given in pieces of CHUNK_BYTES at most
-            held = self._held + data
-            whole = len(held) - len(held) % CHUNK_BYTES if self._whole else len(held)
-            self._held = held[whole:]
-            for start in range(0, whole, CHUNK_BYTES):
-                yield held[start : start + CHUNK_BYTES]
-            return
-        for piece in self._stages[index].feed(data):
-            yield from self._through(index + 1, piece)

@@ -1,54 +1,47 @@
 """One connection pool per client, and the httpx transport that applies every rule to
 every request (``Session.http``): the pace, retries, body limits, the overall deadline
-(async: ``anyio.fail_after``; sync: ``deadline``, else chunk by chunk) and typed errors."""
+(async: ``anyio.fail_after``; sync: each socket operation of the own pool gets what is
+left of it, else each chunk of the body is checked) and typed errors."""
 
 from __future__ import annotations
 
 import os
+import platform
 import time
 import urllib.request
-from collections.abc import Awaitable, Callable, Generator
+from collections.abc import Awaitable, Callable, Generator, Iterator
+from contextlib import aclosing, closing
+from contextvars import ContextVar
 from functools import partial
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from typing import Any
 
 import anyio
+import httpcore
 import httpx
 import tenacity
 
+from . import __version__
 from .bodies import STREAMS_BODY, BodyRead
-from .deadline import DeadlineTransport, bound, unbound
 from .decoding import ACCEPT_ENCODING
-from .errors import (
-    REDACTOR,
-    APITimeoutError,
-    ModeAPIError,
-    RateLimitError,
-    credential_forms,
-)
+from .errors import REDACTOR, APITimeoutError, ModeAPIError, RateLimitError, credential_forms
 from .jsonbody import decode_json
 from .origin import Origin
 from .pace import Pace, apaced, paced
 from .reader import Notes, SpecReader
 from .responses import HTTPX_ERRORS, TIMEOUT, ResponseChecks
 from .retries import RetryPolicy
-from .settings import (
-    DEFAULT_MAX_BODY_BYTES,
-    check_body_limit,
-    check_seconds,
-    check_text,
-    user_agent,
-)
+from .settings import DEFAULT_MAX_BODY_BYTES, check_count, check_seconds, check_text
 from .spec import MEDIA_TYPE
 
-__all__ = ["AsyncModeTransport", "ModeTransport", "Session"]
+__all__ = ["ModeTransport", "Session"]
 
 
 _ENVIRONMENT = ("ALL_PROXY", "HTTPS_PROXY", "HTTP_PROXY", "SSL_CERT_FILE", "SSL_CERT_DIR")
-_Pool = httpx.Client | httpx.AsyncClient | httpx.BaseTransport | httpx.AsyncBaseTransport
+_DEADLINE: ContextVar[float | None] = ContextVar("mode_query_runs.deadline", default=None)
 
 
-def _own_pool(kind: type[httpx.Client] | type[httpx.AsyncClient], origin: Origin) -> _Pool:
+def _own_pool(kind: type[httpx.Client] | type[httpx.AsyncClient], origin: Origin) -> Any:
     """A transport, or with the environment's proxies a client (else ``ModeAPIError``)."""
     try:
         if not [scheme for scheme in urllib.request.getproxies() if scheme != "no"]:
@@ -65,8 +58,107 @@ def _own_pool(kind: type[httpx.Client] | type[httpx.AsyncClient], origin: Origin
 
 
 def _no_cookies() -> CookieJar:
-    """No cookie is kept (none may follow a redirect to storage)."""
-    return CookieJar(DefaultCookiePolicy(allowed_domains=[]))
+    return CookieJar(DefaultCookiePolicy(allowed_domains=[]))  # none may follow a redirect
+
+
+def _within(timeout: float | None, timed_out: type[httpcore.TimeoutException]) -> float | None:
+    """``timeout`` cut to what is left before the deadline (``timed_out`` once past)."""
+    if (deadline := _DEADLINE.get()) is None:
+        return timeout
+    if (left := deadline - time.monotonic()) <= 0:
+        raise timed_out("the exchange's deadline has passed")
+    return left if timeout is None or left < timeout else timeout
+
+
+class _Stream:
+    """A socket's stream, each read, write and TLS handshake held to the deadline."""
+
+    def __init__(self, stream: httpcore.NetworkStream) -> None:
+        self._stream = stream
+
+    def __getattr__(self, name: str) -> Any:  # close, get_extra_info
+        return getattr(self._stream, name)
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._stream.read(max_bytes, _within(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        if buffer:  # b"" (an empty piece of a body, or its end) has nothing to send
+            self._stream.write(buffer, _within(timeout, httpcore.WriteTimeout))
+
+    def start_tls(self, ssl_context: Any, server_hostname: Any = None, timeout: Any = None) -> Any:
+        left = _within(timeout, httpcore.ConnectTimeout)
+        return _Stream(self._stream.start_tls(ssl_context, server_hostname, left))
+
+
+class _Backend(httpcore.SyncBackend):
+    def connect_tcp(
+        self, host: str, port: int, timeout: Any = None, *args: Any, **options: Any
+    ) -> Any:
+        left = _within(timeout, httpcore.ConnectTimeout)
+        return _Stream(super().connect_tcp(host, port, left, *args, **options))
+
+
+class _AsHttpx:
+    """A context in which httpcore's exceptions are raised as httpx's of the same name."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: Any, exc: BaseException | None, traceback: Any) -> None:
+        if isinstance(exc, Exception) and type(exc).__module__.startswith("httpcore"):
+            named = getattr(httpx, type(exc).__name__, None)
+            if isinstance(named, type) and issubclass(named, httpx.TransportError):
+                raise named(str(exc)) from exc
+
+
+_as_httpx = _AsHttpx()  # no state: one serves every exchange
+
+
+class _Body(httpx.SyncByteStream):
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def __iter__(self) -> Iterator[bytes]:
+        with _as_httpx:
+            yield from self._stream
+
+    def close(self) -> None:
+        with _as_httpx:
+            self._stream.close()
+
+
+class DeadlineTransport(httpx.BaseTransport):
+    """httpx's blocking HTTP/1.1 transport (default limits and certificates) over sockets
+    held to the try's deadline, so neither a head trickled byte by byte nor endless ``1xx``
+    answers outlast it (``OSError`` if ``SSL_CERT_FILE`` cannot be read)."""
+
+    def __init__(self) -> None:
+        limits = httpx.Limits()
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(),
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            network_backend=_Backend(),
+        )
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        url, stream = request.url, request.stream
+        target = httpcore.URL(
+            scheme=url.raw_scheme, host=url.raw_host, port=url.port, target=url.raw_path
+        )
+        sent = httpcore.Request(request.method, target, headers=request.headers.raw, content=stream)
+        sent.extensions = request.extensions
+        with _as_httpx:
+            answer = self._pool.handle_request(sent)
+        body = _Body(answer.stream)
+        return httpx.Response(
+            answer.status, headers=answer.headers, stream=body, extensions=answer.extensions
+        )
+
+    def close(self) -> None:
+        self._pool.close()
 
 
 class Session:
@@ -94,19 +186,20 @@ class Session:
             raise TypeError(
                 f"http_client must be an httpx.{kind.__name__}, not {type(http).__name__}"
             )
-        self.kind = kind
+        self.kind, self.owns_pool = kind, http is None
         token, secret = check_text("token", token), check_text("secret", secret)
         self.origin = Origin(base_url, credential_forms(token, secret))
         self.redactor = self.origin.redactor
         self.timeout = check_seconds("timeout", timeout)
         self.checks = ResponseChecks(self.origin)
-        self.max_body_bytes = check_body_limit(max_body_bytes)
+        self.max_body_bytes = check_count("max_body_bytes", max_body_bytes)
         self.reader = SpecReader(strict=strict)
         self.pace = pace or Pace()
         self.auth = httpx.BasicAuth(token, secret)
+        python = platform.python_version()
+        agent = f"mode-query-runs/{__version__} httpx/{httpx.__version__} python/{python}"
         self.headers = {"Accept": MEDIA_TYPE, "Accept-Encoding": ACCEPT_ENCODING}
-        self.headers["User-Agent"] = user_agent()
-        self.owns_pool = http is None
+        self.headers["User-Agent"] = agent
         self.pool = pool = _own_pool(kind, self.origin) if http is None else http
         self.send: Any = (  # a response whose body is still to read
             partial(pool.send, stream=True, auth=None, follow_redirects=False)
@@ -123,12 +216,8 @@ class Session:
         self, timeout: float, retry_policy: RetryPolicy, max_retries: int
     ) -> httpx.Client | httpx.AsyncClient:
         """An httpx client over this session's pool with these limits (``with_options``)."""
-        kind = self.kind
-        transport: Any = (ModeTransport if kind is httpx.Client else AsyncModeTransport)(
-            self, timeout, retry_policy, max_retries
-        )
-        return kind(
-            transport=transport,
+        return self.kind(
+            transport=ModeTransport(self, timeout, retry_policy, max_retries),
             base_url=self.origin.base_url,
             auth=self.auth,
             headers=self.headers,
@@ -155,8 +244,7 @@ class Session:
             await self.pool.aclose()
 
     def read(self, response: httpx.Response, notes: Notes | None = None) -> Any:
-        """A read 2xx body: the spec's model for a spec operation, else JSON
-        (``ResponseParseError`` if it cannot be read)."""
+        """A read 2xx body: the spec operation's model, else JSON (``ResponseParseError``)."""
         operation = self.origin.operation_for(response.request.url, response.request.method)
         token = REDACTOR.set(self.redactor)  # the reader's errors are redacted by it
         try:
@@ -167,28 +255,44 @@ class Session:
             REDACTOR.reset(token)
 
 
-class _Transport:
-    """What both transports share: all but how they send, sleep and iterate a body."""
+class ModeTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
+    """The rules over the session's pool (``Session.pool``), blocking or async."""
 
     def __init__(
         self, session: Session, timeout: float, retry_policy: RetryPolicy, max_retries: int
     ) -> None:
         retry_policy.options(max_retries)  # ValueError for a negative one
-        self.session = session
-        self.timeout = timeout
-        self.retry_policy = retry_policy
-        self.max_retries = max_retries
+        self.session, self.timeout = session, timeout
+        self.retry_policy, self.max_retries = retry_policy, max_retries
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        steps = self._tries(request, paced, self._attempt, tenacity.Retrying, _replay)
+        step = next(steps)
+        while True:
+            try:
+                return step()  # type: ignore[no-any-return]
+            except Exception as exc:
+                step = steps.throw(exc)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        steps = self._tries(request, apaced, self._aattempt, tenacity.AsyncRetrying, _areplay)
+        step = next(steps)
+        while True:
+            try:
+                return await step()  # type: ignore[no-any-return]
+            except Exception as exc:
+                step = steps.throw(exc)
 
     def _tries(
-        self, request: httpx.Request, run_paced: Any, retrying: Any, replay: Any
+        self, request: httpx.Request, run_paced: Any, exchange: Any, retrying: Any, replay: Any
     ) -> Generator[Callable[[], Any], None, None]:
-        """The tries of one request, sans I/O: each transport runs (awaits) what this
-        yields and throws back in what that raised. A first try that failed as a retry
-        needs is replayed as the first attempt of tenacity's loop (``retrying``)."""
+        """The tries of one request, sans I/O: the driver runs (awaits) what this yields and
+        throws back what that raised. A retryable first failure is replayed as the first
+        attempt of tenacity's loop (``retrying``)."""
         request.extensions.setdefault(TIMEOUT, self.timeout)
         started = time.monotonic()
         deadline = self.session.pace.clock() + self.retry_policy.total_timeout
-        attempt = partial(run_paced, self.session.pace, partial(self._attempt, request), deadline)
+        attempt = partial(run_paced, self.session.pace, partial(exchange, request), deadline)
         try:
             try:
                 yield attempt
@@ -201,115 +305,70 @@ class _Transport:
         except RateLimitError as refused:  # the pace refused it unsent: named here
             if refused.url is not None:
                 raise
-            origin = self.session.origin
-            error = RateLimitError(
-                refused.message,
-                retry_after=refused.retry_after,
-                method=request.method,
-                url=origin.shown_url(request.url),
-                redactor=origin.redactor,
-            )
+            after, checks = refused.retry_after, self.session.checks
+            error = checks.error(RateLimitError, refused.message, request, retry_after=after)
             error.retry_after_seconds = refused.retry_after_seconds
             raise error from None
 
-    _attempt: Callable[[httpx.Request], Any]
+    def _attempt(self, request: httpx.Request) -> httpx.Response:
+        """One blocking try: the exchange (held to its deadline by the own pool) and body."""
+        seconds = self.session.checks.on_request(request)
+        token = _DEADLINE.set(time.monotonic() + max(seconds, 0.0))
+        try:
+            response: httpx.Response = self.session.send(request)
+            response.request, stream = request, response.stream
+            assert isinstance(stream, httpx.SyncByteStream)
+            if self._streamed(response):
+                return response
+            with closing(stream):
+                read = BodyRead(response, self.session.max_body_bytes, self.session.checks)
+                for raw in () if read.done else stream:
+                    if read.take(raw):
+                        break
+        except HTTPX_ERRORS as exc:
+            raise self._failure(request, exc) from None
+        finally:
+            _DEADLINE.reset(token)
+        return self.session.checks.inspect(read.into())
+
+    async def _aattempt(self, request: httpx.Request) -> httpx.Response:
+        """One async try: the whole exchange within its deadline, its body read."""
+        try:
+            with anyio.fail_after(self.session.checks.on_request(request)):
+                response: httpx.Response = await self.session.send(request)
+                response.request, stream = request, response.stream
+                assert isinstance(stream, httpx.AsyncByteStream)
+                if self._streamed(response):
+                    return response
+                async with aclosing(stream):
+                    read = BodyRead(response, self.session.max_body_bytes, self.session.checks)
+                    if not read.done:
+                        async for raw in stream:
+                            if read.take(raw):
+                                break
+        except (TimeoutError, *HTTPX_ERRORS) as exc:
+            raise self._failure(request, exc) from None
+        return self.session.checks.inspect(read.into())
 
     def _failure(self, request: httpx.Request, exc: Exception) -> ModeAPIError:
-        """The SDK's error for ``exc``, raised by httpx during an exchange."""
+        """The SDK's error for what httpx (or ``anyio.fail_after``) raised in an exchange."""
         passed = isinstance(exc, TimeoutError)  # anyio.fail_after: logged as the sync one
         if passed:
             exc = httpx.ReadTimeout("the exchange's deadline has passed")
         if isinstance(exc, httpx.RequestError):
             exc.request = request  # named in the error, as httpx's client names it
-        checks = self.session.checks
-        error = checks.mapped(exc)
-        if isinstance(error, APITimeoutError) and (passed or checks.seconds_left(request) <= 0):
-            return checks.deadline_error(request)
+        error = self.session.checks.mapped(exc)
+        if isinstance(error, APITimeoutError):
+            self.session.checks.check_deadline(request, passed)
         return error
 
-    def _body_read(self, request: httpx.Request, response: httpx.Response) -> BodyRead | None:
-        """A read of the body, or ``None`` (inspected now) for a 1xx or a 2xx whose body
-        the caller streams (``STREAMS_BODY``)."""
-        status = response.status_code
-        if status >= 300 or (status >= 200 and not request.extensions.get(STREAMS_BODY)):
-            return BodyRead(response, request, self.session.max_body_bytes, self.session.checks)
-        self.session.checks.inspect(response)
-        return None
-
-
-class ModeTransport(_Transport, httpx.BaseTransport):
-    """The rules over a blocking pool (``Session.pool``)."""
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        steps = self._tries(request, paced, tenacity.Retrying, _replay)
-        step = next(steps)
-        while True:
-            try:
-                return step()  # type: ignore[no-any-return]
-            except Exception as exc:
-                step = steps.throw(exc)
-
-    def _attempt(self, request: httpx.Request) -> httpx.Response:
-        """One try: the exchange (the own pool's socket operations bounded by the
-        request's deadline) and its body read."""
-        checks = self.session.checks
-        token = bound(checks.on_request(request))
-        try:
-            response: httpx.Response = self.session.send(request)
-            response.request, stream = request, response.stream
-            assert isinstance(stream, httpx.SyncByteStream)
-            try:
-                if (read := self._body_read(request, response)) is None:
-                    return response  # a result's content, streamed by the caller
-                for raw in () if read.done else stream:
-                    if read.take(raw):
-                        break
-            except BaseException:
-                stream.close()
-                raise
-            stream.close()
-        except HTTPX_ERRORS as exc:
-            raise self._failure(request, exc) from None
-        finally:
-            unbound(token)
-        return checks.inspect(read.into(response))
-
-
-class AsyncModeTransport(_Transport, httpx.AsyncBaseTransport):
-    """The rules over an async pool (``Session.pool``)."""
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        steps = self._tries(request, apaced, tenacity.AsyncRetrying, _areplay)
-        step = next(steps)
-        while True:
-            try:
-                return await step()  # type: ignore[no-any-return]
-            except Exception as exc:
-                step = steps.throw(exc)
-
-    async def _attempt(self, request: httpx.Request) -> httpx.Response:
-        """One try: the whole exchange (interim answers and a trickled head included)
-        within the request's deadline, its body read."""
-        checks = self.session.checks
-        try:
-            with anyio.fail_after(checks.on_request(request)):
-                response: httpx.Response = await self.session.send(request)
-                response.request, stream = request, response.stream
-                assert isinstance(stream, httpx.AsyncByteStream)
-                try:
-                    if (read := self._body_read(request, response)) is None:
-                        return response  # a result's content, streamed by the caller
-                    if not read.done:
-                        async for raw in stream:
-                            if read.take(raw):
-                                break
-                except BaseException:
-                    await stream.aclose()
-                    raise
-                await stream.aclose()
-        except (TimeoutError, *HTTPX_ERRORS) as exc:
-            raise self._failure(request, exc) from None
-        return checks.inspect(read.into(response))
+    def _streamed(self, response: httpx.Response) -> bool:
+        """Whether the caller streams this body: a result's 2xx (``STREAMS_BODY``), logged."""
+        streams = response.request.extensions.get(STREAMS_BODY)
+        if streams and 200 <= response.status_code < 300:
+            self.session.checks.inspect(response)
+            return True
+        return False
 
 
 def _replay(first: list[Exception], attempt: Callable[[], Any]) -> Any:

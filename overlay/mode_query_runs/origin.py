@@ -1,6 +1,5 @@
 """The API's origin: where credentials may go (only there), how Mode's hrefs (absolute
-paths, ``/api/acme/...``) resolve, how URLs are shown.
-"""
+paths, ``/api/acme/...``) resolve, how URLs are shown."""
 
 from __future__ import annotations
 
@@ -22,9 +21,8 @@ def shown_url(url: httpx.URL, api_url: httpx.URL) -> str:
     """``url`` without userinfo, its query shown as ``?…`` (a storage host's signature)
     unless it is on ``api_url``'s origin."""
     shown = without_userinfo(url)
-    if url.query and _origin(url) != _origin(api_url):
-        return f"{shown.copy_with(query=None)}?…"
-    return str(shown)
+    hidden = url.query and _origin(url) != _origin(api_url)
+    return f"{shown.copy_with(query=None)}?…" if hidden else str(shown)
 
 
 class Origin:

@@ -7,19 +7,16 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
+from typing import Any, TypeVar
 
 import httpx
 
-from .errors import (
-    REDACTOR,
-    APITimeoutError,
-    ModeAPIError,
-    error_for_response,
-    error_for_transport,
-)
+from .errors import REDACTOR, APITimeoutError, ModeAPIError, error_for_response, error_for_transport
 from .origin import Origin
 
 __all__ = ["FOLLOWS_REDIRECTS", "HTTPX_ERRORS", "LOGGER", "TIMEOUT", "ResponseChecks"]
+
+E = TypeVar("E", bound=ModeAPIError)
 
 LOGGER = logging.getLogger("mode_query_runs")
 FOLLOWS_REDIRECTS = "mode_query_runs.follows_redirects"
@@ -32,8 +29,7 @@ TIMEOUT = "mode_query_runs.timeout"
 
 
 def _redact_urls(record: logging.LogRecord) -> bool:
-    """A URL in httpx's line (``HTTP Request: GET ...``) redacted by the ``REDACTOR`` of
-    the client at work."""
+    """A URL in httpx's line (``HTTP Request: GET ...``) redacted by the client's."""
     redactor = REDACTOR.get()
     if redactor is not None and isinstance(record.args, tuple):
         redact, args = redactor.redact, record.args
@@ -51,24 +47,18 @@ class ResponseChecks:
     def __init__(self, origin: Origin) -> None:
         self.origin = origin
 
-    def seconds_left(self, request: httpx.Request) -> float:
-        """Seconds (may be negative) before ``request``'s overall deadline."""
-        spent = time.perf_counter() - request.extensions[_STARTED]
-        return float(request.extensions[TIMEOUT] - spent)
+    def error(self, kind: type[E], message: str, request: httpx.Request, **more: Any) -> E:
+        """A ``kind`` of error about ``request`` (its URL shown, credentials redacted)."""
+        url, redactor = self.origin.shown_url(request.url), self.origin.redactor
+        return kind(message, method=request.method, url=url, redactor=redactor, **more)
 
-    def deadline_error(self, request: httpx.Request) -> APITimeoutError:
-        """The error for a request whose overall deadline has passed."""
-        return APITimeoutError(
-            f"timed out: no complete response within {request.extensions[TIMEOUT]:g} s (timeout)",
-            method=request.method,
-            url=self.origin.shown_url(request.url),
-            redactor=self.origin.redactor,
-        )
-
-    def check_deadline(self, request: httpx.Request) -> None:
-        """Raise ``APITimeoutError`` once ``request``'s overall deadline has passed."""
-        if self.seconds_left(request) < 0:
-            raise self.deadline_error(request)
+    def check_deadline(self, request: httpx.Request, passed: bool = False) -> None:
+        """Raise ``APITimeoutError`` once ``request``'s overall deadline has passed (or
+        when it ``passed``, as seen by a timeout)."""
+        timeout = request.extensions[TIMEOUT]
+        if passed or time.perf_counter() - request.extensions[_STARTED] >= timeout:
+            message = f"timed out: no complete response within {timeout:g} s (timeout)"
+            raise self.error(APITimeoutError, message, request) from None
 
     def mapped(self, exc: Exception) -> ModeAPIError:
         """The SDK's error for ``exc`` (one of ``HTTPX_ERRORS``): ``APIConnectionError``
@@ -91,19 +81,15 @@ class ResponseChecks:
         return ModeAPIError(message, method=method, url=url, redactor=self.origin.redactor)
 
     def on_request(self, request: httpx.Request) -> float:
-        """Note when the request (a try) started; the seconds it may take."""
+        """Note when a try of ``request`` started; the seconds it may take."""
         request.extensions[_STARTED] = time.perf_counter()
         return float(request.extensions[TIMEOUT])
 
     def inspect(self, response: httpx.Response) -> httpx.Response:
         """Log the response (its body read, unless a 1xx or a 2xx the caller streams) and
-        return it.
-
-        Raises:
-            ModeAPIError: (a subclass per status) for a status of 400 or above; for a
-                redirect not allowed (``FOLLOWS_REDIRECTS``) or to an invalid URL; for any
-                other status outside 2xx.
-        """
+        return it; ``ModeAPIError`` (a subclass per status) for a status of 400 or above, a
+        redirect not allowed (``FOLLOWS_REDIRECTS``) or to an invalid URL, or another
+        status outside 2xx."""
         status = response.status_code
         if 200 <= status < 300 and not LOGGER.isEnabledFor(logging.DEBUG):
             return response
@@ -130,6 +116,4 @@ class ResponseChecks:
                 if request.extensions.get(FOLLOWS_REDIRECTS):
                     return response
                 message = f"unexpected redirect to {target}"
-        raise ModeAPIError(
-            message, status=status, method=request.method, url=shown, redactor=self.origin.redactor
-        )
+        raise self.error(ModeAPIError, message, request, status=status)

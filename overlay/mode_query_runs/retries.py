@@ -4,7 +4,6 @@ with exponential backoff and jitter or the ``Retry-After`` of a 429 / 503, at mo
 
 from __future__ import annotations
 
-import logging
 import random
 from dataclasses import dataclass
 from typing import Any
@@ -12,13 +11,14 @@ from typing import Any
 import tenacity
 
 from .errors import APIConnectionError, ModeAPIError, retry_after_seconds
+from .responses import LOGGER
 
 __all__ = ["RetryPolicy", "retry_after_seconds"]
 
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """How retried GETs back off (all values in seconds).
+    """How retried GETs back off (all values in seconds; a negative one is a ``ValueError``).
 
     Attributes:
         backoff_initial: Wait before the first retry; doubled for each retry after it.
@@ -75,7 +75,5 @@ def _failure(state: tenacity.RetryCallState) -> BaseException | None:
 
 
 def _log_retry(state: tenacity.RetryCallState) -> None:
-    sleep = state.next_action.sleep if state.next_action else 0.0
-    logging.getLogger("mode_query_runs").info(
-        "retry %d in %.2f s after: %s", state.attempt_number, sleep, _failure(state)
-    )
+    sleep, failure = state.upcoming_sleep, _failure(state)
+    LOGGER.info("retry %d in %.2f s after: %s", state.attempt_number, sleep, failure)

@@ -1,13 +1,9 @@
-"""A client's settings: their defaults, and checks that name the setting that fails."""
+"""A client's settings: their defaults, and checks whose errors name the setting, never
+its value."""
 
 from __future__ import annotations
 
 import math
-import platform
-
-import httpx
-
-from . import __version__
 
 DEFAULT_BASE_URL = "https://app.mode.com/api"
 DEFAULT_TIMEOUT = 30.0
@@ -17,15 +13,9 @@ ERROR_BODY_BYTES = 64 * 1024
 """How much of an error body (status 400 and above) is read, in bytes."""
 
 
-def user_agent() -> str:
-    """``mode-query-runs/<version> httpx/<version> python/<version>``."""
-    python = platform.python_version()
-    return f"mode-query-runs/{__version__} httpx/{httpx.__version__} python/{python}"
-
-
 def check_text(name: str, value: str) -> str:
-    """``value`` if it is a ``str`` UTF-8 can encode (``TypeError``, ``ValueError`` for a
-    lone surrogate); errors name ``name``, never the value."""
+    """``value`` if it is a ``str`` (else ``TypeError``) UTF-8 can encode (else
+    ``ValueError``: a lone surrogate)."""
     if not isinstance(value, str):
         raise TypeError(f"{name} must be a str, not {type(value).__name__}")
     try:
@@ -39,14 +29,14 @@ def check_text(name: str, value: str) -> str:
 
 def check_token(name: str, value: str) -> str:
     """``value`` if ``check_text`` takes it and it is not ``""``, ``"."`` or ``".."`` (path
-    navigation even percent-encoded); ``ValueError`` otherwise."""
+    navigation even percent-encoded; ``ValueError``)."""
     if check_text(name, value) in ("", ".", ".."):
         raise ValueError(f"{name} {value!r} is not a valid token")
     return value
 
 
 def check_count(name: str, value: int) -> int:
-    """``value`` if it is an ``int`` of at least 1 (``TypeError``, ``ValueError``)."""
+    """``value`` if it is an ``int`` (else ``TypeError``) of at least 1 (else ``ValueError``)."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError(f"{name} must be an int, not {type(value).__name__}")
     if value < 1:
@@ -54,14 +44,9 @@ def check_count(name: str, value: int) -> int:
     return value
 
 
-def check_body_limit(value: int) -> int:
-    """``value`` if it is a usable ``max_body_bytes`` (see ``check_count``)."""
-    return check_count("max_body_bytes", value)
-
-
 def check_seconds(name: str, value: float) -> float:
-    """``value`` as a float if it is a finite number of seconds above 0 and at most 1e9
-    (about 31 years); ``TypeError`` or ``ValueError`` otherwise."""
+    """``value`` as a float if it is a number (else ``TypeError``) of seconds above 0 and at
+    most 1e9, about 31 years (else ``ValueError``)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise TypeError(f"{name} must be a number of seconds, not {type(value).__name__}")
     if not (math.isfinite(value) and 0 < value <= 1e9):
