@@ -13,20 +13,10 @@ import httpx
 from mode_api_client.models import QueryRun
 
 from .bulk import AHEAD, ReportRunQueryRuns
-from .client import _DIRECT, ModeClient
-from .core import (
-    Call,
-    ClientCore,
-    Next,
-    Sleep,
-    Step,
-    Stepping,
-    Steps,
-    Warn,
-    named_here,
-)
+from .client import ModeClient
+from .core import Call, ClientCore, Next, Sleep, Step, Stepping, Steps, Warn, named_here
 from .dataframes import ChunkStream, DataFrame, read_frame, require_pandas
-from .errors import REDACTOR, ModeAPIError
+from .errors import ModeAPIError
 from .responses import HTTPX_ERRORS
 
 __all__ = ["AsyncModeClient"]
@@ -130,8 +120,9 @@ class AsyncModeClient(ClientCore):
         """As ``ModeClient.result_dataframe``; pandas parses in a worker thread."""
         request = self._result_request(query_run, format)
         pd = require_pandas()
-        pieces = self._iterate(self._result_pieces(request), _DIRECT)
-        async with contextlib.aclosing(pieces):
+        async with contextlib.aclosing(
+            self._iterate(Stepping(self._result_pieces(request)))
+        ) as pieces:
             response = await anext(pieces)
 
             async def next_piece() -> bytes:
@@ -158,44 +149,33 @@ class AsyncModeClient(ClientCore):
             )
 
     async def _run(self, steps: Steps[T]) -> T:
-        run = Stepping(steps)
-        try:
-            while await self._advance(run, _RUN) is not None:
-                pass  # a value on the way (a listing's Query Runs) is not the method's
-        finally:
-            await self._end(run)
+        run = Stepping(steps, _RUN)
+        async for _ in self._iterate(run):
+            pass  # a value on the way (a listing's Query Runs) is not the method's
         return run.value  # type: ignore[no-any-return]
 
-    async def _iterate(self, steps: Steps[Any], depth: int) -> AsyncGenerator[Any]:
-        run = Stepping(steps)
+    async def _iterate(self, run: Stepping) -> AsyncGenerator[Any]:
         try:
-            while (value := await self._advance(run, depth)) is not None:
-                yield value
+            while True:
+                with self._session.redactor.scope():
+                    while isinstance(step := run.next(), Step):
+                        try:
+                            run.reply = await self._do(step, run)
+                        except Exception as exc:
+                            run.error = exc
+                if step is None:
+                    return
+                yield step
         finally:
-            await self._end(run)
+            run.steps.close()
+            for response in run.opened:
+                await response.aclose()
 
-    async def _advance(self, run: Stepping, depth: int) -> Any:
-        token = REDACTOR.set(self._session.redactor)
-        try:
-            while isinstance(step := run.next(), Step):
-                try:
-                    run.reply = await self._do(step, run, depth)
-                except Exception as exc:
-                    run.error = exc
-            return step
-        finally:
-            REDACTOR.reset(token)
-
-    async def _end(self, run: Stepping) -> None:
-        run.steps.close()
-        for response in run.opened:
-            await response.aclose()
-
-    async def _do(self, step: Any, run: Stepping, depth: int) -> Any:
+    async def _do(self, step: Any, run: Stepping) -> Any:
         if isinstance(step, Sleep):
             return await anyio.sleep(step.seconds)
         if isinstance(step, Warn):
-            return self._session.reader.warn(step.notes, depth)
+            return self._session.reader.warn(step.notes, run.depth)
         try:
             if isinstance(step, Next):
                 return await anext(run.opened[step.response], None)

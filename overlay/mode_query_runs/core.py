@@ -53,11 +53,13 @@ from .settings import (
     check_token,
 )
 from .spec import MEDIA_TYPE
-from .waiting import Poll, ReportRunWait, is_finished
+from .waiting import Poll, is_finished, still_waiting
 
 __all__ = ["DEFAULT_MAX_RETRIES", "Call", "ClientCore", "Step", "Stepping", "Steps", "named_here"]
 
 DEFAULT_MAX_RETRIES = 2
+DIRECT = 3
+"""Frames from a driver's ``_do`` up to the line iterating its ``_iterate``."""
 T = TypeVar("T")
 E = TypeVar("E", bound=ModeAPIError)
 
@@ -91,15 +93,9 @@ class Call(Step, Generic[T]):
 
     @property
     def spec(self) -> str:
-        """The operation's ``operationId``."""
-        return _operation_id(self.operation.__name__)
-
-
-@functools.cache
-def _operation_id(module: str) -> str:
-    """The ``operationId`` of a generated operation's module, by its name."""
-    first, *rest = module.rpartition(".")[2].split("_")
-    return first + "".join(word.capitalize() for word in rest)
+        """The operation's ``operationId`` (its module's name in camel case)."""
+        first, *rest = self.operation.__name__.rpartition(".")[2].split("_")
+        return first + "".join(word.capitalize() for word in rest)
 
 
 @dataclass(frozen=True)
@@ -138,11 +134,12 @@ class Warn(Step):
 
 
 class Stepping:
-    """One run of ``steps`` by a driver, and its streamed responses' raw bytes; ``value``:
-    what the steps returned, once ended."""
+    """One run of ``steps`` by a driver (warning ``depth`` frames up from its ``_do``), and
+    its streamed responses' raw bytes; ``value``: what the steps returned, once ended."""
 
-    def __init__(self, steps: Steps[Any]) -> None:
+    def __init__(self, steps: Steps[Any], depth: int = DIRECT) -> None:
         self.steps = steps
+        self.depth = depth
         self.reply: Any = None
         self.error: Exception | None = None
         self.opened: dict[httpx.Response, Any] = {}
@@ -278,11 +275,10 @@ class ClientCore:
         http_client: Any = None,
         rate_limit: float | None = None,
     ) -> Self:
-        """A client configured from the environment.
-
-        Reads ``MODE_API_TOKEN``, ``MODE_API_SECRET``, ``MODE_ACCOUNT`` and
-        ``MODE_BASE_URL`` (default ``https://app.mode.com/api``), stripped of whitespace;
-        the other arguments are as the constructor's.
+        """A client configured from the environment: ``MODE_API_TOKEN``,
+        ``MODE_API_SECRET``, ``MODE_ACCOUNT`` and ``MODE_BASE_URL`` (default
+        ``https://app.mode.com/api``), stripped of whitespace; the other arguments are as
+        the constructor's.
 
         Raises:
             ValueError: one of the first three is unset or blank (the names are given).
@@ -320,32 +316,23 @@ class ClientCore:
         return request
 
     def _check_usable(self) -> None:
-        """Raise ``ModeAPIError`` if this client (or a copy) or its ``http_client`` is
-        closed."""
-        session = self._session
-        if not session.is_closed:
-            return
-        name = type(self).__name__
-        if not session._closed:
+        """``ModeAPIError`` if this client (or a copy) or its ``http_client`` is closed."""
+        if self._session.is_closed:
+            name = type(self).__name__
             raise ModeAPIError(
-                f"the http_client this {name} was given is closed: give it an open one"
+                f"this {name} is closed: make a new client, or use it inside its with block"
+                if self._session._closed
+                else f"the http_client this {name} was given is closed: give it an open one"
             )
-        raise ModeAPIError(
-            f"this {name} is closed: make a new client, or use it inside its with block"
-        )
 
     def _list_call(self, report: str, run: str) -> Call[QueryRunCollection]:
         args = (self.account, check_token("report", report), check_token("run", run))
         return Call(list_query_runs_for_report_run, args, QueryRunCollection)
 
     def _get_call(self, report: str, run: str, query_run: str) -> Call[QueryRun]:
-        args = (
-            self.account,
-            check_token("report", report),
-            check_token("run", run),
-            check_token("query_run", query_run),
-        )
-        return Call(get_query_run_for_report_run, args, QueryRun)
+        tokens = {"report": report, "run": run, "query_run": query_run}
+        args = tuple(check_token(name, token) for name, token in tokens.items())
+        return Call(get_query_run_for_report_run, (self.account, *args), QueryRun)
 
     def _operation_call(self, operation: GeneratedOperation[T], args: tuple[str, ...]) -> Call[T]:
         tokens = tuple(check_token("token", arg) for arg in args)
@@ -379,6 +366,10 @@ class ClientCore:
             yield Warn(notes)
         return found, request
 
+    def _get(self, call: Call[T]) -> Steps[T]:
+        found, _request = yield from self._call(call)
+        return found
+
     def _pages(
         self,
         first: Call[QueryRunCollection],
@@ -387,8 +378,8 @@ class ClientCore:
         flat: bool = False,
         kept: list[QueryRun] | None = None,
     ) -> Steps[None]:
-        """A listing's new Query Runs page by page (``flat``: one by one) and
-        into ``kept`` if given (else none is held once given, for the garbage collector)."""
+        """A listing's new Query Runs page by page (``flat``: one by one) and into ``kept``
+        if given (else none is held once given, for the garbage collector)."""
         page, request = yield from self._call(first)
         url = request.url
         while True:
@@ -396,15 +387,14 @@ class ClientCore:
             if kept is not None:
                 kept.extend(new)
             yield from new if flat else [new] if new else []
-            next_url = walk.next_url(page)
-            if next_url is None:
+            url = walk.next_url(page)
+            if url is None:
                 return
             del page, new  # not alive while the next page is read: less for the collector
-            response = yield Send(self._request(next_url))
+            response = yield Send(self._request(url))
             notes: Notes = []
             page = self._session.reader.read_as(QueryRunCollection, response, first.spec, notes)
             yield Warn(notes)
-            url = next_url
 
     def _listing(self, report: str, run: str) -> Steps[ReportRunQueryRuns]:
         """One pair of ``list_query_runs_many``: its Query Runs, or the error that ended them."""
@@ -414,10 +404,6 @@ class ClientCore:
         except Exception as exc:  # the pair's, whatever it is: never the others'
             return ReportRunQueryRuns(report, run, error=exc)
         return ReportRunQueryRuns(report, run, query_runs)
-
-    def _get(self, call: Call[T]) -> Steps[T]:
-        run, _request = yield from self._call(call)
-        return run
 
     def _follow(
         self, link: Link | list[Link] | str, other_origin: bool, variables: Variables | None
@@ -444,17 +430,17 @@ class ClientCore:
         return query_run
 
     def _wait_for_report_run(
-        self, call: Call[QueryRunCollection], wait: ReportRunWait
+        self, call: Call[QueryRunCollection], poll: Poll
     ) -> Steps[list[QueryRun]]:
+        _account, report, run = call.args
         while True:
             walk = self._walk(None)
             query_runs: list[QueryRun] = []
             yield from self._pages(call, walk, kept=query_runs)
-            wait.url = str(walk.first_url)
-            delay = wait.next_delay(query_runs)
-            if delay is None:
+            still = still_waiting(report, run, query_runs)
+            if still is None:
                 return query_runs
-            yield Sleep(delay)
+            yield Sleep(poll.delay_or_timeout(still, str(walk.first_url)))
 
     def _result_request(self, query_run: QueryRun, format: str) -> httpx.Request:
         """The GET of a Query Run's result content (``ValueError`` as ``content_href``)."""
