@@ -14,10 +14,9 @@ from mode_api_client.models import QueryRun
 
 from .bulk import AHEAD, ReportRunQueryRuns
 from .client import ModeClient
-from .core import Call, ClientCore, Next, Sleep, Step, Stepping, Steps, Warn, named_here
+from .core import ClientCore, Step, Stepping, Steps, named_here
 from .dataframes import ChunkStream, DataFrame, read_frame, require_pandas
 from .errors import ModeAPIError
-from .responses import HTTPX_ERRORS
 
 __all__ = ["AsyncModeClient"]
 
@@ -56,6 +55,8 @@ class AsyncModeClient(ClientCore):
     """
 
     _http_kind = httpx.AsyncClient
+    _sleep = staticmethod(anyio.sleep)
+    _next = staticmethod(anext)
 
     async def aclose(self) -> None:
         """Close the connection pool."""
@@ -120,9 +121,7 @@ class AsyncModeClient(ClientCore):
         """As ``ModeClient.result_dataframe``; pandas parses in a worker thread."""
         request = self._result_request(query_run, format)
         pd = require_pandas()
-        async with contextlib.aclosing(
-            self._iterate(Stepping(self._result_pieces(request)))
-        ) as pieces:
+        async with contextlib.aclosing(self._iterate(self._result_pieces(request))) as pieces:
             response = await anext(pieces)
 
             async def next_piece() -> bytes:
@@ -149,18 +148,19 @@ class AsyncModeClient(ClientCore):
             )
 
     async def _run(self, steps: Steps[T]) -> T:
-        run = Stepping(steps, _RUN)
+        run = Stepping(steps, self._session, _RUN)
         async for _ in self._iterate(run):
             pass  # a value on the way (a listing's Query Runs) is not the method's
         return run.value  # type: ignore[no-any-return]
 
-    async def _iterate(self, run: Stepping) -> AsyncGenerator[Any]:
+    async def _iterate(self, steps: Steps[Any] | Stepping) -> AsyncGenerator[Any]:
+        run = steps if isinstance(steps, Stepping) else Stepping(steps, self._session)
         try:
             while True:
                 with self._session.redactor.scope():
                     while isinstance(step := run.next(), Step):
                         try:
-                            run.reply = await self._do(step, run)
+                            run.answer(step, await step())
                         except Exception as exc:
                             run.error = exc
                 if step is None:
@@ -170,21 +170,3 @@ class AsyncModeClient(ClientCore):
             run.steps.close()
             for response in run.opened:
                 await response.aclose()
-
-    async def _do(self, step: Any, run: Stepping) -> Any:
-        if isinstance(step, Sleep):
-            return await anyio.sleep(step.seconds)
-        if isinstance(step, Warn):
-            return self._session.reader.warn(step.notes, run.depth)
-        try:
-            if isinstance(step, Next):
-                return await anext(run.opened[step.response], None)
-            self._check_usable()
-            if isinstance(step, Call):
-                return await step.operation.asyncio_detailed(*step.args, client=self._api)
-            response = await self._http.send(step.request, **step.options)
-            if step.stream:
-                run.opened[response] = response.aiter_raw()
-            return response
-        except HTTPX_ERRORS as exc:
-            raise self._session.checks.mapped(exc) from None

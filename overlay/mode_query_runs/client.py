@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
-import time
 from collections import deque
 from collections.abc import Generator, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -15,21 +14,9 @@ from typing import IO, Any, Self, TypeVar, overload
 from mode_api_client.models import Link, QueryRun
 
 from .bulk import AHEAD, DEFAULT_CONCURRENCY, ReportRunQueryRuns, report_run_pairs
-from .core import (
-    Call,
-    ClientCore,
-    GeneratedOperation,
-    Next,
-    Sleep,
-    Step,
-    Stepping,
-    Steps,
-    Warn,
-    named_here,
-)
+from .core import ClientCore, GeneratedOperation, Step, Stepping, Steps, named_here
 from .dataframes import ChunkStream, DataFrame, read_frame, require_pandas
 from .links import Variables
-from .responses import HTTPX_ERRORS
 from .results import Download, Progress
 from .waiting import Poll
 
@@ -116,7 +103,7 @@ class ModeClient(ClientCore):
                 ``ResponseParseError`` for a ``next_page`` href that is not a URL.
         """
         call, walk = self._list_call(report, run), self._walk(max_pages)
-        return self._iterate(Stepping(self._pages(call, walk, flat=True)))
+        return self._iterate(self._pages(call, walk, flat=True))
 
     def list_query_run_pages(
         self, report: str, run: str, *, max_pages: int | None = None
@@ -125,7 +112,7 @@ class ModeClient(ClientCore):
         Query Runs (none for a page without new ones); requests, errors and ending as
         [list_query_runs][mode_query_runs.ModeClient.list_query_runs]."""
         call, walk = self._list_call(report, run), self._walk(max_pages)
-        return self._iterate(Stepping(self._pages(call, walk)))
+        return self._iterate(self._pages(call, walk))
 
     def list_query_runs_many(
         self, report_runs: Iterable[tuple[str, str]], *, concurrency: int = DEFAULT_CONCURRENCY
@@ -285,7 +272,7 @@ class ModeClient(ClientCore):
             ValueError: the run's state has no results, or no result link (at once).
             ResponseParseError: a row's field count differs from the header's.
         """
-        return self._iterate(Stepping(self._rows(self._result_request(query_run, "csv"))))
+        return self._iterate(self._rows(self._result_request(query_run, "csv")))
 
     def result_dataframe(self, query_run: QueryRun, format: str = "csv") -> DataFrame:
         """A Query Run's result as a ``pandas.DataFrame``, streamed into pandas' reader in
@@ -302,26 +289,27 @@ class ModeClient(ClientCore):
         """
         request = self._result_request(query_run, format)
         pd = require_pandas()
-        with contextlib.closing(self._iterate(Stepping(self._result_pieces(request)))) as pieces:
+        with contextlib.closing(self._iterate(self._result_pieces(request))) as pieces:
             response = next(pieces)
             stream = ChunkStream(lambda: next(pieces, b""))
             return read_frame(pd, stream, format, response, self._session.redactor)
 
     def _run(self, steps: Steps[T]) -> T:
-        run = Stepping(steps, _RUN)
+        run = Stepping(steps, self._session, _RUN)
         for _ in self._iterate(run):
             pass  # a value on the way (a listing's Query Runs) is not the method's
         return run.value  # type: ignore[no-any-return]
 
-    def _iterate(self, run: Stepping) -> Generator[Any]:
-        """The values of ``run``, each ``Step`` done as this client's work (its redactor
+    def _iterate(self, steps: Steps[Any] | Stepping) -> Generator[Any]:
+        """The values of ``steps``, each ``Step`` done as this client's work (its redactor
         meanwhile); streamed responses closed at the end."""
+        run = steps if isinstance(steps, Stepping) else Stepping(steps, self._session)
         try:
             while True:
                 with self._session.redactor.scope():
                     while isinstance(step := run.next(), Step):
                         try:
-                            run.reply = self._do(step, run)
+                            run.answer(step, step())
                         except Exception as exc:
                             run.error = exc
                 if step is None:
@@ -331,21 +319,3 @@ class ModeClient(ClientCore):
             run.steps.close()
             for response in run.opened:
                 response.close()
-
-    def _do(self, step: Any, run: Stepping) -> Any:
-        if isinstance(step, Sleep):
-            return time.sleep(step.seconds)
-        if isinstance(step, Warn):
-            return self._session.reader.warn(step.notes, run.depth)
-        try:
-            if isinstance(step, Next):
-                return next(run.opened[step.response], None)
-            self._check_usable()
-            if isinstance(step, Call):
-                return step.operation.sync_detailed(*step.args, client=self._api)
-            response = self._http.send(step.request, **step.options)
-            if step.stream:
-                run.opened[response] = response.iter_raw()
-            return response
-        except HTTPX_ERRORS as exc:
-            raise self._session.checks.mapped(exc) from None

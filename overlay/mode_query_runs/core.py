@@ -9,6 +9,7 @@ import copy as _copy
 import functools
 import inspect
 import os
+import time
 import types
 from collections.abc import Awaitable, Callable, Generator, Iterable
 from dataclasses import dataclass
@@ -34,7 +35,7 @@ from .links import Variables, follow_target, relation_href
 from .pace import Pace
 from .pagination import DEFAULT_PAGE_LIMIT, PageWalk, check_page_limit
 from .reader import Notes
-from .responses import FOLLOWS_REDIRECTS
+from .responses import FOLLOWS_REDIRECTS, HTTPX_ERRORS
 from .results import (
     FORMATS,
     CsvRows,
@@ -55,7 +56,7 @@ from .settings import (
 from .spec import MEDIA_TYPE
 from .waiting import Poll, is_finished, still_waiting
 
-__all__ = ["DEFAULT_MAX_RETRIES", "Call", "ClientCore", "Step", "Stepping", "Steps", "named_here"]
+__all__ = ["DEFAULT_MAX_RETRIES", "ClientCore", "Step", "Stepping", "Steps", "named_here"]
 
 DEFAULT_MAX_RETRIES = 2
 DIRECT = 3
@@ -75,17 +76,29 @@ class GeneratedOperation(Protocol[T]):
 
 
 Steps = Generator[Any, Any, T]
-"""Yields ``Step``s, and the values an iterator gives its caller."""
+"""Yields ``Step``s and ``Warn``s, and the values an iterator gives its caller."""
 
 
-class Step:
-    """I/O a client's driver does, sending back its result (or throwing in its error)."""
+class Step(functools.partial[Any]):
+    """I/O for a client's driver: called (and awaited by ``AsyncModeClient``), its result
+    sent back, its error thrown in (an httpx one as the SDK's)."""
+
+
+class Opens(Step):
+    """A ``Step`` whose result is a streamed response, closed when the method ends."""
 
 
 @dataclass(frozen=True)
-class Call(Step, Generic[T]):
-    """Call generated ``operation`` with path parameters ``args``; its ``Response``, whose
-    success should be an ``expect``."""
+class Warn:
+    """Warn ``SpecDriftWarning``s (if any) at the caller's line."""
+
+    notes: Notes
+
+
+@dataclass(frozen=True)
+class Call(Generic[T]):
+    """Generated ``operation`` with path parameters ``args``, whose success should be an
+    ``expect``."""
 
     operation: Any
     args: tuple[str, ...]
@@ -98,62 +111,44 @@ class Call(Step, Generic[T]):
         return first + "".join(word.capitalize() for word in rest)
 
 
-@dataclass(frozen=True)
-class Send(Step):
-    """Send ``request`` (``credentials``: with Basic auth); the response, its body read or
-    (``stream``) streamed and closed when the method ends."""
-
-    request: httpx.Request
-    credentials: bool = True
-    stream: bool = False
-
-    @property
-    def options(self) -> dict[str, Any]:
-        """``send``'s arguments after ``request`` (a stream follows redirects)."""
-        auth = httpx.USE_CLIENT_DEFAULT if self.credentials else None
-        return {"stream": self.stream, "follow_redirects": self.stream, "auth": auth}
-
-
-@dataclass(frozen=True)
-class Next(Step):
-    """The next raw bytes of a streamed ``response``'s body; ``None`` at its end."""
-
-    response: httpx.Response
-
-
-@dataclass(frozen=True)
-class Sleep(Step):
-    seconds: float
-
-
-@dataclass(frozen=True)
-class Warn(Step):
-    """Warn ``SpecDriftWarning``s (if any) at the caller's line."""
-
-    notes: Notes
-
-
 class Stepping:
-    """One run of ``steps`` by a driver (warning ``depth`` frames up from its ``_do``), and
-    its streamed responses' raw bytes; ``value``: what the steps returned, once ended."""
+    """One run of ``steps`` by a driver for ``session`` (warning ``depth`` frames up from
+    ``next``), and its streamed responses; ``value``: what the steps returned, once ended."""
 
-    def __init__(self, steps: Steps[Any], depth: int = DIRECT) -> None:
+    def __init__(self, steps: Steps[Any], session: Session, depth: int = DIRECT) -> None:
         self.steps = steps
+        self.session = session
         self.depth = depth
         self.reply: Any = None
         self.error: Exception | None = None
-        self.opened: dict[httpx.Response, Any] = {}
+        self.opened: list[httpx.Response] = []
         self.value: Any = None
 
     def next(self) -> Any:
-        """The next step (``reply`` sent in, or ``error`` thrown in); ``None`` at the end."""
-        reply, error = self.reply, self.error
-        self.reply = self.error = None
-        try:
-            return self.steps.send(reply) if error is None else self.steps.throw(error)
-        except StopIteration as end:
-            self.value = end.value
-            return None
+        """The next step or value (``reply`` sent in, or ``error`` thrown in; a ``Warn``
+        warned); ``None`` at the end."""
+        while True:
+            reply, error = self.reply, self.error
+            self.reply = self.error = None
+            if isinstance(error, HTTPX_ERRORS):
+                error = self.session.checks.mapped(error)
+            try:
+                step = self.steps.send(reply) if error is None else self.steps.throw(error)
+            except StopIteration as end:
+                self.value = end.value
+                return None
+            if not isinstance(step, Warn):
+                return step
+            try:
+                self.session.reader.warn(step.notes, self.depth)
+            except Exception as exc:  # a warnings filter's error
+                self.error = exc
+
+    def answer(self, step: Step, reply: Any) -> None:
+        """``step`` gave ``reply``: sent back (and closed at the end if it ``Opens``)."""
+        self.reply = reply
+        if isinstance(step, Opens):
+            self.opened.append(reply)
 
 
 C = TypeVar("C", bound=type)
@@ -183,6 +178,8 @@ class ClientCore:
     max_retries: int
     page_limit: int
     _http_kind: type[httpx.Client] | type[httpx.AsyncClient] = httpx.Client
+    _sleep: Callable[[float], Any] = staticmethod(time.sleep)
+    _next: Callable[..., Any] = staticmethod(next)
 
     def __init__(
         self,
@@ -275,7 +272,7 @@ class ClientCore:
         http_client: Any = None,
         rate_limit: float | None = None,
     ) -> Self:
-        """A client configured from the environment: ``MODE_API_TOKEN``,
+        """A client configured from the environment. Reads ``MODE_API_TOKEN``,
         ``MODE_API_SECRET``, ``MODE_ACCOUNT`` and ``MODE_BASE_URL`` (default
         ``https://app.mode.com/api``), stripped of whitespace; the other arguments are as
         the constructor's.
@@ -315,6 +312,18 @@ class ClientCore:
         )
         return request
 
+    def _send(
+        self, request: httpx.Request, *, credentials: bool = True, stream: bool = False
+    ) -> Step:
+        """The step sending ``request`` (``credentials``: with Basic auth; ``stream``: its
+        body streamed, its redirects followed)."""
+        self._check_usable()
+        auth = httpx.USE_CLIENT_DEFAULT if credentials else None
+        send = self._http.send
+        return (Opens if stream else Step)(
+            send, request, stream=stream, follow_redirects=stream, auth=auth
+        )
+
     def _check_usable(self) -> None:
         """``ModeAPIError`` if this client (or a copy) or its ``http_client`` is closed."""
         if self._session.is_closed:
@@ -352,8 +361,11 @@ class ClientCore:
     def _call(self, call: Call[T]) -> Steps[tuple[T, httpx.Request]]:
         """A generated operation's model and its request (errors as ``SpecReader.check``)."""
         reader = self._session.reader
+        self._check_usable()
+        sync = self._http_kind is httpx.Client
+        detailed = call.operation.sync_detailed if sync else call.operation.asyncio_detailed
         try:
-            answer = yield call
+            answer = yield Step(detailed, *call.args, client=self._api)
         except UnreadableBody as error:
             raise reader.unreadable(error, error.response, call.spec) from None
         request, status = answer.request, int(answer.status_code)
@@ -391,7 +403,7 @@ class ClientCore:
             if url is None:
                 return
             del page, new  # not alive while the next page is read: less for the collector
-            response = yield Send(self._request(url))
+            response = yield self._send(self._request(url))
             notes: Notes = []
             page = self._session.reader.read_as(QueryRunCollection, response, first.spec, notes)
             yield Warn(notes)
@@ -410,7 +422,8 @@ class ClientCore:
     ) -> Steps[Any]:
         origin = self._session.origin
         target = follow_target(origin, link, other_origin=other_origin, variables=variables)
-        response = yield Send(self._request(target.url), credentials=target.credentials)
+        request = self._request(target.url)
+        response = yield self._send(request, credentials=target.credentials)
         notes: Notes = []
         found = self._session.read(response, notes)
         yield Warn(notes)
@@ -422,7 +435,7 @@ class ClientCore:
             if href is None:
                 raise ResponseParseError("the Query Run has no self link to poll")
             url = self._session.origin.resolve(href, relation="self")
-            yield Sleep(poll.next_delay(query_run, str(url), self._session.redactor))
+            yield Step(self._sleep, poll.next_delay(query_run, str(url), self._session.redactor))
             found = yield from self._follow(str(url), False, None)
             if not isinstance(found, QueryRun):
                 raise ValueError(f"{url} is not a Query Run's self link")
@@ -440,7 +453,7 @@ class ClientCore:
             still = still_waiting(report, run, query_runs)
             if still is None:
                 return query_runs
-            yield Sleep(poll.delay_or_timeout(still, str(walk.first_url)))
+            yield Step(self._sleep, poll.delay_or_timeout(still, str(walk.first_url)))
 
     def _result_request(self, query_run: QueryRun, format: str) -> httpx.Request:
         """The GET of a Query Run's result content (``ValueError`` as ``content_href``)."""
@@ -449,7 +462,7 @@ class ClientCore:
 
     def _download(self, request: httpx.Request, download: Download) -> Steps[int]:
         try:
-            response = yield Send(request, stream=True)
+            response = yield self._send(request, stream=True)
             download.start(response, self._session.redactor)
             yield from self._body(response, download.write, whole=download.chunk_bytes is not None)
             return download.commit()
@@ -458,7 +471,7 @@ class ClientCore:
 
     def _rows(self, request: httpx.Request) -> Steps[None]:
         rows = CsvRows()
-        response = yield Send(request, stream=True)
+        response = yield self._send(request, stream=True)
         check_result_response(response, self._session.redactor)
         text = codecs.getincrementaldecoder(text_encoding(response))(errors="replace")
         try:
@@ -470,7 +483,7 @@ class ClientCore:
 
     def _result_pieces(self, request: httpx.Request) -> Steps[None]:
         """The result's response (checked), then its body's decoded pieces."""
-        response = yield Send(request, stream=True)
+        response = yield self._send(request, stream=True)
         check_result_response(response, self._session.redactor)
         yield response
         yield from self._body(response, lambda piece: (piece,))
@@ -486,12 +499,14 @@ class ClientCore:
         to ``each``; each value it gives back."""
         read = response.is_stream_consumed  # read (and decoded) before the SDK saw it
         ahead = [response.content, None] if read else []
+        sync = self._http_kind is httpx.Client
+        raw = None if read else response.iter_raw() if sync else response.aiter_raw()
         try:
             decoding = Decoding(
                 None if read else response.headers.get("Content-Encoding"), whole=whole
             )
             while True:
-                data = ahead.pop(0) if read else (yield Next(response))
+                data = ahead.pop(0) if read else (yield Step(self._next, raw, None))
                 for piece in decoding.close() if data is None else decoding.feed(data):
                     yield from each(piece) or ()
                 if data is None:
