@@ -39,40 +39,35 @@ class ModeClient(ClientCore):
         base_url: API base URL; default ``https://app.mode.com/api``.
         timeout: Seconds to connect and for each read; default 30. A request (a page, a
             Query Run, a followed link, a poll, a result's redirect and head) still under
-            way this long after it started raises ``APITimeoutError``; a result's body
-            has only the per-read timeout.
+            way this long after it started raises ``APITimeoutError``.
         max_retries: Retries of a GET that got 429, 502, 503, 504 or no response
             (default 2; 0: none).
         retry_policy: Backoff, jitter and total cap of retries (``RetryPolicy``; default
-            0.5 s doubling up to 8 s, at most 60 s in all). ``Retry-After`` is honoured.
+            0.5 s doubling up to 8 s, at most 60 s in all); ``Retry-After`` is honoured.
         strict: Raise ``ResponseParseError`` for a body that strays from the spec.
             Default ``False``: keep every value (one of an unexpected type in the model's
-            ``additional_properties``, the typed attribute ``UNSET``) and report each
-            distinct deviation once per client as a ``SpecDriftWarning`` and a WARNING log.
-        max_body_bytes: The largest JSON API body to read, in bytes; default 32 MiB. A
-            larger one raises ``ResponseParseError`` naming the limit (before reading when
-            ``Content-Length`` says so). Result downloads are streamed, unlimited; of an
-            error body the first 64 KiB are read.
+            ``additional_properties``) and report each distinct deviation once per
+            client as a ``SpecDriftWarning`` and a WARNING log.
+        max_body_bytes: The largest JSON API body to read, in bytes (default 32 MiB); a
+            larger one raises ``ResponseParseError``. Result downloads are unlimited.
         page_limit: The most pages of new Query Runs a listing may have (default 10,000);
             past it ``ModeAPIError`` names the limit.
-        http_client: Your own ``httpx.Client`` (proxies, a CA bundle, limits, a
-            transport; ``TypeError`` for anything else). The SDK's rules still apply to
-            its requests (credentials, headers, ``timeout``, redirects, body limits,
-            errors, logging are set per request; nothing is added to your client);
-            ``close`` leaves it open. Default: the SDK's own, keeping no cookies.
+        http_client: Your own ``httpx.Client`` (proxies, a CA bundle, a transport;
+            ``TypeError`` for anything else), left open by ``close``. The SDK's rules
+            still apply to its requests; nothing is added to your client. Default: the
+            SDK's own, keeping no cookies.
         rate_limit: Your workspace's limit in requests per second, if known: every
             request keeps that pace. Default ``None``: learnt from Mode's ``429`` answers.
 
     ``account``, ``timeout``, ``max_retries`` and ``page_limit`` are attributes too. One
-    client holds one connection pool; close it with ``close`` or use it as a context
-    manager. Every method raises a ``ModeAPIError`` subclass on failure (after retries,
-    for the retried ones): ``AuthenticationError`` (401), ``PermissionDeniedError``
-    (403), ``NotFoundError`` (404), ``RateLimitError`` (429), ``ServerError`` (5xx),
-    ``ResponseParseError`` (a body that is not the JSON the spec describes),
-    ``APIConnectionError`` / ``APITimeoutError`` (no response). A token that is empty,
-    ``.`` or ``..`` is a ``ValueError`` before any request. Each request is logged at
-    DEBUG under the ``mode_query_runs`` logger (method, URL, status, seconds), never
-    with credentials.
+    client holds one connection pool: close it with ``close`` or use it as a context
+    manager. Every method raises a ``ModeAPIError`` subclass on failure (after retries):
+    ``AuthenticationError`` (401), ``PermissionDeniedError`` (403), ``NotFoundError``
+    (404), ``RateLimitError`` (429), ``ServerError`` (5xx), ``ResponseParseError`` (a body
+    that is not the JSON the spec describes), ``APIConnectionError`` /
+    ``APITimeoutError`` (no response); a token that is empty, ``.`` or ``..`` is a
+    ``ValueError`` before any request. Requests are logged at DEBUG under the
+    ``mode_query_runs`` logger, never with credentials.
     """
 
     def close(self) -> None:
@@ -92,15 +87,14 @@ class ModeClient(ClientCore):
         ``GET /{account}/reports/{report}/runs/{run}/query_runs``, then each
         ``_links.next_page`` once the page before is consumed. Each Query Run is given
         once (by ``token``), in Mode's order; the listing ends at a page without
-        ``next_page``, without new Query Runs, whose ``pagination`` says it is the last,
-        or whose ``next_page`` was fetched already, or after ``max_pages`` pages
-        (``None``: all).
+        ``next_page`` or new Query Runs, one whose ``pagination`` says it is the last or
+        whose ``next_page`` was fetched already, or after ``max_pages`` (``None``: all).
 
         Raises:
             ValueError: a bad token or ``max_pages`` below 1 (at once); a ``next_page``
                 on another origin.
-            ModeAPIError: per page; also past ``page_limit`` pages.
-                ``ResponseParseError`` for a ``next_page`` href that is not a URL.
+            ModeAPIError: per page, and past ``page_limit`` pages (``ResponseParseError``
+                for a ``next_page`` href that is not a URL).
         """
         call, walk = self._list_call(report, run), self._walk(max_pages)
         return self._iterate(self._pages(call, walk, flat=True))
@@ -187,16 +181,12 @@ class ModeClient(ClientCore):
         other_origin: bool = False,
         variables: Variables | None = None,
     ) -> Any:
-        """GET a HAL link: the spec's model for a relation the spec types (``x-target``:
-        a Query Run's ``self`` gives a ``QueryRun``, a collection's ``self`` or
-        ``next_page`` a ``QueryRunCollection``), else decoded JSON (dicts, lists, ...).
-
-        Args:
-            link: A ``Link``, a relation's array of one, or an href (resolved against
-                the base URL's origin).
-            other_origin: Follow a link to another origin, without credentials.
-            variables: Values for a templated link's variables (RFC 6570),
-                e.g. ``{"page": 2}``; none by default.
+        """GET a HAL ``link`` (a ``Link``, a relation's array of one, or an href resolved
+        against the base URL's origin): the spec's model for a relation the spec types
+        (``x-target``: a Query Run's ``self`` gives a ``QueryRun``, a collection's
+        ``self`` or ``next_page`` a ``QueryRunCollection``), else decoded JSON.
+        ``other_origin``: follow a link to another origin, without credentials;
+        ``variables``: a templated link's (RFC 6570), e.g. ``{"page": 2}``.
 
         Raises:
             ValueError: another origin without ``other_origin``; a ``*_web`` browser URL;
@@ -249,10 +239,9 @@ class ModeClient(ClientCore):
         ``path``; return the bytes written.
 
         Args:
-            path: Where to write; its directory must exist. A regular file is replaced
-                atomically (through a symbolic link; a failed download leaves it
-                untouched); a device or FIFO is written in place; an open binary
-                stream is written as chunks arrive and left open (see ``Download``).
+            path: Where to write, in an existing directory: a regular file is replaced
+                atomically (a failed download leaves it untouched), a device or FIFO
+                written in place, an open binary stream written to and left open.
             format: ``"csv"`` or ``"json"``.
             progress: ``progress(bytes_done, bytes_total)`` after each chunk of 64 KiB;
                 ``bytes_total`` is ``None`` when the server sends no length.

@@ -60,7 +60,7 @@ __all__ = ["DEFAULT_MAX_RETRIES", "ClientCore", "Step", "Stepping", "Steps", "na
 
 DEFAULT_MAX_RETRIES = 2
 DIRECT = 3
-"""Frames from a driver's ``_do`` up to the line iterating its ``_iterate``."""
+"""Frames from ``Stepping.next`` up to the line iterating a driver's ``_iterate``."""
 T = TypeVar("T")
 E = TypeVar("E", bound=ModeAPIError)
 
@@ -107,7 +107,7 @@ class Call(Generic[T]):
     @property
     def spec(self) -> str:
         """The operation's ``operationId`` (its module's name in camel case)."""
-        first, *rest = self.operation.__name__.rpartition(".")[2].split("_")
+        first, *rest = str(self.operation.__name__).rpartition(".")[2].split("_")
         return first + "".join(word.capitalize() for word in rest)
 
 
@@ -234,14 +234,10 @@ class ClientCore:
         max_retries: int | None = None,
         retry_policy: RetryPolicy | None = None,
     ) -> Self:
-        """A copy of this client with other limits (``None``: this client's), sharing its
+        """A copy of this client with another ``timeout`` (seconds), ``max_retries`` or
+        ``retry_policy`` (``None``: this client's; see the constructor), sharing its
         connection pool and pace; closing either closes both. E.g. for one call:
         ``mode.with_options(timeout=5).get_query_run(...)``.
-
-        Args:
-            timeout: Seconds to connect, for each read and for a request overall.
-            max_retries: Retries of a GET that got 429, 502, 503, 504 or no response.
-            retry_policy: How retries back off (``RetryPolicy``).
 
         Raises:
             ValueError: ``timeout`` is not a finite number above 0; ``max_retries`` is
@@ -399,14 +395,15 @@ class ClientCore:
             if kept is not None:
                 kept.extend(new)
             yield from new if flat else [new] if new else []
-            url = walk.next_url(page)
-            if url is None:
+            next_url = walk.next_url(page)
+            if next_url is None:
                 return
             del page, new  # not alive while the next page is read: less for the collector
-            response = yield self._send(self._request(url))
+            response = yield self._send(self._request(next_url))
             notes: Notes = []
             page = self._session.reader.read_as(QueryRunCollection, response, first.spec, notes)
             yield Warn(notes)
+            url = next_url
 
     def _listing(self, report: str, run: str) -> Steps[ReportRunQueryRuns]:
         """One pair of ``list_query_runs_many``: its Query Runs, or the error that ended them."""
