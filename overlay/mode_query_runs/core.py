@@ -278,17 +278,12 @@ class ClientCore:
         """
         options = {name: value for name, value in locals().items() if name != "cls"}
         names = ("MODE_API_TOKEN", "MODE_API_SECRET", "MODE_ACCOUNT", "MODE_BASE_URL")
-        value = {name: os.environ.get(name, "").strip() for name in names}
-        missing = [name for name in names[:3] if not value[name]]
+        values = [os.environ.get(name, "").strip() for name in names]
+        missing = [name for name, value in zip(names[:3], values, strict=False) if not value]
         if missing:
             raise ValueError(f"environment variable(s) not set: {', '.join(missing)}")
-        return cls(
-            value["MODE_ACCOUNT"],
-            value["MODE_API_TOKEN"],
-            value["MODE_API_SECRET"],
-            base_url=value["MODE_BASE_URL"] or DEFAULT_BASE_URL,
-            **options,
-        )
+        token, secret, account, base_url = values
+        return cls(account, token, secret, base_url=base_url or DEFAULT_BASE_URL, **options)
 
     @property
     def base_url(self) -> str:
@@ -370,8 +365,7 @@ class ClientCore:
             raise self._error(ModeAPIError, message, request, status)
         notes: Notes = []
         found = reader.check(answer.parsed, request, status, call.spec, notes)
-        if notes:
-            yield Warn(notes)
+        yield Warn(notes)
         return found, request
 
     def _get(self, call: Call[T]) -> Steps[T]:
