@@ -13,7 +13,7 @@ import httpx
 from mode_api_client.models import QueryRun
 
 from .bulk import AHEAD, ReportRunQueryRuns
-from .client import ModeClient
+from .client import _DIRECT, ModeClient
 from .core import ClientCore, Step, Stepping, Steps, named_here
 from .dataframes import ChunkStream, DataFrame, read_frame, require_pandas
 from .errors import ModeAPIError
@@ -121,7 +121,9 @@ class AsyncModeClient(ClientCore):
         """As ``ModeClient.result_dataframe``; pandas parses in a worker thread."""
         request = self._result_request(query_run, format)
         pd = require_pandas()
-        async with contextlib.aclosing(self._iterate(self._result_pieces(request))) as pieces:
+        async with contextlib.aclosing(
+            self._iterate(self._result_pieces(request), _DIRECT)
+        ) as pieces:
             response = await anext(pieces)
 
             async def next_piece() -> bytes:
@@ -149,12 +151,12 @@ class AsyncModeClient(ClientCore):
 
     async def _run(self, steps: Steps[T]) -> T:
         run = Stepping(steps, self._session, _RUN)
-        async for _ in self._iterate(run):
+        async for _ in self._iterate(run, _RUN):
             pass  # a value on the way (a listing's Query Runs) is not the method's
         return run.value  # type: ignore[no-any-return]
 
-    async def _iterate(self, steps: Steps[Any] | Stepping) -> AsyncGenerator[Any]:
-        run = steps if isinstance(steps, Stepping) else Stepping(steps, self._session)
+    async def _iterate(self, steps: Steps[Any] | Stepping, depth: int) -> AsyncGenerator[Any]:
+        run = steps if isinstance(steps, Stepping) else Stepping(steps, self._session, depth)
         try:
             while True:
                 with self._session.redactor.scope():

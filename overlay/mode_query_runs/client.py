@@ -23,8 +23,9 @@ from .waiting import Poll
 __all__ = ["ModeClient"]
 
 T = TypeVar("T")
-_RUN = 5
-"""Frames from ``_do`` up to the line calling a method that ``_run``s its steps."""
+_DIRECT, _RUN = 3, 5
+"""Frames from ``Stepping.next`` up to the caller's line: iterating ``_iterate`` itself,
+or calling a method that ``_run``s its steps."""
 
 
 @named_here
@@ -97,7 +98,7 @@ class ModeClient(ClientCore):
                 for a ``next_page`` href that is not a URL).
         """
         call, walk = self._list_call(report, run), self._walk(max_pages)
-        return self._iterate(self._pages(call, walk, flat=True))
+        return self._iterate(self._pages(call, walk, flat=True), _DIRECT)
 
     def list_query_run_pages(
         self, report: str, run: str, *, max_pages: int | None = None
@@ -106,7 +107,7 @@ class ModeClient(ClientCore):
         Query Runs (none for a page without new ones); requests, errors and ending as
         [list_query_runs][mode_query_runs.ModeClient.list_query_runs]."""
         call, walk = self._list_call(report, run), self._walk(max_pages)
-        return self._iterate(self._pages(call, walk))
+        return self._iterate(self._pages(call, walk), _DIRECT)
 
     def list_query_runs_many(
         self, report_runs: Iterable[tuple[str, str]], *, concurrency: int = DEFAULT_CONCURRENCY
@@ -261,7 +262,7 @@ class ModeClient(ClientCore):
             ValueError: the run's state has no results, or no result link (at once).
             ResponseParseError: a row's field count differs from the header's.
         """
-        return self._iterate(self._rows(self._result_request(query_run, "csv")))
+        return self._iterate(self._rows(self._result_request(query_run, "csv")), _DIRECT)
 
     def result_dataframe(self, query_run: QueryRun, format: str = "csv") -> DataFrame:
         """A Query Run's result as a ``pandas.DataFrame``, streamed into pandas' reader in
@@ -278,21 +279,21 @@ class ModeClient(ClientCore):
         """
         request = self._result_request(query_run, format)
         pd = require_pandas()
-        with contextlib.closing(self._iterate(self._result_pieces(request))) as pieces:
+        with contextlib.closing(self._iterate(self._result_pieces(request), _DIRECT)) as pieces:
             response = next(pieces)
             stream = ChunkStream(lambda: next(pieces, b""))
             return read_frame(pd, stream, format, response, self._session.redactor)
 
     def _run(self, steps: Steps[T]) -> T:
         run = Stepping(steps, self._session, _RUN)
-        for _ in self._iterate(run):
+        for _ in self._iterate(run, _RUN):
             pass  # a value on the way (a listing's Query Runs) is not the method's
         return run.value  # type: ignore[no-any-return]
 
-    def _iterate(self, steps: Steps[Any] | Stepping) -> Generator[Any]:
+    def _iterate(self, steps: Steps[Any] | Stepping, depth: int) -> Generator[Any]:
         """The values of ``steps``, each ``Step`` done as this client's work (its redactor
         meanwhile); streamed responses closed at the end."""
-        run = steps if isinstance(steps, Stepping) else Stepping(steps, self._session)
+        run = steps if isinstance(steps, Stepping) else Stepping(steps, self._session, depth)
         try:
             while True:
                 with self._session.redactor.scope():

@@ -59,8 +59,6 @@ from .waiting import Poll, is_finished, still_waiting
 __all__ = ["DEFAULT_MAX_RETRIES", "ClientCore", "Step", "Stepping", "Steps", "named_here"]
 
 DEFAULT_MAX_RETRIES = 2
-DIRECT = 3
-"""Frames from ``Stepping.next`` up to the line iterating a driver's ``_iterate``."""
 T = TypeVar("T")
 E = TypeVar("E", bound=ModeAPIError)
 
@@ -115,7 +113,7 @@ class Stepping:
     """One run of ``steps`` by a driver for ``session`` (warning ``depth`` frames up from
     ``next``), and its streamed responses; ``value``: what the steps returned, once ended."""
 
-    def __init__(self, steps: Steps[Any], session: Session, depth: int = DIRECT) -> None:
+    def __init__(self, steps: Steps[Any], session: Session, depth: int) -> None:
         self.steps = steps
         self.session = session
         self.depth = depth
