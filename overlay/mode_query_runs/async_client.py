@@ -16,7 +16,7 @@ from .bulk import AHEAD, ReportRunQueryRuns
 from .client import _DIRECT, ModeClient
 from .core import ClientCore, Step, Stepping, Steps, named_here
 from .dataframes import ChunkStream, DataFrame, read_frame, require_pandas
-from .errors import ModeAPIError
+from .errors import REDACTOR, ModeAPIError
 
 __all__ = ["AsyncModeClient"]
 
@@ -159,12 +159,15 @@ class AsyncModeClient(ClientCore):
         run = steps if isinstance(steps, Stepping) else Stepping(steps, self._session, depth)
         try:
             while True:
-                with self._session.redactor.scope():
+                token = REDACTOR.set(self._session.redactor)  # never across a yield
+                try:
                     while isinstance(step := run.next(), Step):
                         try:
                             run.answer(step, await step())
                         except Exception as exc:
-                            run.error = exc
+                            run.fail(exc)
+                finally:
+                    REDACTOR.reset(token)
                 if step is None:
                     return
                 yield step

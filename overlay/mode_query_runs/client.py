@@ -16,6 +16,7 @@ from mode_api_client.models import Link, QueryRun
 from .bulk import AHEAD, DEFAULT_CONCURRENCY, ReportRunQueryRuns, report_run_pairs
 from .core import ClientCore, GeneratedOperation, Step, Stepping, Steps, named_here
 from .dataframes import ChunkStream, DataFrame, read_frame, require_pandas
+from .errors import REDACTOR
 from .links import Variables
 from .results import Download, Progress
 from .waiting import Poll
@@ -296,12 +297,15 @@ class ModeClient(ClientCore):
         run = steps if isinstance(steps, Stepping) else Stepping(steps, self._session, depth)
         try:
             while True:
-                with self._session.redactor.scope():
+                token = REDACTOR.set(self._session.redactor)  # never across a yield
+                try:
                     while isinstance(step := run.next(), Step):
                         try:
                             run.answer(step, step())
                         except Exception as exc:
-                            run.error = exc
+                            run.fail(exc)
+                finally:
+                    REDACTOR.reset(token)
                 if step is None:
                     return
                 yield step

@@ -104,9 +104,15 @@ class Call(Generic[T]):
 
     @property
     def spec(self) -> str:
-        """The operation's ``operationId`` (its module's name in camel case)."""
-        first, *rest = str(self.operation.__name__).rpartition(".")[2].split("_")
-        return first + "".join(word.capitalize() for word in rest)
+        """The operation's ``operationId``."""
+        return _operation_id(self.operation.__name__)
+
+
+@functools.cache
+def _operation_id(module: str) -> str:
+    """The ``operationId`` of a generated operation's module: its name in camel case."""
+    first, *rest = module.rpartition(".")[2].split("_")
+    return first + "".join(word.capitalize() for word in rest)
 
 
 class Stepping:
@@ -128,8 +134,6 @@ class Stepping:
         while True:
             reply, error = self.reply, self.error
             self.reply = self.error = None
-            if isinstance(error, HTTPX_ERRORS):
-                error = self.session.checks.mapped(error)
             try:
                 step = self.steps.send(reply) if error is None else self.steps.throw(error)
             except StopIteration as end:
@@ -147,6 +151,11 @@ class Stepping:
         self.reply = reply
         if isinstance(step, Opens):
             self.opened.append(reply)
+
+    def fail(self, error: Exception) -> None:
+        """A step raised ``error``: thrown in (an httpx one as the SDK's)."""
+        httpx_error = isinstance(error, HTTPX_ERRORS)
+        self.error = self.session.checks.mapped(error) if httpx_error else error
 
 
 C = TypeVar("C", bound=type)
@@ -363,7 +372,8 @@ class ClientCore:
             raise self._error(ModeAPIError, message, request, status)
         notes: Notes = []
         found = reader.check(answer.parsed, request, status, call.spec, notes)
-        yield Warn(notes)
+        if notes:
+            yield Warn(notes)
         return found, request
 
     def _get(self, call: Call[T]) -> Steps[T]:
