@@ -16,7 +16,7 @@ from .bulk import AHEAD, ReportRunQueryRuns
 from .client import _DIRECT, ModeClient
 from .core import ClientCore, Step, Stepping, Steps, named_here
 from .dataframes import ChunkStream, DataFrame, read_frame, require_pandas
-from .errors import REDACTOR, ModeAPIError
+from .errors import ModeAPIError
 
 __all__ = ["AsyncModeClient"]
 
@@ -159,19 +159,10 @@ class AsyncModeClient(ClientCore):
         run = steps if isinstance(steps, Stepping) else Stepping(steps, self._session, depth)
         try:
             while True:
-                token = REDACTOR.set(self._session.redactor)  # never across a yield
-                try:
-                    while isinstance(step := run.next(), Step):
-                        try:
-                            run.answer(step, await step())
-                        except Exception as exc:
-                            run.fail(exc)
-                finally:
-                    REDACTOR.reset(token)
+                while isinstance(step := run.next(), Step):
+                    await run.ado(step)
                 if step is None:
                     return
                 yield step
         finally:
-            run.steps.close()
-            for response in run.opened:
-                await response.aclose()
+            await run.aclose()

@@ -16,7 +16,6 @@ from mode_api_client.models import Link, QueryRun
 from .bulk import AHEAD, DEFAULT_CONCURRENCY, ReportRunQueryRuns, report_run_pairs
 from .core import ClientCore, GeneratedOperation, Step, Stepping, Steps, named_here
 from .dataframes import ChunkStream, DataFrame, read_frame, require_pandas
-from .errors import REDACTOR
 from .links import Variables
 from .results import Download, Progress
 from .waiting import Poll
@@ -297,19 +296,10 @@ class ModeClient(ClientCore):
         run = steps if isinstance(steps, Stepping) else Stepping(steps, self._session, depth)
         try:
             while True:
-                token = REDACTOR.set(self._session.redactor)  # never across a yield
-                try:
-                    while isinstance(step := run.next(), Step):
-                        try:
-                            run.answer(step, step())
-                        except Exception as exc:
-                            run.fail(exc)
-                finally:
-                    REDACTOR.reset(token)
+                while isinstance(step := run.next(), Step):
+                    run.do(step)
                 if step is None:
                     return
                 yield step
         finally:
-            run.steps.close()
-            for response in run.opened:
-                response.close()
+            run.close()

@@ -30,7 +30,7 @@ from .bodies import STREAMS_BODY
 from .bulk import ReportRunQueryRuns
 from .decoding import Decoding, UnsupportedEncoding
 from .engine import Session
-from .errors import ModeAPIError, ResponseParseError, without_userinfo
+from .errors import REDACTOR, ModeAPIError, ResponseParseError, without_userinfo
 from .links import Variables, follow_target, relation_href
 from .pace import Pace
 from .pagination import DEFAULT_PAGE_LIMIT, PageWalk, check_page_limit
@@ -130,32 +130,67 @@ class Stepping:
 
     def next(self) -> Any:
         """The next step or value (``reply`` sent in, or ``error`` thrown in; a ``Warn``
-        warned); ``None`` at the end."""
-        while True:
-            reply, error = self.reply, self.error
-            self.reply = self.error = None
-            try:
-                step = self.steps.send(reply) if error is None else self.steps.throw(error)
-            except StopIteration as end:
-                self.value = end.value
-                return None
-            if not isinstance(step, Warn):
-                return step
-            try:
-                self.session.reader.warn(step.notes, self.depth)
-            except Exception as exc:  # a warnings filter's error
-                self.error = exc
+        warned); ``None`` at the end. The steps run with the session's redactor."""
+        token = REDACTOR.set(self.session.redactor)  # never across a yield
+        try:
+            while True:
+                reply, error = self.reply, self.error
+                self.reply = self.error = None
+                try:
+                    step = self.steps.send(reply) if error is None else self.steps.throw(error)
+                except StopIteration as end:
+                    self.value = end.value
+                    return None
+                if not isinstance(step, Warn):
+                    return step
+                try:
+                    self.session.reader.warn(step.notes, self.depth)
+                except Exception as exc:  # a warnings filter's error
+                    self.error = exc
+        finally:
+            REDACTOR.reset(token)
 
-    def answer(self, step: Step, reply: Any) -> None:
-        """``step`` gave ``reply``: sent back (and closed at the end if it ``Opens``)."""
+    def do(self, step: Step) -> None:
+        """Do ``step`` with the session's redactor: its result sent back (closed at the end
+        if it ``Opens``), or its error thrown in."""
+        token = REDACTOR.set(self.session.redactor)
+        try:
+            self._answer(step, step())
+        except Exception as exc:
+            self._fail(exc)
+        finally:
+            REDACTOR.reset(token)
+
+    async def ado(self, step: Step) -> None:
+        """``do`` for ``AsyncModeClient``: ``step``'s result awaited."""
+        token = REDACTOR.set(self.session.redactor)
+        try:
+            self._answer(step, await step())
+        except Exception as exc:
+            self._fail(exc)
+        finally:
+            REDACTOR.reset(token)
+
+    def _answer(self, step: Step, reply: Any) -> None:
         self.reply = reply
         if isinstance(step, Opens):
             self.opened.append(reply)
 
-    def fail(self, error: Exception) -> None:
-        """A step raised ``error``: thrown in (an httpx one as the SDK's)."""
-        httpx_error = isinstance(error, HTTPX_ERRORS)
+    def _fail(self, error: Exception) -> None:
+        httpx_error = isinstance(error, HTTPX_ERRORS)  # thrown in as the SDK's error
         self.error = self.session.checks.mapped(error) if httpx_error else error
+
+    def close(self) -> None:
+        """End the steps; close the streamed responses."""
+        self.steps.close()
+        for response in self.opened:
+            response.close()
+
+    async def aclose(self) -> None:
+        """``close`` for ``AsyncModeClient``."""
+        self.steps.close()
+        for response in self.opened:
+            await response.aclose()
 
 
 C = TypeVar("C", bound=type)
