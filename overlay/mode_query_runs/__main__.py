@@ -12,12 +12,10 @@ def _interrupted(signum: int, frame: FrameType | None) -> None:
 
 
 def main() -> None:
-    """Run the command line (``cli.launch``: it needs the ``cli`` extra).
-
-    From here on SIGINT is ``SystemExit(130)`` with ``mode-query-runs: interrupted`` on
-    stderr (no traceback nor click's ``Aborted!``, even while imports and arguments are
-    still under way; a download in progress removes its temporary file).
-    """
+    """Run the command line (``cli.launch``: it needs the ``cli`` extra). From here on
+    SIGINT is ``SystemExit(130)`` with ``mode-query-runs: interrupted`` on stderr (no
+    traceback nor click's ``Aborted!``, even while imports and arguments are still under
+    way; a download in progress removes its temporary file)."""
     signal.signal(signal.SIGINT, _interrupted)
     from .cli import launch
 

@@ -14,20 +14,9 @@ from mode_api_client.models import QueryRun
 
 from .bulk import AHEAD, ReportRunQueryRuns
 from .client import _DIRECT, ModeClient
-from .core import (
-    Call,
-    ClientCore,
-    Next,
-    Sleep,
-    Step,
-    Stepping,
-    Steps,
-    Warn,
-    named_here,
-)
+from .core import ClientCore, Step, Stepping, Steps, named_here
 from .dataframes import ChunkStream, DataFrame, read_frame, require_pandas
-from .errors import REDACTOR, ModeAPIError
-from .responses import HTTPX_ERRORS
+from .errors import ModeAPIError
 
 __all__ = ["AsyncModeClient"]
 
@@ -66,6 +55,8 @@ class AsyncModeClient(ClientCore):
     """
 
     _http_kind = httpx.AsyncClient
+    _sleep = staticmethod(anyio.sleep)
+    _next = staticmethod(anext)
 
     async def aclose(self) -> None:
         """Close the connection pool."""
@@ -130,8 +121,9 @@ class AsyncModeClient(ClientCore):
         """As ``ModeClient.result_dataframe``; pandas parses in a worker thread."""
         request = self._result_request(query_run, format)
         pd = require_pandas()
-        pieces = self._iterate(self._result_pieces(request), _DIRECT)
-        async with contextlib.aclosing(pieces):
+        async with contextlib.aclosing(
+            self._iterate(self._result_pieces(request), _DIRECT)
+        ) as pieces:
             response = await anext(pieces)
 
             async def next_piece() -> bytes:
@@ -158,53 +150,19 @@ class AsyncModeClient(ClientCore):
             )
 
     async def _run(self, steps: Steps[T]) -> T:
-        run = Stepping(steps)
-        try:
-            while await self._advance(run, _RUN) is not None:
-                pass  # a value on the way (a listing's Query Runs) is not the method's
-        finally:
-            await self._end(run)
+        run = Stepping(steps, self._session, _RUN)
+        async for _ in self._iterate(run, _RUN):
+            pass  # a value on the way (a listing's Query Runs) is not the method's
         return run.value  # type: ignore[no-any-return]
 
-    async def _iterate(self, steps: Steps[Any], depth: int) -> AsyncGenerator[Any]:
-        run = Stepping(steps)
+    async def _iterate(self, steps: Steps[Any] | Stepping, depth: int) -> AsyncGenerator[Any]:
+        run = steps if isinstance(steps, Stepping) else Stepping(steps, self._session, depth)
         try:
-            while (value := await self._advance(run, depth)) is not None:
-                yield value
+            while True:
+                while isinstance(step := run.next(), Step):
+                    await run.ado(step)
+                if step is None:
+                    return
+                yield step
         finally:
-            await self._end(run)
-
-    async def _advance(self, run: Stepping, depth: int) -> Any:
-        token = REDACTOR.set(self._session.redactor)
-        try:
-            while isinstance(step := run.next(), Step):
-                try:
-                    run.reply = await self._do(step, run, depth)
-                except Exception as exc:
-                    run.error = exc
-            return step
-        finally:
-            REDACTOR.reset(token)
-
-    async def _end(self, run: Stepping) -> None:
-        run.steps.close()
-        for response in run.opened:
-            await response.aclose()
-
-    async def _do(self, step: Any, run: Stepping, depth: int) -> Any:
-        if isinstance(step, Sleep):
-            return await anyio.sleep(step.seconds)
-        if isinstance(step, Warn):
-            return self._session.reader.warn(step.notes, depth)
-        try:
-            if isinstance(step, Next):
-                return await anext(run.opened[step.response], None)
-            self._check_usable()
-            if isinstance(step, Call):
-                return await step.operation.asyncio_detailed(*step.args, client=self._api)
-            response = await self._http.send(step.request, **step.options)
-            if step.stream:
-                run.opened[response] = response.aiter_raw()
-            return response
-        except HTTPX_ERRORS as exc:
-            raise self._session.checks.mapped(exc) from None
+            await run.aclose()

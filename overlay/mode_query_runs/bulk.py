@@ -55,15 +55,10 @@ def report_run_pairs(
         raise ValueError(f"concurrency must be a whole number of at least 1, not {concurrency!r}")
     pairs: list[tuple[str, str]] = []
     for position, item in enumerate(report_runs):
-        if (
-            not isinstance(item, tuple | list)
-            or len(item) != 2
-            or not all(isinstance(token, str) for token in item)
-        ):
+        if not isinstance(item, tuple | list) or [isinstance(t, str) for t in item] != [True, True]:
             raise ValueError(f"report_runs[{position}] is not a (report, run) pair of strings")
-        report, run = item
         try:
-            pairs.append((check_token("report", report), check_token("run", run)))
+            pairs.append((check_token("report", item[0]), check_token("run", item[1])))
         except ValueError as exc:
             raise ValueError(f"report_runs[{position}]: {exc}") from None
     return pairs

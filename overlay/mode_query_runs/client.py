@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
-import time
 from collections import deque
 from collections.abc import Generator, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -15,30 +14,18 @@ from typing import IO, Any, Self, TypeVar, overload
 from mode_api_client.models import Link, QueryRun
 
 from .bulk import AHEAD, DEFAULT_CONCURRENCY, ReportRunQueryRuns, report_run_pairs
-from .core import (
-    Call,
-    ClientCore,
-    GeneratedOperation,
-    Next,
-    Sleep,
-    Step,
-    Stepping,
-    Steps,
-    Warn,
-    named_here,
-)
+from .core import ClientCore, GeneratedOperation, Step, Stepping, Steps, named_here
 from .dataframes import ChunkStream, DataFrame, read_frame, require_pandas
-from .errors import REDACTOR
 from .links import Variables
-from .responses import HTTPX_ERRORS
 from .results import Download, Progress
-from .waiting import Poll, ReportRunWait
+from .waiting import Poll
 
 __all__ = ["ModeClient"]
 
 T = TypeVar("T")
-_DIRECT, _RUN = 4, 5
-"""Frames from ``_do`` up to the caller's line: iterating ``_iterate`` itself, or ``_run``."""
+_DIRECT, _RUN = 3, 5
+"""Frames from ``Stepping.next`` up to the caller's line: iterating ``_iterate`` itself,
+or calling a method that ``_run``s its steps."""
 
 
 @named_here
@@ -53,43 +40,35 @@ class ModeClient(ClientCore):
         base_url: API base URL; default ``https://app.mode.com/api``.
         timeout: Seconds to connect and for each read; default 30. A request (a page, a
             Query Run, a followed link, a poll, a result's redirect and head) still under
-            way this long after it started raises ``APITimeoutError``; a result's body
-            has only the per-read timeout.
+            way this long after it started raises ``APITimeoutError``.
         max_retries: Retries of a GET that got 429, 502, 503, 504 or no response
             (default 2; 0: none).
         retry_policy: Backoff, jitter and total cap of retries (``RetryPolicy``; default
-            0.5 s doubling up to 8 s, at most 60 s in all). ``Retry-After`` is honoured.
+            0.5 s doubling up to 8 s, at most 60 s in all); ``Retry-After`` is honoured.
         strict: Raise ``ResponseParseError`` for a body that strays from the spec.
             Default ``False``: keep every value (one of an unexpected type in the model's
-            ``additional_properties``, the typed attribute ``UNSET``) and report each
-            distinct deviation once per client as a ``SpecDriftWarning`` and a WARNING log.
-        max_body_bytes: The largest JSON API body to read, in bytes; default 32 MiB. A
-            larger one raises ``ResponseParseError`` naming the limit (before reading when
-            ``Content-Length`` says so). Result downloads are streamed, unlimited; of an
-            error body the first 64 KiB are read.
+            ``additional_properties``) and report each distinct deviation once per
+            client as a ``SpecDriftWarning`` and a WARNING log.
+        max_body_bytes: The largest JSON API body to read, in bytes (default 32 MiB); a
+            larger one raises ``ResponseParseError``. Result downloads are unlimited.
         page_limit: The most pages of new Query Runs a listing may have (default 10,000);
             past it ``ModeAPIError`` names the limit.
-        http_client: Your own ``httpx.Client`` (proxies, a CA bundle, limits, a
-            transport). The SDK's rules still apply to its own requests (credentials,
-            headers, ``timeout``, redirects, body limits, errors, logging are set per
-            request; nothing is added to your client). ``close`` leaves it open:
-            closing it and its cookie policy are yours. Default: the SDK's own, keeping
-            no cookies. ``TypeError`` for anything
-            else (an ``httpx.AsyncClient`` included).
+        http_client: Your own ``httpx.Client`` (proxies, a CA bundle, a transport;
+            ``TypeError`` for anything else), left open by ``close``. The SDK's rules
+            still apply to its requests; nothing is added to your client. Default: the
+            SDK's own, keeping no cookies.
         rate_limit: Your workspace's limit in requests per second, if known: every
             request keeps that pace. Default ``None``: learnt from Mode's ``429`` answers.
 
     ``account``, ``timeout``, ``max_retries`` and ``page_limit`` are attributes too. One
-    client holds one connection pool; close it with ``close`` or use it as a context
-    manager. ``with_options`` gives a copy with another ``timeout`` or ``max_retries``
-    over the same pool. Every method raises a ``ModeAPIError`` subclass on failure (after
-    retries, for the retried ones): ``AuthenticationError`` (401),
-    ``PermissionDeniedError`` (403), ``NotFoundError`` (404), ``RateLimitError`` (429),
-    ``ServerError`` (5xx), ``ResponseParseError`` (a body that is not the JSON the spec
-    describes), ``APIConnectionError`` / ``APITimeoutError`` (no response). A token that
-    is empty, ``.`` or ``..`` is a ``ValueError`` before any request. Each request is
-    logged at DEBUG under the ``mode_query_runs`` logger (method, URL, status, seconds),
-    never with credentials.
+    client holds one connection pool: close it with ``close`` or use it as a context
+    manager. Every method raises a ``ModeAPIError`` subclass on failure (after retries):
+    ``AuthenticationError`` (401), ``PermissionDeniedError`` (403), ``NotFoundError``
+    (404), ``RateLimitError`` (429), ``ServerError`` (5xx), ``ResponseParseError`` (a body
+    that is not the JSON the spec describes), ``APIConnectionError`` /
+    ``APITimeoutError`` (no response); a token that is empty, ``.`` or ``..`` is a
+    ``ValueError`` before any request. Requests are logged at DEBUG under the
+    ``mode_query_runs`` logger, never with credentials.
     """
 
     def close(self) -> None:
@@ -105,24 +84,18 @@ class ModeClient(ClientCore):
     def list_query_runs(
         self, report: str, run: str, *, max_pages: int | None = None
     ) -> Iterator[QueryRun]:
-        """Every Query Run of a Report Run (generated ``QueryRun`` models), lazily.
-
+        """Every Query Run (a ``QueryRun``) of Report Run ``run`` of ``report``, lazily:
         ``GET /{account}/reports/{report}/runs/{run}/query_runs``, then each
         ``_links.next_page`` once the page before is consumed. Each Query Run is given
         once (by ``token``), in Mode's order; the listing ends at a page without
-        ``next_page``, without new Query Runs, whose ``pagination`` says it is the last,
-        or whose ``next_page`` was fetched already.
-
-        Args:
-            report: Report token.
-            run: Report Run token.
-            max_pages: Stop after this many pages (``None``: all).
+        ``next_page`` or new Query Runs, one whose ``pagination`` says it is the last or
+        whose ``next_page`` was fetched already, or after ``max_pages`` (``None``: all).
 
         Raises:
             ValueError: a bad token or ``max_pages`` below 1 (at once); a ``next_page``
                 on another origin.
-            ModeAPIError: per page; also past ``page_limit`` pages.
-                ``ResponseParseError`` for a ``next_page`` href that is not a URL.
+            ModeAPIError: per page, and past ``page_limit`` pages (``ResponseParseError``
+                for a ``next_page`` href that is not a URL).
         """
         call, walk = self._list_call(report, run), self._walk(max_pages)
         return self._iterate(self._pages(call, walk, flat=True), _DIRECT)
@@ -139,18 +112,14 @@ class ModeClient(ClientCore):
     def list_query_runs_many(
         self, report_runs: Iterable[tuple[str, str]], *, concurrency: int = DEFAULT_CONCURRENCY
     ) -> Generator[ReportRunQueryRuns]:
-        """The Query Runs of many Report Runs: one ``ReportRunQueryRuns`` per
-        ``(report, run)`` pair, in input order.
+        """The Query Runs of many Report Runs, ``report_runs`` (``(report, run)`` token
+        pairs, read at once): one ``ReportRunQueryRuns`` per pair, in input order.
 
         Each pair is listed (as ``list_query_runs``) in a worker thread, up to
-        ``concurrency`` at a time and up to ``4 * concurrency`` pairs ahead of the result
-        consumed, all at the client's one pace. A pair's failure (after retries) is its
-        result's ``error`` and never stops the others. Closing the generator early
-        cancels the pairs not started and waits for those in flight.
-
-        Args:
-            report_runs: ``(report token, Report Run token)`` pairs, read at once.
-            concurrency: The most pairs fetched at a time (default 8).
+        ``concurrency`` (default 8) at a time and up to ``4 * concurrency`` pairs ahead of
+        the result consumed, all at the client's one pace. A pair's failure (after
+        retries) is its result's ``error`` and never stops the others. Closing the
+        generator early cancels the pairs not started and waits for those in flight.
 
         Raises:
             ValueError: ``concurrency`` below 1, or a pair that is not two valid tokens
@@ -181,16 +150,11 @@ class ModeClient(ClientCore):
         return self._run(self._get(self._get_call(report, run, query_run)))
 
     def call(self, operation: GeneratedOperation[T], *args: str) -> T:
-        """Call a generated operation on this client's account, with its rules (pace,
+        """The 2xx model (``Response.parsed``) of a generated ``operation`` (a module of
+        ``mode_api_client.api.query_runs``) called on this client's account with path
+        parameters ``args`` (tokens, in the spec's order), with the client's rules (pace,
         retries, limits, errors, tolerant reading): ``mode.call(get_query_run_for_report_run,
         report, run, query_run)`` is ``get_query_run``.
-
-        Args:
-            operation: A generated operation module (``mode_api_client.api.query_runs``).
-            args: Its path parameters after ``account`` (tokens), in the spec's order.
-
-        Returns:
-            Its 2xx model (``Response.parsed``), read as the clients read.
 
         Raises:
             ModeAPIError: also for a 2xx whose body the spec does not describe.
@@ -218,16 +182,12 @@ class ModeClient(ClientCore):
         other_origin: bool = False,
         variables: Variables | None = None,
     ) -> Any:
-        """GET a HAL link: the spec's model for a relation the spec types (``x-target``:
-        a Query Run's ``self`` gives a ``QueryRun``, a collection's ``self`` or
-        ``next_page`` a ``QueryRunCollection``), else decoded JSON (dicts, lists, ...).
-
-        Args:
-            link: A ``Link``, a relation's array of one, or an href (resolved against
-                the base URL's origin).
-            other_origin: Follow a link to another origin, without credentials.
-            variables: Values for a templated link's variables (RFC 6570),
-                e.g. ``{"page": 2}``; none by default.
+        """GET a HAL ``link`` (a ``Link``, a relation's array of one, or an href resolved
+        against the base URL's origin): the spec's model for a relation the spec types
+        (``x-target``: a Query Run's ``self`` gives a ``QueryRun``, a collection's
+        ``self`` or ``next_page`` a ``QueryRunCollection``), else decoded JSON.
+        ``other_origin``: follow a link to another origin, without credentials;
+        ``variables``: a templated link's (RFC 6570), e.g. ``{"page": 2}``.
 
         Raises:
             ValueError: another origin without ``other_origin``; a ``*_web`` browser URL;
@@ -240,14 +200,10 @@ class ModeClient(ClientCore):
         self, query_run: QueryRun, *, timeout: float = 300.0, poll_interval: float = 1.0
     ) -> QueryRun:
         """Poll a Query Run's ``self`` link until its state is final (``succeeded``,
-        ``failed``, ``cancelled``, ``completed``; any other is waited on); return it.
-        A run already final is returned without a request.
-
-        Args:
-            query_run: The run to wait for.
-            timeout: Seconds to wait in all.
-            poll_interval: Seconds before the first poll; each next one 1.5 times longer,
-                up to 10 s.
+        ``failed``, ``cancelled``, ``completed``; any other is waited on) and return it
+        (one already final without a request). ``timeout``: seconds to wait in all;
+        ``poll_interval``: seconds before the first poll, each next one 1.5 times longer
+        up to 10 s.
 
         Raises:
             ValueError: ``timeout`` or ``poll_interval`` is not a finite number above 0.
@@ -268,8 +224,8 @@ class ModeClient(ClientCore):
             APITimeoutError: Query Runs are not final after ``timeout`` seconds (the
                 message names the Report Run and the states waited on).
         """
-        wait = ReportRunWait(report, run, timeout, poll_interval)
-        return self._run(self._wait_for_report_run(self._list_call(report, run), wait))
+        poll = Poll(timeout, poll_interval)
+        return self._run(self._wait_for_report_run(self._list_call(report, run), poll))
 
     def download_result(
         self,
@@ -279,17 +235,14 @@ class ModeClient(ClientCore):
         format: str = "csv",
         progress: Progress | None = None,
     ) -> int:
-        """Stream a Query Run's result to ``path``; return the bytes written.
-
-        ``GET {result href}/content.csv`` (or ``.json``), following redirects (to another
-        origin, a storage host, without ``Authorization``).
+        """Stream a finished Query Run's result (``GET {result href}/content.csv`` or
+        ``.json``, following redirects, to another origin without ``Authorization``) to
+        ``path``; return the bytes written.
 
         Args:
-            query_run: A finished run (``succeeded`` / ``completed``).
-            path: Where to write; its directory must exist. A regular file is replaced
-                atomically (through a symbolic link; a failed download leaves it
-                untouched); a device or FIFO is written in place; an open binary
-                stream is written as chunks arrive and left open (see ``Download``).
+            path: Where to write, in an existing directory: a regular file is replaced
+                atomically (a failed download leaves it untouched), a device or FIFO
+                written in place, an open binary stream written to and left open.
             format: ``"csv"`` or ``"json"``.
             progress: ``progress(bytes_done, bytes_total)`` after each chunk of 64 KiB;
                 ``bytes_total`` is ``None`` when the server sends no length.
@@ -303,8 +256,7 @@ class ModeClient(ClientCore):
 
     def iter_result_rows(self, query_run: QueryRun) -> Iterator[dict[str, str]]:
         """The rows of a Query Run's CSV result as ``{column: value}`` string dicts,
-        parsed as ``GET {result href}/content.csv`` streams (redirects as
-        ``download_result``).
+        parsed as ``GET {result href}/content.csv`` streams (as ``download_result``).
 
         Raises:
             ValueError: the run's state has no results, or no result link (at once).
@@ -314,10 +266,9 @@ class ModeClient(ClientCore):
 
     def result_dataframe(self, query_run: QueryRun, format: str = "csv") -> DataFrame:
         """A Query Run's result as a ``pandas.DataFrame``, streamed into pandas' reader in
-        64 KiB chunks (``GET`` as ``download_result``; no other copy kept).
-
-        ``"csv"``: pandas' type inference (``int64``, ``float64``, ``NaN`` for an empty
-        field); ``"json"``: each value keeps its JSON type, no date conversion. Needs
+        64 KiB chunks (``GET`` as ``download_result``; no other copy kept). ``"csv"``:
+        pandas' type inference (``int64``, ``float64``, ``NaN`` for an empty field);
+        ``"json"``: each value keeps its JSON type, no date conversion. Needs
         ``pip install "mode-query-runs[pandas]"``.
 
         Raises:
@@ -328,63 +279,27 @@ class ModeClient(ClientCore):
         """
         request = self._result_request(query_run, format)
         pd = require_pandas()
-        pieces = self._iterate(self._result_pieces(request), _DIRECT)
-        with contextlib.closing(pieces):
+        with contextlib.closing(self._iterate(self._result_pieces(request), _DIRECT)) as pieces:
             response = next(pieces)
             stream = ChunkStream(lambda: next(pieces, b""))
             return read_frame(pd, stream, format, response, self._session.redactor)
 
     def _run(self, steps: Steps[T]) -> T:
-        run = Stepping(steps)
-        try:
-            while self._advance(run, _RUN) is not None:
-                pass  # a value on the way (a listing's Query Runs) is not the method's
-        finally:
-            self._end(run)
+        run = Stepping(steps, self._session, _RUN)
+        for _ in self._iterate(run, _RUN):
+            pass  # a value on the way (a listing's Query Runs) is not the method's
         return run.value  # type: ignore[no-any-return]
 
-    def _iterate(self, steps: Steps[Any], depth: int) -> Generator[Any]:
-        """The values of ``steps``, each ``Step`` done; streamed responses closed at the end."""
-        run = Stepping(steps)
+    def _iterate(self, steps: Steps[Any] | Stepping, depth: int) -> Generator[Any]:
+        """The values of ``steps``, each ``Step`` done as this client's work (its redactor
+        meanwhile); streamed responses closed at the end."""
+        run = steps if isinstance(steps, Stepping) else Stepping(steps, self._session, depth)
         try:
-            while (value := self._advance(run, depth)) is not None:
-                yield value
+            while True:
+                while isinstance(step := run.next(), Step):
+                    run.do(step)
+                if step is None:
+                    return
+                yield step
         finally:
-            self._end(run)
-
-    def _advance(self, run: Stepping, depth: int) -> Any:
-        """Do ``run``'s steps up to the next value it gives (``None``: its end), as this
-        client's work: its ``REDACTOR`` meanwhile."""
-        token = REDACTOR.set(self._session.redactor)
-        try:
-            while isinstance(step := run.next(), Step):
-                try:
-                    run.reply = self._do(step, run, depth)
-                except Exception as exc:
-                    run.error = exc
-            return step
-        finally:
-            REDACTOR.reset(token)
-
-    def _end(self, run: Stepping) -> None:
-        run.steps.close()
-        for response in run.opened:
-            response.close()
-
-    def _do(self, step: Any, run: Stepping, depth: int) -> Any:
-        if isinstance(step, Sleep):
-            return time.sleep(step.seconds)
-        if isinstance(step, Warn):
-            return self._session.reader.warn(step.notes, depth)
-        try:
-            if isinstance(step, Next):
-                return next(run.opened[step.response], None)
-            self._check_usable()
-            if isinstance(step, Call):
-                return step.operation.sync_detailed(*step.args, client=self._api)
-            response = self._http.send(step.request, **step.options)
-            if step.stream:
-                run.opened[response] = response.iter_raw()
-            return response
-        except HTTPX_ERRORS as exc:
-            raise self._session.checks.mapped(exc) from None
+            run.close()

@@ -9,6 +9,7 @@ import copy as _copy
 import functools
 import inspect
 import os
+import time
 import types
 from collections.abc import Awaitable, Callable, Generator, Iterable
 from dataclasses import dataclass
@@ -29,12 +30,12 @@ from .bodies import STREAMS_BODY
 from .bulk import ReportRunQueryRuns
 from .decoding import Decoding, UnsupportedEncoding
 from .engine import Session
-from .errors import ModeAPIError, ResponseParseError, without_userinfo
+from .errors import REDACTOR, ModeAPIError, ResponseParseError, without_userinfo
 from .links import Variables, follow_target, relation_href
 from .pace import Pace
 from .pagination import DEFAULT_PAGE_LIMIT, PageWalk, check_page_limit
 from .reader import Notes
-from .responses import FOLLOWS_REDIRECTS
+from .responses import FOLLOWS_REDIRECTS, HTTPX_ERRORS
 from .results import (
     FORMATS,
     CsvRows,
@@ -53,9 +54,9 @@ from .settings import (
     check_token,
 )
 from .spec import MEDIA_TYPE
-from .waiting import Poll, ReportRunWait, is_finished
+from .waiting import Poll, is_finished, still_waiting
 
-__all__ = ["DEFAULT_MAX_RETRIES", "Call", "ClientCore", "Step", "Stepping", "Steps", "named_here"]
+__all__ = ["DEFAULT_MAX_RETRIES", "ClientCore", "Step", "Stepping", "Steps", "named_here"]
 
 DEFAULT_MAX_RETRIES = 2
 T = TypeVar("T")
@@ -73,17 +74,29 @@ class GeneratedOperation(Protocol[T]):
 
 
 Steps = Generator[Any, Any, T]
-"""Yields ``Step``s, and the values an iterator gives its caller."""
+"""Yields ``Step``s and ``Warn``s, and the values an iterator gives its caller."""
 
 
-class Step:
-    """I/O a client's driver does, sending back its result (or throwing in its error)."""
+class Step(functools.partial[Any]):
+    """I/O for a client's driver: called (and awaited by ``AsyncModeClient``), its result
+    sent back, its error thrown in (an httpx one as the SDK's)."""
+
+
+class Opens(Step):
+    """A ``Step`` whose result is a streamed response, closed when the method ends."""
 
 
 @dataclass(frozen=True)
-class Call(Step, Generic[T]):
-    """Call generated ``operation`` with path parameters ``args``; its ``Response``, whose
-    success should be an ``expect``."""
+class Warn:
+    """Warn ``SpecDriftWarning``s (if any) at the caller's line."""
+
+    notes: Notes
+
+
+@dataclass(frozen=True)
+class Call(Generic[T]):
+    """Generated ``operation`` with path parameters ``args``, whose success should be an
+    ``expect``."""
 
     operation: Any
     args: tuple[str, ...]
@@ -97,66 +110,87 @@ class Call(Step, Generic[T]):
 
 @functools.cache
 def _operation_id(module: str) -> str:
-    """The ``operationId`` of a generated operation's module, by its name."""
+    """The ``operationId`` of a generated operation's module: its name in camel case."""
     first, *rest = module.rpartition(".")[2].split("_")
     return first + "".join(word.capitalize() for word in rest)
 
 
-@dataclass(frozen=True)
-class Send(Step):
-    """Send ``request`` (``credentials``: with Basic auth); the response, its body read or
-    (``stream``) streamed and closed when the method ends."""
-
-    request: httpx.Request
-    credentials: bool = True
-    stream: bool = False
-
-    @property
-    def options(self) -> dict[str, Any]:
-        """``send``'s arguments after ``request`` (a stream follows redirects)."""
-        auth = httpx.USE_CLIENT_DEFAULT if self.credentials else None
-        return {"stream": self.stream, "follow_redirects": self.stream, "auth": auth}
-
-
-@dataclass(frozen=True)
-class Next(Step):
-    """The next raw bytes of a streamed ``response``'s body; ``None`` at its end."""
-
-    response: httpx.Response
-
-
-@dataclass(frozen=True)
-class Sleep(Step):
-    seconds: float
-
-
-@dataclass(frozen=True)
-class Warn(Step):
-    """Warn ``SpecDriftWarning``s (if any) at the caller's line."""
-
-    notes: Notes
-
-
 class Stepping:
-    """One run of ``steps`` by a driver, and its streamed responses' raw bytes; ``value``:
-    what the steps returned, once ended."""
+    """One run of ``steps`` by a driver for ``session`` (warning ``depth`` frames up from
+    ``next``), and its streamed responses; ``value``: what the steps returned, once ended."""
 
-    def __init__(self, steps: Steps[Any]) -> None:
+    def __init__(self, steps: Steps[Any], session: Session, depth: int) -> None:
         self.steps = steps
+        self.session = session
+        self.depth = depth
         self.reply: Any = None
         self.error: Exception | None = None
-        self.opened: dict[httpx.Response, Any] = {}
+        self.opened: list[httpx.Response] = []
         self.value: Any = None
 
     def next(self) -> Any:
-        """The next step (``reply`` sent in, or ``error`` thrown in); ``None`` at the end."""
-        reply, error = self.reply, self.error
-        self.reply = self.error = None
+        """The next step or value (``reply`` sent in, or ``error`` thrown in; a ``Warn``
+        warned); ``None`` at the end. The steps run with the session's redactor."""
+        token = REDACTOR.set(self.session.redactor)  # never across a yield
         try:
-            return self.steps.send(reply) if error is None else self.steps.throw(error)
-        except StopIteration as end:
-            self.value = end.value
-            return None
+            while True:
+                reply, error = self.reply, self.error
+                self.reply = self.error = None
+                try:
+                    step = self.steps.send(reply) if error is None else self.steps.throw(error)
+                except StopIteration as end:
+                    self.value = end.value
+                    return None
+                if not isinstance(step, Warn):
+                    return step
+                try:
+                    self.session.reader.warn(step.notes, self.depth)
+                except Exception as exc:  # a warnings filter's error
+                    self.error = exc
+        finally:
+            REDACTOR.reset(token)
+
+    def do(self, step: Step) -> None:
+        """Do ``step`` with the session's redactor: its result sent back (closed at the end
+        if it ``Opens``), or its error thrown in."""
+        token = REDACTOR.set(self.session.redactor)
+        try:
+            self._answer(step, step())
+        except Exception as exc:
+            self._fail(exc)
+        finally:
+            REDACTOR.reset(token)
+
+    async def ado(self, step: Step) -> None:
+        """``do`` for ``AsyncModeClient``: ``step``'s result awaited."""
+        token = REDACTOR.set(self.session.redactor)
+        try:
+            self._answer(step, await step())
+        except Exception as exc:
+            self._fail(exc)
+        finally:
+            REDACTOR.reset(token)
+
+    def _answer(self, step: Step, reply: Any) -> None:
+        self.reply = reply
+        if isinstance(step, Opens):
+            self.opened.append(reply)
+
+    def _fail(self, error: Exception) -> None:
+        httpx_error = isinstance(error, HTTPX_ERRORS)  # thrown in as the SDK's error
+        self.error = self.session.checks.mapped(error) if httpx_error else error
+
+    def close(self) -> None:
+        """End the steps; close the streamed responses."""
+        self.steps.close()
+        for response in self.opened:
+            response.close()
+
+    async def aclose(self) -> None:
+        """``close`` for ``AsyncModeClient``."""
+        self.steps.close()
+        for response in self.opened:
+            await response.aclose()
 
 
 C = TypeVar("C", bound=type)
@@ -186,6 +220,8 @@ class ClientCore:
     max_retries: int
     page_limit: int
     _http_kind: type[httpx.Client] | type[httpx.AsyncClient] = httpx.Client
+    _sleep: Callable[[float], Any] = staticmethod(time.sleep)
+    _next: Callable[..., Any] = staticmethod(next)
 
     def __init__(
         self,
@@ -240,14 +276,10 @@ class ClientCore:
         max_retries: int | None = None,
         retry_policy: RetryPolicy | None = None,
     ) -> Self:
-        """A copy of this client with other limits (``None``: this client's), sharing its
+        """A copy of this client with another ``timeout`` (seconds), ``max_retries`` or
+        ``retry_policy`` (``None``: this client's; see the constructor), sharing its
         connection pool and pace; closing either closes both. E.g. for one call:
         ``mode.with_options(timeout=5).get_query_run(...)``.
-
-        Args:
-            timeout: Seconds to connect, for each read and for a request overall.
-            max_retries: Retries of a GET that got 429, 502, 503, 504 or no response.
-            retry_policy: How retries back off (``RetryPolicy``).
 
         Raises:
             ValueError: ``timeout`` is not a finite number above 0; ``max_retries`` is
@@ -278,28 +310,22 @@ class ClientCore:
         http_client: Any = None,
         rate_limit: float | None = None,
     ) -> Self:
-        """A client configured from the environment.
-
-        Reads ``MODE_API_TOKEN``, ``MODE_API_SECRET``, ``MODE_ACCOUNT`` and
-        ``MODE_BASE_URL`` (default ``https://app.mode.com/api``), stripped of whitespace;
-        the other arguments are as the constructor's.
+        """A client configured from the environment. Reads ``MODE_API_TOKEN``,
+        ``MODE_API_SECRET``, ``MODE_ACCOUNT`` and ``MODE_BASE_URL`` (default
+        ``https://app.mode.com/api``), stripped of whitespace; the other arguments are as
+        the constructor's.
 
         Raises:
             ValueError: one of the first three is unset or blank (the names are given).
         """
         options = {name: value for name, value in locals().items() if name != "cls"}
         names = ("MODE_API_TOKEN", "MODE_API_SECRET", "MODE_ACCOUNT", "MODE_BASE_URL")
-        value = {name: os.environ.get(name, "").strip() for name in names}
-        missing = [name for name in names[:3] if not value[name]]
+        values = [os.environ.get(name, "").strip() for name in names]
+        missing = [name for name, value in zip(names[:3], values, strict=False) if not value]
         if missing:
             raise ValueError(f"environment variable(s) not set: {', '.join(missing)}")
-        return cls(
-            value["MODE_ACCOUNT"],
-            value["MODE_API_TOKEN"],
-            value["MODE_API_SECRET"],
-            base_url=value["MODE_BASE_URL"] or DEFAULT_BASE_URL,
-            **options,
-        )
+        token, secret, account, base_url = values
+        return cls(account, token, secret, base_url=base_url or DEFAULT_BASE_URL, **options)
 
     @property
     def base_url(self) -> str:
@@ -319,33 +345,36 @@ class ClientCore:
         )
         return request
 
-    def _check_usable(self) -> None:
-        """Raise ``ModeAPIError`` if this client (or a copy) or its ``http_client`` is
-        closed."""
-        session = self._session
-        if not session.is_closed:
-            return
-        name = type(self).__name__
-        if not session._closed:
-            raise ModeAPIError(
-                f"the http_client this {name} was given is closed: give it an open one"
-            )
-        raise ModeAPIError(
-            f"this {name} is closed: make a new client, or use it inside its with block"
+    def _send(
+        self, request: httpx.Request, *, credentials: bool = True, stream: bool = False
+    ) -> Step:
+        """The step sending ``request`` (``credentials``: with Basic auth; ``stream``: its
+        body streamed, its redirects followed)."""
+        self._check_usable()
+        auth = httpx.USE_CLIENT_DEFAULT if credentials else None
+        send = self._http.send
+        return (Opens if stream else Step)(
+            send, request, stream=stream, follow_redirects=stream, auth=auth
         )
+
+    def _check_usable(self) -> None:
+        """``ModeAPIError`` if this client (or a copy) or its ``http_client`` is closed."""
+        if self._session.is_closed:
+            name = type(self).__name__
+            raise ModeAPIError(
+                f"this {name} is closed: make a new client, or use it inside its with block"
+                if self._session._closed
+                else f"the http_client this {name} was given is closed: give it an open one"
+            )
 
     def _list_call(self, report: str, run: str) -> Call[QueryRunCollection]:
         args = (self.account, check_token("report", report), check_token("run", run))
         return Call(list_query_runs_for_report_run, args, QueryRunCollection)
 
     def _get_call(self, report: str, run: str, query_run: str) -> Call[QueryRun]:
-        args = (
-            self.account,
-            check_token("report", report),
-            check_token("run", run),
-            check_token("query_run", query_run),
-        )
-        return Call(get_query_run_for_report_run, args, QueryRun)
+        tokens = {"report": report, "run": run, "query_run": query_run}
+        args = tuple(check_token(name, token) for name, token in tokens.items())
+        return Call(get_query_run_for_report_run, (self.account, *args), QueryRun)
 
     def _operation_call(self, operation: GeneratedOperation[T], args: tuple[str, ...]) -> Call[T]:
         tokens = tuple(check_token("token", arg) for arg in args)
@@ -365,8 +394,11 @@ class ClientCore:
     def _call(self, call: Call[T]) -> Steps[tuple[T, httpx.Request]]:
         """A generated operation's model and its request (errors as ``SpecReader.check``)."""
         reader = self._session.reader
+        self._check_usable()
+        sync = self._http_kind is httpx.Client
+        detailed = call.operation.sync_detailed if sync else call.operation.asyncio_detailed
         try:
-            answer = yield call
+            answer = yield Step(detailed, *call.args, client=self._api)
         except UnreadableBody as error:
             raise reader.unreadable(error, error.response, call.spec) from None
         request, status = answer.request, int(answer.status_code)
@@ -379,6 +411,10 @@ class ClientCore:
             yield Warn(notes)
         return found, request
 
+    def _get(self, call: Call[T]) -> Steps[T]:
+        found, _request = yield from self._call(call)
+        return found
+
     def _pages(
         self,
         first: Call[QueryRunCollection],
@@ -387,8 +423,8 @@ class ClientCore:
         flat: bool = False,
         kept: list[QueryRun] | None = None,
     ) -> Steps[None]:
-        """A listing's new Query Runs page by page (``flat``: one by one) and
-        into ``kept`` if given (else none is held once given, for the garbage collector)."""
+        """A listing's new Query Runs page by page (``flat``: one by one) and into ``kept``
+        if given (else none is held once given, for the garbage collector)."""
         page, request = yield from self._call(first)
         url = request.url
         while True:
@@ -400,7 +436,7 @@ class ClientCore:
             if next_url is None:
                 return
             del page, new  # not alive while the next page is read: less for the collector
-            response = yield Send(self._request(next_url))
+            response = yield self._send(self._request(next_url))
             notes: Notes = []
             page = self._session.reader.read_as(QueryRunCollection, response, first.spec, notes)
             yield Warn(notes)
@@ -415,16 +451,13 @@ class ClientCore:
             return ReportRunQueryRuns(report, run, error=exc)
         return ReportRunQueryRuns(report, run, query_runs)
 
-    def _get(self, call: Call[T]) -> Steps[T]:
-        run, _request = yield from self._call(call)
-        return run
-
     def _follow(
         self, link: Link | list[Link] | str, other_origin: bool, variables: Variables | None
     ) -> Steps[Any]:
         origin = self._session.origin
         target = follow_target(origin, link, other_origin=other_origin, variables=variables)
-        response = yield Send(self._request(target.url), credentials=target.credentials)
+        request = self._request(target.url)
+        response = yield self._send(request, credentials=target.credentials)
         notes: Notes = []
         found = self._session.read(response, notes)
         yield Warn(notes)
@@ -436,7 +469,7 @@ class ClientCore:
             if href is None:
                 raise ResponseParseError("the Query Run has no self link to poll")
             url = self._session.origin.resolve(href, relation="self")
-            yield Sleep(poll.next_delay(query_run, str(url), self._session.redactor))
+            yield Step(self._sleep, poll.next_delay(query_run, str(url), self._session.redactor))
             found = yield from self._follow(str(url), False, None)
             if not isinstance(found, QueryRun):
                 raise ValueError(f"{url} is not a Query Run's self link")
@@ -444,17 +477,17 @@ class ClientCore:
         return query_run
 
     def _wait_for_report_run(
-        self, call: Call[QueryRunCollection], wait: ReportRunWait
+        self, call: Call[QueryRunCollection], poll: Poll
     ) -> Steps[list[QueryRun]]:
+        _account, report, run = call.args
         while True:
             walk = self._walk(None)
             query_runs: list[QueryRun] = []
             yield from self._pages(call, walk, kept=query_runs)
-            wait.url = str(walk.first_url)
-            delay = wait.next_delay(query_runs)
-            if delay is None:
+            still = still_waiting(report, run, query_runs)
+            if still is None:
                 return query_runs
-            yield Sleep(delay)
+            yield Step(self._sleep, poll.delay_or_timeout(still, str(walk.first_url)))
 
     def _result_request(self, query_run: QueryRun, format: str) -> httpx.Request:
         """The GET of a Query Run's result content (``ValueError`` as ``content_href``)."""
@@ -463,7 +496,7 @@ class ClientCore:
 
     def _download(self, request: httpx.Request, download: Download) -> Steps[int]:
         try:
-            response = yield Send(request, stream=True)
+            response = yield self._send(request, stream=True)
             download.start(response, self._session.redactor)
             yield from self._body(response, download.write, whole=download.chunk_bytes is not None)
             return download.commit()
@@ -472,7 +505,7 @@ class ClientCore:
 
     def _rows(self, request: httpx.Request) -> Steps[None]:
         rows = CsvRows()
-        response = yield Send(request, stream=True)
+        response = yield self._send(request, stream=True)
         check_result_response(response, self._session.redactor)
         text = codecs.getincrementaldecoder(text_encoding(response))(errors="replace")
         try:
@@ -484,7 +517,7 @@ class ClientCore:
 
     def _result_pieces(self, request: httpx.Request) -> Steps[None]:
         """The result's response (checked), then its body's decoded pieces."""
-        response = yield Send(request, stream=True)
+        response = yield self._send(request, stream=True)
         check_result_response(response, self._session.redactor)
         yield response
         yield from self._body(response, lambda piece: (piece,))
@@ -500,12 +533,14 @@ class ClientCore:
         to ``each``; each value it gives back."""
         read = response.is_stream_consumed  # read (and decoded) before the SDK saw it
         ahead = [response.content, None] if read else []
+        sync = self._http_kind is httpx.Client
+        raw = None if read else response.iter_raw() if sync else response.aiter_raw()
         try:
             decoding = Decoding(
                 None if read else response.headers.get("Content-Encoding"), whole=whole
             )
             while True:
-                data = ahead.pop(0) if read else (yield Next(response))
+                data = ahead.pop(0) if read else (yield Step(self._next, raw, None))
                 for piece in decoding.close() if data is None else decoding.feed(data):
                     yield from each(piece) or ()
                 if data is None:

@@ -23,6 +23,18 @@ def is_finished(query_run: QueryRun) -> bool:
     return query_run.state in final_states()
 
 
+def still_waiting(report: str, run: str, query_runs: Sequence[QueryRun]) -> str | None:
+    """What Report Run ``run`` of ``report`` still waits for (the states of ``query_runs``
+    not final); ``None`` when each is final."""
+    waiting = Counter(str(q.state) for q in query_runs if not is_finished(q))
+    if not waiting:
+        return None
+    count = sum(waiting.values())
+    states = ", ".join(f"{state}: {n}" for state, n in waiting.items())
+    plural = "Query Run" if count == 1 else "Query Runs"
+    return f"Report Run {run} of Report {report} still has {count} {plural} not finished ({states})"
+
+
 class Poll:
     """Intervals from ``poll_interval`` seconds, 1.5 times longer each up to
     ``max_interval``, within ``timeout`` seconds (``ValueError`` for a bad one)."""
@@ -56,29 +68,3 @@ class Poll:
         delay = min(self._interval, remaining)
         self._interval = min(self._interval * 1.5, self._max_interval)
         return delay
-
-
-class ReportRunWait:
-    """The ``Poll`` of Report Run ``run`` of ``report``; ``url``, the listing's, is set by
-    the caller for the timeout error."""
-
-    def __init__(self, report: str, run: str, timeout: float, poll_interval: float) -> None:
-        self.report = report
-        self.run = run
-        self.url = ""
-        self._poll = Poll(timeout, poll_interval)
-
-    def next_delay(self, query_runs: Sequence[QueryRun]) -> float | None:
-        """``None`` when each of ``query_runs`` is final, else seconds to sleep (or
-        ``APITimeoutError`` naming the Report Run and the states waited on)."""
-        waiting = Counter(str(q.state) for q in query_runs if not is_finished(q))
-        if not waiting:
-            return None
-        count = sum(waiting.values())
-        states = ", ".join(f"{state}: {n}" for state, n in waiting.items())
-        plural = "Query Run" if count == 1 else "Query Runs"
-        still = (
-            f"Report Run {self.run} of Report {self.report} still has {count} {plural}"
-            f" not finished ({states})"
-        )
-        return self._poll.delay_or_timeout(still, self.url)
