@@ -199,11 +199,8 @@ class Pace:
                 self._event = (now, 0)
             flying = self._flying
             if self.rate is None and self.limit == math.inf and flying and len(flying) > flying[0]:
-                # The slow start: as many requests in flight as answers had come back when
-                # the oldest of them started, and one more (one, then about twice as many
-                # each round trip: an answer back before the 429 sent beside it lets one
-                # more go, not two); a request with none in flight always goes (one call
-                # after another, or after a pause, is never held back).
+                # The slow start: as many in flight as answers had come back when the oldest
+                # of them started, and one more; with none in flight, a request always goes.
                 again = now + _POLL
                 if again <= deadline:
                     return again, -1
