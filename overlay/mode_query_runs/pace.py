@@ -7,18 +7,18 @@ second, spaced by a token bucket of ``pyrate-limiter`` (``InMemoryBucket``), or 
 user's ``rate_limit``, never exceeded.
 
 Without a ``rate_limit`` the pace *slow-starts* until the first ``429``: as many requests
-in flight as answers came back, and one more (one, then twice as many each round trip);
-a request with none in flight always goes at once (a client used one call after another,
-or after a pause, is never held back). From then on the rate follows one rule, between
-two measures of the bucket:
+in flight as answers had come back when the oldest of them started, and one more (one,
+then about twice as many each round trip; an answer that comes back before the ``429``
+sent beside it lets one more go, not two); a request with none in flight always goes at
+once (a client used one call after another, or after a pause, is never held back). From
+then on the rate follows one rule, between two measures of the bucket:
 
 - ``low``, the rate the answers let through *prove*: ``m`` of them in ``t`` seconds, the
   last one into a bucket of at most ``burst``, mean ``r >= (m - burst) / t`` (over the
   last 2, 4, 8, ... answers), and ``m`` since a ``429`` (the bucket full then) mean
   ``r >= (m - 2) / t`` (less one: the first may have reached the bucket before the
-  ``429``). ``burst`` is what the bucket let through before the first ``429``, and at
-  each event at most the bucket's level then (what answers let through since any
-  moment, less what ``low`` drained since) — each sharpens the other;
+  ``429``). ``burst`` is what the bucket let through before the first ``429`` (it holds
+  at most that many);
 - ``proven``, the highest rate answered for as long as a rate ``x`` too fast would take
   to fill the bucket (``burst * (1 + x) / x`` answers in a row, where ``x`` is how far
   below ``high`` it is, at least ``SHARE``), at that rate (not held back by a request
@@ -33,8 +33,11 @@ halfway in ratio between what the bucket let through per second since the previo
 and ``high`` (at most half ``high``; after the slow start's guess, which no ``429``
 bounded, what the bucket let through), its next request an interval after the ``429``
 (the bucket was full then). It stays there until staying below ``high`` lost as many
-answers as the ``429`` waited (``Retry-After * rate / (high - rate)`` seconds; none
-without a ``Retry-After``) and, after a probe that failed between ``proven`` and ``high``,
+answers as the ``429``'s ``Retry-After`` costs at that rate: what it lets through in that
+wait, less the answers that came meanwhile (none for a caller whose other requests went
+on; up to ``Retry-After * rate`` when they all waited behind it, as the window of
+``list_query_runs_many`` does; none without a ``Retry-After``) and, after a probe that
+failed between ``proven`` and ``high``,
 until ``1 / SHARE`` answers came back (with a ``Retry-After``: the probes' ``429`` answers
 are about ``SHARE`` of the answers, however slow the bucket) or, without one (its call
 waits only its own backoff), until staying below ``high`` lost as many answers as there
@@ -131,8 +134,8 @@ class Pace:
         self._answers = 0  # answers let through
         self._refused: deque[tuple[float, int]] = deque(maxlen=_ANCHORS)  # 429s: when, and
         # how many answers had been let through then
-        self._replies = 0  # tries finished, whatever their outcome
-        self._flying = 0  # in the slow start: tries started and not finished
+        self._flying: deque[int] = deque()  # in the slow start: the tries in flight, each
+        # as the answers let through when it started (a try that ends takes the oldest off)
         self._since_event = 0  # answers let through since the latest event, of its rate
         self._noise = 0  # 429s at this rate, proven, at most SHARE of its answers
         self._at_rate = 0  # answers let through at this rate
@@ -142,7 +145,8 @@ class Pace:
         self._proof_start = 0.0  # when the first of them was
         self.proven = 0.0
         """The highest rate answered for as long as would fill the bucket were it too fast."""
-        self._probe = 0.0  # when the rate may be raised again
+        self._wait = 0.0  # the latest event's Retry-After (seconds)
+        self._came = 0  # answers let through while it waited
         self._probe_after = 0  # and after how many answers let through
         self._hold: tuple[float, float, RateLimitError] | None = None
         self._started = -math.inf  # when the latest request started
@@ -193,11 +197,10 @@ class Pace:
             if self._start is None:
                 self._start = now
                 self._event = (now, 0)
-            if self.rate is None and self.limit == math.inf and self._flying > self._answers:
-                # The slow start: as many requests in flight as answers came back, and one
-                # more (one, then twice as many each round trip); a request with none in
-                # flight always goes (one call after another, or after a pause, is never
-                # held back).
+            flying = self._flying
+            if self.rate is None and self.limit == math.inf and flying and len(flying) > flying[0]:
+                # The slow start: as many in flight as answers had come back when the oldest
+                # of them started, and one more; with none in flight, a request always goes.
                 again = now + _POLL
                 if again <= deadline:
                     return again, -1
@@ -206,7 +209,7 @@ class Pace:
             if at > deadline:
                 raise _refused(f"the client's pace has room for it in {at - now:.3g} s", at - now)
             if self.rate is None and self.limit == math.inf:
-                self._flying += 1  # before the first event: no reservation is redone
+                self._flying.append(self._answers)  # before the first event: none is redone
             return at, self.generation
 
     def start(self, generation: int) -> float | None:
@@ -254,20 +257,11 @@ class Pace:
                 proven = max(proven, (m - 2) / (now - at))
         return proven
 
-    def _held(self, now: float) -> float:
-        """At most what the bucket holds, from this ``429``: its level is the most that
-        the answers let through since any moment added, less what ``low`` drained since;
-        a request was refused, so the bucket holds less than that level and one more."""
-        level = 0.0
-        for k, at in enumerate(reversed(self._through), 1):
-            level = max(level, k - self.low * (now - at))
-        return max(1.0, math.ceil(level - 1e-9))
-
     def failed(self) -> None:
         """A try ended without an answer (no response, or not one to measure the bucket by)."""
         with self._lock:
-            self._replies += 1
-            self._flying = max(0, self._flying - 1)
+            if self._flying:
+                self._flying.popleft()
 
     def answered(self, generation: int) -> None:
         """An answer that was not ``429`` came to a request reserved in ``generation``."""
@@ -275,15 +269,23 @@ class Pace:
             now = self.clock()
             self._through.append(now)
             self._answers += 1
-            self._replies += 1
-            self._flying = max(0, self._flying - 1)
+            self._came += now <= self._event[0] + self._wait
+            if self._flying:
+                self._flying.popleft()
             self.low = max(self.low, self._proven(now))
             if generation != self.generation:
                 return
             self._since_event += 1
             self._at_rate += 1
             rate = self.rate
-            if rate is None or now < self._probe or self._answers < self._probe_after:
+            if rate is None or self._answers < self._probe_after:
+                return
+            # Staying below ``high`` since the latest event lost as many answers as its
+            # Retry-After cost at this rate: as many as it lets through in that wait, less
+            # those that came meanwhile (a caller whose other requests went on lost none).
+            spent = now - self._event[0]
+            lost = (self.high - rate) * spent if self.high < math.inf else math.inf
+            if lost < rate * min(spent, self._wait) - self._came:
                 return
             # Proven: a rate x too fast (``x`` its share past the bucket's) fills the
             # bucket in burst * (1 + x) / x answers, where x is at most how far ``high`` is;
@@ -313,8 +315,8 @@ class Pace:
         request of the client until then, at most until ``deadline``."""
         with self._lock:
             now = self.clock()
-            self._replies += 1
-            self._flying = max(0, self._flying - 1)
+            if self._flying:
+                self._flying.popleft()
             self._refused.append((now, self._answers))
             wait = exc.retry_after_seconds
             if wait is not None and now + wait > deadline:
@@ -342,9 +344,7 @@ class Pace:
             sent = self._since_event / max(now - start, 1e-6) if cold else self._rate
             if self.burst == math.inf:  # the first event: the bucket held at most this many
                 self.burst = float(self._since_event)
-            for _ in range(2):  # what the bucket holds and the proven rate, each from the other
-                self.low = max(self.low, self._proven(now))
-                self.burst = min(self.burst, self._held(now))
+            self.low = max(self.low, self._proven(now))
             if self.proven >= sent:  # the proven rate fails: the bucket got slower
                 self.proven = 0.0
             if self.low >= sent:  # what proved it no longer holds: start anew from this 429
@@ -364,12 +364,13 @@ class Pace:
             rate = max(self.low, self.proven or min(sent / 2, guess))
             self._event = (now, self._answers)
             self._set_rate(rate, now)
-            # Raise it again once staying below ``high`` lost as many answers as a 429 waits
-            # and, after a probe that failed bisecting, once 1 / SHARE answers came back
-            # (with a Retry-After) or staying below ``high`` lost as many answers as there
-            # were events (without: its call waits only its own backoff).
+            # Raise it again once staying below ``high`` lost as many answers as the 429's
+            # wait costs (``answered``) and, after a probe that failed bisecting, once
+            # 1 / SHARE answers came back (with a Retry-After) or staying below ``high``
+            # lost as many answers as there were events (without: its call waits only its
+            # own backoff).
             below = rate / max(self.high - rate, SHARE * rate)  # per answer lost below high
-            self._probe = now + (wait or 0.0) * below
+            self._wait, self._came = wait or 0.0, 0
             lost = round(1 / SHARE) if wait is not None else math.ceil(self.events * below)
             self._probe_after = self._answers + (lost if bisecting else 0)
             self._since_event = 0
