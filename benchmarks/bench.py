@@ -867,10 +867,16 @@ class _Unpaced(Pace):
     def reserve(self, deadline: float = math.inf) -> tuple[float, int]:
         return self.clock(), 0
 
-    def answered(self, generation: int) -> None:
+    def answered(self, generation: int, sent: float | None = None) -> None:
         pass
 
-    def limited(self, generation: int, exc: RateLimitError, deadline: float = math.inf) -> None:
+    def limited(
+        self,
+        generation: int,
+        exc: RateLimitError,
+        deadline: float = math.inf,
+        sent: float | None = None,
+    ) -> None:
         pass
 
 

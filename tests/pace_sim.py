@@ -71,6 +71,7 @@ def simulate(
     in_order: bool = True,
     connect: float = 0.0,
     late: float = 0.0,
+    back: float = 0.0,
 ) -> Outcome:
     """Run a job of ``seconds`` of the bucket's time (``rate * seconds`` requests).
 
@@ -86,7 +87,10 @@ def simulate(
     client's pool does); sent again (by the pace after a ``429``, or retried) it goes on
     that connection. ``late``: the mean of a random delay (exponential) between the time
     the pace gave a request and when its runner wakes up and sends it (a busy event loop,
-    a scheduler), before the ``jitter`` on its way.
+    a scheduler), before the ``jitter`` on its way. ``back``: the mean of a random delay
+    (exponential) between the bucket's answer and when the client reads it (a server's
+    threads, the network on the way back): an answer let through may be read after a
+    ``429`` the bucket gave later.
     """
     clock = _Clock()
     draw = random.Random(seed)
@@ -95,8 +99,11 @@ def simulate(
     server = LeakyBuckets(RateLimit(bucket.rate, bucket.burst), clock=clock)
     todo = round(bucket.rate * seconds)
     # (time, order, what, request, its tries so far, generation): what is "go" (reserve
-    # a place), "start" (its place is due), "wake" (its runner wakes up) or "answer"
+    # a place), "start" (its place is due), "wake" (its runner wakes up), "answer" (it
+    # reaches the bucket) or "read" (the client reads the bucket's answer)
     events: list[tuple[float, int, str, int, int, int]] = []
+    answers: dict[tuple[int, int], int | None] = {}  # (request, tries): the bucket's wait
+    sent: dict[tuple[int, int], float] = {}  # (request, tries): when it started
     counter = itertools.count()
     let_through = limited = failed = 0
     times: list[float] = []
@@ -138,22 +145,30 @@ def simulate(
                 if request < workers and request not in connected:
                     delay += connect  # it opens a connection: once, not again when resent
                     connected.add(request)
+                sent[request, tries] = now
                 push(now + bucket.latency + delay, "answer", request, tries, generation)
             else:
                 push(now, "go", request, tries)
-        else:
+        elif what == "answer":
             wait = server.retry_after("client")
             if outage is not None and outage[0] <= now < outage[1]:
                 wait = wait or math.ceil(outage[1] - now)
+            if back:  # read later: after a 429 the bucket gives meanwhile, maybe
+                answers[request, tries] = wait
+                push(now + draw.expovariate(1 / back), "read", request, tries, generation)
+                continue
+        if what in ("answer", "read"):
+            if what == "read":
+                wait = answers.pop((request, tries))
             if wait is None:
-                pace.answered(generation)
+                pace.answered(generation, sent.pop((request, tries)))
                 let_through += 1
                 times.append(now)
                 finish(now, request)
                 continue
             limited += 1
             exc = _limited(bucket, wait, now, draw)
-            pace.limited(generation, exc)
+            pace.limited(generation, exc, sent=sent.pop((request, tries)))
             if tries >= max_retries:
                 failed += 1
                 finish(now, request)

@@ -4,7 +4,7 @@ A status line and headers trickled byte by byte, or ``102 Processing`` answers s
 after another, restart a per-read timeout with every byte; the request's ``timeout`` is
 the deadline of the whole exchange all the same: ``AsyncModeClient`` runs the exchange
 in ``anyio.fail_after``; ``ModeClient``'s own pool gives each socket operation what is
-left of the deadline (``deadline.py``).
+left of the deadline (``engine.py``).
 """
 
 from __future__ import annotations

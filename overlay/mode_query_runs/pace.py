@@ -15,10 +15,12 @@ then on the rate follows one rule, between two measures of the bucket:
 
 - ``low``, the rate the answers let through *prove*: ``m`` of them in ``t`` seconds, the
   last one into a bucket of at most ``burst``, mean ``r >= (m - burst) / t`` (over the
-  last 2, 4, 8, ... answers), and ``m`` since a ``429`` (the bucket full then) mean
-  ``r >= (m - 2) / t`` (less one: the first may have reached the bucket before the
-  ``429``). ``burst`` is what the bucket let through before the first ``429`` (it holds
-  at most that many);
+  last 2, 4, 8, ... answers), and ``m`` to requests sent after a ``429`` was read (the
+  bucket full when it refused), ``t`` seconds since its request was sent, mean
+  ``r >= (m - 1) / t``. ``burst`` is what the bucket let through before the first
+  ``429``: the answers read before it, and those read after it to requests sent before
+  it was read (a server's threads and the network reorder answers; it holds at most that
+  many);
 - ``proven``, the highest rate answered for as long as a rate ``x`` too fast would take
   to fill the bucket (``burst * (1 + x) / x`` answers in a row, where ``x`` is how far
   below ``high`` it is, at least ``SHARE``), at that rate (not held back by a request
@@ -132,8 +134,10 @@ class Pace:
         self._through: deque[float] = deque(maxlen=_KEPT)  # when answers were let through
         self._start: float | None = None  # the first request
         self._answers = 0  # answers let through
-        self._refused: deque[tuple[float, int]] = deque(maxlen=_ANCHORS)  # 429s: when, and
-        # how many answers had been let through then
+        self._refused: deque[list[float]] = deque(maxlen=_ANCHORS)  # 429s: when the try
+        # was sent, when its 429 was read, and the answers let through to tries sent before
+        # that (an answer read after a 429 may have reached the bucket before it)
+        self._first = math.inf  # when the first event's 429 was read
         self._flying: deque[int] = deque()  # in the slow start: the tries in flight, each
         # as the answers let through when it started (a try that ends takes the oldest off)
         self._since_event = 0  # answers let through since the latest event, of its rate
@@ -243,18 +247,18 @@ class Pace:
         """The highest rate the answers let through prove: ``m`` of them in ``t`` seconds,
         the last into a bucket of at most ``burst``, so it drains at least
         ``(m - burst) / t`` a second (over the last 2, 4, 8, ... answers); ``m`` of them
-        since a ``429`` (the bucket full then), ``(m - 1) / t``, less one in case the
-        first reached the bucket before the ``429`` did."""
+        to requests sent after a ``429`` was read (the bucket full when it refused),
+        ``(m - 1) / t``, ``t`` since the refused request was sent."""
         through, proven, m = self._through, 0.0, 2
         while m <= len(through):
             span = now - through[-m]
             if m > self.burst and span > 0:
                 proven = max(proven, (m - self.burst) / span)
             m *= 2
-        for at, count in self._refused:
-            m = self._answers - count
-            if m > 2 and now > at:  # the first may have reached the bucket before the 429
-                proven = max(proven, (m - 2) / (now - at))
+        for since, _, count in self._refused:
+            after = self._answers - count  # sent after the 429 was read: let through after it
+            if after > 1 and now > since:
+                proven = max(proven, (after - 1) / (now - since))
         return proven
 
     def failed(self) -> None:
@@ -263,10 +267,16 @@ class Pace:
             if self._flying:
                 self._flying.popleft()
 
-    def answered(self, generation: int) -> None:
-        """An answer that was not ``429`` came to a request reserved in ``generation``."""
+    def answered(self, generation: int, sent: float | None = None) -> None:
+        """An answer that was not ``429`` came to a request reserved in ``generation``,
+        sent at ``sent`` (``clock`` seconds; ``None``: unknown)."""
         with self._lock:
             now = self.clock()
+            if sent is not None:
+                if sent < self._first:  # it may have reached the bucket before the first 429
+                    self.burst += 1
+                for anchor in self._refused:
+                    anchor[2] += sent < anchor[1]
             self._through.append(now)
             self._answers += 1
             self._came += now <= self._event[0] + self._wait
@@ -309,7 +319,13 @@ class Pace:
             if target <= self.limit:
                 self._set_rate(target)
 
-    def limited(self, generation: int, exc: RateLimitError, deadline: float = math.inf) -> None:
+    def limited(
+        self,
+        generation: int,
+        exc: RateLimitError,
+        deadline: float = math.inf,
+        sent: float | None = None,
+    ) -> None:
         """A ``429`` answered a request reserved in ``generation`` (the client's retries
         decide whether it is sent again). A ``Retry-After`` past ``deadline`` holds every
         request of the client until then, at most until ``deadline``."""
@@ -317,7 +333,8 @@ class Pace:
             now = self.clock()
             if self._flying:
                 self._flying.popleft()
-            self._refused.append((now, self._answers))
+            anchor = [now if sent is None else sent, now, self._answers]
+            self._refused.append(anchor)
             wait = exc.retry_after_seconds
             if wait is not None and now + wait > deadline:
                 held = (min(now + wait, max(now, deadline)), now + wait, exc)
@@ -342,8 +359,10 @@ class Pace:
             guessed = self.high == math.inf  # no 429 bounded the rate of this one
             start = now if self._start is None else self._start
             sent = self._since_event / max(now - start, 1e-6) if cold else self._rate
-            if self.burst == math.inf:  # the first event: the bucket held at most this many
+            if self.burst == math.inf:  # the first event: the bucket held at most this many,
+                # and those read later that were sent before this 429 was read (``answered``)
                 self.burst = float(self._since_event)
+                self._first = now
             self.low = max(self.low, self._proven(now))
             if self.proven >= sent:  # the proven rate fails: the bucket got slower
                 self.proven = 0.0
@@ -351,7 +370,7 @@ class Pace:
                 self.low = sent * (1 - 2 * SHARE)
                 self._through.clear()
                 self._refused.clear()
-                self._refused.append((now, self._answers))
+                self._refused.append(anchor)
             # The slow start sends what may be in flight at once: its 429 bounds no rate.
             self.high = math.inf if cold else sent
             # Below the rate of the event: back to the rate proven, or else halfway in
@@ -388,11 +407,11 @@ def _refused(reason: str, seconds: float, exc: RateLimitError | None = None) -> 
     return error
 
 
-def _settled(pace: Pace, generation: int, exc: BaseException, deadline: float) -> None:
+def _settled(pace: Pace, generation: int, exc: BaseException, deadline: float, sent: float) -> None:
     if isinstance(exc, RateLimitError):
-        pace.limited(generation, exc, deadline)
+        pace.limited(generation, exc, deadline, sent)
     elif isinstance(exc, ModeAPIError) and exc.status is not None:
-        pace.answered(generation)
+        pace.answered(generation, sent)
     else:
         pace.failed()
 
@@ -407,15 +426,16 @@ def paced(pace: Pace, attempt: Callable[[], T], deadline: float = math.inf) -> T
             time.sleep(wait)
         if wait is None:  # the rate changed meanwhile: a new place
             continue
+        sent = pace.clock()
         try:
             result = attempt()
         except Exception as exc:
-            _settled(pace, generation, exc, deadline)
+            _settled(pace, generation, exc, deadline, sent)
             raise
         except BaseException:  # cancelled, interrupted: a reply all the same
             pace.failed()
             raise
-        pace.answered(generation)
+        pace.answered(generation, sent)
         return result
 
 
@@ -428,13 +448,14 @@ async def apaced(pace: Pace, attempt: Callable[[], Awaitable[T]], deadline: floa
             await anyio.sleep(wait)
         if wait is None:  # the rate changed meanwhile: a new place
             continue
+        sent = pace.clock()
         try:
             result = await attempt()
         except Exception as exc:
-            _settled(pace, generation, exc, deadline)
+            _settled(pace, generation, exc, deadline, sent)
             raise
         except BaseException:  # cancelled, interrupted: a reply all the same
             pace.failed()
             raise
-        pace.answered(generation)
+        pace.answered(generation, sent)
         return result
