@@ -178,8 +178,8 @@ def test_the_benchs_one_request_bucket_with_its_first_connections_reaches_0_9() 
 
 @pytest.mark.xfail(
     strict=True,
-    reason="issue 20: spaced from actual starts, each late wake-up still delays all the"
-    " requests after it, and learning the rate costs the rest (0.922-0.942)",
+    reason="a known limit (issue 20): spaced from actual starts, each late wake-up still delays"
+    " all the requests after it, and learning the rate costs the rest (0.922-0.942)",
 )
 def test_a_request_woken_late_is_not_followed_by_one_that_catches_up() -> None:
     """Each runner wakes 2 ms late on average (exponential: a busy event loop, a
@@ -200,8 +200,8 @@ def test_a_request_woken_late_is_not_followed_by_one_that_catches_up() -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="issue 20: 429s to late requests at proven rates are events: each takes the"
-    " pace 2% lower and makes that rate high (0.727)",
+    reason="a known limit (issue 20): 429s to late requests at proven rates are events: each"
+    " takes the pace 2% lower and makes that rate high (0.727)",
 )
 def test_a_late_request_at_a_proven_rate_does_not_hold_the_pace_far_below_the_bucket() -> None:
     """Each worker's first request 40 ms late (it opens a connection), 1 ms of jitter:
