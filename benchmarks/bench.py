@@ -66,7 +66,6 @@ from mode_query_runs import (
     AsyncModeClient,
     ModeAPIError,
     ModeClient,
-    RateLimitError,
     SpecDriftWarning,
 )
 from mode_query_runs.pace import Pace
@@ -867,16 +866,10 @@ class _Unpaced(Pace):
     def reserve(self, deadline: float = math.inf) -> tuple[float, int]:
         return self.clock(), 0
 
-    def answered(self, generation: int, sent: float | None = None) -> None:
+    def answered(self, *args: Any, **kwargs: Any) -> None:
         pass
 
-    def limited(
-        self,
-        generation: int,
-        exc: RateLimitError,
-        deadline: float = math.inf,
-        sent: float | None = None,
-    ) -> None:
+    def limited(self, *args: Any, **kwargs: Any) -> None:
         pass
 
 
