@@ -1,0 +1,276 @@
+"""The pace against hostile inputs within issue 20's range, on the simulator (``pace_sim``).
+
+Issue 20 asks: on any leaky bucket of 5-100 requests/s, burst 1-20, ``Retry-After`` in seconds,
+as an HTTP date or absent, 0-100 ms of latency, a job of at least 10 s of the bucket's
+time reaches 0.9 of its rate with at most 3% of its requests answered 429, and no request
+runs out of tries. Each fault found is an ``xfail(strict=True)`` test with its figures
+(none needs timing noise: most have none at all); the scenarios that hold are plain
+tests. Bucket rates that change mid-job are outside issue 20's range: their tests say so.
+"""
+
+from __future__ import annotations
+
+import pace_sim
+import pytest
+from pace_sim import Bucket, simulate
+
+from mode_query_runs.pace import Pace
+from mode_query_runs.testing.ratelimit import LeakyBuckets, RateLimit
+
+# --- faults: requests that run out of tries ---------------------------------------------
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a request refused once is refused again by each probe after it and runs out of"
+    " tries, with no timing noise: 5/s burst 2, 50 ms, 16 in flight in input order, first"
+    " connections 40 ms: request 1 refused by the slow start, its retry by the doubling"
+    " (11.1/s), its last try by the bisection (8.33/s): failed 1 (0.995, 2.3% 429), every"
+    " seed; 5/s burst 1, 5 ms, no Retry-After, 16 in flight: request 10 refused at 41.6/s,"
+    " 9.85/s, 7.39/s: failed 1 (0.97, 12% 429)",
+)
+def test_a_request_refused_once_is_not_refused_by_every_probe_after_it() -> None:
+    slow = simulate(Bucket(5, 2, 0.050, "seconds"), 60.0, workers=16, connect=0.04)
+    small = simulate(Bucket(5, 1, 0.005, "absent"), 20.0, workers=16, seed=2)
+    assert [slow.failed, small.failed] == [0, 0]
+
+
+class _Proving(Pace):
+    """A pace that keeps the highest rate it ever held proven."""
+
+    most = 0.0
+
+    def answered(self, generation: int, sent: float | None = None) -> None:
+        super().answered(generation, sent)
+        _Proving.most = max(_Proving.most, self.proven)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="answers at half a rate prove it while no 429 bounds it (gap 1): 60/s burst 1,"
+    " 20 ms, 2 in flight (one waiting out a Retry-After: the other can do 50/s) 'proves'"
+    " 25, 50, 100/s; 200/s, 150/s and the false proven 100/s are each refused when the"
+    " waiting request comes back, the same request each time: failed 1, 0.857, every seed",
+)
+def test_answers_held_back_by_a_waiting_request_prove_no_rate_above_the_buckets(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(pace_sim, "Pace", _Proving)
+    _Proving.most = 0.0
+    found = simulate(Bucket(60, 1, 0.020, "seconds"), 10.0, workers=2, in_order=False)
+    assert _Proving.most <= 60 * 1.05
+    assert found.failed == 0
+
+
+# --- faults: the pace collapses -----------------------------------------------------------
+
+
+class _Last(Pace):
+    """A pace that keeps the last instance made, to read its state after a job."""
+
+    last: Pace | None = None
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        _Last.last = self
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a high set by a 429 that a connection delay caused stays the pace's ceiling"
+    " though the answers prove 3 times more: 100/s burst 1, 0 ms, 8 in flight, first"
+    " connections 40 ms: the doubling 12.5 -> 25/s is refused (two late first requests"
+    " reach the bucket together), high 25/s, low 75/s proven by 0.8 s, yet the pace creeps"
+    " up 1% a proof (25.1/s when the 2000 requests end, 80 s in): 0.245 of the rate"
+    " (0.2-0.25 on 4-16 in flight, 20-60 s)",
+)
+def test_a_rate_the_answers_prove_lifts_the_pace_past_a_stale_high(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(pace_sim, "Pace", _Last)
+    found = simulate(Bucket(100, 1, 0.0, "seconds"), 20.0, workers=8, seed=2, connect=0.04)
+    pace = _Last.last
+    assert pace is not None and pace.rate is not None
+    assert pace.rate >= pace.low * 0.9
+    assert found.throughput >= 0.9
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="one request at a time: the second event's guess counts the Retry-After the only"
+    " request waited as time the bucket let nothing through (20/s burst 1, 5 ms: 0.57/s),"
+    " then doubles from there: 0.455 of the rate in 10 s (date), 0.728 in 30 s (seconds),"
+    " 0.83 in 60 s",
+)
+def test_one_request_at_a_time_fills_the_bucket() -> None:
+    short = simulate(Bucket(20, 1, 0.005, "date"), 10.0, workers=1, seed=3)
+    longer = simulate(Bucket(20, 1, 0.005, "seconds"), 30.0, workers=1, seed=3)
+    assert min(short.throughput, longer.throughput) >= 0.9
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a slow one-request bucket with a short round trip: the slow start guesses 50/s"
+    " (8 429s as one event), the next guess 0.87/s (Retry-After counted as idle), the"
+    " failed doubling from 3.47/s is taken for a bisection and holds 3.47/s for 1 / SHARE"
+    " answers (29 s): 5/s burst 1, 5 ms, 8 in flight, 60 s: 0.700 (date), 0.771 (seconds),"
+    " 3.85% 429 each",
+)
+def test_a_slow_one_request_bucket_with_a_short_round_trip_is_filled() -> None:
+    found = [
+        simulate(Bucket(5, 1, 0.005, kind), 60.0, workers=8, seed=seed)
+        for kind, seed in [("date", 1), ("seconds", 0)]
+    ]
+    assert min(f.throughput for f in found) >= 0.9
+    assert max(f.share_429 for f in found) <= 0.03
+
+
+# --- faults: the pace stampedes ---------------------------------------------------------
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="on a slow bucket with a short round trip the slow start's guess is 30-80 times"
+    " the rate (150/s, 400/s on 5/s) and the 429s in a row at it count as one event, so"
+    " every request in flight is refused: 5/s burst 3, 0 ms, 16 in flight, 60 s: 21 429"
+    " (6.5%; 27.5% of a 10 s job); 5/s burst 20, 5 ms, 8 in flight, 60 s: 13 (4.15%),"
+    " every seed",
+)
+def test_the_slow_starts_guess_does_not_stampede_a_slow_bucket() -> None:
+    small = simulate(Bucket(5, 3, 0.0, "seconds"), 60.0, workers=16, in_order=False)
+    deep = simulate(Bucket(5, 20, 0.005, "seconds"), 60.0, workers=8, in_order=False)
+    assert max(small.share_429, deep.share_429) <= 0.03
+
+
+# --- outside issue 20's range: a bucket whose rate changes mid-job -----------------------
+
+
+def _changing(at: float, rate: float) -> type[LeakyBuckets]:
+    class Changing(LeakyBuckets):
+        def retry_after(self, credential: str) -> int | None:
+            if self._clock() >= at and self.limit.rate != rate:
+                self.limit = RateLimit(rate, self.limit.burst)
+            return super().retry_after(credential)
+
+    return Changing
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="outside issue 20 (a fixed bucket): 12/s burst 1 slows to 5/s at 20 s: each"
+    " event at a rate the old answers proved goes only 2% below it (low = sent * 0.98),"
+    " so the pace takes about 45 events (15 s) down to 5/s and requests are refused again"
+    " and again: failed 6 (in order) and 4, 7% 429",
+)
+def test_a_bucket_that_slows_down_mid_job_fails_no_request(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(pace_sim, "LeakyBuckets", _changing(20.0, 5.0))
+    found = [
+        simulate(Bucket(12, 1, 0.020, "seconds"), 60.0, in_order=order) for order in (True, False)
+    ]
+    assert [f.failed for f in found] == [0, 0]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="outside issue 20 (a fixed bucket): 5/s burst 1 grows to 12/s at 20 s: within"
+    " 2% of high the pace goes 1% past it a proof of 101 answers (20 s at 5/s): 4.9995/s"
+    " at 40 s, 0.42 of the new rate over the job's second half",
+)
+def test_a_bucket_that_grows_mid_job_is_followed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pace_sim, "LeakyBuckets", _changing(20.0, 12.0))
+    found = simulate(Bucket(5, 1, 0.020, "seconds"), 60.0, in_order=False)
+    assert found.steady * 5 / 12 >= 0.9  # steady is a fraction of the first rate
+
+
+# --- what holds ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("back", [0.002, 0.01])
+def test_answers_reordered_on_a_fast_deep_bucket(back: float) -> None:
+    """100/s burst 20, 5 ms, answers read 2 or 10 ms late on average (a fifth or all of
+    an interval), 8 and 16 in flight, over 5 seeds of 20 s: 0.905-1.009, at most 1.2%
+    429. (With 0.5 ms: 0.887-0.903, as the 8 slow-start 429s then spread past their
+    Retry-After and the next guess counts that second as idle; 0.964 read at once.)"""
+    for workers in (8, 16):
+        found = [
+            simulate(
+                Bucket(100, 20, 0.005, "seconds"),
+                20.0,
+                workers=workers,
+                in_order=False,
+                back=back,
+                seed=seed,
+            )
+            for seed in range(5)
+        ]
+        assert [f.failed for f in found] == [0] * 5
+        assert min(f.throughput for f in found) >= 0.9
+        assert max(f.share_429 for f in found) <= 0.03
+
+
+def test_answers_reordered_on_a_fast_one_request_bucket() -> None:
+    """100/s burst 1, 5 ms, no Retry-After, answers read 0.5 ms late, 16 in flight:
+    0.978-0.989, at most 0.55% 429, over 5 seeds."""
+    found = [
+        simulate(
+            Bucket(100, 1, 0.005, "absent"), 20.0, workers=16, in_order=False, back=0.0005, seed=s
+        )
+        for s in range(5)
+    ]
+    assert [f.failed for f in found] == [0] * 5
+    assert min(f.throughput for f in found) >= 0.9
+    assert max(f.share_429 for f in found) <= 0.03
+
+
+@pytest.mark.parametrize("in_order", [True, False])
+def test_answers_reordered_on_the_slowest_bucket(in_order: bool) -> None:
+    """5/s burst 1, 100 ms, answers read 0.5 or 2 ms late, a minute, 5 seeds: 0.945-0.978,
+    at most 2.9% 429 (10 ms late, 5% of the interval: 4.8%)."""
+    for back in (0.0005, 0.002):
+        found = [
+            simulate(Bucket(5, 1, 0.100, "seconds"), 60.0, in_order=in_order, back=back, seed=seed)
+            for seed in range(5)
+        ]
+        assert [f.failed for f in found] == [0] * 5
+        assert min(f.throughput for f in found) >= 0.9
+        assert max(f.share_429 for f in found) <= 0.03
+
+
+def test_answers_reordered_with_jitter_on_mid_buckets() -> None:
+    """Out of order, a minute, 5 seeds: 30/s burst 3, 50 ms, date, 1 ms late reads and
+    0.3 ms of jitter: 0.966-0.982; 50/s burst 10, 20 ms, 2 ms late reads: 0.994-1.002;
+    at most 0.5% 429. (In input order 0.851-0.942: the known cost of the window waiting
+    behind a Retry-After, ``test_pace``.)"""
+    cases = [
+        (Bucket(30, 3, 0.050, "date"), {"back": 0.001, "jitter": 0.0003}),
+        (Bucket(50, 10, 0.020, "seconds"), {"back": 0.002}),
+    ]
+    for bucket, noise in cases:
+        found = [
+            simulate(bucket, 60.0, in_order=False, seed=seed, **noise)  # type: ignore[arg-type]
+            for seed in range(5)
+        ]
+        assert [f.failed for f in found] == [0] * 5
+        assert min(f.throughput for f in found) >= 0.9
+        assert max(f.share_429 for f in found) <= 0.03
+
+
+def test_an_outage_with_retry_after_mid_job_fails_no_request() -> None:
+    """100/s burst 5, 1 ms, 3 s of 429 from 12 s, answers read 0.5 ms late, 3 seeds:
+    none fails, its second half at the rate. (Without Retry-After each request in flight
+    runs out of tries within the outage: 8 failed, the retries' backoff, not the pace.)"""
+    found = [
+        simulate(
+            Bucket(100, 5, 0.001, "seconds"),
+            30.0,
+            in_order=False,
+            outage=(12.0, 15.0),
+            back=0.0005,
+            seed=seed,
+        )
+        for seed in range(3)
+    ]
+    assert [f.failed for f in found] == [0] * 3
+    assert min(f.steady for f in found) >= 0.9
