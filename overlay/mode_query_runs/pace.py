@@ -358,29 +358,29 @@ class Pace:
             cold = self._rate == math.inf  # the slow start's first 429
             guessed = self.high == math.inf  # no 429 bounded the rate of this one
             start = now if self._start is None else self._start
-            sent = self._since_event / max(now - start, 1e-6) if cold else self._rate
+            came_at = self._since_event / max(now - start, 1e-6) if cold else self._rate
             if self.burst == math.inf:  # the first event: the bucket held at most this many,
                 # and those read later that were sent before this 429 was read (``answered``)
                 self.burst = float(self._since_event)
                 self._first = now
             self.low = max(self.low, self._proven(now))
-            if self.proven >= sent:  # the proven rate fails: the bucket got slower
+            if self.proven >= came_at:  # the proven rate fails: the bucket got slower
                 self.proven = 0.0
-            if self.low >= sent:  # what proved it no longer holds: start anew from this 429
-                self.low = sent * (1 - 2 * SHARE)
+            if self.low >= came_at:  # what proved it no longer holds: start anew from this 429
+                self.low = came_at * (1 - 2 * SHARE)
                 self._through.clear()
                 self._refused.clear()
                 self._refused.append(anchor)
             # The slow start sends what may be in flight at once: its 429 bounds no rate.
-            self.high = math.inf if cold else sent
+            self.high = math.inf if cold else came_at
             # Below the rate of the event: back to the rate proven, or else halfway in
             # ratio between what the bucket let through per second since the previous event
             # and the rate of this one (at most half of it); after the slow start's guess,
             # which no 429 bounded, what the bucket let through.
             then, count = self._event
             through = (self._answers - count) / max(now - then, 1e-6)
-            guess = through if guessed else math.sqrt(through * sent)
-            rate = max(self.low, self.proven or min(sent / 2, guess))
+            guess = through if guessed else math.sqrt(through * came_at)
+            rate = max(self.low, self.proven or min(came_at / 2, guess))
             self._event = (now, self._answers)
             self._set_rate(rate, now)
             # Raise it again once staying below ``high`` lost as many answers as the 429's
