@@ -339,8 +339,10 @@ def test_after_the_first_guess_an_event_goes_back_to_what_the_bucket_let_through
 def _proven_twice_too_fast(clock: Clock) -> Pace:
     """After the cold start, 50/s answered for as long as a rate twice too fast (x = 1)
     would take to fill the bucket (10 * (1 + 1) / 1 = 20 answers): doubled (no ``high``
-    bounds it yet), then a 429 at 100/s."""
+    bounds it yet), then a 429 at 100/s. The answers that raise it are to requests sent
+    after the cold start's 429 was due to be sent again (its Retry-After: 1 s)."""
     pace = _after_a_cold_start(clock)
+    clock.now += 1.0
     _answer(pace, clock, 19, every=0.02, generation=1)
     assert pace.rate == pytest.approx(50.0)
     assert pace.proven == 0.0
@@ -371,6 +373,40 @@ def test_a_rate_answered_long_enough_is_proven_then_raised_halfway_to_high() -> 
     assert (pace.high, pace.rate) == pytest.approx((75.0, 50.0))
 
 
+def test_before_any_proof_a_429_to_a_request_sent_after_the_event_halves_the_rate() -> None:
+    """A 429 with nothing let through since the latest event is part of it (an outage,
+    another client), unless no rate is proven yet and its request was sent after the
+    event: the guess was still too fast (on a slow bucket with a short round trip the
+    slow start's is many times the rate), and each such 429 halves it."""
+    clock = Clock()
+    pace = _after_a_cold_start(clock)
+    event = clock.now
+    clock.now += 0.02
+    pace.limited(1, _limited(), sent=event - 0.001)  # sent before the event: part of it
+    assert (pace.events, pace.high) == (1, math.inf)
+    assert pace.rate == pytest.approx(50.0)
+    pace.limited(1, _limited(), sent=event + 0.01)
+    assert (pace.events, pace.generation) == (2, 2)
+    assert (pace.rate, pace.high) == pytest.approx((25.0, 50.0))
+
+
+def test_answers_proving_more_than_twice_high_forget_it() -> None:
+    """An event at 50/s (late requests reaching the bucket together), then answers 5 ms
+    apart prove more than twice that: the 429 was no measure of the bucket's rate. ``high``
+    is forgotten and the pace goes to the rate proven when it passed twice ``high``."""
+    clock = Clock()
+    pace = _after_a_cold_start(clock)
+    clock.now += 1.0
+    _answer(pace, clock, 1, every=0.02, generation=1)
+    pace.limited(1, _limited(), sent=clock.now - 0.01)
+    assert (pace.events, pace.generation) == (2, 2)
+    assert (pace.high, pace.rate) == pytest.approx((50.0, 25.0))
+    _answer(pace, clock, 63, every=0.005, generation=1)
+    assert pace.low > 190
+    assert (pace.high, pace.generation) == (math.inf, 3)
+    assert pace.rate == pytest.approx(100.0)
+
+
 def test_after_a_429_the_next_request_waits_an_interval() -> None:
     """The bucket was full when it refused: a request sent at once would reach it before
     it drained one (when the latency is less than the interval: 100 ms at 5/s)."""
@@ -390,6 +426,7 @@ def test_a_request_reserved_before_the_rate_changed_is_reserved_again() -> None:
     reserved = [pace.reserve() for _ in range(60)]  # at 50/s: 1.18 s ahead
     assert reserved[-1][1] == 1
     assert reserved[-1][0] == pytest.approx(clock.now + 60 / 50)
+    clock.now += 1.0  # after the 429's Retry-After
     _answer(pace, clock, 20, every=0.02, generation=1)
     assert pace.generation == 2
     assert pace.rate == pytest.approx(100.0)  # proven 50/s, doubled
@@ -445,6 +482,7 @@ def test_a_probe_that_fails_without_retry_after_waits_as_many_answers_lost_as_ev
     makes the next wait longer (with a Retry-After: 1 / SHARE answers)."""
     clock = Clock()
     pace = _after_a_cold_start(clock)
+    clock.now += 1.0  # after the 429's Retry-After
     _answer(pace, clock, 20, every=0.02, generation=1)
     assert pace.rate == pytest.approx(100.0)  # proven 50/s, doubled
     pace.limited(2, _limited(None))  # the doubling fails: no wait, back to 50/s
@@ -549,9 +587,11 @@ def test_a_retry_after_holds_the_rate_as_long_as_its_wait_costs() -> None:
     that wait costs at 50/s: what 50/s lets through in 4 s, less the answers that came
     meanwhile. When nothing came (the window of ``list_query_runs_many`` waits behind
     it): 200, 8 s below 75/s, then 30 answers prove 50/s again. When the other requests
-    went on at 50/s: none, and it goes up after the 1 / SHARE answers a failed bisection
-    waits and the proof (129 answers, 2.58 s)."""
-    for idle, answers in [(4.0, 230), (0.0, 129)]:
+    went on at 50/s: none lost, and the 1 / SHARE answers a failed bisection waits came in
+    2 s, but only answers to requests sent after the refused one was due again (4 s) raise
+    it (a probe never meets a retry): 200 answers, then the 30 of the proof."""
+    for idle in (4.0, 0.0):
+        answers = 230
         clock = Clock()
         pace = _proven_twice_too_fast(clock)
         clock.now += 1.0

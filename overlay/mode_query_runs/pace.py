@@ -28,11 +28,12 @@ then on the rate follows one rule, between two measures of the bucket:
 
 An *event* is a ``429`` after at least one answer let through since the previous one, to
 a request sent at the current rate (``429`` answers with none let through between are one
-event: an outage, another client). ``high`` becomes the rate it came at (none after the
+event: an outage, another client; but before any rate is proven, a ``429`` to a request
+sent after the event is one of its own: the guess is still too fast). ``high`` becomes the rate it came at (none after the
 slow start's, whose requests go at once: it bounds no rate), and the pace goes back to the
 best of ``low`` and ``proven`` (``proven`` forgotten if it failed), or with none yet
 halfway in ratio between what the bucket let through per second since the previous event
-and ``high`` (at most half ``high``; after the slow start's guess, which no ``429``
+(not counting its ``Retry-After`` when nothing was let through meanwhile) and ``high`` (at most half ``high``; after the slow start's guess, which no ``429``
 bounded, what the bucket let through), its next request an interval after the ``429``
 (the bucket was full then). It stays there until staying below ``high`` lost as many
 answers as the ``429``'s ``Retry-After`` costs at that rate: what it lets through in that
@@ -46,7 +47,11 @@ waits only its own backoff), until staying below ``high`` lost as many answers a
 were events (``events * rate / (high - rate)`` answers: from a rate far below the bucket's
 the next probe comes soon, each event spaces them further); then each proof moves it
 halfway to ``high`` (at most doubling it); once within ``2 * SHARE`` of it, ``SHARE`` past
-it, so that a bucket that grows is followed.
+it, so that a bucket that grows is followed. Only answers to requests sent after the
+latest refused request was due to be sent again (its ``Retry-After``) raise it: a probe
+never meets a retry. Answers that prove more than twice ``high`` forget it (that ``429``
+came of requests that reached the bucket together, as late connections do): the pace
+goes to the rate they prove.
 
 A ``429`` at a rate the answers prove (at most ``low``), while the ``429`` answers at that
 rate are at most ``SHARE`` of its answers, is no event: on a small bucket a request that
@@ -154,6 +159,7 @@ class Pace:
         self._probe_after = 0  # and after how many answers let through
         self._hold: tuple[float, float, RateLimitError] | None = None
         self._started = -math.inf  # when the latest request started
+        self._due = -math.inf  # when the latest request refused is due to be sent again
         self.limit = math.inf if rate is None else float(rate)
         """The rate never exceeded: the user's ``rate_limit``."""
         if rate is not None:
@@ -283,6 +289,13 @@ class Pace:
             if self._flying:
                 self._flying.popleft()
             self.low = max(self.low, self._proven(now))
+            if self.low > 2 * self.high and self._rate < self.limit:
+                # The answers prove more than twice the rate of the latest event: that 429
+                # came of requests that reached the bucket together (late connections), not
+                # of its rate. Forgotten: the pace goes to the rate proven.
+                self.high = math.inf
+                self._set_rate(self.low)
+                return
             if generation != self.generation:
                 return
             self._since_event += 1
@@ -290,6 +303,8 @@ class Pace:
             rate = self.rate
             if rate is None or self._answers < self._probe_after:
                 return
+            if sent is not None and sent < self._due:
+                return  # a probe would meet the requests refused, sent again when due
             # Staying below ``high`` since the latest event lost as many answers as its
             # Retry-After cost at this rate: as many as it lets through in that wait, less
             # those that came meanwhile (a caller whose other requests went on lost none).
@@ -336,13 +351,18 @@ class Pace:
             anchor = [now if sent is None else sent, now, self._answers]
             self._refused.append(anchor)
             wait = exc.retry_after_seconds
+            if wait is not None and now + wait <= deadline:  # its call sends it again then
+                self._due = max(self._due, now + wait)
             if wait is not None and now + wait > deadline:
                 held = (min(now + wait, max(now, deadline)), now + wait, exc)
                 if self._hold is None or held[0] > self._hold[0]:
                     self._hold = held
-            if generation != self.generation or not self._since_event:
+            after = sent is not None and sent >= self._event[0] and not self.low
+            if generation != self.generation or not (self._since_event or after):
                 # Sent at a pace corrected since, or part of the latest event (a run of
-                # 429s with nothing let through between is one: an outage, another client).
+                # 429s with nothing let through between is one: an outage, another client;
+                # but before any rate is proven, one to a request sent after it is an event
+                # of its own: the rate is halved again).
                 return
             if self._rate <= self.low and self._noise + 1 <= SHARE * self._at_rate:
                 # At a rate the answers prove the bucket drains, and the 429s at it at most
@@ -378,9 +398,11 @@ class Pace:
             # and the rate of this one (at most half of it); after the slow start's guess,
             # which no 429 bounded, what the bucket let through.
             then, count = self._event
+            if not self._came:  # nothing came while its Retry-After was waited out
+                then = min(now, then + self._wait)
             through = (self._answers - count) / max(now - then, 1e-6)
             guess = through if guessed else math.sqrt(through * came_at)
-            rate = max(self.low, self.proven or min(came_at / 2, guess))
+            rate = max(self.low, self.proven or min(came_at / 2, guess or came_at / 2))
             self._event = (now, self._answers)
             self._set_rate(rate, now)
             # Raise it again once staying below ``high`` lost as many answers as the 429's
