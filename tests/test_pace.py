@@ -377,8 +377,13 @@ def test_before_any_proof_a_429_to_a_request_sent_after_the_event_halves_the_rat
     """A 429 with nothing let through since the latest event is part of it (an outage,
     another client), unless no rate is proven yet and its request was sent after the
     event: the guess was still too fast (on a slow bucket with a short round trip the
-    slow start's is many times the rate), and each such 429 halves it."""
+    slow start's is many times the rate), and each such 429 halves it. Before the first
+    event, a 429 with nothing let through is no event (another client, an outage)."""
     clock = Clock()
+    cold = Pace(clock=clock)
+    cold.reserve()
+    cold.limited(0, _limited(), sent=clock.now)
+    assert (cold.events, cold.rate, cold.generation) == (0, None, 0)
     pace = _after_a_cold_start(clock)
     event = clock.now
     clock.now += 0.02

@@ -357,7 +357,7 @@ class Pace:
                 held = (min(now + wait, max(now, deadline)), now + wait, exc)
                 if self._hold is None or held[0] > self._hold[0]:
                     self._hold = held
-            after = sent is not None and sent >= self._event[0] and not self.low
+            after = self.events and not self.low and sent is not None and sent >= self._event[0]
             if generation != self.generation or not (self._since_event or after):
                 # Sent at a pace corrected since, or part of the latest event (a run of
                 # 429s with nothing let through between is one: an outage, another client;
