@@ -28,12 +28,14 @@ then on the rate follows one rule, between two measures of the bucket:
 
 An *event* is a ``429`` after at least one answer let through since the previous one, to
 a request sent at the current rate (``429`` answers with none let through between are one
-event: an outage, another client; but before any rate is proven, a ``429`` to a request
-sent after the event is one of its own: the guess is still too fast). ``high`` becomes the rate it came at (none after the
-slow start's, whose requests go at once: it bounds no rate), and the pace goes back to the
-best of ``low`` and ``proven`` (``proven`` forgotten if it failed), or with none yet
-halfway in ratio between what the bucket let through per second since the previous event
-(not counting its ``Retry-After`` when nothing was let through meanwhile) and ``high`` (at most half ``high``; after the slow start's guess, which no ``429``
+event: an outage, another client; but after the first event and before any rate is
+proven, a ``429`` to a request sent after the latest event is one of its own: the guess
+is still too fast). ``high`` becomes the rate it came at (none after the slow start's,
+whose requests go at once: it bounds no rate), and the pace goes back to the best of
+``low`` and ``proven`` (``proven`` forgotten if it failed), or with none yet halfway in
+ratio between what the bucket let through per second since the previous event (not
+counting its ``Retry-After`` when nothing was let through meanwhile) and ``high`` (at most
+half ``high``; after the slow start's guess, which no ``429``
 bounded, what the bucket let through), its next request an interval after the ``429``
 (the bucket was full then). It stays there until staying below ``high`` lost as many
 answers as the ``429``'s ``Retry-After`` costs at that rate: what it lets through in that
