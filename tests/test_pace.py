@@ -373,12 +373,12 @@ def test_a_rate_answered_long_enough_is_proven_then_raised_halfway_to_high() -> 
     assert (pace.high, pace.rate) == pytest.approx((75.0, 50.0))
 
 
-def test_before_any_proof_a_429_to_a_request_sent_after_the_event_halves_the_rate() -> None:
+def test_a_429_sent_after_the_event_above_the_proven_rate_halves_it() -> None:
     """A 429 with nothing let through since the latest event is part of it (an outage,
-    another client), unless no rate is proven yet and its request was sent after the
-    event: the guess was still too fast (on a slow bucket with a short round trip the
-    slow start's is many times the rate), and each such 429 halves it. Before the first
-    event, a 429 with nothing let through is no event (another client, an outage)."""
+    another client), unless the rate is above what the answers prove and its request was
+    sent after the event: the guess was still too fast (on a slow bucket with a short
+    round trip the slow start's is many times the rate), and each such 429 halves it.
+    Before the first event, a 429 with nothing let through is no event."""
     clock = Clock()
     cold = Pace(clock=clock)
     cold.reserve()
@@ -393,6 +393,22 @@ def test_before_any_proof_a_429_to_a_request_sent_after_the_event_halves_the_rat
     pace.limited(1, _limited(), sent=event + 0.01)
     assert (pace.events, pace.generation) == (2, 2)
     assert (pace.rate, pace.high) == pytest.approx((25.0, 50.0))
+
+
+def test_429s_in_a_row_bound_the_rate_by_the_time_between_them() -> None:
+    """The bucket was full at each of two 429s with nothing let through between, 0.2 s
+    apart: it drains less than one request in 0.2 s, under 5/s, however fast the guess
+    (the slow start's, with no latency, is thousands a second). ``high`` is that bound,
+    and the rate half of it."""
+    clock = Clock()
+    pace = _after_a_cold_start(clock)  # its 429 read (and sent) at 100.1
+    clock.now += 0.2
+    pace.limited(1, _limited(), sent=clock.now)
+    assert (pace.events, pace.generation) == (2, 2)
+    assert (pace.high, pace.rate) == pytest.approx((5.0, 2.5))
+    _answer(pace, clock, 1, every=0.4, generation=2)  # let through: a new run
+    pace.limited(2, _limited(), sent=clock.now)
+    assert (pace.high, pace.rate) == pytest.approx((2.5, 1.25))
 
 
 def test_answers_proving_more_than_twice_high_forget_it() -> None:

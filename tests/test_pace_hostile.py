@@ -28,11 +28,11 @@ def test_a_request_refused_once_is_not_refused_by_every_probe_after_it() -> None
     pace now: 0 failed, 0.995, 2.0% 429. 5/s burst 1, 5 ms, no Retry-After: request 10
     was refused at 41.6/s, 9.85/s, 7.39/s, as the 429s to requests sent after the first
     guess counted as part of its event; before any rate is proven each is an event of its
-    own now (the rate halves): 0 failed, 0.909 (7.4% 429 of this 20 s job: 8 of 108)."""
+    own now (the rate halves): 0 failed, 0.917 (5.7% 429 of this 20 s job: 6 of 106)."""
     slow = simulate(Bucket(5, 2, 0.050, "seconds"), 60.0, workers=16, connect=0.04)
     small = simulate(Bucket(5, 1, 0.005, "absent"), 20.0, workers=16, seed=2)
     assert [slow.failed, small.failed] == [0, 0]
-    assert [slow.limited, small.limited] == [6, 8]
+    assert [slow.limited, small.limited] == [6, 6]
 
 
 class _Proving(Pace):
@@ -111,7 +111,8 @@ def test_a_slow_one_request_bucket_with_a_short_round_trip_is_filled() -> None:
     event), the next guess 0.87/s (its Retry-After counted as time the bucket let nothing
     through), and the failed doubling from 3.47/s held 3.47/s for 1 / SHARE answers
     (29 s): 0.700 (date), 0.771 (seconds), 3.85% 429. Each 429 after the guess halves it
-    now, and a wait with nothing in flight is not counted: 0.927, 0.932, 2.6% 429."""
+    now, and a wait with nothing in flight is not counted: 0.903, 0.904, 2.3% 429 (the
+    probe that fails from 4/s, 26 s in, holds 4/s for 1 / SHARE answers: 25 s)."""
     found = [
         simulate(Bucket(5, 1, 0.005, kind), 60.0, workers=8, seed=seed)
         for kind, seed in [("date", 1), ("seconds", 0)]
@@ -123,18 +124,27 @@ def test_a_slow_one_request_bucket_with_a_short_round_trip_is_filled() -> None:
 # --- faults: the pace stampedes ---------------------------------------------------------
 
 
+def test_the_slow_starts_guess_does_not_stampede_a_slow_bucket_with_no_round_trip() -> None:
+    """5/s burst 3, 0 ms, 16 in flight, 60 s: the slow start's guess is what it let
+    through per second, 1.5 million/s with no latency, and halving it took a 429 each: 22
+    (6.8%). 429s in a row with nothing let through between bound the rate now (the bucket
+    full at each, it drains less than one request in the time between): 9 (2.9%), 1.0 of
+    the rate."""
+    small = simulate(Bucket(5, 3, 0.0, "seconds"), 60.0, workers=16, in_order=False)
+    assert (small.limited, small.failed) == (9, 0)
+    assert small.throughput >= 0.9
+
+
 @pytest.mark.xfail(
     strict=True,
-    reason="on a slow bucket with a short round trip the slow start's guess is what it let"
-    " through per second, thousands of times the rate with no latency (1.5 million/s on"
-    " 5/s burst 3, 0 ms), and halving it takes a 429 each: 5/s burst 3, 0 ms, 16 in"
-    " flight, 60 s: 22 429 (6.8%; 28.6% of a 10 s job); 5/s burst 20, 5 ms, 8 in flight,"
-    " 60 s: 19 (6.0%), every seed",
+    reason="a deep slow bucket with a short round trip: 5/s burst 20, 5 ms, 8 in flight,"
+    " 60 s: the slow start lets the 20 through within 25 ms, its 7 other requests in flight"
+    " are refused, its guess is 400/s, and 5 more 429s bring it down to the rate: 12 429"
+    " (3.8%; 19, 6.0%, before 429s in a row bounded the rate), every seed",
 )
-def test_the_slow_starts_guess_does_not_stampede_a_slow_bucket() -> None:
-    small = simulate(Bucket(5, 3, 0.0, "seconds"), 60.0, workers=16, in_order=False)
+def test_the_slow_starts_guess_does_not_stampede_a_deep_slow_bucket() -> None:
     deep = simulate(Bucket(5, 20, 0.005, "seconds"), 60.0, workers=8, in_order=False)
-    assert max(small.share_429, deep.share_429) <= 0.03
+    assert deep.share_429 <= 0.03
 
 
 # --- outside issue 20's range: a bucket whose rate changes mid-job -----------------------

@@ -28,14 +28,16 @@ then on the rate follows one rule, between two measures of the bucket:
 
 An *event* is a ``429`` after at least one answer let through since the previous one, to
 a request sent at the current rate (``429`` answers with none let through between are one
-event: an outage, another client; but after the first event and before any rate is
-proven, a ``429`` to a request sent after the latest event is one of its own: the guess
-is still too fast). ``high`` becomes the rate it came at (none after the slow start's,
-whose requests go at once: it bounds no rate), and the pace goes back to the best of
-``low`` and ``proven`` (``proven`` forgotten if it failed), or with none yet halfway in
-ratio between what the bucket let through per second since the previous event (not
-counting its ``Retry-After`` when nothing was let through meanwhile) and ``high`` (at most
-half ``high``; after the slow start's guess, which no ``429``
+event: an outage, another client; but after the first event, at a rate above the one
+the answers prove, a ``429`` to a request sent after the latest event is one of its own:
+the guess is still too fast). ``high`` becomes the rate it came at (none after the slow
+start's, whose requests go at once: it bounds no rate), or less after ``429`` answers in a
+row with nothing let through between: the bucket full at each, it drains less than one
+request in the time between the first one's request and this one's; and the pace goes
+back to the best of ``low`` and ``proven`` (``proven`` forgotten if it failed), or with
+none yet halfway in ratio between what the bucket let through per second since the
+previous event (not counting its ``Retry-After`` when nothing was let through meanwhile)
+and ``high`` (at most half ``high``; after the slow start's guess, which no ``429``
 bounded, what the bucket let through), its next request an interval after the ``429``
 (the bucket was full then). It stays there until staying below ``high`` lost as many
 answers as the ``429``'s ``Retry-After`` costs at that rate: what it lets through in that
@@ -161,6 +163,8 @@ class Pace:
         self._probe_after = 0  # and after how many answers let through
         self._hold: tuple[float, float, RateLimitError] | None = None
         self._started = -math.inf  # when the latest request started
+        self._run: float | None = None  # when the first of the latest 429s in a row was
+        # sent (none let through since)
         self._due = -math.inf  # when the latest request refused is due to be sent again
         self.limit = math.inf if rate is None else float(rate)
         """The rate never exceeded: the user's ``rate_limit``."""
@@ -287,6 +291,7 @@ class Pace:
                     anchor[2] += sent < anchor[1]
             self._through.append(now)
             self._answers += 1
+            self._run = None
             self._came += now <= self._event[0] + self._wait
             if self._flying:
                 self._flying.popleft()
@@ -351,6 +356,9 @@ class Pace:
             if self._flying:
                 self._flying.popleft()
             anchor = [now if sent is None else sent, now, self._answers]
+            if self._run is None:
+                self._run = anchor[0]
+            apart = anchor[0] - self._run
             self._refused.append(anchor)
             wait = exc.retry_after_seconds
             if wait is not None and now + wait <= deadline:  # its call sends it again then
@@ -359,12 +367,13 @@ class Pace:
                 held = (min(now + wait, max(now, deadline)), now + wait, exc)
                 if self._hold is None or held[0] > self._hold[0]:
                     self._hold = held
-            after = self.events and not self.low and sent is not None and sent >= self._event[0]
+            guessing = self.events and self._rate > self.low  # above the rate proven
+            after = guessing and sent is not None and sent >= self._event[0]
             if generation != self.generation or not (self._since_event or after):
                 # Sent at a pace corrected since, or part of the latest event (a run of
                 # 429s with nothing let through between is one: an outage, another client;
-                # but before any rate is proven, one to a request sent after it is an event
-                # of its own: the rate is halved again).
+                # but at a rate above the one proven, one to a request sent after it is an
+                # event of its own: the rate is halved again).
                 return
             if self._rate <= self.low and self._noise + 1 <= SHARE * self._at_rate:
                 # At a rate the answers prove the bucket drains, and the 429s at it at most
@@ -394,6 +403,8 @@ class Pace:
                 self._refused.clear()
                 self._refused.append(anchor)
             # The slow start sends what may be in flight at once: its 429 bounds no rate.
+            if apart > 0:  # 429s in a row, the bucket full at each: it drains less than
+                came_at = min(came_at, 1 / apart)  # one request in the time between them
             self.high = math.inf if cold else came_at
             # Below the rate of the event: back to the rate proven, or else halfway in
             # ratio between what the bucket let through per second since the previous event
