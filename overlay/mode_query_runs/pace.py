@@ -402,9 +402,9 @@ class Pace:
                 self._through.clear()
                 self._refused.clear()
                 self._refused.append(anchor)
-            # The slow start sends what may be in flight at once: its 429 bounds no rate.
             if apart > 0:  # 429s in a row, the bucket full at each: it drains less than
                 came_at = min(came_at, 1 / apart)  # one request in the time between them
+            # The slow start sends what may be in flight at once: its 429 bounds no rate.
             self.high = math.inf if cold else came_at
             # Below the rate of the event: back to the rate proven, or else halfway in
             # ratio between what the bucket let through per second since the previous event
