@@ -33,7 +33,7 @@ the answers prove, a ``429`` to a request sent after the latest event is one of 
 the guess is still too fast). ``high`` becomes the rate it came at (none after the slow
 start's, whose requests go at once: it bounds no rate), or less after ``429`` answers in a
 row with nothing let through between: the bucket full at each, it drains less than one
-request in the time between the first one's request and this one's; and the pace goes
+request in the time between the first one and this one (as read); and the pace goes
 back to the best of ``low`` and ``proven`` (``proven`` forgotten if it failed), or with
 none yet halfway in ratio between what the bucket let through per second since the
 previous event (not counting its ``Retry-After`` when nothing was let through meanwhile)
@@ -53,9 +53,7 @@ the next probe comes soon, each event spaces them further); then each proof move
 halfway to ``high`` (at most doubling it); once within ``2 * SHARE`` of it, ``SHARE`` past
 it, so that a bucket that grows is followed. Only answers to requests sent after the
 latest refused request was due to be sent again (its ``Retry-After``) raise it: a probe
-never meets a retry. Answers that prove more than twice ``high`` forget it (that ``429``
-came of requests that reached the bucket together, as late connections do): the pace
-goes to the rate they prove.
+never meets a retry.
 
 A ``429`` at a rate the answers prove (at most ``low``), while the ``429`` answers at that
 rate are at most ``SHARE`` of its answers, is no event: on a small bucket a request that
@@ -164,7 +162,7 @@ class Pace:
         self._hold: tuple[float, float, RateLimitError] | None = None
         self._started = -math.inf  # when the latest request started
         self._run: float | None = None  # when the first of the latest 429s in a row was
-        # sent (none let through since)
+        # read (none let through since)
         self._due = -math.inf  # when the latest request refused is due to be sent again
         self.limit = math.inf if rate is None else float(rate)
         """The rate never exceeded: the user's ``rate_limit``."""
@@ -296,13 +294,6 @@ class Pace:
             if self._flying:
                 self._flying.popleft()
             self.low = max(self.low, self._proven(now))
-            if self.low > 2 * self.high and self._rate < self.limit:
-                # The answers prove more than twice the rate of the latest event: that 429
-                # came of requests that reached the bucket together (late connections), not
-                # of its rate. Forgotten: the pace goes to the rate proven.
-                self.high = math.inf
-                self._set_rate(self.low)
-                return
             if generation != self.generation:
                 return
             self._since_event += 1
@@ -357,8 +348,8 @@ class Pace:
                 self._flying.popleft()
             anchor = [now if sent is None else sent, now, self._answers]
             if self._run is None:
-                self._run = anchor[0]
-            apart = anchor[0] - self._run
+                self._run = now
+            apart = now - self._run
             self._refused.append(anchor)
             wait = exc.retry_after_seconds
             if wait is not None and now + wait <= deadline:  # its call sends it again then
