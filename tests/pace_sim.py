@@ -16,6 +16,7 @@ import random
 from dataclasses import dataclass
 
 from mode_query_runs import RateLimitError
+from mode_query_runs.bulk import AHEAD
 from mode_query_runs.pace import Pace
 from mode_query_runs.retries import RetryPolicy
 from mode_query_runs.testing.ratelimit import LeakyBuckets, RateLimit
@@ -76,9 +77,11 @@ def simulate(
     """Run a job of ``seconds`` of the bucket's time (``rate * seconds`` requests).
 
     ``in_order``: as ``list_query_runs_many`` does, request ``i`` starts only once every
-    request before ``i - workers`` is done (results are given in input order, ``workers``
-    ahead at most), so one request waiting out a ``Retry-After`` holds the others back;
-    else each worker takes the next request as soon as it is free. ``outage``: ``(start,
+    request before ``i - AHEAD * workers`` is done (results are given in input order, at
+    most ``AHEAD * workers`` ahead of the first not done), so one request waiting out a
+    ``Retry-After`` holds the others back once they are that far ahead; else each worker
+    takes the next request as soon as it is free. A request waiting out a ``Retry-After``
+    keeps its worker (as the clients' retry loop does). ``outage``: ``(start,
     end)`` seconds during which every request is answered ``429`` (a burst of ``429``
     answers, as when another client takes the bucket). ``jitter``: the mean of a random
     delay (exponential) added to each request on its way to the bucket, as a busy event
@@ -108,22 +111,22 @@ def simulate(
     let_through = limited = failed = 0
     times: list[float] = []
     done = [False] * todo
-    head = launched = 0  # the first request not done; requests started so far
+    head = launched = finished = 0  # the first request not done; requests started, done
     connected: set[int] = set()  # the first requests sent so far (each opened a connection)
 
     def push(at: float, what: str, request: int, tries: int = 0, generation: int = 0) -> None:
         heapq.heappush(events, (at, next(counter), what, request, tries, generation))
 
     def finish(now: float, request: int) -> None:
-        nonlocal head, launched
+        nonlocal head, launched, finished
         done[request] = True
+        finished += 1
         while head < todo and done[head]:
             head += 1
-        while launched < todo and (not in_order or launched < head + workers):
+        ahead = head + AHEAD * workers if in_order else todo
+        while launched < min(todo, ahead) and launched - finished < workers:
             push(now, "go", launched)
             launched += 1
-            if not in_order:
-                break
 
     for _ in range(min(workers, todo)):
         push(0.0, "go", launched)

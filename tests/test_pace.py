@@ -72,15 +72,16 @@ def test_the_policy_fills_the_benchs_buckets_in_its_thirty_seconds(bucket: Bucke
 
 
 @pytest.mark.parametrize("bucket", MATRIX + SLOW, ids=str)
-def test_in_input_order_the_policy_fills_a_bucket_once_it_has_learnt_it(bucket: Bucket) -> None:
-    """As ``list_query_runs_many`` runs them: each request waiting out a 429's
-    Retry-After holds the window of 8 back, so each 429 the pace learns by costs about
-    that long. The minute as a whole reaches 0.84-0.97 of the rate; its second half 0.9."""
+def test_in_input_order_the_policy_fills_a_bucket(bucket: Bucket) -> None:
+    """As ``list_query_runs_many`` runs them: a request waiting out a 429's Retry-After
+    keeps its worker, and the others go on up to ``AHEAD * 8`` requests past it. The minute
+    as a whole reaches 0.908-1.0 of the rate (0.83-0.99 when the simulator held them to 8
+    past it, as the clients did before ``AHEAD``); its second half 0.97."""
     found = simulate(bucket, 60.0)
     assert found.failed == 0
     assert found.share_429 <= 0.03
-    assert found.steady >= 0.9
-    assert found.throughput >= 0.8
+    assert found.steady >= 0.95
+    assert found.throughput >= 0.9
 
 
 ONE_REQUEST = [  # burst 1: a request that reaches the bucket early is refused

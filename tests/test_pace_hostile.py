@@ -25,14 +25,14 @@ def test_a_request_refused_once_is_not_refused_by_every_probe_after_it() -> None
     was refused by the slow start, its retry by the doubling (11.1/s) and its last try by
     the bisection (8.33/s), each probe raised just before the retry was due: failed 1.
     Only answers to requests sent after the latest refused one was due again raise the
-    pace now: 0 failed, 0.995, 2.0% 429. 5/s burst 1, 5 ms, no Retry-After: request 10
+    pace now: 0 failed, 0.995, 2.3% 429 (7 of 307). 5/s burst 1, 5 ms, no Retry-After: request 10
     was refused at 41.6/s, 9.85/s, 7.39/s, as the 429s to requests sent after the first
     guess counted as part of its event; before any rate is proven each is an event of its
     own now (the rate halves): 0 failed, 0.917 (5.7% 429 of this 20 s job: 6 of 106)."""
     slow = simulate(Bucket(5, 2, 0.050, "seconds"), 60.0, workers=16, connect=0.04)
     small = simulate(Bucket(5, 1, 0.005, "absent"), 20.0, workers=16, seed=2)
     assert [slow.failed, small.failed] == [0, 0]
-    assert [slow.limited, small.limited] == [6, 6]
+    assert [slow.limited, small.limited] == [7, 6]
 
 
 class _Proving(Pace):
@@ -67,14 +67,14 @@ def test_answers_read_close_together_set_no_pace_on_a_one_request_bucket() -> No
     A rule that took the pace to such a proof once it passed twice ``high`` (tried:
     d2691dc) refused about half the requests (0.05 of the rate, 2,087 failed over 8
     seeds, in a hostile sweep of 14,304 simulated jobs). Here: no failed request, at most
-    0.6% 429, 0.80-0.91 of the rate (the same as before that rule)."""
+    1% 429 (8-19 of 2,000), 0.86-0.93 of the rate."""
     found = [
         simulate(Bucket(100, 1, 0.001, "seconds"), 20.0, back=0.00231, seed=seed)
         for seed in range(4)
     ]
     assert [f.failed for f in found] == [0] * 4
-    assert max(f.share_429 for f in found) <= 0.006
-    assert min(f.throughput for f in found) >= 0.79
+    assert max(f.share_429 for f in found) <= 0.01
+    assert min(f.throughput for f in found) >= 0.85
 
 
 def test_late_first_connections_leave_no_low_ceiling_on_a_deep_bucket() -> None:
