@@ -55,12 +55,8 @@ it, so that a bucket that grows is followed. Only answers to requests sent after
 latest refused request was due to be sent again (its ``Retry-After``) raise it: a probe
 never meets a retry.
 
-A ``429`` at a rate the answers prove (at most ``low``), while the ``429`` answers at that
-rate are at most ``SHARE`` of its answers, is no event: on a small bucket a request that
-reaches it a few milliseconds early is refused at a rate it drains (timing noise), and
-lowering the pace and forgetting ``low`` for each would ratchet it down; one more is an
-event. A ``429`` to a request sent at a rate changed since, or with nothing let through
-since the latest event (part of it: an outage, another client), changes nothing either.
+A ``429`` to a request sent at a rate changed since, or with nothing let through since the
+latest event (part of it: an outage, another client), changes nothing.
 
 The pace never sends a request again itself: every ``429`` is its call's to retry, as
 ``max_retries`` and the call's ``RetryPolicy`` decide (``Retry-After`` honoured). A request
@@ -148,8 +144,6 @@ class Pace:
         self._flying: deque[int] = deque()  # in the slow start: the tries in flight, each
         # as the answers let through when it started (a try that ends takes the oldest off)
         self._since_event = 0  # answers let through since the latest event, of its rate
-        self._noise = 0  # 429s at this rate, proven, at most SHARE of its answers
-        self._at_rate = 0  # answers let through at this rate
         self._event = (0.0, 0)  # when the latest event (or the first request) was, and
         # how many answers had been let through then
         self._proving = 0  # answers let through in a row at this rate
@@ -182,7 +176,7 @@ class Pace:
         latest = self._started if refused is None else refused
         if latest > -math.inf:
             self._bucket.items = [RateItem("pace", round(latest * _MICROS))]
-        self._proving = self._at_rate = self._noise = 0
+        self._proving = 0
         self.generation += 1
 
     def reserve(self, deadline: float = math.inf) -> tuple[float, int]:
@@ -297,7 +291,6 @@ class Pace:
             if generation != self.generation:
                 return
             self._since_event += 1
-            self._at_rate += 1
             rate = self.rate
             if rate is None or self._answers < self._probe_after:
                 return
@@ -365,13 +358,6 @@ class Pace:
                 # 429s with nothing let through between is one: an outage, another client;
                 # but at a rate above the one proven, one to a request sent after it is an
                 # event of its own: the rate is halved again).
-                return
-            if self._rate <= self.low and self._noise + 1 <= SHARE * self._at_rate:
-                # At a rate the answers prove the bucket drains, and the 429s at it at most
-                # SHARE of its answers: the request reached the bucket early (timing noise,
-                # on a small bucket), it did not get slower. Nothing changes (the proofs
-                # stand).
-                self._noise += 1
                 return
             self.events += 1
             # A probe that failed between a proven rate and one refused (not the doubling
