@@ -9,6 +9,8 @@
   any server); ``nox -s fuzz``: the client-side property tests with more examples.
 - ``nox -s faults`` / ``mutation`` (not by default): issue 23's 13 faults against the
   contract run; the mutation score of the paging, links and reading code.
+- ``nox -s bench`` / ``sweep`` (not by default): benchmarks against baselines of the same
+  run; issue 20's range of rate-limit buckets on the simulated clock.
 """
 
 from __future__ import annotations
@@ -248,6 +250,16 @@ def linear(session: nox.Session) -> None:
     it, timed in the same run); the suite leaves them out, as timing assertions."""
     session.install("-e", ".[dev]")
     session.run("pytest", "-m", "timing", *session.posargs)
+
+
+@nox.session
+def sweep(session: nox.Session) -> None:
+    """Issue 20's whole range on the simulated clock (``benchmarks/pace_sweep.py``): how
+    many random jobs the pace meets the issue on, beside a client told the bucket's rate,
+    in the same run (not run by default; about 3 minutes on 2 cores). ``-- --jobs N
+    --seed S --json PATH``."""
+    session.install("-e", ".[dev]")
+    session.run("python", "benchmarks/pace_sweep.py", *session.posargs)
 
 
 @nox.session
