@@ -368,14 +368,19 @@ def test_429_every_time_after_a_success_is_tried_max_retries_plus_one_times(
     assert found[1].status == 429
     # The second call is tried max_retries + 1 times. The third at most as often: 429s in
     # a row with nothing let through between bound the pace (less than one request per
-    # the time between them), and a try the pace has no room for before total_timeout
-    # raises unsent (status None) instead.
+    # the time between them). A try the pace has no room for before total_timeout raises
+    # unsent (status None); once total_timeout has passed (a loaded machine: CI once took
+    # longer than 0.5 s here) no try starts and the last 429 is raised.
     if retries == 0:
         assert server.seen == 3
     else:
         third = found[2]
         assert 1 + (retries + 1) + 1 <= server.seen <= 1 + 2 * (retries + 1)
-        assert third.status == (429 if server.seen == 1 + 2 * (retries + 1) else None)
+        assert third.status in (429, None)
+        if server.seen == 1 + 2 * (retries + 1):
+            assert third.status == 429
+        if third.status is None:
+            assert str(third).startswith("rate limited, not sent: ")
 
 
 # --- the body read, then handed on ---------------------------------------------------------
