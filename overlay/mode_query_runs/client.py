@@ -116,7 +116,7 @@ class ModeClient(ClientCore):
         pairs, read at once): one ``ReportRunQueryRuns`` per pair, in input order.
 
         Each pair is listed (as ``list_query_runs``) in a worker thread, up to
-        ``concurrency`` (default 8) at a time and up to ``4 * concurrency`` pairs ahead of
+        ``concurrency`` (default 8) at a time and up to ``16 * concurrency`` pairs ahead of
         the result consumed, all at the client's one pace. A pair's failure (after
         retries) is its result's ``error`` and never stops the others. Closing the
         generator early cancels the pairs not started and waits for those in flight.
