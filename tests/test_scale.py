@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import copy
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from mode_query_runs import (
     RateLimitError,
     ReportRunQueryRuns,
 )
+from mode_query_runs.bulk import AHEAD
 from mode_query_runs.testing.cassette import bundled_directory, dump_cassette, load_directory
 from mode_query_runs.testing.ratelimit import LeakyBuckets, RateLimit, parse_rate_limit
 from mode_query_runs.testing.server import DEMO_ACCOUNT, DEMO_SECRET, DEMO_TOKEN, MockServer
@@ -284,22 +286,41 @@ def test_list_query_runs_many_refuses_bad_input_before_any_request(
 
 
 def test_list_query_runs_many_stops_early(tmp_path: Path) -> None:
+    """A consumer that holds the first result: the pairs started ahead of it (``AHEAD *
+    concurrency``, and the one started when it was taken) are requested, no more of the
+    31 (each page of theirs); closing then requests nothing more."""
+    window = AHEAD + 1  # concurrency 1
+
     async def main(server: MockServer) -> list[str]:
         async with _async_client(server) as mode:
-            runs = mode.list_query_runs_many(_pairs(expected), concurrency=2)
+            runs = mode.list_query_runs_many(_pairs(expected), concurrency=1)
             async with contextlib.aclosing(runs) as results:
                 async for result in results:
+                    for _ in range(1000):  # up to 10 s for the window to fill
+                        if len(server.requests) >= pages:
+                            break
+                        await asyncio.sleep(0.01)
+                    await asyncio.sleep(0.2)  # and nothing past it
                     return [result.run]
         return []
 
     with rate_limited(tmp_path, 30, "1000/1000") as (server, expected):
+        # The missing Report Run's 404, and each page of two Query Runs of the others.
+        pages = sum(
+            1 if run == MISSING else len(expected[run]) // 2 for _, run in _pairs(expected)[:window]
+        )
         assert asyncio.run(main(server)) == ["rr0000000000"]
+        assert len(server.requests) == pages == 23
         with _client(server) as mode:
-            results = mode.list_query_runs_many(_pairs(expected), concurrency=2)
+            results = mode.list_query_runs_many(_pairs(expected), concurrency=1)
             assert next(results).run == "rr0000000000"
+            for _ in range(1000):
+                if len(server.requests) >= 2 * pages:
+                    break
+                time.sleep(0.01)
+            time.sleep(0.2)
             results.close()
-        # Only the pairs fetched ahead were requested, not all 31.
-        assert len(server.requests) < 20
+        assert len(server.requests) == 2 * pages
 
 
 def test_readme_many_report_runs_example(
